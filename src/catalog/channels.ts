@@ -1,0 +1,15 @@
+import type { ChannelSpec } from './schema.js';
+
+/**
+ * Channels at a width multiplier: scaled, rounded to the nearest multiple of `multiple` and never
+ * below it, so GroupNorm(32) and 8 attention heads always fit. `{fixed}` channels never scale.
+ */
+export function scaleChannels(spec: ChannelSpec, width: number, multiple: number): number {
+  if (typeof spec !== 'number') return spec.fixed;
+  if (width === 1) return spec;
+  return Math.max(multiple, Math.round((spec * width) / multiple) * multiple);
+}
+
+export function describeChannels(spec: ChannelSpec): string {
+  return typeof spec === 'number' ? String(spec) : `${spec.fixed} (fixed)`;
+}

@@ -1,0 +1,130 @@
+// The latency lookup table (LUT): one JSON file per device x runtime. Everything downstream (predict,
+// search, reports, regression verdicts) reads nothing but these files, so the schema is the contract.
+// The published JSON Schema (schemas/lut.schema.json) is generated from this file.
+import { z } from 'zod';
+
+export const LUT_SCHEMA_ID = 'nanosd-bench/lut';
+export const LUT_SCHEMA_VERSION = 1;
+
+export const entryKinds = ['block', 'candidate', 'pipeline', 'part'] as const;
+export type EntryKind = (typeof entryKinds)[number];
+export const precisions = ['fp32', 'fp16'] as const;
+export type Precision = (typeof precisions)[number];
+
+/** What identifies an entry: the same key in two LUTs means the same thing was measured. */
+export const entryKeySchema = z.strictObject({
+  kind: z.enum(entryKinds),
+  /** block: the stage; part: the part name (conv_in, time_mlp, conv_out). */
+  stage: z.string().optional(),
+  /** block: the variant name. */
+  variant: z.string().optional(),
+  /** candidate / pipeline: the candidate code (names form). */
+  arch: z.string().optional(),
+  latent: z.number().int().positive(),
+  width: z.number().positive(),
+  precision: z.enum(precisions),
+});
+export type EntryKey = z.infer<typeof entryKeySchema>;
+
+/** Summary statistics of the samples, all in milliseconds (see src/stats for definitions). */
+export const statsSchema = z.strictObject({
+  n: z.number().int().nonnegative(),
+  median: z.number(),
+  mean: z.number(),
+  min: z.number(),
+  max: z.number(),
+  p10: z.number(),
+  p90: z.number(),
+  p99: z.number(),
+  /** Median absolute deviation scaled by 1.4826 (a consistent estimate of sigma for normal data). */
+  mad: z.number(),
+  iqr: z.number(),
+  /** Distribution-free 95% confidence interval of the median (order statistics). */
+  ci95: z.tuple([z.number(), z.number()]),
+  /** Relative margin: CI half-width / median. */
+  rme: z.number(),
+});
+export type EntryStats = z.infer<typeof statsSchema>;
+
+export const entryFlags = [
+  /** Tukey-fence outliers were present (they are kept, never dropped). */
+  'outliers',
+  /** Latency rose with iteration index within the sample (drift or throttling). */
+  'trend',
+  /** The device reported throttling or was above its temperature limit during the entry. */
+  'throttled',
+  /** The sampling cap was hit before the relative margin reached its target. */
+  'margin-not-reached',
+  /** Work ran on the CPU instead of the accelerator the profile asked for. */
+  'cpu-fallback',
+  /** The first timed runs were much slower than the rest. */
+  'first-run-slow',
+] as const;
+export type EntryFlag = (typeof entryFlags)[number];
+
+export const temperaturesSchema = z.record(z.string(), z.number());
+
+export const lutEntrySchema = z.strictObject({
+  /** Canonical string form of the key, unique within a LUT (see lut/key.ts). */
+  id: z.string(),
+  key: entryKeySchema,
+  model: z.strictObject({
+    /** Content hash of the model (graph and weights) that was measured. */
+    sha256: z.string(),
+    params: z.number().int().nonnegative(),
+    macs: z.number().nonnegative(),
+    source: z.enum(['generated', 'manifest']),
+  }),
+  state: z.enum(['ok', 'failed', 'skipped']),
+  error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
+  /** `iteration`: one sample per timed inference; `process`: one aggregate per benchmark process. */
+  sampleKind: z.enum(['iteration', 'process']),
+  /** Raw samples in ms, in the order they were taken (rounds concatenated). */
+  samples: z.array(z.number()),
+  /** Which round each sample came from (same length as samples). */
+  sampleRounds: z.array(z.number().int().nonnegative()).optional(),
+  rounds: z.number().int().nonnegative(),
+  stats: statsSchema.optional(),
+  /** The relative margin the protocol aimed for. */
+  targetRme: z.number().nonnegative().optional(),
+  flags: z.array(z.enum(entryFlags)),
+  outliers: z
+    .strictObject({ lowMild: z.number().int(), highMild: z.number().int(), lowSevere: z.number().int(), highSevere: z.number().int() })
+    .optional(),
+  temperatures: z.strictObject({ before: temperaturesSchema, after: temperaturesSchema }).optional(),
+  /** Wall time the harness spent on the entry (push, process start, load, warm-up, samples). */
+  hostMs: z.number().nonnegative().optional(),
+  /** Runner-specific extras (session load time, accelerator time, the provider that really ran, ...). */
+  extra: z.record(z.string(), z.unknown()).optional(),
+  measuredAt: z.string().optional(),
+});
+export type LutEntry = z.infer<typeof lutEntrySchema>;
+
+export const lutSchema = z.strictObject({
+  $schema: z.string().optional(),
+  schema: z.literal(LUT_SCHEMA_ID),
+  schemaVersion: z.number().int().positive(),
+  harness: z.strictObject({ name: z.string(), version: z.string() }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  device: z.strictObject({
+    /** The profile name the run used. */
+    profile: z.string(),
+    /** Stable hash of model, SoC, OS build and ABI: tables with different fingerprints are not compared. */
+    fingerprint: z.string(),
+    info: z.record(z.string(), z.unknown()),
+  }),
+  runtime: z.strictObject({
+    runner: z.string(),
+    version: z.string(),
+    /** Execution provider / backend (cpu, qnn-htp, nnapi, xnnpack, coreml, ...). */
+    ep: z.string(),
+    precision: z.enum(precisions),
+    threads: z.number().int().nonnegative().optional(),
+    options: z.record(z.string(), z.unknown()),
+  }),
+  catalog: z.strictObject({ name: z.string(), hash: z.string() }),
+  protocol: z.record(z.string(), z.unknown()),
+  entries: z.array(lutEntrySchema),
+});
+export type Lut = z.infer<typeof lutSchema>;

@@ -1,0 +1,100 @@
+// What runs on the device. A runner builds command lines, executes them through the Transport it is
+// given, and parses what the tool printed (parsers are pure functions in runners/parsers/).
+import type { z } from 'zod';
+import type { DeviceProfile } from '../devices/schema.js';
+import type { Transport } from '../transports/types.js';
+
+/** A model on the host: a folder and the files in it that belong to the model (graph + external data). */
+export interface ModelFiles {
+  /** Local folder holding the files. */
+  root: string;
+  /** The graph file, relative to root. */
+  graph: string;
+  /** Every file the model needs (graph first), relative to root, forward slashes. */
+  files: string[];
+  /** Content hash of the whole model. */
+  sha256: string;
+  /** Shapes of the inputs, for runners that must be told (ort-perf-test free dims, QNN converters). */
+  inputs: { name: string; shape: number[] }[];
+  outputs: { name: string; shape: number[] }[];
+  precision: 'fp32' | 'fp16';
+  /** A short name for logs and remote file names. */
+  label: string;
+}
+
+/** A model where the runner will read it on the device. */
+export interface StagedModel {
+  model: ModelFiles;
+  /** Path of the file the runner loads on the device (an .onnx, a context binary, a .tflite). */
+  remotePath: string;
+  extra?: Record<string, unknown>;
+}
+
+export interface RunRequest {
+  /** Timed inferences to discard before sampling. */
+  warmup: number;
+  minIterations: number;
+  maxIterations: number;
+  /** Stop sampling within one process after this much measured time. */
+  maxTimeMs: number;
+  /** Stop early when the relative margin of the median reaches this (0: never stop early). */
+  targetRme: number;
+  /** Intra-op threads; 0 or undefined lets the runtime choose. */
+  threads?: number;
+  /** Hex CPU mask for taskset. */
+  affinity?: string;
+  seed: number;
+  /** Kill the whole process after this long. */
+  timeoutMs: number;
+}
+
+export interface RunOutput {
+  /** `iteration`: one value per inference; `process`: the tool printed only an aggregate (one value). */
+  kind: 'iteration' | 'process';
+  /** Latencies in ms. */
+  samples: number[];
+  /** Warm-up latencies in ms, when the tool prints them. */
+  warmup?: number[];
+  /** Session creation / model load time in ms. */
+  loadMs?: number;
+  /** The execution provider or backend that really ran the model. */
+  provider?: string;
+  /** True when part of the model ran on the CPU although an accelerator was requested. */
+  cpuFallback?: boolean;
+  /** Anything else worth keeping in the LUT entry (accelerator time, HVX threads, memory). */
+  extra?: Record<string, unknown>;
+}
+
+export interface RunnerSetup {
+  /** Runtime version string for the LUT (`onnxruntime 1.30.0`, `qnn 2.39`). */
+  version: string;
+  /** Execution provider / backend recorded in the LUT. */
+  ep: string;
+  /** Runner options worth recording in the LUT. */
+  options: Record<string, unknown>;
+}
+
+export interface RunnerContext {
+  transport: Transport;
+  profile: DeviceProfile;
+  /** The harness's folder on the device. */
+  workDir: string;
+  /** Host folder for pulled logs and raw output kept for diagnosis. */
+  hostDir: string;
+  log(line: string): void;
+  signal?: AbortSignal;
+}
+
+export interface Runner<O = Record<string, unknown>> {
+  name: string;
+  /** `process` runners print one aggregate per process; the protocol repeats processes to sample. */
+  sampling: 'iteration' | 'process';
+  optionsSchema: z.ZodType<O>;
+  /** Checks that the runner can work on the device and pushes its own files (once per run). */
+  prepare(ctx: RunnerContext, options: O): Promise<RunnerSetup>;
+  /** Puts a model where the runner reads it (push; conversion for runners that need it). */
+  stage(ctx: RunnerContext, options: O, model: ModelFiles): Promise<StagedModel>;
+  run(ctx: RunnerContext, options: O, model: StagedModel, request: RunRequest): Promise<RunOutput>;
+  /** Removes what the runner left on the device, when the run ends. */
+  cleanup?(ctx: RunnerContext, options: O): Promise<void>;
+}
