@@ -1,4 +1,116 @@
-export async function main(argv: string[]): Promise<number> {
-  process.stdout.write(`hello ${argv.join(' ')}\n`);
-  return 0;
+// argv -> command -> exit code. Known errors print one line (and a hint); anything else is a bug and
+// prints its stack.
+import { parseArgs } from 'node:util';
+import { BenchError, ExitCode, InterruptedError, UsageError } from '../errors.js';
+import type { CliIO, Command } from './command.js';
+import { commands } from './registry.js';
+
+export const INTERNAL_ERROR_EXIT = 70;
+
+export async function main(argv: string[], io?: Partial<CliIO>): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    controller.abort(new InterruptedError(`interrupted by ${sig}`));
+  };
+  const ownSignals = io?.signal === undefined;
+  if (ownSignals) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  const full: CliIO = {
+    stdout: io?.stdout ?? process.stdout,
+    stderr: io?.stderr ?? process.stderr,
+    signal: io?.signal ?? controller.signal,
+    env: io?.env ?? process.env,
+  };
+  try {
+    return await dispatch(argv, full);
+  } catch (error) {
+    return reportError(error, full);
+  } finally {
+    if (ownSignals) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+}
+
+async function dispatch(argv: string[], io: CliIO): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.stdout.write(overview());
+    return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
+  }
+  if (argv[0] === '--version') {
+    const { packageVersion } = await import('../paths.js');
+    io.stdout.write(`nanosd-bench ${packageVersion()}\n`);
+    return ExitCode.ok;
+  }
+  const command = findCommand(argv);
+  if (!command) {
+    const group = commands.filter((c) => c.name.split(' ')[0] === argv[0]);
+    if (group.length > 0) {
+      throw new UsageError(`'bench ${argv[0]}' needs one of: ${group.map((c) => c.name.split(' ')[1]).join(', ')}`);
+    }
+    throw new UsageError(`unknown command '${argv[0]}'; commands: ${[...new Set(commands.map((c) => c.name.split(' ')[0]))].join(', ')}`);
+  }
+  const rest = argv.slice(command.name.split(' ').length);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(commandHelp(command));
+    return ExitCode.ok;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`bench ${command.name}: ${(error as Error).message.replace(/\. To specify.*$/s, '')}`, {
+      hint: `see 'bench ${command.name} --help'`,
+    });
+  }
+  const positionals = parsed.positionals;
+  const allowed = command.positionals ?? { min: 0, max: 0, names: '' };
+  if (positionals.length < allowed.min || positionals.length > allowed.max) {
+    throw new UsageError(
+      allowed.max === 0
+        ? `bench ${command.name}: unexpected argument '${positionals[0]}'`
+        : `bench ${command.name}: expects ${allowed.names}`,
+      { hint: `see 'bench ${command.name} --help'` },
+    );
+  }
+  return command.run({ values: parsed.values as Record<string, string | boolean | (string | boolean)[] | undefined>, positionals }, io);
+}
+
+function findCommand(argv: string[]): Command | undefined {
+  const two = `${argv[0]} ${argv[1] ?? ''}`;
+  return commands.find((c) => c.name === two) ?? commands.find((c) => c.name === argv[0]);
+}
+
+function reportError(error: unknown, io: CliIO): number {
+  if (error instanceof BenchError) {
+    io.stderr.write(`bench: ${error.message}\n`);
+    if (error.hint) io.stderr.write(`  ${error.hint}\n`);
+    return error.exitCode;
+  }
+  if (io.signal.aborted && io.signal.reason instanceof InterruptedError) {
+    io.stderr.write(`bench: ${io.signal.reason.message}\n`);
+    return ExitCode.interrupted;
+  }
+  io.stderr.write(`bench: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return INTERNAL_ERROR_EXIT;
+}
+
+export function overview(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'nanosd-bench: latency of NanoSD U-Net blocks on real devices',
+    '',
+    'usage: bench <command> [flags]   (bench <command> --help for its flags)',
+    '',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+  ].join('\n');
+}
+
+export function commandHelp(c: Command): string {
+  return `usage: ${c.usage}\n\n${c.summary}\n\n${c.help.trimEnd()}\n`;
 }
