@@ -49,6 +49,7 @@ export const measureSchema = z.strictObject({
   maxSamples: z.number().int().positive().optional(),
   maxTimeMs: z.number().int().positive().optional(),
   rounds: z.number().int().positive().optional(),
+  maxRounds: z.number().int().positive().optional(),
   timeoutMs: z.number().int().positive().optional(),
 });
 

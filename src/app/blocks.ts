@@ -1,0 +1,202 @@
+// `bench blocks`: every block variant of every stage (and the fixed parts) on one or more devices,
+// one LUT per device. Devices are measured concurrently, one worker each.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { loadCatalog } from '../catalog/load.js';
+import { connectDevice, deviceWorkDir } from '../devices/connect.js';
+import { loadProfile, profileDirs } from '../devices/load.js';
+import type { DeviceProfile } from '../devices/schema.js';
+import { UsageError } from '../errors.js';
+import { buildEntry } from '../lut/build.js';
+import { writeLut } from '../lut/io.js';
+import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, type Lut, type LutEntry, type Precision } from '../lut/schema.js';
+import { entryLabel } from '../lut/key.js';
+import { Journal, journalPathFor } from '../measure/journal.js';
+import { runProtocol, type EntryState, type PlannedEntry } from '../measure/protocol.js';
+import { mergeSettings, samplingIdentity, type SettingsOverride } from '../measure/settings.js';
+import { loadUserModels } from '../onnx/manifest.js';
+import { ModelStore } from '../onnx/store.js';
+import { defaultCatalogFile, defaultReportsDir, defaultStoreDir, packageVersion } from '../paths.js';
+import { bindRunner } from '../runners/registry.js';
+import type { RunnerContext } from '../runners/types.js';
+import { relativeMargin, summarize } from '../stats/index.js';
+import type { ProgressListener } from './events.js';
+import { deviceFingerprint } from './fingerprint.js';
+import { planBlocks } from './plan.js';
+import { restoreFromJournal, reusableEntries } from './resume.js';
+
+export interface BlocksOptions {
+  devices: string[];
+  profileDirs?: string[];
+  catalogFile?: string;
+  modelsManifest?: string;
+  latent?: number;
+  width?: number;
+  precision?: Precision;
+  /** Stage and part names; empty: everything. */
+  select?: string[];
+  /** Measurement settings from the command line (override the profile's). */
+  settings?: SettingsOverride;
+  /** LUT file (one device) or folder (several devices). */
+  out?: string;
+  resume?: boolean;
+  restart?: boolean;
+  storeDir?: string;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface DeviceResult {
+  device: string;
+  lutFile: string;
+  lut: Lut;
+  ms: number;
+}
+
+export async function runBlocks(o: BlocksOptions): Promise<DeviceResult[]> {
+  const dirs = profileDirs(o.profileDirs ?? [], o.env);
+  const profiles = o.devices.map((d) => loadProfile(d, dirs));
+  if (new Set(profiles.map((p) => p.name)).size !== profiles.length) throw new UsageError('--device lists a device twice');
+  const catalog = loadCatalog(o.catalogFile ?? defaultCatalogFile());
+  const store = new ModelStore(o.storeDir ?? defaultStoreDir(), { onGenerate: (what, bytes) => o.onProgress?.({ type: 'generate', what, bytes }) });
+  // Plans first (validates everything and generates models) so a bad flag fails before any device work.
+  const plans = profiles.map((profile) => {
+    const latent = o.latent ?? profile.defaults.latent ?? 16;
+    const width = o.width ?? profile.defaults.width ?? 1;
+    const precision = o.precision ?? profile.defaults.precision ?? 'fp32';
+    const settings = mergeSettings(profile.measure, profile.threads !== undefined ? { threads: profile.threads } : undefined, profile.affinity ? { affinity: profile.affinity } : undefined, o.settings);
+    const resolved = catalog.resolve(latent, width);
+    const userModels = o.modelsManifest ? loadUserModels(o.modelsManifest, resolved, precision) : undefined;
+    const plan = planBlocks({ catalog, latent, width, precision, seed: settings.seed, select: o.select ?? [], store, ...(userModels ? { userModels } : {}) });
+    const bound = bindRunner(profile);
+    const lutFile = lutPath(o.out, profiles.length, profile, bound.runner.name, latent, width, precision);
+    return { profile, latent, width, precision, settings, plan, bound, lutFile };
+  });
+  const lutFiles = plans.map((p) => p.lutFile);
+  if (new Set(lutFiles).size !== lutFiles.length) throw new UsageError('two devices would write the same LUT file; give --out a folder');
+  for (const p of plans) {
+    const journal = new Journal(journalPathFor(p.lutFile));
+    if (journal.exists() && !o.resume && !o.restart) {
+      throw new UsageError(`an interrupted run left ${journal.file}`, { hint: 'add --resume to complete it, or --restart to discard it and start over' });
+    }
+  }
+  return Promise.all(plans.map((p) => measureDevice(p, o, catalog.spec.name, catalog.hash)));
+}
+
+type DevicePlan = {
+  profile: DeviceProfile;
+  latent: number;
+  width: number;
+  precision: Precision;
+  settings: ReturnType<typeof mergeSettings>;
+  plan: ReturnType<typeof planBlocks>;
+  bound: ReturnType<typeof bindRunner>;
+  lutFile: string;
+};
+
+async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: string, catalogHash: string): Promise<DeviceResult> {
+  const started = performance.now();
+  const device = p.profile.name;
+  const emit = o.onProgress ?? (() => {});
+  emit({ type: 'status', device, text: `connecting (${p.profile.transport.kind})` });
+  const transport = await connectDevice(p.profile, o.signal);
+  try {
+    const ctx: RunnerContext = {
+      transport,
+      profile: p.profile,
+      workDir: deviceWorkDir(p.profile),
+      hostDir: `${p.lutFile}.raw`,
+      log: (line) => emit({ type: 'status', device, text: line }),
+      ...(o.signal ? { signal: o.signal } : {}),
+    };
+    const info = await transport.info();
+    const fingerprint = deviceFingerprint(info);
+    emit({ type: 'status', device, text: `preparing runner ${p.bound.runner.name} on ${info.model} (${info.soc})` });
+    const setup = await p.bound.runner.prepare(ctx, p.bound.options);
+    const identity = {
+      fingerprint,
+      runner: p.bound.runner.name,
+      runtime: setup.version,
+      ep: setup.ep,
+      precision: p.precision,
+      latent: p.latent,
+      width: p.width,
+      catalog: catalogHash,
+      sampling: samplingIdentity(p.settings),
+    };
+    const journal = new Journal(journalPathFor(p.lutFile));
+    let restored = new Map<string, EntryState>();
+    let kept: LutEntry[] = [];
+    if (o.resume) {
+      kept = reusableEntries(p.lutFile, identity, p.plan.entries);
+      restored = restoreFromJournal(journal, identity, p.plan.entries);
+    } else {
+      journal.remove();
+    }
+    const todo = p.plan.entries.filter((e) => !kept.some((k) => k.id === e.id));
+    if (!journal.exists()) journal.start({ type: 'header', identity, startedAt: new Date().toISOString() });
+    emit({ type: 'plan', device, entries: todo.length, skipped: kept.length, lut: p.lutFile });
+    const labels = new Map(p.plan.entries.map((e) => [e.id, entryLabel(e.key)]));
+    const state = await runProtocol({
+      ctx,
+      runner: p.bound.runner,
+      options: p.bound.options,
+      entries: todo,
+      settings: p.settings,
+      ...(p.profile.thermal ? { thermal: p.profile.thermal } : {}),
+      journal,
+      restored,
+      events: {
+        onVisit: (e, round, index, total) => emit({ type: 'visit', device, id: e.id, label: labels.get(e.id)!, round, index, total }),
+        onRound: (r, merged) =>
+          emit({ type: 'entry', device, id: r.id, label: labels.get(r.id)!, round: r.round, n: merged.length, median: summarize(merged).median, rme: relativeMargin(merged), flags: r.cpuFallback ? ['cpu-fallback'] : [] }),
+        onFailure: (f) => emit({ type: 'failure', device, id: f.id, label: labels.get(f.id)!, message: f.error.message }),
+        onThermalWait: (tempC, limitC) => emit({ type: 'thermal-wait', device, tempC, limitC }),
+      },
+    });
+    const entries = orderEntries(p.plan.entries, [...kept, ...todo.map((e: PlannedEntry) => buildEntry(e, state.get(e.id)!, p.settings))]);
+    const now = new Date().toISOString();
+    const lut: Lut = {
+      schema: LUT_SCHEMA_ID,
+      schemaVersion: LUT_SCHEMA_VERSION,
+      harness: { name: 'nanosd-bench', version: packageVersion() },
+      createdAt: now,
+      updatedAt: now,
+      device: { profile: device, fingerprint, info: { ...info } },
+      runtime: {
+        runner: p.bound.runner.name,
+        version: setup.version,
+        ep: setup.ep,
+        precision: p.precision,
+        ...(p.settings.threads > 0 ? { threads: p.settings.threads } : {}),
+        options: setup.options,
+      },
+      catalog: { name: catalogName, hash: catalogHash },
+      protocol: { ...p.settings, identity: identity.sampling },
+      entries,
+    };
+    mkdirSync(dirname(p.lutFile), { recursive: true });
+    writeLut(p.lutFile, lut);
+    journal.remove();
+    const ok = entries.filter((e) => e.state === 'ok').length;
+    emit({ type: 'done', device, lut: p.lutFile, ok, failed: entries.length - ok, ms: performance.now() - started });
+    return { device, lutFile: p.lutFile, lut, ms: performance.now() - started };
+  } finally {
+    await p.bound.runner.cleanup?.({ transport, profile: p.profile, workDir: deviceWorkDir(p.profile), hostDir: `${p.lutFile}.raw`, log: () => {} }, p.bound.options).catch(() => {});
+    await transport.close().catch(() => {});
+  }
+}
+
+function orderEntries(planned: PlannedEntry[], entries: LutEntry[]): LutEntry[] {
+  const index = new Map(planned.map((e, i) => [e.id, i]));
+  return [...entries].sort((a, b) => (index.get(a.id) ?? 0) - (index.get(b.id) ?? 0));
+}
+
+/** Default LUT name: reports/<device>-<runner>-l<latent>-w<width>-<precision>.lut.json */
+function lutPath(out: string | undefined, devices: number, profile: DeviceProfile, runner: string, latent: number, width: number, precision: string): string {
+  const name = `${profile.name}-${runner}-l${latent}-w${width}-${precision}.lut.json`;
+  if (out === undefined) return join(defaultReportsDir(), name);
+  if (devices > 1 || out.endsWith('/') || !out.endsWith('.json')) return resolve(out, name);
+  return resolve(out);
+}

@@ -1,0 +1,14 @@
+// What a long-running use case reports while it works. The CLI turns these into a progress bar on a
+// terminal and plain lines otherwise; a program can listen to them directly.
+
+export type ProgressEvent =
+  | { type: 'status'; device: string; text: string }
+  | { type: 'generate'; what: string; bytes: number }
+  | { type: 'plan'; device: string; entries: number; skipped: number; lut: string }
+  | { type: 'visit'; device: string; id: string; label: string; round: number; index: number; total: number }
+  | { type: 'entry'; device: string; id: string; label: string; round: number; n: number; median: number; rme: number; flags: string[] }
+  | { type: 'failure'; device: string; id: string; label: string; message: string }
+  | { type: 'thermal-wait'; device: string; tempC: number; limitC: number }
+  | { type: 'done'; device: string; lut: string; ok: number; failed: number; ms: number };
+
+export type ProgressListener = (event: ProgressEvent) => void;

@@ -1,0 +1,49 @@
+// `--resume`: what an earlier, interrupted run already measured. Entries already in the LUT with the
+// same model and settings are kept as they are; rounds in the journal are restored so the protocol
+// continues where it stopped. Runs on another device, runtime or settings are refused.
+import { canonicalJson } from '../catalog/load.js';
+import { UsageError } from '../errors.js';
+import { lutFileText, parseLut } from '../lut/io.js';
+import type { LutEntry } from '../lut/schema.js';
+import type { Journal } from '../measure/journal.js';
+import type { EntryState, PlannedEntry } from '../measure/protocol.js';
+
+export function restoreFromJournal(journal: Journal, identity: Record<string, unknown>, planned: PlannedEntry[]): Map<string, EntryState> {
+  const restored = new Map<string, EntryState>();
+  const lines = journal.read();
+  if (lines.length === 0) return restored;
+  const header = lines[0];
+  if (header?.type !== 'header' || canonicalJson(header.identity) !== canonicalJson(identity)) {
+    throw new UsageError(`${journal.file} comes from a run with other settings or another device/runtime`, { hint: 'use --restart to discard it' });
+  }
+  const models = new Map(planned.map((e) => [e.id, e.model.sha256]));
+  for (const line of lines.slice(1)) {
+    if (line.type === 'header' || models.get(line.id) !== line.modelSha256) continue;
+    const s = restored.get(line.id) ?? { rounds: [] };
+    if (line.type === 'round') {
+      if (!s.rounds.some((r) => r.round === line.round)) s.rounds.push(line);
+    } else if (line.permanent) {
+      s.failure = line;
+    }
+    restored.set(line.id, s);
+  }
+  return restored;
+}
+
+/** Entries of an existing LUT that need no new measurement. */
+export function reusableEntries(lutFile: string, identity: Record<string, unknown>, planned: PlannedEntry[]): LutEntry[] {
+  const text = lutFileText(lutFile);
+  if (text === undefined) return [];
+  const lut = parseLut(text, lutFile);
+  const same =
+    lut.device.fingerprint === identity['fingerprint'] &&
+    lut.runtime.runner === identity['runner'] &&
+    lut.runtime.version === identity['runtime'] &&
+    lut.runtime.ep === identity['ep'] &&
+    lut.runtime.precision === identity['precision'] &&
+    lut.catalog.hash === identity['catalog'] &&
+    canonicalJson(lut.protocol['identity']) === canonicalJson(identity['sampling']);
+  if (!same) return [];
+  const models = new Map(planned.map((e) => [e.id, e.model.sha256]));
+  return lut.entries.filter((e) => e.state === 'ok' && models.get(e.id) === e.model.sha256);
+}

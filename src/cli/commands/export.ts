@@ -1,0 +1,54 @@
+// `bench export --out DIR`: generated models plus a manifest.
+import { runExport } from '../../app/export.js';
+import { UsageError } from '../../errors.js';
+import type { Command } from '../command.js';
+import { listFlag, numberFlag, stringFlag } from '../flags.js';
+import { formatBytes, ProgressPrinter } from '../progress.js';
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'write the generated ONNX models (graphs + shared weights) and a manifest to a folder',
+  usage: 'bench export --out DIR [--catalog F] [--latent N] [--width W] [--precision fp32|fp16] [--stages E1,D3] [--seed N]',
+  help: `
+  --out DIR       destination folder (graphs at the top, weights/ beside them, manifest.json)
+  --catalog F     catalogue (default: block-variants/sd15-nanosd.json)
+  --latent N      latent side (default 16)
+  --width W       width multiplier (default 1)
+  --precision P   fp32 or fp16 (default fp32)
+  --stages LIST   only these stages/parts
+  --seed N        weight seed (default 1)
+  --store DIR     model store (default: .cache/models, or NANOSD_BENCH_STORE)`,
+  options: {
+    out: { type: 'string' },
+    catalog: { type: 'string' },
+    latent: { type: 'string' },
+    width: { type: 'string' },
+    precision: { type: 'string' },
+    stages: { type: 'string', multiple: true },
+    seed: { type: 'string' },
+    store: { type: 'string' },
+  },
+  async run(args, io) {
+    const out = stringFlag(args, 'out');
+    if (!out) throw new UsageError('bench export needs --out DIR');
+    const precision = stringFlag(args, 'precision') ?? 'fp32';
+    if (precision !== 'fp32' && precision !== 'fp16') throw new UsageError(`--precision ${precision}: must be fp32 or fp16`);
+    const progress = new ProgressPrinter(io, io.stderr);
+    const catalogFile = stringFlag(args, 'catalog');
+    const store = stringFlag(args, 'store');
+    const r = runExport({
+      out,
+      ...(catalogFile ? { catalogFile } : {}),
+      latent: numberFlag(args, 'latent', { integer: true, min: 1 }) ?? 16,
+      width: numberFlag(args, 'width', { exclusiveMin: 0 }) ?? 1,
+      precision,
+      seed: numberFlag(args, 'seed', { integer: true, min: 0 }) ?? 1,
+      select: listFlag(args, 'stages'),
+      ...(store ? { storeDir: store } : {}),
+      onProgress: progress.handle,
+    });
+    progress.finish();
+    io.stdout.write(`${r.models} models, ${r.files} files (${formatBytes(r.bytes)}) -> ${r.manifestFile}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,61 @@
+// Turning measured rounds into LUT entries: statistics, flags and the record of what happened.
+import type { EntryState, PlannedEntry } from '../measure/protocol.js';
+import type { MeasureSettings } from '../measure/settings.js';
+import { medianSorted, sortedCopy, summarize, trendTest, tukeyOutliers } from '../stats/index.js';
+import type { EntryFlag, LutEntry } from './schema.js';
+
+/** A first warm-up slower than this multiple of the median is flagged `first-run-slow`. */
+const FIRST_RUN_SLOW_FACTOR = 1.5;
+
+export function buildEntry(planned: PlannedEntry, s: EntryState, settings: MeasureSettings): LutEntry {
+  const rounds = [...s.rounds].sort((a, b) => a.round - b.round);
+  const samples = rounds.flatMap((r) => r.samples);
+  const base = {
+    id: planned.id,
+    key: planned.key,
+    model: { sha256: planned.model.sha256, params: planned.params, macs: planned.macs, source: planned.source },
+    sampleKind: rounds[0]?.kind ?? ('iteration' as const),
+    samples,
+    sampleRounds: rounds.flatMap((r) => r.samples.map(() => r.round)),
+    rounds: rounds.length,
+    targetRme: settings.targetRme,
+    measuredAt: new Date().toISOString(),
+  };
+  if (s.failure || samples.length === 0) {
+    return {
+      ...base,
+      state: 'failed',
+      error: s.failure?.error ?? { code: 'NSB_NOT_MEASURED', message: 'not measured' },
+      flags: [],
+    };
+  }
+  const stats = summarize(samples);
+  const out = tukeyOutliers(samples);
+  const flags: EntryFlag[] = [];
+  if (out.lowMild + out.highMild + out.lowSevere + out.highSevere > 0) flags.push('outliers');
+  // Drift is judged within each round (a round is one process, one continuous stretch of time).
+  if (rounds.some((r) => r.samples.length >= 8 && trendTest(r.samples).rising)) flags.push('trend');
+  if (rounds.some((r) => r.throttled)) flags.push('throttled');
+  if (settings.targetRme > 0 && stats.rme > settings.targetRme) flags.push('margin-not-reached');
+  if (rounds.some((r) => r.cpuFallback)) flags.push('cpu-fallback');
+  const firstWarmups = rounds.map((r) => r.warmup?.[0]).filter((x): x is number => x !== undefined);
+  const med = medianSorted(sortedCopy(samples));
+  if (firstWarmups.some((w) => w > FIRST_RUN_SLOW_FACTOR * med)) flags.push('first-run-slow');
+  const loads = rounds.map((r) => r.loadMs).filter((x): x is number => x !== undefined);
+  const providers = [...new Set(rounds.map((r) => r.provider).filter((p): p is string => p !== undefined))];
+  return {
+    ...base,
+    state: 'ok',
+    stats,
+    flags,
+    outliers: { lowMild: out.lowMild, highMild: out.highMild, lowSevere: out.lowSevere, highSevere: out.highSevere },
+    temperatures: { before: rounds[0]!.temperatures.before, after: rounds[rounds.length - 1]!.temperatures.after },
+    hostMs: rounds.reduce((a, r) => a + r.hostMs, 0),
+    extra: {
+      ...(loads.length > 0 ? { loadMs: loads } : {}),
+      ...(providers.length > 0 ? { provider: providers.join(', ') } : {}),
+      firstWarmupMs: firstWarmups,
+      ...Object.assign({}, ...rounds.map((r) => r.extra ?? {})),
+    },
+  };
+}

@@ -1,0 +1,187 @@
+// The measurement protocol, the same for every device and runner:
+//   - rounds: every entry is visited once per round, in a new seeded random order each round, so slow
+//     drift (heat, background load) spreads over all entries instead of biasing the last ones;
+//   - in each visit the runner warms up, then samples until the entry's median is precise enough
+//     (relative margin <= target) or its share of the caps is used; runners that print only an
+//     aggregate are sampled by repeating processes;
+//   - a thermal gate before each visit, temperatures recorded before and after;
+//   - every finished visit is appended to the journal, so an interrupted run loses nothing;
+//   - a failing entry is retried once; a model the runtime cannot load fails for good; a device that
+//     keeps failing stops the run with its error (the journal keeps what was done).
+import { BenchError, DeviceError, InterruptedError, ModelError, errorMessage } from '../errors.js';
+import type { EntryKey } from '../lut/schema.js';
+import type { ModelFiles, Runner, RunnerContext, RunOutput, RunRequest, StagedModel } from '../runners/types.js';
+import { mulberry32, relativeMargin, shuffled } from '../stats/index.js';
+import type { FailureRecord, Journal, RoundRecord } from './journal.js';
+import type { MeasureSettings } from './settings.js';
+import { readThermal, thermalGate, type ThermalPolicy } from './thermal-gate.js';
+
+export interface PlannedEntry {
+  id: string;
+  key: EntryKey;
+  model: ModelFiles;
+  params: number;
+  macs: number;
+  source: 'generated' | 'manifest';
+}
+
+export interface EntryState {
+  rounds: RoundRecord[];
+  failure?: FailureRecord;
+}
+
+export interface ProtocolEvents {
+  onVisit?(entry: PlannedEntry, round: number, done: number, total: number): void;
+  onRound?(record: RoundRecord, merged: number[]): void;
+  onFailure?(record: FailureRecord): void;
+  onThermalWait?(tempC: number, limitC: number): void;
+}
+
+export interface ProtocolInput<O> {
+  ctx: RunnerContext;
+  runner: Runner<O>;
+  options: O;
+  entries: PlannedEntry[];
+  settings: MeasureSettings;
+  thermal?: ThermalPolicy;
+  journal: Journal;
+  /** State restored from a journal (`--resume`). */
+  restored?: Map<string, EntryState>;
+  events?: ProtocolEvents;
+}
+
+/** Consecutive device failures after which the run stops instead of failing every remaining entry. */
+const MAX_CONSECUTIVE_DEVICE_FAILURES = 2;
+
+export async function runProtocol<O>(input: ProtocolInput<O>): Promise<Map<string, EntryState>> {
+  const { ctx, runner, options, entries, settings, journal, events } = input;
+  const state = new Map<string, EntryState>();
+  for (const e of entries) state.set(e.id, input.restored?.get(e.id) ?? { rounds: [] });
+  const staged = new Map<string, StagedModel>();
+  let deviceFailures = 0;
+
+  for (let round = 0; round < settings.maxRounds; round++) {
+    const pending = entries.filter((e) => needsRound(state.get(e.id)!, round, settings));
+    if (pending.length === 0) break;
+    const order = shuffled(pending, mulberry32(settings.seed * 7919 + round));
+    let visited = 0;
+    for (const entry of order) {
+      if (ctx.signal?.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new InterruptedError();
+      events?.onVisit?.(entry, round, visited++, order.length);
+      const s = state.get(entry.id)!;
+      try {
+        const record = await visitWithRetry(input, entry, round, s, staged);
+        s.rounds.push(record);
+        journal.append(record);
+        deviceFailures = 0;
+        events?.onRound?.(record, s.rounds.flatMap((r) => r.samples));
+      } catch (error) {
+        if (error instanceof InterruptedError || ctx.signal?.aborted) throw ctx.signal?.reason ?? error;
+        const failure: FailureRecord = {
+          type: 'failed',
+          id: entry.id,
+          key: entry.key,
+          modelSha256: entry.model.sha256,
+          round,
+          error: { code: error instanceof BenchError ? error.code : 'NSB_INTERNAL', message: errorMessage(error) },
+          permanent: error instanceof ModelError,
+        };
+        s.failure = failure;
+        journal.append(failure);
+        events?.onFailure?.(failure);
+        if (error instanceof DeviceError && ++deviceFailures >= MAX_CONSECUTIVE_DEVICE_FAILURES) throw error;
+      }
+    }
+  }
+  return state;
+}
+
+function needsRound(s: EntryState, round: number, settings: MeasureSettings): boolean {
+  if (s.failure) return false;
+  if (s.rounds.some((r) => r.round === round)) return false;
+  if (round < settings.rounds) return true;
+  const merged = s.rounds.flatMap((r) => r.samples);
+  const time = merged.reduce((a, b) => a + b, 0);
+  if (merged.length >= settings.maxSamples || time >= settings.maxTimeMs) return false;
+  return !(merged.length >= settings.minSamples && relativeMargin(merged) <= settings.targetRme);
+}
+
+async function visitWithRetry<O>(input: ProtocolInput<O>, entry: PlannedEntry, round: number, s: EntryState, staged: Map<string, StagedModel>): Promise<RoundRecord> {
+  try {
+    return await visit(input, entry, round, s, staged);
+  } catch (error) {
+    if (error instanceof ModelError || error instanceof InterruptedError || input.ctx.signal?.aborted) throw error;
+    input.ctx.log(`retrying ${entry.id} after: ${errorMessage(error)}`);
+    staged.delete(entry.id);
+    return visit(input, entry, round, s, staged);
+  }
+}
+
+async function visit<O>(input: ProtocolInput<O>, entry: PlannedEntry, round: number, s: EntryState, staged: Map<string, StagedModel>): Promise<RoundRecord> {
+  const { ctx, runner, options, settings } = input;
+  const started = performance.now();
+  const gate = await thermalGate(ctx.transport, input.thermal, ctx.signal, input.events?.onThermalWait);
+  let model = staged.get(entry.id);
+  if (!model) {
+    model = await runner.stage(ctx, options, entry.model);
+    staged.set(entry.id, model);
+  }
+  const previous = s.rounds.flatMap((r) => r.samples);
+  const usedTime = previous.reduce((a, b) => a + b, 0);
+  const remainingRounds = Math.max(1, settings.rounds - round);
+  const chunkMin = Math.max(1, Math.ceil((settings.minSamples - previous.length) / remainingRounds));
+  const chunkMax = Math.max(chunkMin, Math.ceil((settings.maxSamples - previous.length) / remainingRounds));
+  const chunkTime = Math.max(1, Math.round((settings.maxTimeMs - usedTime) / remainingRounds));
+  const request: RunRequest = {
+    warmup: settings.warmup,
+    minIterations: chunkMin,
+    maxIterations: chunkMax,
+    maxTimeMs: chunkTime,
+    targetRme: settings.targetRme,
+    ...(settings.threads > 0 ? { threads: settings.threads } : {}),
+    ...(settings.affinity ? { affinity: settings.affinity } : {}),
+    seed: settings.seed + round,
+    timeoutMs: settings.timeoutMs,
+  };
+  const out = runner.sampling === 'iteration' ? await runner.run(ctx, options, model, request) : await sampleProcesses(input, model, request, previous);
+  if (out.samples.length === 0) throw new ModelError(`${entry.model.label}: the runner returned no samples`);
+  const after = await readThermal(ctx.transport);
+  return {
+    type: 'round',
+    id: entry.id,
+    key: entry.key,
+    modelSha256: entry.model.sha256,
+    round,
+    kind: out.kind,
+    samples: out.samples,
+    ...(out.warmup ? { warmup: out.warmup } : {}),
+    ...(out.loadMs !== undefined ? { loadMs: out.loadMs } : {}),
+    ...(out.provider !== undefined ? { provider: out.provider } : {}),
+    ...(out.cpuFallback !== undefined ? { cpuFallback: out.cpuFallback } : {}),
+    temperatures: { before: gate.reading.temperatures, after: after.temperatures },
+    throttled: gate.throttled || after.throttling,
+    hostMs: performance.now() - started,
+    ...(out.extra ? { extra: out.extra } : {}),
+  };
+}
+
+/** For runners that print one aggregate per process: repeat processes until precise or capped. */
+async function sampleProcesses<O>(input: ProtocolInput<O>, model: StagedModel, request: RunRequest, previous: number[]): Promise<RunOutput> {
+  const { ctx, runner, options } = input;
+  const samples: number[] = [];
+  let last: RunOutput | undefined;
+  let cpuFallback = false;
+  let time = 0;
+  while (samples.length < request.maxIterations) {
+    last = await runner.run(ctx, options, model, request);
+    samples.push(...last.samples);
+    cpuFallback ||= last.cpuFallback === true;
+    time += last.samples.reduce((a, b) => a + b, 0);
+    if (samples.length >= request.minIterations) {
+      const merged = [...previous, ...samples];
+      if (request.targetRme > 0 && merged.length >= 3 && relativeMargin(merged) <= request.targetRme) break;
+      if (time >= request.maxTimeMs) break;
+    }
+  }
+  return { ...last!, kind: 'process', samples, cpuFallback };
+}

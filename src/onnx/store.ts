@@ -1,0 +1,153 @@
+// The model store: a content-addressed cache of generated graphs and weights.
+//
+//   <store>/<catalogue>-w<width>-<precision>-s<seed>/
+//       <group>.<variant>.l<latent>.<hash>.onnx     one small graph per stage variant / part / candidate
+//       weights/<group>.<unit>.<hash>.bin           one weight file per unit, shared by every graph using it
+//       weights/<...>.bin.sha256                    its content hash, written once
+//
+// File names carry a hash of everything that determines their content (builder version, unit
+// dimensions, constants, precision, seed), so a second run finds them and regenerates nothing, and the
+// store for the default catalogue at width 1 holds each unit once (~2.1 GB fp32), not 36 full copies.
+// Runtimes resolve external data relative to the graph and refuse paths that leave its folder, hence
+// graphs at the top and weights in a sub-folder.
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson } from '../catalog/load.js';
+import type { ModelConstants } from '../catalog/schema.js';
+import type { ResolvedCatalog, ResolvedUnit } from '../catalog/types.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { modelContentHash } from './content-hash.js';
+import type { ModelFiles } from '../runners/types.js';
+import { GraphBuilder, type Precision } from './graph-builder.js';
+import { buildGroupModel, type GroupGraphSpec } from './group-graph.js';
+import { encodeModel } from './proto.js';
+import { RecordingBinder } from './unit-weights.js';
+import { emitUnit } from './units.js';
+import { layoutWeights, weightBytes, type WeightSpec } from './weights.js';
+
+/** Bump when generated graphs or weights change meaning, so old cache entries are not reused. */
+export const BUILDER_VERSION = 1;
+
+export interface StoreSettings {
+  precision: Precision;
+  seed: number;
+}
+
+export interface StoreEvents {
+  /** Called before a weight file is generated (the slow part), for progress output. */
+  onGenerate?(what: string, bytes: number): void;
+}
+
+export class ModelStore {
+  constructor(
+    readonly root: string,
+    private readonly events: StoreEvents = {},
+  ) {}
+
+  configDir(cat: ResolvedCatalog, s: StoreSettings): string {
+    return join(this.root, `${cat.spec.name}-w${cat.width}-${s.precision}-s${s.seed}`);
+  }
+
+  /** Ensures the graph of `spec` and its unit weights exist; returns the model's files. */
+  ensureGroup(cat: ResolvedCatalog, spec: GroupGraphSpec, label: string, s: StoreSettings): ModelFiles {
+    const dir = this.configDir(cat, s);
+    const weights = new Map<string, { file: string; sha256: string }>();
+    for (const u of spec.units) weights.set(u.name, this.ensureUnitWeights(dir, cat.constants, spec.group, u, s));
+    const graphKey = shortHash({
+      v: BUILDER_VERSION,
+      precision: s.precision,
+      inputs: spec.inputs,
+      outputs: spec.outputs,
+      emits: spec.emits,
+      units: spec.units.map((u) => [u.name, u.sideIn, weights.get(u.name)!.file]),
+    });
+    const graphFile = `${label}.l${cat.latent}.${graphKey}.onnx`;
+    const graphPath = join(dir, graphFile);
+    let graphBytes: Uint8Array;
+    if (existsSync(graphPath)) {
+      graphBytes = readFileSync(graphPath);
+    } else {
+      const model = buildGroupModel(spec, cat.constants, s.precision, (_g, u) => weights.get(u.name)!.file, {
+        catalog: cat.spec.name,
+        group: spec.group,
+        latent: String(cat.latent),
+        width: String(cat.width),
+        precision: s.precision,
+        seed: String(s.seed),
+      });
+      graphBytes = encodeModel(model);
+      writeFileAtomic(graphPath, graphBytes);
+    }
+    const files = [graphFile, ...unique([...weights.values()].map((w) => w.file))];
+    return {
+      root: dir,
+      graph: graphFile,
+      files,
+      sha256: modelContentHash(graphBytes, files.slice(1).map((f) => weightsSha(weights, f))),
+      inputs: spec.inputs.map((t) => ({ name: t.name, shape: [...t.shape] })),
+      outputs: spec.outputs.map((t) => ({ name: t.name, shape: [...t.shape] })),
+      precision: s.precision,
+      label,
+    };
+  }
+
+  private ensureUnitWeights(dir: string, k: ModelConstants, group: string, u: ResolvedUnit, s: StoreSettings): { file: string; sha256: string } {
+    const specs = unitWeightSpecs(k, u, s.precision);
+    const key = shortHash({ v: BUILDER_VERSION, group, unit: u.name, kind: u.kind, cin: u.cin, out: u.out, kernel: u.kernel ?? null, k, precision: s.precision, seed: s.seed });
+    const file = `weights/${group}.${u.name}.${key}.bin`;
+    const path = join(dir, file);
+    const shaPath = `${path}.sha256`;
+    if (existsSync(path) && existsSync(shaPath)) return { file, sha256: readFileSync(shaPath, 'utf8').trim() };
+    const layout = layoutWeights(specs, s.precision);
+    this.events.onGenerate?.(`${group}.${u.name}`, layout.size);
+    mkdirSync(join(dir, 'weights'), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    const hash = createHash('sha256');
+    const fd = openSync(tmp, 'w');
+    try {
+      let pos = 0;
+      for (const t of layout.tensors) {
+        if (t.offset > pos) {
+          const pad = new Uint8Array(t.offset - pos);
+          writeSync(fd, pad);
+          hash.update(pad);
+        }
+        const bytes = weightBytes(t.spec, `${s.seed}/${group}/${u.name}/${t.spec.local}`, s.precision);
+        writeSync(fd, bytes);
+        hash.update(bytes);
+        pos = t.offset + t.length;
+      }
+      closeSync(fd);
+    } catch (error) {
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+      throw error;
+    }
+    renameSync(tmp, path);
+    const sha256 = hash.digest('hex');
+    writeFileAtomic(shaPath, `${sha256}\n`);
+    return { file, sha256 };
+  }
+}
+
+/** The parameters a unit declares, in file order. */
+export function unitWeightSpecs(k: ModelConstants, u: ResolvedUnit, precision: Precision): WeightSpec[] {
+  const b = new GraphBuilder(precision);
+  const binder = new RecordingBinder();
+  emitUnit(b, binder, k, u, { x: 'x', temb: 'temb', context: 'context', skip: 'skip' });
+  return binder.specs;
+}
+
+function weightsSha(weights: Map<string, { file: string; sha256: string }>, file: string): string {
+  for (const w of weights.values()) if (w.file === file) return w.sha256;
+  throw new Error(`no hash for ${file}`);
+}
+
+function shortHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 12);
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}

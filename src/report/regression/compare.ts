@@ -1,0 +1,197 @@
+// Baseline LUT vs current LUT -> one typed result. Entries are matched on their id; for each pair
+// measured on both sides: the ratio of medians with a seeded bootstrap interval and the
+// Mann-Whitney p-values; then Benjamini-Hochberg across the pairs, the verdict rule (verdict.ts),
+// and downgrades for failed entries and untrustworthy measurements. Pure: no file access.
+import { entryLabel } from '../../lut/key.js';
+import type { Lut, LutEntry } from '../../lut/schema.js';
+import { bootstrapLogRatios, geomeanFromReplicates, percentileInterval } from '../../stats/bootstrap.js';
+import { mannWhitney } from '../../stats/mann-whitney.js';
+import { medianCiSorted, relativeMarginSorted } from '../../stats/median-ci.js';
+import { benjaminiHochberg } from '../../stats/multiple.js';
+import { medianSorted, sortedCopy } from '../../stats/quantile.js';
+import { seedFor } from '../../stats/rng.js';
+import { checkComparable, tableInfo } from './compatibility.js';
+import { RegressionInputError } from './errors.js';
+import { resolveOptions } from './options.js';
+import { downgradeReasons, regressionExitCode } from './quality.js';
+import type { EntryComparison, OneSidedEntry, RegressionOptions, RegressionResult, SideSummary, Verdict } from './types.js';
+import { decideVerdict } from './verdict.js';
+
+interface Pending {
+  row: EntryComparison;
+  /** Bootstrap log-ratio replicates, kept for the suite geometric mean. */
+  replicates: Float64Array | null;
+}
+
+export function compareLuts(baseline: Lut, current: Lut, options: RegressionOptions = {}): RegressionResult {
+  const opts = resolveOptions(options);
+  const labels: [string, string] = [options.baselineLabel ?? 'baseline', options.currentLabel ?? 'current'];
+  const mismatches = checkComparable(baseline, current, opts.allowMismatch, labels);
+  checkSamples(baseline, labels[0]);
+  checkSamples(current, labels[1]);
+
+  const currentById = new Map(current.entries.map((e) => [e.id, e] as const));
+  const baselineIds = new Set(baseline.entries.map((e) => e.id));
+  const pending: Pending[] = [];
+  for (const base of baseline.entries) {
+    const cur = currentById.get(base.id);
+    if (cur) pending.push(measurePair(base, cur, opts.seed, opts.resamples));
+  }
+
+  // Benjamini-Hochberg over the pairs that were tested, separately for each direction.
+  const tested = pending.filter((p) => p.row.pSlower !== null);
+  const qSlower = benjaminiHochberg(tested.map((p) => p.row.pSlower!));
+  const qFaster = benjaminiHochberg(tested.map((p) => p.row.pFaster!));
+  tested.forEach((p, i) => {
+    p.row.qSlower = qSlower[i]!;
+    p.row.qFaster = qFaster[i]!;
+  });
+
+  for (const { row } of pending) decide(row, opts.threshold, opts.alpha);
+
+  const withRatio = pending.filter((p) => p.replicates !== null);
+  const geomean =
+    withRatio.length === 0
+      ? null
+      : (() => {
+          const g = geomeanFromReplicates(withRatio.map((p) => p.row.ratio!), withRatio.map((p) => p.replicates!));
+          return { value: g.geomean, ci95: g.ci95, entries: withRatio.length };
+        })();
+
+  const entries = pending.map((p) => p.row);
+  const onlyInBaseline = baseline.entries.filter((e) => !currentById.has(e.id)).map(oneSided);
+  const onlyInCurrent = current.entries.filter((e) => !baselineIds.has(e.id)).map(oneSided);
+  const count = (v: Verdict) => entries.filter((e) => e.verdict === v).length;
+  const counts = {
+    compared: entries.length,
+    regressed: count('regressed'),
+    improved: count('improved'),
+    unchanged: count('unchanged'),
+    inconclusive: count('inconclusive'),
+    onlyInBaseline: onlyInBaseline.length,
+    onlyInCurrent: onlyInCurrent.length,
+  };
+  const notes: string[] = [];
+  if (entries.length === 0) notes.push('no entry is present in both tables: nothing was compared');
+  return {
+    options: opts,
+    baseline: tableInfo(baseline, labels[0]),
+    current: tableInfo(current, labels[1]),
+    mismatches,
+    entries,
+    onlyInBaseline,
+    onlyInCurrent,
+    counts,
+    geomean,
+    exitCode: regressionExitCode(counts),
+    notes,
+  };
+}
+
+function checkSamples(lut: Lut, label: string): void {
+  lut.entries.forEach((e, i) => {
+    if (e.state === 'ok' && e.samples.length === 0) {
+      throw new RegressionInputError(`${label}: entries[${i}] (${e.id}) is ok but has no samples`);
+    }
+  });
+}
+
+function side(entry: LutEntry): SideSummary {
+  const sorted = sortedCopy(entry.samples);
+  const has = sorted.length > 0;
+  return {
+    state: entry.state,
+    n: sorted.length,
+    median: has ? medianSorted(sorted) : null,
+    ci95: has ? medianCiSorted(sorted) : null,
+    rme: has ? relativeMarginSorted(sorted) : null,
+    flags: [...entry.flags],
+    sampleKind: entry.sampleKind,
+    error: entry.error ? `${entry.error.code}: ${entry.error.message}` : null,
+  };
+}
+
+function oneSided(e: LutEntry): OneSidedEntry {
+  const sorted = sortedCopy(e.samples);
+  return { id: e.id, label: entryLabel(e.key), kind: e.key.kind, state: e.state, n: sorted.length, median: sorted.length > 0 ? medianSorted(sorted) : null };
+}
+
+function measurePair(base: LutEntry, cur: LutEntry, runSeed: number, resamples: number): Pending {
+  const seed = seedFor(runSeed, base.id);
+  const row: EntryComparison = {
+    id: base.id,
+    label: entryLabel(base.key),
+    kind: base.key.kind,
+    baseline: side(base),
+    current: side(cur),
+    ratio: null,
+    ci95: null,
+    u: null,
+    pSlower: null,
+    pFaster: null,
+    pTwoSided: null,
+    qSlower: null,
+    qFaster: null,
+    minP: null,
+    seed,
+    verdict: 'inconclusive',
+    statisticalVerdict: null,
+    reasons: [],
+    modelChanged: base.model.sha256 !== cur.model.sha256,
+  };
+  const untestable = untestableReason(base, cur);
+  if (untestable) {
+    row.reasons.push(untestable);
+    return { row, replicates: null };
+  }
+  row.ratio = row.current.median! / row.baseline.median!;
+  const replicates = bootstrapLogRatios(base.samples, cur.samples, { seed, resamples });
+  row.ci95 = percentileInterval(replicates, 0.95);
+  const slower = mannWhitney(cur.samples, base.samples, 'greater');
+  row.u = slower.u;
+  row.pSlower = slower.p;
+  row.minP = slower.minP;
+  row.pFaster = mannWhitney(cur.samples, base.samples, 'less').p;
+  row.pTwoSided = mannWhitney(cur.samples, base.samples, 'two-sided').p;
+  return { row, replicates };
+}
+
+function untestableReason(base: LutEntry, cur: LutEntry): string | undefined {
+  for (const [name, e] of [['baseline', base], ['current', cur]] as const) {
+    if (e.state !== 'ok') {
+      const why = e.error ? ` (${e.error.code}: ${e.error.message})` : '';
+      return `${e.state} in the ${name} table${why}; fix it and re-run that entry`;
+    }
+  }
+  for (const [name, e] of [['baseline', base], ['current', cur]] as const) {
+    if (e.samples.some((x) => !(x > 0))) {
+      return `samples of 0 ms or less in the ${name} table: the timer is too coarse for this entry`;
+    }
+  }
+  return undefined;
+}
+
+function decide(row: EntryComparison, threshold: number, alpha: number): void {
+  if (row.ratio !== null && row.ci95 !== null) {
+    const outcome = decideVerdict({
+      ratio: row.ratio,
+      ci95: row.ci95,
+      qSlower: row.qSlower!,
+      qFaster: row.qFaster!,
+      minP: row.minP!,
+      nBaseline: row.baseline.n,
+      nCurrent: row.current.n,
+      threshold,
+      alpha,
+    });
+    row.statisticalVerdict = outcome.verdict;
+    row.verdict = outcome.verdict;
+    row.reasons.push(...outcome.reasons);
+    const downgrade = downgradeReasons(row.baseline.flags, row.current.flags, outcome.verdict);
+    if (downgrade.length > 0) {
+      row.verdict = 'inconclusive';
+      row.reasons.push(...downgrade);
+    }
+  }
+  if (row.modelChanged) row.reasons.push('the model differs between the tables (sha256): the graph itself changed');
+}

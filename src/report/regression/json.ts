@@ -1,0 +1,34 @@
+// The JSON report: the source of truth the other formats are derived from. Versioned, and it
+// carries everything needed to re-derive a verdict: thresholds, alpha, seeds, resample count, the
+// methods used, per-entry numbers and reasons.
+import { REGRESSION_SCHEMA_ID, REGRESSION_SCHEMA_VERSION, type RegressionResult } from './types.js';
+
+export interface JsonMeta {
+  createdAt?: string;
+  harnessVersion?: string;
+}
+
+export const regressionMethod = {
+  effect: 'ratio of medians, current / baseline',
+  interval: '95% percentile bootstrap of the ratio of medians, each side resampled independently; per-entry seed derived from the run seed and the entry id',
+  test: 'Mann-Whitney U, one-sided "current slower" for the gate; exact distribution without ties when m*n <= 2500, else normal approximation with tie correction and continuity correction',
+  correction: 'Benjamini-Hochberg over the compared entries, per direction',
+  rule: 'regressed: q(slower) <= alpha and CI lower bound > 1 + threshold; improved: mirror; unchanged: CI inside [1 - threshold, 1 + threshold]; else inconclusive',
+  quantiles: 'type 7 (linear interpolation, NumPy default)',
+  geomean: 'geometric mean of per-entry ratios; interval from the per-entry bootstrap replicates (entries taken as fixed)',
+} as const;
+
+export function regressionDocument(result: RegressionResult, meta: JsonMeta = {}) {
+  return {
+    schema: REGRESSION_SCHEMA_ID,
+    schemaVersion: REGRESSION_SCHEMA_VERSION,
+    ...(meta.createdAt !== undefined ? { createdAt: meta.createdAt } : {}),
+    generator: { name: 'nanosd-bench', version: meta.harnessVersion ?? null },
+    method: regressionMethod,
+    ...result,
+  };
+}
+
+export function renderJson(result: RegressionResult, meta: JsonMeta = {}): string {
+  return `${JSON.stringify(regressionDocument(result, meta), null, 2)}\n`;
+}

@@ -1,0 +1,54 @@
+// `bench catalog` output: parts and stages with their fixed I/O signatures, then every variant with
+// its units, parameters and MACs at the chosen latent size and width.
+import { candidateCost, spaceSize, teacherCandidate } from '../../catalog/candidates.js';
+import type { ResolvedCatalog, TensorSig } from '../../catalog/types.js';
+import { formatCount } from './lut-table.js';
+
+const sig = (ts: TensorSig[]) => ts.map((t) => `${t.name}[${t.shape.join(',')}]`).join(' ');
+
+export function renderCatalog(cat: ResolvedCatalog): string {
+  const out: string[] = [];
+  out.push(`catalogue ${cat.spec.name} (${cat.file})`);
+  if (cat.spec.description) out.push(`  ${cat.spec.description}`);
+  out.push(`latent ${cat.latent}x${cat.latent}, width ${cat.width}; ${cat.stages.length} stages, ${cat.stages.reduce((a, s) => a + s.variants.length, 0)} variants, ${spaceSize(cat).toLocaleString('en-US')} candidates`);
+  out.push('');
+  out.push('parts (fixed)');
+  for (const p of cat.parts) {
+    out.push(`  ${p.name.padEnd(10)} ${formatCount(p.params).padStart(9)} params ${formatCount(p.macs).padStart(9)} MACs   ${sig(p.inputs)} -> ${sig(p.outputs)}`);
+  }
+  for (const s of cat.stages) {
+    out.push('');
+    out.push(`stage ${s.name}: in ${sig(s.inputs)}`);
+    out.push(`${' '.repeat(7 + s.name.length)}out ${sig(s.outputs)}`);
+    const width = Math.max(...s.variants.map((v) => v.name.length)) + 2;
+    for (const v of s.variants) {
+      const units = v.units.map((u) => `${u.name}(${u.cin}->${u.out}@${u.sideIn})`).join(' ');
+      out.push(`  ${`${v.index}`.padStart(2)} ${(v.name + (v.isTeacher ? ' *' : '')).padEnd(width)} ${formatCount(v.params).padStart(9)} params ${formatCount(v.macs).padStart(9)} MACs   ${units}`);
+    }
+  }
+  const teacher = candidateCost(cat, teacherCandidate(cat));
+  out.push('');
+  out.push(`teacher U-Net (* variants + parts): ${teacher.params.toLocaleString('en-US')} params, ${formatCount(teacher.macs)} MACs`);
+  return `${out.join('\n')}\n`;
+}
+
+export function catalogJson(cat: ResolvedCatalog): unknown {
+  const teacher = candidateCost(cat, teacherCandidate(cat));
+  return {
+    catalog: cat.spec.name,
+    file: cat.file,
+    hash: cat.hash,
+    latent: cat.latent,
+    width: cat.width,
+    candidates: spaceSize(cat),
+    teacher,
+    parts: cat.parts.map((p) => ({ name: p.name, inputs: p.inputs, outputs: p.outputs, params: p.params, macs: p.macs, units: p.units })),
+    stages: cat.stages.map((s) => ({
+      name: s.name,
+      inputs: s.inputs,
+      outputs: s.outputs,
+      teacher: s.variants[s.teacher]?.name,
+      variants: s.variants.map((v) => ({ index: v.index, name: v.name, teacher: v.isTeacher, params: v.params, macs: v.macs, units: v.units, emits: v.emits })),
+    })),
+  };
+}

@@ -1,0 +1,68 @@
+// The readable table `bench lut show` and `bench blocks` print: entries grouped by stage, one row per
+// variant with median latency, its margin, sample count, parameters, MACs and every flag.
+import type { Lut, LutEntry } from '../../lut/schema.js';
+
+export function formatCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
+  return String(n);
+}
+
+function ms(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return '-';
+  return v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3);
+}
+
+export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, variant: string) => boolean } = {}): string {
+  const header = [
+    `device  ${lut.device.profile}: ${String(lut.device.info['model'] ?? '')} / ${String(lut.device.info['soc'] ?? '')} (fingerprint ${lut.device.fingerprint})`,
+    `runtime ${lut.runtime.runner} ${lut.runtime.version}, ep ${lut.runtime.ep}, ${lut.runtime.precision}${lut.runtime.threads ? `, ${lut.runtime.threads} threads` : ''}`,
+    `catalog ${lut.catalog.name}; ${lut.entries.length} entries, updated ${lut.updatedAt}`,
+  ];
+  const columns = ['', 'median ms', '±95%', 'n', 'rounds', 'params', 'MACs', 'flags'];
+  const rows: string[][] = [];
+  const groups = new Map<string, LutEntry[]>();
+  for (const e of lut.entries) {
+    const g = e.key.kind === 'block' ? `${e.key.stage}` : e.key.kind === 'part' ? 'parts' : `${e.key.kind}s`;
+    groups.set(g, [...(groups.get(g) ?? []), e]);
+  }
+  const sections: { title: string; rows: string[][] }[] = [];
+  for (const [group, entries] of groups) {
+    const first = entries[0]!.key;
+    const title = `${group}  (latent ${first.latent}, width ${first.width}, ${first.precision})`;
+    const r = entries.map((e) => {
+      const name = e.key.kind === 'block' ? `${e.key.variant}${options.teacher?.(e.key.stage ?? '', e.key.variant ?? '') ? ' *' : ''}` : e.key.kind === 'part' ? `${e.key.stage}` : `${e.key.arch}`;
+      if (e.state !== 'ok' || !e.stats) return [`  ${name}`, e.state.toUpperCase(), '', '', String(e.rounds), formatCount(e.model.params), formatCount(e.model.macs), e.error?.message ?? ''];
+      return [
+        `  ${name}`,
+        ms(e.stats.median),
+        `${(e.stats.rme * 100).toFixed(2)}%`,
+        String(e.stats.n),
+        String(e.rounds),
+        formatCount(e.model.params),
+        formatCount(e.model.macs),
+        e.flags.join(', '),
+      ];
+    });
+    sections.push({ title, rows: r });
+    rows.push(...r);
+  }
+  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const out = [...header, ''];
+  out.push(line(columns));
+  for (const s of sections) {
+    out.push(s.title);
+    for (const r of s.rows) out.push(line(r));
+  }
+  const failed = lut.entries.filter((e) => e.state !== 'ok').length;
+  const flagged = lut.entries.filter((e) => e.flags.length > 0).length;
+  out.push('');
+  out.push(`${lut.entries.length - failed} ok, ${failed} failed${flagged ? `, ${flagged} flagged` : ''}${options.teacher ? '; * = teacher variant' : ''}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,45 @@
+// `getprop` prints one `[key]: [value]` line per property; a value holding newlines continues on the
+// following lines until the one that ends with `]`.
+import { ParseError } from '../../errors.js';
+
+const START = /^\[([^\]]+)\]: \[(.*)$/;
+
+export function parseGetprop(text: string): Record<string, string> {
+  const props: Record<string, string> = {};
+  let key: string | undefined;
+  let parts: string[] = [];
+  for (const line of text.replace(/\r\n/g, '\n').split('\n')) {
+    if (key !== undefined) {
+      parts.push(line);
+      if (line.endsWith(']')) {
+        props[key] = parts.join('\n').slice(0, -1);
+        key = undefined;
+      }
+      continue;
+    }
+    const match = START.exec(line);
+    if (!match) continue;
+    const rest = match[2]!;
+    if (rest.endsWith(']')) {
+      props[match[1]!] = rest.slice(0, -1);
+    } else {
+      key = match[1]!;
+      parts = [rest];
+    }
+  }
+  // An unterminated value at the end still counts (output cut short).
+  if (key !== undefined) props[key] = parts.join('\n');
+  if (Object.keys(props).length === 0 && text.trim().length > 0) {
+    throw new ParseError('getprop output', 'no `[key]: [value]` line', text.slice(0, 200));
+  }
+  return props;
+}
+
+/** The first non-empty property among `keys`. */
+export function firstProp(props: Record<string, string>, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const value = props[key]?.trim();
+    if (value) return value;
+  }
+  return undefined;
+}

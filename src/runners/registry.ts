@@ -1,0 +1,28 @@
+// Runners by name. A profile's `runner.name` picks one; its `runner.options` are checked against the
+// runner's schema when the profile is used.
+import { InvalidFileError } from '../errors.js';
+import { formatPath } from '../json-file.js';
+import type { DeviceProfile } from '../devices/schema.js';
+import { ortNodeRunner } from './ort-node.js';
+import type { Runner } from './types.js';
+
+// Each runner has its own options type; the registry hands them out together with their options.
+export const runners: Runner<never>[] = [ortNodeRunner as unknown as Runner<never>];
+
+export interface BoundRunner {
+  runner: Runner<unknown>;
+  options: unknown;
+}
+
+export function bindRunner(profile: DeviceProfile): BoundRunner {
+  const runner = runners.find((r) => r.name === profile.runner.name) as Runner<unknown> | undefined;
+  if (!runner) {
+    throw new InvalidFileError(profile.file, 'runner.name', `unknown runner '${profile.runner.name}'; known: ${runners.map((r) => r.name).join(', ')}`);
+  }
+  const parsed = runner.optionsSchema.safeParse(profile.runner.options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InvalidFileError(profile.file, `runner.options${formatPath(profile.runner.options, issue.path).replace(/^\(top level\)$/, '').replace(/^(?=[^.[])/, '.')}`, issue.message);
+  }
+  return { runner, options: parsed.data };
+}

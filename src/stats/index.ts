@@ -1,0 +1,31 @@
+// Statistics for latency samples. Pure JavaScript: no Node or package imports, because the same
+// code is shipped to devices and imported by the runner there.
+export { erf, erfc, normalCdf, normalSf } from './normal.js';
+export { gaussian, mulberry32, seedFor, shuffled } from './rng.js';
+export { median, medianSorted, quantile, quantileSorted, sortedCopy } from './quantile.js';
+export { geometricMean, mean } from './mean.js';
+export { medianCi, medianCiRanks, medianCiSorted, relativeMargin, relativeMarginSorted, type MedianCiRanks } from './median-ci.js';
+export { MAD_SCALE, summarize, type SampleSummary } from './summary.js';
+export { tukeyOutliers, type OutlierLabel, type TukeyOutliers } from './outliers.js';
+export { mannKendall, theilSenSlope, trendTest, TREND_MIN_SAMPLES, type TrendOptions, type TrendResult } from './trend.js';
+export {
+  bootstrapLogRatios,
+  bootstrapMedians,
+  geomeanFromReplicates,
+  geomeanOfRatios,
+  percentileInterval,
+  ratioOfMedians,
+  type BootstrapOptions,
+  type RatioEstimate,
+} from './bootstrap.js';
+export {
+  EXACT_MAX_PRODUCT,
+  exactUDistribution,
+  logChoose,
+  mannWhitney,
+  mannWhitneyMinP,
+  midranks,
+  type Alternative,
+  type MannWhitneyResult,
+} from './mann-whitney.js';
+export { benjaminiHochberg } from './multiple.js';

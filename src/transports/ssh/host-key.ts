@@ -1,0 +1,111 @@
+// Who is at the other end: the host key the server presents must be the one pinned in the profile
+// (`hostKey`, a SHA256 fingerprint) or listed for the host in the profile's known_hosts file. An
+// unknown or changed key is refused before any credentials are sent, and the refusal shows the
+// fingerprint the server presented and how to pin it.
+import { readFileSync } from 'node:fs';
+import { DeviceError } from '../../errors.js';
+import { keyBlobType, normalizeFingerprint, sha256Fingerprint } from './fingerprint.js';
+import { checkKnownHosts, knownHostsName, knownKeyTypes, parseKnownHosts, type KnownHostEntry } from './known-hosts.js';
+import { expandHome, sshTarget, type SshTransportSpec } from './spec.js';
+
+export interface HostKeyPolicy {
+  /** ssh2 `hostVerifier`: true accepts the key. A refusal is kept in `refusal`. */
+  verify(keyBlob: Buffer): boolean;
+  refusal: DeviceError | undefined;
+  /** Host key algorithms in the order to offer them (known_hosts types first), or undefined for ssh2's order. */
+  preferredAlgorithms: string[] | undefined;
+}
+
+/** `/etc/ssh/ssh_host_<x>_key.pub` holds the key of this type on an OpenSSH server. */
+function hostKeyFileHint(keyType: string): string {
+  const kind = keyType.startsWith('ecdsa-') ? 'ecdsa' : keyType === 'ssh-ed25519' ? 'ed25519' : keyType === 'ssh-rsa' ? 'rsa' : '*';
+  return `ssh-keygen -lf /etc/ssh/ssh_host_${kind}_key.pub`;
+}
+
+/** ssh2's default host key algorithms, in its order of preference. */
+const hostKeyAlgorithms = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
+
+/**
+ * Like OpenSSH, ask first for the key types known_hosts lists for the host, so a server with several
+ * host keys presents one that can be checked (an RSA key may be signed with SHA-2).
+ */
+function orderAlgorithms(knownTypes: readonly string[]): string[] {
+  const first = knownTypes.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
+  return [...new Set([...first.filter((a) => hostKeyAlgorithms.includes(a)), ...hostKeyAlgorithms])];
+}
+
+export function createHostKeyPolicy(spec: SshTransportSpec, profile: string): HostKeyPolicy {
+  const target = sshTarget(spec);
+  const pinned = spec.hostKey !== undefined ? normalizeFingerprint(spec.hostKey) : undefined;
+  let entries: KnownHostEntry[] | undefined;
+  let knownHostsFile: string | undefined;
+  if (pinned === undefined && spec.knownHosts !== undefined) {
+    knownHostsFile = expandHome(spec.knownHosts);
+    try {
+      entries = parseKnownHosts(readFileSync(knownHostsFile, 'utf8'));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new DeviceError(profile, `cannot read known_hosts file ${knownHostsFile} (${code})`, {
+        hint: `fix "knownHosts" in profile ${profile}, or pin the host key with "hostKey": "SHA256:..."`,
+      });
+    }
+  }
+  const types = entries ? knownKeyTypes(entries, spec.host, spec.port) : [];
+  const policy: HostKeyPolicy = {
+    refusal: undefined,
+    preferredAlgorithms: types.length > 0 ? orderAlgorithms(types) : undefined,
+    verify(keyBlob: Buffer): boolean {
+      const presented = sha256Fingerprint(keyBlob);
+      const keyType = keyBlobType(keyBlob);
+      const pinHint = `"hostKey": "${presented}"`;
+      if (pinned !== undefined) {
+        if (presented === pinned) return true;
+        policy.refusal = new DeviceError(
+          profile,
+          `host key of ${target} does not match the profile: the server presented ${keyType} ${presented}, the profile pins ${pinned}`,
+          {
+            hint: `if the device was reinstalled, check the key on it (${hostKeyFileHint(keyType)}) and set ${pinHint} in profile ${profile}; otherwise the connection may be intercepted`,
+          },
+        );
+        return false;
+      }
+      if (entries !== undefined && knownHostsFile !== undefined) {
+        const verdict = checkKnownHosts(entries, spec.host, spec.port, keyBlob);
+        if (verdict.kind === 'match') return true;
+        const name = knownHostsName(spec.host, spec.port);
+        if (verdict.kind === 'revoked') {
+          policy.refusal = new DeviceError(profile, `host key of ${target} (${keyType} ${presented}) is marked @revoked in ${knownHostsFile} line ${verdict.line}`, {
+            hint: 'the device must get a new host key before it can be used',
+          });
+        } else if (verdict.kind === 'changed') {
+          const expected = verdict.expected.map((e) => `${e.keyType} ${e.fingerprint} (line ${e.line})`).join(', ');
+          policy.refusal = new DeviceError(
+            profile,
+            `host key of ${target} changed: the server presented ${keyType} ${presented}, ${knownHostsFile} expects ${expected}`,
+            {
+              hint: `if the device was reinstalled, check the key on it (${hostKeyFileHint(keyType)}), then remove the old entry (ssh-keygen -R '${name}' -f ${knownHostsFile}) or set ${pinHint} in profile ${profile}; otherwise the connection may be intercepted`,
+            },
+          );
+        } else {
+          policy.refusal = new DeviceError(profile, `host key of ${target} is not in ${knownHostsFile}: the server presented ${keyType} ${presented}`, {
+            hint: `check it on the device (${hostKeyFileHint(keyType)}); if it matches, set ${pinHint} in profile ${profile} or add the host to ${knownHostsFile} (ssh-keyscan -p ${spec.port} ${spec.host})`,
+          });
+        }
+        return false;
+      }
+      policy.refusal = new DeviceError(profile, `host key of ${target} is unknown: the server presented ${keyType} ${presented}`, {
+        hint: `check it on the device (${hostKeyFileHint(keyType)}); if it matches, pin it with ${pinHint} in the ssh transport of profile ${profile} (or set "knownHosts" to a known_hosts file)`,
+      });
+      return false;
+    },
+  };
+  return policy;
+}

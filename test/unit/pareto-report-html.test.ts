@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, scriptJson } from '../../src/report/pareto/escape.js';
+import { REPORT_CSP } from '../../src/report/pareto/page.js';
+import { evilReport } from '../helpers/evil-report.js';
+
+describe('Pareto report HTML', () => {
+  const html = evilReport();
+
+  it('escapes every string from data: no raw markup from names anywhere in the file', () => {
+    expect(html.includes("<img")).toBe(false);
+    expect(html.includes("onerror=alert(1)>")).toBe(false);
+    expect(html.match(/<\/script>/g)?.length).toBe(3); // data, chart.js, page script
+    expect(html.includes('&#60;/script&#62;&#60;img src=x onerror=alert(1)&#62;')).toBe(true);
+    expect(html.includes('\\u003c/script\\u003e\\u003cimg src=x onerror=alert(1)\\u003e')).toBe(true);
+  });
+
+  it('is self-contained: CSP, inlined chart.js with its license header, no source map, no URLs to load', () => {
+    expect(html.includes(`<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`)).toBe(true);
+    expect(REPORT_CSP).toBe("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:");
+    expect(html.includes('Chart.js v4.6.1')).toBe(true);
+    expect(html.includes('Released under the MIT License')).toBe(true);
+    expect(html.includes("sourceMappingURL")).toBe(false);
+    expect(/<(script|link|img|iframe)\b[^>]*\b(src|href)=/i.exec(html)?.[0] ?? null).toBeNull();
+    expect(html.includes('animation: false')).toBe(true);
+  });
+
+  it('shows flags and failed entries visibly', () => {
+    expect(html.includes('id="flag-banner"')).toBe(true);
+    expect(/<span class="flag">throttled<\/span>/.test(html)).toBe(true);
+    expect(html.includes('block/D1/R-R-R/l16/w1/fp32')).toBe(true);
+  });
+
+  it('escape helpers', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
+    const json = scriptJson({ s: '</script>\u2028&' });
+    expect(json).not.toMatch(/[<>&\u2028]/);
+    expect(JSON.parse(json)).toEqual({ s: '</script>\u2028&' });
+  });
+});

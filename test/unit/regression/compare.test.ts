@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { lutSchema } from '../../../src/lut/schema.js';
+import {
+  compareLuts,
+  decideVerdict,
+  RegressionInputError,
+  regressionExitCode,
+  samplesToReach,
+  type EntryComparison,
+} from '../../../src/report/regression/index.js';
+import { mulberry32 } from '../../../src/stats/index.js';
+import { blockKey, logNormal, makeEntry, makeLut, scenarioTables } from './fixtures.js';
+
+const opts = { resamples: 2000 };
+const byId = (entries: EntryComparison[], stage: string, variant: string) => entries.find((e) => e.id === `block/${stage}/${variant}/l16/w1/fp32`)!;
+
+describe('verdict rule', () => {
+  const base = { ratio: 1, ci95: [0.99, 1.01] as [number, number], qSlower: 0.5, qFaster: 0.5, minP: 1e-9, nBaseline: 30, nCurrent: 30, threshold: 0.05, alpha: 0.01 };
+  it('regressed needs both a significant test and the interval above the band', () => {
+    expect(decideVerdict({ ...base, ratio: 1.2, ci95: [1.15, 1.25], qSlower: 1e-6 }).verdict).toBe('regressed');
+    expect(decideVerdict({ ...base, ratio: 1.2, ci95: [1.15, 1.25], qSlower: 0.02 }).verdict).toBe('inconclusive');
+    expect(decideVerdict({ ...base, ratio: 1.08, ci95: [1.03, 1.12], qSlower: 1e-6 }).verdict).toBe('inconclusive');
+  });
+  it('improved mirrors it; unchanged is equivalence inside the band', () => {
+    expect(decideVerdict({ ...base, ratio: 0.8, ci95: [0.78, 0.82], qFaster: 1e-6 }).verdict).toBe('improved');
+    expect(decideVerdict({ ...base, ratio: 1.03, ci95: [1.02, 1.04], qSlower: 1e-8 }).verdict).toBe('unchanged');
+    expect(decideVerdict(base).verdict).toBe('unchanged');
+  });
+  it('explains inconclusive: too noisy, near the threshold, too few samples', () => {
+    expect(decideVerdict({ ...base, ci95: [0.9, 1.12] }).reasons[0]).toMatch(/too noisy/);
+    expect(decideVerdict({ ...base, ratio: 1.05, ci95: [1.03, 1.07] }).reasons[0]).toMatch(/close to the threshold/);
+    const few = decideVerdict({ ...base, ratio: 1.5, ci95: [1.4, 1.6], qSlower: 0.05, minP: 0.05, nBaseline: 3, nCurrent: 3 });
+    expect(few.verdict).toBe('inconclusive');
+    expect(few.reasons[0]).toMatch(/too few samples \(n = 3 vs 3\).*at least 5 per side/);
+  });
+  it('samples needed per side for the rank test to reach alpha', () => {
+    expect(samplesToReach(0.01)).toBe(5); // 1/C(10,5) = 1/252 <= 0.01 < 1/C(8,4) = 1/70
+    expect(samplesToReach(0.002)).toBe(6); // 1/924
+    expect(samplesToReach(0.5)).toBe(1);
+  });
+  it('exit code: any regression 1, else any inconclusive (or nothing compared) 2, else 0', () => {
+    const c = { compared: 3, regressed: 0, improved: 1, unchanged: 2, inconclusive: 0, onlyInBaseline: 4, onlyInCurrent: 1 };
+    expect(regressionExitCode(c)).toBe(0);
+    expect(regressionExitCode({ ...c, inconclusive: 1 })).toBe(2);
+    expect(regressionExitCode({ ...c, inconclusive: 1, regressed: 1 })).toBe(1);
+    expect(regressionExitCode({ ...c, compared: 0 })).toBe(2);
+  });
+});
+
+describe('compareLuts on synthetic tables', () => {
+  const { baseline, current } = scenarioTables(1);
+  const r = compareLuts(baseline, current, opts);
+
+  it('the synthetic tables are valid LUTs', () => {
+    expect(() => lutSchema.parse(baseline)).not.toThrow();
+    expect(() => lutSchema.parse(current)).not.toThrow();
+  });
+
+  it('gives the expected verdict per scenario', () => {
+    expect(byId(r.entries, 'E1', 'R-R').verdict).toBe('unchanged');
+    expect(byId(r.entries, 'E1', 'R-A-R').verdict).toBe('regressed');
+    expect(byId(r.entries, 'E2', 'R-A-R-A').verdict).toBe('regressed');
+    expect(byId(r.entries, 'E2', 'R-R').verdict).toBe('improved');
+    const noisy = byId(r.entries, 'E3', 'R-R');
+    expect(noisy.verdict).toBe('inconclusive');
+    const few = byId(r.entries, 'E3', 'R-A-R');
+    expect(few.verdict).toBe('inconclusive');
+    expect(few.reasons.join(' ')).toMatch(/too few samples/);
+    const throttled = byId(r.entries, 'D1', 'R-R-R');
+    expect(throttled).toMatchObject({ verdict: 'inconclusive', statisticalVerdict: 'regressed' });
+    expect(throttled.reasons.join(' ')).toMatch(/current flagged throttled/);
+    const failed = byId(r.entries, 'D2', 'R-R-R');
+    expect(failed).toMatchObject({ verdict: 'inconclusive', statisticalVerdict: null, ratio: null, pSlower: null });
+    expect(failed.reasons[0]).toMatch(/failed in the current table \(NSB_RUNNER/);
+  });
+
+  it('lists entries present in only one table', () => {
+    expect(r.onlyInBaseline.map((e) => e.id)).toEqual(['block/D3/R-R-R/l16/w1/fp32']);
+    expect(r.onlyInCurrent.map((e) => e.id)).toEqual(['block/D3/R-A-R-A-R-A/l16/w1/fp32']);
+    expect(r.counts).toEqual({ compared: 8, regressed: 2, improved: 1, unchanged: 1, inconclusive: 4, onlyInBaseline: 1, onlyInCurrent: 1 });
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('numbers are consistent: ratio inside its interval, q >= p, BH over the tested entries', () => {
+    const tested = r.entries.filter((e) => e.pSlower !== null);
+    expect(tested).toHaveLength(7);
+    for (const e of tested) {
+      expect(e.ratio!).toBeGreaterThan(e.ci95![0]);
+      expect(e.ratio!).toBeLessThan(e.ci95![1]);
+      expect(e.qSlower!).toBeGreaterThanOrEqual(e.pSlower!);
+      expect(e.ratio).toBeCloseTo(e.current.median! / e.baseline.median!, 14);
+    }
+    const big = byId(r.entries, 'E2', 'R-A-R-A');
+    expect(big.ratio!).toBeGreaterThan(1.4);
+    expect(big.pSlower!).toBeLessThan(1e-10);
+  });
+
+  it('reports a suite geometric mean over the entries with a ratio', () => {
+    const ratios = r.entries.filter((e) => e.ratio !== null).map((e) => e.ratio!);
+    const g = Math.exp(ratios.reduce((s, x) => s + Math.log(x), 0) / ratios.length);
+    expect(r.geomean!.entries).toBe(7);
+    expect(r.geomean!.value).toBeCloseTo(g, 12);
+    expect(r.geomean!.ci95[0]).toBeLessThan(g);
+    expect(r.geomean!.ci95[1]).toBeGreaterThan(g);
+  });
+
+  it('is reproducible from its seed, and one entry\'s interval does not depend on the others', () => {
+    expect(compareLuts(baseline, current, opts)).toEqual(r);
+    const one = compareLuts(makeLut([baseline.entries[1]!]), makeLut([current.entries[1]!]), opts);
+    expect(one.entries[0]!.ci95).toEqual(r.entries[1]!.ci95);
+    expect(compareLuts(baseline, current, { ...opts, seed: 2 }).entries[1]!.ci95).not.toEqual(r.entries[1]!.ci95);
+  });
+});
+
+describe('compareLuts: outcomes and refusals', () => {
+  const rng = mulberry32(5);
+  const same = (n: number) => {
+    const keys = Array.from({ length: n }, (_, i) => blockKey('E1', `V${i}`));
+    return {
+      baseline: makeLut(keys.map((k) => makeEntry(k, logNormal(30, 10, 0.03, rng)))),
+      current: makeLut(keys.map((k) => makeEntry(k, logNormal(30, 10, 0.03, rng)))),
+    };
+  };
+
+  it('no change on every entry: exit 0', () => {
+    const { baseline, current } = same(6);
+    const r = compareLuts(baseline, current, opts);
+    expect(r.counts.regressed).toBe(0);
+    expect(r.counts.unchanged).toBe(6);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('only inconclusive entries: exit 2', () => {
+    const { baseline, current } = same(2);
+    current.entries[0]!.flags = ['margin-not-reached'];
+    const r = compareLuts(baseline, current, opts);
+    expect(r.counts).toMatchObject({ inconclusive: 1, unchanged: 1, regressed: 0 });
+    expect(r.exitCode).toBe(2);
+  });
+
+  it('no entry in common: nothing compared, exit 2 with a note', () => {
+    const r = compareLuts(makeLut([makeEntry(blockKey('E1', 'A'), [1, 2, 3])]), makeLut([makeEntry(blockKey('E1', 'B'), [1, 2, 3])]), opts);
+    expect(r.exitCode).toBe(2);
+    expect(r.geomean).toBeNull();
+    expect(r.notes[0]).toMatch(/no entry is present in both/);
+  });
+
+  it('refuses tables from different devices or runtimes unless allowed', () => {
+    const { baseline } = same(1);
+    for (const over of [{ fingerprint: 'other' }, { runner: 'ort-perf-test' }, { ep: 'qnn-htp' }, { precision: 'fp16' as const }]) {
+      const current = makeLut(baseline.entries, over);
+      let error: unknown;
+      try {
+        compareLuts(baseline, current, { ...opts, baselineLabel: 'a.json', currentLabel: 'b.json' });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(RegressionInputError);
+      expect((error as RegressionInputError).exitCode).toBe(3);
+      expect((error as Error).message).toMatch(/^cannot compare a\.json with b\.json: different /);
+      const allowed = compareLuts(baseline, current, { ...opts, allowMismatch: true });
+      expect(allowed.mismatches).toHaveLength(1);
+    }
+  });
+
+  it('refuses an ok entry without samples, and bad options', () => {
+    const { baseline, current } = same(1);
+    current.entries[0]!.samples = [];
+    expect(() => compareLuts(baseline, current, { ...opts, currentLabel: 'b.json' })).toThrow(/b\.json: entries\[0\] \(block\/E1\/V0\/l16\/w1\/fp32\) is ok but has no samples/);
+    const ok = same(1);
+    expect(() => compareLuts(ok.baseline, ok.current, { threshold: 0 })).toThrow(RegressionInputError);
+    expect(() => compareLuts(ok.baseline, ok.current, { alpha: 0.9 })).toThrow(RegressionInputError);
+    expect(() => compareLuts(ok.baseline, ok.current, { resamples: 5 })).toThrow(RegressionInputError);
+  });
+
+  it('samples of 0 ms make an entry inconclusive instead of a division by zero', () => {
+    const key = blockKey('E1', 'Z');
+    const r = compareLuts(makeLut([makeEntry(key, [0, 0, 0, 0, 0, 0])]), makeLut([makeEntry(key, [0, 0, 1, 0, 0, 0])]), opts);
+    expect(r.entries[0]).toMatchObject({ verdict: 'inconclusive', ratio: null });
+    expect(r.entries[0]!.reasons[0]).toMatch(/timer is too coarse/);
+  });
+
+  it('notes a model that changed between the tables', () => {
+    const { baseline, current } = same(1);
+    current.entries[0] = { ...current.entries[0]!, model: { ...current.entries[0]!.model, sha256: 'different' } };
+    const r = compareLuts(baseline, current, opts);
+    expect(r.entries[0]!.modelChanged).toBe(true);
+    expect(r.entries[0]!.reasons.join(' ')).toMatch(/model differs/);
+  });
+});

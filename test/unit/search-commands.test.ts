@@ -1,0 +1,135 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lutExportCommand } from '../../src/cli/commands/lut-export.js';
+import { predictCommand } from '../../src/cli/commands/predict.js';
+import { reportParetoCommand } from '../../src/cli/commands/report-pareto.js';
+import { searchCommand } from '../../src/cli/commands/search.js';
+import { loadCatalog } from '../../src/catalog/load.js';
+import { ExitCode } from '../../src/errors.js';
+import { parseCsv } from '../../src/search/csv.js';
+import { runCommand } from '../helpers/run-command.js';
+import { cpuDevice, npuDevice, syntheticLut } from '../helpers/synthetic-lut.js';
+
+const catalog = loadCatalog('block-variants/sd15-nanosd.json');
+const dir = mkdtempSync(join(tmpdir(), 'nsb-search-'));
+const cpuFile = join(dir, 'cpu.json');
+const npuFile = join(dir, 'npu.json');
+const partlessFile = join(dir, 'partless.json');
+writeFileSync(cpuFile, JSON.stringify(syntheticLut(catalog, { ...cpuDevice, flags: { 'block/D1/R-R-R/l16/w1/fp32': ['cpu-fallback'] } })));
+writeFileSync(npuFile, JSON.stringify(syntheticLut(catalog, npuDevice)));
+writeFileSync(partlessFile, JSON.stringify(syntheticLut(catalog, { ...cpuDevice, parts: false })));
+const otherCatalog = join(dir, 'other-cat.json');
+writeFileSync(otherCatalog, JSON.stringify({ ...catalog.spec, name: 'other' }));
+const foreignFile = join(dir, 'foreign.json');
+writeFileSync(foreignFile, JSON.stringify(syntheticLut(loadCatalog(otherCatalog), cpuDevice)));
+const qualityFile = join(dir, 'q.csv');
+writeFileSync(qualityFile, '# better: lower\n# metric: taFID\ncode,score\n0.0.0.0.0.0,10\n3.3.3.7.7.7,30\n1.1.1.1.1.1,15\n');
+
+describe('bench predict', () => {
+  it('prints latency with interval, params, MACs and the per-stage breakdown', async () => {
+    const r = await runCommand(predictCommand, ['--lut', cpuFile, '--arch', '3.0.1.7.2.5']);
+    expect(r.code).toBe(ExitCode.ok);
+    expect(r.stdout).toContain('candidate  E1=R-R,E2=R-A-R-A,E3=R-A-R,D3=R-R-R,D2=R-A-R-R-A,D1=R-R-A-R (3.0.1.7.2.5)');
+    expect(r.stdout).toMatch(/latency +\d+\.\d+ ms +95% interval/);
+    expect(r.stdout).toContain('part conv_out');
+    expect(r.stdout).toContain('[cpu-fallback]');
+    const json = JSON.parse((await runCommand(predictCommand, ['--lut', cpuFile, '--lut', npuFile, '--arch', 'E1=R-R,E2=R-R,E3=R-R,D3=R-R-R,D2=R-R-R,D1=R-R-R', '--json'])).stdout);
+    expect(json.candidate.indices).toBe('3.3.3.7.7.7');
+    expect(json.devices).toHaveLength(2);
+    expect(json.devices[0].flags).toEqual(['cpu-fallback']);
+    expect(json.devices[1].latency.median).toBeLessThan(json.devices[0].latency.median);
+  });
+
+  it('exits 1 naming the missing part entries', async () => {
+    const r = await runCommand(predictCommand, ['--lut', partlessFile, '--arch', '0.0.0.0.0.0']);
+    expect(r.code).toBe(ExitCode.failure);
+    expect(r.stderr).toContain('part/conv_in/l16/w1/fp32 (missing)');
+  });
+
+  it('gives one-line errors with distinct exit codes', async () => {
+    const bad = await runCommand(predictCommand, ['--lut', cpuFile, '--arch', '9.9.9.9.9.9']);
+    expect([bad.code, bad.stderr.trim().split('\n')]).toEqual([ExitCode.usage, [expect.stringMatching(/stage E1 has variants 0\.\.3, not 9/)]]);
+    expect((await runCommand(predictCommand, ['--lut', join(dir, 'none.json'), '--arch', '0.0.0.0.0.0'])).code).toBe(ExitCode.invalidFile);
+    expect((await runCommand(predictCommand, ['--lut', cpuFile])).code).toBe(ExitCode.usage);
+    const foreign = await runCommand(predictCommand, ['--lut', foreignFile, '--arch', '0.0.0.0.0.0']);
+    expect(foreign.code).toBe(ExitCode.invalidFile);
+    expect(foreign.stderr).toMatch(/foreign\.json: catalog: measured with catalogue 'other'/);
+    expect((await runCommand(predictCommand, ['--lut', foreignFile, '--catalog', otherCatalog, '--arch', '0.0.0.0.0.0'])).code).toBe(ExitCode.ok);
+  });
+});
+
+describe('bench search', () => {
+  it('prints the front, reference points and the device transfer; writes JSON and CSV', async () => {
+    const out = join(dir, 'front.json');
+    const r = await runCommand(searchCommand, ['--lut', cpuFile, '--lut', npuFile, '--objectives', 'latency,macs', '--out', out]);
+    expect(r.code).toBe(ExitCode.ok);
+    expect(r.stdout).toContain('objectives: latency (min), macs (min)');
+    expect(r.stdout).toMatch(/transfer local -> s25: Spearman 0\.\d+, Kendall tau-b 0\.\d+ over 32768 candidates/);
+    expect(r.stdout).toMatch(/teacher +\d/);
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    expect(json.fronts).toHaveLength(2);
+    expect(json.references.teacher.indices).toBe('0.0.0.0.0.0');
+    const csvOut = join(dir, 'front.csv');
+    await runCommand(searchCommand, ['--lut', cpuFile, '--out', csvOut]);
+    const rows = parseCsv(readFileSync(csvOut, 'utf8'));
+    expect(rows[0]!.fields.slice(0, 4)).toEqual(['number', 'code', 'indices', 'E1']);
+  });
+
+  it('uses quality (lower is better here) and says which candidates have no score', async () => {
+    const r = await runCommand(searchCommand, ['--lut', cpuFile, '--quality', qualityFile, '--objectives', 'latency,quality', '--json']);
+    const json = JSON.parse(r.stdout);
+    expect(json.directions).toEqual(['min', 'min']);
+    expect(json.quality.missing.count).toBe(32_765);
+    expect(json.fronts[0].eligible).toBe(3);
+    expect(json.fronts[0].excluded.noQuality).toBe(32_765);
+    const text = (await runCommand(searchCommand, ['--lut', cpuFile, '--quality', qualityFile])).stdout;
+    expect(text).toContain('32765 candidates have no score and are left out of quality objectives');
+  });
+
+  it('refuses an unknown objective, a bad --out and a bad quality file', async () => {
+    const r = await runCommand(searchCommand, ['--lut', cpuFile, '--objectives', 'latency,speed']);
+    expect([r.code, r.stderr]).toEqual([ExitCode.usage, "bench: --objectives: unknown objective 'speed'; known: latency, params, macs, quality\n"]);
+    expect((await runCommand(searchCommand, ['--lut', cpuFile, '--out', join(dir, 'x.txt')])).code).toBe(ExitCode.usage);
+    const badQ = join(dir, 'bad.csv');
+    writeFileSync(badQ, 'code,score\nE1=R-R,1\n');
+    const q = await runCommand(searchCommand, ['--lut', cpuFile, '--quality', badQ]);
+    expect(q.code).toBe(ExitCode.invalidFile);
+    expect(q.stderr).toContain('bad.csv: line 2: bad candidate code');
+  });
+});
+
+describe('bench lut export', () => {
+  it('writes one CSV row per candidate with per-device latency and interval', async () => {
+    const out = join(dir, 'all.csv');
+    const r = await runCommand(lutExportCommand, ['--lut', cpuFile, '--lut', npuFile, '--format', 'csv', '--out', out]);
+    expect(r.code).toBe(ExitCode.ok);
+    const rows = parseCsv(readFileSync(out, 'utf8'));
+    expect(rows).toHaveLength(32_769);
+    const head = rows[0]!.fields;
+    expect(head).toEqual(expect.arrayContaining(['code', 'indices', 'D1', 'params', 'macs', 'local_latency_ms', 'local_lo_ms', 'local_hi_ms', 's25_latency_ms']));
+    const teacher = rows[1]!.fields;
+    expect(teacher[head.indexOf('code')]).toBe('E1=R-A-R-A,E2=R-A-R-A,E3=R-A-R-A,D3=R-A-R-A-R-A,D2=R-A-R-A-R-A,D1=R-A-R-A-R-A');
+    expect(Number(teacher[head.indexOf('params')])).toBe(523_217_604);
+  });
+
+  it('writes JSON to stdout', async () => {
+    const r = await runCommand(lutExportCommand, ['--lut', cpuFile, '--format', 'json']);
+    const json = JSON.parse(r.stdout);
+    expect(json.candidates).toHaveLength(32_768);
+    expect(json.candidates[32_767].indices).toBe('3.3.3.7.7.7');
+    expect((await runCommand(lutExportCommand, ['--lut', cpuFile, '--format', 'xml'])).code).toBe(ExitCode.usage);
+  });
+});
+
+describe('bench report pareto', () => {
+  it('writes one HTML file', async () => {
+    const out = join(dir, 'r', 'pareto.html');
+    const r = await runCommand(reportParetoCommand, ['--lut', cpuFile, '--lut', npuFile, '--quality', qualityFile, '--out', out]);
+    expect(r.code).toBe(ExitCode.ok);
+    const html = readFileSync(out, 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html.length).toBeLessThan(5e6);
+  });
+});
