@@ -101,6 +101,7 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
   const emit = o.onProgress ?? (() => {});
   emit({ type: 'status', device, text: `connecting (${p.profile.transport.kind})` });
   const transport = await connectDevice(p.profile, o.signal);
+  let restoreClocks: (() => Promise<void>) | undefined;
   try {
     const ctx: RunnerContext = {
       transport,
@@ -112,6 +113,11 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
     };
     const info = await transport.info();
     const fingerprint = deviceFingerprint(info);
+    if (p.profile.fixedPerformanceMode && transport.kind === 'adb') {
+      const { enableFixedPerformanceMode } = await import('../transports/adb/index.js');
+      emit({ type: 'status', device, text: 'fixed performance mode on (restored when the run ends)' });
+      restoreClocks = await enableFixedPerformanceMode(transport);
+    }
     emit({ type: 'status', device, text: `preparing runner ${p.bound.runner.name} on ${info.model} (${info.soc})` });
     const setup = await p.bound.runner.prepare(ctx, p.bound.options);
     const identity = {
@@ -183,6 +189,7 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
     emit({ type: 'done', device, lut: p.lutFile, ok, failed: entries.length - ok, ms: performance.now() - started });
     return { device, lutFile: p.lutFile, lut, ms: performance.now() - started };
   } finally {
+    await restoreClocks?.().catch(() => {});
     await p.bound.runner.cleanup?.({ transport, profile: p.profile, workDir: deviceWorkDir(p.profile), hostDir: `${p.lutFile}.raw`, log: () => {} }, p.bound.options).catch(() => {});
     await transport.close().catch(() => {});
   }

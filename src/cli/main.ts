@@ -63,8 +63,10 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
   try {
     parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`bench ${command.name}: ${(error as Error).message.replace(/\. To specify.*$/s, '')}`, {
-      hint: `see 'bench ${command.name} --help'`,
+    // node's messages can span lines (an explanation, then a how-to); keep the first as the message.
+    const [first, ...rest] = (error as Error).message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+    throw new UsageError(`bench ${command.name}: ${first ?? 'bad arguments'}`, {
+      hint: [...rest, `see 'bench ${command.name} --help'`].join(' '),
     });
   }
   const positionals = parsed.positionals;

@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdbTransport, type AdbTransport } from '../../src/transports/adb/index.js';
 import { parseWrappedOutput, wrapCommand } from '../../src/transports/adb/shell-wrapper.js';
-import { startAdbServer, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
-import { eventually, isAlive } from '../support/process.js';
+import { eventually, isAlive, startAdbServer, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
 
 let server: AdbServerHandle;
 let phone: FakePhone;
@@ -47,6 +46,12 @@ describe('adb exec', () => {
     const r = await adb.exec(['sh', '-c', 'pwd; printf "%s\\n" "$GREETING"; cat'], { cwd: join(phone.sandbox, 'work dir'), env: { GREETING: "it's $HOME" } });
     expect(r.stdout).toBe(`${join(phone.sandbox, 'work dir')}\nit's $HOME\n`);
     expect(r.exitCode).toBe(0);
+  });
+
+  it('runs tools installed on the phone (stand-ins for benchmark binaries)', async () => {
+    const tool = phone.device.installTool('fake_perf_test', '#!/bin/sh\nprintf "arg=%s\\n" "$@"\nexit 7\n');
+    expect(tool).toBe(join(phone.sandbox, 'bin', 'fake_perf_test'));
+    expect(await adb.exec(['fake_perf_test', '-m', 'model a.onnx'])).toMatchObject({ exitCode: 7, stdout: 'arg=-m\narg=model a.onnx\n' });
   });
 
   it('brings back large output intact', async () => {

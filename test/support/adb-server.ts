@@ -3,7 +3,7 @@
 // `withFakePhone()` to start a fake phone and attach it with `adb connect`.
 import { Adb } from '../../src/transports/adb/adbkit.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,5 +162,28 @@ export async function waitForState(server: AdbServerHandle, serial: string, stat
     if (last === state) return;
     if (Date.now() > deadline) throw new Error(`${serial} is '${last}', not '${state}', after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Whether a host process is still running (fake phones run their commands on this machine). A zombie
+ * counts as gone: in a container nobody may reap a killed grandchild.
+ */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.charAt(stat.lastIndexOf(')') + 2);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** Polls until `check` is true, or throws after `timeoutMs`. */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
   }
 }

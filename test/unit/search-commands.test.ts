@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'nsb-search-'));
 const cpuFile = join(dir, 'cpu.json');
 const npuFile = join(dir, 'npu.json');
 const partlessFile = join(dir, 'partless.json');
-writeFileSync(cpuFile, JSON.stringify(syntheticLut(catalog, { ...cpuDevice, flags: { 'block/D1/R-R-R/l16/w1/fp32': ['cpu-fallback'] } })));
+writeFileSync(cpuFile, JSON.stringify(syntheticLut(catalog, { ...cpuDevice, flags: { 'block/D1/R-R-R/l16/w1/fp32': ['cpu-fallback'], 'block/D1/R-R-A-R/l16/w1/fp32': ['cpu-fallback'] } })));
 writeFileSync(npuFile, JSON.stringify(syntheticLut(catalog, npuDevice)));
 writeFileSync(partlessFile, JSON.stringify(syntheticLut(catalog, { ...cpuDevice, parts: false })));
 const otherCatalog = join(dir, 'other-cat.json');

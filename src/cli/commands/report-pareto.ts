@@ -12,6 +12,7 @@ import { stringFlag } from '../flags.js';
 import { loadChartJsBundle } from './chartjs-bundle.js';
 import { lutInputHelp, lutInputOptions } from './lut-inputs.js';
 import { runSearchFromArgs, searchFlagHelp, searchFlagOptions } from './search-options.js';
+import { warnUnpredictable } from './search.js';
 
 export const reportParetoCommand: Command = {
   name: 'report pareto',
@@ -39,7 +40,8 @@ The file embeds chart.js and the data and loads nothing: it opens from disk, off
       footer: `nanosd-bench ${packageVersion()} · bench report pareto ${run.predictors.map((p) => `--lut ${p.file}`).join(' ')}`,
     });
     writeFileAtomic(out, html);
+    warnUnpredictable(run, io);
     io.stdout.write(`wrote ${out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB, front ${run.result.fronts[0]!.front.length} candidates)\n`);
-    return ExitCode.ok;
+    return run.space.devices[0]!.prediction.availableCount === 0 ? ExitCode.failure : ExitCode.ok;
   },
 };

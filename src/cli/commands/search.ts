@@ -12,6 +12,7 @@ import { lutInputHelp, lutInputOptions } from './lut-inputs.js';
 import { runSearchFromArgs, searchFlagHelp, searchFlagOptions, type SearchRun } from './search-options.js';
 
 const SHOWN = 40;
+const EXCLUDED = { noLatency: 'without a latency prediction', noQuality: 'without a quality score', overLatency: 'over --max-latency', overParams: 'over --max-params' } as const;
 const ms = (v: number) => (v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3));
 
 function summaryText(run: SearchRun): string {
@@ -32,7 +33,7 @@ function summaryText(run: SearchRun): string {
       `device ${f.label} (${dev.predictor.file}): ${dev.prediction.availableCount} predicted; front ${f.front.length} of ${f.eligible} eligible` +
         (f.hypervolume ? `; hypervolume ${f.hypervolume.value.toFixed(5)} (normalised, reference 1.1)` : ''),
     );
-    const skipped = Object.entries(ex).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
+    const skipped = (Object.keys(EXCLUDED) as (keyof typeof EXCLUDED)[]).filter((k) => ex[k] > 0).map((k) => `${ex[k]} ${EXCLUDED[k]}`);
     if (skipped.length > 0) lines.push(`  excluded: ${skipped.join(', ')}`);
     if (dev.prediction.problems.length > 0) lines.push(`  entries missing or failed: ${dev.prediction.problems.slice(0, 6).join(', ')}${dev.prediction.problems.length > 6 ? ', ...' : ''}`);
   }
@@ -81,11 +82,20 @@ in each. The knee is the front point with the smallest sum of objectives normali
       const text = ext === '.csv' ? candidatesCsv(run.space, run.result.fronts[0]!.front) : `${JSON.stringify(searchResultJson(run.space, run.result), null, 1)}\n`;
       writeFileAtomic(out, text);
     }
+    warnUnpredictable(run, io);
     if (boolFlag(args, 'json')) io.stdout.write(`${JSON.stringify(searchResultJson(run.space, run.result), null, 1)}\n`);
     else {
       io.stdout.write(summaryText(run));
       if (out !== undefined) io.stdout.write(`wrote ${out}\n`);
     }
-    return ExitCode.ok;
+    return run.space.devices[0]!.prediction.availableCount === 0 ? ExitCode.failure : ExitCode.ok;
   },
 };
+
+/** A LUT that cannot predict any candidate is almost always missing its part entries: say so. */
+export function warnUnpredictable(run: SearchRun, io: { stderr: { write(t: string): unknown } }): void {
+  for (const d of run.space.devices) {
+    if (d.prediction.availableCount > 0) continue;
+    io.stderr.write(`bench: no candidate can be predicted on ${d.label} (${d.predictor.file}): missing or failed ${d.prediction.problems.slice(0, 4).join(', ')}${d.prediction.problems.length > 4 ? ', ...' : ''}\n`);
+  }
+}

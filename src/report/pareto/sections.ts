@@ -55,12 +55,12 @@ export function notesSection(data: ParetoData): string {
   const notes: string[] = [];
   const ex = data.excluded;
   if (ex.noLatency > 0) notes.push(`${ex.noLatency} candidates have no latency prediction on ${h(data.devices[0]!.label)} and are not on any chart or front.`);
-  if (ex.noQuality > 0) notes.push(`${ex.noQuality} candidates without a quality score are left out of the quality objective.`);
   if (ex.overLatency > 0) notes.push(`${ex.overLatency} candidates exceed --max-latency ${h(data.constraints.maxLatencyMs)} ms.`);
   if (ex.overParams > 0) notes.push(`${ex.overParams} candidates exceed --max-params ${h(data.constraints.maxParams)}.`);
   const q = data.quality;
   if (q && q.missing.count > 0) {
-    notes.push(`Quality file ${h(q.file)}: ${h(q.missing.count)} of ${h(data.size)} candidates have no ${h(q.metric)} score (none is invented), e.g. ${q.missing.first.map((c) => `<code>${h(c)}</code>`).join(', ')}.`);
+    const use = data.objectives.includes('quality') ? ` and ${h(ex.noQuality)} of them are left out of the quality objective` : '';
+    notes.push(`Quality file ${h(q.file)}: ${h(q.missing.count)} of ${h(data.size)} candidates have no ${h(q.metric)} score (none is invented)${use}, e.g. ${q.missing.first.map((c) => `<code>${h(c)}</code>`).join(', ')}.`);
   }
   const hv = data.hypervolume;
   const hvText = hv

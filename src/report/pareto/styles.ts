@@ -4,7 +4,7 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin:
 h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid #ddd; } h3 { font-size: 15px; margin: 16px 0 6px; }
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; word-break: break-all; }
 td code { white-space: nowrap; word-break: normal; }
-.chart-box { position: relative; height: 440px; margin: 8px 0 4px; }
+.chart-box { position: relative; height: 440px; margin: 8px 0 4px; contain: strict; }
 .chart-box.small { height: 320px; }
 .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 .controls { font-size: 13px; color: #444; }
@@ -21,5 +21,7 @@ table.heatmap td { min-width: 84px; font-size: 12px; } table.heatmap td.missing 
 #tooltip { position: absolute; display: none; z-index: 10; pointer-events: none; background: rgba(20, 24, 30, 0.94); color: #fff; padding: 6px 9px; border-radius: 4px; font-size: 12px; max-width: 560px; }
 #tooltip .tt-item + .tt-item { border-top: 1px solid #666; margin-top: 4px; padding-top: 4px; }
 #tooltip .tt-code { font-family: ui-monospace, Menlo, monospace; font-weight: bold; word-break: break-all; }
+/* Long tables below the charts are laid out only when scrolled near, which keeps first load fast. */
+#heatmap, #front, #calibration, #devices, #flags { content-visibility: auto; contain-intrinsic-size: auto 900px; }
 footer { margin-top: 32px; color: #666; font-size: 12px; }
 `;

@@ -66,15 +66,15 @@ async function killRemote(target: ShellTarget, nonce: string, knownPid: number |
 export async function execWrapped(target: ShellTarget, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   if (argv.length === 0) throw new Error('exec: empty argv');
   const started = performance.now();
-  const killed = (timedOut: boolean, stdout = '', stderr = ''): ExecResult => ({
+  const result = (exitCode: number | null, stdout: Buffer | string, stderr: Buffer | string, timedOut = false): ExecResult => ({
     argv: [...argv],
-    exitCode: null,
-    stdout,
-    stderr,
+    exitCode,
+    stdout: stdout.toString(),
+    stderr: stderr.toString(),
     durationMs: performance.now() - started,
     timedOut,
   });
-  if (options.signal?.aborted) return killed(false);
+  if (options.signal?.aborted) return result(null, '', '');
 
   const nonce = randomBytes(8).toString('hex');
   const line = wrapCommand(argv, { cwd: options.cwd, env: options.env }, nonce);
@@ -95,7 +95,7 @@ export async function execWrapped(target: ShellTarget, argv: readonly string[], 
     socket.once('end', () => resolve('ended'));
     socket.once('close', () => resolve('ended'));
     // An error (reset connection) ends the stream as well; the missing exit marker says what happened.
-    socket.once('error', () => resolve('ended'));
+    socket.on('error', () => resolve('ended'));
   });
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
@@ -119,14 +119,7 @@ export async function execWrapped(target: ShellTarget, argv: readonly string[], 
         await killRemote(target, nonce, out.pid).catch(() => undefined);
         throw new DeviceError(target.device, `lost the connection to ${target.serial} while running \`${argv[0]}\` (no exit status came back)`, { hint: hints.lost });
       }
-      return {
-        argv: [...argv],
-        exitCode: out.exitCode,
-        stdout: out.stdout.toString('utf8'),
-        stderr: out.stderr.toString('utf8'),
-        durationMs: performance.now() - started,
-        timedOut: false,
-      };
+      return result(out.exitCode, out.stdout, out.stderr);
     }
 
     let savedStderr = '';
@@ -146,18 +139,9 @@ export async function execWrapped(target: ShellTarget, argv: readonly string[], 
     await Promise.race([ended, sleep(CLOSE_GRACE_MS)]);
     socket.destroy();
     const out = parseWrappedOutput(Buffer.concat(chunks), nonce);
-    if (out.exitCode !== undefined) {
-      // It finished on its own while being stopped.
-      return {
-        argv: [...argv],
-        exitCode: out.exitCode,
-        stdout: out.stdout.toString('utf8'),
-        stderr: out.stderr.toString('utf8'),
-        durationMs: performance.now() - started,
-        timedOut: false,
-      };
-    }
-    return killed(first === 'timeout', out.stdout.toString('utf8'), savedStderr);
+    // It may have finished on its own while being stopped.
+    if (out.exitCode !== undefined) return result(out.exitCode, out.stdout, out.stderr);
+    return result(null, out.stdout, savedStderr, first === 'timeout');
   } finally {
     if (timer) clearTimeout(timer);
     if (onAbort) options.signal?.removeEventListener('abort', onAbort);

@@ -25,18 +25,19 @@ const PROBE_SCRIPT = 'mkdir -p "$1" || exit 1; if [ -f "$2" ]; then sha256sum "$
 /** Hashing a large model on a phone takes a while; this bounds the probe, not the transfer. */
 const PROBE_TIMEOUT_MS = 120_000;
 
-/** Local hashes by path, size and mtime: the same model is often pushed to several phones in a run. */
-const localHashes = new Map<string, { size: number; mtimeMs: number; sha: string }>();
+/** Local hashes by path and inode/size/times: the same model is often pushed to several phones in a run. */
+const localHashes = new Map<string, { stamp: string; sha: string }>();
 
 export async function sha256File(path: string): Promise<string> {
   const info = await stat(path);
+  const stamp = `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
   const cached = localHashes.get(path);
-  if (cached && cached.size === info.size && cached.mtimeMs === info.mtimeMs) return cached.sha;
+  if (cached?.stamp === stamp) return cached.sha;
   const hash = createHash('sha256');
   await pipeline(createReadStream(path), hash);
   const sha = hash.digest('hex');
   if (localHashes.size > 4096) localHashes.clear();
-  localHashes.set(path, { size: info.size, mtimeMs: info.mtimeMs, sha });
+  localHashes.set(path, { stamp, sha });
   return sha;
 }
 

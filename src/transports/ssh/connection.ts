@@ -127,7 +127,8 @@ export class SshConnection {
     } finally {
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
-    const client = ssh.connection as unknown as Ssh2Client;
+    const client = ssh.connection as unknown as Ssh2Client | null;
+    if (!client) throw new DeviceError(this.profile, `connection to ${this.target} dropped right after logging in`);
     // node-ssh stops listening for errors once connected; an unheard 'error' event would crash the
     // process, and 'close' always follows one, so keeping the message is enough.
     client.on('error', (error: Error) => {

@@ -1,0 +1,71 @@
+// A broken catalogue is refused when it is read, with the file and the key in the message.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../../src/catalog/load.js';
+import { ExitCode, InvalidFileError } from '../../../src/errors.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function broken(edit: (c: Json) => void): string {
+  const c = JSON.parse(readFileSync('block-variants/sd15-nanosd.json', 'utf8')) as Json;
+  edit(c);
+  const file = join(mkdtempSync(join(tmpdir(), 'nsb-cat-')), 'broken.json');
+  writeFileSync(file, JSON.stringify(c));
+  return file;
+}
+
+function failure(file: string): InvalidFileError {
+  try {
+    loadCatalog(file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidFileError);
+    expect((error as InvalidFileError).exitCode).toBe(ExitCode.invalidFile);
+    expect((error as InvalidFileError).message).toContain(file);
+    return error as InvalidFileError;
+  }
+  throw new Error('expected the catalogue to be refused');
+}
+
+describe('catalogue validation', () => {
+  it('a missing file', () => {
+    expect(failure('/nonexistent/catalog.json').message).toMatch(/file not found/);
+  });
+  it('not JSON', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'nsb-cat-')), 'x.json');
+    writeFileSync(file, '{"schemaVersion": 1,');
+    expect(failure(file).message).toMatch(/not valid JSON/);
+  });
+  it('a unit kind that does not exist names the unit by its stage and name', () => {
+    const e = failure(broken((c) => (c.stages[1].units[0].kind = 'resnett')));
+    expect(e.key).toBe('stages.E2.units.R1.kind');
+  });
+  it('a variant naming a unit the stage does not have', () => {
+    const e = failure(broken((c) => c.stages[0].variants[1].units.splice(1, 1, 'A9')));
+    expect(e.key).toBe('stages.E1.variants.R-A-R');
+    expect(e.message).toMatch(/unit 'A9' is not in the stage's units/);
+  });
+  it('units out of teacher order', () => {
+    const e = failure(broken((c) => (c.stages[0].variants[3].units = ['R2', 'R1', 'Down'])));
+    expect(e.message).toMatch(/out of teacher order/);
+  });
+  it('a variant that breaks the stage signature names stage, variant and tensor', () => {
+    // E2 without its first ResNet: the 320-channel input reaches a unit expecting 640.
+    const e = failure(broken((c) => c.stages[1].variants.push({ name: 'A-R-A', units: ['A1', 'R2', 'A2', 'Down'] })));
+    expect(e.key).toBe('stages.E2.variants.A-R-A.units.A1');
+    expect(e.message).toMatch(/expects 640 input channels but the tensor before it has 320/);
+  });
+  it('a skip with the wrong shape', () => {
+    const e = failure(broken((c) => (c.tensors.s2.channels = 640)));
+    expect(e.message).toMatch(/skip 's2'|concat tensor 's2'/);
+  });
+  it('a teacher that is not a variant', () => {
+    const e = failure(broken((c) => (c.stages[2].teacher = 'R-A-R-A-R')));
+    expect(e.key).toBe('stages.E3.teacher');
+  });
+  it('a reference to an undeclared tensor', () => {
+    const e = failure(broken((c) => (c.stages[4].units[0].concat = 's99')));
+    expect(e.key).toBe('stages.D2.units.R1.concat');
+  });
+});
