@@ -3,12 +3,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadCatalog } from '../catalog/load.js';
-import { connectDevice, deviceWorkDir } from '../devices/connect.js';
+import { connectDevice, deviceWorkDir } from './connect-device.js';
 import { loadProfile, profileDirs } from '../devices/load.js';
 import type { DeviceProfile } from '../devices/schema.js';
 import { UsageError } from '../errors.js';
 import { buildEntry } from '../lut/build.js';
-import { writeLut } from '../lut/io.js';
+import { lutFileText, parseLut, writeLut } from '../lut/io.js';
 import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, type Lut, type LutEntry, type Precision } from '../lut/schema.js';
 import { entryLabel } from '../lut/key.js';
 import { Journal, journalPathFor } from '../measure/journal.js';
@@ -22,8 +22,8 @@ import type { RunnerContext } from '../runners/types.js';
 import { relativeMargin, summarize } from '../stats/index.js';
 import type { ProgressListener } from './events.js';
 import { deviceFingerprint } from './fingerprint.js';
-import { planBlocks } from './plan.js';
-import { restoreFromJournal, reusableEntries } from './resume.js';
+import { planBlocks, planCandidates } from './plan.js';
+import { otherEntries, restoreFromJournal, reusableEntries } from './resume.js';
 
 export interface BlocksOptions {
   devices: string[];
@@ -35,6 +35,8 @@ export interface BlocksOptions {
   precision?: Precision;
   /** Stage and part names; empty: everything. */
   select?: string[];
+  /** Measure these whole candidate U-Nets (codes, or 'teacher') instead of blocks, adding them to the device's LUT. */
+  candidates?: string[];
   /** Measurement settings from the command line (override the profile's). */
   settings?: SettingsOverride;
   /** LUT file (one device) or folder (several devices). */
@@ -68,7 +70,9 @@ export async function runBlocks(o: BlocksOptions): Promise<DeviceResult[]> {
     const settings = mergeSettings(profile.measure, profile.threads !== undefined ? { threads: profile.threads } : undefined, profile.affinity ? { affinity: profile.affinity } : undefined, o.settings);
     const resolved = catalog.resolve(latent, width);
     const userModels = o.modelsManifest ? loadUserModels(o.modelsManifest, resolved, precision) : undefined;
-    const plan = planBlocks({ catalog, latent, width, precision, seed: settings.seed, select: o.select ?? [], store, ...(userModels ? { userModels } : {}) });
+    const plan = o.candidates
+      ? planCandidates({ catalog, latent, width, precision, seed: settings.seed, store, codes: o.candidates })
+      : planBlocks({ catalog, latent, width, precision, seed: settings.seed, select: o.select ?? [], store, ...(userModels ? { userModels } : {}) });
     const bound = bindRunner(profile);
     const lutFile = lutPath(o.out, profiles.length, profile, bound.runner.name, latent, width, precision);
     return { profile, latent, width, precision, settings, plan, bound, lutFile };
@@ -140,6 +144,8 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
     } else {
       journal.remove();
     }
+    // Candidates are added to the device's table: its other entries (the blocks) stay.
+    if (o.candidates) kept = [...otherEntries(p.lutFile, identity, p.plan.entries), ...kept];
     const todo = p.plan.entries.filter((e) => !kept.some((k) => k.id === e.id));
     if (!journal.exists()) journal.start({ type: 'header', identity, startedAt: new Date().toISOString() });
     emit({ type: 'plan', device, entries: todo.length, skipped: kept.length, lut: p.lutFile });
@@ -162,12 +168,13 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
       },
     });
     const entries = orderEntries(p.plan.entries, [...kept, ...todo.map((e: PlannedEntry) => buildEntry(e, state.get(e.id)!, p.settings))]);
+    const createdAt = o.candidates ? existingCreatedAt(p.lutFile) : undefined;
     const now = new Date().toISOString();
     const lut: Lut = {
       schema: LUT_SCHEMA_ID,
       schemaVersion: LUT_SCHEMA_VERSION,
       harness: { name: 'nanosd-bench', version: packageVersion() },
-      createdAt: now,
+      createdAt: createdAt ?? now,
       updatedAt: now,
       device: { profile: device, fingerprint, info: { ...info } },
       runtime: {
@@ -195,9 +202,15 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
   }
 }
 
+/** Planned entries in plan order, after any entries kept from an existing table. */
 function orderEntries(planned: PlannedEntry[], entries: LutEntry[]): LutEntry[] {
   const index = new Map(planned.map((e, i) => [e.id, i]));
-  return [...entries].sort((a, b) => (index.get(a.id) ?? 0) - (index.get(b.id) ?? 0));
+  return [...entries].sort((a, b) => (index.get(a.id) ?? -1) - (index.get(b.id) ?? -1));
+}
+
+function existingCreatedAt(lutFile: string): string | undefined {
+  const text = lutFileText(lutFile);
+  return text === undefined ? undefined : parseLut(text, lutFile).createdAt;
 }
 
 /** Default LUT name: reports/<device>-<runner>-l<latent>-w<width>-<precision>.lut.json */

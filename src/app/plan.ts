@@ -1,6 +1,8 @@
 // Which entries a `bench blocks` run measures: every variant of every selected stage, plus the fixed
 // parts, each with its model in the store (generated, or the user's own from a manifest).
+import { candidateCost, formatCandidate, parseCandidate, teacherCandidate } from '../catalog/candidates.js';
 import type { Catalog } from '../catalog/load.js';
+import { candidateGraphSpec } from '../onnx/candidate-graph.js';
 import type { ResolvedCatalog } from '../catalog/types.js';
 import { UnknownNameError } from '../errors.js';
 import { entryId } from '../lut/key.js';
@@ -57,6 +59,29 @@ export function planBlocks(o: PlanOptions): { resolved: ResolvedCatalog; entries
         source: user ? 'manifest' : 'generated',
       });
     }
+  }
+  return { resolved, entries };
+}
+
+/** Whole candidate U-Nets, measured end to end (`bench candidates`). `teacher` is a code for the teacher. */
+export function planCandidates(o: Omit<PlanOptions, 'select' | 'userModels'> & { codes: string[] }): { resolved: ResolvedCatalog; entries: PlannedEntry[] } {
+  const resolved = o.catalog.resolve(o.latent, o.width);
+  const settings = { precision: o.precision, seed: o.seed };
+  const entries: PlannedEntry[] = [];
+  for (const code of o.codes) {
+    const candidate = code === 'teacher' ? teacherCandidate(resolved) : parseCandidate(resolved, code);
+    const arch = formatCandidate(resolved, candidate);
+    const key = { kind: 'candidate' as const, arch, latent: o.latent, width: o.width, precision: o.precision };
+    if (entries.some((e) => e.id === entryId(key))) continue;
+    const cost = candidateCost(resolved, candidate);
+    entries.push({
+      id: entryId(key),
+      key,
+      model: o.store.ensureComposite(resolved, candidateGraphSpec(resolved, candidate, arch), `unet.${candidate.join('.')}`, settings),
+      params: cost.params,
+      macs: cost.macs,
+      source: 'generated',
+    });
   }
   return { resolved, entries };
 }

@@ -30,20 +30,38 @@ export function restoreFromJournal(journal: Journal, identity: Record<string, un
   return restored;
 }
 
-/** Entries of an existing LUT that need no new measurement. */
-export function reusableEntries(lutFile: string, identity: Record<string, unknown>, planned: PlannedEntry[]): LutEntry[] {
+function existingLut(lutFile: string) {
   const text = lutFileText(lutFile);
-  if (text === undefined) return [];
-  const lut = parseLut(text, lutFile);
-  const same =
+  return text === undefined ? undefined : parseLut(text, lutFile);
+}
+
+function sameRun(lut: NonNullable<ReturnType<typeof existingLut>>, identity: Record<string, unknown>): boolean {
+  return (
     lut.device.fingerprint === identity['fingerprint'] &&
     lut.runtime.runner === identity['runner'] &&
     lut.runtime.version === identity['runtime'] &&
     lut.runtime.ep === identity['ep'] &&
     lut.runtime.precision === identity['precision'] &&
     lut.catalog.hash === identity['catalog'] &&
-    canonicalJson(lut.protocol['identity']) === canonicalJson(identity['sampling']);
-  if (!same) return [];
+    canonicalJson(lut.protocol['identity']) === canonicalJson(identity['sampling'])
+  );
+}
+
+/** Entries of an existing LUT that need no new measurement. */
+export function reusableEntries(lutFile: string, identity: Record<string, unknown>, planned: PlannedEntry[]): LutEntry[] {
+  const lut = existingLut(lutFile);
+  if (!lut || !sameRun(lut, identity)) return [];
   const models = new Map(planned.map((e) => [e.id, e.model.sha256]));
   return lut.entries.filter((e) => e.state === 'ok' && models.get(e.id) === e.model.sha256);
+}
+
+/** Entries of the existing LUT outside this plan (kept when candidates are added to a block table). */
+export function otherEntries(lutFile: string, identity: Record<string, unknown>, planned: PlannedEntry[]): LutEntry[] {
+  const lut = existingLut(lutFile);
+  if (!lut) return [];
+  if (!sameRun(lut, identity)) {
+    throw new UsageError(`${lutFile} was measured on another device, runtime or with other settings`, { hint: 'give --out a new file for these candidates' });
+  }
+  const ids = new Set(planned.map((e) => e.id));
+  return lut.entries.filter((e) => !ids.has(e.id));
 }

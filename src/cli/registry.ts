@@ -1,9 +1,25 @@
 // Every `bench` command, in the order `bench --help` lists them.
 import type { Command } from './command.js';
 import { blocksCommand } from './commands/blocks.js';
+import { candidatesCommand } from './commands/candidates.js';
 import { catalogCommand } from './commands/catalog.js';
 import { exportCommand } from './commands/export.js';
+import { lutExportCommand } from './commands/lut-export.js';
 import { lutShowCommand } from './commands/lut-show.js';
+import { predictCommand } from './commands/predict.js';
+import { reportParetoCommand } from './commands/report-pareto.js';
 import { reportRegressionCommand } from './commands/report-regression.js';
+import { searchCommand } from './commands/search.js';
 
-export const commands: Command[] = [blocksCommand, catalogCommand, exportCommand, lutShowCommand, reportRegressionCommand];
+export const commands: Command[] = [
+  blocksCommand,
+  candidatesCommand,
+  catalogCommand,
+  exportCommand,
+  lutShowCommand,
+  lutExportCommand,
+  predictCommand,
+  searchCommand,
+  reportParetoCommand,
+  reportRegressionCommand,
+];

@@ -4,7 +4,7 @@ import type { MeasureSettings } from '../measure/settings.js';
 import { medianSorted, sortedCopy, summarize, trendTest, tukeyOutliers } from '../stats/index.js';
 import type { EntryFlag, LutEntry } from './schema.js';
 
-/** A first warm-up slower than this multiple of the median is flagged `first-run-slow`. */
+/** A first timed run slower than this multiple of the median is flagged `first-run-slow`. */
 const FIRST_RUN_SLOW_FACTOR = 1.5;
 
 export function buildEntry(planned: PlannedEntry, s: EntryState, settings: MeasureSettings): LutEntry {
@@ -38,9 +38,10 @@ export function buildEntry(planned: PlannedEntry, s: EntryState, settings: Measu
   if (rounds.some((r) => r.throttled)) flags.push('throttled');
   if (settings.targetRme > 0 && stats.rme > settings.targetRme) flags.push('margin-not-reached');
   if (rounds.some((r) => r.cpuFallback)) flags.push('cpu-fallback');
+  // Warm-up runs are discarded on purpose; a slow first *timed* run means the warm-up was too short.
   const firstWarmups = rounds.map((r) => r.warmup?.[0]).filter((x): x is number => x !== undefined);
   const med = medianSorted(sortedCopy(samples));
-  if (firstWarmups.some((w) => w > FIRST_RUN_SLOW_FACTOR * med)) flags.push('first-run-slow');
+  if (rounds.some((r) => r.samples.length >= 3 && r.samples[0]! > FIRST_RUN_SLOW_FACTOR * med)) flags.push('first-run-slow');
   const loads = rounds.map((r) => r.loadMs).filter((x): x is number => x !== undefined);
   const providers = [...new Set(rounds.map((r) => r.provider).filter((p): p is string => p !== undefined))];
   return {

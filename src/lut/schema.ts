@@ -57,7 +57,7 @@ export const entryFlags = [
   'margin-not-reached',
   /** Work ran on the CPU instead of the accelerator the profile asked for. */
   'cpu-fallback',
-  /** The first timed runs were much slower than the rest. */
+  /** The first timed run (after warm-up) was much slower than the median: the warm-up was too short. */
   'first-run-slow',
 ] as const;
 export type EntryFlag = (typeof entryFlags)[number];

@@ -59,13 +59,30 @@ export function emitGroup(b: GraphBuilder, k: ModelConstants, spec: GroupGraphSp
   if (!spec.emits.some((e) => e.tensor === spec.output)) tensors.set(spec.output, current);
 }
 
-export function buildGroupModel(spec: GroupGraphSpec, k: ModelConstants, precision: Precision, locate: WeightLocator, meta: Record<string, string>): ModelMsg {
+/** A graph made of one or more groups wired by tensor names (a stage variant, a part, a whole U-Net). */
+export interface CompositeGraphSpec {
+  name: string;
+  inputs: TensorSig[];
+  outputs: TensorSig[];
+  /** Groups in execution order. */
+  groups: GroupGraphSpec[];
+}
+
+export function singleGroup(spec: GroupGraphSpec): CompositeGraphSpec {
+  return { name: spec.group, inputs: spec.inputs, outputs: spec.outputs, groups: [spec] };
+}
+
+export function buildCompositeModel(spec: CompositeGraphSpec, k: ModelConstants, precision: Precision, locate: WeightLocator, meta: Record<string, string>): ModelMsg {
   const b = new GraphBuilder(precision);
   const tensors = new Map<string, string>();
   for (const t of spec.inputs) tensors.set(t.name, b.input(t.name, t.shape));
-  emitGroup(b, k, spec, locate, tensors);
+  for (const g of spec.groups) emitGroup(b, k, g, locate, tensors);
   bindOutputs(b, spec.outputs, tensors);
-  return wrapModel(b, spec.group, meta);
+  return wrapModel(b, spec.name, meta);
+}
+
+export function buildGroupModel(spec: GroupGraphSpec, k: ModelConstants, precision: Precision, locate: WeightLocator, meta: Record<string, string>): ModelMsg {
+  return buildCompositeModel(singleGroup(spec), k, precision, locate, meta);
 }
 
 /** Graph outputs get their catalogue names through Identity nodes (free at run time). */

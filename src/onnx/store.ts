@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../atomic-write.js';
 import { modelContentHash } from './content-hash.js';
 import type { ModelFiles } from '../runners/types.js';
 import { GraphBuilder, type Precision } from './graph-builder.js';
-import { buildGroupModel, type GroupGraphSpec } from './group-graph.js';
+import { buildCompositeModel, singleGroup, type CompositeGraphSpec, type GroupGraphSpec } from './group-graph.js';
 import { encodeModel } from './proto.js';
 import { RecordingBinder } from './unit-weights.js';
 import { emitUnit } from './units.js';
@@ -49,18 +49,22 @@ export class ModelStore {
     return join(this.root, `${cat.spec.name}-w${cat.width}-${s.precision}-s${s.seed}`);
   }
 
-  /** Ensures the graph of `spec` and its unit weights exist; returns the model's files. */
+  /** Ensures the graph of one group (a stage variant or a part) and its unit weights exist. */
   ensureGroup(cat: ResolvedCatalog, spec: GroupGraphSpec, label: string, s: StoreSettings): ModelFiles {
+    return this.ensureComposite(cat, singleGroup(spec), label, s);
+  }
+
+  /** Ensures a graph of several groups (a whole candidate U-Net) and its unit weights exist. */
+  ensureComposite(cat: ResolvedCatalog, spec: CompositeGraphSpec, label: string, s: StoreSettings): ModelFiles {
     const dir = this.configDir(cat, s);
     const weights = new Map<string, { file: string; sha256: string }>();
-    for (const u of spec.units) weights.set(u.name, this.ensureUnitWeights(dir, cat.constants, spec.group, u, s));
+    for (const g of spec.groups) for (const u of g.units) weights.set(`${g.group}/${u.name}`, this.ensureUnitWeights(dir, cat.constants, g.group, u, s));
     const graphKey = shortHash({
       v: BUILDER_VERSION,
       precision: s.precision,
       inputs: spec.inputs,
       outputs: spec.outputs,
-      emits: spec.emits,
-      units: spec.units.map((u) => [u.name, u.sideIn, weights.get(u.name)!.file]),
+      groups: spec.groups.map((g) => ({ emits: g.emits, units: g.units.map((u) => [u.name, u.sideIn, weights.get(`${g.group}/${u.name}`)!.file]) })),
     });
     const graphFile = `${label}.l${cat.latent}.${graphKey}.onnx`;
     const graphPath = join(dir, graphFile);
@@ -68,9 +72,9 @@ export class ModelStore {
     if (existsSync(graphPath)) {
       graphBytes = readFileSync(graphPath);
     } else {
-      const model = buildGroupModel(spec, cat.constants, s.precision, (_g, u) => weights.get(u.name)!.file, {
+      const model = buildCompositeModel(spec, cat.constants, s.precision, (g, u) => weights.get(`${g}/${u.name}`)!.file, {
         catalog: cat.spec.name,
-        group: spec.group,
+        graph: spec.name,
         latent: String(cat.latent),
         width: String(cat.width),
         precision: s.precision,

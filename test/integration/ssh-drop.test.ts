@@ -1,7 +1,8 @@
 // The connection dropping under the transport: sshd killed (daemon and sessions) while a command
 // runs. The command fails with a DeviceError, calls while sshd is down fail after one attempt each,
-// and once sshd is back the next call reconnects and works.
-import { existsSync } from 'node:fs';
+// and once sshd is back the next call reconnects and works. A login refused on reconnect is final.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceError } from '../../src/errors.js';
 import { createSshTransport, type SshTransport } from '../../src/transports/ssh/index.js';
@@ -50,5 +51,24 @@ describe('ssh connection drop', () => {
     expect((await transport.exec(['echo', 'after'])).stdout).toBe('after\n');
     expect((await transport.exec(['echo', 'again'])).stdout).toBe('again\n');
     expect(transport.stats()).toMatchObject({ connects: 2, drops: 1 });
+  });
+
+  it('a login refused after a reconnect is final: later calls fail at once without dialing', async () => {
+    const authorized = join(sshd.dir, 'authorized_keys');
+    const keys = readFileSync(authorized);
+    const conn = await createSshTransport(sshd.transportSpec, { profile: 'drop' });
+    try {
+      writeFileSync(authorized, '');
+      await sshd.restart();
+      await expect(conn.exec(['true'])).rejects.toThrow(/refused the login/);
+      const attempts = conn.stats().connectAttempts;
+      const connections = sshd.connectionCount();
+      for (let i = 0; i < 3; i++) await expect(conn.exec(['true'])).rejects.toThrow(/refused the login/);
+      expect(conn.stats().connectAttempts).toBe(attempts);
+      expect(sshd.connectionCount()).toBe(connections);
+    } finally {
+      writeFileSync(authorized, keys);
+      await conn.close();
+    }
   });
 });

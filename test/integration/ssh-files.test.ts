@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeviceError } from '../../src/errors.js';
+import { DeviceError, InterruptedError } from '../../src/errors.js';
 import { createSshTransport, type SshTransport } from '../../src/transports/ssh/index.js';
 import { startSshd, type TestSshd } from '../support/sshd.js';
 
@@ -106,6 +106,14 @@ describe('ssh push and pull', () => {
     expect(pwned(allNames(sshd.dir))).toEqual([]);
     expect(pwned(readdirSync(home))).toEqual([]);
     expect(pwned(readdirSync(process.cwd()))).toEqual([]);
+  });
+
+  it('a push with an aborted signal stops without copying', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const target = join(remote, 'aborted', 'm.onnx');
+    await expect(transport.push(join(local, 'm.onnx'), target, { signal: controller.signal })).rejects.toBeInstanceOf(InterruptedError);
+    expect(existsSync(target)).toBe(false);
   });
 
   it('pulling a missing file is a DeviceError naming it', async () => {

@@ -1,115 +1,44 @@
 // `bench blocks`: measure every block variant (and the fixed parts) on one or more devices.
+import { runBlocks, type DeviceResult } from '../../app/blocks.js';
 import { loadCatalog } from '../../catalog/load.js';
-import { runBlocks } from '../../app/blocks.js';
-import { UsageError } from '../../errors.js';
 import { defaultCatalogFile } from '../../paths.js';
 import { renderLutTable } from '../../report/text/lut-table.js';
-import type { Command } from '../command.js';
-import { boolFlag, listFlag, numberFlag, percentFlag, stringFlag } from '../flags.js';
+import type { CliIO, Command } from '../command.js';
+import { boolFlag, listFlag, stringFlag } from '../flags.js';
+import { measureHelp, measureOptions, measureOptionsFrom } from '../measure-flags.js';
 import { ProgressPrinter } from '../progress.js';
 
 export const blocksCommand: Command = {
   name: 'blocks',
   summary: 'measure every block variant of every stage (and the fixed parts) on a device, write its LUT',
   usage: 'bench blocks [--device local] [--catalog F] [--models F] [--latent N] [--width W] [--precision fp32|fp16] [--stages E1,D3] [--iterations N] [--warmup N] [--out F] [--resume] [--json]',
-  help: `
-  --device D[,D2]    device profile(s) (default: local); several devices are measured concurrently
-  --profiles DIR     extra folder of device profiles (also NANOSD_BENCH_PROFILES)
-  --catalog F        block-variant catalogue (default: block-variants/sd15-nanosd.json)
+  help: `${measureHelp}
   --models F         manifest of your own ONNX models per stage variant (replaces generated ones)
-  --latent N         latent side, a multiple of 4 (default: the profile's, else 16)
-  --width W          channel width multiplier > 0 (default 1)
-  --precision P      fp32 or fp16 (default: the profile's, else fp32)
-  --stages LIST      only these stages and/or parts (E1,D3,conv_in,...)
-  --iterations N     exactly N samples per entry (turns adaptive sampling off)
-  --warmup N         inferences discarded before sampling, per process (default 3)
-  --target-rme P     stop sampling an entry at this relative margin of its median (default 1%)
-  --max-time-ms MS   measured time cap per entry (default: the profile's)
-  --rounds N         rounds over all entries in seeded random order (default 2)
-  --threads N        intra-op threads (default: the profile's, else the runtime's)
-  --seed N           seed for inputs, weights and entry order (default 1)
-  --out F            LUT file, or a folder when several devices (default: reports/<device>-...lut.json)
-  --store DIR        model store (default: .cache/models, or NANOSD_BENCH_STORE)
-  --resume           complete an interrupted run from its journal; keep entries already measured
-  --restart          discard the journal of an interrupted run and start over
-  --json             print the LUT(s) as JSON on stdout (progress goes to stderr)`,
-  options: {
-    device: { type: 'string', multiple: true },
-    profiles: { type: 'string', multiple: true },
-    catalog: { type: 'string' },
-    models: { type: 'string' },
-    latent: { type: 'string' },
-    width: { type: 'string' },
-    precision: { type: 'string' },
-    stages: { type: 'string', multiple: true },
-    iterations: { type: 'string' },
-    warmup: { type: 'string' },
-    'target-rme': { type: 'string' },
-    'max-time-ms': { type: 'string' },
-    rounds: { type: 'string' },
-    threads: { type: 'string' },
-    seed: { type: 'string' },
-    out: { type: 'string' },
-    store: { type: 'string' },
-    resume: { type: 'boolean' },
-    restart: { type: 'boolean' },
-    json: { type: 'boolean' },
-  },
+  --stages LIST      only these stages and/or parts (E1,D3,conv_in,...)`,
+  options: { ...measureOptions, models: { type: 'string' }, stages: { type: 'string', multiple: true } },
   async run(args, io) {
-    const precision = stringFlag(args, 'precision');
-    if (precision !== undefined && precision !== 'fp32' && precision !== 'fp16') throw new UsageError(`--precision ${precision}: must be fp32 or fp16`);
-    const iterations = numberFlag(args, 'iterations', { integer: true, min: 1 });
-    const warmup = numberFlag(args, 'warmup', { integer: true, min: 0 });
-    const targetRme = percentFlag(args, 'target-rme', { min: 0.0001, max: 0.5 });
-    const maxTimeMs = numberFlag(args, 'max-time-ms', { integer: true, min: 1 });
-    const rounds = numberFlag(args, 'rounds', { integer: true, min: 1, max: 100 });
-    const threads = numberFlag(args, 'threads', { integer: true, min: 0, max: 1024 });
-    const seed = numberFlag(args, 'seed', { integer: true, min: 0 });
-    if (boolFlag(args, 'resume') && boolFlag(args, 'restart')) throw new UsageError('--resume and --restart exclude each other');
     const json = boolFlag(args, 'json');
     const progress = new ProgressPrinter(io, json ? io.stderr : io.stdout);
-    const devices = listFlag(args, 'device');
-    const latent = numberFlag(args, 'latent', { integer: true, min: 1 });
-    const width = numberFlag(args, 'width', { exclusiveMin: 0 });
-    const catalogFile = stringFlag(args, 'catalog');
     const models = stringFlag(args, 'models');
-    const out = stringFlag(args, 'out');
-    const store = stringFlag(args, 'store');
     const results = await runBlocks({
-      devices: devices.length > 0 ? devices : ['local'],
-      profileDirs: listFlag(args, 'profiles'),
-      ...(catalogFile ? { catalogFile } : {}),
+      ...measureOptionsFrom(args, io),
       ...(models ? { modelsManifest: models } : {}),
-      ...(latent !== undefined ? { latent } : {}),
-      ...(width !== undefined ? { width } : {}),
-      ...(precision ? { precision } : {}),
       select: listFlag(args, 'stages'),
-      settings: {
-        ...(iterations !== undefined ? { minSamples: iterations, maxSamples: iterations, targetRme: 0, maxTimeMs: Number.MAX_SAFE_INTEGER } : {}),
-        ...(warmup !== undefined ? { warmup } : {}),
-        ...(targetRme !== undefined && iterations === undefined ? { targetRme } : {}),
-        ...(maxTimeMs !== undefined && iterations === undefined ? { maxTimeMs } : {}),
-        ...(rounds !== undefined ? { rounds, maxRounds: iterations !== undefined ? rounds : Math.max(rounds, rounds + 1) } : {}),
-        ...(threads !== undefined ? { threads } : {}),
-        ...(seed !== undefined ? { seed } : {}),
-      },
-      ...(out ? { out } : {}),
-      ...(store ? { storeDir: store } : {}),
-      resume: boolFlag(args, 'resume'),
-      restart: boolFlag(args, 'restart'),
-      signal: io.signal,
       onProgress: progress.handle,
-      env: io.env,
     });
     progress.finish();
-    const catalog = loadCatalog(catalogFile ?? defaultCatalogFile());
-    const teacher = (stage: string, variant: string) => catalog.spec.stages.find((s) => s.name === stage)?.teacher === variant;
-    if (json) {
-      io.stdout.write(`${JSON.stringify(results.length === 1 ? results[0]!.lut : results.map((r) => r.lut), null, 1)}\n`);
-    } else {
-      for (const r of results) io.stdout.write(`\n${renderLutTable(r.lut, { teacher })}LUT written to ${r.lutFile} (${(r.ms / 1000).toFixed(1)} s)\n`);
-    }
-    const failed = results.some((r) => r.lut.entries.some((e) => e.state !== 'ok'));
-    return failed ? 1 : 0;
+    return printResults(results, stringFlag(args, 'catalog'), json, io);
   },
 };
+
+/** The LUT table(s) or JSON; exit 1 when any entry failed. */
+export function printResults(results: DeviceResult[], catalogFile: string | undefined, json: boolean, io: CliIO): number {
+  const catalog = loadCatalog(catalogFile ?? defaultCatalogFile());
+  const teacher = (stage: string, variant: string) => catalog.spec.stages.find((s) => s.name === stage)?.teacher === variant;
+  if (json) {
+    io.stdout.write(`${JSON.stringify(results.length === 1 ? results[0]!.lut : results.map((r) => r.lut), null, 1)}\n`);
+  } else {
+    for (const r of results) io.stdout.write(`\n${renderLutTable(r.lut, { teacher })}LUT written to ${r.lutFile} (${(r.ms / 1000).toFixed(1)} s)\n`);
+  }
+  return results.some((r) => r.lut.entries.some((e) => e.state !== 'ok')) ? 1 : 0;
+}

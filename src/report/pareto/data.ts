@@ -89,7 +89,15 @@ export function buildParetoData(
   const cat = space.catalog;
   const primary = space.devices[0]!;
   const all = Array.from({ length: space.size }, (_, n) => n);
-  const avail = all.filter((n) => primary.prediction.available[n]);
+  // The charts' 2-D staircases are chosen from the same candidates as the search front: predicted, and
+  // within the constraints.
+  const { maxLatencyMs, maxParams } = result.constraints;
+  const avail = all.filter(
+    (n) =>
+      primary.prediction.available[n] &&
+      (maxLatencyMs === undefined || primary.prediction.median[n]! <= maxLatencyMs) &&
+      (maxParams === undefined || space.params[n]! <= maxParams),
+  );
   const frontLatencyParams = paretoFront([primary.prediction.median, space.params], avail);
   const q = space.quality;
   let frontLatencyQuality: number[] = [];

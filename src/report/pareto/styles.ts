@@ -22,6 +22,6 @@ table.heatmap td { min-width: 84px; font-size: 12px; } table.heatmap td.missing 
 #tooltip .tt-item + .tt-item { border-top: 1px solid #666; margin-top: 4px; padding-top: 4px; }
 #tooltip .tt-code { font-family: ui-monospace, Menlo, monospace; font-weight: bold; word-break: break-all; }
 /* Long tables below the charts are laid out only when scrolled near, which keeps first load fast. */
-#heatmap, #front, #calibration, #devices, #flags { content-visibility: auto; contain-intrinsic-size: auto 900px; }
+#front, #calibration, #devices, #flags { content-visibility: auto; contain-intrinsic-size: auto 900px; }
 footer { margin-top: 32px; color: #666; font-size: 12px; }
 `;

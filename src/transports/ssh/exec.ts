@@ -1,14 +1,14 @@
 // Running one command over the kept connection, with its real exit code and its stdout and stderr
 // kept apart and byte-exact (never trimmed; stderr output is not a failure).
 //
-// Killing on timeout or abort: OpenSSH ignores most channel signals, so the command runs as
+// Killing on timeout or abort (both resolve with exitCode null; `timedOut` tells them apart): OpenSSH ignores most channel signals, so the command runs as
 // `exec sh -c '<print $$ to stderr>; eval "<cmd>"'`. sshd starts each session in its own session
 // and process group, and `exec` keeps the pid, so the printed pid is the group id of everything the
 // command started. A second channel then sends TERM, and KILL after 2 s, to that group.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { DeviceError, InterruptedError } from '../../errors.js';
+import { DeviceError } from '../../errors.js';
 import { buildCommandLine } from '../quote.js';
 import type { ExecOptions, ExecResult } from '../types.js';
 import type { SshConnection } from './connection.js';
@@ -49,13 +49,23 @@ function splitMarker(stderr: Buffer, marker: string): { pid: string | undefined;
 export async function execOverSsh(conn: SshConnection, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const what = describeCommand(argv);
   const { signal, timeoutMs } = options;
-  if (signal?.aborted) throw new InterruptedError(`device ${conn.profile}: stopped before running ${what}`);
+  // Like the local and adb transports, an abort is not an error: the result says the command was
+  // stopped (exitCode null, timedOut false) and the caller, which owns the signal, knows why.
+  const stopped = (): ExecResult => ({ argv: [...argv], exitCode: null, stdout: '', stderr: '', durationMs: 0, timedOut: false });
+  if (signal?.aborted) return stopped();
   const marker = `__nsb_pid_${randomBytes(8).toString('hex')}:`;
   const inner = buildCommandLine(argv, { cwd: options.cwd, env: options.env });
   const remote = buildCommandLine(['exec', 'sh', '-c', wrapperScript, 'sh', marker, inner]);
 
   const started = performance.now();
-  const { channel, release } = await conn.openExec(remote, { signal, what });
+  let opened: Awaited<ReturnType<SshConnection['openExec']>>;
+  try {
+    opened = await conn.openExec(remote, { signal, what });
+  } catch (error) {
+    if (signal?.aborted) return stopped();
+    throw error;
+  }
+  const { channel, release } = opened;
 
   return new Promise<ExecResult>((resolve, reject) => {
     const stdout: Buffer[] = [];
@@ -105,9 +115,7 @@ export async function execOverSsh(conn: SshConnection, argv: readonly string[], 
 
     /** The outcome once the channel closed (or a killed command's channel never did). */
     function settle() {
-      if (aborted) {
-        finish({ error: new InterruptedError(`device ${conn.profile}: stopped while running ${what}`) });
-      } else if (timedOut) {
+      if (aborted || timedOut) {
         finish({ killed: true });
       } else if (exit) {
         finish({ killed: false });

@@ -57,6 +57,7 @@ function batches<T>(items: readonly T[], size: (item: T) => number): T[][] {
 /** Runs a fixed script and returns its stdout lines; a failing script is a DeviceError. */
 async function scriptLines(ctx: FileContext, script: string, args: string[], what: string, signal?: AbortSignal): Promise<string[]> {
   const result = await ctx.exec(scriptArgv(script, args), signal ? { signal } : {});
+  if (signal?.aborted) throw new InterruptedError(`device ${ctx.conn.profile}: stopped while ${what}`);
   if (result.exitCode !== 0) {
     throw new DeviceError(ctx.conn.profile, `${what} failed on ${ctx.conn.target} (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`);
   }

@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { LocalTransport } from '../transports/local.js';
 import type { Transport } from '../transports/types.js';
-import type { DeviceProfile } from './schema.js';
+import type { DeviceProfile } from '../devices/schema.js';
 
 export async function connectDevice(profile: DeviceProfile, signal?: AbortSignal): Promise<Transport> {
   const t = profile.transport;
