@@ -10,7 +10,7 @@ import { ModelError, ParseError, RunnerError } from '../errors.js';
 import { saveRawOutput } from './raw-output.js';
 import { packageRoot } from '../paths.js';
 import { parseNsbRunner } from './parsers/nsb-runner.js';
-import { pushModel } from './remote-files.js';
+import { pushFiles, pushModel } from './remote-files.js';
 import type { RunOutput, Runner, RunnerContext, RunnerSetup, RunRequest, StagedModel } from './types.js';
 
 export const ortNodeOptionsSchema = z.strictObject({
@@ -48,12 +48,11 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
 
   async prepare(ctx, options): Promise<RunnerSetup> {
     const dir = runnerDir(ctx);
-    for (const f of runnerFiles()) await ctx.transport.push(f.local, posix.join(dir, f.remote));
     // The runner is ESM; a package.json beside it says so wherever it lands.
     const pkg = join(ctx.hostDir, 'device-runner-package.json');
     mkdirSync(ctx.hostDir, { recursive: true });
     writeFileSync(pkg, '{ "type": "module" }\n');
-    await ctx.transport.push(pkg, posix.join(dir, 'package.json'));
+    await pushFiles(ctx, [...runnerFiles().map((f) => ({ local: f.local, remote: posix.join(dir, f.remote) })), { local: pkg, remote: posix.join(dir, 'package.json') }]);
     const argv = [options.node, posix.join(dir, 'device-runner', 'ort-runner.js'), '--probe', '--ort', options.ort ?? localOrtPath(), '--ep', options.ep];
     const probe = await ctx.transport.exec(argv, { timeoutMs: 60_000 });
     const firstLine = (probe.stderr || probe.stdout).trim().split('\n')[0] ?? '';

@@ -2,6 +2,7 @@
 // the top, weights/ beside it) so the runtime finds external data relative to the graph.
 import { posix } from 'node:path';
 import { join } from 'node:path';
+import type { PushResult } from '../transports/types.js';
 import type { ModelFiles, RunnerContext, StagedModel } from './types.js';
 
 export interface PushStats {
@@ -18,8 +19,8 @@ export function remoteModelDir(ctx: RunnerContext, model: ModelFiles): string {
 
 export async function pushModel(ctx: RunnerContext, model: ModelFiles, stats?: PushStats): Promise<StagedModel> {
   const dir = remoteModelDir(ctx, model);
-  for (const file of model.files) {
-    const r = await ctx.transport.push(join(model.root, file), posix.join(dir, file), ctx.signal ? { signal: ctx.signal } : {});
+  const results = await pushFiles(ctx, model.files.map((file) => ({ local: join(model.root, file), remote: posix.join(dir, file) })));
+  for (const r of results) {
     if (stats) {
       stats.files += 1;
       stats.skipped += r.skipped ? 1 : 0;
@@ -28,4 +29,17 @@ export async function pushModel(ctx: RunnerContext, model: ModelFiles, stats?: P
     }
   }
   return { model, remotePath: posix.join(dir, model.graph) };
+}
+
+/** Pushes files, in one batch when the transport can (see Transport.pushMany). */
+export async function pushFiles(ctx: RunnerContext, items: { local: string; remote: string }[]): Promise<PushResult[]> {
+  const options = ctx.signal ? { signal: ctx.signal } : {};
+  if (ctx.transport.pushMany) return ctx.transport.pushMany(items, options);
+  return sequential(items.map((i) => () => ctx.transport.push(i.local, i.remote, options)));
+}
+
+async function sequential<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
+  const out: T[] = [];
+  for (const t of tasks) out.push(await t());
+  return out;
 }

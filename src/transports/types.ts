@@ -56,6 +56,11 @@ export interface Transport {
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** Copy a local file to the device, skipping it when the remote file has the same sha256. */
   push(localPath: string, remotePath: string, options?: { signal?: AbortSignal }): Promise<PushResult>;
+  /**
+   * Several files at once, when the transport can check all hashes in one round trip (SSH, where
+   * each remote command costs ~130 ms); callers fall back to push() per file otherwise.
+   */
+  pushMany?(items: readonly { local: string; remote: string }[], options?: { signal?: AbortSignal }): Promise<PushResult[]>;
   pull(remotePath: string, localPath: string, options?: { signal?: AbortSignal }): Promise<void>;
   info(): Promise<DeviceInfo>;
   thermal(): Promise<ThermalReading>;
