@@ -23,7 +23,7 @@ export function loadCatalog(file: string = defaultCatalogFile()): Catalog {
 
 export function catalogFromSpec(spec: CatalogSpec, file: string): Catalog {
   checkCatalogStructure(spec, file);
-  const hash = createHash('sha256').update(canonicalJson(spec)).digest('hex');
+  const hash = createHash('sha256').update(canonicalJson(semanticContent(spec))).digest('hex');
   const cache = new Map<string, ResolvedCatalog>();
   const catalog: Catalog = {
     spec,
@@ -41,6 +41,22 @@ export function catalogFromSpec(spec: CatalogSpec, file: string): Catalog {
   };
   catalog.resolve(latentMultipleOf(spec) * 2, 1);
   return catalog;
+}
+
+/**
+ * What the hash covers: everything that changes models or costs. Descriptions, the $schema pointer
+ * and the reference counts are left out, so editing prose keeps existing LUTs comparable.
+ */
+function semanticContent(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(semanticContent);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([k]) => k !== 'description' && k !== '$schema' && k !== 'reference')
+        .map(([k, v]) => [k, semanticContent(v)]),
+    );
+  }
+  return value;
 }
 
 /** JSON with sorted keys, so the hash does not depend on formatting or key order. */
