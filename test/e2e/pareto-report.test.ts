@@ -14,9 +14,9 @@ import { createPredictor } from '../../src/predict/predictor.js';
 import { readQualityFile } from '../../src/search/quality-file.js';
 import { runSearch } from '../../src/search/search.js';
 import { evaluateSpace } from '../../src/search/space.js';
-import { EVIL, evilReport } from '../helpers/evil-report.js';
-import { runCommand } from '../helpers/run-command.js';
-import { cpuDevice, mulberry32, npuDevice, syntheticLut } from '../helpers/synthetic-lut.js';
+import { EVIL, evilReport } from '../support/evil-report.js';
+import { runCommand } from '../support/run-command.js';
+import { cpuDevice, mulberry32, npuDevice, syntheticLut } from '../support/synthetic-lut.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { hypervolume, type Point } from '../../src/search/hypervolume.js';
 import { kneePoint } from '../../src/search/knee.js';
 import { paretoFront } from '../../src/search/pareto.js';
-import { bruteForceFront, randomColumns } from '../helpers/random.js';
-import { mulberry32 } from '../helpers/synthetic-lut.js';
+import { bruteForceFront, randomColumns } from '../support/random.js';
+import { mulberry32 } from '../support/synthetic-lut.js';
 
 const sorted = (a: number[]) => [...a].sort((x, y) => x - y);
 

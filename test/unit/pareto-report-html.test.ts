@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, scriptJson } from '../../src/report/pareto/escape.js';
 import { REPORT_CSP } from '../../src/report/pareto/page.js';
-import { evilReport } from '../helpers/evil-report.js';
+import { evilReport } from '../support/evil-report.js';
 
 describe('Pareto report HTML', () => {
   const html = evilReport();

@@ -5,7 +5,7 @@ import { UsageError } from '../../src/errors.js';
 import { entryId } from '../../src/lut/key.js';
 import { lutSchema } from '../../src/lut/schema.js';
 import { calibration, createPredictor, predictCandidate, predictSpace } from '../../src/predict/index.js';
-import { cpuDevice, syntheticEntry, syntheticLut } from '../helpers/synthetic-lut.js';
+import { cpuDevice, syntheticEntry, syntheticLut } from '../support/synthetic-lut.js';
 
 const catalog = loadCatalog('block-variants/sd15-nanosd.json');
 const lut = syntheticLut(catalog, { ...cpuDevice, flags: { 'block/E2/R-R/l16/w1/fp32': ['throttled'] } });

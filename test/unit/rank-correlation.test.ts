@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kendallTauB, midRanks, pearson, spearman } from '../../src/search/rank.js';
-import { mulberry32 } from '../helpers/synthetic-lut.js';
+import { mulberry32 } from '../support/synthetic-lut.js';
 
 function naiveTauB(x: number[], y: number[]): number {
   let c = 0;

@@ -9,8 +9,8 @@ import { searchCommand } from '../../src/cli/commands/search.js';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { ExitCode } from '../../src/errors.js';
 import { parseCsv } from '../../src/search/csv.js';
-import { runCommand } from '../helpers/run-command.js';
-import { cpuDevice, npuDevice, syntheticLut } from '../helpers/synthetic-lut.js';
+import { runCommand } from '../support/run-command.js';
+import { cpuDevice, npuDevice, syntheticLut } from '../support/synthetic-lut.js';
 
 const catalog = loadCatalog('block-variants/sd15-nanosd.json');
 const dir = mkdtempSync(join(tmpdir(), 'nsb-search-'));

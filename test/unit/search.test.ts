@@ -6,7 +6,7 @@ import { parseObjectives } from '../../src/search/objectives.js';
 import { qualityFromProxies } from '../../src/search/quality.js';
 import { objectiveColumns, runSearch } from '../../src/search/search.js';
 import { candidateNumber, evaluateSpace } from '../../src/search/space.js';
-import { cpuDevice, npuDevice, syntheticLut } from '../helpers/synthetic-lut.js';
+import { cpuDevice, npuDevice, syntheticLut } from '../support/synthetic-lut.js';
 
 const catalog = loadCatalog('block-variants/sd15-nanosd.json');
 const cpu = createPredictor(syntheticLut(catalog, cpuDevice), 'cpu.json', catalog);

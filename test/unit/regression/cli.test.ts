@@ -1,10 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reportRegressionCommand } from '../../../src/cli/commands/report-regression.js';
-import type { CliIO, ParsedArgs } from '../../../src/cli/command.js';
+import { runCommand, type CommandResult } from '../../support/run-command.js';
 import type { Lut } from '../../../src/lut/schema.js';
 import { mulberry32 } from '../../../src/stats/index.js';
 import { blockKey, logNormal, makeEntry, makeLut, scenarioTables } from './fixtures.js';
@@ -19,18 +18,8 @@ function writeLut(lut: Lut | string): string {
   return file;
 }
 
-async function bench(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    signal: new AbortController().signal,
-    env: {},
-  };
-  const parsed = parseArgs({ args: argv, options: reportRegressionCommand.options, allowPositionals: true, strict: true });
-  const code = await reportRegressionCommand.run(parsed as ParsedArgs, io);
-  return { code, stdout, stderr };
+function bench(argv: string[]): Promise<CommandResult> {
+  return runCommand(reportRegressionCommand, argv);
 }
 
 const rng = mulberry32(17);

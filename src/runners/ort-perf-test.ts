@@ -1,0 +1,240 @@
+// `ort-perf-test`: ONNX Runtime's onnxruntime_perf_test on the device, with the QNN (HTP), NNAPI,
+// XNNPACK, CoreML or CPU execution provider. The binary and its libraries come from a host folder
+// pushed once to <workDir>/runtime/; library paths are set per run through the environment.
+//
+// Samples: per-run times from the positional result_file (one CSV row per run, in s), read back with
+// `cat` after each process: kind `iteration`. perf_test runs one untimed warm-up of its own; more
+// warm-ups are taken as the first rows of the file and dropped. When the file is off
+// (`resultFile: false`) or missing, the printed average (ms) of each process is one sample and
+// processes are repeated: kind `process`.
+//
+// Honesty: with qnn, `session.disable_cpu_ep_fallback|1` is set by default, so a block the HTP cannot
+// take whole fails (ModelError, not retried) instead of being timed partly on the CPU; with the
+// fallback allowed, the QNN EP's partition summary is read and the entry flagged `cpu-fallback`.
+import { posix } from 'node:path';
+import { ModelError, ParseError, RunnerError } from '../errors.js';
+import { detectQnnFallback, OrtPerfTestFailedError, parseOrtPerfTest, parseOrtPerfTestResultFile, type OrtPerfTestResult } from './parsers/ort-perf-test.js';
+import { saveRawOutput } from './raw-output.js';
+import { pushModel } from './remote-files.js';
+import { ortPerfTestArgv } from './ort-perf-test-args.js';
+import {
+  cpuFallbackDisabled, isQnn, lutEp, ortPerfTestOptionsSchema, providerOptions, requiredRuntimeFiles, runtimeEnv, sessionOptions,
+  type OrtPerfTestOptions,
+} from './ort-perf-test-options.js';
+import {
+  expandDeviceEnv, firstLine, pushRuntime, remoteRuntimeMatches, repeatProcesses, resolveRuntimeFolder, runFileName, runtimeHash, startFailure,
+  type RunnerCheck,
+} from './ort-perf-test-support.js';
+import type { RunOutput, Runner, RunnerContext, RunnerSetup, RunRequest, StagedModel } from './types.js';
+
+const NAME = 'ort-perf-test';
+const WHAT = 'onnxruntime_perf_test built for the device (ORT build.sh --android ... --build_shared_lib, with --use_qnn for QNN) and its libraries';
+
+/** Where things are on the device for one profile. */
+interface Layout {
+  /** Remote runtime folder, when the profile has a host runtime folder. */
+  runtime?: string;
+  binary: string;
+  cwd: string;
+  env: Record<string, string>;
+  out: string;
+}
+
+function layout(ctx: RunnerContext, o: OrtPerfTestOptions): Layout {
+  const runtime = o.runtimeDir !== undefined ? posix.join(ctx.workDir, 'runtime') : undefined;
+  return {
+    ...(runtime !== undefined ? { runtime } : {}),
+    binary: runtime !== undefined ? posix.join(runtime, o.binary) : o.binary,
+    cwd: runtime ?? ctx.workDir,
+    env: expandDeviceEnv(runtimeEnv(o), { ...(runtime !== undefined ? { runtime } : {}), workDir: ctx.workDir }),
+    out: posix.join(ctx.workDir, 'out'),
+  };
+}
+
+/** Runs the binary with `-h` to learn whether it starts at all (binary, libraries, ABI). */
+async function probe(ctx: RunnerContext, o: OrtPerfTestOptions, l: Layout): Promise<void> {
+  const r = await ctx.transport.exec([l.binary, '-h'], { cwd: l.cwd, env: l.env, timeoutMs: 60_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const failed = r.timedOut ? 'it did not answer -h within 60 s' : startFailure(r);
+  if (failed !== undefined) {
+    throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${failed}`, {
+      hint: o.runtimeDir === undefined ? 'set runner.options.runtimeDir to a host folder holding the binary and its libraries (it is pushed for you)' : `check that ${o.runtimeDir} holds a build for this device's ABI with every library it links`,
+    });
+  }
+}
+
+function setupOf(o: OrtPerfTestOptions, runtimeSha: string | undefined): RunnerSetup {
+  return {
+    version: o.version ?? (runtimeSha ? `onnxruntime_perf_test runtime ${runtimeSha.slice(0, 12)}` : `onnxruntime_perf_test on the device (${o.binary})`),
+    ep: lutEp(o),
+    options: {
+      binary: o.binary,
+      ep: o.ep,
+      epOptions: providerOptions(o),
+      epFlags: o.epFlags,
+      sessionOptions: sessionOptions(o),
+      ...(o.iterations !== undefined ? { iterations: o.iterations } : {}),
+      samples: o.resultFile ? 'result_file' : 'average',
+      ...(runtimeSha ? { runtimeSha256: runtimeSha } : {}),
+    },
+  };
+}
+
+/** Light check for `bench devices`: the host runtime folder and, when there is none, the binary on the device. */
+export async function checkOrtPerfTest(ctx: RunnerContext, o: OrtPerfTestOptions): Promise<RunnerCheck> {
+  const l = layout(ctx, o);
+  if (o.runtimeDir === undefined) {
+    await probe(ctx, o, l);
+    return { ready: true, detail: `${o.binary} starts on the device (${lutEp(o)})` };
+  }
+  const host = resolveRuntimeFolder(NAME, ctx, o.runtimeDir, o.binary, requiredRuntimeFiles(o), WHAT);
+  const sha = await runtimeHash(host.files);
+  const pushed = await remoteRuntimeMatches(ctx, l.runtime!, sha);
+  return {
+    ready: true,
+    detail: `${lutEp(o)}: runtime ${host.dir} (${host.files.length} files)${pushed ? ', already on the device' : ', pushed on first use'}`,
+  };
+}
+
+async function readResultFile(ctx: RunnerContext, file: string): Promise<string | undefined> {
+  const r = await ctx.transport.exec(['sh', '-c', 'cat "$1" && rm -f "$1"', 'sh', file], { timeoutMs: 60_000 });
+  return r.exitCode === 0 && r.stdout.trim() !== '' ? r.stdout : undefined;
+}
+
+function fail(ctx: RunnerContext, staged: StagedModel, what: string, stdout: string, stderr: string, error: ParseError): never {
+  const file = saveRawOutput(ctx, staged.model.label, stdout, stderr);
+  throw new ParseError(`${what} for ${staged.model.label}`, `${error.message.replace(/^cannot parse [^:]*: /, '')} (raw output saved to ${file})`, error.excerpt);
+}
+
+/** One perf_test process. `runs` timed runs; `drop` leading rows of the result file are extra warm-ups. */
+async function runProcess(ctx: RunnerContext, o: OrtPerfTestOptions, staged: StagedModel, request: RunRequest, runs: number, drop: number, withFile: boolean): Promise<RunOutput> {
+  const l = layout(ctx, o);
+  const label = staged.model.label;
+  const resultFile = withFile ? posix.join(l.out, runFileName(label, '.csv')) : undefined;
+  const argv = ortPerfTestArgv({
+    binary: l.binary,
+    ep: o.ep,
+    providerOptions: providerOptions(o),
+    providerFlags: o.epFlags,
+    sessionOptions: sessionOptions(o),
+    runs: runs + drop,
+    ...(request.threads !== undefined ? { threads: request.threads } : {}),
+    ...(request.affinity !== undefined ? { affinity: request.affinity } : {}),
+    randomInputs: o.randomInputs,
+    seed: request.seed,
+    extraArgs: o.extraArgs,
+    model: staged.remotePath,
+    ...(resultFile !== undefined ? { resultFile } : {}),
+  });
+  const r = await ctx.transport.exec(argv, { cwd: l.cwd, env: l.env, timeoutMs: request.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  if (r.timedOut) {
+    saveRawOutput(ctx, label, r.stdout, r.stderr);
+    throw new RunnerError(NAME, `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed`, {
+      hint: 'raise measure.timeoutMs in the profile if the block is that slow',
+    });
+  }
+  const cannotStart = startFailure(r);
+  if (cannotStart !== undefined) throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
+  let parsed: OrtPerfTestResult;
+  try {
+    parsed = parseOrtPerfTest(r.stdout, r.stderr);
+  } catch (error) {
+    if (error instanceof OrtPerfTestFailedError) {
+      const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
+      if (error.failure.signal === 'fallback to CPU EP has been explicitly disabled') {
+        throw new ModelError(`${label}: the ${o.ep} execution provider cannot run every node and CPU fallback is disabled (${error.failure.line})`, {
+          hint: 'set runner.options.disableCpuFallback to false to measure it anyway, flagged cpu-fallback',
+        });
+      }
+      throw new RunnerError(NAME, `${label} failed on ${ctx.transport.id}: ${error.failure.line} (raw output saved to ${file})`);
+    }
+    if (error instanceof ParseError) fail(ctx, staged, 'onnxruntime_perf_test output', r.stdout, r.stderr, error);
+    throw error;
+  }
+  if (r.exitCode !== 0) {
+    const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
+    throw new RunnerError(NAME, `${label}: exit code ${r.exitCode} on ${ctx.transport.id}: ${firstLine(r)} (raw output saved to ${file})`);
+  }
+  const fallback = isQnn(o) ? detectQnnFallback(r.stdout, r.stderr) : undefined;
+  const base = {
+    ...(parsed.sessionCreationMs !== undefined ? { loadMs: parsed.sessionCreationMs } : {}),
+    provider: lutEp(o),
+    ...(fallback?.fellBack !== undefined ? { cpuFallback: fallback.fellBack } : {}),
+  };
+  const extra: Record<string, unknown> = {
+    toolAverageMs: parsed.averageMs,
+    runsPerProcess: runs,
+    ...(parsed.peakWorkingSetBytes !== undefined ? { peakWorkingSetBytes: parsed.peakWorkingSetBytes } : {}),
+    ...(fallback?.evidence.length ? { fallbackEvidence: fallback.evidence } : {}),
+  };
+  const text = resultFile !== undefined ? await readResultFile(ctx, resultFile) : undefined;
+  if (text !== undefined) {
+    let rows: number[];
+    try {
+      rows = parseOrtPerfTestResultFile(text).latenciesMs;
+    } catch (error) {
+      if (error instanceof ParseError) fail(ctx, staged, 'onnxruntime_perf_test result file', text, r.stdout, error);
+      throw error;
+    }
+    const warmup = [...(parsed.firstInferenceMs !== undefined ? [parsed.firstInferenceMs] : []), ...rows.slice(0, drop)];
+    return { kind: 'iteration', samples: rows.slice(drop), warmup, ...base, extra: { ...extra, samplesFrom: 'result_file' } };
+  }
+  if (resultFile !== undefined) ctx.log(`${label}: no result file came back; using the printed average of the process`);
+  return {
+    kind: 'process',
+    samples: [parsed.averageMs],
+    ...(parsed.firstInferenceMs !== undefined ? { warmup: [parsed.firstInferenceMs] } : {}),
+    ...base,
+    extra: { ...extra, samplesFrom: 'average' },
+  };
+}
+
+/** Timed runs per process: the profile's count within the protocol's bounds, else the protocol's minimum. */
+export function runsPerProcess(o: OrtPerfTestOptions, request: RunRequest): number {
+  if (o.iterations === undefined) return Math.max(1, request.minIterations);
+  return Math.min(Math.max(o.iterations, request.minIterations), Math.max(request.maxIterations, request.minIterations));
+}
+
+export const ortPerfTestRunner: Runner<OrtPerfTestOptions> & { check: typeof checkOrtPerfTest } = {
+  name: NAME,
+  sampling: 'iteration',
+  optionsSchema: ortPerfTestOptionsSchema,
+  check: checkOrtPerfTest,
+
+  async prepare(ctx, o): Promise<RunnerSetup> {
+    const l = layout(ctx, o);
+    let sha: string | undefined;
+    if (o.runtimeDir !== undefined) {
+      const host = resolveRuntimeFolder(NAME, ctx, o.runtimeDir, o.binary, requiredRuntimeFiles(o), WHAT);
+      sha = (await pushRuntime(NAME, ctx, host.files, l.runtime!, [o.binary])).sha256;
+    }
+    const mk = await ctx.transport.exec(['mkdir', '-p', l.out], { timeoutMs: 30_000 });
+    if (mk.exitCode !== 0) throw new RunnerError(NAME, `cannot create ${l.out} on ${ctx.transport.id}: ${firstLine(mk)}`);
+    await probe(ctx, o, l);
+    if (cpuFallbackDisabled(o)) ctx.log(`${o.ep}: CPU fallback disabled (a block the EP cannot take whole fails instead of running on the CPU)`);
+    return setupOf(o, sha);
+  },
+
+  async stage(ctx, _o, model): Promise<StagedModel> {
+    if (!model.graph.endsWith('.onnx')) throw new ModelError(`${model.label}: ${model.graph} is not an ONNX model; ${NAME} runs .onnx files`);
+    return pushModel(ctx, model);
+  },
+
+  async run(ctx, o, staged, request): Promise<RunOutput> {
+    const runs = runsPerProcess(o, request);
+    // perf_test warms up once by itself; further warm-ups are the first rows of the result file.
+    const drop = o.resultFile ? Math.max(0, request.warmup - 1) : 0;
+    const first = await runProcess(ctx, o, staged, request, runs, drop, o.resultFile);
+    if (first.kind === 'iteration') return first;
+    // Only an average per process: each process is one sample.
+    let pending: RunOutput | undefined = first;
+    return repeatProcesses(request, async () => {
+      const out = pending ?? (await runProcess(ctx, o, staged, request, runs, 0, o.resultFile));
+      pending = undefined;
+      return out;
+    });
+  },
+
+  async cleanup(ctx, o) {
+    await ctx.transport.exec(['rm', '-rf', layout(ctx, o).out], { timeoutMs: 30_000 });
+  },
+};
