@@ -16,7 +16,7 @@ import { renderParetoReport } from '../src/report/pareto/page.js';
 import { qualityFromProxies } from '../src/search/quality.js';
 import { runSearch, type SearchOptions } from '../src/search/search.js';
 import { evaluateSpace } from '../src/search/space.js';
-import { cpuDevice, npuDevice, syntheticLut } from '../test/helpers/synthetic-lut.js';
+import { cpuDevice, npuDevice, syntheticLut } from '../test/support/synthetic-lut.js';
 
 const RUNS = 15;
 const results: { what: string; value: string; target: string; met: boolean }[] = [];
