@@ -63,20 +63,22 @@ export async function runBlocks(o: BlocksOptions): Promise<DeviceResult[]> {
   const catalog = loadCatalog(o.catalogFile ?? defaultCatalogFile());
   const store = new ModelStore(o.storeDir ?? defaultStoreDir(), { onGenerate: (what, bytes) => o.onProgress?.({ type: 'generate', what, bytes }) });
   // Plans first (validates everything and generates models) so a bad flag fails before any device work.
-  const plans = profiles.map((profile) => {
+  const plans: DevicePlan[] = [];
+  for (const profile of profiles) {
     const latent = o.latent ?? profile.defaults.latent ?? 16;
     const width = o.width ?? profile.defaults.width ?? 1;
     const precision = o.precision ?? profile.defaults.precision ?? 'fp32';
     const settings = mergeSettings(profile.measure, profile.threads !== undefined ? { threads: profile.threads } : undefined, profile.affinity ? { affinity: profile.affinity } : undefined, o.settings);
     const resolved = catalog.resolve(latent, width);
     const userModels = o.modelsManifest ? loadUserModels(o.modelsManifest, resolved, precision) : undefined;
+    const common = { catalog, latent, width, precision, seed: settings.seed, store, ...(o.signal ? { signal: o.signal } : {}) };
     const plan = o.candidates
-      ? planCandidates({ catalog, latent, width, precision, seed: settings.seed, store, codes: o.candidates })
-      : planBlocks({ catalog, latent, width, precision, seed: settings.seed, select: o.select ?? [], store, ...(userModels ? { userModels } : {}) });
+      ? await planCandidates({ ...common, codes: o.candidates })
+      : await planBlocks({ ...common, select: o.select ?? [], ...(userModels ? { userModels } : {}) });
     const bound = bindRunner(profile);
     const lutFile = lutPath(o.out, profiles.length, profile, bound.runner.name, latent, width, precision);
-    return { profile, latent, width, precision, settings, plan, bound, lutFile };
-  });
+    plans.push({ profile, latent, width, precision, settings, plan, bound, lutFile });
+  }
   const lutFiles = plans.map((p) => p.lutFile);
   if (new Set(lutFiles).size !== lutFiles.length) throw new UsageError('two devices would write the same LUT file; give --out a folder');
   for (const p of plans) {
@@ -85,7 +87,11 @@ export async function runBlocks(o: BlocksOptions): Promise<DeviceResult[]> {
       throw new UsageError(`an interrupted run left ${journal.file}`, { hint: 'add --resume to complete it, or --restart to discard it and start over' });
     }
   }
-  return Promise.all(plans.map((p) => measureDevice(p, o, catalog.spec.name, catalog.hash)));
+  // Each device runs to its end even when another fails, so every LUT that can be written is.
+  const settled = await Promise.allSettled(plans.map((p) => measureDevice(p, o, catalog.spec.name, catalog.hash)));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<DeviceResult>).value);
 }
 
 type DevicePlan = {
@@ -94,7 +100,7 @@ type DevicePlan = {
   width: number;
   precision: Precision;
   settings: ReturnType<typeof mergeSettings>;
-  plan: ReturnType<typeof planBlocks>;
+  plan: Awaited<ReturnType<typeof planBlocks>>;
   bound: ReturnType<typeof bindRunner>;
   lutFile: string;
 };

@@ -31,10 +31,10 @@ export interface ExportResult {
   bytes: number;
 }
 
-export function runExport(o: ExportOptions): ExportResult {
+export async function runExport(o: ExportOptions): Promise<ExportResult> {
   const catalog = loadCatalog(o.catalogFile ?? defaultCatalogFile());
   const store = new ModelStore(o.storeDir ?? defaultStoreDir(), { onGenerate: (what, bytes) => o.onProgress?.({ type: 'generate', what, bytes }) });
-  const { entries } = planBlocks({ catalog, latent: o.latent, width: o.width, precision: o.precision, seed: o.seed, select: o.select, store });
+  const { entries } = await planBlocks({ catalog, latent: o.latent, width: o.width, precision: o.precision, seed: o.seed, select: o.select, store });
   const out = resolve(o.out);
   const copied = new Set<string>();
   let bytes = 0;

@@ -22,9 +22,17 @@ export interface PlanOptions {
   select: string[];
   store: ModelStore;
   userModels?: UserModels;
+  /** Checked between models, so Ctrl-C stops a long generation promptly. */
+  signal?: AbortSignal;
 }
 
-export function planBlocks(o: PlanOptions): { resolved: ResolvedCatalog; entries: PlannedEntry[] } {
+/** Lets signal handlers run between (synchronous) model generations. */
+async function yieldTo(signal: AbortSignal | undefined): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  signal?.throwIfAborted();
+}
+
+export async function planBlocks(o: PlanOptions): Promise<{ resolved: ResolvedCatalog; entries: PlannedEntry[] }> {
   const resolved = o.catalog.resolve(o.latent, o.width);
   const known = [...resolved.stages.map((s) => s.name), ...resolved.parts.map((p) => p.name)];
   for (const name of o.select) if (!known.includes(name)) throw new UnknownNameError('stage or part', name, known, o.catalog.file);
@@ -34,6 +42,7 @@ export function planBlocks(o: PlanOptions): { resolved: ResolvedCatalog; entries
   const entries: PlannedEntry[] = [];
   for (const part of resolved.parts) {
     if (!wanted(part.name)) continue;
+    await yieldTo(o.signal);
     const key = { kind: 'part' as const, stage: part.name, ...base };
     const user = o.userModels?.part(part.name);
     entries.push({
@@ -48,6 +57,7 @@ export function planBlocks(o: PlanOptions): { resolved: ResolvedCatalog; entries
   for (const stage of resolved.stages) {
     if (!wanted(stage.name)) continue;
     for (const variant of stage.variants) {
+      await yieldTo(o.signal);
       const key = { kind: 'block' as const, stage: stage.name, variant: variant.name, ...base };
       const user = o.userModels?.block(stage.name, variant.name);
       entries.push({
@@ -64,11 +74,12 @@ export function planBlocks(o: PlanOptions): { resolved: ResolvedCatalog; entries
 }
 
 /** Whole candidate U-Nets, measured end to end (`bench candidates`). `teacher` is a code for the teacher. */
-export function planCandidates(o: Omit<PlanOptions, 'select' | 'userModels'> & { codes: string[] }): { resolved: ResolvedCatalog; entries: PlannedEntry[] } {
+export async function planCandidates(o: Omit<PlanOptions, 'select' | 'userModels'> & { codes: string[] }): Promise<{ resolved: ResolvedCatalog; entries: PlannedEntry[] }> {
   const resolved = o.catalog.resolve(o.latent, o.width);
   const settings = { precision: o.precision, seed: o.seed };
   const entries: PlannedEntry[] = [];
   for (const code of o.codes) {
+    await yieldTo(o.signal);
     const candidate = code === 'teacher' ? teacherCandidate(resolved) : parseCandidate(resolved, code);
     const arch = formatCandidate(resolved, candidate);
     const key = { kind: 'candidate' as const, arch, latent: o.latent, width: o.width, precision: o.precision };

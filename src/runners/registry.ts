@@ -3,11 +3,12 @@
 import { InvalidFileError } from '../errors.js';
 import { formatPath } from '../json-file.js';
 import type { DeviceProfile } from '../devices/schema.js';
+import { devicectlAppRunner } from './devicectl-app.js';
 import { ortNodeRunner } from './ort-node.js';
 import type { Runner } from './types.js';
 
 // Each runner has its own options type; the registry hands them out together with their options.
-export const runners: Runner<never>[] = [ortNodeRunner as unknown as Runner<never>];
+export const runners: Runner<never>[] = [ortNodeRunner as unknown as Runner<never>, devicectlAppRunner as unknown as Runner<never>];
 
 export interface BoundRunner {
   runner: Runner<unknown>;

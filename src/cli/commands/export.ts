@@ -36,7 +36,7 @@ export const exportCommand: Command = {
     const progress = new ProgressPrinter(io, io.stderr);
     const catalogFile = stringFlag(args, 'catalog');
     const store = stringFlag(args, 'store');
-    const r = runExport({
+    const r = await runExport({
       out,
       ...(catalogFile ? { catalogFile } : {}),
       latent: numberFlag(args, 'latent', { integer: true, min: 1 }) ?? 16,

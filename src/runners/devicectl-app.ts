@@ -1,0 +1,208 @@
+// `devicectl-app`: an iPhone behind a Mac. The transport is SSH to the Mac; on it the runner copies
+// each model (ONNX graph + weights/) into the bench app's data container with
+// `xcrun devicectl device copy to`, launches the app with `xcrun devicectl device process launch
+// --console`, and reads the NSBENCH/1 lines the app prints (docs/ios-bench-app.md). The app embeds
+// ONNX Runtime with its CoreML EP, so the harness's ONNX files run as they are, with no conversion.
+import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { DeviceError, ModelError, ParseError, RunnerError } from '../errors.js';
+import type { Transport } from '../transports/types.js';
+import { copyToDeviceArgv, deviceDetailsArgv, launchAppArgv, sequenceArgv, sequenceCompleted, type DevicectlTarget } from './devicectl-app-commands.js';
+import { devicectlAppOptionsSchema, type DevicectlAppOptions } from './devicectl-app-options.js';
+import { cpuNodes, isModelLoadError, ORT_COREML_COMPUTE_UNITS, readBenchAppExtras } from './devicectl-app-output.js';
+import { BenchAppReportedError, parseDevicectlAppOutput, type BenchAppRun } from './parsers/devicectl-app.js';
+import { parseDevicectlDeviceDetails, type DevicectlDevice } from './parsers/devicectl-json.js';
+import { saveRawOutput } from './raw-output.js';
+import { pushModel, remoteModelDir } from './remote-files.js';
+import type { ExecResult } from '../transports/types.js';
+import type { RunOutput, Runner, RunnerContext, RunnerSetup, StagedModel } from './types.js';
+
+const NAME = 'devicectl-app';
+/** devicectl answers `info details` in a few seconds; a first connection to a phone can take longer. */
+const DETAILS_TIMEOUT_MS = 120_000;
+/** Copying a batch of weight files to a phone over USB (~30 MB/s) or Wi-Fi. */
+const COPY_TIMEOUT_MS = 30 * 60_000;
+
+const target = (o: DevicectlAppOptions): DevicectlTarget => ({ xcrun: o.xcrun, udid: o.udid, bundleId: o.bundleId });
+
+/**
+ * Files already copied into an app container during this run, per connection: shared weight files
+ * go to the phone once, not once per graph that uses them. Keyed by phone, app and destination; the
+ * value is the local file's size and mtime when it was copied.
+ */
+const copied = new WeakMap<Transport, Map<string, string>>();
+
+function lastLine(r: Pick<ExecResult, 'stdout' | 'stderr'>): string {
+  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines.pop() ?? '(no output)';
+}
+
+function phone(o: DevicectlAppOptions): string {
+  return `iPhone ${o.udid}`;
+}
+
+export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
+  name: NAME,
+  sampling: 'iteration',
+  optionsSchema: devicectlAppOptionsSchema,
+
+  async prepare(ctx, options): Promise<RunnerSetup> {
+    const device = await deviceDetails(ctx, options);
+    if (device.developerMode === 'disabled') {
+      throw new RunnerError(NAME, `${phone(options)} has Developer Mode off, so devicectl cannot launch apps on it`, {
+        hint: 'turn it on in Settings > Privacy & Security > Developer Mode on the phone',
+      });
+    }
+    const os = [device.platform ?? 'iOS', device.osVersion, device.osBuild ? `(${device.osBuild})` : undefined].filter((x) => x !== undefined).join(' ');
+    return {
+      // The phone and its system are what the numbers depend on; the Mac is only the way in.
+      version: `bench app on ${device.model ?? device.marketingName ?? 'iPhone'}, ${os}`,
+      ep: `coreml-${options.computeUnits}`,
+      options: {
+        udid: options.udid,
+        bundleId: options.bundleId,
+        computeUnits: options.computeUnits,
+        ortMLComputeUnits: ORT_COREML_COMPUTE_UNITS[options.computeUnits],
+        iterationsPerLaunch: options.iterations,
+        containerDir: options.containerDir,
+        device,
+      },
+    };
+  },
+
+  async stage(ctx, options, model): Promise<StagedModel> {
+    // First onto the Mac (sha256-checked, so a second run sends nothing), then into the app's container.
+    await pushModel(ctx, model);
+    const macDir = remoteModelDir(ctx, model);
+    const deviceDir = posix.join(options.containerDir, posix.basename(model.root.replace(/\\/g, '/')));
+    const record = copied.get(ctx.transport) ?? new Map<string, string>();
+    copied.set(ctx.transport, record);
+    const todo = model.files
+      .map((file) => {
+        const s = statSync(join(model.root, file));
+        return { source: posix.join(macDir, file), destination: posix.join(deviceDir, file), stamp: `${s.size}:${s.mtimeMs}` };
+      })
+      .filter((c) => record.get(`${options.udid}\0${options.bundleId}\0${c.destination}`) !== c.stamp);
+    if (todo.length > 0) {
+      const t = target(options);
+      const separator = `--nsb-${randomBytes(8).toString('hex')}--`;
+      const r = await ctx.transport.exec(
+        sequenceArgv(
+          todo.map((c) => copyToDeviceArgv(t, c.source, c.destination)),
+          separator,
+        ),
+        { timeoutMs: COPY_TIMEOUT_MS, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+      );
+      const done = sequenceCompleted(r.stdout);
+      for (const c of todo.slice(0, done)) record.set(`${options.udid}\0${options.bundleId}\0${c.destination}`, c.stamp);
+      if (r.timedOut || r.exitCode !== 0 || done < todo.length) {
+        const failed = todo[Math.min(done, todo.length - 1)]!;
+        const why = r.timedOut ? `timed out after ${COPY_TIMEOUT_MS} ms` : `exit ${r.exitCode ?? 'none'}: ${lastLine({ stdout: '', stderr: r.stderr })}`;
+        throw new RunnerError(NAME, `copying ${failed.destination} into the container of ${options.bundleId} on ${phone(options)} failed (${why})`, {
+          hint: `is the bench app installed on the phone (xcrun devicectl device info apps --device ${options.udid}) and are "bundleId" and "udid" in profile ${ctx.profile.name} right?`,
+        });
+      }
+    }
+    return { model, remotePath: posix.join(deviceDir, model.graph), extra: { macPath: posix.join(macDir, model.graph) } };
+  },
+
+  async run(ctx, options, staged, request): Promise<RunOutput> {
+    const iterations = Math.min(request.maxIterations, Math.max(request.minIterations, options.iterations));
+    const runId = `nsb-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+    const argv = launchAppArgv(target(options), { modelPath: staged.remotePath, iterations, warmup: request.warmup, computeUnits: options.computeUnits, runId }, staged.model);
+    const label = staged.model.label;
+    const r = await ctx.transport.exec(argv, { timeoutMs: request.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    if (r.timedOut) {
+      throw new RunnerError(NAME, `the bench app on ${phone(options)} did not finish ${label} within ${request.timeoutMs} ms (devicectl on ${ctx.transport.id} was stopped)`, {
+        hint: 'the app must print "NSBENCH/1 done" and exit; see docs/ios-bench-app.md, or raise measure.timeoutMs in the profile',
+      });
+    }
+    if (r.exitCode === null) throw new RunnerError(NAME, `launching the bench app for ${label} was stopped`);
+    let run: BenchAppRun;
+    try {
+      run = parseDevicectlAppOutput(r.stdout, { runId });
+    } catch (error) {
+      if (error instanceof BenchAppReportedError) {
+        if (isModelLoadError(error.appMessage)) throw new ModelError(`the bench app on ${phone(options)} cannot load ${label}: ${error.appMessage.replace(/^load:\s*/i, '')}`);
+        throw new RunnerError(NAME, `the bench app on ${phone(options)} failed on ${label}: ${error.appMessage}`);
+      }
+      if (!(error instanceof ParseError)) throw error;
+      const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
+      if (r.exitCode !== 0 && !/NSBENCH\//.test(r.stdout)) {
+        throw new RunnerError(NAME, `xcrun devicectl device process launch failed on ${ctx.transport.id} (exit ${r.exitCode}): ${lastLine(r)}`, {
+          hint: `check that the phone is unlocked and the app ${options.bundleId} is installed (raw output: ${file})`,
+        });
+      }
+      throw new ParseError(`bench app output for ${label}`, `${error.message.replace(/^cannot parse [^:]*: /, '')} (exit ${r.exitCode}; raw output saved to ${file})`, error.excerpt);
+    }
+    const header = run.header;
+    if (header.computeUnits !== options.computeUnits) {
+      throw new RunnerError(NAME, `the bench app ran ${label} with compute units ${header.computeUnits}, the profile asks for ${options.computeUnits}`, {
+        hint: 'the app must set --nsbench-compute-units on the CoreML EP (see docs/ios-bench-app.md)',
+      });
+    }
+    if (header.model !== posix.basename(staged.remotePath)) {
+      throw new RunnerError(NAME, `the bench app loaded ${header.model}, not ${posix.basename(staged.remotePath)}`);
+    }
+    const extras = readBenchAppExtras(r.stdout);
+    const hot = [run.thermal.before, run.thermal.after].find((s) => s === 'serious' || s === 'critical');
+    if (hot) ctx.log(`${phone(options)} reported thermal state ${hot} while measuring ${label}`);
+    return {
+      kind: 'iteration',
+      samples: run.samplesMs,
+      warmup: run.warmupMs,
+      loadMs: header.loadMs,
+      // Only a profile of the warm-ups tells which provider ran the nodes; without it, say nothing.
+      ...(extras.providers ? { provider: Object.keys(extras.providers).join('+'), cpuFallback: options.computeUnits !== 'cpuOnly' && cpuNodes(extras.providers) > 0 } : {}),
+      extra: {
+        computeUnits: header.computeUnits,
+        iphone: `${header.device} iOS ${header.os}`,
+        ...(header.app !== undefined ? { app: header.app } : {}),
+        ...(extras.runtime !== undefined ? { appRuntime: extras.runtime } : {}),
+        ...(header.compileMs !== undefined ? { compileMs: header.compileMs } : {}),
+        ...(extras.providers ? { providers: extras.providers } : {}),
+        ...(run.thermal.before || run.thermal.after ? { iphoneThermal: run.thermal } : {}),
+        ...(hot ? { iphoneThrottled: true } : {}),
+      },
+    };
+  },
+};
+
+/** `devicectl device info details` for the phone, read from the JSON file it writes on the Mac. */
+async function deviceDetails(ctx: RunnerContext, options: DevicectlAppOptions): Promise<DevicectlDevice> {
+  const dir = posix.join(ctx.workDir, 'devicectl');
+  const file = posix.join(dir, 'device-details.json');
+  const signal = ctx.signal ? { signal: ctx.signal } : {};
+  const separator = `--nsb-${randomBytes(8).toString('hex')}--`;
+  const r = await ctx.transport.exec(sequenceArgv([['mkdir', '-p', dir], ['rm', '-f', file], deviceDetailsArgv(target(options), file)], separator), {
+    timeoutMs: DETAILS_TIMEOUT_MS,
+    ...signal,
+  });
+  const done = sequenceCompleted(r.stdout);
+  if (r.timedOut) throw new RunnerError(NAME, `xcrun devicectl device info details did not answer within ${DETAILS_TIMEOUT_MS} ms on ${ctx.transport.id}`);
+  if (done < 2) {
+    throw new DeviceError(ctx.profile.name, `cannot create ${dir} on ${ctx.transport.id}: ${lastLine({ stdout: '', stderr: r.stderr })}`, {
+      hint: `check "workDir" in profile ${ctx.profile.name}`,
+    });
+  }
+  if (r.exitCode === 127 || (r.exitCode !== 0 && /(xcrun|devicectl).*(not found|No such file)|unable to find utility/i.test(r.stderr))) {
+    throw new RunnerError(NAME, `cannot run ${options.xcrun} devicectl on ${ctx.transport.id}: ${lastLine({ stdout: '', stderr: r.stderr })}`, {
+      hint: 'install Xcode 15 or later on the Mac (xcode-select -s /Applications/Xcode.app), or set runner.options.xcrun to its path',
+    });
+  }
+  const json = await ctx.transport.exec(['cat', file], { timeoutMs: 30_000, ...signal });
+  if (json.exitCode !== 0) {
+    throw new RunnerError(NAME, `xcrun devicectl device info details --device ${options.udid} failed on ${ctx.transport.id} (exit ${r.exitCode}): ${lastLine({ stdout: '', stderr: r.stderr })}`, {
+      hint: `list the phones the Mac sees with xcrun devicectl list devices and set "udid" in profile ${ctx.profile.name}`,
+    });
+  }
+  try {
+    return parseDevicectlDeviceDetails(json.stdout);
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    throw new RunnerError(NAME, `devicectl cannot reach ${phone(options)}: ${error.message.replace(/^cannot parse [^:]*: /, '')}`, {
+      hint: `list the phones the Mac sees with xcrun devicectl list devices and set "udid" in profile ${ctx.profile.name}; the phone must be paired, unlocked and trusted`,
+    });
+  }
+}
