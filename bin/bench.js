@@ -9,4 +9,9 @@ if (!existsSync(fileURLToPath(entry))) {
   process.exit(3);
 }
 const { main } = await import(entry.href);
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// Exit once the output is flushed: a device that stopped answering can leave a connection or a
+// timer behind that would otherwise keep the process alive.
+await new Promise((resolve) => process.stdout.write('', resolve));
+await new Promise((resolve) => process.stderr.write('', resolve));
+process.exit(code);

@@ -3,6 +3,7 @@ import type { Command } from './command.js';
 import { blocksCommand } from './commands/blocks.js';
 import { candidatesCommand } from './commands/candidates.js';
 import { catalogCommand } from './commands/catalog.js';
+import { devicesCommand } from './commands/devices.js';
 import { exportCommand } from './commands/export.js';
 import { lutExportCommand } from './commands/lut-export.js';
 import { lutShowCommand } from './commands/lut-show.js';
@@ -15,6 +16,7 @@ export const commands: Command[] = [
   blocksCommand,
   candidatesCommand,
   catalogCommand,
+  devicesCommand,
   exportCommand,
   lutShowCommand,
   lutExportCommand,

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { DeviceError, ModelError, ParseError, RunnerError } from '../errors.js';
-import type { Transport } from '../transports/types.js';
+import type { ExecResult, Transport } from '../transports/types.js';
 import { copyToDeviceArgv, deviceDetailsArgv, launchAppArgv, sequenceArgv, sequenceCompleted, type DevicectlTarget } from './devicectl-app-commands.js';
 import { devicectlAppOptionsSchema, type DevicectlAppOptions } from './devicectl-app-options.js';
 import { cpuNodes, isModelLoadError, ORT_COREML_COMPUTE_UNITS, readBenchAppExtras } from './devicectl-app-output.js';
@@ -15,7 +15,6 @@ import { BenchAppReportedError, parseDevicectlAppOutput, type BenchAppRun } from
 import { parseDevicectlDeviceDetails, type DevicectlDevice } from './parsers/devicectl-json.js';
 import { saveRawOutput } from './raw-output.js';
 import { pushModel, remoteModelDir } from './remote-files.js';
-import type { ExecResult } from '../transports/types.js';
 import type { RunOutput, Runner, RunnerContext, RunnerSetup, StagedModel } from './types.js';
 
 const NAME = 'devicectl-app';
@@ -33,9 +32,10 @@ const target = (o: DevicectlAppOptions): DevicectlTarget => ({ xcrun: o.xcrun, u
  */
 const copied = new WeakMap<Transport, Map<string, string>>();
 
+/** The last line a failed command printed: its error output first (devicectl writes ERROR: lines there). */
 function lastLine(r: Pick<ExecResult, 'stdout' | 'stderr'>): string {
-  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  return lines.pop() ?? '(no output)';
+  const last = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l !== '').pop();
+  return last(r.stderr) ?? last(r.stdout) ?? '(no output)';
 }
 
 function phone(o: DevicectlAppOptions): string {

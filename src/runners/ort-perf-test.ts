@@ -24,7 +24,7 @@ import {
 import {
   expandDeviceEnv, firstLine, pushRuntime, remoteRuntimeMatches, repeatProcesses, resolveRuntimeFolder, runFileName, runtimeHash, startFailure,
   type RunnerCheck,
-} from './ort-perf-test-support.js';
+} from './device-tool.js';
 import type { RunOutput, Runner, RunnerContext, RunnerSetup, RunRequest, StagedModel } from './types.js';
 
 const NAME = 'ort-perf-test';
@@ -79,6 +79,13 @@ function setupOf(o: OrtPerfTestOptions, runtimeSha: string | undefined): RunnerS
   };
 }
 
+/** The host half of the check (no device needed): the runtime folder and the files it must hold. */
+export function checkOrtPerfTestHost(ctx: Pick<RunnerContext, 'profile'>, o: OrtPerfTestOptions): RunnerCheck {
+  if (o.runtimeDir === undefined) return { ready: true, detail: `${o.binary} expected on the device (no runtime folder to push)` };
+  const host = resolveRuntimeFolder(NAME, ctx, o.runtimeDir, o.binary, requiredRuntimeFiles(o), WHAT);
+  return { ready: true, detail: `${lutEp(o)}: runtime ${host.dir} (${host.files.length} files)` };
+}
+
 /** Light check for `bench devices`: the host runtime folder and, when there is none, the binary on the device. */
 export async function checkOrtPerfTest(ctx: RunnerContext, o: OrtPerfTestOptions): Promise<RunnerCheck> {
   const l = layout(ctx, o);
@@ -127,8 +134,8 @@ async function runProcess(ctx: RunnerContext, o: OrtPerfTestOptions, staged: Sta
   });
   const r = await ctx.transport.exec(argv, { cwd: l.cwd, env: l.env, timeoutMs: request.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   if (r.timedOut) {
-    saveRawOutput(ctx, label, r.stdout, r.stderr);
-    throw new RunnerError(NAME, `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed`, {
+    const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
+    throw new RunnerError(NAME, `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`, {
       hint: 'raise measure.timeoutMs in the profile if the block is that slow',
     });
   }
@@ -188,17 +195,26 @@ async function runProcess(ctx: RunnerContext, o: OrtPerfTestOptions, staged: Sta
   };
 }
 
-/** Timed runs per process: the profile's count within the protocol's bounds, else the protocol's minimum. */
+/** Runs per process when each process gives one sample (its average). */
+export const AVERAGE_RUNS_DEFAULT = 10;
+
+/**
+ * Timed runs per process. With per-run samples: the profile's count within the protocol's bounds,
+ * else the protocol's minimum. With one average per process: the profile's count (default 10); the
+ * protocol's bounds then count processes.
+ */
 export function runsPerProcess(o: OrtPerfTestOptions, request: RunRequest): number {
+  if (!o.resultFile) return o.iterations ?? AVERAGE_RUNS_DEFAULT;
   if (o.iterations === undefined) return Math.max(1, request.minIterations);
   return Math.min(Math.max(o.iterations, request.minIterations), Math.max(request.maxIterations, request.minIterations));
 }
 
-export const ortPerfTestRunner: Runner<OrtPerfTestOptions> & { check: typeof checkOrtPerfTest } = {
+export const ortPerfTestRunner: Runner<OrtPerfTestOptions> & { check: typeof checkOrtPerfTest; checkHost: typeof checkOrtPerfTestHost } = {
   name: NAME,
   sampling: 'iteration',
   optionsSchema: ortPerfTestOptionsSchema,
   check: checkOrtPerfTest,
+  checkHost: checkOrtPerfTestHost,
 
   async prepare(ctx, o): Promise<RunnerSetup> {
     const l = layout(ctx, o);

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RunnerError } from '../errors.js';
-import { expandHostPath, folderExists, type RuntimeFile } from './ort-perf-test-support.js';
+import { expandHostPath, folderExists, type RuntimeFile } from './device-tool.js';
 import type { QnnNetRunOptions } from './qnn-net-run-options.js';
 import type { RunnerContext } from './types.js';
 

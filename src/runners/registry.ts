@@ -5,10 +5,19 @@ import { formatPath } from '../json-file.js';
 import type { DeviceProfile } from '../devices/schema.js';
 import { devicectlAppRunner } from './devicectl-app.js';
 import { ortNodeRunner } from './ort-node.js';
+import { ortPerfTestRunner } from './ort-perf-test.js';
+import { qnnNetRunRunner } from './qnn-net-run.js';
+import { tfliteBenchmarkRunner } from './tflite-benchmark.js';
 import type { Runner } from './types.js';
 
 // Each runner has its own options type; the registry hands them out together with their options.
-export const runners: Runner<never>[] = [ortNodeRunner as unknown as Runner<never>, devicectlAppRunner as unknown as Runner<never>];
+export const runners: Runner<never>[] = [
+  ortNodeRunner as unknown as Runner<never>,
+  devicectlAppRunner as unknown as Runner<never>,
+  ortPerfTestRunner as unknown as Runner<never>,
+  qnnNetRunRunner as unknown as Runner<never>,
+  tfliteBenchmarkRunner as unknown as Runner<never>,
+];
 
 export interface BoundRunner {
   runner: Runner<unknown>;

@@ -2,7 +2,8 @@
 // the top, weights/ beside it) so the runtime finds external data relative to the graph.
 import { posix } from 'node:path';
 import { join } from 'node:path';
-import type { PushResult } from '../transports/types.js';
+import { statSync } from 'node:fs';
+import type { PushResult, Transport } from '../transports/types.js';
 import type { ModelFiles, RunnerContext, StagedModel } from './types.js';
 
 export interface PushStats {
@@ -31,11 +32,34 @@ export async function pushModel(ctx: RunnerContext, model: ModelFiles, stats?: P
   return { model, remotePath: posix.join(dir, model.graph) };
 }
 
+/**
+ * Files this transport already holds, verified earlier in the run: remote path -> the local file's
+ * identity. Weight files shared by many graphs are then hashed on the device once per run, not once
+ * per graph.
+ */
+const verified = new WeakMap<Transport, Map<string, string>>();
+
+function localIdentity(path: string): string {
+  const st = statSync(path);
+  return `${path}\0${st.size}\0${st.mtimeMs}`;
+}
+
 /** Pushes files, in one batch when the transport can (see Transport.pushMany). */
 export async function pushFiles(ctx: RunnerContext, items: { local: string; remote: string }[]): Promise<PushResult[]> {
+  const known = verified.get(ctx.transport) ?? new Map<string, string>();
+  verified.set(ctx.transport, known);
+  const ids = items.map((i) => localIdentity(i.local));
+  const todo = items.filter((item, k) => known.get(item.remote) !== ids[k]);
   const options = ctx.signal ? { signal: ctx.signal } : {};
-  if (ctx.transport.pushMany) return ctx.transport.pushMany(items, options);
-  return sequential(items.map((i) => () => ctx.transport.push(i.local, i.remote, options)));
+  const pushed = ctx.transport.pushMany
+    ? await ctx.transport.pushMany(todo, options)
+    : await sequential(todo.map((i) => () => ctx.transport.push(i.local, i.remote, options)));
+  const byRemote = new Map(todo.map((item, k) => [item.remote, pushed[k]!]));
+  return items.map((item, k) => {
+    const r = byRemote.get(item.remote);
+    known.set(item.remote, ids[k]!);
+    return r ?? { skipped: true, bytes: 0, durationMs: 0 };
+  });
 }
 
 async function sequential<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {

@@ -16,7 +16,7 @@ import { saveRawOutput } from './raw-output.js';
 import { pushModel } from './remote-files.js';
 import {
   expandDeviceEnv, firstLine, pushRuntime, remoteRuntimeMatches, resolveRuntimeFolder, runtimeHash, startFailure, type RunnerCheck,
-} from './ort-perf-test-support.js';
+} from './device-tool.js';
 import { tfliteArgv, tfliteBenchmarkOptionsSchema, tfliteEp, type TfliteBenchmarkOptions } from './tflite-benchmark-options.js';
 import type { RunOutput, Runner, RunnerContext, RunnerSetup, StagedModel } from './types.js';
 
@@ -48,7 +48,7 @@ function required(o: TfliteBenchmarkOptions): string[] {
   return o.delegate === 'external' && o.externalDelegate !== undefined && !o.externalDelegate.startsWith('/') ? [o.externalDelegate] : [];
 }
 
-function checkOptions(ctx: RunnerContext, o: TfliteBenchmarkOptions): void {
+function checkOptions(ctx: Pick<RunnerContext, 'profile'>, o: TfliteBenchmarkOptions): void {
   if (o.delegate === 'external' && o.externalDelegate === undefined) {
     throw new RunnerError(NAME, `delegate "external" needs runner.options.externalDelegate (the delegate library) in ${ctx.profile.file}`);
   }
@@ -62,6 +62,14 @@ async function probe(ctx: RunnerContext, o: TfliteBenchmarkOptions, l: Layout): 
       hint: o.runtimeDir === undefined ? 'set runner.options.runtimeDir to a host folder holding benchmark_model (it is pushed for you)' : `check that ${o.runtimeDir} holds a benchmark_model built for this device's ABI`,
     });
   }
+}
+
+/** The host half of the check (no device needed). */
+export function checkTfliteBenchmarkHost(ctx: Pick<RunnerContext, 'profile'>, o: TfliteBenchmarkOptions): RunnerCheck {
+  checkOptions(ctx, o);
+  if (o.runtimeDir === undefined) return { ready: true, detail: `${o.binary} expected on the device (no runtime folder to push)` };
+  const host = resolveRuntimeFolder(NAME, ctx, o.runtimeDir, o.binary, required(o), WHAT);
+  return { ready: true, detail: `${tfliteEp(o)}: runtime ${host.dir} (${host.files.length} files)` };
 }
 
 export async function checkTfliteBenchmark(ctx: RunnerContext, o: TfliteBenchmarkOptions): Promise<RunnerCheck> {
@@ -96,11 +104,12 @@ function toOutput(o: TfliteBenchmarkOptions, parsed: TfliteBenchmarkResult): Run
   };
 }
 
-export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & { check: typeof checkTfliteBenchmark } = {
+export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & { check: typeof checkTfliteBenchmark; checkHost: typeof checkTfliteBenchmarkHost } = {
   name: NAME,
   sampling: 'process',
   optionsSchema: tfliteBenchmarkOptionsSchema,
   check: checkTfliteBenchmark,
+  checkHost: checkTfliteBenchmarkHost,
 
   async prepare(ctx, o): Promise<RunnerSetup> {
     checkOptions(ctx, o);
@@ -148,8 +157,8 @@ export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & { check: ty
     });
     const r = await ctx.transport.exec(argv, { cwd: l.cwd, env: l.env, timeoutMs: request.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     if (r.timedOut) {
-      saveRawOutput(ctx, label, r.stdout, r.stderr);
-      throw new RunnerError(NAME, `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed`);
+      const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
+      throw new RunnerError(NAME, `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`);
     }
     const cannotStart = startFailure(r);
     if (cannotStart !== undefined) throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);

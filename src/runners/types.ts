@@ -85,6 +85,14 @@ export interface RunnerContext {
   signal?: AbortSignal;
 }
 
+/** What a runner's light readiness check reports (`bench devices`). */
+export interface RunnerCheck {
+  ready: boolean;
+  /** One line: what was found, or what is missing. */
+  detail: string;
+  hint?: string;
+}
+
 export interface Runner<O = Record<string, unknown>> {
   name: string;
   /** `process` runners print one aggregate per process; the protocol repeats processes to sample. */
@@ -97,4 +105,8 @@ export interface Runner<O = Record<string, unknown>> {
   run(ctx: RunnerContext, options: O, model: StagedModel, request: RunRequest): Promise<RunOutput>;
   /** Removes what the runner left on the device, when the run ends. */
   cleanup?(ctx: RunnerContext, options: O): Promise<void>;
+  /** Light readiness check on the device for `bench devices`; without it, prepare() is tried. */
+  check?(ctx: RunnerContext, options: O): Promise<RunnerCheck>;
+  /** The part of the check that needs no device (runtime folder, SDK on the host). */
+  checkHost?(ctx: Pick<RunnerContext, 'profile'>, options: O): RunnerCheck;
 }

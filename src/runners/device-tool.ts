@@ -10,15 +10,9 @@ import { RunnerError } from '../errors.js';
 import { sha256File } from '../transports/local.js';
 import type { ExecResult } from '../transports/types.js';
 import { relativeMargin } from '../stats/index.js';
-import type { RunOutput, RunnerContext, RunRequest } from './types.js';
+import type { RunOutput, RunnerCheck, RunnerContext, RunRequest } from './types.js';
 
-/** What a runner's light readiness check reports (`bench devices`). */
-export interface RunnerCheck {
-  ready: boolean;
-  /** One line: what was found, or what is missing. */
-  detail: string;
-  hint?: string;
-}
+export type { RunnerCheck } from './types.js';
 
 /**
  * A host path from a profile option: `$VAR` / `${VAR}` from the environment, `~/` for the home
@@ -136,15 +130,19 @@ export function firstLine(r: ExecResult): string {
   return (r.stderr || r.stdout).trim().split('\n').find((l) => l.trim() !== '')?.trim() ?? `exit ${r.exitCode}`;
 }
 
-const START_FAILURE = /not found|No such file|cannot execute|Permission denied|CANNOT LINK EXECUTABLE|library "[^"]+" not found|exec format error|cannot open shared object/i;
+// What the shell prints when a program is missing or cannot be executed (exit 126/127), and what the
+// Android and glibc loaders print when a library is missing or the binary is for another ABI.
+const NOT_STARTED = /not found|No such file|cannot execute|Permission denied|exec format error/i;
+const LOADER = /CANNOT LINK EXECUTABLE|library "[^"]+" not found|cannot open shared object file|exec format error/i;
 
 /** Set when the tool itself could not start (missing binary or library, wrong ABI), not when it ran and failed. */
 export function startFailure(r: ExecResult): string | undefined {
   if (r.timedOut || r.exitCode === 0) return undefined;
-  const text = `${r.stderr}\n${r.stdout}`;
-  const line = text.split('\n').map((l) => l.trim()).find((l) => START_FAILURE.test(l));
-  if (r.exitCode === 126 || r.exitCode === 127) return line ?? `exit ${r.exitCode}`;
-  return line !== undefined && text.trim().split('\n').length <= 3 ? line : undefined;
+  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const loader = lines.find((l) => LOADER.test(l));
+  if (loader !== undefined) return loader;
+  if (r.exitCode === 126 || r.exitCode === 127) return lines.find((l) => NOT_STARTED.test(l)) ?? lines[0] ?? `exit ${r.exitCode}`;
+  return undefined;
 }
 
 /** A name for files the runner creates on the device: the model label made safe, plus a nonce. */

@@ -1,0 +1,198 @@
+// The ort-perf-test runner through Debian's adb server and a fake phone: an onnxruntime_perf_test
+// stand-in that replays a captured ORT 1.23 output and writes the result file, pushed from a host
+// runtime folder. The argv, the environment and the files that reached the phone are asserted exactly.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelError } from '../../src/errors.js';
+import { readLut } from '../../src/lut/io.js';
+import { ortPerfTestRunner } from '../../src/runners/ort-perf-test.js';
+import { ortPerfTestOptionsSchema } from '../../src/runners/ort-perf-test-options.js';
+import type { ModelFiles, RunnerContext, RunRequest } from '../../src/runners/types.js';
+import { createAdbTransport } from '../../src/transports/adb/index.js';
+import type { DeviceProfile } from '../../src/devices/schema.js';
+import { isAlive, startAdbServer, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
+import { bench } from '../support/cli.js';
+import { makePerfTestRuntime, perfTestScript, phoneCalls, readCalls, setControl, writeProfile } from './android-stand-ins.js';
+
+let server: AdbServerHandle;
+let phone: FakePhone;
+let host: string;
+let workDir: string;
+let runtime: string;
+let profiles: string;
+const env = () => ({ NANOSD_BENCH_STORE: join(host, 'store') });
+const fixtureMs = [95.8204, 99.5086, 101.519, 97.8, 100.162];
+
+beforeAll(async () => {
+  host = mkdtempSync(join(tmpdir(), 'nsb-android-perf-'));
+  server = await startAdbServer();
+  phone = await withFakePhone(server, { model: 'SM-S931B', getprop: undefined });
+  workDir = join(phone.sandbox, 'data/local/tmp/nanosd-bench');
+  runtime = makePerfTestRuntime(join(host, 'ort-qnn-android'));
+  profiles = writeProfile(join(host, 'profiles'), {
+    name: 'fakeqnn',
+    transport: phone.transportSpec,
+    workDir,
+    runner: { name: 'ort-perf-test', options: { runtimeDir: runtime, ep: 'qnn', htpArch: 'v79', epOptions: { htp_graph_finalization_optimization_mode: 3 } } },
+    defaults: { latent: 8, width: 0.125, precision: 'fp16' },
+    measure: { timeoutMs: 2_500 },
+  });
+});
+
+afterAll(async () => {
+  await phone?.close();
+  await server?.stop();
+  rmSync(host, { recursive: true, force: true });
+});
+
+const blocks = (extra: string[], out: string) =>
+  bench(['blocks', '--device', 'fakeqnn', '--profiles', profiles, '--stages', 'E1', '--iterations', '3', '--rounds', '1', '--warmup', '2', '--out', out, ...extra], env());
+
+describe('bench blocks with the QNN execution provider (ort-perf-test)', () => {
+  it('pushes the runtime once, runs perf_test with burst and no CPU fallback, and reads the result file', async () => {
+    const lutFile = join(host, 'qnn.lut.json');
+    const r = await blocks([], lutFile);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('fakeqnn: pushing the runtime (7 files');
+    const lut = readLut(lutFile);
+    expect(lut.runtime).toMatchObject({ runner: 'ort-perf-test', ep: 'qnn-htp', precision: 'fp16' });
+    expect(lut.runtime.version).toMatch(/^onnxruntime_perf_test runtime [0-9a-f]{12}$/);
+    expect(lut.device.info).toMatchObject({ model: 'SM-S931B', abi: 'arm64-v8a' });
+    expect(lut.entries.map((e) => e.state)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    for (const e of lut.entries) {
+      expect(e.sampleKind).toBe('iteration');
+      // perf_test's own warm-up plus one dropped row: the samples are rows 2..4 of the captured file (s -> ms).
+      expect(e.samples).toEqual(fixtureMs.slice(1, 4));
+      expect(e.extra).toMatchObject({ samplesFrom: 'result_file', toolAverageMs: 98.961997, provider: 'qnn-htp', loadMs: [217.932] });
+      expect(e.flags).not.toContain('cpu-fallback');
+    }
+
+    const calls = readCalls(phoneCalls(phone.sandbox, 'onnxruntime_perf_test')).filter((c) => c.argv[0] !== '-h');
+    expect(calls).toHaveLength(4);
+    const remoteRuntime = join(workDir, 'runtime');
+    for (const c of calls) {
+      const model = c.argv.at(-2)!;
+      const resultFile = c.argv.at(-1)!;
+      expect(c.argv).toEqual([
+        '-e', 'qnn',
+        '-i', 'backend_path|libQnnHtp.so htp_performance_mode|burst htp_graph_finalization_optimization_mode|3',
+        '-C', 'session.disable_cpu_ep_fallback|1',
+        '-m', 'times', '-r', '4',
+        '-I', '-S', '1',
+        model, resultFile,
+      ]);
+      expect(model.startsWith(join(workDir, 'models'))).toBe(true);
+      expect(model).toMatch(/\/E1\.[RA-]+\.l8\.[0-9a-f]+\.onnx$/);
+      expect(resultFile).toMatch(new RegExp(`^${join(workDir, 'out').replace(/\./g, '\\.')}/E1\\.[RA-]+\\.[0-9a-f]{8}\\.csv$`));
+      expect(c.cwd).toBe(remoteRuntime);
+      expect(c.LD_LIBRARY_PATH).toBe(remoteRuntime);
+      expect(c.ADSP_LIBRARY_PATH).toBe(`${remoteRuntime};/vendor/dsp/cdsp;/vendor/lib/rfsa/adsp;/system/lib/rfsa/adsp;/dsp`);
+    }
+    expect(readdirSync(remoteRuntime).sort()).toEqual(
+      ['.nsb-runtime.sha256', 'libQnnHtp.so', 'libQnnHtpPrepare.so', 'libQnnHtpV79Skel.so', 'libQnnHtpV79Stub.so', 'libQnnSystem.so', 'libonnxruntime.so', 'onnxruntime_perf_test'].sort(),
+    );
+    // Result files are read back and removed; the out folder goes at the end of the run.
+    expect(existsSync(join(workDir, 'out'))).toBe(false);
+
+    // A second run finds the runtime and the models on the phone and pushes neither again.
+    const again = await blocks(['--restart'], join(host, 'qnn2.lut.json'));
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain('pushing the runtime');
+  });
+
+  it('a runner that hangs is killed at the timeout; output that cannot be parsed is kept beside the LUT', async () => {
+    setControl(phone.sandbox, { garbage: ['/E1.R-R.l'], hang: ['/E1.R-A-R.l'] });
+    const lutFile = join(host, 'faults.lut.json');
+    let r;
+    try {
+      r = await blocks([], lutFile);
+    } finally {
+      setControl(phone.sandbox, {});
+    }
+    expect(r.code).toBe(1);
+    const lut = readLut(lutFile);
+    const byVariant = Object.fromEntries(lut.entries.map((e) => [e.key.variant, e]));
+    expect(byVariant['R-A-R-A']!.state).toBe('ok');
+    expect(byVariant['R-R-A']!.state).toBe('ok');
+    expect(byVariant['R-A-R']!.state).toBe('failed');
+    expect(byVariant['R-A-R']!.error!.message).toMatch(/^runner ort-perf-test: timed out after 2500 ms on 127\.0\.0\.1:\d+ running E1\.R-A-R; the process was killed \(its output so far: .*faults\.lut\.json\.raw\/E1\.R-A-R\.\d+\.txt\)$/);
+    expect(byVariant['R-R']!.state).toBe('failed');
+    expect(byVariant['R-R']!.error!.code).toBe('NSB_PARSE');
+    expect(byVariant['R-R']!.error!.message).toMatch(/^cannot parse onnxruntime_perf_test output for E1\.R-R: no "Average inference time cost".* \(raw output saved to .*faults\.lut\.json\.raw\/E1\.R-R\.\d+\.txt\)$/);
+    expect(r.stdout).toMatch(/fakeqnn: FAILED E1 R-A-R.*timed out/);
+    const raw = readdirSync(`${lutFile}.raw`);
+    expect(raw.some((f) => f.startsWith('E1.R-R.'))).toBe(true);
+    // The stuck processes on the phone (the first try and the retry) were killed, not left behind.
+    const stuck = readFileSync(join(phone.sandbox, 'hang.pid'), 'utf8').trim().split('\n').map(Number);
+    expect(stuck).toHaveLength(2);
+    expect(stuck.filter(isAlive)).toEqual([]);
+    expect(phone.device.livePids()).toEqual([]);
+  });
+});
+
+describe('the runner on its own', () => {
+  const request: RunRequest = { warmup: 1, minIterations: 3, maxIterations: 3, maxTimeMs: 1e9, targetRme: 0, seed: 7, timeoutMs: 30_000 };
+  let ctx: RunnerContext;
+  let model: ModelFiles;
+
+  beforeAll(async () => {
+    const transport = await createAdbTransport(phone.transportSpec, { profile: 'unit' });
+    const profile = { name: 'unit', file: join(profiles, 'unit.json') } as DeviceProfile;
+    ctx = { transport, profile, workDir: join(phone.sandbox, 'data/local/tmp/unit'), hostDir: join(host, 'unit.raw'), log: () => {} };
+    // Any small file stands in for a model: the stand-in only checks that it reached the phone.
+    model = { root: runtime, graph: 'libonnxruntime.so', files: ['libonnxruntime.so'], sha256: 'x', inputs: [], outputs: [], precision: 'fp32', label: 'E9.fake' };
+  });
+
+  const options = (o: Record<string, unknown>) => ortPerfTestOptionsSchema.parse(o);
+
+  it('refuses non-ONNX models', async () => {
+    await expect(ortPerfTestRunner.stage(ctx, options({ runtimeDir: runtime }), model)).rejects.toThrow(ModelError);
+  });
+
+  it('QNN with CPU fallback disabled: a graph the EP cannot take whole fails as a model error', async () => {
+    const o = options({ runtimeDir: runtime, ep: 'qnn' });
+    await ortPerfTestRunner.prepare(ctx, o);
+    const staged = { model: { ...model, graph: 'x.onnx' }, remotePath: join(ctx.workDir, 'runtime', 'libQnnSystem.so') };
+    setControl(phone.sandbox, { unsupported: ['libQnnSystem'] });
+    try {
+      const error = await ortPerfTestRunner.run(ctx, o, staged, request).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ModelError);
+      expect((error as Error).message).toMatch(/^E9\.fake: the qnn execution provider cannot run every node and CPU fallback is disabled \(.*fallback to CPU EP has been explicitly disabled/);
+      // With the fallback allowed, the run is measured and flagged.
+      const allowed = options({ runtimeDir: runtime, ep: 'qnn', disableCpuFallback: false });
+      const out = await ortPerfTestRunner.run(ctx, allowed, staged, request);
+      expect(out).toMatchObject({ kind: 'iteration', cpuFallback: true, samples: fixtureMs.slice(0, 3) });
+      expect(out.extra?.['fallbackEvidence']).toEqual(['Number of partitions supported by QNN EP: 2, number of nodes in the graph: 14, number of nodes supported by QNN: 12']);
+    } finally {
+      setControl(phone.sandbox, {});
+    }
+  });
+
+  it('without a result file: one sample per process (the printed average), processes repeated', async () => {
+    const o = options({ runtimeDir: runtime, ep: 'xnnpack', resultFile: false, iterations: 5 });
+    const staged = { model: { ...model, graph: 'x.onnx' }, remotePath: join(ctx.workDir, 'runtime', 'libQnnSystem.so') };
+    const before = readCalls(phoneCalls(phone.sandbox, 'onnxruntime_perf_test')).length;
+    const out = await ortPerfTestRunner.run(ctx, o, staged, { ...request, threads: 2, affinity: '1' });
+    expect(out).toMatchObject({ kind: 'process', samples: [98.961997, 98.961997, 98.961997] });
+    const calls = readCalls(phoneCalls(phone.sandbox, 'onnxruntime_perf_test')).slice(before);
+    expect(calls).toHaveLength(3);
+    // taskset runs the binary; xnnpack gets no QNN options and no fallback refusal.
+    expect(calls[0]!.argv).toEqual(['-e', 'xnnpack', '-m', 'times', '-r', '5', '-x', '2', '-I', '-S', '7', staged.remotePath]);
+    expect(calls[0]!.ADSP_LIBRARY_PATH).toBeNull();
+  });
+
+  it('a binary already on the phone (no runtime folder) is run by name from its PATH', async () => {
+    phone.device.installTool('onnxruntime_perf_test', perfTestScript());
+    const o = options({ ep: 'cpu' });
+    await ortPerfTestRunner.prepare(ctx, o);
+    const staged = { model: { ...model, graph: 'x.onnx' }, remotePath: join(ctx.workDir, 'runtime', 'libQnnSystem.so') };
+    const out = await ortPerfTestRunner.run(ctx, o, staged, request);
+    expect(out.kind).toBe('iteration');
+    const last = readCalls(phoneCalls(phone.sandbox, 'onnxruntime_perf_test')).at(-1)!;
+    expect(last.cwd).toBe(ctx.workDir);
+    expect(last.LD_LIBRARY_PATH).toBeNull();
+  });
+});
