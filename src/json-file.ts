@@ -4,15 +4,18 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { InvalidFileError } from './errors.js';
 
-export function readJsonFile(file: string): unknown {
-  let text: string;
+/** A data file's text; a missing or unreadable file is an InvalidFileError naming it. */
+export function readDataFile(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InvalidFileError(file, undefined, code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? String(error)})`);
   }
-  return parseJsonText(text, file);
+}
+
+export function readJsonFile(file: string): unknown {
+  return parseJsonText(readDataFile(file), file);
 }
 
 export function parseJsonText(text: string, file: string): unknown {

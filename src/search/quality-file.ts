@@ -8,19 +8,12 @@
 import { readFileSync } from 'node:fs';
 import type { ResolvedCatalog } from '../catalog/types.js';
 import { InvalidFileError } from '../errors.js';
-import { parseJsonText } from '../json-file.js';
+import { parseJsonText, readDataFile } from '../json-file.js';
 import { parseCsv } from './csv.js';
 import { qualityFromProxies, qualityFromScores, type QualityDirection, type QualityInput, type QualityMeta } from './quality.js';
 
 export function readQualityFile(file: string, cat: ResolvedCatalog): QualityInput {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InvalidFileError(file, undefined, code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? String(error)})`);
-  }
-  return parseQualityText(text, file, cat);
+  return parseQualityText(readDataFile(file), file, cat);
 }
 
 export function parseQualityText(text: string, file: string, cat: ResolvedCatalog): QualityInput {

@@ -4,7 +4,8 @@
 import { Adb } from '../../src/transports/adb/adbkit.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from './net.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeAdbDevice, type FakeAdbDeviceOptions } from '../fixtures/fake-adb-device/index.js';
@@ -24,17 +25,7 @@ export interface AdbServerHandle {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** A HOME for adb (keys, logs) that is not the user's. */
 export function adbEnv(home: string, port: number): NodeJS.ProcessEnv {

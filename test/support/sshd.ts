@@ -6,9 +6,9 @@
 //   const transport = await createSshTransport(sshd.transportSpec, { profile: 'test' });
 //   ...
 //   await sshd.stop();
+import { freePort } from './net.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { SshTransportSpec } from '../../src/transports/ssh/spec.js';
@@ -65,17 +65,6 @@ export function keyFingerprint(publicKeyFile: string): string {
   return match[0];
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Every live descendant of `root` (children of children...), read from /proc. */
 function descendants(root: number): number[] {

@@ -17,6 +17,7 @@
 // rejected rather than silently shortened. Pure: text in, typed data out, times in ms.
 import { z } from 'zod';
 import { ParseError } from '../../errors.js';
+import { tailExcerpt as excerpt } from './text.js';
 
 const WHAT = 'bench app console output';
 
@@ -201,6 +202,3 @@ export function parseDevicectlAppOutput(text: string, expect: { runId?: string }
   return { version: NSBENCH_VERSION, header, warmupMs, samplesMs, thermal };
 }
 
-function excerpt(text: string): string {
-  return text.trim().split(/\r?\n/).slice(-12).join('\n').slice(-800);
-}

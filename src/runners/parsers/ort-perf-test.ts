@@ -11,6 +11,7 @@
 // Units differ line by line: the average is in ms, percentiles and session creation in seconds, the
 // first inference in integer ms, memory in bytes. Percentiles may use ostream's scientific form (1.2e-05).
 import { ParseError } from '../../errors.js';
+import { shift, tailExcerpt as excerpt } from './text.js';
 
 const WHAT = 'onnxruntime_perf_test output';
 const NUM = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;
@@ -413,14 +414,4 @@ function percentileKey(label: string | undefined): keyof OrtLatencyPercentilesMs
   return PERCENTILE_KEYS[label as keyof typeof PERCENTILE_KEYS];
 }
 
-// Moves the decimal point of the printed number instead of multiplying, so 0.0958204 s is exactly
-// 95.8204 ms and 70.3736 µs exactly 0.0703736 ms (a multiplication leaves binary noise behind).
-function shift(printed: string | number | undefined, places: number): number {
-  const m = /^([-+]?(?:\d+\.?\d*|\.\d+))(?:[eE]([-+]?\d+))?$/.exec(String(printed ?? '').trim());
-  if (!m) return Number.NaN;
-  return Number(`${m[1]}e${Number(m[2] ?? 0) + places}`);
-}
 
-function excerpt(text: string): string {
-  return text.trim().split(/\r?\n/).slice(-12).join('\n').slice(-800);
-}

@@ -10,9 +10,9 @@ import {
   type QnnMetric,
   type QnnOpCycles,
   sampleFromEvents,
-  shift,
   summarizeSamples,
 } from './qnn-profile-viewer.js';
+import { shift } from './text.js';
 
 const WHAT = 'qnn-profile-viewer JSON';
 

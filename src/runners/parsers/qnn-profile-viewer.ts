@@ -13,6 +13,8 @@
 //     lines "<event> : <value> <unit>" and no "Backend (...)" wrapper.
 // Event names are stored without the "Backend (...)" wrapper so both layouts share keys.
 import { ParseError } from '../../errors.js';
+import { shift, headExcerpt as excerpt } from './text.js';
+
 
 const WHAT = 'qnn-profile-viewer output';
 
@@ -262,12 +264,4 @@ function metricOf(value: string | undefined, unit: string | undefined): QnnMetri
 /** Moves the decimal point of a printed number by `places` instead of multiplying, so 2952 µs is
  * exactly 2.952 ms and 70.3736 µs exactly 0.0703736 ms (a multiplication leaves binary noise behind).
  * Shared with the CSV and JSON readers. */
-export function shift(printed: string | number | undefined, places: number): number {
-  const m = /^([-+]?(?:\d+\.?\d*|\.\d+))(?:[eE]([-+]?\d+))?$/.exec(String(printed ?? '').trim());
-  if (!m) return Number.NaN;
-  return Number(`${m[1]}e${Number(m[2] ?? 0) + places}`);
-}
 
-function excerpt(text: string): string {
-  return text.trim().split(/\r?\n/).slice(0, 12).join('\n').slice(0, 800);
-}

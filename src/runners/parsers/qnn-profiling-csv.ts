@@ -16,9 +16,9 @@ import {
   type QnnMetric,
   type QnnOpCycles,
   sampleFromEvents,
-  shift,
   summarizeSamples,
 } from './qnn-profile-viewer.js';
+import { shift } from './text.js';
 
 const WHAT = 'QNN profiling CSV';
 const HEADER_FIRST = 'Msg Timestamp';

@@ -16,6 +16,7 @@
 //   - op profiling: its tables and "Timings (microseconds): count=…" lines are not the run statistics;
 //     those lines are used only when no plain `count=` line exists (old op-profiling builds).
 import { ParseError } from '../../errors.js';
+import { shift, tailExcerpt as excerpt } from './text.js';
 
 const WHAT = 'benchmark_model output';
 const NUM = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;
@@ -230,14 +231,4 @@ function usToMs(value: string | undefined): number {
   return shift(value, -3);
 }
 
-// Moves the decimal point of the printed number instead of multiplying, so 0.0958204 s is exactly
-// 95.8204 ms and 70.3736 µs exactly 0.0703736 ms (a multiplication leaves binary noise behind).
-function shift(printed: string | number | undefined, places: number): number {
-  const m = /^([-+]?(?:\d+\.?\d*|\.\d+))(?:[eE]([-+]?\d+))?$/.exec(String(printed ?? '').trim());
-  if (!m) return Number.NaN;
-  return Number(`${m[1]}e${Number(m[2] ?? 0) + places}`);
-}
 
-function excerpt(text: string): string {
-  return text.trim().split(/\r?\n/).slice(-12).join('\n').slice(-800);
-}
