@@ -7,7 +7,9 @@
 //      (session load + warm-up) and the rest (commands over the connection, process start, push
 //      checks, thermal reads).
 //   2. Push: every model of the default block set (all stages and parts) pushed as the runner does
-//      (one pushModel per entry), then again; the second time only the sha256 checks should cost.
+//      (one pushModel per entry); again in the same run (verified files are remembered per
+//      connection); and as the next run would, over a new connection, where only the sha256 checks
+//      on the device should cost (plus the local hashing a new process does once, timed apart).
 //
 //   npx tsx bench/ssh-entry-overhead.ts [--width 0.5] [--latent 16] [--stages E1,E2,conv_in,time_mlp,conv_out]
 //       [--iterations 10] [--push-width 1] [--push-latent 16] [--no-push]
@@ -15,7 +17,7 @@
 // Models come from the model store (NANOSD_BENCH_STORE or .cache/models; generated when missing).
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { runBlocks } from '../src/app/blocks.js';
@@ -25,9 +27,9 @@ import type { LutEntry } from '../src/lut/schema.js';
 import { ModelStore } from '../src/onnx/store.js';
 import { defaultCatalogFile, defaultStoreDir } from '../src/paths.js';
 import { localOrtPath } from '../src/runners/ort-node.js';
-import { pushFiles, pushModel, remoteModelDir, type PushStats } from '../src/runners/remote-files.js';
+import { pushModel, type PushStats } from '../src/runners/remote-files.js';
 import type { RunnerContext } from '../src/runners/types.js';
-import { createSshTransport } from '../src/transports/ssh/index.js';
+import { createSshTransport, type SshTransport } from '../src/transports/ssh/index.js';
 import { startSshd } from '../test/support/sshd.js';
 import { tempDir } from '../test/support/cli.js';
 
@@ -103,32 +105,31 @@ try {
     const plan = await planBlocks({ catalog, latent: Number(values['push-latent']), width: Number(values['push-width']), precision: 'fp32', seed: 1, select: [], store });
     const transport = await createSshTransport(sshd.transportSpec, { profile: 'ssh-self' });
     const ctx: RunnerContext = { transport, profile: { name: 'ssh-self' } as RunnerContext['profile'], workDir: join(dir, 'push-work'), hostDir: join(dir, 'host'), log: () => {} };
-    // Every distinct file once, with where pushModel puts it.
-    const files = new Map<string, { size: number; remote: string }>();
-    for (const e of plan.entries) {
-      for (const f of e.model.files) files.set(join(e.model.root, f), { size: statSync(join(e.model.root, f)).size, remote: posix.join(remoteModelDir(ctx, e.model), f) });
-    }
-    const total = [...files.values()].reduce((a, b) => a + b.size, 0);
+    // Every distinct file once (weight files are shared between graphs).
+    const files = new Map<string, number>();
+    for (const e of plan.entries) for (const f of e.model.files) files.set(join(e.model.root, f), statSync(join(e.model.root, f)).size);
+    const total = [...files.values()].reduce((a, b) => a + b, 0);
     console.log(`\npush: default block set at width ${values['push-width']}, latent ${values['push-latent']}: ${plan.entries.length} models, ${files.size} files, ${mib(total)} (store ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 
-    for (const pass of ['first push', 'second push']) {
+    // Pushes remember, per connection, what they verified: a second run is a new connection.
+    const second = await createSshTransport(sshd.transportSpec, { profile: 'ssh-self' });
+    const passes: [string, SshTransport][] = [
+      ['first push (new folder)', transport],
+      ['same run, again', transport],
+      ['next run (new connection)', second],
+    ];
+    for (const [pass, t2] of passes) {
       const stats: PushStats = { files: 0, skipped: 0, bytes: 0, ms: 0 };
-      const channels = transport.stats().channels;
+      const channels = t2.stats().channels;
       const t = performance.now();
-      for (const e of plan.entries) await pushModel(ctx, e.model, stats);
+      for (const e of plan.entries) await pushModel({ ...ctx, transport: t2 }, e.model, stats);
       const ms = performance.now() - t;
       console.log(
-        `  ${pass.padEnd(12)} ${(ms / 1000).toFixed(1)} s: ${stats.files - stats.skipped} copied, ${stats.skipped} skipped (sha256 equal), ${transport.stats().channels - channels} remote commands` +
-          (pass === 'first push' ? `, ${(total / 1048576 / (ms / 1000)).toFixed(0)} MiB/s` : ''),
+        `  ${pass.padEnd(26)} ${(ms / 1000).toFixed(1)} s: ${stats.files - stats.skipped} of ${stats.files} file pushes copied, ${t2.stats().channels - channels} remote commands` +
+          (pass.startsWith('first') ? `, ${(total / 1048576 / (ms / 1000)).toFixed(0)} MiB/s` : ''),
       );
     }
-    // Shared weight files are checked again for every graph that uses them; checked once each, in one
-    // batch, the same files cost this much:
-    const channels = transport.stats().channels;
-    const t2 = performance.now();
-    const unique = [...files].map(([local, f]) => ({ local, remote: f.remote }));
-    const once = await pushFiles(ctx, unique);
-    console.log(`  each file checked once, one batch: ${((performance.now() - t2) / 1000).toFixed(1)} s: ${once.filter((r) => r.skipped).length} of ${unique.length} skipped, ${transport.stats().channels - channels} remote command(s)`);
+    await second.close();
     // A new run also hashes the local files once (the transport remembers digests within a process).
     const t1 = performance.now();
     for (const file of files.keys()) {

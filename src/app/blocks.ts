@@ -121,20 +121,22 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
       log: (line) => emit({ type: 'status', device, text: line }),
       ...(o.signal ? { signal: o.signal } : {}),
     };
-    const info = await transport.info();
-    const fingerprint = deviceFingerprint(info);
+    const hostInfo = await transport.info();
     if (p.profile.fixedPerformanceMode && transport.kind === 'adb') {
       const { enableFixedPerformanceMode } = await import('../transports/adb/index.js');
       emit({ type: 'status', device, text: 'fixed performance mode on (restored when the run ends)' });
       restoreClocks = await enableFixedPerformanceMode(transport);
     }
-    emit({ type: 'status', device, text: `preparing runner ${p.bound.runner.name} on ${info.model} (${info.soc})` });
+    emit({ type: 'status', device, text: `preparing runner ${p.bound.runner.name} on ${hostInfo.model} (${hostInfo.soc})` });
     const setup = await p.bound.runner.prepare(ctx, p.bound.options);
+    const info = setup.device ? { ...setup.device, host: hostInfo } : hostInfo;
+    const fingerprint = deviceFingerprint(info);
     const identity = {
       fingerprint,
       runner: p.bound.runner.name,
       runtime: setup.version,
       ep: setup.ep,
+      options: setup.options,
       precision: p.precision,
       latent: p.latent,
       width: p.width,

@@ -41,6 +41,7 @@ function sameRun(lut: NonNullable<ReturnType<typeof existingLut>>, identity: Rec
     lut.runtime.runner === identity['runner'] &&
     lut.runtime.version === identity['runtime'] &&
     lut.runtime.ep === identity['ep'] &&
+    canonicalJson(lut.runtime.options) === canonicalJson(identity['options']) &&
     lut.runtime.precision === identity['precision'] &&
     lut.catalog.hash === identity['catalog'] &&
     canonicalJson(lut.protocol['identity']) === canonicalJson(identity['sampling'])

@@ -84,6 +84,13 @@ async function measure(v: Record<string, string | string[] | boolean>): Promise<
   const epOptions = JSON.parse(String(v['ep-options'])) as Record<string, unknown>;
   const threads = Number(v['threads']);
   emit('start', { runtime: 'onnxruntime-node', version: ort.env.versions['node'] ?? ort.env.versions['common'], node: process.version, ep, threads, pid: process.pid });
+  // An execution provider missing from this onnxruntime-node build would silently run on the CPU.
+  const backends = (ort as { listSupportedBackends?: () => { name: string }[] }).listSupportedBackends?.();
+  if (ep !== 'cpu' && backends && !backends.some((b) => b.name === ep)) {
+    emit('error', { stage: 'runtime', message: `execution provider '${ep}' is not in this onnxruntime-node build (${backends.map((b) => b.name).join(', ')})` });
+    process.exitCode = 3;
+    return;
+  }
   // --probe: only check that the runtime loads here (used once per run before any model is pushed).
   if (v['probe']) {
     emit('done', { n: 0, reason: 'probe', rme: null });

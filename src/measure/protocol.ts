@@ -159,7 +159,7 @@ async function visit<O>(input: ProtocolInput<O>, entry: PlannedEntry, round: num
     ...(out.provider !== undefined ? { provider: out.provider } : {}),
     ...(out.cpuFallback !== undefined ? { cpuFallback: out.cpuFallback } : {}),
     temperatures: { before: gate.reading.temperatures, after: after.temperatures },
-    throttled: gate.throttled || after.throttling,
+    throttled: gate.throttled || after.throttling || out.throttled === true,
     hostMs: performance.now() - started,
     ...(out.extra ? { extra: out.extra } : {}),
   };

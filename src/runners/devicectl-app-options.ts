@@ -2,7 +2,10 @@
 // device profile's `runner.options` holds them.
 import { posix } from 'node:path';
 import { z } from 'zod';
+import type { DevicectlTarget } from './devicectl-app-commands.js';
 import { COMPUTE_UNITS } from './parsers/devicectl-app.js';
+
+export const RUNNER_NAME = 'devicectl-app';
 
 export const devicectlAppOptionsSchema = z.strictObject({
   /** The iPhone as `devicectl --device` accepts it: UDID or CoreDevice identifier (`xcrun devicectl list devices`). */
@@ -26,3 +29,13 @@ export const devicectlAppOptionsSchema = z.strictObject({
     .refine((p) => !posix.isAbsolute(p) && !p.split('/').includes('..'), 'must be a relative path inside the app container (no leading / or ..)'),
 });
 export type DevicectlAppOptions = z.infer<typeof devicectlAppOptionsSchema>;
+
+/** What the devicectl command lines need from the options. */
+export function targetOf(o: DevicectlAppOptions): DevicectlTarget {
+  return { xcrun: o.xcrun, udid: o.udid, bundleId: o.bundleId };
+}
+
+/** The phone as messages name it. */
+export function phoneName(o: Pick<DevicectlAppOptions, 'udid'>): string {
+  return `iPhone ${o.udid}`;
+}

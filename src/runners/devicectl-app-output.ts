@@ -3,6 +3,7 @@
 // docs/ios-bench-app.md (the `runtime` header key and the `providers` line). Version 1 lets such
 // additions be ignored by readers that do not know them, so they are read here, after the parser
 // accepted the run. Pure.
+import type { ExecResult } from '../transports/types.js';
 import type { ComputeUnits } from './parsers/devicectl-app.js';
 
 /** The value ONNX Runtime's CoreML EP takes for its `MLComputeUnits` option, per compute-units name. */
@@ -58,4 +59,10 @@ export function cpuNodes(providers: Record<string, number> | undefined): number 
   return Object.entries(providers ?? {})
     .filter(([p]) => /^CPU/i.test(p))
     .reduce((a, [, n]) => a + n, 0);
+}
+
+/** The last line a failed command printed: its error output first (devicectl writes ERROR: lines there). */
+export function lastLine(r: Pick<ExecResult, 'stdout' | 'stderr'>): string {
+  const last = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l !== '').pop();
+  return last(r.stderr) ?? last(r.stdout) ?? '(no output)';
 }

@@ -6,24 +6,19 @@
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { DeviceError, ModelError, ParseError, RunnerError } from '../errors.js';
-import type { ExecResult, Transport } from '../transports/types.js';
-import { copyToDeviceArgv, deviceDetailsArgv, launchAppArgv, sequenceArgv, sequenceCompleted, type DevicectlTarget } from './devicectl-app-commands.js';
-import { devicectlAppOptionsSchema, type DevicectlAppOptions } from './devicectl-app-options.js';
-import { cpuNodes, isModelLoadError, ORT_COREML_COMPUTE_UNITS, readBenchAppExtras } from './devicectl-app-output.js';
+import { ModelError, ParseError, RunnerError } from '../errors.js';
+import type { Transport } from '../transports/types.js';
+import { copyToDeviceArgv, launchAppArgv, sequenceArgv, sequenceCompleted } from './devicectl-app-commands.js';
+import { deviceDetails } from './devicectl-app-device.js';
+import { devicectlAppOptionsSchema, phoneName, RUNNER_NAME, targetOf, type DevicectlAppOptions } from './devicectl-app-options.js';
+import { cpuNodes, isModelLoadError, lastLine, ORT_COREML_COMPUTE_UNITS, readBenchAppExtras } from './devicectl-app-output.js';
 import { BenchAppReportedError, parseDevicectlAppOutput, type BenchAppRun } from './parsers/devicectl-app.js';
-import { parseDevicectlDeviceDetails, type DevicectlDevice } from './parsers/devicectl-json.js';
 import { saveRawOutput } from './raw-output.js';
 import { pushModel, remoteModelDir } from './remote-files.js';
-import type { RunOutput, Runner, RunnerContext, RunnerSetup, StagedModel } from './types.js';
+import type { RunOutput, Runner, RunnerSetup, StagedModel } from './types.js';
 
-const NAME = 'devicectl-app';
-/** devicectl answers `info details` in a few seconds; a first connection to a phone can take longer. */
-const DETAILS_TIMEOUT_MS = 120_000;
 /** Copying a batch of weight files to a phone over USB (~30 MB/s) or Wi-Fi. */
 const COPY_TIMEOUT_MS = 30 * 60_000;
-
-const target = (o: DevicectlAppOptions): DevicectlTarget => ({ xcrun: o.xcrun, udid: o.udid, bundleId: o.bundleId });
 
 /**
  * Files already copied into an app container during this run, per connection: shared weight files
@@ -32,25 +27,15 @@ const target = (o: DevicectlAppOptions): DevicectlTarget => ({ xcrun: o.xcrun, u
  */
 const copied = new WeakMap<Transport, Map<string, string>>();
 
-/** The last line a failed command printed: its error output first (devicectl writes ERROR: lines there). */
-function lastLine(r: Pick<ExecResult, 'stdout' | 'stderr'>): string {
-  const last = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l !== '').pop();
-  return last(r.stderr) ?? last(r.stdout) ?? '(no output)';
-}
-
-function phone(o: DevicectlAppOptions): string {
-  return `iPhone ${o.udid}`;
-}
-
 export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
-  name: NAME,
+  name: RUNNER_NAME,
   sampling: 'iteration',
   optionsSchema: devicectlAppOptionsSchema,
 
   async prepare(ctx, options): Promise<RunnerSetup> {
     const device = await deviceDetails(ctx, options);
     if (device.developerMode === 'disabled') {
-      throw new RunnerError(NAME, `${phone(options)} has Developer Mode off, so devicectl cannot launch apps on it`, {
+      throw new RunnerError(RUNNER_NAME, `${phoneName(options)} has Developer Mode off, so devicectl cannot launch apps on it`, {
         hint: 'turn it on in Settings > Privacy & Security > Developer Mode on the phone',
       });
     }
@@ -66,7 +51,14 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
         ortMLComputeUnits: ORT_COREML_COMPUTE_UNITS[options.computeUnits],
         iterationsPerLaunch: options.iterations,
         containerDir: options.containerDir,
-        device,
+      },
+      device: {
+        ...device,
+        model: device.model ?? device.marketingName ?? 'iPhone',
+        soc: device.marketingName ?? device.model ?? 'unknown',
+        os,
+        build: device.osBuild ?? 'unknown',
+        abi: 'arm64',
       },
     };
   },
@@ -78,28 +70,27 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
     const deviceDir = posix.join(options.containerDir, posix.basename(model.root.replace(/\\/g, '/')));
     const record = copied.get(ctx.transport) ?? new Map<string, string>();
     copied.set(ctx.transport, record);
+    const key = (destination: string) => `${options.udid}\0${options.bundleId}\0${destination}`;
     const todo = model.files
       .map((file) => {
         const s = statSync(join(model.root, file));
         return { source: posix.join(macDir, file), destination: posix.join(deviceDir, file), stamp: `${s.size}:${s.mtimeMs}` };
       })
-      .filter((c) => record.get(`${options.udid}\0${options.bundleId}\0${c.destination}`) !== c.stamp);
+      .filter((c) => record.get(key(c.destination)) !== c.stamp);
     if (todo.length > 0) {
-      const t = target(options);
+      const t = targetOf(options);
       const separator = `--nsb-${randomBytes(8).toString('hex')}--`;
-      const r = await ctx.transport.exec(
-        sequenceArgv(
-          todo.map((c) => copyToDeviceArgv(t, c.source, c.destination)),
-          separator,
-        ),
-        { timeoutMs: COPY_TIMEOUT_MS, ...(ctx.signal ? { signal: ctx.signal } : {}) },
-      );
+      // All the copies in one remote command; each file's copy is its own devicectl call.
+      const r = await ctx.transport.exec(sequenceArgv(todo.map((c) => copyToDeviceArgv(t, c.source, c.destination)), separator), {
+        timeoutMs: COPY_TIMEOUT_MS,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
       const done = sequenceCompleted(r.stdout);
-      for (const c of todo.slice(0, done)) record.set(`${options.udid}\0${options.bundleId}\0${c.destination}`, c.stamp);
+      for (const c of todo.slice(0, done)) record.set(key(c.destination), c.stamp);
       if (r.timedOut || r.exitCode !== 0 || done < todo.length) {
         const failed = todo[Math.min(done, todo.length - 1)]!;
         const why = r.timedOut ? `timed out after ${COPY_TIMEOUT_MS} ms` : `exit ${r.exitCode ?? 'none'}: ${lastLine({ stdout: '', stderr: r.stderr })}`;
-        throw new RunnerError(NAME, `copying ${failed.destination} into the container of ${options.bundleId} on ${phone(options)} failed (${why})`, {
+        throw new RunnerError(RUNNER_NAME, `copying ${failed.destination} into the container of ${options.bundleId} on ${phoneName(options)} failed (${why})`, {
           hint: `is the bench app installed on the phone (xcrun devicectl device info apps --device ${options.udid}) and are "bundleId" and "udid" in profile ${ctx.profile.name} right?`,
         });
       }
@@ -110,27 +101,27 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
   async run(ctx, options, staged, request): Promise<RunOutput> {
     const iterations = Math.min(request.maxIterations, Math.max(request.minIterations, options.iterations));
     const runId = `nsb-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-    const argv = launchAppArgv(target(options), { modelPath: staged.remotePath, iterations, warmup: request.warmup, computeUnits: options.computeUnits, runId }, staged.model);
+    const argv = launchAppArgv(targetOf(options), { modelPath: staged.remotePath, iterations, warmup: request.warmup, computeUnits: options.computeUnits, runId }, staged.model);
     const label = staged.model.label;
     const r = await ctx.transport.exec(argv, { timeoutMs: request.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     if (r.timedOut) {
-      throw new RunnerError(NAME, `the bench app on ${phone(options)} did not finish ${label} within ${request.timeoutMs} ms (devicectl on ${ctx.transport.id} was stopped)`, {
+      throw new RunnerError(RUNNER_NAME, `the bench app on ${phoneName(options)} did not finish ${label} within ${request.timeoutMs} ms (devicectl on ${ctx.transport.id} was stopped)`, {
         hint: 'the app must print "NSBENCH/1 done" and exit; see docs/ios-bench-app.md, or raise measure.timeoutMs in the profile',
       });
     }
-    if (r.exitCode === null) throw new RunnerError(NAME, `launching the bench app for ${label} was stopped`);
+    if (r.exitCode === null) throw new RunnerError(RUNNER_NAME, `launching the bench app for ${label} was stopped`);
     let run: BenchAppRun;
     try {
       run = parseDevicectlAppOutput(r.stdout, { runId });
     } catch (error) {
       if (error instanceof BenchAppReportedError) {
-        if (isModelLoadError(error.appMessage)) throw new ModelError(`the bench app on ${phone(options)} cannot load ${label}: ${error.appMessage.replace(/^load:\s*/i, '')}`);
-        throw new RunnerError(NAME, `the bench app on ${phone(options)} failed on ${label}: ${error.appMessage}`);
+        if (isModelLoadError(error.appMessage)) throw new ModelError(`the bench app on ${phoneName(options)} cannot load ${label}: ${error.appMessage.replace(/^load:\s*/i, '')}`);
+        throw new RunnerError(RUNNER_NAME, `the bench app on ${phoneName(options)} failed on ${label}: ${error.appMessage}`);
       }
       if (!(error instanceof ParseError)) throw error;
       const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
       if (r.exitCode !== 0 && !/NSBENCH\//.test(r.stdout)) {
-        throw new RunnerError(NAME, `xcrun devicectl device process launch failed on ${ctx.transport.id} (exit ${r.exitCode}): ${lastLine(r)}`, {
+        throw new RunnerError(RUNNER_NAME, `xcrun devicectl device process launch failed on ${ctx.transport.id} (exit ${r.exitCode}): ${lastLine(r)}`, {
           hint: `check that the phone is unlocked and the app ${options.bundleId} is installed (raw output: ${file})`,
         });
       }
@@ -138,16 +129,16 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
     }
     const header = run.header;
     if (header.computeUnits !== options.computeUnits) {
-      throw new RunnerError(NAME, `the bench app ran ${label} with compute units ${header.computeUnits}, the profile asks for ${options.computeUnits}`, {
+      throw new RunnerError(RUNNER_NAME, `the bench app ran ${label} with compute units ${header.computeUnits}, the profile asks for ${options.computeUnits}`, {
         hint: 'the app must set --nsbench-compute-units on the CoreML EP (see docs/ios-bench-app.md)',
       });
     }
     if (header.model !== posix.basename(staged.remotePath)) {
-      throw new RunnerError(NAME, `the bench app loaded ${header.model}, not ${posix.basename(staged.remotePath)}`);
+      throw new RunnerError(RUNNER_NAME, `the bench app loaded ${header.model}, not ${posix.basename(staged.remotePath)}`);
     }
     const extras = readBenchAppExtras(r.stdout);
     const hot = [run.thermal.before, run.thermal.after].find((s) => s === 'serious' || s === 'critical');
-    if (hot) ctx.log(`${phone(options)} reported thermal state ${hot} while measuring ${label}`);
+    if (hot) ctx.log(`${phoneName(options)} reported thermal state ${hot} while measuring ${label}`);
     return {
       kind: 'iteration',
       samples: run.samplesMs,
@@ -163,46 +154,8 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
         ...(header.compileMs !== undefined ? { compileMs: header.compileMs } : {}),
         ...(extras.providers ? { providers: extras.providers } : {}),
         ...(run.thermal.before || run.thermal.after ? { iphoneThermal: run.thermal } : {}),
-        ...(hot ? { iphoneThrottled: true } : {}),
       },
+      ...(hot ? { throttled: true } : {}),
     };
   },
 };
-
-/** `devicectl device info details` for the phone, read from the JSON file it writes on the Mac. */
-async function deviceDetails(ctx: RunnerContext, options: DevicectlAppOptions): Promise<DevicectlDevice> {
-  const dir = posix.join(ctx.workDir, 'devicectl');
-  const file = posix.join(dir, 'device-details.json');
-  const signal = ctx.signal ? { signal: ctx.signal } : {};
-  const separator = `--nsb-${randomBytes(8).toString('hex')}--`;
-  const r = await ctx.transport.exec(sequenceArgv([['mkdir', '-p', dir], ['rm', '-f', file], deviceDetailsArgv(target(options), file)], separator), {
-    timeoutMs: DETAILS_TIMEOUT_MS,
-    ...signal,
-  });
-  const done = sequenceCompleted(r.stdout);
-  if (r.timedOut) throw new RunnerError(NAME, `xcrun devicectl device info details did not answer within ${DETAILS_TIMEOUT_MS} ms on ${ctx.transport.id}`);
-  if (done < 2) {
-    throw new DeviceError(ctx.profile.name, `cannot create ${dir} on ${ctx.transport.id}: ${lastLine({ stdout: '', stderr: r.stderr })}`, {
-      hint: `check "workDir" in profile ${ctx.profile.name}`,
-    });
-  }
-  if (r.exitCode === 127 || (r.exitCode !== 0 && /(xcrun|devicectl).*(not found|No such file)|unable to find utility/i.test(r.stderr))) {
-    throw new RunnerError(NAME, `cannot run ${options.xcrun} devicectl on ${ctx.transport.id}: ${lastLine({ stdout: '', stderr: r.stderr })}`, {
-      hint: 'install Xcode 15 or later on the Mac (xcode-select -s /Applications/Xcode.app), or set runner.options.xcrun to its path',
-    });
-  }
-  const json = await ctx.transport.exec(['cat', file], { timeoutMs: 30_000, ...signal });
-  if (json.exitCode !== 0) {
-    throw new RunnerError(NAME, `xcrun devicectl device info details --device ${options.udid} failed on ${ctx.transport.id} (exit ${r.exitCode}): ${lastLine({ stdout: '', stderr: r.stderr })}`, {
-      hint: `list the phones the Mac sees with xcrun devicectl list devices and set "udid" in profile ${ctx.profile.name}`,
-    });
-  }
-  try {
-    return parseDevicectlDeviceDetails(json.stdout);
-  } catch (error) {
-    if (!(error instanceof ParseError)) throw error;
-    throw new RunnerError(NAME, `devicectl cannot reach ${phone(options)}: ${error.message.replace(/^cannot parse [^:]*: /, '')}`, {
-      hint: `list the phones the Mac sees with xcrun devicectl list devices and set "udid" in profile ${ctx.profile.name}; the phone must be paired, unlocked and trusted`,
-    });
-  }
-}

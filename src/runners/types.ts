@@ -61,6 +61,8 @@ export interface RunOutput {
   provider?: string;
   /** True when part of the model ran on the CPU although an accelerator was requested. */
   cpuFallback?: boolean;
+  /** True when the device itself reported throttling during the run (e.g. an iPhone's thermal state). */
+  throttled?: boolean;
   /** Anything else worth keeping in the LUT entry (accelerator time, HVX threads, memory). */
   extra?: Record<string, unknown>;
 }
@@ -72,6 +74,11 @@ export interface RunnerSetup {
   ep: string;
   /** Runner options worth recording in the LUT. */
   options: Record<string, unknown>;
+  /**
+   * The device really measured, when it is not the one the transport reaches (an iPhone behind a
+   * Mac): it replaces the LUT's device facts and fingerprint; the transport's host is kept as `host`.
+   */
+  device?: import('../transports/types.js').DeviceInfo;
 }
 
 export interface RunnerContext {

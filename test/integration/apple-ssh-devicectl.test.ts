@@ -3,8 +3,7 @@
 // copies into the app container, the parsed samples in the LUT, odd bundle ids and container paths
 // passed intact, and every way the phone side can fail.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
@@ -14,7 +13,8 @@ import { bench, tempDir } from '../support/cli.js';
 import { pwnedFiles, writeSshProfile } from '../support/ssh-profiles.js';
 import { processAlive, startSshd, type TestSshd } from '../support/sshd.js';
 
-const env = { NANOSD_BENCH_STORE: tempDir('nsb-store-') };
+const store = tempDir('nsb-store-');
+const env = { NANOSD_BENCH_STORE: store };
 const small = ['--width', '0.125', '--latent', '8', '--rounds', '1'];
 // The documented run (test/fixtures/outputs/devicectl-app/noisy-console.txt): 2 warm-ups, 5 samples.
 const fixtureSamples = [12.8812, 12.9034, 12.7761, 12.9902, 12.845];
@@ -36,6 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sshd?.stop();
+  for (const d of [dir, store]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 function phoneProfile(name: string, options: Record<string, unknown> = {}, more: Record<string, unknown> = {}): string {
@@ -101,13 +102,15 @@ describe('devicectl-app over SSH', () => {
     // 4. The LUT: the app's per-iteration samples and facts; the phone in the runtime, the Mac as device.
     const lut = readLut(join(dir, 'phone.lut.json'));
     expect(lut.runtime).toMatchObject({ runner: 'devicectl-app', version: 'bench app on iPhone16,1, iOS 18.2 (22C152)', ep: 'coreml-cpuAndNeuralEngine' });
-    expect(lut.runtime.options).toMatchObject({ udid, bundleId: evilBundle, computeUnits: 'cpuAndNeuralEngine', ortMLComputeUnits: 'CPUAndNeuralEngine', device: { model: 'iPhone16,1', marketingName: 'iPhone 15 Pro', osBuild: '22C152', udid: '00008130-0000000000000001' } });
-    expect(lut.device.info).toMatchObject({ platform: 'linux' });
+    expect(lut.runtime.options).toMatchObject({ udid, bundleId: evilBundle, computeUnits: 'cpuAndNeuralEngine', ortMLComputeUnits: 'CPUAndNeuralEngine' });
+    // The LUT describes the phone that was measured; the Mac it was reached through is kept as host.
+    expect(lut.device.info).toMatchObject({ model: 'iPhone16,1', marketingName: 'iPhone 15 Pro', osBuild: '22C152', udid: '00008130-0000000000000001', host: { os: expect.any(String) } });
+    expect(lut.device.info['host']).toMatchObject({ platform: 'linux' });
     for (const e of lut.entries) {
       expect(e).toMatchObject({ state: 'ok', sampleKind: 'iteration', samples: fixtureSamples });
       expect(e.extra).toMatchObject({ loadMs: [812.4], firstWarmupMs: [31.2008], compileMs: 2310.75, computeUnits: 'cpuAndNeuralEngine', iphone: 'iPhone16,1 iOS 18.2', app: '1.0', iphoneThermal: { before: 'nominal', after: 'fair' } });
     }
-    expect(pwnedFiles(dir, homedir(), process.cwd())).toEqual([]);
+    expect(pwnedFiles(dir)).toEqual([]);
   });
 
   it('each way the app or the copy can fail becomes the entry error, retried once unless the model cannot load', async () => {
@@ -153,11 +156,20 @@ describe('devicectl-app over SSH', () => {
     expect(processAlive(pid!)).toBe(false);
   });
 
-  it('a phone the Mac does not see, or no xcrun: one line before anything is copied, exit 7', async () => {
+  it('a phone the Mac does not see, or no xcrun: one line before anything is copied, exit 7; bench devices tells', async () => {
     phoneProfile('phone-missing', { udid: 'missing-device' });
     const missing = await run('phone-missing', ['--stages', 'conv_in']);
     expect(missing.code).toBe(7);
     expect(missing.stderr).toMatch(/^bench: runner devicectl-app: devicectl cannot reach iPhone missing-device: devicectl reported outcome "failed": The specified device was not found\. \(com\.apple\.dt\.CoreDeviceError 1000\)\n {2}list the phones the Mac sees with xcrun devicectl list devices and set "udid" in profile phone-missing/);
+
+    // bench devices reports the same, as a runner that is not ready (and the phone that is, as ready).
+    const devices = await bench(['devices', '--profiles', profiles, '--device', 'phone-missing'], env);
+    expect(devices.code).toBe(7);
+    expect(devices.stdout).toMatch(/runner {5}devicectl-app: NOT READY: devicectl cannot reach iPhone missing-device: .*The specified device was not found/);
+    phoneProfile('phone-ready');
+    const ready = await bench(['devices', '--profiles', profiles, '--device', 'phone-ready'], env);
+    expect(ready.code).toBe(0);
+    expect(ready.stdout).toContain('runner     devicectl-app: ready (bench app on iPhone16,1, iOS 18.2 (22C152), coreml-cpuAndNeuralEngine)');
 
     phoneProfile('phone-noxcrun', { xcrun: join(dir, 'no such folder', 'xcrun') });
     const noXcrun = await run('phone-noxcrun', ['--stages', 'conv_in']);

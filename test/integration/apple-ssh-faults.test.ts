@@ -3,7 +3,7 @@
 // full remote disk. Each is one line naming what and where (plus a hint), exit code 6, no LUT, and
 // no retry storm against the server.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localOrtPath } from '../../src/runners/ort-node.js';
@@ -11,7 +11,8 @@ import { bench, tempDir } from '../support/cli.js';
 import { writeSshProfile } from '../support/ssh-profiles.js';
 import { generateKey, keyFingerprint, startSshd, type TestSshd } from '../support/sshd.js';
 
-const env = { NANOSD_BENCH_STORE: tempDir('nsb-store-') };
+const store = tempDir('nsb-store-');
+const env = { NANOSD_BENCH_STORE: store };
 const small = ['--width', '0.125', '--latent', '8', '--rounds', '1', '--iterations', '2', '--warmup', '1'];
 const isRoot = process.getuid?.() === 0;
 
@@ -27,6 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sshd?.stop();
+  for (const d of [dir, store]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 const runner = { name: 'ort-node', options: { node: process.execPath, ort: localOrtPath() } };

@@ -2,6 +2,7 @@
 // stand-in (in a runtime folder the runner pushes) that replays the documented output: the exact
 // command lines for the CoreML EP (macOS) and the CPU EP pinned with taskset (Linux), the result file
 // read back, and the parsed samples in the LUT.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
@@ -10,7 +11,8 @@ import { bench, tempDir } from '../support/cli.js';
 import { pwnedFiles, writeSshProfile } from '../support/ssh-profiles.js';
 import { startSshd, type TestSshd } from '../support/sshd.js';
 
-const env = { NANOSD_BENCH_STORE: tempDir('nsb-store-') };
+const store = tempDir('nsb-store-');
+const env = { NANOSD_BENCH_STORE: store };
 const small = ['--width', '0.125', '--latent', '8', '--rounds', '1', '--iterations', '5', '--warmup', '1', '--seed', '7'];
 // test/fixtures/outputs/ort-perf-test/result-file-5col-assembled.csv, in ms.
 const fixtureSamples = [95.8204, 99.5086, 101.519, 97.8, 100.162];
@@ -31,6 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sshd?.stop();
+  for (const d of [dir, store]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 async function measure(name: string, options: Record<string, unknown>, more: Record<string, unknown> = {}) {

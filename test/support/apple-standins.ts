@@ -5,12 +5,12 @@
 //   xcrun                  `xcrun devicectl device info details | copy to | process launch` for an
 //                          iPhone: details from devicectl/, copies into a fake app container folder,
 //                          launches replay devicectl-app/ with the launch's run id, model and counts
-//   node                   logs, then runs the real node (a `hang` mode sleeps instead, pid recorded)
+//   node                   logs, then runs the real node (`hang` modes sleep instead, pid recorded)
 //   onnxruntime_perf_test  prints ort-perf-test/v1.23-total-arm-learning-paths.txt and writes the
 //                          result_file from ort-perf-test/result-file-5col-assembled.csv
 //
 // A stand-in's mode is a file next to it (`<name>.mode`), since an SSH session does not inherit the
-// test's environment.
+// test's environment. The scripts embed their paths at creation, quoted or JSON-encoded.
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { quoteArg } from '../../src/transports/quote.js';
@@ -92,9 +92,14 @@ exec ${quoteArg(process.execPath)} "$@"
 /**
  * `xcrun` on the Mac. App containers are folders under `<dir>/containers/<bundle id, URI-encoded>`.
  * The mode file holds one mode per line, each `<mode>` or `<mode>@<text>` (only for calls with an
- * argument containing text, e.g. a model name), so one run can fail differently per entry. Modes: ok, hang (launch sleeps), app-error (launch replays app-error.txt), no-app (launch fails
- * the way devicectl does when the app is not installed), copy-fail (copies fail), copy-lost (copies
- * report success but nothing arrives, as when the app was reinstalled behind the harness's back).
+ * argument containing text, e.g. a model name), so one run can fail differently per entry. Modes:
+ *   ok          the default
+ *   hang        a launch never returns (its pid is recorded)
+ *   app-error   a launch replays devicectl-app/app-error.txt
+ *   no-app      a launch fails the way devicectl does when the app is not installed
+ *   copy-fail   a copy fails
+ *   copy-lost   a copy reports success but nothing arrives (as when the app was reinstalled behind
+ *               the harness's back)
  */
 export function xcrunStandIn(dir: string): StandIn & { container(bundleId: string): string } {
   const path = join(dir, 'xcrun');

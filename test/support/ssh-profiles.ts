@@ -1,6 +1,7 @@
 // Device profiles for the SSH test beds: the real sshd of test/support/sshd.ts as the transport, a
 // runner with its options, written to a temporary profiles folder for `bench --profiles`.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { TestSshd } from './sshd.js';
 
@@ -27,7 +28,15 @@ export function writeSshProfile(profilesDir: string, name: string, sshd: TestSsh
   return file;
 }
 
-/** Files named exactly PWNED, PWNED2, ... under `dirs`: what `touch PWNED` in an argument would leave. */
-export function pwnedFiles(...dirs: string[]): string[] {
-  return dirs.flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((n) => /^PWNED\d?$/.test(n.split('/').pop() ?? '')));
+/**
+ * Files named exactly PWNED, PWNED2, ...: what `touch PWNED` in an argument would leave in the folder
+ * a command ran in. Searched through all of `testDir` (work folders, runtime folders) and at the top
+ * of the SSH user's home and of this process's folder, where remote and local commands start.
+ */
+export function pwnedFiles(testDir: string): string[] {
+  const pwned = (n: string) => /^PWNED\d?$/.test(n.split('/').pop() ?? '');
+  return [
+    ...readdirSync(testDir, { recursive: true, encoding: 'utf8' }).filter(pwned),
+    ...[homedir(), process.cwd()].flatMap((d) => readdirSync(d).filter(pwned).map((n) => join(d, n))),
+  ];
 }

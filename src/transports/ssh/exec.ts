@@ -145,6 +145,8 @@ export async function execOverSsh(conn: SshConnection, argv: readonly string[], 
         // Give the channel a moment to report the exit, then stop waiting for it.
         await new Promise((r) => setTimeout(r, 50));
         const deadline = setTimeout(settle, closeGraceMs);
+        // The grace timer must not keep the process alive after the channel is gone.
+        deadline.unref();
         channel.once('close', () => clearTimeout(deadline));
         channel.close();
       })();
