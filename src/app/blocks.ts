@@ -23,7 +23,7 @@ import { relativeMargin, summarize } from '../stats/index.js';
 import type { ProgressListener } from './events.js';
 import { deviceFingerprint } from './fingerprint.js';
 import { planBlocks, planCandidates } from './plan.js';
-import { otherEntries, restoreFromJournal, reusableEntries } from './resume.js';
+import { otherEntries, restoreFromJournal, reusableEntries, untouchedEntries } from './resume.js';
 
 export interface BlocksOptions {
   devices: string[];
@@ -152,11 +152,13 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
     } else {
       journal.remove();
     }
-    // Candidates are added to the device's table: its other entries (the blocks) stay.
-    if (o.candidates) kept = [...otherEntries(p.lutFile, identity, p.plan.entries), ...kept];
+    // Candidates are added to the device's table: its other entries (the blocks) stay. A narrower
+    // block run keeps the entries of the same table it does not measure.
+    const outside = o.candidates ? otherEntries(p.lutFile, identity, p.plan.entries) : untouchedEntries(p.lutFile, identity, p.plan.entries);
+    kept = [...outside, ...kept];
     const todo = p.plan.entries.filter((e) => !kept.some((k) => k.id === e.id));
     if (!journal.exists()) journal.start({ type: 'header', identity, startedAt: new Date().toISOString() });
-    emit({ type: 'plan', device, entries: todo.length, skipped: kept.length, lut: p.lutFile });
+    emit({ type: 'plan', device, entries: todo.length, skipped: kept.length - outside.length, lut: p.lutFile });
     const labels = new Map(p.plan.entries.map((e) => [e.id, entryLabel(e.key)]));
     const state = await runProtocol({
       ctx,

@@ -2,7 +2,8 @@
 // (model, SoC, OS, build, ABI, battery, temperatures) and whether its runner is ready; plus every
 // device that an adb server the profiles use (or the default one, when it already runs) knows but no
 // profile names. Devices are checked concurrently, each with its own time limit, so one that hangs
-// or is unplugged hides nothing else. Nothing here starts an adb server.
+// or is unplugged hides nothing else. Nothing here starts an adb server. `cleanDevice()` (`bench
+// devices --device NAME --clean`) removes what the harness put into one device's work folder.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { bindRunner } from '../runners/registry.js';
 import type { RunnerCheck } from '../runners/types.js';
 import type { Runner, RunnerContext } from '../runners/types.js';
 import type { AdbDeviceEntry } from '../transports/adb/device-list.js';
+import { cleanHarnessFiles } from '../transports/adb/work-dir.js';
 import type { DeviceInfo, ThermalReading, Transport } from '../transports/types.js';
 import { connectDevice, deviceWorkDir } from './connect-device.js';
 
@@ -99,6 +101,16 @@ function adbServerOf(p: DeviceProfile): string | undefined {
   return p.transport.kind === 'adb' ? (p.transport.server ?? '127.0.0.1:5037') : undefined;
 }
 
+/** The DeviceError for a profile whose adb server does not answer (never started from here). */
+function noServer(profile: DeviceProfile, server: string, why: string | undefined): DeviceError {
+  const local = /^(127\.|localhost:|\[?::1\]?:)/.test(server);
+  return new DeviceError(profile.name, `no adb server runs at ${server}${why ? ` (${why})` : ''}`, {
+    hint: local
+      ? `start it with \`adb -P ${server.replace(/^.*:/, '')} start-server\` (bench blocks starts a local one by itself)`
+      : `start it on that machine (\`adb -a -P ${server.replace(/^.*:/, '')} nodaemon server\`) or fix transport.server in ${profile.file}`,
+  });
+}
+
 /** Runs `work` with an abort signal that fires after `ms`; the timeout becomes a DeviceError. */
 async function withDeadline<T>(device: string, ms: number, outer: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
@@ -179,18 +191,14 @@ async function reportProfile(profile: DeviceProfile, servers: Map<string, AdbSer
     runner: checkRunnerHost(profile),
     ms: performance.now() - started,
   });
-  const server = adbServerOf(profile);
-  if (server !== undefined && servers.get(server)?.running === false) {
-    const s = servers.get(server)!;
-    const local = /^(127\.|localhost:|\[?::1\]?:)/.test(server);
-    return unreachable(
-      new DeviceError(profile.name, `no adb server runs at ${server}${s.error ? ` (${s.error})` : ''}`, {
-        hint: local
-          ? `start it with \`adb -P ${server.replace(/^.*:/, '')} start-server\` (bench blocks starts a local one by itself)`
-          : `start it on that machine (\`adb -a -P ${server.replace(/^.*:/, '')} nodaemon server\`) or fix transport.server in ${profile.file}`,
-      }),
-    );
+  // A work folder the harness may not own makes the profile unusable: said before any connection.
+  try {
+    deviceWorkDir(profile);
+  } catch (error) {
+    return unreachable(error);
   }
+  const server = adbServerOf(profile);
+  if (server !== undefined && servers.get(server)?.running === false) return unreachable(noServer(profile, server, servers.get(server)!.error));
   const timeoutMs = o.timeoutMs ?? DEFAULT_DEVICE_TIMEOUT_MS;
   try {
     return await withDeadline(profile.name, timeoutMs, o.signal, async (signal) => {
@@ -293,4 +301,58 @@ export async function listDevices(o: DevicesOptions = {}): Promise<DevicesReport
     }
   }
   return { profiles: reports, servers: [...servers.values()], unprofiled };
+}
+
+export interface CleanOptions {
+  /** The profile whose device is cleaned. */
+  device: string;
+  profileDirs?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** For connecting and cleaning; default 120 s. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface CleanReport {
+  profile: string;
+  file: string;
+  /** The adb serial / SSH id the transport resolved to. */
+  id: string;
+  /** The work folder on the device. */
+  workDir: string;
+  /** False when the device has no work folder yet. */
+  exists: boolean;
+  /** The harness's folders that were removed from it. */
+  removed: string[];
+  /** Entries the harness did not create, left in place. */
+  kept: string[];
+}
+
+export const DEFAULT_CLEAN_TIMEOUT_MS = 120_000;
+
+/**
+ * Removes the folders the harness created in the work folder of one device (models, runtimes, outputs)
+ * and nothing else. A work folder the harness may not own is refused before connecting (exit 4), and,
+ * as for the listing, an adb server that is not running is reported, never started.
+ */
+export async function cleanDevice(o: CleanOptions): Promise<CleanReport> {
+  const profile = loadProfile(o.device, profileDirs(o.profileDirs ?? [], o.env));
+  const workDir = deviceWorkDir(profile);
+  const server = adbServerOf(profile);
+  if (server !== undefined) {
+    const { queryDevices, parseServer } = await import('../transports/adb/server.js');
+    await queryDevices(parseServer(server), 5_000).catch((error: NodeJS.ErrnoException) => {
+      throw noServer(profile, server, error.code ?? errorMessage(error));
+    });
+  }
+  return withDeadline(profile.name, o.timeoutMs ?? DEFAULT_CLEAN_TIMEOUT_MS, o.signal, async (signal) => {
+    const transport = await connectDevice(profile, signal);
+    try {
+      signal.throwIfAborted();
+      const r = await cleanHarnessFiles(transport, workDir);
+      return { profile: profile.name, file: profile.file, id: transport.id, workDir: r.dir, exists: r.exists, removed: r.removed, kept: r.kept };
+    } finally {
+      await transport.close().catch(() => undefined);
+    }
+  });
 }

@@ -66,3 +66,16 @@ export function otherEntries(lutFile: string, identity: Record<string, unknown>,
   const ids = new Set(planned.map((e) => e.id));
   return lut.entries.filter((e) => !ids.has(e.id));
 }
+
+/**
+ * Entries of an existing LUT of the same run (device, runtime, settings) that this plan does not
+ * touch, at the plan's latent size and width: a narrower run (`--stages E1`) into a full table
+ * updates those entries and keeps the rest instead of dropping them. A table of another run is
+ * replaced as a whole, as before.
+ */
+export function untouchedEntries(lutFile: string, identity: Record<string, unknown>, planned: PlannedEntry[]): LutEntry[] {
+  const lut = existingLut(lutFile);
+  if (!lut || !sameRun(lut, identity)) return [];
+  const ids = new Set(planned.map((e) => e.id));
+  return lut.entries.filter((e) => !ids.has(e.id) && e.key.latent === identity['latent'] && e.key.width === identity['width']);
+}

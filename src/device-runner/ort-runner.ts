@@ -178,7 +178,8 @@ async function measure(v: Record<string, string | string[] | boolean>): Promise<
     total += dt;
     emit('sample', `${samples.length} ${dt}`);
     if (samples.length >= minN) {
-      if (target > 0 && relativeMargin(samples) <= target) {
+      // Below 6 samples the median's interval is [min, max] with less than 95% coverage: never "precise".
+      if (target > 0 && samples.length >= 6 && relativeMargin(samples) <= target) {
         reason = 'target';
         break;
       }

@@ -50,6 +50,12 @@ export interface ProtocolInput<O> {
   events?: ProtocolEvents;
 }
 
+/** Fewest samples one round of one entry takes (a single sample says nothing about its spread). */
+const MIN_CHUNK = 5;
+
+/** Below 6 samples the median's 95% interval is [min, max] and covers less than 95%: never "precise". */
+export const MIN_PRECISE = 6;
+
 /** Consecutive device failures after which the run stops instead of failing every remaining entry. */
 const MAX_CONSECUTIVE_DEVICE_FAILURES = 2;
 
@@ -89,7 +95,8 @@ export async function runProtocol<O>(input: ProtocolInput<O>): Promise<Map<strin
         s.failure = failure;
         journal.append(failure);
         events?.onFailure?.(failure);
-        if (error instanceof DeviceError && ++deviceFailures >= MAX_CONSECUTIVE_DEVICE_FAILURES) throw error;
+        if (!(error instanceof DeviceError)) deviceFailures = 0;
+        else if (++deviceFailures >= MAX_CONSECUTIVE_DEVICE_FAILURES) throw error;
       }
     }
   }
@@ -99,10 +106,12 @@ export async function runProtocol<O>(input: ProtocolInput<O>): Promise<Map<strin
 function needsRound(s: EntryState, round: number, settings: MeasureSettings): boolean {
   if (s.failure) return false;
   if (s.rounds.some((r) => r.round === round)) return false;
-  if (round < settings.rounds) return true;
   const merged = s.rounds.flatMap((r) => r.samples);
+  // The sample cap holds in every round: `--iterations N` means exactly N, however few.
+  if (merged.length >= settings.maxSamples) return false;
+  if (round < settings.rounds) return true;
   const time = merged.reduce((a, b) => a + b, 0);
-  if (merged.length >= settings.maxSamples || time >= settings.maxTimeMs) return false;
+  if (time >= settings.maxTimeMs) return false;
   return !(merged.length >= settings.minSamples && relativeMargin(merged) <= settings.targetRme);
 }
 
@@ -129,8 +138,12 @@ async function visit<O>(input: ProtocolInput<O>, entry: PlannedEntry, round: num
   const previous = s.rounds.flatMap((r) => r.samples);
   const usedTime = previous.reduce((a, b) => a + b, 0);
   const remainingRounds = Math.max(1, settings.rounds - round);
-  const chunkMin = Math.max(1, Math.ceil((settings.minSamples - previous.length) / remainingRounds));
-  const chunkMax = Math.max(chunkMin, Math.ceil((settings.maxSamples - previous.length) / remainingRounds));
+  // Every round contributes a real share (not one sample), so drift spreads over the rounds and the
+  // spread between processes shows in the merged sample.
+  const share = Math.max(MIN_CHUNK, Math.ceil(settings.minSamples / settings.rounds));
+  const budget = settings.maxSamples - previous.length;
+  const chunkMin = Math.min(budget, Math.max(share, Math.ceil((settings.minSamples - previous.length) / remainingRounds)));
+  const chunkMax = Math.min(budget, Math.max(chunkMin, Math.ceil(budget / remainingRounds)));
   const chunkTime = Math.max(1, Math.round((settings.maxTimeMs - usedTime) / remainingRounds));
   const request: RunRequest = {
     warmup: settings.warmup,
@@ -174,12 +187,14 @@ async function sampleProcesses<O>(input: ProtocolInput<O>, model: StagedModel, r
   let time = 0;
   while (samples.length < request.maxIterations) {
     last = await runner.run(ctx, options, model, request);
+    // A process that reports nothing would otherwise be started again forever.
+    if (last.samples.length === 0) throw new ModelError(`${model.model.label}: the runner returned no samples`);
     samples.push(...last.samples);
     cpuFallback ||= last.cpuFallback === true;
     time += last.samples.reduce((a, b) => a + b, 0);
     if (samples.length >= request.minIterations) {
       const merged = [...previous, ...samples];
-      if (request.targetRme > 0 && merged.length >= 3 && relativeMargin(merged) <= request.targetRme) break;
+      if (request.targetRme > 0 && merged.length >= MIN_PRECISE && relativeMargin(merged) <= request.targetRme) break;
       if (time >= request.maxTimeMs) break;
     }
   }

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
-import { RunnerError } from '../errors.js';
+import { ParseError, RunnerError } from '../errors.js';
 import { sha256File } from '../transports/local.js';
 import type { ExecResult } from '../transports/types.js';
 import { relativeMargin } from '../stats/index.js';
@@ -162,11 +162,13 @@ export async function repeatProcesses(request: RunRequest, once: () => Promise<R
   let time = 0;
   while (samples.length < Math.max(1, request.maxIterations)) {
     last = await once();
+    // A process that reports nothing would otherwise be started again forever.
+    if (last.samples.length === 0) throw new ParseError('the benchmark tool output', 'a run reported no samples');
     samples.push(...last.samples);
     cpuFallback ||= last.cpuFallback === true;
     time += last.samples.reduce((a, b) => a + b, 0);
     if (samples.length >= request.minIterations) {
-      if (request.targetRme > 0 && samples.length >= 3 && relativeMargin(samples) <= request.targetRme) break;
+      if (request.targetRme > 0 && samples.length >= 6 && relativeMargin(samples) <= request.targetRme) break;
       if (time >= request.maxTimeMs) break;
       if (request.targetRme === 0) break;
     }

@@ -1,7 +1,7 @@
 // The onnxruntime_perf_test command line, as an argv (the transport quotes it). Pure.
 //
 //   [taskset <mask>] <binary> -e <ep> [-i "k|v k|v FLAG"] [-C "k|v"] -m times -r <runs> [-x <threads>]
-//       [-I [-S <seed>]] [extra...] <model> [<result_file>]
+//       [-I [-S <seed>]] [-p <profile prefix>] [extra...] <model> [<result_file>]
 //
 // `-m times -r N` fixes the number of runs; `-t` is never passed because newer builds let it override
 // `-r` (duration mode wins when both are given).
@@ -23,6 +23,8 @@ export interface OrtPerfTestArgs {
   extraArgs: readonly string[];
   model: string;
   resultFile?: string;
+  /** `-p`: ORT session profiling; ORT writes `<prefix>_<timestamp>.json` when the session ends. */
+  profilePrefix?: string;
 }
 
 /** `k1|v1 k2|v2 FLAG`: one argv element, as perf_test's `-i` and `-C` take it. */
@@ -46,6 +48,7 @@ export function ortPerfTestArgv(a: OrtPerfTestArgs): string[] {
     String(a.runs),
     ...(a.threads !== undefined && a.threads > 0 ? ['-x', String(a.threads)] : []),
     ...(a.randomInputs ? ['-I', ...(a.seed !== undefined ? ['-S', String(a.seed)] : [])] : []),
+    ...(a.profilePrefix !== undefined ? ['-p', a.profilePrefix] : []),
     ...a.extraArgs,
     a.model,
     ...(a.resultFile !== undefined ? [a.resultFile] : []),

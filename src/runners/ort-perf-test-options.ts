@@ -36,10 +36,27 @@ export const ortPerfTestOptionsSchema = z.strictObject({
   htpArch: z.string().regex(/^v\d+$/, 'must look like v79').optional(),
   /**
    * `session.disable_cpu_ep_fallback|1`: a model the EP cannot take whole fails instead of running
-   * partly on the CPU. Default: on for qnn, off otherwise (XNNPACK and NNAPI leave some nodes to the
-   * CPU by design).
+   * partly on ONNX Runtime's CPU EP. Default: on for qnn only. XNNPACK and ORT's NNAPI EP take a
+   * limited set of operators and leave the rest to the CPU EP by design, so refusing would fail most
+   * U-Net blocks; for them the placement check below measures the block and flags it instead. (The
+   * fallback NNAPI is known for, device-tools.md §4, happens inside NNAPI, out of reach of this
+   * option: see `disableNnapiCpu`.)
    */
   disableCpuFallback: z.boolean().optional(),
+  /**
+   * nnapi: pass NNAPI_FLAG_CPU_DISABLED so NNAPI cannot run operations on its own CPU implementation
+   * (nnapi-reference). ORT cannot see that fallback: those operations still belong to the
+   * NnapiExecutionProvider node in the profile. With the flag they go to ORT's CPU EP, where the
+   * placement check flags them, or NNAPI refuses to compile the partition and the entry fails. Same
+   * default as tflite-benchmark's `disableNnapiCpu`. Android 9 and older ignore the flag.
+   */
+  disableNnapiCpu: z.boolean().default(true),
+  /**
+   * Run perf_test once more per entry with ORT profiling (`-p`, one run) and flag the entry
+   * `cpu-fallback` when nodes ran on CPUExecutionProvider. Default: on for nnapi, and for
+   * qnn when `disableCpuFallback` is false; off when ORT refuses CPU nodes anyway. Never for cpu.
+   */
+  checkPlacement: z.boolean().optional(),
   /** Timed runs per process (`-r`); default: what the protocol asks for. */
   iterations: z.number().int().positive().optional(),
   /**
@@ -78,6 +95,39 @@ export function providerOptions(o: OrtPerfTestOptions): Record<string, string> {
 
 export function cpuFallbackDisabled(o: OrtPerfTestOptions): boolean {
   return o.disableCpuFallback ?? isQnn(o);
+}
+
+const NNAPI_CPU_DISABLED = 'NNAPI_FLAG_CPU_DISABLED';
+const NNAPI_CPU_ONLY = 'NNAPI_FLAG_CPU_ONLY';
+
+/** nnapi with NNAPI_FLAG_CPU_ONLY: everything runs on nnapi-reference, the CPU. */
+export function nnapiCpuOnly(o: OrtPerfTestOptions): boolean {
+  return o.ep === 'nnapi' && o.epFlags.includes(NNAPI_CPU_ONLY);
+}
+
+/**
+ * `-i` bare flags: the profile's, plus NNAPI_FLAG_CPU_DISABLED for nnapi when `disableNnapiCpu` is
+ * on (not next to NNAPI_FLAG_CPU_ONLY, which ORT refuses to combine with it).
+ */
+export function providerFlags(o: OrtPerfTestOptions): string[] {
+  const add = o.ep === 'nnapi' && o.disableNnapiCpu && !o.epFlags.includes(NNAPI_CPU_DISABLED) && !nnapiCpuOnly(o);
+  return add ? [...o.epFlags, NNAPI_CPU_DISABLED] : [...o.epFlags];
+}
+
+/**
+ * EPs whose node placement is checked by default: ORT hands what they cannot take to the CPU EP,
+ * which for an accelerator means a slower processor. Not xnnpack: XNNPACK is itself a CPU library
+ * that takes only conv/matmul-type operators, so the CPU EP running the rest is its normal setup, not
+ * a fallback, and flagging every entry would only make every regression verdict inconclusive.
+ * `checkPlacement: true` still records the split for it.
+ */
+const PLACEMENT_CHECKED_EPS: readonly string[] = ['nnapi'];
+
+/** Whether each entry gets a profiling run that tells which nodes ran on CPUExecutionProvider. */
+export function placementChecked(o: OrtPerfTestOptions): boolean {
+  if (o.ep === 'cpu') return false;
+  // With the fallback refused, a CPU node fails the session, so there is nothing left to find.
+  return o.checkPlacement ?? (!cpuFallbackDisabled(o) && (PLACEMENT_CHECKED_EPS.includes(o.ep) || isQnn(o)));
 }
 
 /** `-C` pairs: the fallback refusal first (when on), then the profile's own. */

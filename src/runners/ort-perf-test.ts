@@ -10,21 +10,29 @@
 //
 // Honesty: with qnn, `session.disable_cpu_ep_fallback|1` is set by default, so a block the HTP cannot
 // take whole fails (ModelError, not retried) instead of being timed partly on the CPU; with the
-// fallback allowed, the QNN EP's partition summary is read and the entry flagged `cpu-fallback`.
+// fallback allowed, the QNN EP's partition summary is read. With nnapi and xnnpack (and qnn with the
+// fallback allowed) perf_test runs once more per entry, one run with ORT profiling (`-p`), and the
+// profile says which nodes ran on CPUExecutionProvider: any that does the model's work flags the
+// entry `cpu-fallback`. That run is separate because profiling slows the timed runs down. For nnapi,
+// NNAPI_FLAG_CPU_DISABLED keeps NNAPI's own CPU path (invisible in the profile) out by default.
 import { posix } from 'node:path';
 import { ModelError, ParseError, RunnerError } from '../errors.js';
-import { detectQnnFallback, OrtPerfTestFailedError, parseOrtPerfTest, parseOrtPerfTestResultFile, type OrtPerfTestResult } from './parsers/ort-perf-test.js';
+import {
+  detectOrtPerfTestFailure, detectQnnFallback, OrtPerfTestFailedError, parseOrtPerfTest, parseOrtPerfTestResultFile, type OrtPerfTestResult,
+} from './parsers/ort-perf-test.js';
+import { cpuPlacement, parseOrtProfile, type CpuPlacementVerdict } from './parsers/ort-profile-json.js';
 import { saveRawOutput } from './raw-output.js';
 import { pushModel } from './remote-files.js';
 import { ortPerfTestArgv } from './ort-perf-test-args.js';
 import {
-  cpuFallbackDisabled, isQnn, lutEp, ortPerfTestOptionsSchema, providerOptions, requiredRuntimeFiles, runtimeEnv, sessionOptions,
-  type OrtPerfTestOptions,
+  cpuFallbackDisabled, isQnn, lutEp, nnapiCpuOnly, ortPerfTestOptionsSchema, placementChecked, providerFlags, providerOptions, requiredRuntimeFiles,
+  runtimeEnv, sessionOptions, type OrtPerfTestOptions,
 } from './ort-perf-test-options.js';
 import {
   expandDeviceEnv, firstLine, pushRuntime, remoteRuntimeMatches, repeatProcesses, resolveRuntimeFolder, runFileName, runtimeHash, startFailure,
   type RunnerCheck,
 } from './device-tool.js';
+import type { ExecResult } from '../transports/types.js';
 import type { RunOutput, Runner, RunnerContext, RunnerSetup, RunRequest, StagedModel } from './types.js';
 
 const NAME = 'ort-perf-test';
@@ -70,8 +78,10 @@ function setupOf(o: OrtPerfTestOptions, runtimeSha: string | undefined): RunnerS
       binary: o.binary,
       ep: o.ep,
       epOptions: providerOptions(o),
-      epFlags: o.epFlags,
+      epFlags: providerFlags(o),
       sessionOptions: sessionOptions(o),
+      // Only when on, so the options of profiles without the check stay what older LUTs recorded.
+      ...(placementChecked(o) ? { checkPlacement: true } : {}),
       ...(o.iterations !== undefined ? { iterations: o.iterations } : {}),
       samples: o.resultFile ? 'result_file' : 'average',
       ...(runtimeSha ? { runtimeSha256: runtimeSha } : {}),
@@ -112,27 +122,126 @@ function fail(ctx: RunnerContext, staged: StagedModel, what: string, stdout: str
   throw new ParseError(`${what} for ${staged.model.label}`, `${error.message.replace(/^cannot parse [^:]*: /, '')} (raw output saved to ${file})`, error.excerpt);
 }
 
-/** One perf_test process. `runs` timed runs; `drop` leading rows of the result file are extra warm-ups. */
-async function runProcess(ctx: RunnerContext, o: OrtPerfTestOptions, staged: StagedModel, request: RunRequest, runs: number, drop: number, withFile: boolean): Promise<RunOutput> {
-  const l = layout(ctx, o);
-  const label = staged.model.label;
-  const resultFile = withFile ? posix.join(l.out, runFileName(label, '.csv')) : undefined;
-  const argv = ortPerfTestArgv({
+/** The perf_test argv for this profile and request, with `runs` runs and an optional output file. */
+function argvFor(o: OrtPerfTestOptions, l: Layout, staged: StagedModel, request: RunRequest, runs: number, out: { resultFile?: string; profilePrefix?: string }): string[] {
+  return ortPerfTestArgv({
     binary: l.binary,
     ep: o.ep,
     providerOptions: providerOptions(o),
-    providerFlags: o.epFlags,
+    providerFlags: providerFlags(o),
     sessionOptions: sessionOptions(o),
-    runs: runs + drop,
+    runs,
     ...(request.threads !== undefined ? { threads: request.threads } : {}),
     ...(request.affinity !== undefined ? { affinity: request.affinity } : {}),
     randomInputs: o.randomInputs,
     seed: request.seed,
     extraArgs: o.extraArgs,
     model: staged.remotePath,
-    ...(resultFile !== undefined ? { resultFile } : {}),
+    ...out,
   });
-  const r = await ctx.transport.exec(argv, { cwd: l.cwd, env: l.env, timeoutMs: request.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+}
+
+function execIn(ctx: RunnerContext, l: Layout, argv: string[], timeoutMs: number) {
+  return ctx.transport.exec(argv, { cwd: l.cwd, env: l.env, timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Placement: which nodes ran on the CPU EP
+
+/** The outcome of the profiling run: a verdict, or why there is none. */
+interface Placement {
+  verdict?: CpuPlacementVerdict;
+  problem?: string;
+}
+
+// One profiling run per staged model: the protocol keeps the StagedModel of an entry across its
+// rounds (and stages again after a retry), so this is once per entry, not once per round.
+const placements = new WeakMap<StagedModel, Placement>();
+
+async function placementOf(ctx: RunnerContext, o: OrtPerfTestOptions, staged: StagedModel, request: RunRequest): Promise<Placement | undefined> {
+  if (!placementChecked(o)) return undefined;
+  let p = placements.get(staged);
+  if (p === undefined) {
+    p = await profileRun(ctx, o, staged, request);
+    placements.set(staged, p);
+    if (p.problem !== undefined) ctx.log(`${staged.model.label}: cannot tell which nodes ran on the CPU: ${p.problem}`);
+  }
+  return p;
+}
+
+/** One perf_test run with `-p`, then the profile read back and judged. Never throws for the tool's sake:
+ * the timed process already succeeded, so a profiling problem costs the verdict, not the entry. */
+async function profileRun(ctx: RunnerContext, o: OrtPerfTestOptions, staged: StagedModel, request: RunRequest): Promise<Placement> {
+  const l = layout(ctx, o);
+  const label = staged.model.label;
+  const prefix = posix.join(l.out, runFileName(label, '.profile'));
+  const r = await execIn(ctx, l, argvFor(o, l, staged, request, 1, { profilePrefix: prefix }), request.timeoutMs);
+  const failure = profilingFailure(r, request.timeoutMs);
+  const text = await readProfile(ctx, prefix); // also removes what a failed run left
+  if (failure !== undefined) {
+    const file = saveRawOutput(ctx, `${label}.profile`, r.stdout, r.stderr);
+    return { problem: `the profiling run failed: ${failure} (its output: ${file})` };
+  }
+  if (text === undefined) return { problem: `no profile ${prefix}_*.json came back` };
+  try {
+    return { verdict: cpuPlacement(parseOrtProfile(text)) };
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    const file = saveRawOutput(ctx, `${label}.profile`, text, '');
+    return { problem: `${error.message} (saved to ${file})` };
+  }
+}
+
+function profilingFailure(r: ExecResult, timeoutMs: number): string | undefined {
+  if (r.timedOut) return `timed out after ${timeoutMs} ms`;
+  const failed = detectOrtPerfTestFailure(r.stdout, r.stderr);
+  if (failed !== undefined) return failed.line;
+  return r.exitCode !== 0 ? `exit code ${r.exitCode}: ${firstLine(r)}` : undefined;
+}
+
+// ORT names the file <prefix>_<timestamp>.json; the prefix is unique to the run, so the glob matches
+// one file. It is removed once read, like the result file.
+async function readProfile(ctx: RunnerContext, prefix: string): Promise<string | undefined> {
+  const script = 'for f in "$1"_*.json; do if [ -f "$f" ]; then cat "$f"; fi; done; rm -f "$1"_*.json';
+  const r = await ctx.transport.exec(['sh', '-c', script, 'sh', prefix], { timeoutMs: 60_000 });
+  return r.exitCode === 0 && r.stdout.trim() !== '' ? r.stdout : undefined;
+}
+
+interface FallbackVerdict {
+  fellBack: boolean | undefined;
+  evidence: string[];
+}
+
+/** Any source saying "CPU" wins; "not CPU" needs one source that looked and none that disagrees. */
+function combine(verdicts: (FallbackVerdict | undefined)[]): FallbackVerdict {
+  const known = verdicts.filter((v): v is FallbackVerdict => v !== undefined);
+  const fellBack = known.some((v) => v.fellBack === true) ? true : known.some((v) => v.fellBack === false) ? false : undefined;
+  return { fellBack, evidence: known.flatMap((v) => v.evidence) };
+}
+
+/** What the options alone say: NNAPI_FLAG_CPU_ONLY puts every operation on nnapi-reference. */
+function optionsVerdict(o: OrtPerfTestOptions): FallbackVerdict | undefined {
+  return nnapiCpuOnly(o) ? { fellBack: true, evidence: ['NNAPI_FLAG_CPU_ONLY: NNAPI runs every operation on its own CPU implementation (nnapi-reference)'] } : undefined;
+}
+
+function placementExtra(p: Placement | undefined): Record<string, unknown> {
+  if (p === undefined) return {};
+  if (p.verdict === undefined) return { placementCheck: p.problem };
+  return {
+    providers: p.verdict.providers,
+    ...(p.verdict.cpuNodes.length > 0 ? { cpuNodes: p.verdict.cpuNodes.map((n) => `${n.name} (${n.op})`) } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** One perf_test process. `runs` timed runs; `drop` leading rows of the result file are extra warm-ups. */
+async function runProcess(ctx: RunnerContext, o: OrtPerfTestOptions, staged: StagedModel, request: RunRequest, runs: number, drop: number, withFile: boolean): Promise<RunOutput> {
+  const l = layout(ctx, o);
+  const label = staged.model.label;
+  const resultFile = withFile ? posix.join(l.out, runFileName(label, '.csv')) : undefined;
+  const argv = argvFor(o, l, staged, request, runs + drop, resultFile !== undefined ? { resultFile } : {});
+  const r = await execIn(ctx, l, argv, request.timeoutMs);
   if (r.timedOut) {
     const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
     throw new RunnerError(NAME, `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`, {
@@ -161,19 +270,22 @@ async function runProcess(ctx: RunnerContext, o: OrtPerfTestOptions, staged: Sta
     const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
     throw new RunnerError(NAME, `${label}: exit code ${r.exitCode} on ${ctx.transport.id}: ${firstLine(r)} (raw output saved to ${file})`);
   }
-  const fallback = isQnn(o) ? detectQnnFallback(r.stdout, r.stderr) : undefined;
+  // The timed process's file first: the profiling run comes after and must not disturb it.
+  const text = resultFile !== undefined ? await readResultFile(ctx, resultFile) : undefined;
+  const placement = await placementOf(ctx, o, staged, request);
+  const fallback = combine([optionsVerdict(o), isQnn(o) ? detectQnnFallback(r.stdout, r.stderr) : undefined, placement?.verdict]);
   const base = {
     ...(parsed.sessionCreationMs !== undefined ? { loadMs: parsed.sessionCreationMs } : {}),
     provider: lutEp(o),
-    ...(fallback?.fellBack !== undefined ? { cpuFallback: fallback.fellBack } : {}),
+    ...(fallback.fellBack !== undefined ? { cpuFallback: fallback.fellBack } : {}),
   };
   const extra: Record<string, unknown> = {
     toolAverageMs: parsed.averageMs,
     runsPerProcess: runs,
     ...(parsed.peakWorkingSetBytes !== undefined ? { peakWorkingSetBytes: parsed.peakWorkingSetBytes } : {}),
-    ...(fallback?.evidence.length ? { fallbackEvidence: fallback.evidence } : {}),
+    ...(fallback.evidence.length > 0 ? { fallbackEvidence: fallback.evidence } : {}),
+    ...placementExtra(placement),
   };
-  const text = resultFile !== undefined ? await readResultFile(ctx, resultFile) : undefined;
   if (text !== undefined) {
     let rows: number[];
     try {
@@ -227,6 +339,10 @@ export const ortPerfTestRunner: Runner<OrtPerfTestOptions> & { check: typeof che
     if (mk.exitCode !== 0) throw new RunnerError(NAME, `cannot create ${l.out} on ${ctx.transport.id}: ${firstLine(mk)}`);
     await probe(ctx, o, l);
     if (cpuFallbackDisabled(o)) ctx.log(`${o.ep}: CPU fallback disabled (a block the EP cannot take whole fails instead of running on the CPU)`);
+    else if (placementChecked(o)) ctx.log(`${o.ep}: one profiling run per entry tells which nodes ran on the CPU (flagged cpu-fallback)`);
+    if (o.ep === 'nnapi' && !providerFlags(o).includes('NNAPI_FLAG_CPU_DISABLED') && !nnapiCpuOnly(o)) {
+      ctx.log('nnapi: NNAPI may run operations on its own CPU implementation, which no profile shows (disableNnapiCpu is off)');
+    }
     return setupOf(o, sha);
   },
 

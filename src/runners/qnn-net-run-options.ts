@@ -24,13 +24,20 @@ export const qnnNetRunOptionsSchema = z.strictObject({
   /** --profiling_level. */
   profilingLevel: z.enum(['basic', 'detailed']).default('basic'),
   /**
-   * How qnn-profile-viewer decodes the profiling log: `text` (default reader; per-execute values only
-   * from SDKs that print "Execute Stat N", else the average), `json` (libQnnJsonProfilingReader.so:
-   * one value per execute) or `csv`.
+   * How qnn-profile-viewer decodes the profiling log: `csv` (default: `--output x.csv`, one row group
+   * per execute with NetRun and the backend's times, so warm-ups can be dropped), `json`
+   * (libQnnJsonProfilingReader.so: backend times per execute, no NetRun) or `text` (per-execute values
+   * only from old SDKs that print "Execute Stat N"; newer ones print one average over every execute,
+   * warm-ups included).
    */
-  viewer: z.enum(['text', 'json', 'csv']).default('text'),
-  /** The sample value: `netrun` (host wall time of an execute, incl. IO) or `accelerator` (the HTP's own execute time). */
-  latency: z.enum(['netrun', 'accelerator']).default('netrun'),
+  viewer: z.enum(['csv', 'json', 'text']).default('csv'),
+  /**
+   * The sample value, one profiling event (device-tools.md §2.2, outermost first): `netrun`
+   * (qnn-net-run's wall time of an execute, incl. IO), `qnn-execute` ("QNN (execute) time"),
+   * `qnn-accelerator` ("QNN accelerator (execute) time") or `accelerator` ("Accelerator (execute)
+   * time", the HTP's own). See latencyEvent() for the JSON reader.
+   */
+  latency: z.enum(['netrun', 'qnn-execute', 'qnn-accelerator', 'accelerator']).default('netrun'),
   /** --num_inferences per process (timed ones; warm-ups are added); default: what the protocol asks for. */
   inferences: z.number().int().positive().optional(),
   /** --keep_num_outputs (0: the flag is not passed). */
@@ -49,3 +56,23 @@ export const qnnNetRunOptionsSchema = z.strictObject({
   convertTimeoutMs: z.number().int().positive().default(1_800_000),
 });
 export type QnnNetRunOptions = z.infer<typeof qnnNetRunOptionsSchema>;
+
+/** The profiling event each `latency` value names. */
+export const LATENCY_EVENTS = {
+  netrun: 'NetRun',
+  'qnn-execute': 'QNN (execute) time',
+  'qnn-accelerator': 'QNN accelerator (execute) time',
+  accelerator: 'Accelerator (execute) time',
+} as const satisfies Record<QnnNetRunOptions['latency'], string>;
+
+/**
+ * The one event every sample of a run is taken from, decided by the options alone: a LUT never mixes
+ * metrics, and since the event is recorded in the runtime options, neither does a resumed run. NetRun
+ * is qnn-net-run's own timer, which the JSON reader does not report; there `netrun` takes its closest
+ * equivalent, "QNN (execute) time" (NetRun ⊇ QNN (execute), 2952 vs 2949 µs in device-tools.md §2.2).
+ * A log without the event fails the entry instead of falling back to another one.
+ */
+export function latencyEvent(o: Pick<QnnNetRunOptions, 'latency' | 'viewer'>): string {
+  if (o.latency === 'netrun' && o.viewer === 'json') return LATENCY_EVENTS['qnn-execute'];
+  return LATENCY_EVENTS[o.latency];
+}

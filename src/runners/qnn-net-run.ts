@@ -5,11 +5,13 @@
 // and decoded on the host with qnn-profile-viewer.
 //
 // Samples: one per execute (kind `iteration`) when the viewer's output has per-execute values (the
-// JSON or CSV reader, or the old "Execute Stat N" text); the requested warm-ups are the first executes
-// and are dropped. The default text of newer SDKs gives only "Execute Stats (Average)": then each
-// process is one sample (kind `process`, warm-ups included in the average) and processes are
-// repeated. The value is NetRun (host wall time per execute) unless `latency: accelerator`; NetRun,
-// accelerator time and HVX threads are kept in the entry's extras. No HVX threads or no accelerator
+// CSV, the default, or the JSON reader, or the old "Execute Stat N" text); the requested warm-ups are
+// the first executes and are dropped (the first HTP execute pays the power-up). The default text of
+// newer SDKs gives only "Execute Stats (Average)": then each process is one sample (kind `process`,
+// warm-ups included in the average) and processes are repeated. The value is one profiling event,
+// fixed by the options (`latency`, see latencyEvent()) and recorded in the runtime options: a log
+// without it fails the entry with the events it does have, never falls back to another. NetRun,
+// accelerator times and HVX threads are kept in the entry's extras. No HVX threads or no accelerator
 // time means the graph ran on the CPU: flagged `cpu-fallback`.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,9 +19,9 @@ import { join, posix } from 'node:path';
 import { ModelError, ParseError, RunnerError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { runProcess } from '../transports/process.js';
-import { parseQnnProfileJson, qnnJsonLatency } from './parsers/qnn-profile-json.js';
-import { parseQnnProfileViewer, qnnViewerLatency, type QnnExecuteSample, type QnnLatency } from './parsers/qnn-profile-viewer.js';
-import { parseQnnProfilingCsv, qnnCsvLatency } from './parsers/qnn-profiling-csv.js';
+import { parseQnnProfileJson, qnnJsonExecutes, qnnJsonLatency } from './parsers/qnn-profile-json.js';
+import { parseQnnProfileViewer, qnnViewerExecutes, qnnViewerLatency, type QnnExecuteEvents, type QnnLatency } from './parsers/qnn-profile-viewer.js';
+import { parseQnnProfilingCsv, qnnCsvExecutes, qnnCsvLatency } from './parsers/qnn-profiling-csv.js';
 import { saveRawOutput } from './raw-output.js';
 import { ADSP_DEFAULT } from './ort-perf-test-options.js';
 import {
@@ -29,7 +31,7 @@ import {
 import { inputListText, netRunArgv, pickProfilingLog, viewerArgv } from './qnn-net-run-args.js';
 import { convertModel } from './qnn-net-run-convert.js';
 import { rawInputFiles } from './qnn-net-run-inputs.js';
-import { qnnNetRunOptionsSchema, type QnnNetRunOptions } from './qnn-net-run-options.js';
+import { LATENCY_EVENTS, latencyEvent, qnnNetRunOptionsSchema, type QnnNetRunOptions } from './qnn-net-run-options.js';
 import { locateSdk, type QnnSdk } from './qnn-net-run-sdk.js';
 import type { RunOutput, Runner, RunnerContext, RunnerSetup, RunRequest, StagedModel } from './types.js';
 
@@ -81,21 +83,40 @@ export async function checkQnnNetRun(ctx: RunnerContext, o: QnnNetRunOptions): P
   return { ready: true, detail: `QNN SDK ${sdk.version} at ${sdk.root}, HTP ${o.htpArch}; qnn-net-run ${pushed ? 'already on the device' : 'pushed on first use'}` };
 }
 
-/** The sample value of one execute and the name of the event it came from. */
-function pick(s: QnnExecuteSample, o: QnnNetRunOptions): { ms: number; metric: string } | undefined {
-  const order: [keyof QnnExecuteSample, string][] =
-    o.latency === 'accelerator'
-      ? [['acceleratorExecuteMs', 'Accelerator (execute) time'], ['qnnAcceleratorExecuteMs', 'QNN accelerator (execute) time']]
-      : [['netRunMs', 'NetRun'], ['qnnAcceleratorExecuteMs', 'QNN accelerator (execute) time'], ['acceleratorExecuteMs', 'Accelerator (execute) time']];
-  for (const [key, metric] of order) {
-    const v = s[key];
-    if (v !== undefined) return { ms: v, metric };
+/** Milliseconds of `event` in one execute, when it is a time. */
+function timeOf(events: QnnExecuteEvents, event: string): number | undefined {
+  const m = events[event];
+  return m?.unit === 'ms' ? m.value : undefined;
+}
+
+/** The mean of `event` over the executes that report it. */
+function meanOf(executes: QnnExecuteEvents[], event: string): number | undefined {
+  const values = executes.map((e) => timeOf(e, event)).filter((v): v is number => v !== undefined);
+  if (values.length === 0) return undefined;
+  return Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 1e9) / 1e9;
+}
+
+/**
+ * The entry fails when an execute lacks the run's event: it names the event, the option that chose
+ * it, the time events the output does have and the `latency` values that would take one of them.
+ */
+function missingEvent(ctx: RunnerContext, o: QnnNetRunOptions, label: string, event: string, executes: QnnExecuteEvents[], dropped: number, saved: string): RunnerError {
+  if (executes.length === 0) {
+    const after = dropped > 0 ? ` left after dropping ${dropped} warm-up execute${dropped === 1 ? '' : 's'}` : '';
+    return new RunnerError(NAME, `${label}: the qnn-profile-viewer ${o.viewer} output has no execute${after} (raw output saved to ${saved})`);
   }
-  return undefined;
+  const present = [...new Set(executes.flatMap((e) => Object.keys(e).filter((k) => timeOf(e, k) !== undefined)))];
+  const choices = Object.entries(LATENCY_EVENTS).filter(([, name]) => name !== event && present.includes(name)).map(([value, name]) => `"${value}" (${name})`);
+  const has = present.length > 0 ? `it reports ${present.join(', ')}` : 'it reports no time at all';
+  const instead = choices.length > 0 ? `; set runner.options.latency to ${choices.join(' or ')} to measure that instead` : '';
+  return new RunnerError(
+    NAME,
+    `${label}: the qnn-profile-viewer ${o.viewer} output has no "${event}" per execute, which runner.options.latency "${o.latency}" in ${ctx.profile.file} measures; ${has}${instead} (raw output saved to ${saved})`,
+  );
 }
 
 /** Decodes a pulled profiling log on the host. */
-async function decode(ctx: RunnerContext, o: QnnNetRunOptions, sdk: QnnSdk, log: string, warmup: number, label: string): Promise<{ latency: QnnLatency; text: string }> {
+async function decode(ctx: RunnerContext, o: QnnNetRunOptions, sdk: QnnSdk, log: string, warmup: number, label: string): Promise<{ latency: QnnLatency; executes: QnnExecuteEvents[]; text: string }> {
   const dir = join(log, '..');
   const output =
     o.viewer === 'json'
@@ -110,10 +131,17 @@ async function decode(ctx: RunnerContext, o: QnnNetRunOptions, sdk: QnnSdk, log:
   }
   let text = r.stdout;
   try {
-    if (output.kind === 'text') return { latency: qnnViewerLatency(parseQnnProfileViewer(text), { warmup }), text };
+    if (output.kind === 'text') {
+      const parsed = parseQnnProfileViewer(text);
+      return { latency: qnnViewerLatency(parsed, { warmup }), executes: qnnViewerExecutes(parsed, { warmup }), text };
+    }
     text = readFileSync(output.file, 'utf8');
-    if (output.kind === 'json') return { latency: qnnJsonLatency(parseQnnProfileJson(text), { warmup }), text };
-    return { latency: qnnCsvLatency(parseQnnProfilingCsv(text), { warmup }), text };
+    if (output.kind === 'json') {
+      const parsed = parseQnnProfileJson(text);
+      return { latency: qnnJsonLatency(parsed, { warmup }), executes: qnnJsonExecutes(parsed, { warmup }), text };
+    }
+    const parsed = parseQnnProfilingCsv(text);
+    return { latency: qnnCsvLatency(parsed, { warmup }), executes: qnnCsvExecutes(parsed, { warmup }), text };
   } catch (error) {
     if (!(error instanceof ParseError) && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     const file = saveRawOutput(ctx, label, text, r.stderr);
@@ -179,22 +207,27 @@ async function runOnce(ctx: RunnerContext, o: QnnNetRunOptions, staged: StagedMo
     } finally {
       log.cleanup();
     }
-    const { latency } = decoded;
-    const picked = latency.samples.map((s) => pick(s, o));
-    if (picked.length === 0 || picked.some((p) => p === undefined)) {
-      const file = saveRawOutput(ctx, label, decoded.text, r.stdout);
-      throw new ParseError(`qnn-profile-viewer output for ${label}`, `no ${o.latency === 'accelerator' ? 'accelerator' : 'NetRun or accelerator'} time per execute (raw output saved to ${file})`);
+    const { latency, executes } = decoded;
+    const event = latencyEvent(o);
+    const picked = executes.map((e) => timeOf(e, event));
+    if (picked.length === 0 || picked.some((v) => v === undefined)) {
+      const dropped = latency.kind === 'per-execute' ? warmup : 0;
+      throw missingEvent(ctx, o, label, event, executes, dropped, saveRawOutput(ctx, label, decoded.text, r.stdout));
     }
-    const values = picked.map((p) => p!.ms);
+    const values = picked as number[];
+    const qnnExecuteMs = meanOf(executes, LATENCY_EVENTS['qnn-execute']);
     const extra: Record<string, unknown> = {
-      latencyMetric: picked[0]!.metric,
+      latencyMetric: event,
       ...(latency.netRunMs !== undefined ? { netRunMs: latency.netRunMs } : {}),
+      ...(qnnExecuteMs !== undefined ? { qnnExecuteMs } : {}),
       ...(latency.acceleratorExecuteMs !== undefined ? { acceleratorMs: latency.acceleratorExecuteMs } : {}),
       ...(latency.qnnAcceleratorExecuteMs !== undefined ? { qnnAcceleratorMs: latency.qnnAcceleratorExecuteMs } : {}),
       ...(latency.hvxThreads !== undefined ? { hvxThreads: latency.hvxThreads } : {}),
       ...(latency.npuRan !== undefined ? { npuRan: latency.npuRan } : {}),
       viewerSamples: latency.kind,
       inferencesPerProcess: warmup + inferences,
+      // The tool's average cannot leave the warm-ups out: say how many it holds.
+      ...(latency.kind === 'average' ? { warmupsInAverage: warmup } : {}),
     };
     const common = { provider: 'qnn-htp', ...(latency.npuRan !== undefined ? { cpuFallback: latency.npuRan === false } : {}), extra };
     if (latency.kind === 'per-execute') return { kind: 'iteration', samples: values, ...common };
@@ -232,6 +265,9 @@ export const qnnNetRunRunner: Runner<QnnNetRunOptions> & { check: typeof checkQn
         profilingLevel: o.profilingLevel,
         viewer: o.viewer,
         latency: o.latency,
+        // The event every sample is taken from: part of the run's identity, so --resume never adds
+        // entries of another metric to the table.
+        latencyMetric: latencyEvent(o),
         runtimeSha256: pushed.sha256,
       },
     };

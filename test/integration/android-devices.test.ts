@@ -1,14 +1,17 @@
 // `bench devices` against Debian's adb server and fake phones: every profile with its device facts
 // and runner readiness, phones no profile names, and devices that cannot be reached (unauthorized,
 // no server, hanging) reported each on its own without hiding the others.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listDevices, type DevicesReport, type ProfileReport } from '../../src/app/devices.js';
+import { listDevices, type CleanReport, type DevicesReport, type ProfileReport } from '../../src/app/devices.js';
+import { blocksCommand } from '../../src/cli/commands/blocks.js';
+import { devicesCommand } from '../../src/cli/commands/devices.js';
 import { FakeAdbDevice } from '../fixtures/fake-adb-device/index.js';
 import { freePort, startAdbServer, waitForState, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
 import { bench } from '../support/cli.js';
+import { runCommand } from '../support/run-command.js';
 import { fixture, makePerfTestRuntime, writeProfile } from './android-stand-ins.js';
 
 let server: AdbServerHandle;
@@ -140,5 +143,77 @@ describe('bench devices', () => {
       rmSync(join(profiles, 'zz-hung.json'), { force: true });
       await waitForState(server, hung.serial, 'gone', 10_000).catch(() => undefined);
     }
+  });
+});
+
+// The work folder: a profile naming a folder the harness may not own is refused before any device
+// work (exit 4, the file and the key named), and `--clean` removes only what the harness put there.
+describe('the work folder', () => {
+  let dir: string;
+  const profile = (name: string, workDir: string) => writeProfile(dir, { name, transport: ready.transportSpec, workDir, runner: { name: 'ort-node' }, defaults: { latent: 8, width: 0.125 } });
+
+  beforeAll(() => {
+    dir = join(host, 'workdir-profiles');
+    profile('wd-tmp', '/data/local/tmp');
+    profile('wd-root', '/');
+    profile('wd-up', '/data/local/tmp/nanosd-bench/../..');
+    profile('wd-relative', 'nanosd-bench');
+    profile('wd-ok', join(ready.sandbox, 'data/local/tmp/nsb-clean'));
+  });
+
+  it('bench devices refuses a dangerous workDir with exit 4, naming the profile file and the key', async () => {
+    for (const [name, shown] of [['wd-tmp', '/data/local/tmp'], ['wd-root', '/']] as const) {
+      const r = await runCommand(devicesCommand, ['--profiles', dir, '--device', name]);
+      expect(r.code).toBe(4);
+      expect(r.stderr).toBe(
+        `bench: ${join(dir, `${name}.json`)}: workDir: refusing to use ${shown} as the work folder: it is not a folder the harness owns\n` +
+          "  set workDir to a folder of the harness's own, e.g. /data/local/tmp/nanosd-bench on a phone or nanosd-bench over SSH\n",
+      );
+      expect(r.stdout).toContain(`  profile    INVALID: ${join(dir, `${name}.json`)}: workDir: refusing to use ${shown} as the work folder`);
+    }
+    const up = await runCommand(devicesCommand, ['--profiles', dir, '--device', 'wd-up']);
+    expect(up.code).toBe(4);
+    expect(up.stderr).toContain(`${join(dir, 'wd-up.json')}: workDir: refusing to use /data/local as the work folder`);
+    const relative = await runCommand(devicesCommand, ['--profiles', dir, '--device', 'wd-relative']);
+    expect(relative.code).toBe(4);
+    expect(relative.stderr).toContain(`${join(dir, 'wd-relative.json')}: workDir: work folder paths must be absolute, got "nanosd-bench"`);
+  });
+
+  it('bench blocks refuses it too, before it connects, and touches nothing', async () => {
+    const store = process.env['NANOSD_BENCH_STORE'];
+    process.env['NANOSD_BENCH_STORE'] = join(host, 'wd-store');
+    try {
+      const r = await runCommand(blocksCommand, ['--device', 'wd-tmp', '--profiles', dir, '--stages', 'E1', '--iterations', '1', '--rounds', '1', '--out', join(host, 'wd-tmp.lut.json')]);
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain(`bench: ${join(dir, 'wd-tmp.json')}: workDir: refusing to use /data/local/tmp as the work folder`);
+      expect(existsSync(join(host, 'wd-tmp.lut.json'))).toBe(false);
+    } finally {
+      if (store === undefined) delete process.env['NANOSD_BENCH_STORE'];
+      else process.env['NANOSD_BENCH_STORE'] = store;
+    }
+  });
+
+  it('--clean removes the folders the harness made and leaves everything else', async () => {
+    const work = join(ready.sandbox, 'data/local/tmp/nsb-clean');
+    for (const sub of ['models/E1', 'runtime', 'qnn/out/x.out', 'notes']) mkdirSync(join(work, sub), { recursive: true });
+    writeFileSync(join(work, 'models/E1/E1.onnx'), 'model');
+    writeFileSync(join(work, 'keep.txt'), 'not the harness\'s');
+    const r = await runCommand(devicesCommand, ['--profiles', dir, '--device', 'wd-ok', '--clean']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`wd-ok: removed models, qnn, runtime from ${work} on ${ready.serial}\n  left alone (not created by the harness): keep.txt, notes\n`);
+    expect(readdirSync(work).sort()).toEqual(['keep.txt', 'notes']);
+
+    const again = await runCommand(devicesCommand, ['--profiles', dir, '--device', 'wd-ok', '--clean', '--json']);
+    expect(JSON.parse(again.stdout) as CleanReport).toEqual({ profile: 'wd-ok', file: join(dir, 'wd-ok.json'), id: ready.serial, workDir: work, exists: true, removed: [], kept: ['keep.txt', 'notes'] });
+    rmSync(work, { recursive: true, force: true });
+    const none = await runCommand(devicesCommand, ['--profiles', dir, '--device', 'wd-ok', '--clean']);
+    expect(none.stdout).toBe(`wd-ok: nothing to clean: ${work} on ${ready.serial} does not exist\n`);
+
+    const tmp = await runCommand(devicesCommand, ['--profiles', dir, '--device', 'wd-tmp', '--clean']);
+    expect(tmp.code).toBe(4);
+    const usage = await runCommand(devicesCommand, ['--profiles', dir, '--clean']);
+    expect(usage.code).toBe(3);
+    expect(usage.stderr).toMatch(/^bench: bench devices: --clean needs --device NAME/);
   });
 });

@@ -1,6 +1,7 @@
 // The qnn-net-run runner end to end: a stand-in QNN SDK on the host (converter, model-lib generator,
 // context-binary generator, profile viewer replaying captured qnn-profile-viewer outputs) and a
-// qnn-net-run stand-in pushed to the fake phone through the real adb server.
+// qnn-net-run stand-in pushed to the fake phone through the real adb server. The stand-in viewer
+// prints viewer-output.txt, and copies viewer-output.json to whatever --output names (CSV or JSON).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,11 @@ let sdk: FakeQnnSdk;
 let profiles: string;
 let workDir: string;
 const env = () => ({ NANOSD_BENCH_STORE: join(host, 'store'), QNN_SDK_ROOT: sdk.root });
+/** What the stand-in viewer prints (text reader). */
 const viewer = (file: string) => writeFileSync(join(sdk.root, 'viewer-output.txt'), readFileSync(fixture(`qnn-profile-viewer/${file}`), 'utf8'));
+/** What the stand-in viewer writes to its --output file (CSV or JSON). */
+const viewerFile = (file: string) => writeFileSync(join(sdk.root, 'viewer-output.json'), readFileSync(fixture(file), 'utf8'));
+const VIEWER_CSV = 'qnn-profiling-csv/viewer-netrun-assembled.csv';
 
 beforeAll(async () => {
   host = mkdtempSync(join(tmpdir(), 'nsb-android-qnn-'));
@@ -33,16 +38,22 @@ beforeAll(async () => {
   workDir = join(phone.sandbox, 'data/local/tmp/nanosd-bench');
   sdk = makeFakeQnnSdk(join(host, 'qairt', '2.39.0.250926'), {
     viewerText: readFileSync(fixture('qnn-profile-viewer/per-run-three-executes-assembled.txt'), 'utf8'),
-    viewerJson: readFileSync(fixture('qnn-profile-json/reader-2.49-assembled.json'), 'utf8'),
+    viewerJson: readFileSync(fixture(VIEWER_CSV), 'utf8'),
   });
-  profiles = writeProfile(join(host, 'profiles'), {
-    name: 'fakeqnn',
+  profiles = join(host, 'profiles');
+  qnnProfile('fakeqnn', {});
+});
+
+/** A profile for the fake phone with these runner options (besides the HTP arch and the cache). */
+function qnnProfile(name: string, options: Record<string, unknown>): void {
+  writeProfile(profiles, {
+    name,
     transport: phone.transportSpec,
     workDir,
-    runner: { name: 'qnn-net-run', options: { htpArch: 'v79', cacheDir: join(host, 'qnn-cache') } },
+    runner: { name: 'qnn-net-run', options: { htpArch: 'v79', cacheDir: join(host, 'qnn-cache'), ...options } },
     defaults: { latent: 8, width: 0.125, precision: 'fp16' },
   });
-});
+}
 
 afterAll(async () => {
   await phone?.close();
@@ -50,24 +61,35 @@ afterAll(async () => {
   rmSync(host, { recursive: true, force: true });
 });
 
-const blocks = (out: string, extraEnv: Record<string, string | undefined> = {}) =>
-  bench(['blocks', '--device', 'fakeqnn', '--profiles', profiles, '--stages', 'E1', '--iterations', '3', '--rounds', '1', '--warmup', '1', '--out', out], { ...env(), ...extraEnv });
+const blocks = (out: string, extraEnv: Record<string, string | undefined> = {}, device = 'fakeqnn', extraArgs: string[] = []) =>
+  bench(['blocks', '--device', device, '--profiles', profiles, '--stages', 'E1', '--iterations', '3', '--rounds', '1', '--warmup', '1', '--out', out, ...extraArgs], { ...env(), ...extraEnv });
 
 describe('bench blocks through qnn-net-run', () => {
-  it('converts on the host, runs with burst and basic profiling, pulls the log and reads one sample per execute', async () => {
+  it('converts on the host, runs with burst and basic profiling, pulls the log and reads NetRun per execute from the viewer CSV', async () => {
     const lutFile = join(host, 'per-execute.lut.json');
     const r = await blocks(lutFile);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lut = readLut(lutFile);
     expect(lut.runtime).toMatchObject({ runner: 'qnn-net-run', version: 'QNN SDK 2.39.0.250926', ep: 'qnn-htp', precision: 'fp16' });
+    // The metric is part of the runtime options, and so of what --resume compares.
+    expect(lut.runtime.options).toMatchObject({ viewer: 'csv', latency: 'netrun', latencyMetric: 'NetRun' });
     expect(lut.entries).toHaveLength(4);
     for (const e of lut.entries) {
       expect(e.state).toBe('ok');
       expect(e.sampleKind).toBe('iteration');
-      // Executes 2 and 3 of the captured per-run layout (the first is the warm-up), µs -> ms.
-      expect(e.samples).toEqual([2698.84, 2700.56]);
-      expect(e.extra).toMatchObject({ latencyMetric: 'QNN accelerator (execute) time', hvxThreads: 4, npuRan: true, viewerSamples: 'per-execute', inferencesPerProcess: 4 });
+      // NetRun of executes 2 to 4 (the first, 8310 µs with the HTP's power-up, is the warm-up), µs -> ms.
+      expect(e.samples).toEqual([2.952, 2.96, 2.948]);
+      expect(e.extra).toMatchObject({
+        latencyMetric: 'NetRun',
+        netRunMs: 2.953333333,
+        qnnExecuteMs: 2.950333333,
+        acceleratorMs: 2.494,
+        hvxThreads: 4,
+        npuRan: true,
+        viewerSamples: 'per-execute',
+        inferencesPerProcess: 4,
+      });
       expect(e.flags).not.toContain('cpu-fallback');
     }
 
@@ -85,7 +107,7 @@ describe('bench blocks through qnn-net-run', () => {
     }
     for (const c of tool('lib')) expect(c.argv.slice(4, 6)).toEqual(['-t', 'x86_64-linux-clang']);
     expect(tool('viewer')).toHaveLength(4);
-    for (const c of tool('viewer')) expect(c.argv).toEqual(['--input_log', expect.stringMatching(/\/qnn-profiling-data_0\.log$/)]);
+    for (const c of tool('viewer')) expect(c.argv).toEqual(['--input_log', expect.stringMatching(/\/qnn-profiling-data_0\.log$/), '--output', expect.stringMatching(/\/profile\.csv$/)]);
     for (const c of tool('context')) {
       expect(c.argv[1]).toBe(join(sdk.root, 'lib/x86_64-linux-clang/libQnnHtp.so'));
       expect(c.argv.slice(4, 6)).toEqual(['--binary_file', 'context']);
@@ -121,11 +143,42 @@ describe('bench blocks through qnn-net-run', () => {
     }
   });
 
-  it('a viewer that prints only averages: one sample per process; conversions come from the cache', async () => {
+  it('a log without NetRun fails each entry, naming the events it has; `latency` picks one of them', async () => {
+    // The old per-run text layout: RPC, QNN accelerator and cycles per execute, no NetRun.
+    viewer('per-run-three-executes-assembled.txt');
+    qnnProfile('fakeqnn-text', { viewer: 'text' });
+    const failed = await blocks(join(host, 'no-netrun.lut.json'), {}, 'fakeqnn-text');
+    expect(failed.code).toBe(1);
+    const refused = readLut(join(host, 'no-netrun.lut.json'));
+    for (const e of refused.entries) {
+      expect(e.state).toBe('failed');
+      expect(e.samples).toEqual([]);
+      expect(e.error?.message).toMatch(/^runner qnn-net-run: E1\.[RA-]+: /);
+      expect(e.error?.message).toContain(
+        `the qnn-profile-viewer text output has no "NetRun" per execute, which runner.options.latency "netrun" in ${join(profiles, 'fakeqnn-text.json')} measures; ` +
+          'it reports RPC (execute) time, QNN accelerator (execute) time; set runner.options.latency to "qnn-accelerator" (QNN accelerator (execute) time) to measure that instead (raw output saved to ',
+      );
+    }
+
+    qnnProfile('fakeqnn-accel', { viewer: 'text', latency: 'qnn-accelerator' });
+    const lutFile = join(host, 'qnn-accelerator.lut.json');
+    const r = await blocks(lutFile, {}, 'fakeqnn-accel');
+    expect(r.code).toBe(0);
+    const lut = readLut(lutFile);
+    expect(lut.runtime.options).toMatchObject({ viewer: 'text', latency: 'qnn-accelerator', latencyMetric: 'QNN accelerator (execute) time' });
+    for (const e of lut.entries) {
+      // Executes 2 and 3 of the captured per-run layout (the first is the warm-up), µs -> ms.
+      expect(e.samples).toEqual([2698.84, 2700.56]);
+      expect(e.extra).toMatchObject({ latencyMetric: 'QNN accelerator (execute) time', hvxThreads: 4, npuRan: true, viewerSamples: 'per-execute' });
+    }
+  });
+
+  it('a viewer that prints only averages: one sample per process, its warm-ups said; conversions come from the cache', async () => {
     viewer('basic-average-reference.txt');
+    qnnProfile('fakeqnn-text', { viewer: 'text' });
     const before = readCalls(sdk.calls).filter((c) => c.argv.includes('--input_network')).length;
     const lutFile = join(host, 'average.lut.json');
-    const r = await blocks(lutFile);
+    const r = await blocks(lutFile, {}, 'fakeqnn-text');
     expect(r.code).toBe(0);
     expect(readCalls(sdk.calls).filter((c) => c.argv.includes('--input_network'))).toHaveLength(before);
     const lut = readLut(lutFile);
@@ -133,7 +186,25 @@ describe('bench blocks through qnn-net-run', () => {
       expect(e.sampleKind).toBe('process');
       // NetRun of "Execute Stats (Average)", 2952 µs, once per process.
       expect(e.samples).toEqual([2.952, 2.952, 2.952]);
-      expect(e.extra).toMatchObject({ latencyMetric: 'NetRun', acceleratorMs: 2.492, hvxThreads: 4, npuRan: true });
+      expect(e.extra).toMatchObject({ latencyMetric: 'NetRun', qnnExecuteMs: 2.949, acceleratorMs: 2.492, hvxThreads: 4, npuRan: true, warmupsInAverage: 1 });
+    }
+  });
+
+  it('--resume never adds entries of another metric to a table: the metric is part of the run', async () => {
+    const lutFile = join(host, 'resume-metric.lut.json');
+    qnnProfile('fakeqnn-resume', {});
+    expect((await blocks(lutFile, {}, 'fakeqnn-resume')).code).toBe(0);
+    const viewerRuns = () => readCalls(sdk.calls).filter((c) => c.argv.includes('--input_log')).length;
+    const before = viewerRuns();
+    qnnProfile('fakeqnn-resume', { latency: 'qnn-execute' });
+    expect((await blocks(lutFile, {}, 'fakeqnn-resume', ['--resume'])).code).toBe(0);
+    // Nothing of the NetRun table was kept: every entry was measured again, with QNN (execute) time.
+    expect(viewerRuns() - before).toBe(4);
+    const lut = readLut(lutFile);
+    expect(lut.runtime.options).toMatchObject({ latency: 'qnn-execute', latencyMetric: 'QNN (execute) time' });
+    for (const e of lut.entries) {
+      expect(e.samples).toEqual([2.949, 2.957, 2.945]);
+      expect(e.extra).toMatchObject({ latencyMetric: 'QNN (execute) time' });
     }
   });
 
@@ -161,7 +232,7 @@ describe('the runner on its own', () => {
     }
   });
 
-  it('JSON reader: one sample per BACKEND_EXECUTE; a CPU-only log is flagged as fallback', async () => {
+  it('JSON reader: one sample per BACKEND_EXECUTE, QNN (execute) time for netrun (it has no NetRun); a CPU-only log is flagged as fallback', async () => {
     const transport = await createAdbTransport(phone.transportSpec, { profile: 'unit' });
     const ctx: RunnerContext = { transport, profile, workDir: join(phone.sandbox, 'data/local/tmp/unit'), hostDir: join(host, 'unit.raw'), log: () => {} };
     const { ModelStore } = await import('../../src/onnx/store.js');
@@ -170,15 +241,21 @@ describe('the runner on its own', () => {
     const { partGraphSpec } = await import('../../src/onnx/group-graph.js');
     const cat = loadCatalog(defaultCatalogFile()).resolve(8, 0.125);
     const model = new ModelStore(join(host, 'store')).ensureGroup(cat, partGraphSpec(cat.parts[0]!), 'part.conv_in', { precision: 'fp32', seed: 1 });
+    viewerFile('qnn-profile-json/reader-2.49-assembled.json');
     const json = qnnNetRunOptionsSchema.parse({ htpArch: 'v79', sdkRoot: sdk.root, viewer: 'json', cacheDir: join(host, 'qnn-cache') });
-    await qnnNetRunRunner.prepare(ctx, json);
+    const setup = await qnnNetRunRunner.prepare(ctx, json);
+    expect(setup.options).toMatchObject({ viewer: 'json', latency: 'netrun', latencyMetric: 'QNN (execute) time' });
     const staged = await qnnNetRunRunner.stage(ctx, json, model);
     const out = await qnnNetRunRunner.run(ctx, json, staged, request);
-    expect(out).toMatchObject({ kind: 'iteration', samples: [1.734], cpuFallback: false });
-    expect(out.extra).toMatchObject({ latencyMetric: 'Accelerator (execute) time', viewerSamples: 'per-execute' });
+    // "QNN (execute) time" 3001 µs: the closest to NetRun the reader has (never the accelerator's 1734).
+    expect(out).toMatchObject({ kind: 'iteration', samples: [3.001], cpuFallback: false });
+    expect(out.extra).toMatchObject({ latencyMetric: 'QNN (execute) time', acceleratorMs: 1.734, viewerSamples: 'per-execute' });
+    const accelerator = await qnnNetRunRunner.run(ctx, { ...json, latency: 'accelerator' }, staged, request);
+    expect(accelerator).toMatchObject({ kind: 'iteration', samples: [1.734] });
+    expect(accelerator.extra).toMatchObject({ latencyMetric: 'Accelerator (execute) time' });
 
     viewer('cpu-backend-assembled.txt');
-    const text = qnnNetRunOptionsSchema.parse({ htpArch: 'v79', sdkRoot: sdk.root, cacheDir: join(host, 'qnn-cache') });
+    const text = qnnNetRunOptionsSchema.parse({ htpArch: 'v79', sdkRoot: sdk.root, viewer: 'text', cacheDir: join(host, 'qnn-cache') });
     const cpu = await qnnNetRunRunner.run(ctx, text, staged, request);
     expect(cpu).toMatchObject({ kind: 'process', samples: [148.259, 148.259], cpuFallback: true });
     expect(cpu.extra).toMatchObject({ npuRan: false });

@@ -1,5 +1,6 @@
 // Stand-ins for the vendor tools the Android runners drive, for tests against the fake phone: an
-// onnxruntime_perf_test and a benchmark_model that replay captured outputs from test/fixtures/outputs,
+// onnxruntime_perf_test and a benchmark_model that replay captured outputs from test/fixtures/outputs
+// (perf_test also writes the profiling JSON `-p` asks for, from test/fixtures/outputs/ort-profile-json),
 // a qnn-net-run that writes the files the real one writes, and a QNN SDK folder on the host whose
 // converter, model-lib generator, context-binary generator and profile viewer produce their files and
 // replay a captured qnn-profile-viewer output. Each tool appends one JSON line per call (its argv, its
@@ -49,6 +50,11 @@ export interface ToolControl {
   hang?: string[];
   /** Take as long as the replayed output says (first inference + every row), for overhead measurements. */
   realTime?: boolean;
+  /**
+   * perf_test `-p <prefix>`: the first entry whose `match` is in the model path names the file of
+   * ort-profile-json/ written as `<prefix>_<timestamp>.json` (ORT's naming); no match, no file.
+   */
+  profile?: { match: string; file: string }[];
 }
 
 export function setControl(sandbox: string, control: ToolControl): void {
@@ -95,6 +101,11 @@ if (resultFile && !control.noResultFile) {
     const ms = 196 + text.trim().split('\\n').reduce((a, l) => a + Number(l.split(',').at(-4)) * 1000, 0);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
   }
+}
+const profile = opts['-p'] && (control.profile || []).find((p) => model.includes(p.match));
+if (profile) {
+  const stamp = new Date().toISOString().slice(0, 19).replace('T', '_').replace(/:/g, '-');
+  fs.copyFileSync(path.join(${JSON.stringify(join(outputs, 'ort-profile-json'))}, profile.file), opts['-p'] + '_' + stamp + '.json');
 }
 }
 `;

@@ -56,6 +56,20 @@ describe('bench blocks on the local device', () => {
     expect(lut.entries.map((e: { key: { variant: string } }) => e.key.variant)).toEqual(['R-A-R-A', 'R-A-R', 'R-R-A', 'R-R']);
     expect(r.stderr).toContain('local: 4 ok, 0 failed');
   });
+
+  it('a narrower run into the same table re-measures its stages and keeps every other entry', async () => {
+    const before = readLut(lutFile);
+    const r = await bench(['blocks', ...small, '--stages', 'E1', '--iterations', '3', '--rounds', '1', '--out', lutFile], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/local: 4 entries to measure\n/);
+    const after = readLut(lutFile);
+    expect(after.entries.map((e) => e.id).sort()).toEqual(before.entries.map((e) => e.id).sort());
+    for (const e of after.entries) {
+      const old = before.entries.find((x) => x.id === e.id)!;
+      if (e.key.stage === 'E1') expect(e.measuredAt, e.id).not.toBe(old.measuredAt);
+      else expect(e, e.id).toEqual(old);
+    }
+  });
 });
 
 describe('Ctrl-C and --resume', () => {
@@ -164,6 +178,30 @@ describe('bad input: one line, a distinct exit code, no LUT', () => {
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/e1\.onnx: not a readable ONNX model/);
   });
+
+  it('a well-formed model the runtime cannot load -> exit 5, one FAILED line naming it, the rest measured', async () => {
+    const exported = join(dir, 'export-unloadable');
+    expect((await bench(['export', '--out', exported, ...small.slice(0, 4), '--stages', 'E1'], env)).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(exported, 'manifest.json'), 'utf8'));
+    const entry = manifest.models.find((m: { stage?: string; variant?: string }) => m.stage === 'E1' && m.variant === 'R-R');
+    // Same protobuf, same inputs and outputs, but an operator no runtime knows: the signature check
+    // passes and onnxruntime refuses the session.
+    const graph = readFileSync(join(exported, entry.file));
+    const broken = Buffer.from(graph.toString('latin1').replaceAll('Conv', 'Cnvx'), 'latin1');
+    expect(broken.equals(graph)).toBe(false);
+    writeFileSync(join(exported, 'unloadable.onnx'), broken);
+    manifest.models = [{ ...entry, file: 'unloadable.onnx', sha256: undefined }];
+    writeFileSync(join(exported, 'unloadable.json'), JSON.stringify(manifest));
+    const out = join(dir, 'unloadable.lut.json');
+    const r = await bench(['blocks', ...small, '--stages', 'E1', '--iterations', '3', '--rounds', '1', '--models', join(exported, 'unloadable.json'), '--out', out], env);
+    expect(r.code).toBe(5);
+    const failedLines = r.stdout.split('\n').filter((l) => l.includes('FAILED'));
+    expect(failedLines).toHaveLength(1);
+    expect(failedLines[0]).toMatch(/FAILED .*E1 R-R: the runtime cannot load model .*Cnvx/);
+    const lut = readLut(out);
+    expect(lut.entries.filter((e) => e.state === 'ok').map((e) => e.key.variant).sort()).toEqual(['R-A-R', 'R-A-R-A', 'R-R-A']);
+    expect(lut.entries.find((e) => e.key.variant === 'R-R')).toMatchObject({ state: 'failed', error: { code: 'NSB_MODEL' } });
+  }, 240_000);
 
   it('an existing LUT survives a failed run untouched', async () => {
     copyFileSync(join(import.meta.dirname, '..', '..', 'package.json'), lutFile);

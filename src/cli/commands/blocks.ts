@@ -1,6 +1,7 @@
 // `bench blocks`: measure every block variant (and the fixed parts) on one or more devices.
 import { runBlocks, type DeviceResult } from '../../app/blocks.js';
 import { loadCatalog } from '../../catalog/load.js';
+import { ExitCode } from '../../errors.js';
 import { defaultCatalogFile } from '../../paths.js';
 import { renderLutTable } from '../../report/text/lut-table.js';
 import type { CliIO, Command } from '../command.js';
@@ -31,7 +32,11 @@ export const blocksCommand: Command = {
   },
 };
 
-/** The LUT table(s) or JSON; exit 1 when any entry failed. */
+/**
+ * The LUT table(s) or JSON. Exit 1 when any entry failed, except that a run whose every failure is a
+ * model the runtime cannot load (or run) exits 5, the same code as a model refused before the run:
+ * a script can tell "fix the model" from "look at the device or the tool".
+ */
 export function printResults(results: DeviceResult[], catalogFile: string | undefined, json: boolean, io: CliIO): number {
   const catalog = loadCatalog(catalogFile ?? defaultCatalogFile());
   const teacher = (stage: string, variant: string) => catalog.spec.stages.find((s) => s.name === stage)?.teacher === variant;
@@ -40,5 +45,7 @@ export function printResults(results: DeviceResult[], catalogFile: string | unde
   } else {
     for (const r of results) io.stdout.write(`\n${renderLutTable(r.lut, { teacher })}LUT written to ${r.lutFile} (${(r.ms / 1000).toFixed(1)} s)\n`);
   }
-  return results.some((r) => r.lut.entries.some((e) => e.state !== 'ok')) ? 1 : 0;
+  const failed = results.flatMap((r) => r.lut.entries.filter((e) => e.state === 'failed'));
+  if (failed.length > 0 && failed.every((e) => e.error?.code === 'NSB_MODEL')) return ExitCode.model;
+  return results.some((r) => r.lut.entries.some((e) => e.state !== 'ok')) ? ExitCode.failure : ExitCode.ok;
 }

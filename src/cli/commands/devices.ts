@@ -1,8 +1,9 @@
 // `bench devices`: every device profile, whether its device answers, its facts and whether its runner
 // is ready; plus devices on the adb servers that no profile names. Exit 0, except with --device NAME:
-// 6 when that device cannot be reached, 7 when its runner is not ready.
-import { DEFAULT_DEVICE_TIMEOUT_MS, listDevices, type DevicesReport, type ProfileReport } from '../../app/devices.js';
-import { ExitCode } from '../../errors.js';
+// 4 when its profile is unusable, 6 when that device cannot be reached, 7 when its runner is not
+// ready. `--device NAME --clean` removes what the harness put into that device's work folder.
+import { cleanDevice, DEFAULT_CLEAN_TIMEOUT_MS, DEFAULT_DEVICE_TIMEOUT_MS, listDevices, type CleanReport, type DevicesReport, type ProfileReport } from '../../app/devices.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { boolFlag, listFlag, numberFlag, stringFlag } from '../flags.js';
 
@@ -36,6 +37,10 @@ function renderProfile(r: ProfileReport): string {
   if (r.reachable) {
     out.push(`  device     reachable${r.id && r.id !== 'local' ? ` as ${r.id}` : ''} (${(r.ms / 1000).toFixed(1)} s)`);
     for (const line of facts(r)) out.push(`             ${line}`);
+  } else if (r.error?.code === 'NSB_INVALID_FILE') {
+    // The profile itself is wrong (e.g. its workDir): the device was not tried.
+    out.push(`  profile    INVALID: ${r.error.message}`);
+    if (r.error.hint) out.push(`             ${r.error.hint}`);
   } else {
     out.push(`  device     NOT REACHABLE: ${bare(r.error?.message) || 'unknown error'}`);
     if (r.error?.hint) out.push(`             ${r.error.hint}`);
@@ -64,18 +69,30 @@ export function renderDevices(report: DevicesReport): string {
   return `${parts.join('\n\n')}\n`;
 }
 
+export function renderClean(r: CleanReport): string {
+  const where = `${r.workDir} on ${r.id}`;
+  if (!r.exists) return `${r.profile}: nothing to clean: ${where} does not exist\n`;
+  const lines = [r.removed.length > 0 ? `${r.profile}: removed ${r.removed.join(', ')} from ${where}` : `${r.profile}: nothing of the harness's in ${where}`];
+  if (r.kept.length > 0) lines.push(`  left alone (not created by the harness): ${r.kept.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
 export const devicesCommand: Command = {
   name: 'devices',
   summary: 'list every device profile: reachable?, device facts, runner ready?; and phones on the adb servers no profile names',
-  usage: 'bench devices [--device NAME] [--profiles DIR] [--timeout-ms MS] [--json]',
+  usage: 'bench devices [--device NAME [--clean]] [--profiles DIR] [--timeout-ms MS] [--json]',
   help: `
-  --device NAME      only this profile; exit 6 if its device cannot be reached, 7 if its runner is not ready
+  --device NAME      only this profile; exit 4 if the profile is unusable (e.g. its workDir), 6 if its
+                     device cannot be reached, 7 if its runner is not ready
+  --clean            with --device: remove what the harness put into the device's work folder (models,
+                     runtimes, outputs); other files there are left alone
   --profiles DIR     extra folder of device profiles (also NANOSD_BENCH_PROFILES)
-  --timeout-ms MS    time allowed per device (default ${DEFAULT_DEVICE_TIMEOUT_MS}); devices are checked concurrently
+  --timeout-ms MS    time allowed per device (default ${DEFAULT_DEVICE_TIMEOUT_MS}; ${DEFAULT_CLEAN_TIMEOUT_MS} with --clean); devices are checked concurrently
   --json             print the report as JSON
 No adb server is started: a profile whose server is not running is reported as such.`,
   options: {
     device: { type: 'string' },
+    clean: { type: 'boolean' },
     profiles: { type: 'string', multiple: true },
     'timeout-ms': { type: 'string' },
     json: { type: 'boolean' },
@@ -83,6 +100,18 @@ No adb server is started: a profile whose server is not running is reported as s
   async run(args, io) {
     const device = stringFlag(args, 'device');
     const timeoutMs = numberFlag(args, 'timeout-ms', { integer: true, min: 100 });
+    if (boolFlag(args, 'clean')) {
+      if (device === undefined) throw new UsageError('bench devices: --clean needs --device NAME (one device at a time)');
+      const cleaned = await cleanDevice({
+        device,
+        profileDirs: listFlag(args, 'profiles'),
+        env: io.env,
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        signal: io.signal,
+      });
+      io.stdout.write(boolFlag(args, 'json') ? `${JSON.stringify(cleaned, null, 1)}\n` : renderClean(cleaned));
+      return ExitCode.ok;
+    }
     const report = await listDevices({
       profileDirs: listFlag(args, 'profiles'),
       env: io.env,

@@ -187,7 +187,7 @@ function decide(row: EntryComparison, threshold: number, alpha: number): void {
     row.statisticalVerdict = outcome.verdict;
     row.verdict = outcome.verdict;
     row.reasons.push(...outcome.reasons);
-    const downgrade = downgradeReasons(row.baseline.flags, row.current.flags, outcome.verdict);
+    const downgrade = downgradeReasons(row.baseline, row.current, outcome.verdict, threshold);
     if (downgrade.length > 0) {
       row.verdict = 'inconclusive';
       row.reasons.push(...downgrade);

@@ -1,22 +1,35 @@
-// Measurement quality and the exit code. A verdict on a throttled, drifting or imprecise
-// measurement is not trustworthy in either direction, so such entries become inconclusive (with
-// the advice to re-run) instead of failing or passing the build; the numbers' own verdict is kept
-// next to it in the result.
-import { downgradingFlags, type RegressionCounts, type Verdict } from './types.js';
+// Measurement quality and the exit code. A verdict on a throttled, drifting or CPU-fallback
+// measurement is not trustworthy in either direction (the error is a bias the intervals do not see),
+// so such entries become inconclusive (with the advice to re-run) instead of failing or passing the
+// build; the numbers' own verdict is kept next to it in the result.
+//
+// `margin-not-reached` is different: it says the median is known less precisely than the protocol's
+// target (1% by default), which is noise, and the bootstrap interval of the ratio already carries it.
+// It downgrades only when the median is too imprecise to resolve the practical threshold at all: a
+// relative margin above half the threshold on either side (the precision rule of pyperf-style
+// checks, which ties the sample size to the threshold W, not to the table's own target).
+import { downgradingFlags, type RegressionCounts, type SideSummary, type Verdict } from './types.js';
 
 const advice: Record<(typeof downgradingFlags)[number], string> = {
-  'margin-not-reached': 'sampling stopped before the target margin',
+  'margin-not-reached': 'sampling stopped before the median was precise enough for the threshold',
   throttled: 'the device was throttling or too hot',
   trend: 'latency drifted during sampling',
   'cpu-fallback': 'work ran on the CPU instead of the accelerator',
 };
 
-export function downgradeReasons(baselineFlags: readonly string[], currentFlags: readonly string[], statistical: Verdict): string[] {
+function downgrades(side: SideSummary, flag: (typeof downgradingFlags)[number], threshold: number): boolean {
+  if (!side.flags.includes(flag)) return false;
+  if (flag !== 'margin-not-reached') return true;
+  return side.rme === null || side.rme > threshold / 2;
+}
+
+export function downgradeReasons(baseline: SideSummary, current: SideSummary, statistical: Verdict, threshold: number): string[] {
   const reasons: string[] = [];
-  for (const [name, flags] of [['baseline', baselineFlags], ['current', currentFlags]] as const) {
-    const bad = downgradingFlags.filter((f) => flags.includes(f));
+  for (const [name, side] of [['baseline', baseline], ['current', current]] as const) {
+    const bad = downgradingFlags.filter((f) => downgrades(side, f, threshold));
     if (bad.length === 0) continue;
-    reasons.push(`${name} flagged ${bad.join(', ')} (${bad.map((f) => advice[f]).join('; ')})`);
+    const margin = bad.includes('margin-not-reached') && side.rme !== null ? ` (margin ±${(side.rme * 100).toFixed(1)}% > half the ${(threshold * 100).toFixed(0)}% threshold)` : '';
+    reasons.push(`${name} flagged ${bad.join(', ')}${margin} (${bad.map((f) => advice[f]).join('; ')})`);
   }
   if (reasons.length === 0) return [];
   reasons.push(`the numbers alone say ${statistical}; re-run the flagged table on a cooled-down, idle device to confirm`);

@@ -10,6 +10,10 @@
 //                              "Min Latency is 0.0559777sec" (some copies: "... is 0.0559777 sec")
 // Units differ line by line: the average is in ms, percentiles and session creation in seconds, the
 // first inference in integer ms, memory in bytes. Percentiles may use ostream's scientific form (1.2e-05).
+// With --data_shape (newest builds; layout of intel/onnxruntime@e42e521b performance_runner.cc) the
+// same groups are printed twice: a "Latency per shape group:" block in **ms** right after the summary
+// (PrintPerShapeStats), then "Shape group N (K iterations):" blocks in s after the statistics
+// (DumpToFile). Both are read, each in its own unit, into one entry per group.
 import { ParseError } from '../../errors.js';
 import { shift, tailExcerpt as excerpt } from './text.js';
 
@@ -31,11 +35,18 @@ export interface OrtLatencyPercentilesMs {
   p999?: number;
 }
 
-/** A `Shape group N (K iterations):` block (newest builds with --data_shape); percentiles in ms. */
+/** One --data_shape group (newest builds), from its `Shape group N (K iterations):` block (s) and its
+ * entry in the `Latency per shape group:` block (ms); all values in ms. Where both print a value, the
+ * first one printed (the ms block) is kept; they come from the same sorted runs. */
 export interface OrtShapeGroup {
+  /** 1-based, as printed. */
   index: number;
   iterations: number;
   latenciesMs: OrtLatencyPercentilesMs;
+  /** The ms block's label of the group's input shapes, e.g. `sample : [1,320,8,8]`. */
+  shapes?: string;
+  /** The ms block's `Average Latency`. */
+  averageMs?: number;
 }
 
 export interface OrtPerfTestResult {
@@ -122,6 +133,13 @@ const PERCENTILE_KEYS = {
 const PERCENTILE_RE = new RegExp(String.raw`^(Min|Max|P50|P90|P95|P99|P999) Latency(?::| is)\s*(${NUM})\s*s(?:ec)?\b`);
 const INDENTED_PERCENTILE_RE = new RegExp(String.raw`^\s+(Min|Max|P50|P90|P95|P99|P999) Latency:\s*(${NUM})\s*s\b`);
 const SHAPE_GROUP_RE = /^Shape group (\d+) \((\d+) iterations?\):/;
+// The ms block: a header, `  N. <input> : [dims]` per group, then six-space-indented value lines
+// (`(no data)` for a group without runs).
+const SHAPE_MS_HEADER_RE = /^Latency per shape group:\s*$/;
+const SHAPE_MS_GROUP_RE = /^\s+(\d+)\.\s+(\S.*?)\s*$/;
+const SHAPE_MS_ITERATIONS_RE = /^\s+Iterations:\s*(\d+)\s*$/;
+const SHAPE_MS_AVERAGE_RE = new RegExp(String.raw`^\s+Average Latency:\s*(${NUM})\s*ms\b`);
+const SHAPE_MS_PERCENTILE_RE = new RegExp(String.raw`^\s+(Min|Max|P50|P90|P95|P99|P999) Latency:\s*(${NUM})\s*ms\b`);
 const ITERATION_RE = new RegExp(String.raw`iteration:(\d+),time_cost:(${NUM})`);
 
 const line = (pattern: string) => new RegExp(`^${pattern}`);
@@ -156,8 +174,14 @@ export function parseOrtPerfTest(stdout: string, stderr = ''): OrtPerfTestResult
   const out: Partial<OrtPerfTestResult> = {};
   const latenciesMs: OrtLatencyPercentilesMs = {};
   const iterationsMs: number[] = [];
-  const shapeGroups: OrtShapeGroup[] = [];
-  let group: OrtShapeGroup | undefined;
+  const groups = new Map<number, OrtShapeGroup>();
+  const groupOf = (index: number): OrtShapeGroup => {
+    let g = groups.get(index);
+    if (g === undefined) groups.set(index, (g = { index, iterations: 0, latenciesMs: {} }));
+    return g;
+  };
+  // The shape-group block the indented lines belong to, and the unit its values are printed in.
+  let block: ShapeBlock | undefined;
 
   for (const raw of splitLines(stdout)) {
     const iteration = ITERATION_RE.exec(raw);
@@ -167,18 +191,22 @@ export function parseOrtPerfTest(stdout: string, stderr = ''): OrtPerfTestResult
     }
     const shape = SHAPE_GROUP_RE.exec(raw);
     if (shape) {
-      group = { index: Number(shape[1]), iterations: Number(shape[2]), latenciesMs: {} };
-      shapeGroups.push(group);
+      const g = groupOf(Number(shape[1]));
+      g.iterations = Number(shape[2]);
+      block = { unit: 's', group: g };
       continue;
     }
-    const indented = INDENTED_PERCENTILE_RE.exec(raw);
-    if (indented) {
-      if (group) group.latenciesMs[percentileKey(indented[1])] = shift(indented[2], 3);
+    if (SHAPE_MS_HEADER_RE.test(raw)) {
+      block = { unit: 'ms' };
       continue;
     }
     const text = raw.trim();
-    if (text !== raw.trimEnd()) continue; // other indented lines belong to blocks we do not read
-    group = undefined;
+    if (text !== '' && text !== raw.trimEnd()) {
+      // Indented: a line of the current shape-group block, or of a block we do not read.
+      if (block) readShapeLine(block, raw, groupOf);
+      continue;
+    }
+    block = undefined;
     let m: RegExpExecArray | null;
     if ((m = PERCENTILE_RE.exec(text))) latenciesMs[percentileKey(m[1])] = shift(m[2], 3);
     else if ((m = AVG_TOTAL_RE.exec(text))) [generation, averageMs] = ['total', num(m[1])];
@@ -210,8 +238,37 @@ export function parseOrtPerfTest(stdout: string, stderr = ''): OrtPerfTestResult
     averageMs,
     latenciesMs,
     ...(iterationsMs.length > 0 ? { iterationsMs } : {}),
-    ...(shapeGroups.length > 0 ? { shapeGroups } : {}),
+    ...(groups.size > 0 ? { shapeGroups: [...groups.values()].sort((a, b) => a.index - b.index) } : {}),
   };
+}
+
+interface ShapeBlock {
+  unit: 's' | 'ms';
+  /** The group the value lines belong to (the ms block names it on a line of its own). */
+  group?: OrtShapeGroup;
+}
+
+/** One indented line inside a shape-group block; each block's values are read in its own unit only. */
+function readShapeLine(block: ShapeBlock, raw: string, groupOf: (index: number) => OrtShapeGroup): void {
+  let m: RegExpExecArray | null;
+  if (block.unit === 's') {
+    if (block.group && (m = INDENTED_PERCENTILE_RE.exec(raw))) setOnce(block.group.latenciesMs, percentileKey(m[1]), shift(m[2], 3));
+    return;
+  }
+  if ((m = SHAPE_MS_GROUP_RE.exec(raw))) {
+    block.group = groupOf(Number(m[1]));
+    block.group.shapes = m[2]!;
+    return;
+  }
+  const g = block.group;
+  if (!g) return;
+  if ((m = SHAPE_MS_ITERATIONS_RE.exec(raw))) g.iterations = Number(m[1]);
+  else if ((m = SHAPE_MS_AVERAGE_RE.exec(raw))) g.averageMs = num(m[1]);
+  else if ((m = SHAPE_MS_PERCENTILE_RE.exec(raw))) setOnce(g.latenciesMs, percentileKey(m[1]), num(m[2]));
+}
+
+function setOnce(target: OrtLatencyPercentilesMs, key: keyof OrtLatencyPercentilesMs, value: number): void {
+  target[key] ??= value;
 }
 
 // ---------------------------------------------------------------------------------------------------

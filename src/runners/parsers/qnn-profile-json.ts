@@ -5,6 +5,7 @@
 // BACKEND_DEINIT. Pure: text in, typed data out.
 import { ParseError } from '../../errors.js';
 import {
+  type QnnExecuteEvents,
   type QnnExecuteSample,
   type QnnLatency,
   type QnnMetric,
@@ -83,18 +84,27 @@ export function qnnJsonOps(message: QnnJsonMessage): QnnOpCycles[] {
  * leading ones, their means, the NPU verdict, and the IPS of APP_EXECUTE_IPS when present.
  */
 export function qnnJsonLatency(json: QnnProfileJson, options: { warmup?: number } = {}): QnnLatency & { ips?: number } {
-  const samples: QnnExecuteSample[] = json.messages
+  const samples: QnnExecuteSample[] = qnnJsonExecutes(json, options).map((events) => sampleFromEvents(events));
+  const latency: QnnLatency & { ips?: number } = summarizeSamples(samples);
+  const ips = json.messages.find((m) => m.method === 'APP_EXECUTE_IPS')?.events.find((e) => e.value !== undefined);
+  if (ips?.value !== undefined) latency.ips = ips.value;
+  return latency;
+}
+
+/**
+ * The events of each BACKEND_EXECUTE message after dropping `warmup` leading ones (first occurrence of
+ * each identifier). The reader reports backend events only: qnn-net-run's own NetRun timer is not
+ * among them.
+ */
+export function qnnJsonExecutes(json: QnnProfileJson, options: { warmup?: number } = {}): QnnExecuteEvents[] {
+  return json.messages
     .filter((m) => m.method === 'BACKEND_EXECUTE')
     .slice(options.warmup ?? 0)
     .map((m) => {
       const events: Record<string, QnnMetric> = {};
       for (const e of m.events) if (e.metric && !(e.identifier in events)) events[e.identifier] = e.metric;
-      return sampleFromEvents(events);
+      return events;
     });
-  const latency: QnnLatency & { ips?: number } = summarizeSamples(samples);
-  const ips = json.messages.find((m) => m.method === 'APP_EXECUTE_IPS')?.events.find((e) => e.value !== undefined);
-  if (ips?.value !== undefined) latency.ips = ips.value;
-  return latency;
 }
 
 function eventOf(e: unknown, where: string): QnnJsonEvent {

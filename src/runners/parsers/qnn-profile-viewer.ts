@@ -75,6 +75,13 @@ export interface QnnExecuteSample {
   hvxThreads?: number;
 }
 
+/**
+ * Every event of one execute (or of the averaged execute) by QNN's own name, times in ms, with
+ * qnn-net-run's wall time under "NetRun". A runner takes exactly the event it was asked for from it,
+ * and can say which events exist when that one is missing.
+ */
+export type QnnExecuteEvents = Record<string, QnnMetric>;
+
 /** The latency numbers the harness stores for a qnn-net-run entry, whichever output they came from.
  * The sample fields hold the tool's own average (`average`) or the mean over `samples` (`per-execute`). */
 export interface QnnLatency extends QnnExecuteSample {
@@ -185,6 +192,25 @@ export function qnnViewerLatency(result: QnnProfileViewerResult, options: { warm
   if (!average) return { kind: 'average', samples: [], npuRan: undefined };
   const sample = sampleOf(firstGroup(average));
   return { kind: 'average', samples: [sample], ...sample, npuRan: npuRanOf([sample]) };
+}
+
+/**
+ * The events of each execute, as qnnViewerLatency counts them: one record per "Execute Stat N" after
+ * dropping `warmup` leading executes, or the one record of "Execute Stats (Average)" (which the tool
+ * averaged over every execute, warm-ups included). Empty when the output has no execute data.
+ */
+export function qnnViewerExecutes(result: QnnProfileViewerResult, options: { warmup?: number } = {}): QnnExecuteEvents[] {
+  if (result.layout === 'per-run') {
+    return result.sections.filter((s) => s.statistic === 'run').map((s) => eventsOfGroup(firstGroup(s))).slice(options.warmup ?? 0);
+  }
+  const average = result.sections.find((s) => s.phase === 'execute' && s.statistic === 'average');
+  return average ? [eventsOfGroup(firstGroup(average))] : [];
+}
+
+/** A group's Backend events plus its NetRun line under the name "NetRun". */
+function eventsOfGroup(group: QnnViewerGroup | undefined): QnnExecuteEvents {
+  if (!group) return {};
+  return { ...group.events, ...(group.netRunMs !== undefined ? { NetRun: { unit: 'ms' as const, value: group.netRunMs } } : {}) };
 }
 
 /** Reduces per-execute samples to their means and the NPU verdict. Shared by the CSV and JSON readers. */

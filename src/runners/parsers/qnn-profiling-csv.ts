@@ -9,8 +9,13 @@
 // parentheses ("Conv2d:OpId_1 (cycles)"), so rows go through an RFC 4180 tokenizer, not split(',').
 // Each Run() — warm-ups included — writes one group of rows that starts with the ROOT row
 // "Number of HVX threads used" (device-tools.md §1.6, §9.3).
+// qnn-profile-viewer's CSV (`--output x.csv`) starts with a few lines about the tool and the log
+// before that header, and has one group of rows per execute whose Message is EXECUTE, the first
+// usually qnn-net-run's own timer: `<ts>,EXECUTE,3301,US,NETRUN,ROOT,Graph 0: <name>`, then the
+// backend's events (`...,BACKEND,ROOT,QNN (execute) time`), the HVX count among them, not first.
 import { ParseError } from '../../errors.js';
 import {
+  type QnnExecuteEvents,
   type QnnExecuteSample,
   type QnnLatency,
   type QnnMetric,
@@ -54,15 +59,20 @@ export interface QnnProfilingCsv {
   /** Rows before the first execute (graph finalize and similar). */
   preamble: QnnCsvRow[];
   samples: QnnCsvSample[];
+  /** Viewer CSV: rows after the executes that belong to none (DE-INIT, EXECUTE IPS). */
+  trailer: QnnCsvRow[];
 }
 
 /**
- * Parses the CSV and splits it into executes. When no HVX marker is present (a backend that does not
- * print it, or the viewer's own CSV), rows whose Message is EXECUTE are used instead, a new execute
- * starting whenever a ROOT identifier repeats. Throws ParseError on a broken row or an empty file.
+ * Parses the CSV and splits it into executes. The viewer's CSV (rows whose Message is EXECUTE) is
+ * split where a ROOT identifier repeats: its HVX row is not the first of an execute, so splitting there
+ * would hand each execute's NetRun to the one before. Other files (the ORT QNN EP's) are split at
+ * each HVX marker. Lines before the header (the viewer's banner) are skipped. Throws ParseError on a
+ * broken row or an empty file.
  */
 export function parseQnnProfilingCsv(text: string): QnnProfilingCsv {
-  const records = tokenizeCsv(text.replace(/^\uFEFF/, ''));
+  const { body, skipped } = fromHeader(text.replace(/^\uFEFF/, ''));
+  const records = tokenizeCsv(body).map((r) => ({ ...r, line: r.line + skipped }));
   const rows: QnnCsvRow[] = [];
   let columns: 7 | 8 | undefined;
   for (const { line, fields } of records) {
@@ -95,31 +105,58 @@ export function parseQnnProfilingCsv(text: string): QnnProfilingCsv {
   }
   if (rows.length === 0 || columns === undefined) throw new ParseError(WHAT, 'no data rows', text.slice(0, 400));
 
-  const isMarker = (r: QnnCsvRow) => r.level === 'ROOT' && r.identifier === HVX_MARKER;
+  const split = rows.some(isExecuteRow) || !rows.some(isMarker) ? splitAtRepeatedRoot(rows) : splitAtMarkers(rows);
+  return { columns, preamble: split.preamble, samples: split.groups.map(sampleOfRows), trailer: split.trailer };
+}
+
+const isMarker = (r: QnnCsvRow) => r.level === 'ROOT' && r.identifier === HVX_MARKER;
+const isExecuteRow = (r: QnnCsvRow) => r.message.toUpperCase() === 'EXECUTE';
+
+interface Split {
+  preamble: QnnCsvRow[];
+  groups: QnnCsvRow[][];
+  trailer: QnnCsvRow[];
+}
+
+/** ORT QNN EP files: an execute runs from one HVX marker to the next. */
+function splitAtMarkers(rows: QnnCsvRow[]): Split {
   const preamble: QnnCsvRow[] = [];
   const groups: QnnCsvRow[][] = [];
-  if (rows.some(isMarker)) {
-    for (const r of rows) {
-      if (isMarker(r)) groups.push([r]);
-      else (groups.at(-1) ?? preamble).push(r);
-    }
-  } else {
-    let seen = new Set<string>();
-    for (const r of rows) {
-      if (r.message.toUpperCase() !== 'EXECUTE') {
-        (groups.at(-1) ?? preamble).push(r);
-        continue;
-      }
-      const root = r.level === 'ROOT';
-      if (groups.length === 0 || (root && seen.has(r.identifier))) {
-        groups.push([]);
-        seen = new Set();
-      }
-      if (root) seen.add(r.identifier);
-      groups.at(-1)?.push(r);
-    }
+  for (const r of rows) {
+    if (isMarker(r)) groups.push([r]);
+    else (groups.at(-1) ?? preamble).push(r);
   }
-  return { columns, preamble, samples: groups.map(sampleOfRows) };
+  return { preamble, groups, trailer: [] };
+}
+
+/** Viewer files: EXECUTE rows, a new execute where a ROOT identifier comes round again. */
+function splitAtRepeatedRoot(rows: QnnCsvRow[]): Split {
+  const preamble: QnnCsvRow[] = [];
+  const groups: QnnCsvRow[][] = [];
+  const trailer: QnnCsvRow[] = [];
+  let seen = new Set<string>();
+  for (const r of rows) {
+    if (!isExecuteRow(r)) {
+      (groups.length === 0 ? preamble : trailer).push(r);
+      continue;
+    }
+    const root = r.level === 'ROOT';
+    if (groups.length === 0 || (root && seen.has(r.identifier))) {
+      groups.push([]);
+      seen = new Set();
+    }
+    if (root) seen.add(r.identifier);
+    groups.at(-1)?.push(r);
+  }
+  return { preamble, groups, trailer };
+}
+
+/** The text from the header line on, and how many lines came before it (none when there is no header). */
+function fromHeader(text: string): { body: string; skipped: number } {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => /^"?Msg Timestamp"?\s*,/.test(l.trim()));
+  if (at <= 0) return { body: text, skipped: 0 };
+  return { body: lines.slice(at).join('\n'), skipped: at };
 }
 
 /**
@@ -127,12 +164,22 @@ export function parseQnnProfilingCsv(text: string): QnnProfilingCsv {
  * (ORT perf_test runs one untimed warm-up, qnn-net-run none), with their means and the NPU verdict.
  */
 export function qnnCsvLatency(csv: QnnProfilingCsv, options: { warmup?: number } = {}): QnnLatency {
-  const samples: QnnExecuteSample[] = csv.samples.slice(options.warmup ?? 0).map((s) => {
-    const netRun = s.rows.find((r) => r.source.toUpperCase() === 'NETRUN' || r.identifier === 'NetRun');
-    const metric = netRun ? metricOf(netRun.time, netRun.unit) : undefined;
-    return sampleFromEvents(s.events, metric?.unit === 'ms' ? metric.value : undefined);
-  });
+  const samples: QnnExecuteSample[] = qnnCsvExecutes(csv, options).map((events) => sampleFromEvents(events));
   return summarizeSamples(samples);
+}
+
+/**
+ * The events of each execute after dropping `warmup` leading ones, with qnn-net-run's own timer (the
+ * row whose Timing Source is NETRUN, in µs; its identifier is the graph's name) under "NetRun".
+ */
+export function qnnCsvExecutes(csv: QnnProfilingCsv, options: { warmup?: number } = {}): QnnExecuteEvents[] {
+  return csv.samples.slice(options.warmup ?? 0).map((s) => {
+    const netRun = s.rows
+      .filter((r) => r.source.toUpperCase() === 'NETRUN' || r.identifier === 'NetRun')
+      .map((r) => metricOf(r.time, r.unit))
+      .find((m) => m.unit === 'ms');
+    return netRun ? { ...s.events, NetRun: netRun } : { ...s.events };
+  });
 }
 
 const OP_RE = /^(.*?)(?::|\s+)OpId_(\d+)\s*\(cycles\)$/;

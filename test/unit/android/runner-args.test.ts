@@ -6,7 +6,7 @@ import type { DeviceProfile } from '../../../src/devices/schema.js';
 import { RunnerError } from '../../../src/errors.js';
 import { ortPerfTestArgv, pairList } from '../../../src/runners/ort-perf-test-args.js';
 import {
-  lutEp, ortPerfTestOptionsSchema, providerOptions, requiredRuntimeFiles, runtimeEnv, sessionOptions, type OrtPerfTestOptions,
+  lutEp, ortPerfTestOptionsSchema, placementChecked, providerFlags, providerOptions, requiredRuntimeFiles, runtimeEnv, sessionOptions, type OrtPerfTestOptions,
 } from '../../../src/runners/ort-perf-test-options.js';
 import { expandDeviceEnv, expandHostPath, repeatProcesses, startFailure } from '../../../src/runners/device-tool.js';
 import { runsPerProcess } from '../../../src/runners/ort-perf-test.js';
@@ -21,13 +21,13 @@ import type { ExecResult } from '../../../src/transports/types.js';
 
 const request: RunRequest = { warmup: 3, minIterations: 10, maxIterations: 300, maxTimeMs: 6000, targetRme: 0.01, seed: 1, timeoutMs: 1000 };
 
-function perfArgv(raw: Record<string, unknown>, extra: { threads?: number; affinity?: string; seed?: number; resultFile?: string } = {}): string[] {
+function perfArgv(raw: Record<string, unknown>, extra: { threads?: number; affinity?: string; seed?: number; resultFile?: string; profilePrefix?: string } = {}): string[] {
   const o: OrtPerfTestOptions = ortPerfTestOptionsSchema.parse(raw);
   return ortPerfTestArgv({
     binary: '/w/runtime/onnxruntime_perf_test',
     ep: o.ep,
     providerOptions: providerOptions(o),
-    providerFlags: o.epFlags,
+    providerFlags: providerFlags(o),
     sessionOptions: sessionOptions(o),
     runs: 12,
     ...(extra.threads !== undefined ? { threads: extra.threads } : {}),
@@ -37,6 +37,7 @@ function perfArgv(raw: Record<string, unknown>, extra: { threads?: number; affin
     extraArgs: o.extraArgs,
     model: '/w/models/m/E1.R-R.onnx',
     ...(extra.resultFile !== undefined ? { resultFile: extra.resultFile } : {}),
+    ...(extra.profilePrefix !== undefined ? { profilePrefix: extra.profilePrefix } : {}),
   });
 }
 
@@ -73,6 +74,35 @@ describe('onnxruntime_perf_test command lines', () => {
     expect(perfArgv({ ep: 'cpu', randomInputs: false }, { threads: 0, seed: 9 })).toEqual(['/w/runtime/onnxruntime_perf_test', '-e', 'cpu', '-m', 'times', '-r', '12', '/w/models/m/E1.R-R.onnx']);
     expect(perfArgv({ ep: 'coreml', epOptions: { ModelFormat: 'MLProgram', MLComputeUnits: 'CPUAndNeuralEngine' }, extraArgs: ['-o', '99'] })).toEqual([
       '/w/runtime/onnxruntime_perf_test', '-e', 'coreml', '-i', 'ModelFormat|MLProgram MLComputeUnits|CPUAndNeuralEngine', '-m', 'times', '-r', '12', '-I', '-o', '99', '/w/models/m/E1.R-R.onnx',
+    ]);
+  });
+
+  it('nnapi keeps NNAPI\'s own CPU path out by default (NNAPI_FLAG_CPU_DISABLED), unless told or asked for CPU only', () => {
+    const flags = (raw: Record<string, unknown>) => providerFlags(ortPerfTestOptionsSchema.parse(raw));
+    expect(perfArgv({ ep: 'nnapi' })).toEqual(['/w/runtime/onnxruntime_perf_test', '-e', 'nnapi', '-i', 'NNAPI_FLAG_CPU_DISABLED', '-m', 'times', '-r', '12', '-I', '/w/models/m/E1.R-R.onnx']);
+    expect(flags({ ep: 'nnapi', epFlags: ['NNAPI_FLAG_USE_FP16'] })).toEqual(['NNAPI_FLAG_USE_FP16', 'NNAPI_FLAG_CPU_DISABLED']);
+    expect(flags({ ep: 'nnapi', disableNnapiCpu: false })).toEqual([]);
+    // ORT refuses CPU_DISABLED next to CPU_ONLY.
+    expect(flags({ ep: 'nnapi', epFlags: ['NNAPI_FLAG_CPU_ONLY'] })).toEqual(['NNAPI_FLAG_CPU_ONLY']);
+    // Other EPs get only the profile's flags, and nnapi's CPU fallback is not refused by default.
+    expect(flags({ ep: 'xnnpack' })).toEqual([]);
+    expect(sessionOptions(ortPerfTestOptionsSchema.parse({ ep: 'nnapi' }))).toEqual({});
+  });
+
+  it('placement check: on for nnapi and qnn with the fallback allowed; off for xnnpack (a CPU library), where ORT refuses CPU nodes, and for cpu', () => {
+    const checked = (raw: Record<string, unknown>) => placementChecked(ortPerfTestOptionsSchema.parse(raw));
+    expect(['nnapi', 'xnnpack', 'qnn', 'cpu', 'coreml'].map((ep) => checked({ ep }))).toEqual([true, false, false, false, false]);
+    expect(checked({ ep: 'xnnpack', checkPlacement: true })).toBe(true);
+    expect(checked({ ep: 'qnn', disableCpuFallback: false })).toBe(true);
+    expect(checked({ ep: 'nnapi', disableCpuFallback: true })).toBe(false);
+    expect(checked({ ep: 'nnapi', checkPlacement: false })).toBe(false);
+    expect(checked({ ep: 'coreml', checkPlacement: true })).toBe(true);
+    expect(checked({ ep: 'cpu', checkPlacement: true })).toBe(false);
+  });
+
+  it('the profiling run: -p <prefix> before the model, no result file', () => {
+    expect(perfArgv({ ep: 'xnnpack', extraArgs: ['-o', '99'] }, { seed: 2, profilePrefix: '/w/out/E1.R-R.0a1b2c3d.profile' })).toEqual([
+      '/w/runtime/onnxruntime_perf_test', '-e', 'xnnpack', '-m', 'times', '-r', '12', '-I', '-S', '2', '-p', '/w/out/E1.R-R.0a1b2c3d.profile', '-o', '99', '/w/models/m/E1.R-R.onnx',
     ]);
   });
 
@@ -124,7 +154,9 @@ describe('repeating processes that print one average each', () => {
     expect(out).toMatchObject({ kind: 'process', samples: [5, 6, 7], cpuFallback: true });
   });
   it('stops at the margin once the minimum is reached, and at the count cap', async () => {
-    expect((await repeatProcesses({ ...request, minIterations: 3, maxIterations: 50, targetRme: 0.05 }, once([10, 10, 10, 10]))).samples).toHaveLength(3);
+    // Below 6 samples the median's interval is [min, max] (under 95% coverage): never precise before 6.
+    expect((await repeatProcesses({ ...request, minIterations: 3, maxIterations: 50, targetRme: 0.05 }, once([10, 10, 10, 10]))).samples).toHaveLength(6);
+    expect((await repeatProcesses({ ...request, minIterations: 8, maxIterations: 50, targetRme: 0.05 }, once([10, 10, 10, 10]))).samples).toHaveLength(8);
     expect((await repeatProcesses({ ...request, minIterations: 3, maxIterations: 6, targetRme: 0.0001 }, once([1, 9, 3, 20]))).samples).toHaveLength(6);
   });
 });

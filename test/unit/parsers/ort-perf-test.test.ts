@@ -8,8 +8,10 @@ import {
   parseOrtPerfTest,
   parseOrtPerfTestResultFile,
 } from '../../../src/runners/parsers/ort-perf-test.js';
+import { cpuPlacement, parseOrtProfile } from '../../../src/runners/parsers/ort-profile-json.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/ort-perf-test/${name}`, import.meta.url), 'utf8');
+const profileFixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/ort-profile-json/${name}`, import.meta.url), 'utf8');
 
 const V123_PERCENTILES = { min: 95.8204, max: 101.519, p50: 99.5086, p90: 101.519, p95: 101.519, p99: 101.519, p999: 101.519 };
 
@@ -102,6 +104,66 @@ describe('parseOrtPerfTest: the three generations', () => {
     expect(r.iterationsMs).toEqual([12.3, 12.5]);
     expect(r.latenciesMs).toEqual({ p50: 12.3 });
     expect(r.shapeGroups).toEqual([{ index: 1, iterations: 2, latenciesMs: { p50: 12.5, p90: 12.7 } }]);
+  });
+});
+
+describe('parseOrtPerfTest: the optional lines and blocks of §1.3', () => {
+  // -g (CUDA IO binding): "Average inference time cost submission: … ms" right after the average.
+  it('reads the -g submission average in ms and keeps it apart from the average', () => {
+    const r = parseOrtPerfTest(fixture('v1.23-io-binding-submission-assembled.txt'));
+    expect(r).toMatchObject({ generation: 'total', averageMs: 98.961997, averageSubmissionMs: 41.203617, requests: 5, latenciesMs: V123_PERCENTILES });
+  });
+
+  it('never takes the submission line for the average, whichever wording the average uses', () => {
+    const text = fixture('v1.23-io-binding-submission-assembled.txt');
+    const older = parseOrtPerfTest(text.replace('Average inference time cost total:', 'Average inference time cost:'));
+    expect(older).toMatchObject({ generation: 'inference', averageMs: 98.961997, averageSubmissionMs: 41.203617 });
+    const withoutAverage = text.split('\n').filter((l) => !l.startsWith('Average inference time cost total:')).join('\n');
+    expect(() => parseOrtPerfTest(withoutAverage)).toThrow(/no "Average inference time cost"/);
+  });
+
+  const GROUPS = [
+    {
+      index: 1, iterations: 3, shapes: 'sample : [1,320,8,8]', averageMs: 99.1671,
+      latenciesMs: { min: 95.8204, max: 101.519, p50: 100.162, p90: 101.519, p95: 101.519, p99: 101.519 },
+    },
+    {
+      index: 2, iterations: 2, shapes: 'sample : [1,320,16,16]', averageMs: 98.6543,
+      latenciesMs: { min: 97.8, max: 99.5086, p50: 99.5086, p90: 99.5086, p95: 99.5086, p99: 99.5086 },
+    },
+  ];
+  const dataShape = () => fixture('v1.23-data-shape-groups-assembled.txt').split('\n');
+
+  it('--data_shape: reads "Latency per shape group:" (ms) and "Shape group N" (s) into one entry per group, in ms', () => {
+    const r = parseOrtPerfTest(dataShape().join('\n'));
+    expect(r.shapeGroups).toEqual(GROUPS);
+    // The per-group blocks leave the whole-run numbers alone.
+    expect(r).toMatchObject({ averageMs: 98.961997, requests: 5, statisticsRuns: 5, latenciesMs: V123_PERCENTILES });
+  });
+
+  it('--data_shape: the ms block alone gives the same milliseconds (never read as seconds)', () => {
+    const lines = dataShape();
+    const msOnly = parseOrtPerfTest(lines.slice(0, lines.indexOf('Shape group 1 (3 iterations):')).join('\n'));
+    expect(msOnly.shapeGroups).toEqual(GROUPS);
+    expect(msOnly.latenciesMs).toEqual(V123_PERCENTILES);
+    // Cut right after the ms block: its "Min Latency: 95.8204 ms" lines give no top-level percentile.
+    const beforeStats = parseOrtPerfTest(lines.slice(0, lines.indexOf('Avg CPU usage:11')).join('\n'));
+    expect(beforeStats.latenciesMs).toEqual({});
+    expect(beforeStats.shapeGroups?.[0]?.latenciesMs.min).toBe(95.8204);
+  });
+
+  it('--data_shape: the s blocks alone give the same milliseconds (s -> ms)', () => {
+    const lines = dataShape();
+    const start = lines.indexOf('Latency per shape group:');
+    const sOnly = parseOrtPerfTest([...lines.slice(0, start), ...lines.slice(lines.indexOf('Avg CPU usage:11'))].join('\n'));
+    expect(sOnly.shapeGroups).toEqual(GROUPS.map(({ index, iterations, latenciesMs }) => ({ index, iterations, latenciesMs })));
+  });
+
+  it('--data_shape: a group printed as "(no data)" has no runs and no latencies', () => {
+    const lines = dataShape();
+    const second = lines.indexOf('  2. sample : [1,320,16,16]');
+    const noData = [...lines.slice(0, second + 1), '      (no data)', ...lines.slice(lines.indexOf('Avg CPU usage:11'), lines.indexOf('Shape group 2 (2 iterations):') - 1)];
+    expect(parseOrtPerfTest(noData.join('\n')).shapeGroups).toEqual([GROUPS[0], { index: 2, iterations: 0, shapes: 'sample : [1,320,16,16]', latenciesMs: {} }]);
   });
 });
 
@@ -240,5 +302,79 @@ describe('detectQnnFallback', () => {
 
   it('stays undefined on plain perf_test output', () => {
     expect(detectQnnFallback(fixture('v1.23-total-arm-learning-paths.txt')).fellBack).toBeUndefined();
+  });
+});
+
+describe('ORT profiling JSON: which provider ran each node', () => {
+  it('nnapi, partly on the CPU: each node once (the profile holds the warm-up and the run), CPU nodes named', () => {
+    const p = parseOrtProfile(profileFixture('nnapi-partial-assembled.json'));
+    expect(p.runs).toBe(2);
+    expect(p.providers).toEqual({ CPUExecutionProvider: 4, NnapiExecutionProvider: 2 });
+    expect(p.nodes[2]).toEqual({
+      name: 'NnapiExecutionProvider_NNAPI_8467032166377950513_0_0',
+      op: 'NNAPI_8467032166377950513_0',
+      provider: 'NnapiExecutionProvider',
+      outputTypes: ['float'],
+    });
+    const v = cpuPlacement(p);
+    expect(v.fellBack).toBe(true);
+    expect(v.cpuNodes.map((n) => n.name)).toEqual(['/E1/R0/norm1/Reshape', '/E1/R0/norm1/InstanceNormalization', '/E1/R0/norm2/Reshape', '/E1/R0/norm2/InstanceNormalization']);
+    expect(v.evidence).toEqual([
+      'ORT profile: 4 of 6 nodes ran on CPUExecutionProvider (Reshape x2, InstanceNormalization x2); nodes per provider: CPUExecutionProvider 4, NnapiExecutionProvider 2',
+      'ORT profile: nodes on CPUExecutionProvider: /E1/R0/norm1/Reshape, /E1/R0/norm1/InstanceNormalization, /E1/R0/norm2/Reshape, /E1/R0/norm2/InstanceNormalization',
+    ]);
+  });
+
+  it('nnapi, every node on the EP: not a fallback', () => {
+    const v = cpuPlacement(parseOrtProfile(profileFixture('nnapi-all-on-ep-assembled.json')));
+    expect(v).toMatchObject({ fellBack: false, providers: { NnapiExecutionProvider: 1 }, cpuNodes: [], cpuShapeNodes: [] });
+    expect(v.evidence).toEqual(['ORT profile: no node ran on CPUExecutionProvider; nodes per provider: NnapiExecutionProvider 1']);
+  });
+
+  it('xnnpack and qnn partitions: the CPU EP nodes are counted the same way', () => {
+    const x = cpuPlacement(parseOrtProfile(profileFixture('xnnpack-partial-assembled.json')));
+    expect(x.providers).toEqual({ CPUExecutionProvider: 8, XnnpackExecutionProvider: 2 });
+    expect(x.fellBack).toBe(true);
+    expect(x.evidence[0]).toBe(
+      'ORT profile: 8 of 10 nodes ran on CPUExecutionProvider (Reshape x2, InstanceNormalization, Mul x2, Add x2, Sigmoid); nodes per provider: CPUExecutionProvider 8, XnnpackExecutionProvider 2',
+    );
+    const q = cpuPlacement(parseOrtProfile(profileFixture('qnn-partial-assembled.json')));
+    expect(q).toMatchObject({ fellBack: true, providers: { QNNExecutionProvider: 2, CPUExecutionProvider: 2 } });
+  });
+
+  // The two sample lines of device-tools.md §1.5, made into files: the elided thread_scheduling_stats
+  // object ({…}) is written as {} and the trailing comma of the last line dropped.
+  const ORT_04 = [
+    '{"cat" : "Session","pid" :7838,"tid" :7838,"dur" :30779,"ts" :13,"ph" : "X","name" :"model_loading_uri","args" : {}},',
+    '{"cat" : "Node","pid" :7838,"tid" :7838,"dur" :12944,"ts" :96807,"ph" : "X","name" :"_kernel_time","args" : {"op_name" : "Conv"}},',
+  ];
+  const GENAI_2031 =
+    '{"cat" : "Node","pid" :148092,"tid" :152600,"dur" :69,"ts" :2579165,"ph" : "X","name" :"/model/…/Shape_kernel_time","args" : {"parameter_size" : "0","provider" : "DmlExecutionProvider","op_name" : "Shape","input_type_shape" : [{"int64":[1,200]}],"node_index" : "3","output_type_shape" : [{"int64":[2]}],"activation_size" : "1600","output_size" : "16","thread_scheduling_stats" : {…}}},';
+  const file = (lines: string[]) => `[\n${lines.join('\n').replace(/\{…\}/g, '{}').replace(/,$/, '')}\n]\n`;
+
+  it('reads the current sample line of §1.5 (provider, op, output types)', () => {
+    const p = parseOrtProfile(file([GENAI_2031]));
+    expect(p.nodes).toEqual([{ name: '/model/…/Shape', op: 'Shape', provider: 'DmlExecutionProvider', outputTypes: ['int64'] }]);
+    expect(cpuPlacement(p).fellBack).toBe(false);
+  });
+
+  it('does not count shape arithmetic left on the CPU (every output int64), but lists it', () => {
+    const v = cpuPlacement(parseOrtProfile(file([GENAI_2031.replace('DmlExecutionProvider', 'CPUExecutionProvider')])));
+    expect(v).toMatchObject({ fellBack: false, cpuNodes: [] });
+    expect(v.cpuShapeNodes.map((n) => n.op)).toEqual(['Shape']);
+    expect(v.evidence[0]).toMatch(/\(1 shape-computation node\(s\) on the CPU not counted: Shape\)$/);
+  });
+
+  it('says nothing when the events name no provider (the ORT 0.4 layout of §1.5)', () => {
+    const v = cpuPlacement(parseOrtProfile(file(ORT_04)));
+    expect(v).toMatchObject({ fellBack: undefined, providers: {}, cpuNodes: [] });
+  });
+
+  it('rejects an empty file, a cut file and a non-array with a ParseError', () => {
+    expect(() => parseOrtProfile('')).toThrow(/empty/);
+    const cut = profileFixture('nnapi-partial-assembled.json').slice(0, 900);
+    expect(() => parseOrtProfile(cut)).toThrow(ParseError);
+    expect(() => parseOrtProfile(cut)).toThrow(/not JSON/);
+    expect(() => parseOrtProfile('{"traceEvents": []}')).toThrow(/not an array/);
   });
 });

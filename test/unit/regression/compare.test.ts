@@ -132,10 +132,27 @@ describe('compareLuts: outcomes and refusals', () => {
 
   it('only inconclusive entries: exit 2', () => {
     const { baseline, current } = same(2);
-    current.entries[0]!.flags = ['margin-not-reached'];
+    current.entries[0]!.flags = ['trend'];
     const r = compareLuts(baseline, current, opts);
     expect(r.counts).toMatchObject({ inconclusive: 1, unchanged: 1, regressed: 0 });
     expect(r.exitCode).toBe(2);
+  });
+
+  it('margin-not-reached downgrades only a median too imprecise for the threshold', () => {
+    const key = blockKey('E1', 'R-R');
+    const baseline = makeLut([makeEntry(key, logNormal(60, 10, 0.03, rng))]);
+    // A precise median (margin well under half the 5% threshold) that missed the 1% target: the
+    // interval already carries its noise, so a clear +20% slowdown stays a regression.
+    const precise = makeEntry(key, logNormal(60, 12, 0.03, rng), { flags: ['margin-not-reached'] });
+    expect(precise.stats!.rme).toBeLessThan(0.025);
+    const kept = compareLuts(baseline, makeLut([precise]), opts).entries[0]!;
+    expect(kept.verdict).toBe('regressed');
+    // Few, noisy samples: the margin exceeds half the threshold, so the verdict cannot be trusted.
+    const noisy = makeEntry(key, logNormal(8, 12, 0.2, rng), { flags: ['margin-not-reached'] });
+    expect(noisy.stats!.rme).toBeGreaterThan(0.025);
+    const downgraded = compareLuts(baseline, makeLut([noisy]), opts).entries[0]!;
+    expect(downgraded.verdict).toBe('inconclusive');
+    expect(downgraded.reasons.join(' ')).toMatch(/current flagged margin-not-reached \(margin ±\d+\.\d% > half the 5% threshold\)/);
   });
 
   it('no entry in common: nothing compared, exit 2 with a note', () => {

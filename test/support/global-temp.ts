@@ -1,0 +1,18 @@
+// Every temporary folder the suite makes (stores of generated models, LUTs, fake phones' sandboxes,
+// sshd keys) goes under one folder per run, removed when the run ends, so a run leaves nothing
+// behind in /tmp however a test ends. os.tmpdir() reads TMPDIR on each call, and the test workers
+// are started after this setup, so they inherit it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export default function setup(): () => void {
+  const root = mkdtempSync(join(tmpdir(), 'nsb-test-'));
+  const previous = process.env['TMPDIR'];
+  process.env['TMPDIR'] = root;
+  return () => {
+    if (previous === undefined) delete process.env['TMPDIR'];
+    else process.env['TMPDIR'] = previous;
+    rmSync(root, { recursive: true, force: true });
+  };
+}
