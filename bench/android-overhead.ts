@@ -48,15 +48,20 @@ try {
   const adb = await createAdbTransport(phone.transportSpec, { profile: 'overhead' });
   // Every push of the run is recorded: sent or skipped (the device already held the same sha256).
   const pushes: { bytes: number; ms: number; skipped: boolean }[] = [];
-  const transport: Transport = Object.assign(Object.create(adb) as Transport, {
-    push: async (local: string, remote: string, options?: { signal?: AbortSignal }) => {
-      const r = await adb.push(local, remote, options);
-      pushes.push({ bytes: r.bytes, ms: r.durationMs, skipped: r.skipped });
-      return r;
-    },
-  });
-  const ctx: RunnerContext = { transport, profile: { name: 'overhead', file: 'overhead.json' } as DeviceProfile, workDir: join(phone.sandbox, 'data/local/tmp/push'), hostDir: join(host, 'raw'), log: () => {} };
+  // A new wrapper per push round is a new run: files verified earlier in a run are not probed again
+  // (remote-files.ts), so the second round measures what the next `bench blocks` pays, the probes.
+  const runContext = (): RunnerContext => {
+    const transport: Transport = Object.assign(Object.create(adb) as Transport, {
+      push: async (local: string, remote: string, options?: { signal?: AbortSignal }) => {
+        const r = await adb.push(local, remote, options);
+        pushes.push({ bytes: r.bytes, ms: r.durationMs, skipped: r.skipped });
+        return r;
+      },
+    });
+    return { transport, profile: { name: 'overhead', file: 'overhead.json' } as DeviceProfile, workDir: join(phone.sandbox, 'data/local/tmp/push'), hostDir: join(host, 'raw'), log: () => {} };
+  };
   const pushAll = async () => {
+    const ctx = runContext();
     pushes.length = 0;
     const started = performance.now();
     for (const e of plan.entries) await pushModel(ctx, e.model);

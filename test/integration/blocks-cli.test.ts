@@ -195,9 +195,11 @@ describe('bad input: one line, a distinct exit code, no LUT', () => {
     const out = join(dir, 'unloadable.lut.json');
     const r = await bench(['blocks', ...small, '--stages', 'E1', '--iterations', '3', '--rounds', '1', '--models', join(exported, 'unloadable.json'), '--out', out], env);
     expect(r.code).toBe(5);
-    const failedLines = r.stdout.split('\n').filter((l) => l.includes('FAILED'));
+    // One progress line says what failed and why; the table's row for it says the same.
+    const failedLines = r.stdout.split('\n').filter((l) => l.startsWith('local: FAILED'));
     expect(failedLines).toHaveLength(1);
-    expect(failedLines[0]).toMatch(/FAILED .*E1 R-R: the runtime cannot load model .*Cnvx/);
+    expect(failedLines[0]).toMatch(/^local: FAILED E1 R-R: the runtime cannot load model .*No Op registered for Cnvx/);
+    expect(r.stdout).toMatch(/\n {2}R-R +FAILED .*the runtime cannot load model/);
     const lut = readLut(out);
     expect(lut.entries.filter((e) => e.state === 'ok').map((e) => e.key.variant).sort()).toEqual(['R-A-R', 'R-A-R-A', 'R-R-A']);
     expect(lut.entries.find((e) => e.key.variant === 'R-R')).toMatchObject({ state: 'failed', error: { code: 'NSB_MODEL' } });
