@@ -63,8 +63,7 @@ export function otherEntries(lutFile: string, identity: Record<string, unknown>,
   if (!sameRun(lut, identity)) {
     throw new UsageError(`${lutFile} was measured on another device, runtime or with other settings`, { hint: 'give --out a new file for these candidates' });
   }
-  const ids = new Set(planned.map((e) => e.id));
-  return lut.entries.filter((e) => !ids.has(e.id));
+  return outsidePlan(lut.entries, planned);
 }
 
 /**
@@ -76,6 +75,10 @@ export function otherEntries(lutFile: string, identity: Record<string, unknown>,
 export function untouchedEntries(lutFile: string, identity: Record<string, unknown>, planned: PlannedEntry[]): LutEntry[] {
   const lut = existingLut(lutFile);
   if (!lut || !sameRun(lut, identity)) return [];
+  return outsidePlan(lut.entries, planned).filter((e) => e.key.latent === identity['latent'] && e.key.width === identity['width']);
+}
+
+function outsidePlan(entries: LutEntry[], planned: PlannedEntry[]): LutEntry[] {
   const ids = new Set(planned.map((e) => e.id));
-  return lut.entries.filter((e) => !ids.has(e.id) && e.key.latent === identity['latent'] && e.key.width === identity['width']);
+  return entries.filter((e) => !ids.has(e.id));
 }

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { relativeMargin } from '../stats/median-ci.js';
+import { reachedTargetMargin, relativeMargin } from '../stats/median-ci.js';
 import { mulberry32 } from '../stats/rng.js';
 
 const PREFIX = 'NSB-RUNNER/1';
@@ -178,8 +178,7 @@ async function measure(v: Record<string, string | string[] | boolean>): Promise<
     total += dt;
     emit('sample', `${samples.length} ${dt}`);
     if (samples.length >= minN) {
-      // Below 6 samples the median's interval is [min, max] with less than 95% coverage: never "precise".
-      if (target > 0 && samples.length >= 6 && relativeMargin(samples) <= target) {
+      if (reachedTargetMargin(samples, target)) {
         reason = 'target';
         break;
       }

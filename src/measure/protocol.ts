@@ -11,7 +11,7 @@
 import { BenchError, DeviceError, InterruptedError, ModelError, errorMessage } from '../errors.js';
 import type { EntryKey } from '../lut/schema.js';
 import type { ModelFiles, Runner, RunnerContext, RunOutput, RunRequest, StagedModel } from '../runners/types.js';
-import { mulberry32, relativeMargin, shuffled } from '../stats/index.js';
+import { mulberry32, reachedTargetMargin, relativeMargin, shuffled } from '../stats/index.js';
 import type { FailureRecord, Journal, RoundRecord } from './journal.js';
 import type { MeasureSettings } from './settings.js';
 import { readThermal, thermalGate, type ThermalPolicy } from './thermal-gate.js';
@@ -52,9 +52,6 @@ export interface ProtocolInput<O> {
 
 /** Fewest samples one round of one entry takes (a single sample says nothing about its spread). */
 const MIN_CHUNK = 5;
-
-/** Below 6 samples the median's 95% interval is [min, max] and covers less than 95%: never "precise". */
-export const MIN_PRECISE = 6;
 
 /** Consecutive device failures after which the run stops instead of failing every remaining entry. */
 const MAX_CONSECUTIVE_DEVICE_FAILURES = 2;
@@ -194,7 +191,7 @@ async function sampleProcesses<O>(input: ProtocolInput<O>, model: StagedModel, r
     time += last.samples.reduce((a, b) => a + b, 0);
     if (samples.length >= request.minIterations) {
       const merged = [...previous, ...samples];
-      if (request.targetRme > 0 && merged.length >= MIN_PRECISE && relativeMargin(merged) <= request.targetRme) break;
+      if (reachedTargetMargin(merged, request.targetRme)) break;
       if (time >= request.maxTimeMs) break;
     }
   }

@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { ParseError, RunnerError } from '../errors.js';
 import { sha256File } from '../transports/local.js';
 import type { ExecResult } from '../transports/types.js';
-import { relativeMargin } from '../stats/index.js';
+import { reachedTargetMargin } from '../stats/index.js';
 import type { RunOutput, RunnerCheck, RunnerContext, RunRequest } from './types.js';
 
 export type { RunnerCheck } from './types.js';
@@ -168,7 +168,7 @@ export async function repeatProcesses(request: RunRequest, once: () => Promise<R
     cpuFallback ||= last.cpuFallback === true;
     time += last.samples.reduce((a, b) => a + b, 0);
     if (samples.length >= request.minIterations) {
-      if (request.targetRme > 0 && samples.length >= 6 && relativeMargin(samples) <= request.targetRme) break;
+      if (reachedTargetMargin(samples, request.targetRme)) break;
       if (time >= request.maxTimeMs) break;
       if (request.targetRme === 0) break;
     }

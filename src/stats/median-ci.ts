@@ -69,3 +69,14 @@ export function relativeMarginSorted(sorted: ArrayLike<number>, confidence = 0.9
 export function relativeMargin(samples: readonly number[], confidence = 0.95): number {
   return relativeMarginSorted(sortedCopy(samples), confidence);
 }
+
+/** Below 6 samples the median's 95% interval is [min, max] and covers less than 95%: never "precise". */
+export const MIN_PRECISE_SAMPLES = 6;
+
+/**
+ * Whether a sample's median is known to within `target` (a relative margin): at least
+ * MIN_PRECISE_SAMPLES samples and a relative margin at most the target. A target of 0 is never met.
+ */
+export function reachedTargetMargin(samples: readonly number[], target: number, confidence = 0.95): boolean {
+  return target > 0 && samples.length >= MIN_PRECISE_SAMPLES && relativeMargin(samples, confidence) <= target;
+}
