@@ -1,11 +1,18 @@
 // Turning measured rounds into LUT entries: statistics, flags and the record of what happened.
 import type { EntryState, PlannedEntry } from '../measure/protocol.js';
 import type { MeasureSettings } from '../measure/settings.js';
-import { medianSorted, sortedCopy, summarize, trendTest, tukeyOutliers } from '../stats/index.js';
+import { medianSorted, roundEstimate, roundHeterogeneity, sortedCopy, summarize, trendTest, tukeyOutliers, type RoundEstimate } from '../stats/index.js';
 import type { EntryFlag, LutEntry } from './schema.js';
 
 /** A first timed run slower than this multiple of the median is flagged `first-run-slow`. */
 const FIRST_RUN_SLOW_FACTOR = 1.5;
+
+/**
+ * `rounds-disagree`: Cochran's Q of the round medians below this p, and the rounds at least this far
+ * apart (a 0.5% disagreement can be real and still not matter for any verdict).
+ */
+const ROUNDS_DISAGREE_P = 0.01;
+const ROUNDS_DISAGREE_SPREAD = 0.02;
 
 export function buildEntry(planned: PlannedEntry, s: EntryState, settings: MeasureSettings): LutEntry {
   const rounds = [...s.rounds].sort((a, b) => a.round - b.round);
@@ -38,6 +45,9 @@ export function buildEntry(planned: PlannedEntry, s: EntryState, settings: Measu
   if (rounds.some((r) => r.throttled)) flags.push('throttled');
   if (settings.targetRme > 0 && stats.rme > settings.targetRme) flags.push('margin-not-reached');
   if (rounds.some((r) => r.cpuFallback)) flags.push('cpu-fallback');
+  const perRound = rounds.map((r) => roundEstimate(r.samples)).filter((r): r is RoundEstimate => r !== null);
+  const agreement = roundHeterogeneity(perRound);
+  if (agreement && agreement.p < ROUNDS_DISAGREE_P && agreement.spread >= ROUNDS_DISAGREE_SPREAD) flags.push('rounds-disagree');
   // Warm-up runs are discarded on purpose; a slow first *timed* run means the warm-up was too short.
   const firstWarmups = rounds.map((r) => r.warmup?.[0]).filter((x): x is number => x !== undefined);
   const med = medianSorted(sortedCopy(samples));

@@ -31,3 +31,16 @@ export {
   type MannWhitneyResult,
 } from './mann-whitney.js';
 export { benjaminiHochberg } from './multiple.js';
+export { chiSquareSf, gammaQ, lnGamma, normalQuantile } from './chi-square.js';
+export {
+  MIN_ROUND_SAMPLES,
+  effectiveRounds,
+  groupByRound,
+  pooledRoundVariance,
+  roundEstimate,
+  roundEstimates,
+  roundHeterogeneity,
+  type PooledRoundVariance,
+  type RoundEstimate,
+  type RoundHeterogeneity,
+} from './rounds.js';

@@ -1,7 +1,8 @@
 // Baseline LUT vs current LUT -> one typed result. Entries are matched on their id; for each pair
-// measured on both sides: the ratio of medians with a seeded bootstrap interval and the
-// Mann-Whitney p-values; then Benjamini-Hochberg across the pairs, the verdict rule (verdict.ts),
-// and downgrades for failed entries and untrustworthy measurements. Pure: no file access.
+// measured on both sides: the ratio of medians with a seeded bootstrap interval, widened by both
+// tables' between-round noise (round-noise.ts), and the Mann-Whitney p-values; then
+// Benjamini-Hochberg across the pairs, the verdict rule (verdict.ts), and downgrades for failed
+// entries and untrustworthy measurements. Pure: no file access.
 import { entryLabel } from '../../lut/key.js';
 import type { Lut, LutEntry } from '../../lut/schema.js';
 import { bootstrapLogRatios, geomeanFromReplicates, percentileInterval } from '../../stats/bootstrap.js';
@@ -13,12 +14,16 @@ import { seedFor } from '../../stats/rng.js';
 import { checkComparable, tableInfo } from './compatibility.js';
 import { RegressionInputError } from './errors.js';
 import { resolveOptions } from './options.js';
+import { formatInterval, formatPercent } from './format.js';
 import { downgradeReasons, regressionExitCode } from './quality.js';
+import { driftVariance, widenInterval } from './round-noise.js';
 import type { EntryComparison, OneSidedEntry, RegressionOptions, RegressionResult, SideSummary, Verdict } from './types.js';
 import { decideVerdict } from './verdict.js';
 
 interface Pending {
   row: EntryComparison;
+  /** Variance of the log ratio from between-round drift, both sides. */
+  drift: number;
   /** Bootstrap log-ratio replicates, kept for the suite geometric mean. */
   replicates: Float64Array | null;
 }
@@ -30,12 +35,14 @@ export function compareLuts(baseline: Lut, current: Lut, options: RegressionOpti
   checkSamples(baseline, labels[0]);
   checkSamples(current, labels[1]);
 
+  const baselineInfo = tableInfo(baseline, labels[0]);
+  const currentInfo = tableInfo(current, labels[1]);
   const currentById = new Map(current.entries.map((e) => [e.id, e] as const));
   const baselineIds = new Set(baseline.entries.map((e) => e.id));
   const pending: Pending[] = [];
   for (const base of baseline.entries) {
     const cur = currentById.get(base.id);
-    if (cur) pending.push(measurePair(base, cur, opts.seed, opts.resamples));
+    if (cur) pending.push(measurePair(base, cur, opts.seed, opts.resamples, driftVariance(base, baselineInfo.roundNoise) + driftVariance(cur, currentInfo.roundNoise)));
   }
 
   // Benjamini-Hochberg over the pairs that were tested, separately for each direction.
@@ -55,7 +62,8 @@ export function compareLuts(baseline: Lut, current: Lut, options: RegressionOpti
       ? null
       : (() => {
           const g = geomeanFromReplicates(withRatio.map((p) => p.row.ratio!), withRatio.map((p) => p.replicates!));
-          return { value: g.geomean, ci95: g.ci95, entries: withRatio.length };
+          const drift = withRatio.reduce((a, p) => a + p.drift, 0) / withRatio.length;
+          return { value: g.geomean, ci95: widenInterval(g.geomean, g.ci95, drift), ci95Sampling: g.ci95, entries: withRatio.length };
         })();
 
   const entries = pending.map((p) => p.row);
@@ -73,10 +81,15 @@ export function compareLuts(baseline: Lut, current: Lut, options: RegressionOpti
   };
   const notes: string[] = [];
   if (entries.length === 0) notes.push('no entry is present in both tables: nothing was compared');
+  for (const info of [baselineInfo, currentInfo]) {
+    if (entries.length > 0 && info.roundNoise === null) {
+      notes.push(`${info.label}: no entry has two rounds, so the drift between rounds is unknown and its intervals assume none (measure with --rounds 2 or more)`);
+    }
+  }
   return {
     options: opts,
-    baseline: tableInfo(baseline, labels[0]),
-    current: tableInfo(current, labels[1]),
+    baseline: baselineInfo,
+    current: currentInfo,
     mismatches,
     entries,
     onlyInBaseline,
@@ -116,7 +129,7 @@ function oneSided(e: LutEntry): OneSidedEntry {
   return { id: e.id, label: entryLabel(e.key), kind: e.key.kind, state: e.state, n: sorted.length, median: sorted.length > 0 ? medianSorted(sorted) : null };
 }
 
-function measurePair(base: LutEntry, cur: LutEntry, runSeed: number, resamples: number): Pending {
+function measurePair(base: LutEntry, cur: LutEntry, runSeed: number, resamples: number, drift: number): Pending {
   const seed = seedFor(runSeed, base.id);
   const row: EntryComparison = {
     id: base.id,
@@ -126,6 +139,8 @@ function measurePair(base: LutEntry, cur: LutEntry, runSeed: number, resamples: 
     current: side(cur),
     ratio: null,
     ci95: null,
+    ci95Sampling: null,
+    roundNoise: null,
     u: null,
     pSlower: null,
     pFaster: null,
@@ -142,18 +157,20 @@ function measurePair(base: LutEntry, cur: LutEntry, runSeed: number, resamples: 
   const untestable = untestableReason(base, cur);
   if (untestable) {
     row.reasons.push(untestable);
-    return { row, replicates: null };
+    return { row, drift: 0, replicates: null };
   }
   row.ratio = row.current.median! / row.baseline.median!;
   const replicates = bootstrapLogRatios(base.samples, cur.samples, { seed, resamples });
-  row.ci95 = percentileInterval(replicates, 0.95);
+  row.ci95Sampling = percentileInterval(replicates, 0.95);
+  row.ci95 = widenInterval(row.ratio, row.ci95Sampling, drift);
+  row.roundNoise = Math.sqrt(drift);
   const slower = mannWhitney(cur.samples, base.samples, 'greater');
   row.u = slower.u;
   row.pSlower = slower.p;
   row.minP = slower.minP;
   row.pFaster = mannWhitney(cur.samples, base.samples, 'less').p;
   row.pTwoSided = mannWhitney(cur.samples, base.samples, 'two-sided').p;
-  return { row, replicates };
+  return { row, drift, replicates };
 }
 
 function untestableReason(base: LutEntry, cur: LutEntry): string | undefined {
@@ -171,11 +188,19 @@ function untestableReason(base: LutEntry, cur: LutEntry): string | undefined {
   return undefined;
 }
 
+/** Why the between-round noise changed the verdict, and what narrows it. */
+function roundNoiseReason(row: EntryComparison, withinRounds: Verdict): string {
+  return (
+    `the rounds of the tables disagree by more than their samples do (drift between rounds: ±${formatPercent(Math.exp(row.roundNoise!) - 1)} ` +
+    `on this ratio, 1 sd); the samples alone, interval ${formatInterval(row.ci95Sampling)}, would say ${withinRounds}; ` +
+    `more rounds per entry (--rounds N) average the drift out`
+  );
+}
+
 function decide(row: EntryComparison, threshold: number, alpha: number): void {
-  if (row.ratio !== null && row.ci95 !== null) {
-    const outcome = decideVerdict({
+  if (row.ratio !== null && row.ci95 !== null && row.ci95Sampling !== null) {
+    const input = {
       ratio: row.ratio,
-      ci95: row.ci95,
       qSlower: row.qSlower!,
       qFaster: row.qFaster!,
       minP: row.minP!,
@@ -183,10 +208,13 @@ function decide(row: EntryComparison, threshold: number, alpha: number): void {
       nCurrent: row.current.n,
       threshold,
       alpha,
-    });
+    };
+    const outcome = decideVerdict({ ...input, ci95: row.ci95 });
     row.statisticalVerdict = outcome.verdict;
     row.verdict = outcome.verdict;
     row.reasons.push(...outcome.reasons);
+    const withinRounds = decideVerdict({ ...input, ci95: row.ci95Sampling });
+    if (withinRounds.verdict !== outcome.verdict) row.reasons.push(roundNoiseReason(row, withinRounds.verdict));
     const downgrade = downgradeReasons(row.baseline, row.current, outcome.verdict, threshold);
     if (downgrade.length > 0) {
       row.verdict = 'inconclusive';

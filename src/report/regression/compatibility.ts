@@ -4,6 +4,7 @@
 // Runner version and thread count may differ on purpose (that is what a comparison often asks).
 import type { Lut } from '../../lut/schema.js';
 import { RegressionInputError } from './errors.js';
+import { tableRoundNoise } from './round-noise.js';
 import type { Mismatch, TableInfo } from './types.js';
 
 export function tableInfo(lut: Lut, label: string): TableInfo {
@@ -19,6 +20,7 @@ export function tableInfo(lut: Lut, label: string): TableInfo {
     harness: `${lut.harness.name} ${lut.harness.version}`,
     updatedAt: lut.updatedAt,
     entries: lut.entries.length,
+    roundNoise: tableRoundNoise(lut),
   };
 }
 

@@ -18,9 +18,15 @@ export function formatRatio(r: number | null): string {
   return r === null ? '–' : r.toFixed(3);
 }
 
-/** 0.05 -> "5%", 0.025 -> "2.5%". */
+/** 0.05 -> "5%", 0.025 -> "2.5%", 0.0123456 -> "1.235%". */
 export function formatPercent(fraction: number): string {
   return `${Number((fraction * 100).toPrecision(4))}%`;
+}
+
+/** A table's between-round noise for a header: "±3.8% (pooled over 39 entries, 67 df)" or "unknown". */
+export function formatRoundNoise(noise: { tau: number; df: number; entries: number } | null): string {
+  if (noise === null) return 'unknown (one round per entry)';
+  return `±${(noise.tau * 100).toFixed(1)}% (${noise.entries} ${noise.entries === 1 ? 'entry' : 'entries'}, ${noise.df} df)`;
 }
 
 /** A ratio as a signed change: 1.123 -> "+12.3%". */

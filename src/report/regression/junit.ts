@@ -80,6 +80,8 @@ export function renderJunit(r: RegressionResult, options: JunitOptions = {}): st
     ['seed', r.options.seed],
     ['resamples', r.options.resamples],
     ['device-fingerprint', r.current.fingerprint],
+    ['baseline-round-noise', r.baseline.roundNoise?.tau ?? 'unknown'],
+    ['current-round-noise', r.current.roundNoise?.tau ?? 'unknown'],
   ];
   if (r.geomean) {
     properties.push(['geomean-ratio', r.geomean.value], ['geomean-ci95', formatInterval(r.geomean.ci95)]);

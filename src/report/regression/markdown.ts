@@ -1,7 +1,7 @@
 // Markdown summary for a pull-request comment or $GITHUB_STEP_SUMMARY: a header with the counts
 // and the suite geometric mean, the entries that need attention worst first, the full table folded
 // in <details>, and the entries present in only one table. GitHub-flavoured Markdown.
-import { directional, formatChange, formatInterval, formatMs, formatP, formatPercent, formatRatio } from './format.js';
+import { directional, formatChange, formatInterval, formatMs, formatP, formatPercent, formatRatio, formatRoundNoise } from './format.js';
 import type { EntryComparison, OneSidedEntry, RegressionResult, Verdict } from './types.js';
 
 export interface MarkdownOptions {
@@ -68,7 +68,8 @@ function header(r: RegressionResult): string[] {
   lines.push(
     `Baseline ${code(r.baseline.label)} (${cell(rt(r.baseline))}) · current ${code(r.current.label)} (${cell(rt(r.current))}) · ` +
       `device ${code(r.current.profile)} · threshold ±${formatPercent(o.threshold)} · α = ${o.alpha} ` +
-      `(one-sided Mann-Whitney U, Benjamini-Hochberg) · 95% bootstrap intervals (${o.resamples} resamples, seed ${o.seed})`,
+      `(one-sided Mann-Whitney U, Benjamini-Hochberg) · 95% bootstrap intervals (${o.resamples} resamples, seed ${o.seed}) ` +
+      `widened by the drift between rounds: baseline ${formatRoundNoise(r.baseline.roundNoise)}, current ${formatRoundNoise(r.current.roundNoise)}`,
     '',
   );
   for (const m of r.mismatches) {

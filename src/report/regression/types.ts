@@ -41,6 +41,16 @@ export interface ResolvedOptions {
   allowMismatch: boolean;
 }
 
+/** A table's between-round noise: how far a round's median typically lies from its entry's. */
+export interface RoundNoise {
+  /** Standard deviation of a round's log median around its entry's (0.03 ~ 3%), drift only. */
+  tau: number;
+  /** Degrees of freedom behind the estimate (sum over entries of rounds - 1). */
+  df: number;
+  /** Entries with at least two rounds large enough to estimate it. */
+  entries: number;
+}
+
 export interface TableInfo {
   label: string;
   profile: string;
@@ -53,6 +63,8 @@ export interface TableInfo {
   harness: string;
   updatedAt: string;
   entries: number;
+  /** null when no entry has two rounds to estimate it from. */
+  roundNoise: RoundNoise | null;
 }
 
 export interface Mismatch {
@@ -81,8 +93,12 @@ export interface EntryComparison {
   current: SideSummary;
   /** median(current) / median(baseline); null when it could not be computed. */
   ratio: number | null;
-  /** 95% percentile-bootstrap interval of the ratio. */
+  /** 95% interval of the ratio: the bootstrap interval widened by both tables' between-round noise. */
   ci95: [number, number] | null;
+  /** The percentile-bootstrap interval alone (noise within rounds only). */
+  ci95Sampling: [number, number] | null;
+  /** Standard deviation of the log ratio due to between-round drift (0 when unknown). */
+  roundNoise: number | null;
   /** Mann-Whitney U of current against baseline. */
   u: number | null;
   /** One-sided Mann-Whitney p for "current is slower". */
@@ -138,7 +154,7 @@ export interface RegressionResult {
   onlyInCurrent: OneSidedEntry[];
   counts: RegressionCounts;
   /** Suite geometric mean of the ratios with a bootstrap interval; null when nothing had a ratio. */
-  geomean: { value: number; ci95: [number, number]; entries: number } | null;
+  geomean: { value: number; ci95: [number, number]; ci95Sampling: [number, number]; entries: number } | null;
   /** 0 no regression, 1 regression, 2 only inconclusive entries kept it from passing. */
   exitCode: 0 | 1 | 2;
   /** Report-level remarks (e.g. no entry in common). */

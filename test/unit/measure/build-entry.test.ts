@@ -151,6 +151,22 @@ describe('flags', () => {
     });
   });
 
+  describe('rounds-disagree', () => {
+    it('rounds 5% apart with 1% noise each disagree; rounds 0.5% apart do not', () => {
+      expect(flagsOf([round(0, clean(20, 10, 0.01, 1)), round(1, clean(20, 10.5, 0.01, 2))])).toContain('rounds-disagree');
+      expect(flagsOf([round(0, clean(20, 10, 0.01, 1)), round(1, clean(20, 10.05, 0.01, 2))])).not.toContain('rounds-disagree');
+    });
+    it('a real but tiny disagreement (under 2%) is not flagged, nor is one round', () => {
+      // Noise of 0.1%: 1.5% apart is far beyond the noise, but below the practical floor.
+      expect(flagsOf([round(0, clean(20, 10, 0.001, 1)), round(1, clean(20, 10.15, 0.001, 2))])).not.toContain('rounds-disagree');
+      expect(flagsOf([round(0, clean(20, 10, 0.001, 1)), round(1, clean(20, 10.25, 0.001, 2))])).toContain('rounds-disagree');
+      expect(flagsOf([round(0, clean(40, 10, 0.3, 1))])).not.toContain('rounds-disagree');
+    });
+    it('noisy rounds whose medians differ within their noise agree', () => {
+      expect(flagsOf([round(0, clean(20, 10, 0.3, 1)), round(1, clean(20, 10.3, 0.3, 2))])).not.toContain('rounds-disagree');
+    });
+  });
+
   it('throttled: when any round was throttled, and only then', () => {
     expect(flagsOf([round(0, clean(20, 10, 0.01, 1)), round(1, clean(20, 10, 0.01, 2), { throttled: true })])).toContain('throttled');
     expect(flagsOf([round(0, clean(20, 10, 0.01, 1)), round(1, clean(20, 10, 0.01, 2))])).not.toContain('throttled');

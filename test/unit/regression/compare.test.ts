@@ -205,3 +205,65 @@ describe('compareLuts: outcomes and refusals', () => {
     expect(r.entries[0]!.reasons.join(' ')).toMatch(/model differs/);
   });
 });
+
+describe('between-round drift widens the interval', () => {
+  // Ten entries, two rounds of 25 samples each (2% noise within a round). Every round of a table is
+  // shifted by a machine-wide factor, as on a host whose speed drifts between rounds.
+  function drifting(factors: number[][], shift: number, seed: number) {
+    const rng = mulberry32(seed);
+    const table = (side: number, scale: number) =>
+      makeLut(
+        Array.from({ length: 10 }, (_, e) => {
+          const median = 5 + 3 * e;
+          const samples = factors[side]!.flatMap((f) => logNormal(25, median * f * scale, 0.02, rng));
+          return makeEntry(blockKey('E1', `R${'-R'.repeat(e)}`), samples, { sampleRounds: factors[side]!.flatMap((_, r) => Array<number>(25).fill(r)), rounds: 2 });
+        }),
+      );
+    return { baseline: table(0, 1), current: table(1, shift) };
+  }
+
+  it('a shift between runs no larger than the drift between rounds is not a regression', () => {
+    const { baseline, current } = drifting([[1, 1.04], [1.1, 1.14]], 1, 3);
+    const r = compareLuts(baseline, current, opts);
+    expect(r.baseline.roundNoise!.tau).toBeGreaterThan(0.02);
+    expect(r.baseline.roundNoise!.tau).toBeLessThan(0.035);
+    expect(r.baseline.roundNoise!.entries).toBe(10);
+    expect(r.counts.regressed).toBe(0);
+    const widened = r.entries.filter((e) => e.reasons.some((x) => /drift between rounds.*would say regressed.*--rounds N/.test(x)));
+    expect(widened.length).toBeGreaterThan(5);
+    for (const e of r.entries) {
+      expect(e.ci95![0]).toBeLessThan(e.ci95Sampling![0]);
+      expect(e.ci95![1]).toBeGreaterThan(e.ci95Sampling![1]);
+      expect(e.roundNoise).toBeGreaterThan(0.02);
+    }
+    expect(r.geomean!.ci95[0]).toBeLessThan(r.geomean!.ci95Sampling[0]);
+    expect(r.notes).toEqual([]);
+  });
+
+  it('a slowdown well beyond the drift is still caught', () => {
+    const { baseline, current } = drifting([[1, 1.04], [1.1, 1.14]], 1.5, 4);
+    const r = compareLuts(baseline, current, opts);
+    expect(r.counts.regressed).toBe(10);
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('an entry whose own rounds disagree more than the table does uses its own spread', () => {
+    const { baseline, current } = drifting([[1, 1.01], [1, 1.01]], 1, 5);
+    const calm = compareLuts(baseline, current, opts).entries[0]!.roundNoise!;
+    const wild = structuredClone(baseline);
+    const e = wild.entries[0]!;
+    e.samples = e.samples.map((x, i) => (i >= 25 ? x * 1.3 : x));
+    const r = compareLuts(wild, current, opts);
+    expect(r.entries[0]!.roundNoise!).toBeGreaterThan(0.1);
+    expect(r.entries[1]!.roundNoise!).toBeLessThan(0.05);
+    expect(calm).toBeLessThan(r.entries[0]!.roundNoise!);
+  });
+
+  it('tables without rounds keep the bootstrap interval and say the drift is unknown', () => {
+    const { baseline, current } = scenarioTables(1);
+    const r = compareLuts(baseline, current, opts);
+    expect(r.baseline.roundNoise).toBeNull();
+    for (const e of r.entries.filter((x) => x.ci95 !== null)) expect(e.ci95).toEqual(e.ci95Sampling);
+    expect(r.notes.filter((n) => /no entry has two rounds/.test(n))).toHaveLength(2);
+  });
+});
