@@ -9,6 +9,7 @@ import { bootstrapLogRatios, geomeanFromReplicates, percentileInterval } from '.
 import { mannWhitney } from '../../stats/mann-whitney.js';
 import { medianCiSorted, relativeMarginSorted } from '../../stats/median-ci.js';
 import { benjaminiHochberg } from '../../stats/multiple.js';
+import { normalSf } from '../../stats/normal.js';
 import { medianSorted, sortedCopy } from '../../stats/quantile.js';
 import { seedFor } from '../../stats/rng.js';
 import { checkComparable, tableInfo } from './compatibility.js';
@@ -52,6 +53,13 @@ export function compareLuts(baseline: Lut, current: Lut, options: RegressionOpti
   tested.forEach((p, i) => {
     p.row.qSlower = qSlower[i]!;
     p.row.qFaster = qFaster[i]!;
+  });
+  const driftTested = pending.filter((p) => p.row.driftTest !== null);
+  const driftSlower = benjaminiHochberg(driftTested.map((p) => p.row.driftTest!.pSlower));
+  const driftFaster = benjaminiHochberg(driftTested.map((p) => p.row.driftTest!.pFaster));
+  driftTested.forEach((p, i) => {
+    p.row.driftTest!.qSlower = driftSlower[i]!;
+    p.row.driftTest!.qFaster = driftFaster[i]!;
   });
 
   for (const { row } of pending) decide(row, opts.threshold, opts.alpha);
@@ -148,6 +156,7 @@ function measurePair(base: LutEntry, cur: LutEntry, runSeed: number, resamples: 
     qSlower: null,
     qFaster: null,
     minP: null,
+    driftTest: null,
     seed,
     verdict: 'inconclusive',
     statisticalVerdict: null,
@@ -164,6 +173,7 @@ function measurePair(base: LutEntry, cur: LutEntry, runSeed: number, resamples: 
   row.ci95Sampling = percentileInterval(replicates, 0.95);
   row.ci95 = widenInterval(row.ratio, row.ci95Sampling, drift);
   row.roundNoise = Math.sqrt(drift);
+  row.driftTest = driftAwareTest(row.ratio, row.ci95);
   const slower = mannWhitney(cur.samples, base.samples, 'greater');
   row.u = slower.u;
   row.pSlower = slower.p;
@@ -188,6 +198,24 @@ function untestableReason(base: LutEntry, cur: LutEntry): string | undefined {
   return undefined;
 }
 
+/**
+ * One-sided normal tests of log(ratio) against 0 with the standard error read off the widened 95%
+ * interval (its lower half for "slower", its upper half for "faster"), so drift counts in them.
+ */
+function driftAwareTest(ratio: number, ci: [number, number]): NonNullable<EntryComparison['driftTest']> {
+  const z95 = 1.959963984540054;
+  const centre = Math.log(ratio);
+  const seBelow = (centre - Math.log(ci[0])) / z95;
+  const seAbove = (Math.log(ci[1]) - centre) / z95;
+  const p = (z: number) => (Number.isFinite(z) ? normalSf(z) : z > 0 ? 0 : 1);
+  return {
+    pSlower: seBelow > 0 ? p(centre / seBelow) : centre > 0 ? 0 : 1,
+    pFaster: seAbove > 0 ? p(-centre / seAbove) : centre < 0 ? 0 : 1,
+    qSlower: null,
+    qFaster: null,
+  };
+}
+
 /** Why the between-round noise changed the verdict, and what narrows it. */
 function roundNoiseReason(row: EntryComparison, withinRounds: Verdict): string {
   return (
@@ -209,7 +237,8 @@ function decide(row: EntryComparison, threshold: number, alpha: number): void {
       threshold,
       alpha,
     };
-    const outcome = decideVerdict({ ...input, ci95: row.ci95 });
+    const drift = row.driftTest ? { driftQSlower: row.driftTest.qSlower!, driftQFaster: row.driftTest.qFaster! } : {};
+    const outcome = decideVerdict({ ...input, ...drift, ci95: row.ci95 });
     row.statisticalVerdict = outcome.verdict;
     row.verdict = outcome.verdict;
     row.reasons.push(...outcome.reasons);

@@ -15,7 +15,8 @@ export const regressionMethod = {
     'widened in log space by the between-round drift of both tables: half-width^2 + 1.96^2 (tau_b^2/R_b + tau_c^2/R_c), tau^2 the between-round variance component of log round medians pooled over the table (method of moments), R the effective (Kish) number of rounds behind the median (ci95)',
   test: 'Mann-Whitney U, one-sided "current slower" for the gate; exact distribution without ties when m*n <= 2500, else normal approximation with tie correction and continuity correction',
   correction: 'Benjamini-Hochberg over the compared entries, per direction',
-  rule: 'regressed: q(slower) <= alpha and CI lower bound > 1 + threshold; improved: mirror; unchanged: CI inside [1 - threshold, 1 + threshold]; else inconclusive',
+  driftTest: 'one-sided normal test of log(ratio) against 0, standard error read off the widened interval (so the between-round drift counts), Benjamini-Hochberg over the compared entries, per direction',
+  rule: 'regressed: q(slower) <= alpha, drift-aware q(slower) <= alpha and CI lower bound > 1 + threshold; improved: mirror; unchanged: CI inside [1 - threshold, 1 + threshold]; else inconclusive',
   quantiles: 'type 7 (linear interpolation, NumPy default)',
   geomean: 'geometric mean of per-entry ratios; interval from the per-entry bootstrap replicates (entries taken as fixed), widened by the mean drift variance of the entries (drift is shared, it does not average out over the suite)',
 } as const;

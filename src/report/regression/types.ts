@@ -113,6 +113,11 @@ export interface EntryComparison {
   qFaster: number | null;
   /** Smallest one-sided p the rank test can give for these sample sizes. */
   minP: number | null;
+  /**
+   * A normal test on the log ratio whose standard error includes the between-round drift (read off
+   * the widened interval), one-sided each way, and its Benjamini-Hochberg adjusted values.
+   */
+  driftTest: { pSlower: number; pFaster: number; qSlower: number | null; qFaster: number | null } | null;
   /** Seed of this entry's bootstrap stream (derived from the run seed and the entry id). */
   seed: number;
   verdict: Verdict;

@@ -1,11 +1,16 @@
 // The verdict rule (statistics.md 16.3): a change must be both statistically credible and
 // practically large before it fails a build.
 //   regressed:    q(slower) <= alpha  and the ratio's 95% interval lies above 1 + threshold
-//   improved:     q(faster) <= alpha  and the interval lies below 1 - threshold
+//                 (and, with drift between rounds, the drift-aware q(slower) <= alpha too)
+//   improved:     q(faster) <= alpha  and the interval lies below 1 - threshold (mirror)
 //   unchanged:    the interval lies inside [1 - threshold, 1 + threshold] (equivalence)
 //   inconclusive: anything else (too few samples for the rank test to reach alpha, an interval
 //                 wider than the band, a change near the threshold, test and interval disagreeing)
-// q are Benjamini-Hochberg adjusted Mann-Whitney p-values over the compared entries.
+// q are Benjamini-Hochberg adjusted Mann-Whitney p-values over the compared entries. The rank test
+// treats every sample as independent and so cannot see drift between rounds; the drift-aware q are
+// Benjamini-Hochberg adjusted p-values of a normal test on the log ratio whose standard error
+// includes that drift (compare.ts). Both must agree: the rank test guards against skewed samples,
+// the drift-aware test against 39 entries each having a 2.5% chance to land outside a 95% interval.
 import { mannWhitneyMinP } from '../../stats/mann-whitney.js';
 import { formatPercent, formatRatio, formatP } from './format.js';
 import type { Verdict } from './types.js';
@@ -15,6 +20,9 @@ export interface VerdictInput {
   ci95: [number, number];
   qSlower: number;
   qFaster: number;
+  /** Drift-aware adjusted p-values (absent: no such test, treated as significant). */
+  driftQSlower?: number;
+  driftQFaster?: number;
   /** Smallest one-sided p the rank test can give for these sample sizes. */
   minP: number;
   nBaseline: number;
@@ -52,16 +60,29 @@ export function decideVerdict(v: VerdictInput): VerdictOutcome {
       ],
     };
   }
-  const slowerCredible = v.qSlower <= v.alpha;
-  const fasterCredible = v.qFaster <= v.alpha;
-  if (lo > upper && slowerCredible) return { verdict: 'regressed', reasons: [] };
-  if (hi < lower && fasterCredible) return { verdict: 'improved', reasons: [] };
+  const slowerRank = v.qSlower <= v.alpha;
+  const fasterRank = v.qFaster <= v.alpha;
+  const slowerDrift = (v.driftQSlower ?? 0) <= v.alpha;
+  const fasterDrift = (v.driftQFaster ?? 0) <= v.alpha;
+  if (lo > upper && slowerRank && slowerDrift) return { verdict: 'regressed', reasons: [] };
+  if (hi < lower && fasterRank && fasterDrift) return { verdict: 'improved', reasons: [] };
   if (lo >= lower && hi <= upper) return { verdict: 'unchanged', reasons: [] };
   if (lo > upper || hi < lower) {
-    const q = lo > upper ? v.qSlower : v.qFaster;
+    const slower = lo > upper;
+    if (!(slower ? slowerRank : fasterRank)) {
+      const q = slower ? v.qSlower : v.qFaster;
+      return {
+        verdict: 'inconclusive',
+        reasons: [`the interval ${interval} is outside the ${band} band but the rank test is not significant (q = ${formatP(q)}); ${RERUN}`],
+      };
+    }
+    const q = slower ? v.driftQSlower : v.driftQFaster;
     return {
       verdict: 'inconclusive',
-      reasons: [`the interval ${interval} is outside the ${band} band but the rank test is not significant (q = ${formatP(q)}); ${RERUN}`],
+      reasons: [
+        `the interval ${interval} is outside the ${band} band, but with the drift between rounds counted the change is not significant ` +
+          `across the compared entries (drift-aware q = ${formatP(q ?? null)}); more rounds per entry (--rounds N) narrow it`,
+      ],
     };
   }
   if (hi - lo > upper - lower) {

@@ -33,6 +33,16 @@ describe('verdict rule', () => {
     expect(few.verdict).toBe('inconclusive');
     expect(few.reasons[0]).toMatch(/too few samples \(n = 3 vs 3\).*at least 5 per side/);
   });
+  it('with drift between rounds, the drift-aware test must agree as well', () => {
+    const slower = { ...base, ratio: 1.2, ci95: [1.06, 1.4] as [number, number], qSlower: 1e-9 };
+    expect(decideVerdict({ ...slower, driftQSlower: 0.001, driftQFaster: 1 }).verdict).toBe('regressed');
+    const drift = decideVerdict({ ...slower, driftQSlower: 0.08, driftQFaster: 1 });
+    expect(drift.verdict).toBe('inconclusive');
+    expect(drift.reasons[0]).toMatch(/drift between rounds counted.*drift-aware q = 0\.080.*--rounds N/);
+    const faster = { ...base, ratio: 0.8, ci95: [0.7, 0.93] as [number, number], qFaster: 1e-9 };
+    expect(decideVerdict({ ...faster, driftQSlower: 1, driftQFaster: 0.002 }).verdict).toBe('improved');
+    expect(decideVerdict({ ...faster, driftQSlower: 1, driftQFaster: 0.2 }).verdict).toBe('inconclusive');
+  });
   it('samples needed per side for the rank test to reach alpha', () => {
     expect(samplesToReach(0.01)).toBe(5); // 1/C(10,5) = 1/252 <= 0.01 < 1/C(8,4) = 1/70
     expect(samplesToReach(0.002)).toBe(6); // 1/924
@@ -238,6 +248,12 @@ describe('between-round drift widens the interval', () => {
     }
     expect(r.geomean!.ci95[0]).toBeLessThan(r.geomean!.ci95Sampling[0]);
     expect(r.notes).toEqual([]);
+    for (const e of r.entries) {
+      // The drift-aware test is far less sure than the rank test, which sees no drift.
+      expect(e.driftTest!.pSlower).toBeGreaterThan(e.pSlower!);
+      expect(e.driftTest!.qSlower).toBeGreaterThanOrEqual(e.driftTest!.pSlower);
+      expect(e.driftTest!.pSlower + e.driftTest!.pFaster).toBeCloseTo(1, 1); // nearly symmetric in log space
+    }
   });
 
   it('a slowdown well beyond the drift is still caught', () => {

@@ -43,6 +43,9 @@ describe('Markdown summary', () => {
     expect(tableAfter(md, /^## /)).toEqual([['2', '4', '1', '1', '1', '1']]);
     expect(md).toMatch(/\*\*Suite geometric mean\*\* of current\/baseline over 7 entries: \*\*\d\.\d{3}×\*\*/);
     expect(md).toMatch(/threshold ±5% · α = 0\.01/);
+    // These tables have one round per entry: no drift estimate, and the header and notes say so.
+    expect(md).toMatch(/widened by the drift between rounds: baseline unknown \(one round per entry\), current unknown/);
+    expect(md).toMatch(/^> base\.json: no entry has two rounds/m);
   });
 
   it('lists only the entries needing attention, worst first', () => {
@@ -161,6 +164,9 @@ describe('JSON report', () => {
     expect(doc.counts.regressed).toBe(2);
     expect(doc.exitCode).toBe(1);
     expect(doc.method.test).toMatch(/Mann-Whitney/);
+    expect(doc.method.interval).toMatch(/between-round/);
+    expect(doc.baseline.roundNoise).toBeNull();
+    for (const e of doc.entries.filter((x: { ci95: unknown }) => x.ci95 !== null)) expect(e.ci95Sampling).toEqual(e.ci95);
   });
 });
 
