@@ -24,6 +24,12 @@ export const ortNodeOptionsSchema = z.strictObject({
   epOptions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   /** Profile the warm-up to learn which provider ran each node (CPU fallback detection). */
   profileProviders: z.boolean().default(true),
+  /**
+   * CPU provider: keep each model's optimized graph in `<workDir>/ort-optimized` (onnxruntime's
+   * offline mode), so later sessions skip the 10-15 s layout optimization of the largest blocks. Costs
+   * as much device disk as the models themselves.
+   */
+  cacheOptimizedGraph: z.boolean().default(true),
 });
 export type OrtNodeOptions = z.infer<typeof ortNodeOptionsSchema>;
 
@@ -36,6 +42,9 @@ function runnerFiles(): { local: string; remote: string }[] {
   }
   return files;
 }
+
+/** Folder of the optimized-graph cache under the device's work folder. */
+export const OPTIMIZED_CACHE = 'ort-optimized';
 
 function runnerDir(ctx: RunnerContext): string {
   return posix.join(ctx.workDir, 'runner');
@@ -106,6 +115,7 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
       String(request.seed),
       ...staged.model.inputs.flatMap((i) => ['--input', `${i.name}:${staged.model.precision === 'fp16' ? 'float16' : 'float32'}:${i.shape.join(',')}`]),
       ...(options.profileProviders ? [] : ['--no-profile']),
+      ...(options.cacheOptimizedGraph && options.ep === 'cpu' ? ['--optimized-cache', posix.join(ctx.workDir, OPTIMIZED_CACHE), '--model-id', staged.model.sha256] : []),
     ];
     const command = request.affinity ? ['taskset', request.affinity, ...argv] : argv;
     const r = await ctx.transport.exec(command, { timeoutMs: request.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
@@ -142,6 +152,7 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
         providers,
         stopReason: parsed.done?.reason,
         requestedEp: requested,
+        ...(parsed.graph ? { graph: parsed.graph } : {}),
       },
     };
   },

@@ -2,6 +2,7 @@
 //
 //   NSB-RUNNER/1 start {"runtime":"onnxruntime-node","version":"1.30.0","ep":"cpu","threads":0,...}
 //   NSB-RUNNER/1 load <ms>
+//   NSB-RUNNER/1 graph online|cached|saved     (optimized graph: built now, loaded from the cache, built and cached)
 //   NSB-RUNNER/1 io {"inputs":[{"name","type","shape"}...],"outputs":[...]}
 //   NSB-RUNNER/1 warmup <i> <ms>
 //   NSB-RUNNER/1 providers {"CPUExecutionProvider":182}
@@ -24,6 +25,8 @@ export interface TensorInfo {
 export interface NsbRunnerOutput {
   start?: { runtime: string; version: string; ep: string; threads: number; node?: string };
   loadMs?: number;
+  /** Where the optimized graph came from (absent from runners before the cache existed). */
+  graph?: 'online' | 'cached' | 'saved';
   io?: { inputs: TensorInfo[]; outputs: TensorInfo[] };
   warmup: number[];
   providers?: Record<string, number>;
@@ -48,6 +51,10 @@ export function parseNsbRunner(stdout: string): NsbRunnerOutput {
         break;
       case 'load':
         out.loadMs = num(payload, line);
+        break;
+      case 'graph':
+        if (payload !== 'online' && payload !== 'cached' && payload !== 'saved') throw new ParseError('device runner output', `unknown graph source '${payload}'`, line);
+        out.graph = payload;
         break;
       case 'io':
         out.io = json(payload, line) as NsbRunnerOutput['io'];
