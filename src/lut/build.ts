@@ -1,7 +1,9 @@
 // Turning measured rounds into LUT entries: statistics, flags and the record of what happened.
 import type { EntryState, PlannedEntry } from '../measure/protocol.js';
 import type { MeasureSettings } from '../measure/settings.js';
-import { medianSorted, roundEstimate, roundHeterogeneity, sortedCopy, summarize, trendTest, tukeyOutliers, type RoundEstimate } from '../stats/index.js';
+import {
+  medianSorted, roundEstimate, roundHeterogeneity, sortedCopy, summarize, TREND_ROUND_SAMPLES, trendTest, tukeyOutliers, type RoundEstimate,
+} from '../stats/index.js';
 import type { EntryFlag, LutEntry } from './schema.js';
 
 /** A first timed run slower than this multiple of the median is flagged `first-run-slow`. */
@@ -41,7 +43,7 @@ export function buildEntry(planned: PlannedEntry, s: EntryState, settings: Measu
   const flags: EntryFlag[] = [];
   if (out.lowMild + out.highMild + out.lowSevere + out.highSevere > 0) flags.push('outliers');
   // Drift is judged within each round (a round is one process, one continuous stretch of time).
-  if (rounds.some((r) => r.samples.length >= 8 && trendTest(r.samples).rising)) flags.push('trend');
+  if (rounds.some((r) => r.samples.length >= TREND_ROUND_SAMPLES && trendTest(r.samples).rising)) flags.push('trend');
   if (rounds.some((r) => r.throttled)) flags.push('throttled');
   if (settings.targetRme > 0 && stats.rme > settings.targetRme) flags.push('margin-not-reached');
   if (rounds.some((r) => r.cpuFallback)) flags.push('cpu-fallback');

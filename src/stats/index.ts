@@ -9,7 +9,7 @@ export {
 } from './median-ci.js';
 export { MAD_SCALE, summarize, type SampleSummary } from './summary.js';
 export { tukeyOutliers, type OutlierLabel, type TukeyOutliers } from './outliers.js';
-export { mannKendall, theilSenSlope, trendTest, TREND_MIN_SAMPLES, type TrendOptions, type TrendResult } from './trend.js';
+export { mannKendall, theilSenSlope, trendTest, TREND_MIN_SAMPLES, TREND_ROUND_SAMPLES, type TrendOptions, type TrendResult } from './trend.js';
 export {
   bootstrapLogRatios,
   bootstrapMedians,

@@ -27,6 +27,9 @@ export interface TrendResult {
 
 /** Below this many samples the test says nothing (p = 1). */
 export const TREND_MIN_SAMPLES = 4;
+
+/** A round of a LUT entry is tested for a trend from this many samples on (fewer say too little). */
+export const TREND_ROUND_SAMPLES = 8;
 /** Theil-Sen on more points than this runs on medians of consecutive blocks (memory is O(points^2)). */
 const MAX_SLOPE_POINTS = 1000;
 

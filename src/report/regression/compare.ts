@@ -12,6 +12,8 @@ import { benjaminiHochberg } from '../../stats/multiple.js';
 import { normalSf } from '../../stats/normal.js';
 import { medianSorted, sortedCopy } from '../../stats/quantile.js';
 import { seedFor } from '../../stats/rng.js';
+import { groupByRound } from '../../stats/rounds.js';
+import { TREND_ROUND_SAMPLES, trendTest } from '../../stats/trend.js';
 import { checkComparable, tableInfo } from './compatibility.js';
 import { RegressionInputError } from './errors.js';
 import { resolveOptions } from './options.js';
@@ -126,10 +128,21 @@ function side(entry: LutEntry): SideSummary {
     median: has ? medianSorted(sorted) : null,
     ci95: has ? medianCiSorted(sorted) : null,
     rme: has ? relativeMarginSorted(sorted) : null,
+    trendRise: entry.flags.includes('trend') ? trendRise(entry) : null,
     flags: [...entry.flags],
     sampleKind: entry.sampleKind,
     error: entry.error ? `${entry.error.code}: ${entry.error.message}` : null,
   };
+}
+
+/** The largest fitted rise among the entry's rounds that the trend test flags (as the LUT did). */
+function trendRise(entry: LutEntry): number | null {
+  const rises = groupByRound(entry.samples, entry.sampleRounds)
+    .filter((r) => r.length >= TREND_ROUND_SAMPLES)
+    .map((r) => trendTest(r))
+    .filter((t) => t.rising)
+    .map((t) => t.relativeRise);
+  return rises.length > 0 ? Math.max(...rises) : null;
 }
 
 function oneSided(e: LutEntry): OneSidedEntry {
@@ -244,7 +257,7 @@ function decide(row: EntryComparison, threshold: number, alpha: number): void {
     row.reasons.push(...outcome.reasons);
     const withinRounds = decideVerdict({ ...input, ci95: row.ci95Sampling });
     if (withinRounds.verdict !== outcome.verdict) row.reasons.push(roundNoiseReason(row, withinRounds.verdict));
-    const downgrade = downgradeReasons(row.baseline, row.current, outcome.verdict, threshold);
+    const downgrade = downgradeReasons(row.baseline, row.current, outcome.verdict, threshold, row.ci95);
     if (downgrade.length > 0) {
       row.verdict = 'inconclusive';
       row.reasons.push(...downgrade);

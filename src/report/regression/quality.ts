@@ -3,11 +3,18 @@
 // so such entries become inconclusive (with the advice to re-run) instead of failing or passing the
 // build; the numbers' own verdict is kept next to it in the result.
 //
-// `margin-not-reached` is different: it says the median is known less precisely than the protocol's
-// target (1% by default), which is noise, and the bootstrap interval of the ratio already carries it.
-// It downgrades only when the median is too imprecise to resolve the practical threshold at all: a
-// relative margin above half the threshold on either side (the precision rule of pyperf-style
-// checks, which ties the sample size to the threshold W, not to the table's own target).
+// Proportion: a flag whose size is known only downgrades a verdict it could have produced.
+//   - `trend` carries the fitted rise of the rising round (Theil-Sen, as a fraction of the median). A
+//     regressed or improved verdict whose interval clears the band by more than that rise stands: a
+//     drift of 3% within a round does not make a +80% slowdown doubtful. Otherwise it downgrades,
+//     and always when the rise is not known (tables without round labels).
+//   - `margin-not-reached` says the median is known less precisely than the protocol's target (1% by
+//     default), which is noise, and the interval of the ratio already carries it. It downgrades only
+//     when the median is too imprecise to resolve the practical threshold at all (a relative margin
+//     above half the threshold, the precision rule of pyperf-style checks, which ties the sample size
+//     to the threshold W, not to the table's own target), and then only a verdict whose interval does
+//     not clear the band by more than that margin.
+//   - `throttled` and `cpu-fallback` have no size: they always downgrade.
 import { downgradingFlags, type RegressionCounts, type SideSummary, type Verdict } from './types.js';
 
 const advice: Record<(typeof downgradingFlags)[number], string> = {
@@ -17,16 +24,30 @@ const advice: Record<(typeof downgradingFlags)[number], string> = {
   'cpu-fallback': 'work ran on the CPU instead of the accelerator',
 };
 
-function downgrades(side: SideSummary, flag: (typeof downgradingFlags)[number], threshold: number): boolean {
-  if (!side.flags.includes(flag)) return false;
-  if (flag !== 'margin-not-reached') return true;
-  return side.rme === null || side.rme > threshold / 2;
+/**
+ * How far the ratio's interval lies beyond the band, as a fraction (0.1: the nearer end is 10% past
+ * the band's edge), for a regressed or improved verdict; 0 for any other.
+ */
+export function clearance(statistical: Verdict, ci95: [number, number] | null, threshold: number): number {
+  if (!ci95) return 0;
+  if (statistical === 'regressed') return Math.max(0, ci95[0] / (1 + threshold) - 1);
+  if (statistical === 'improved') return Math.max(0, (1 - threshold) / ci95[1] - 1);
+  return 0;
 }
 
-export function downgradeReasons(baseline: SideSummary, current: SideSummary, statistical: Verdict, threshold: number): string[] {
+function downgrades(side: SideSummary, flag: (typeof downgradingFlags)[number], threshold: number, clear: number): boolean {
+  if (!side.flags.includes(flag)) return false;
+  if (flag === 'trend') return side.trendRise === null || clear <= side.trendRise;
+  if (flag !== 'margin-not-reached') return true;
+  if (side.rme === null) return true;
+  return side.rme > threshold / 2 && clear <= side.rme;
+}
+
+export function downgradeReasons(baseline: SideSummary, current: SideSummary, statistical: Verdict, threshold: number, ci95: [number, number] | null = null): string[] {
   const reasons: string[] = [];
+  const clear = clearance(statistical, ci95, threshold);
   for (const [name, side] of [['baseline', baseline], ['current', current]] as const) {
-    const bad = downgradingFlags.filter((f) => downgrades(side, f, threshold));
+    const bad = downgradingFlags.filter((f) => downgrades(side, f, threshold, clear));
     if (bad.length === 0) continue;
     const margin = bad.includes('margin-not-reached') && side.rme !== null ? ` (margin ±${(side.rme * 100).toFixed(1)}% > half the ${(threshold * 100).toFixed(0)}% threshold)` : '';
     reasons.push(`${name} flagged ${bad.join(', ')}${margin} (${bad.map((f) => advice[f]).join('; ')})`);

@@ -80,6 +80,8 @@ export interface SideSummary {
   median: number | null;
   ci95: [number, number] | null;
   rme: number | null;
+  /** Largest fitted rise (fraction of the median) of a round flagged as trending; null if none found. */
+  trendRise: number | null;
   flags: string[];
   sampleKind: LutEntry['sampleKind'];
   error: string | null;

@@ -188,9 +188,9 @@ describe('--iterations N: exactly N samples', () => {
     }
   });
 
-  it.each([3, 12])('--iterations %i over the local profile (minimum 20 there) still gives exactly N', async (n) => {
+  it.each([3, 12])('--iterations %i over the local profile (4 rounds of at least 5 samples there) still gives exactly N', async (n) => {
     const settings = cliSettings(['--iterations', String(n)], profile().measure);
-    expect(settings.rounds).toBe(2);
+    expect(settings.rounds).toBe(4);
     const r = await measure({ samples: noisy(10, 0.2), settings });
     for (const e of r.entries) {
       expect(r.state.get(e.id)!.failure).toBeUndefined();

@@ -165,6 +165,29 @@ describe('compareLuts: outcomes and refusals', () => {
     expect(downgraded.reasons.join(' ')).toMatch(/current flagged margin-not-reached \(margin ±\d+\.\d% > half the 5% threshold\)/);
   });
 
+  it('a flag with a known size downgrades only a verdict it could have produced', () => {
+    const key = blockKey('E1', 'R-R');
+    const baseline = makeLut([makeEntry(key, logNormal(60, 10, 0.02, rng))]);
+    // Current: two rounds of 30; the second rises linearly by 6% across the round (a trend).
+    const rising = (median: number) => {
+      const flat = logNormal(30, median, 0.005, rng);
+      const ramp = Array.from({ length: 30 }, (_, i) => median * (0.97 + (0.06 * i) / 29) * Math.exp(0.002 * (rng() - 0.5)));
+      return makeEntry(key, [...flat, ...ramp], { flags: ['trend'], sampleRounds: [...Array<number>(30).fill(0), ...Array<number>(30).fill(1)], rounds: 2 });
+    };
+    const big = compareLuts(baseline, makeLut([rising(15)]), opts).entries[0]!;
+    expect(big.current.trendRise).toBeGreaterThan(0.04);
+    expect(big.current.trendRise).toBeLessThan(0.08);
+    expect(big.verdict).toBe('regressed'); // +50%: a 6% drift within a round cannot have made it
+    const near = compareLuts(baseline, makeLut([rising(11)]), opts).entries[0]!;
+    expect(near.statisticalVerdict).toBe('regressed');
+    expect(near.verdict).toBe('inconclusive'); // +10%: the interval clears the band by less than the drift
+    expect(near.reasons.join(' ')).toMatch(/current flagged trend/);
+    // A noisy median far past the band: its imprecision cannot have produced a doubling.
+    const noisy = makeEntry(key, logNormal(8, 20, 0.2, rng), { flags: ['margin-not-reached'] });
+    expect(noisy.stats!.rme).toBeGreaterThan(0.025);
+    expect(compareLuts(baseline, makeLut([noisy]), opts).entries[0]!.verdict).toBe('regressed');
+  });
+
   it('no entry in common: nothing compared, exit 2 with a note', () => {
     const r = compareLuts(makeLut([makeEntry(blockKey('E1', 'A'), [1, 2, 3])]), makeLut([makeEntry(blockKey('E1', 'B'), [1, 2, 3])]), opts);
     expect(r.exitCode).toBe(2);
