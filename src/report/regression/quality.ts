@@ -49,8 +49,11 @@ export function downgradeReasons(baseline: SideSummary, current: SideSummary, st
   for (const [name, side] of [['baseline', baseline], ['current', current]] as const) {
     const bad = downgradingFlags.filter((f) => downgrades(side, f, threshold, clear));
     if (bad.length === 0) continue;
-    const margin = bad.includes('margin-not-reached') && side.rme !== null ? ` (margin ±${(side.rme * 100).toFixed(1)}% > half the ${(threshold * 100).toFixed(0)}% threshold)` : '';
-    reasons.push(`${name} flagged ${bad.join(', ')}${margin} (${bad.map((f) => advice[f]).join('; ')})`);
+    const sizes: string[] = [];
+    if (bad.includes('margin-not-reached') && side.rme !== null) sizes.push(`margin ±${(side.rme * 100).toFixed(1)}% > half the ${(threshold * 100).toFixed(0)}% threshold`);
+    if (bad.includes('trend') && side.trendRise !== null) sizes.push(`a rise of ${(side.trendRise * 100).toFixed(1)}% within a round, more than the interval clears the band by`);
+    const size = sizes.length > 0 ? ` (${sizes.join('; ')})` : '';
+    reasons.push(`${name} flagged ${bad.join(', ')}${size} (${bad.map((f) => advice[f]).join('; ')})`);
   }
   if (reasons.length === 0) return [];
   reasons.push(`the numbers alone say ${statistical}; re-run the flagged table on a cooled-down, idle device to confirm`);

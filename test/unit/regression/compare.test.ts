@@ -181,7 +181,7 @@ describe('compareLuts: outcomes and refusals', () => {
     const near = compareLuts(baseline, makeLut([rising(11)]), opts).entries[0]!;
     expect(near.statisticalVerdict).toBe('regressed');
     expect(near.verdict).toBe('inconclusive'); // +10%: the interval clears the band by less than the drift
-    expect(near.reasons.join(' ')).toMatch(/current flagged trend/);
+    expect(near.reasons.join(' ')).toMatch(/current flagged trend \(a rise of [56]\.\d% within a round, more than the interval clears the band by\)/);
     // A noisy median far past the band: its imprecision cannot have produced a doubling.
     const noisy = makeEntry(key, logNormal(8, 20, 0.2, rng), { flags: ['margin-not-reached'] });
     expect(noisy.stats!.rme).toBeGreaterThan(0.025);
