@@ -2,7 +2,7 @@
 import type { EntryState, PlannedEntry } from '../measure/protocol.js';
 import type { MeasureSettings } from '../measure/settings.js';
 import {
-  medianSorted, roundEstimate, roundHeterogeneity, sortedCopy, summarize, TREND_ROUND_SAMPLES, trendTest, tukeyOutliers, type RoundEstimate,
+  medianSorted, roundEstimates, roundHeterogeneity, sortedCopy, summarize, TREND_ROUND_SAMPLES, trendTest, tukeyOutliers,
 } from '../stats/index.js';
 import type { EntryFlag, LutEntry } from './schema.js';
 
@@ -47,8 +47,7 @@ export function buildEntry(planned: PlannedEntry, s: EntryState, settings: Measu
   if (rounds.some((r) => r.throttled)) flags.push('throttled');
   if (settings.targetRme > 0 && stats.rme > settings.targetRme) flags.push('margin-not-reached');
   if (rounds.some((r) => r.cpuFallback)) flags.push('cpu-fallback');
-  const perRound = rounds.map((r) => roundEstimate(r.samples)).filter((r): r is RoundEstimate => r !== null);
-  const agreement = roundHeterogeneity(perRound);
+  const agreement = roundHeterogeneity(roundEstimates(samples, base.sampleRounds));
   if (agreement && agreement.p < ROUNDS_DISAGREE_P && agreement.spread >= ROUNDS_DISAGREE_SPREAD) flags.push('rounds-disagree');
   // Warm-up runs are discarded on purpose; a slow first *timed* run means the warm-up was too short.
   const firstWarmups = rounds.map((r) => r.warmup?.[0]).filter((x): x is number => x !== undefined);

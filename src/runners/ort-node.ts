@@ -115,7 +115,8 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
       String(request.seed),
       ...staged.model.inputs.flatMap((i) => ['--input', `${i.name}:${staged.model.precision === 'fp16' ? 'float16' : 'float32'}:${i.shape.join(',')}`]),
       ...(options.profileProviders ? [] : ['--no-profile']),
-      ...(options.cacheOptimizedGraph && options.ep === 'cpu' ? ['--optimized-cache', posix.join(ctx.workDir, OPTIMIZED_CACHE), '--model-id', staged.model.sha256] : []),
+      // The runner itself caches only for the CPU provider.
+      ...(options.cacheOptimizedGraph ? ['--optimized-cache', posix.join(ctx.workDir, OPTIMIZED_CACHE), '--model-id', staged.model.sha256] : []),
     ];
     const command = request.affinity ? ['taskset', request.affinity, ...argv] : argv;
     const r = await ctx.transport.exec(command, { timeoutMs: request.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });

@@ -9,7 +9,6 @@ import { bootstrapLogRatios, geomeanFromReplicates, percentileInterval } from '.
 import { mannWhitney } from '../../stats/mann-whitney.js';
 import { medianCiSorted, relativeMarginSorted } from '../../stats/median-ci.js';
 import { benjaminiHochberg } from '../../stats/multiple.js';
-import { normalSf } from '../../stats/normal.js';
 import { medianSorted, sortedCopy } from '../../stats/quantile.js';
 import { seedFor } from '../../stats/rng.js';
 import { groupByRound } from '../../stats/rounds.js';
@@ -19,7 +18,7 @@ import { RegressionInputError } from './errors.js';
 import { resolveOptions } from './options.js';
 import { formatInterval, formatPercent } from './format.js';
 import { downgradeReasons, regressionExitCode } from './quality.js';
-import { driftVariance, widenInterval } from './round-noise.js';
+import { driftAwareTest, driftVariance, widenInterval } from './round-noise.js';
 import type { EntryComparison, OneSidedEntry, RegressionOptions, RegressionResult, SideSummary, Verdict } from './types.js';
 import { decideVerdict } from './verdict.js';
 
@@ -209,24 +208,6 @@ function untestableReason(base: LutEntry, cur: LutEntry): string | undefined {
     }
   }
   return undefined;
-}
-
-/**
- * One-sided normal tests of log(ratio) against 0 with the standard error read off the widened 95%
- * interval (its lower half for "slower", its upper half for "faster"), so drift counts in them.
- */
-function driftAwareTest(ratio: number, ci: [number, number]): NonNullable<EntryComparison['driftTest']> {
-  const z95 = 1.959963984540054;
-  const centre = Math.log(ratio);
-  const seBelow = (centre - Math.log(ci[0])) / z95;
-  const seAbove = (Math.log(ci[1]) - centre) / z95;
-  const p = (z: number) => (Number.isFinite(z) ? normalSf(z) : z > 0 ? 0 : 1);
-  return {
-    pSlower: seBelow > 0 ? p(centre / seBelow) : centre > 0 ? 0 : 1,
-    pFaster: seAbove > 0 ? p(-centre / seAbove) : centre < 0 ? 0 : 1,
-    qSlower: null,
-    qFaster: null,
-  };
 }
 
 /** Why the between-round noise changed the verdict, and what narrows it. */

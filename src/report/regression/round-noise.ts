@@ -12,8 +12,9 @@
 // nothing and the report says so. The suite geometric mean is widened by the mean of the entries' drift variances: drift is
 // shared by the entries measured at the same time, so it does not average out over the suite.
 import type { Lut, LutEntry } from '../../lut/schema.js';
-import { effectiveRounds, groupByRound, pooledRoundVariance, roundEstimates } from '../../stats/rounds.js';
-import type { RoundNoise } from './types.js';
+import { normalSf } from '../../stats/normal.js';
+import { effectiveRounds, groupByRound, pooledRoundVariance, roundEstimate, roundEstimates, type RoundEstimate } from '../../stats/rounds.js';
+import type { EntryComparison, RoundNoise } from './types.js';
 
 const Z95 = 1.959963984540054;
 
@@ -26,9 +27,10 @@ export function tableRoundNoise(lut: Lut): RoundNoise | null {
 /** Variance of the log median of this entry due to between-round drift (0 when unknown). */
 export function driftVariance(entry: LutEntry, noise: RoundNoise | null): number {
   if (!noise) return 0;
-  const own = pooledRoundVariance([roundEstimates(entry.samples, entry.sampleRounds)])?.tau2 ?? 0;
-  const tau2 = Math.max(noise.tau * noise.tau, own);
-  const rounds = effectiveRounds(groupByRound(entry.samples, entry.sampleRounds).map((g) => g.length));
+  const groups = groupByRound(entry.samples, entry.sampleRounds);
+  const estimates = groups.map(roundEstimate).filter((r): r is RoundEstimate => r !== null);
+  const tau2 = Math.max(noise.tau * noise.tau, pooledRoundVariance([estimates])?.tau2 ?? 0);
+  const rounds = effectiveRounds(groups.map((g) => g.length));
   return rounds > 0 ? tau2 / rounds : 0;
 }
 
@@ -40,4 +42,21 @@ export function widenInterval(value: number, ci: [number, number], logVar: numbe
   const below = Math.sqrt((centre - Math.log(ci[0])) ** 2 + extra);
   const above = Math.sqrt((Math.log(ci[1]) - centre) ** 2 + extra);
   return [Math.exp(centre - below), Math.exp(centre + above)];
+}
+
+/**
+ * One-sided normal tests of log(ratio) against 0 with the standard error read off the widened 95%
+ * interval (its lower half for "slower", its upper half for "faster"), so drift counts in them.
+ */
+export function driftAwareTest(ratio: number, ci: [number, number]): NonNullable<EntryComparison['driftTest']> {
+  const centre = Math.log(ratio);
+  const seBelow = (centre - Math.log(ci[0])) / Z95;
+  const seAbove = (Math.log(ci[1]) - centre) / Z95;
+  const p = (z: number) => (Number.isFinite(z) ? normalSf(z) : z > 0 ? 0 : 1);
+  return {
+    pSlower: seBelow > 0 ? p(centre / seBelow) : centre > 0 ? 0 : 1,
+    pFaster: seAbove > 0 ? p(-centre / seAbove) : centre < 0 ? 0 : 1,
+    qSlower: null,
+    qFaster: null,
+  };
 }
