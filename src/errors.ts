@@ -18,6 +18,10 @@ export const ExitCode = {
   device: 6,
   /** A runner (benchmark tool) that is missing, hangs, fails or prints output that cannot be parsed. */
   runner: 7,
+  /** The disk (or its quota) filled while writing an output; the previous file and the journal are kept. */
+  diskFull: 8,
+  /** Another run holds the lock on the same output (its pid and host are named). */
+  locked: 9,
   /** Stopped by Ctrl-C or SIGTERM; the journal keeps what was measured (`--resume` completes it). */
   interrupted: 130,
 } as const;
@@ -94,6 +98,32 @@ export class ParseError extends BenchError {
   constructor(what: string, problem: string, excerpt = '') {
     super('NSB_PARSE', ExitCode.runner, `cannot parse ${what}: ${problem}`);
     this.excerpt = excerpt;
+  }
+}
+
+/** A write that could not complete because the disk is full (ENOSPC) or the quota is exhausted (EDQUOT). */
+export class DiskFullError extends BenchError {
+  readonly file: string;
+  constructor(file: string, options?: { cause?: unknown; hint?: string }) {
+    super('NSB_DISK_FULL', ExitCode.diskFull, `disk full while writing ${file}; the previous file is kept`, options);
+    this.file = file;
+  }
+}
+
+/** A path that comes from data (manifest entry, external-data location, catalogue or profile string) and
+ * resolves outside the folder it is allowed in. Exit code 4, like any other bad file. */
+export class UnsafePathError extends InvalidFileError {
+  constructor(file: string, field: string, path: string, allowed: string) {
+    super(file, field, `path '${path}' resolves outside ${allowed}; refused`);
+  }
+}
+
+/** A second writer on an output another live run holds. */
+export class LockedError extends BenchError {
+  readonly lockFile: string;
+  constructor(lockFile: string, holder: string) {
+    super('NSB_LOCKED', ExitCode.locked, `${lockFile} is held by ${holder}; wait for it to finish or stop it`);
+    this.lockFile = lockFile;
   }
 }
 
