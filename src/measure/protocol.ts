@@ -65,7 +65,9 @@ export async function runProtocol<O>(input: ProtocolInput<O>): Promise<Map<strin
 
   for (let round = 0; round < settings.maxRounds; round++) {
     const pending = entries.filter((e) => needsRound(state.get(e.id)!, round, settings));
-    if (pending.length === 0) break;
+    // No `break` on an empty round: after `--resume` the early rounds are complete (restored from the
+    // journal) while later ones still have work, and the run must end as an uninterrupted one would.
+    if (pending.length === 0) continue;
     const order = shuffled(pending, mulberry32(settings.seed * 7919 + round));
     let visited = 0;
     for (const entry of order) {

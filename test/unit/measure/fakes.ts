@@ -10,7 +10,13 @@ import type { DeviceProfile } from '../../../src/devices/schema.js';
 import { entryId } from '../../../src/lut/key.js';
 import type { EntryKey } from '../../../src/lut/schema.js';
 import { Journal } from '../../../src/measure/journal.js';
-import { runProtocol, type PlannedEntry, type ProtocolEvents, type ProtocolInput } from '../../../src/measure/protocol.js';
+import {
+  runProtocol,
+  type EntryState,
+  type PlannedEntry,
+  type ProtocolEvents,
+  type ProtocolInput,
+} from '../../../src/measure/protocol.js';
 import type { MeasureSettings } from '../../../src/measure/settings.js';
 import type { ThermalPolicy } from '../../../src/measure/thermal-gate.js';
 import type { ModelFiles, RunOutput, Runner, RunnerContext, RunRequest, StagedModel } from '../../../src/runners/types.js';
@@ -192,6 +198,9 @@ export function profile(): DeviceProfile {
   return localProfile;
 }
 
+/** The run identity in the harness's journal header (what `--resume` compares). */
+export const FAKE_IDENTITY = { test: true };
+
 export interface Harness {
   ctx: RunnerContext;
   journal: Journal;
@@ -209,6 +218,8 @@ export function harness(o: {
   thermal?: ThermalPolicy;
   events?: ProtocolEvents;
   signal?: AbortSignal;
+  /** Continue an interrupted run: its journal (appended to, as `--resume` does) and the state restored from it. */
+  resume?: { journal: Journal; restored: Map<string, EntryState> };
 }): Harness {
   const dir = tempDir();
   const logs: string[] = [];
@@ -222,8 +233,8 @@ export function harness(o: {
     log: (line) => logs.push(line),
     ...(o.signal ? { signal: o.signal } : {}),
   };
-  const journal = new Journal(join(dir, 'fake.lut.json.journal.jsonl'));
-  journal.start({ type: 'header', identity: { test: true }, startedAt: new Date().toISOString() });
+  const journal = o.resume?.journal ?? new Journal(join(dir, 'fake.lut.json.journal.jsonl'));
+  if (!o.resume) journal.start({ type: 'header', identity: FAKE_IDENTITY, startedAt: new Date().toISOString() });
   const input: ProtocolInput<Record<string, never>> = {
     ctx,
     runner: o.runner,
@@ -232,6 +243,7 @@ export function harness(o: {
     settings: o.settings,
     ...(o.thermal ? { thermal: o.thermal } : {}),
     journal,
+    ...(o.resume ? { restored: o.resume.restored } : {}),
     events: {
       ...o.events,
       onVisit: (entry, round, done, total) => {
