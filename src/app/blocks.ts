@@ -11,7 +11,7 @@ import { buildEntry } from '../lut/build.js';
 import { lutFileText, parseLut, writeLut } from '../lut/io.js';
 import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, type Lut, type LutEntry, type Precision } from '../lut/schema.js';
 import { entryLabel } from '../lut/key.js';
-import { Journal, journalPathFor } from '../measure/journal.js';
+import { Journal, journalPathFor, RESUME_HINT } from '../measure/journal.js';
 import { runProtocol, type EntryState, type PlannedEntry } from '../measure/protocol.js';
 import { mergeSettings, samplingIdentity, type SettingsOverride } from '../measure/settings.js';
 import { loadUserModels } from '../onnx/manifest.js';
@@ -200,7 +200,8 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
       entries,
     };
     mkdirSync(dirname(p.lutFile), { recursive: true });
-    writeLut(p.lutFile, lut);
+    // Removed only once the table is safely in place: a full disk here keeps the journal for --resume.
+    writeLut(p.lutFile, lut, { diskFullHint: RESUME_HINT });
     journal.remove();
     const ok = entries.filter((e) => e.state === 'ok').length;
     emit({ type: 'done', device, lut: p.lutFile, ok, failed: entries.length - ok, ms: performance.now() - started });

@@ -1,6 +1,6 @@
 // Reading and writing LUT files. Reading checks the schema and the version and says exactly what is
 // wrong (truncated file, newer schema, bad key); writing is atomic.
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic, type WriteOptions } from '../atomic-write.js';
 import { InvalidFileError } from '../errors.js';
 import { parseJsonText, readJsonFile, validateWith } from '../json-file.js';
 import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, lutSchema, type Lut } from './schema.js';
@@ -43,8 +43,8 @@ function lutFromJson(data: unknown, file: string): Lut {
   return lut;
 }
 
-export function writeLut(file: string, lut: Lut): void {
-  writeFileAtomic(file, `${JSON.stringify(lut, null, 1)}\n`);
+export function writeLut(file: string, lut: Lut, options: WriteOptions = {}): void {
+  writeFileAtomic(file, `${JSON.stringify(lut, null, 1)}\n`, options);
 }
 
 /** True when the file exists and is a readable LUT (for --resume decisions). */

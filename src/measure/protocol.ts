@@ -8,7 +8,7 @@
 //   - every finished visit is appended to the journal, so an interrupted run loses nothing;
 //   - a failing entry is retried once; a model the runtime cannot load fails for good; a device that
 //     keeps failing stops the run with its error (the journal keeps what was done).
-import { BenchError, DeviceError, InterruptedError, ModelError, errorMessage } from '../errors.js';
+import { BenchError, DeviceError, DiskFullError, InterruptedError, ModelError, errorMessage } from '../errors.js';
 import type { EntryKey } from '../lut/schema.js';
 import type { ModelFiles, Runner, RunnerContext, RunOutput, RunRequest, StagedModel } from '../runners/types.js';
 import { mulberry32, reachedTargetMargin, relativeMargin, shuffled } from '../stats/index.js';
@@ -82,6 +82,8 @@ export async function runProtocol<O>(input: ProtocolInput<O>): Promise<Map<strin
         events?.onRound?.(record, s.rounds.flatMap((r) => r.samples));
       } catch (error) {
         if (error instanceof InterruptedError || ctx.signal?.aborted) throw ctx.signal?.reason ?? error;
+        // A full disk (the journal, raw output) is no fault of the entry: stop, the journal as it was.
+        if (error instanceof DiskFullError) throw error;
         const failure: FailureRecord = {
           type: 'failed',
           id: entry.id,
@@ -118,7 +120,8 @@ async function visitWithRetry<O>(input: ProtocolInput<O>, entry: PlannedEntry, r
   try {
     return await visit(input, entry, round, s, staged);
   } catch (error) {
-    if (error instanceof ModelError || error instanceof InterruptedError || input.ctx.signal?.aborted) throw error;
+    const final = error instanceof ModelError || error instanceof InterruptedError || error instanceof DiskFullError;
+    if (final || input.ctx.signal?.aborted) throw error;
     input.ctx.log(`retrying ${entry.id} after: ${errorMessage(error)}`);
     staged.delete(entry.id);
     return visit(input, entry, round, s, staged);

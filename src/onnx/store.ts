@@ -11,12 +11,12 @@
 // Runtimes resolve external data relative to the graph and refuse paths that leave its folder, hence
 // graphs at the top and weights in a sub-folder.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../catalog/load.js';
 import type { ModelConstants } from '../catalog/schema.js';
 import type { ResolvedCatalog, ResolvedUnit } from '../catalog/types.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { AtomicFile, writeFileAtomic } from '../atomic-write.js';
 import { modelContentHash } from './content-hash.js';
 import type { ModelFiles } from '../runners/types.js';
 import { GraphBuilder, type Precision } from './graph-builder.js';
@@ -102,34 +102,35 @@ export class ModelStore {
     const file = `weights/${group}.${u.name}.${key}.bin`;
     const path = join(dir, file);
     const shaPath = `${path}.sha256`;
-    if (existsSync(path) && existsSync(shaPath)) return { file, sha256: readFileSync(shaPath, 'utf8').trim() };
     const layout = layoutWeights(specs, s.precision);
+    // A file of the wrong size (cut short by an older harness on a full disk) is never reused.
+    if (existsSync(shaPath) && existsSync(path) && statSync(path).size === layout.size) {
+      return { file, sha256: readFileSync(shaPath, 'utf8').trim() };
+    }
     this.events.onGenerate?.(`${group}.${u.name}`, layout.size);
-    mkdirSync(join(dir, 'weights'), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
+    // Complete or absent: a full disk removes the partial file and raises DiskFullError (exit 8).
+    const out = AtomicFile.create(path);
     const hash = createHash('sha256');
-    const fd = openSync(tmp, 'w');
     try {
       let pos = 0;
       for (const t of layout.tensors) {
         if (t.offset > pos) {
           const pad = new Uint8Array(t.offset - pos);
-          writeSync(fd, pad);
+          out.write(pad);
           hash.update(pad);
         }
         const bytes = weightBytes(t.spec, `${s.seed}/${group}/${u.name}/${t.spec.local}`, s.precision);
-        writeSync(fd, bytes);
+        out.write(bytes);
         hash.update(bytes);
         pos = t.offset + t.length;
       }
-      closeSync(fd);
+      out.commit();
     } catch (error) {
-      closeSync(fd);
-      rmSync(tmp, { force: true });
+      out.abort();
       throw error;
     }
-    renameSync(tmp, path);
     const sha256 = hash.digest('hex');
+    // Written after the weights: a weights file without its hash is regenerated, never trusted.
     writeFileAtomic(shaPath, `${sha256}\n`);
     return { file, sha256 };
   }
