@@ -1,9 +1,9 @@
 // `bench export`: the generated models of a catalogue (at one latent size, width and precision) copied
 // out of the store into a folder with a manifest, e.g. to convert them with vendor tools or to hand
 // them to `bench blocks --models`.
-import { copyFileSync, existsSync, linkSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
+import { copyFileAtomic, writeFileAtomic } from '../atomic-write.js';
 import { loadCatalog } from '../catalog/load.js';
 import type { Precision } from '../lut/schema.js';
 import type { Manifest } from '../onnx/manifest.js';
@@ -49,7 +49,7 @@ export async function runExport(o: ExportOptions): Promise<ExportResult> {
         try {
           linkSync(src, dst);
         } catch {
-          copyFileSync(src, dst);
+          copyFileAtomic(src, dst);
         }
       }
       copied.add(f);

@@ -1,6 +1,7 @@
 // argv -> command -> exit code. Known errors print one line (and a hint); anything else is a bug and
 // prints its stack.
 import { parseArgs } from 'node:util';
+import { asDiskFull } from '../atomic-write.js';
 import { BenchError, ExitCode, InterruptedError, UsageError } from '../errors.js';
 import type { CliIO, Command } from './command.js';
 import { commands } from './registry.js';
@@ -87,7 +88,11 @@ function findCommand(argv: string[]): Command | undefined {
   return commands.find((c) => c.name === two) ?? commands.find((c) => c.name === argv[0]);
 }
 
-function reportError(error: unknown, io: CliIO): number {
+function reportError(thrown: unknown, io: CliIO): number {
+  // Every host write goes through atomic-write.ts and names its file; a full disk met anywhere else
+  // (a temporary folder, a tool's own output) is still a full disk, not a bug.
+  const path = (thrown as NodeJS.ErrnoException | undefined)?.path;
+  const error = asDiskFull(thrown, path ?? 'a temporary file');
   if (error instanceof BenchError) {
     io.stderr.write(`bench: ${error.message}\n`);
     if (error.hint) io.stderr.write(`  ${error.hint}\n`);

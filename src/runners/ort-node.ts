@@ -2,10 +2,11 @@
 // onnxruntime-node. Per-iteration samples, adaptive stopping on the device, and a report of which
 // execution provider really ran the nodes. Used by `local`, by SSH hosts with Node (Macs with the
 // CoreML EP, Linux boards) and by the fake phone in tests.
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, posix } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../atomic-write.js';
 import { ModelError, ParseError, RunnerError } from '../errors.js';
 import { saveRawOutput } from './raw-output.js';
 import { packageRoot } from '../paths.js';
@@ -59,8 +60,7 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
     const dir = runnerDir(ctx);
     // The runner is ESM; a package.json beside it says so wherever it lands.
     const pkg = join(ctx.hostDir, 'device-runner-package.json');
-    mkdirSync(ctx.hostDir, { recursive: true });
-    writeFileSync(pkg, '{ "type": "module" }\n');
+    writeFileAtomic(pkg, '{ "type": "module" }\n');
     await pushFiles(ctx, [...runnerFiles().map((f) => ({ local: f.local, remote: posix.join(dir, f.remote) })), { local: pkg, remote: posix.join(dir, 'package.json') }]);
     const argv = [options.node, posix.join(dir, 'device-runner', 'ort-runner.js'), '--probe', '--ort', options.ort ?? localOrtPath(), '--ep', options.ep];
     const probe = await ctx.transport.exec(argv, { timeoutMs: 60_000 });

@@ -3,8 +3,9 @@
 // (or a second phone of the same kind) converts nothing. A conversion is built in a temporary folder
 // and renamed into place when complete, so an interrupted one is never taken for a finished one.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { appendWhole, writeFileAtomic } from '../atomic-write.js';
 import { RunnerError } from '../errors.js';
 import { runProcess } from '../transports/process.js';
 import type { ExecResult } from '../transports/types.js';
@@ -50,7 +51,7 @@ function tail(r: ExecResult): string {
 
 async function step(label: string, argv: string[], expect: string, sdk: QnnSdk, o: QnnNetRunOptions, logFile: string, signal?: AbortSignal): Promise<void> {
   const r = await runProcess(argv, { env: { QNN_SDK_ROOT: sdk.root }, timeoutMs: o.convertTimeoutMs, ...(signal ? { signal } : {}) });
-  writeFileSync(logFile, `$ ${argv.join(' ')}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}\n`, { flag: 'a' });
+  appendWhole(logFile, `$ ${argv.join(' ')}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}\n`);
   const tool = argv[0]!.replace(/^.*\//, '');
   if (r.timedOut) throw new RunnerError(NAME, `${tool} did not finish converting ${label} within ${o.convertTimeoutMs} ms (log: ${logFile})`);
   if (r.exitCode !== 0) throw new RunnerError(NAME, `${tool} failed on ${label}: ${tail(r)} (log: ${logFile})`);
@@ -72,8 +73,8 @@ export async function convertModel(model: ModelFiles, sdk: QnnSdk, o: QnnNetRunO
     await step(model.label, modelLibArgv(sdk.tool('qnn-model-lib-generator'), tmp, HOST_TARGET), modelLibPath(tmp, HOST_TARGET), sdk, o, logFile, signal);
     const extFile = join(tmp, 'htp_ext.json');
     const configFile = join(tmp, 'htp_config.json');
-    writeFileSync(extFile, `${JSON.stringify(htpExtensionConfig({ htpArch: o.htpArch, optimizationLevel: o.optimizationLevel, ...(o.socId !== undefined ? { socId: o.socId } : {}), ...(o.vtcmMb !== undefined ? { vtcmMb: o.vtcmMb } : {}) }), null, 1)}\n`);
-    writeFileSync(configFile, `${JSON.stringify(backendConfig(sdk.hostLib('libQnnHtpNetRunExtensions.so'), extFile), null, 1)}\n`);
+    writeFileAtomic(extFile, `${JSON.stringify(htpExtensionConfig({ htpArch: o.htpArch, optimizationLevel: o.optimizationLevel, ...(o.socId !== undefined ? { socId: o.socId } : {}), ...(o.vtcmMb !== undefined ? { vtcmMb: o.vtcmMb } : {}) }), null, 1)}\n`);
+    writeFileAtomic(configFile, `${JSON.stringify(backendConfig(sdk.hostLib('libQnnHtpNetRunExtensions.so'), extFile), null, 1)}\n`);
     await step(
       model.label,
       contextBinaryArgv({ tool: sdk.tool('qnn-context-binary-generator'), backend: sdk.hostLib('libQnnHtp.so'), modelLib: modelLibPath(tmp, HOST_TARGET), outDir: tmp, configFile }),
@@ -83,7 +84,7 @@ export async function convertModel(model: ModelFiles, sdk: QnnSdk, o: QnnNetRunO
       logFile,
       signal,
     );
-    writeFileSync(join(tmp, 'done.json'), `${JSON.stringify({ model: model.sha256, label: model.label, sdk: sdk.version, arch: o.htpArch, at: new Date().toISOString() })}\n`);
+    writeFileAtomic(join(tmp, 'done.json'), `${JSON.stringify({ model: model.sha256, label: model.label, sdk: sdk.version, arch: o.htpArch, at: new Date().toISOString() })}\n`);
     try {
       renameSync(tmp, dir);
     } catch (error) {

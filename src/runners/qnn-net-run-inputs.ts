@@ -2,8 +2,9 @@
 // seeded generator so every run (and every phone) feeds the same data. Latency does not depend on the
 // values for dense graphs; fixed data only keeps runs comparable. Cached on the host by shape and seed.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 import { mulberry32 } from '../stats/index.js';
 
 export interface RawInput {
@@ -25,9 +26,7 @@ export function rawInputFiles(cacheDir: string, inputs: { name: string; shape: n
       const rng = mulberry32(seed * 1_000_003 + i);
       const data = new Float32Array(count);
       for (let k = 0; k < count; k++) data[k] = rng() * 2 - 1;
-      const temp = `${file}.${process.pid}.tmp`;
-      writeFileSync(temp, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-      renameSync(temp, file);
+      writeFileAtomic(file, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     }
     return { name: input.name, file, remoteName: `${i}.raw` };
   });

@@ -13,9 +13,10 @@
 // without it fails the entry with the events it does have, never falls back to another. NetRun,
 // accelerator times and HVX threads are kept in the entry's extras. No HVX threads or no accelerator
 // time means the graph ran on the CPU: flagged `cpu-fallback`.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 import { ModelError, ParseError, RunnerError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { runProcess } from '../transports/process.js';
@@ -284,7 +285,7 @@ export const qnnNetRunRunner: Runner<QnnNetRunOptions> & { check: typeof checkQn
     const listFile = join(converted.dir, 'input_list.txt');
     // Relative to the runtime folder, so the same text serves every phone (and holds no spaces).
     const list = inputListText(inputs.map((i) => ({ name: i.name, path: posix.relative(l.runtime, posix.join(dir, 'inputs', i.remoteName)) })));
-    if (!existsSync(listFile) || readFileSync(listFile, 'utf8') !== list) writeFileSync(listFile, list);
+    if (!existsSync(listFile) || readFileSync(listFile, 'utf8') !== list) writeFileAtomic(listFile, list);
     const push = (local: string, remote: string) => ctx.transport.push(local, remote, ctx.signal ? { signal: ctx.signal } : {});
     await push(converted.contextBinary, posix.join(dir, 'context.bin'));
     for (const i of inputs) await push(i.file, posix.join(dir, 'inputs', i.remoteName));

@@ -2,9 +2,10 @@
 // the work folder (no copy) when it is not there yet, so the local device follows the same
 // push-then-run path as a remote device without moving gigabytes.
 import { createHash } from 'node:crypto';
-import { createReadStream, copyFileSync, existsSync, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { arch, cpus, hostname, platform, release, version } from 'node:os';
 import { dirname } from 'node:path';
+import { copyFileAtomic } from '../atomic-write.js';
 import { parseSysThermal } from '../runners/parsers/sys-thermal.js';
 import { runProcess } from './process.js';
 import { sysThermalArgv } from './sys-thermal-script.js';
@@ -31,14 +32,14 @@ export class LocalTransport implements Transport {
     try {
       linkSync(localPath, remotePath);
     } catch {
-      copyFileSync(localPath, remotePath);
+      copyFileAtomic(localPath, remotePath);
     }
     return { skipped: false, bytes: src.size, durationMs: performance.now() - started };
   }
 
   async pull(remotePath: string, localPath: string): Promise<void> {
     mkdirSync(dirname(localPath), { recursive: true });
-    copyFileSync(remotePath, localPath);
+    copyFileAtomic(remotePath, localPath);
   }
 
   async info(): Promise<DeviceInfo> {

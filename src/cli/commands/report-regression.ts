@@ -3,8 +3,8 @@
 // 3 any problem with the input (unreadable or invalid table, bad flag, incomparable tables).
 // The Markdown summary goes to stdout so `>> $GITHUB_STEP_SUMMARY` works; everything else to stderr.
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../../atomic-write.js';
-import { BenchError, ExitCode, UsageError } from '../../errors.js';
+import { writeFilesAtomic } from '../../atomic-write.js';
+import { BenchError, DiskFullError, ExitCode, UsageError } from '../../errors.js';
 import { readLut } from '../../lut/io.js';
 import { defaultReportsDir, packageVersion } from '../../paths.js';
 import { compareLuts } from '../../report/regression/compare.js';
@@ -51,12 +51,15 @@ function plan(args: ParsedArgs): Plan {
   };
 }
 
-function writeReport(file: string, text: string): void {
+/** The reports of one comparison, all or none: a full disk leaves the previous set as it was. */
+function writeReports(files: { file: string; data: string }[]): void {
   try {
-    writeFileAtomic(file, text);
+    writeFilesAtomic(files);
   } catch (error) {
+    if (error instanceof DiskFullError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new UsageError(`cannot write ${file} (${code})`, { hint: 'choose a writable folder with --out' });
+    // The first file of the set: a folder that cannot be written fails there.
+    throw new UsageError(`cannot write ${files[0]!.file} (${code})`, { hint: 'choose a writable folder with --out' });
   }
 }
 
@@ -78,11 +81,9 @@ async function run(args: ParsedArgs, io: CliIO): Promise<number> {
       json: () => renderJson(result, { createdAt, harnessVersion: packageVersion() }),
       junit: () => renderJunit(result, { createdAt }),
     };
-    const written = p.formats.map((f) => {
-      const file = join(p.outDir, formats[f]);
-      writeReport(file, texts[f]());
-      return file;
-    });
+    const reports = p.formats.map((f) => ({ file: join(p.outDir, formats[f]), data: texts[f]() }));
+    writeReports(reports);
+    const written = reports.map((r) => r.file);
     io.stdout.write(markdown);
     io.stderr.write(`wrote ${written.join(', ')}\n`);
     return result.exitCode;
@@ -91,7 +92,8 @@ async function run(args: ParsedArgs, io: CliIO): Promise<number> {
     // including unreadable tables that other commands report with their own code.
     if (error instanceof BenchError) {
       io.stderr.write(`bench: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
-      return ExitCode.usage;
+      // A full disk is not bad input: CI should retry, not fix the tables.
+      return error instanceof DiskFullError ? error.exitCode : ExitCode.usage;
     }
     throw error;
   }

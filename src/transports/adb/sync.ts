@@ -8,6 +8,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { asDiskFull, isDiskFull } from '../../atomic-write.js';
 import { DeviceError } from '../../errors.js';
 import type { ExecOptions, ExecResult, PushResult } from '../types.js';
 import { hints, toDeviceError } from './errors.js';
@@ -134,6 +135,8 @@ export async function pullFile(target: SyncTarget, remote: string, local: string
   } catch (error) {
     await rm(temp, { force: true });
     if (signal?.aborted) throw abortError(signal);
+    // The host's disk, not the phone: exit 8 naming the local file.
+    if (isDiskFull(error)) throw asDiskFull(error, local);
     throw toDeviceError(target.device, target.serial, `pull ${remote}`, error);
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname as localDirname, posix } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { asDiskFull, isDiskFull } from '../../atomic-write.js';
 import { DeviceError, InterruptedError } from '../../errors.js';
 import type { ExecOptions, ExecResult, PushResult } from '../types.js';
 import type { SshConnection } from './connection.js';
@@ -237,6 +238,8 @@ export async function pullFile(ctx: FileContext, remote: string, local: string, 
   } catch (error) {
     await rm(temp, { force: true });
     if (error instanceof InterruptedError || error instanceof DeviceError) throw error;
+    // The host's disk, not the device: exit 8 naming the local file.
+    if (isDiskFull(error)) throw asDiskFull(error, local);
     const { profile, target } = ctx.conn;
     const code = (error as { code?: number | string }).code;
     if (!ctx.conn.connected) {
