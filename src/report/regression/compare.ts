@@ -28,7 +28,14 @@ interface Pending {
   drift: number;
   /** Bootstrap log-ratio replicates, kept for the suite geometric mean. */
   replicates: Float64Array | null;
+  /** The verdict is already known (the same measurement in both tables): no test, no downgrade. */
+  settled?: boolean;
 }
+
+const MODEL_CHANGED = 'the model differs between the tables (sha256): the graph itself changed';
+const SAME_MEASUREMENT =
+  'the same measurement in both tables (identical samples, round by round): nothing changed, ' +
+  'so neither drift nor a quality flag can make the two sides differ';
 
 export function compareLuts(baseline: Lut, current: Lut, options: RegressionOptions = {}): RegressionResult {
   const opts = resolveOptions(options);
@@ -46,6 +53,7 @@ export function compareLuts(baseline: Lut, current: Lut, options: RegressionOpti
     const cur = currentById.get(base.id);
     if (cur) pending.push(measurePair(base, cur, opts.seed, opts.resamples, driftVariance(base, baselineInfo.roundNoise) + driftVariance(cur, currentInfo.roundNoise)));
   }
+  if (pending.length === 0) throw nothingInCommon(baseline, current, labels);
 
   // Benjamini-Hochberg over the pairs that were tested, separately for each direction.
   const tested = pending.filter((p) => p.row.pSlower !== null);
@@ -63,7 +71,7 @@ export function compareLuts(baseline: Lut, current: Lut, options: RegressionOpti
     p.row.driftTest!.qFaster = driftFaster[i]!;
   });
 
-  for (const { row } of pending) decide(row, opts.threshold, opts.alpha);
+  for (const { row, settled } of pending) if (!settled) decide(row, opts.threshold, opts.alpha);
 
   const withRatio = pending.filter((p) => p.replicates !== null);
   const geomean =
@@ -89,9 +97,8 @@ export function compareLuts(baseline: Lut, current: Lut, options: RegressionOpti
     onlyInCurrent: onlyInCurrent.length,
   };
   const notes: string[] = [];
-  if (entries.length === 0) notes.push('no entry is present in both tables: nothing was compared');
   for (const info of [baselineInfo, currentInfo]) {
-    if (entries.length > 0 && info.roundNoise === null) {
+    if (info.roundNoise === null) {
       notes.push(`${info.label}: no entry has two rounds, so the drift between rounds is unknown and its intervals assume none (measure with --rounds 2 or more)`);
     }
   }
@@ -108,6 +115,21 @@ export function compareLuts(baseline: Lut, current: Lut, options: RegressionOpti
     exitCode: regressionExitCode(counts),
     notes,
   };
+}
+
+/**
+ * Tables without a single entry in common (another latent size or width, an empty table) say nothing
+ * about a regression: that is bad input, not a pass.
+ */
+function nothingInCommon(baseline: Lut, current: Lut, labels: [string, string]): RegressionInputError {
+  const configs = (lut: Lut) => {
+    const seen = [...new Set(lut.entries.map((e) => `latent ${e.key.latent}, width ${e.key.width}, ${e.key.precision}`))];
+    return seen.length === 0 ? 'no entries' : `${lut.entries.length} entries at ${seen.join('; ')}`;
+  };
+  return new RegressionInputError(
+    `nothing to compare: no entry of ${labels[1]} (${configs(current)}) is in ${labels[0]} (${configs(baseline)})`,
+    { hint: 'compare tables measured at the same latent, width and precision' },
+  );
 }
 
 function checkSamples(lut: Lut, label: string): void {
@@ -180,6 +202,20 @@ function measurePair(base: LutEntry, cur: LutEntry, runSeed: number, resamples: 
     row.reasons.push(untestable);
     return { row, drift: 0, replicates: null };
   }
+  if (sameMeasurement(base, cur)) {
+    // One measurement copied into both tables (a table compared with itself, or entries a narrower
+    // run kept): its ratio is exactly 1. Bootstrapping the two copies as independent samples, and
+    // widening by two independent drifts, would invent uncertainty that is not there.
+    row.ratio = 1;
+    row.ci95 = [1, 1];
+    row.ci95Sampling = [1, 1];
+    row.roundNoise = 0;
+    row.verdict = 'unchanged';
+    row.statisticalVerdict = 'unchanged';
+    row.reasons.push(SAME_MEASUREMENT);
+    if (row.modelChanged) row.reasons.push(MODEL_CHANGED);
+    return { row, drift: 0, replicates: new Float64Array(resamples), settled: true };
+  }
   row.ratio = row.current.median! / row.baseline.median!;
   const replicates = bootstrapLogRatios(base.samples, cur.samples, { seed, resamples });
   row.ci95Sampling = percentileInterval(replicates, 0.95);
@@ -193,6 +229,15 @@ function measurePair(base: LutEntry, cur: LutEntry, runSeed: number, resamples: 
   row.pFaster = mannWhitney(cur.samples, base.samples, 'less').p;
   row.pTwoSided = mannWhitney(cur.samples, base.samples, 'two-sided').p;
   return { row, drift, replicates };
+}
+
+/** Identical samples in the same order from the same rounds: one measurement, not two. */
+export function sameMeasurement(base: LutEntry, cur: LutEntry): boolean {
+  if (base.samples.length !== cur.samples.length) return false;
+  if (!base.samples.every((x, i) => x === cur.samples[i])) return false;
+  const [rb, rc] = [base.sampleRounds, cur.sampleRounds];
+  if (rb === undefined || rc === undefined) return rb === rc;
+  return rb.length === rc.length && rb.every((r, i) => r === rc[i]);
 }
 
 function untestableReason(base: LutEntry, cur: LutEntry): string | undefined {
@@ -244,5 +289,5 @@ function decide(row: EntryComparison, threshold: number, alpha: number): void {
       row.reasons.push(...downgrade);
     }
   }
-  if (row.modelChanged) row.reasons.push('the model differs between the tables (sha256): the graph itself changed');
+  if (row.modelChanged) row.reasons.push(MODEL_CHANGED);
 }

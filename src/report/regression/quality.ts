@@ -6,8 +6,9 @@
 // Proportion: a flag whose size is known only downgrades a verdict it could have produced.
 //   - `trend` carries the fitted rise of the rising round (Theil-Sen, as a fraction of the median). A
 //     regressed or improved verdict whose interval clears the band by more than that rise stands: a
-//     drift of 3% within a round does not make a +80% slowdown doubtful. Otherwise it downgrades,
-//     and always when the rise is not known (tables without round labels).
+//     drift of 3% within a round does not make a +80% slowdown doubtful; likewise an unchanged verdict
+//     whose interval lies inside the band by more than that rise. Otherwise it downgrades, and always
+//     when the rise is not known (tables without round labels).
 //   - `margin-not-reached` says the median is known less precisely than the protocol's target (1% by
 //     default), which is noise, and the interval of the ratio already carries it. It downgrades only
 //     when the median is too imprecise to resolve the practical threshold at all (a relative margin
@@ -25,13 +26,22 @@ const advice: Record<(typeof downgradingFlags)[number], string> = {
 };
 
 /**
- * How far the ratio's interval lies beyond the band, as a fraction (0.1: the nearer end is 10% past
- * the band's edge), for a regressed or improved verdict; 0 for any other.
+ * How far the ratio's interval lies from the nearest edge of the band, as a fraction: for a regressed
+ * or improved verdict how far beyond the band it lies (0.1: the nearer end is 10% past the band's
+ * edge), for an unchanged one how far inside (0.1: either edge could move 10% and the interval would
+ * still be inside). A bias of that size or less cannot have produced the verdict. 0 for inconclusive.
  */
 export function clearance(statistical: Verdict, ci95: [number, number] | null, threshold: number): number {
   if (!ci95) return 0;
-  if (statistical === 'regressed') return Math.max(0, ci95[0] / (1 + threshold) - 1);
-  if (statistical === 'improved') return Math.max(0, (1 - threshold) / ci95[1] - 1);
+  const upper = 1 + threshold;
+  const lower = 1 - threshold;
+  if (statistical === 'regressed') return Math.max(0, ci95[0] / upper - 1);
+  if (statistical === 'improved') return Math.max(0, lower / ci95[1] - 1);
+  if (statistical === 'unchanged') {
+    // At a 100% threshold the band has no lower edge: nothing below can leave it.
+    const belowLower = lower > 0 ? ci95[0] / lower - 1 : Infinity;
+    return Math.max(0, Math.min(upper / ci95[1] - 1, belowLower));
+  }
   return 0;
 }
 
@@ -51,7 +61,8 @@ export function downgradeReasons(baseline: SideSummary, current: SideSummary, st
     if (bad.length === 0) continue;
     const sizes: string[] = [];
     if (bad.includes('margin-not-reached') && side.rme !== null) sizes.push(`margin ±${(side.rme * 100).toFixed(1)}% > half the ${(threshold * 100).toFixed(0)}% threshold`);
-    if (bad.includes('trend') && side.trendRise !== null) sizes.push(`a rise of ${(side.trendRise * 100).toFixed(1)}% within a round, more than the interval clears the band by`);
+    const clears = statistical === 'unchanged' ? 'lies inside the band by' : 'clears the band by';
+    if (bad.includes('trend') && side.trendRise !== null) sizes.push(`a rise of ${(side.trendRise * 100).toFixed(1)}% within a round, more than the interval ${clears}`);
     const size = sizes.length > 0 ? ` (${sizes.join('; ')})` : '';
     reasons.push(`${name} flagged ${bad.join(', ')}${size} (${bad.map((f) => advice[f]).join('; ')})`);
   }
@@ -60,9 +71,12 @@ export function downgradeReasons(baseline: SideSummary, current: SideSummary, st
   return reasons;
 }
 
-/** 0 no regression, 1 at least one regression, 2 only inconclusive entries kept it from passing. */
+/**
+ * 0 no regression, 1 at least one regression, 2 only inconclusive entries kept it from passing.
+ * (Tables with nothing in common never get here: compareLuts refuses them as bad input, exit 3.)
+ */
 export function regressionExitCode(counts: RegressionCounts): 0 | 1 | 2 {
   if (counts.regressed > 0) return 1;
-  if (counts.inconclusive > 0 || counts.compared === 0) return 2;
+  if (counts.inconclusive > 0) return 2;
   return 0;
 }

@@ -164,6 +164,6 @@ export interface RegressionResult {
   geomean: { value: number; ci95: [number, number]; ci95Sampling: [number, number]; entries: number } | null;
   /** 0 no regression, 1 regression, 2 only inconclusive entries kept it from passing. */
   exitCode: 0 | 1 | 2;
-  /** Report-level remarks (e.g. no entry in common). */
+  /** Report-level remarks (e.g. a table whose drift between rounds is unknown). */
   notes: string[];
 }

@@ -78,8 +78,13 @@ describe('bench report regression', () => {
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/^bench: cannot compare .* different device fingerprint fp-local-1 vs another-phone \(.*--allow-mismatch.*\)\n$/);
     const allowed = await bench(['--baseline', a, '--current', other, '--out', join(dir, 'out-m'), '--allow-mismatch']);
-    expect(allowed.code).toBe(2); // nothing in common
-    expect(allowed.stdout).toMatch(/differ in device fingerprint/);
+    expect(allowed.code).toBe(3); // allowed, but nothing in common: bad input, not a pass
+    expect(allowed.stderr).toMatch(/^bench: nothing to compare: no entry of .* \(no entries\)/);
+    const sameEntries = JSON.parse(readFileSync(a, 'utf8')) as Lut;
+    const moved = writeLut(makeLut(sameEntries.entries, { fingerprint: 'another-phone' }));
+    const compared = await bench(['--baseline', a, '--current', moved, '--out', join(dir, 'out-m'), '--allow-mismatch']);
+    expect(compared.code).toBe(0);
+    expect(compared.stdout).toMatch(/differ in device fingerprint/);
   });
 
   describe('bad input: exit 3, one line on stderr, nothing written', () => {

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lutSchema } from '../../../src/lut/schema.js';
+import { readLut } from '../../../src/lut/io.js';
+import { lutSchema, type Lut } from '../../../src/lut/schema.js';
+import { clearance } from '../../../src/report/regression/quality.js';
 import {
   compareLuts,
   decideVerdict,
@@ -9,6 +12,7 @@ import {
   type EntryComparison,
 } from '../../../src/report/regression/index.js';
 import { mulberry32 } from '../../../src/stats/index.js';
+import { repoRoot } from '../../support/cli.js';
 import { blockKey, logNormal, makeEntry, makeLut, scenarioTables } from './fixtures.js';
 
 const opts = { resamples: 2000 };
@@ -48,12 +52,11 @@ describe('verdict rule', () => {
     expect(samplesToReach(0.002)).toBe(6); // 1/924
     expect(samplesToReach(0.5)).toBe(1);
   });
-  it('exit code: any regression 1, else any inconclusive (or nothing compared) 2, else 0', () => {
+  it('exit code: any regression 1, else any inconclusive 2, else 0', () => {
     const c = { compared: 3, regressed: 0, improved: 1, unchanged: 2, inconclusive: 0, onlyInBaseline: 4, onlyInCurrent: 1 };
     expect(regressionExitCode(c)).toBe(0);
     expect(regressionExitCode({ ...c, inconclusive: 1 })).toBe(2);
     expect(regressionExitCode({ ...c, inconclusive: 1, regressed: 1 })).toBe(1);
-    expect(regressionExitCode({ ...c, compared: 0 })).toBe(2);
   });
 });
 
@@ -188,11 +191,25 @@ describe('compareLuts: outcomes and refusals', () => {
     expect(compareLuts(baseline, makeLut([noisy]), opts).entries[0]!.verdict).toBe('regressed');
   });
 
-  it('no entry in common: nothing compared, exit 2 with a note', () => {
-    const r = compareLuts(makeLut([makeEntry(blockKey('E1', 'A'), [1, 2, 3])]), makeLut([makeEntry(blockKey('E1', 'B'), [1, 2, 3])]), opts);
-    expect(r.exitCode).toBe(2);
-    expect(r.geomean).toBeNull();
-    expect(r.notes[0]).toMatch(/no entry is present in both/);
+  it('no entry in common (another latent, an empty table) is bad input, exit 3, not a pass', () => {
+    const l16 = makeLut([makeEntry(blockKey('E1', 'A'), [1, 2, 3])]);
+    const l8key = { ...blockKey('E1', 'A'), latent: 8 };
+    const cases: [Lut, RegExp][] = [
+      [makeLut([makeEntry(l8key, [1, 2, 3])]), /\(1 entries at latent 8, width 1, fp32\) is in a\.json \(1 entries at latent 16/],
+      [makeLut([]), /no entry of b\.json \(no entries\)/],
+    ];
+    for (const [current, message] of cases) {
+      let error: unknown;
+      try {
+        compareLuts(l16, current, { ...opts, baselineLabel: 'a.json', currentLabel: 'b.json' });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(RegressionInputError);
+      expect((error as RegressionInputError).exitCode).toBe(3);
+      expect((error as Error).message).toMatch(/^nothing to compare: /);
+      expect((error as Error).message).toMatch(message);
+    }
   });
 
   it('refuses tables from different devices or runtimes unless allowed', () => {
@@ -304,5 +321,73 @@ describe('between-round drift widens the interval', () => {
     expect(r.baseline.roundNoise).toBeNull();
     for (const e of r.entries.filter((x) => x.ci95 !== null)) expect(e.ci95).toEqual(e.ci95Sampling);
     expect(r.notes.filter((n) => /no entry has two rounds/.test(n))).toHaveLength(2);
+  });
+});
+
+describe('identical tables and equivalence', () => {
+  const committed = readLut(join(repoRoot, 'reports', 'baselines', 'local.lut.json'));
+
+  it('a real table compared with itself: every entry unchanged, exit 0, at any threshold', () => {
+    // The committed baseline has drift between rounds, trend and margin-not-reached flags: none of
+    // that can separate a measurement from itself.
+    for (const threshold of [0.05, 1]) {
+      const r = compareLuts(committed, committed, { ...opts, threshold });
+      expect(r.counts).toMatchObject({ compared: 39, unchanged: 39, inconclusive: 0, regressed: 0, improved: 0 });
+      expect(r.exitCode).toBe(0);
+      expect(r.geomean).toMatchObject({ value: 1, ci95: [1, 1] });
+      for (const e of r.entries) {
+        expect(e).toMatchObject({ ratio: 1, ci95: [1, 1], verdict: 'unchanged', pSlower: null });
+        expect(e.reasons).toEqual([expect.stringMatching(/^the same measurement in both tables/)]);
+      }
+    }
+  });
+
+  it('entries a narrower run kept are unchanged; the re-measured one is still judged', () => {
+    const current = structuredClone(committed);
+    const slower = current.entries.find((e) => e.id === 'block/E1/R-R/l16/w1/fp32')!;
+    slower.samples = slower.samples.map((x) => x * 1.5);
+    const r = compareLuts(committed, current, opts);
+    expect(r.counts).toMatchObject({ compared: 39, unchanged: 38 });
+    const judged = r.entries.find((e) => e.id === slower.id)!;
+    expect(judged.pSlower).not.toBeNull();
+    expect(judged.statisticalVerdict).toBe('regressed');
+  });
+
+  it('one measurement in both tables with too few samples or a throttled flag is still unchanged', () => {
+    const entry = makeEntry(blockKey('E1', 'R'), [5, 6, 7], { flags: ['throttled'] });
+    const r = compareLuts(makeLut([entry]), makeLut([structuredClone(entry)]), opts);
+    expect(r.entries[0]!.verdict).toBe('unchanged');
+    // The same samples from other rounds are a different measurement.
+    const relabelled = { ...structuredClone(entry), sampleRounds: [0, 1, 1] };
+    expect(compareLuts(makeLut([{ ...entry, sampleRounds: [0, 0, 1] }]), makeLut([relabelled]), opts).entries[0]!.verdict).toBe('inconclusive');
+  });
+
+  it('a trend downgrades an unchanged verdict only when its rise exceeds how far the interval lies inside the band', () => {
+    const rng = mulberry32(23);
+    const key = blockKey('E1', 'R-R');
+    const rising = () => {
+      const flat = logNormal(30, 10, 0.005, rng);
+      const ramp = Array.from({ length: 30 }, (_, i) => 10 * (0.97 + (0.06 * i) / 29) * Math.exp(0.002 * (rng() - 0.5)));
+      return makeEntry(key, [...flat, ...ramp], { flags: ['trend'], sampleRounds: [...Array<number>(30).fill(0), ...Array<number>(30).fill(1)], rounds: 2 });
+    };
+    const baseline = makeLut([rising()]);
+    const current = makeLut([rising()]);
+    // At a 100% threshold the interval lies far inside the band: a 6% rise cannot have put it there.
+    const wide = compareLuts(baseline, current, { ...opts, threshold: 1 }).entries[0]!;
+    expect(wide.current.trendRise).toBeGreaterThan(0.04);
+    expect(wide).toMatchObject({ statisticalVerdict: 'unchanged', verdict: 'unchanged' });
+    // At 5% the interval lies inside by less than the rise: downgraded, and the reason says so truthfully.
+    const narrow = compareLuts(baseline, current, opts).entries[0]!;
+    expect(narrow).toMatchObject({ statisticalVerdict: 'unchanged', verdict: 'inconclusive' });
+    expect(narrow.reasons.join(' ')).toMatch(/flagged trend \(a rise of \d\.\d% within a round, more than the interval lies inside the band by\)/);
+    expect(narrow.reasons.join(' ')).not.toMatch(/clears the band/);
+  });
+
+  it('clearance: beyond the band for a change, inside it for unchanged, none for inconclusive', () => {
+    expect(clearance('regressed', [1.155, 1.3], 0.05)).toBeCloseTo(0.1, 10);
+    expect(clearance('improved', [0.7, 0.8636363636363636], 0.05)).toBeCloseTo(0.1, 10);
+    expect(clearance('unchanged', [0.99, 1.01], 0.05)).toBeCloseTo(1.05 / 1.01 - 1, 10);
+    expect(clearance('unchanged', [0.5, 1.5], 1)).toBeCloseTo(2 / 1.5 - 1, 10);
+    expect(clearance('inconclusive', [0.9, 1.2], 0.05)).toBe(0);
   });
 });
