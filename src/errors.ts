@@ -113,8 +113,9 @@ export class DiskFullError extends BenchError {
 /** A path that comes from data (manifest entry, external-data location, catalogue or profile string) and
  * resolves outside the folder it is allowed in. Exit code 4, like any other bad file. */
 export class UnsafePathError extends InvalidFileError {
-  constructor(file: string, field: string, path: string, allowed: string) {
-    super(file, field, `path '${path}' resolves outside ${allowed}; refused`);
+  /** `why` replaces "resolves outside <allowed>" when the path is wrong in another way (absolute, empty, a link). */
+  constructor(file: string, field: string, path: string, allowed: string, why?: string) {
+    super(file, field, `path '${path}' ${why ?? `resolves outside ${allowed}`}; refused`);
   }
 }
 
