@@ -2,10 +2,12 @@
 // variant (and optionally per part). Each ONNX model is checked like a generated one: exactly the
 // stage's input and output names, shapes and element type. `bench export` writes the same format.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join, posix, resolve } from 'node:path';
 import { z } from 'zod';
 import type { ResolvedCatalog, TensorSig } from '../catalog/types.js';
+import { containedFile } from '../contained-file.js';
+import { shown } from '../data-path.js';
 import { InvalidFileError, ModelError } from '../errors.js';
 import { loadJsonFile } from '../json-file.js';
 import type { Precision } from '../lut/schema.js';
@@ -76,8 +78,7 @@ export function loadUserModels(file: string, cat: ResolvedCatalog, precision: Pr
       inputs = part.inputs;
       outputs = part.outputs;
     }
-    const modelPath = resolve(dirname(path), entry.file);
-    if (!existsSync(modelPath)) throw fail(`${key}.file`, `${entry.file} not found`);
+    const modelPath = modelFile(path, `${key}.file`, entry.file);
     const model = checkUserModel(modelPath, label, inputs, outputs, precision);
     if (entry.sha256 !== undefined && entry.sha256 !== model.files.sha256) throw fail(`${key}.sha256`, `${entry.file} has sha256 ${model.files.sha256}, the manifest says ${entry.sha256}`);
     if ('stage' in entry) blocks.set(`${entry.stage}/${entry.variant}`, model);
@@ -91,10 +92,29 @@ export function loadUserModels(file: string, cat: ResolvedCatalog, precision: Pr
   };
 }
 
+/** Model formats some runner measures; anything else in a manifest is refused before it is read. */
+const MODEL_EXTENSIONS = ['.onnx', '.tflite'];
+
+/**
+ * The model file a manifest entry names: inside the manifest's folder (symbolic links included), a
+ * model format, present. Everything else is refused before the file is opened or sent anywhere.
+ */
+function modelFile(manifest: string, field: string, file: string): string {
+  const folder = dirname(manifest);
+  const found = containedFile(folder, file, { file: manifest, field, folder: `the manifest's folder ${folder}` });
+  const ext = posix.extname(file).toLowerCase();
+  if (!MODEL_EXTENSIONS.includes(ext)) {
+    const problem = `${shown(file)} is not a model file; list ONNX (.onnx) or TensorFlow Lite (.tflite) files`;
+    throw new InvalidFileError(manifest, field, problem);
+  }
+  if (found === undefined) throw new InvalidFileError(manifest, field, `${shown(file)} not found`);
+  return found.path;
+}
+
 function checkUserModel(path: string, label: string, inputs: TensorSig[], outputs: TensorSig[], precision: Precision): UserModel {
   const root = dirname(path);
-  const graph = relative(root, path);
-  if (extname(path) !== '.onnx') {
+  const graph = basename(path);
+  if (posix.extname(graph).toLowerCase() !== '.onnx') {
     // Non-ONNX models (e.g. .tflite for benchmark_model) are taken as they are.
     return { files: modelFiles(root, graph, [graph], inputs, outputs, precision, label), params: 0 };
   }
@@ -104,6 +124,8 @@ function checkUserModel(path: string, label: string, inputs: TensorSig[], output
   } catch (error) {
     throw new ModelError(`${path}: not a readable ONNX model (${(error as Error).message})`);
   }
+  // Paths first: a bundle that reaches outside its folder is refused whatever else is wrong with it.
+  const external = externalFiles(path, label, info.externalData);
   const want = elemType(precision);
   const compare = (what: string, expected: TensorSig[], got: TensorDecl[]) => {
     for (const e of expected) {
@@ -117,10 +139,26 @@ function checkUserModel(path: string, label: string, inputs: TensorSig[], output
   };
   compare('input', inputs, info.inputs);
   compare('output', outputs, info.outputs);
-  for (const f of info.externalFiles) {
-    if (!existsSync(join(root, f))) throw new ModelError(`${path} (${label}): external data file '${f}' not found beside the model`);
+  const files = modelFiles(root, graph, [graph, ...external], inputs, outputs, precision, label);
+  return { files, params: info.parameterElements };
+}
+
+/**
+ * The external data files of a model, normalised: each inside the model's folder (where runtimes
+ * look for them, and the only part of the host the bundle may send to a device), each present.
+ */
+function externalFiles(path: string, label: string, refs: { owner: string; location: string }[]): string[] {
+  const root = dirname(path);
+  const files = new Set<string>();
+  for (const ref of refs) {
+    const field = `external data location of ${shown(ref.owner)}`;
+    const found = containedFile(root, ref.location, { file: path, field, folder: `the model's folder ${root}` });
+    if (found === undefined) {
+      throw new ModelError(`${path} (${label}): external data file '${ref.location}' not found beside the model`);
+    }
+    files.add(found.relative);
   }
-  return { files: modelFiles(root, graph, [graph, ...info.externalFiles], inputs, outputs, precision, label), params: info.parameterElements };
+  return [...files];
 }
 
 function modelFiles(root: string, graph: string, files: string[], inputs: TensorSig[], outputs: TensorSig[], precision: Precision, label: string): ModelFiles {

@@ -12,10 +12,16 @@ message AttributeProto {
   optional int64 i = 3;
   optional bytes s = 4;
   optional TensorProto t = 5;
+  optional GraphProto g = 6;
   repeated float floats = 7;
   repeated int64 ints = 8;
+  repeated TensorProto tensors = 10;
+  repeated GraphProto graphs = 11;
   optional AttributeType type = 20;
+  optional SparseTensorProto sparse_tensor = 22;
+  repeated SparseTensorProto sparse_tensors = 23;
 }
+message SparseTensorProto { optional TensorProto values = 1; optional TensorProto indices = 2; repeated int64 dims = 3; }
 message ValueInfoProto { optional string name = 1; optional TypeProto type = 2; }
 message NodeProto {
   repeated string input = 1;
@@ -41,6 +47,7 @@ message GraphProto {
   repeated TensorProto initializer = 5;
   repeated ValueInfoProto input = 11;
   repeated ValueInfoProto output = 12;
+  repeated SparseTensorProto sparse_initializer = 15;
 }
 message TensorProto {
   enum DataLocation { DEFAULT = 0; EXTERNAL = 1; }
@@ -91,6 +98,16 @@ export interface AttributeMsg {
   t?: TensorMsg;
   floats?: number[];
   ints?: number[];
+  /** Read only (the builder never writes them): tensors and subgraphs that may hold external data. */
+  g?: GraphMsg;
+  tensors?: TensorMsg[];
+  graphs?: GraphMsg[];
+  sparseTensor?: SparseTensorMsg;
+  sparseTensors?: SparseTensorMsg[];
+}
+export interface SparseTensorMsg {
+  values?: TensorMsg;
+  indices?: TensorMsg;
 }
 export interface NodeMsg {
   name?: string;
@@ -110,6 +127,7 @@ export interface GraphMsg {
   initializer: TensorMsg[];
   input: ValueInfoMsg[];
   output: ValueInfoMsg[];
+  sparseInitializer?: SparseTensorMsg[];
 }
 export interface ModelMsg {
   irVersion: number;

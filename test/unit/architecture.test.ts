@@ -5,15 +5,18 @@
 //   - stats is pure (it also runs on devices): it imports nothing outside itself;
 //   - report builds strings: no file system;
 //   - the device runner needs only Node built-ins and stats.
-// Shared leaves any module may use: errors, paths, json-file, atomic-write, stats, the pure output
-// parsers (transports read device facts with them) and the LUT schema (the data contract). Type-only imports are not dependencies at run time and are not restricted.
+// Shared leaves any module may use: errors, paths, json-file, atomic-write, data-path (and its host side,
+// contained-file), stats, the pure output parsers (transports read device facts with them) and the LUT schema (the data contract). Type-only imports are not dependencies at run time and are not restricted.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = resolve('src');
 const ORDER = ['catalog', 'onnx', 'devices', 'transports', 'runners', 'measure', 'lut', 'predict', 'search', 'report', 'app', 'cli'];
-const LEAVES = ['errors.ts', 'paths.ts', 'json-file.ts', 'atomic-write.ts', 'stats', 'runners/parsers', 'lut/schema.ts', 'lut/key.ts'];
+const LEAVES = [
+  'errors.ts', 'paths.ts', 'json-file.ts', 'atomic-write.ts', 'data-path.ts', 'contained-file.ts',
+  'stats', 'runners/parsers', 'lut/schema.ts', 'lut/key.ts',
+];
 const NO_IO = ['catalog', 'stats', 'lut', 'predict', 'search', 'report', 'runners/parsers'];
 const IO_MODULE = /^(node:)?(child_process|net|tls|http|https|dgram|cluster)$|^(@devicefarmer\/adbkit|ssh2|node-ssh)$/;
 
