@@ -64,8 +64,8 @@ export function syncFolder(dir: string): void {
     fd = openSync(dir, 'r');
     fsyncSync(fd);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EBADF' && code !== 'EPERM' && code !== 'EACCES') throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!['EINVAL', 'EISDIR', 'EBADF', 'EPERM', 'EACCES'].includes(code)) throw error;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

@@ -28,7 +28,7 @@ const disk = vi.hoisted(() => ({
 
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
-  const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 });
+  const enospc = () => Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC', errno: -28 });
   // Only the (fd, buffer, offset, length) form is used by the harness.
   const writeSync = (fd: number, buffer: Uint8Array, offset = 0, length = buffer.byteLength - offset): number => {
     disk.calls++;
@@ -167,7 +167,8 @@ describe('appendWhole and the journal', () => {
     expect(readFileSync(journal.file).equals(before)).toBe(true);
     disk.room = Infinity;
     journal.append(round(3));
-    expect(journal.read().map((l) => (l.type === 'header' ? 'header' : l.id))).toEqual(['header', 'block/E1/v1', 'block/E1/v3']);
+    const ids = journal.read().map((l) => (l.type === 'header' ? 'header' : l.id));
+    expect(ids).toEqual(['header', 'block/E1/v1', 'block/E1/v3']);
   });
 
   it('a line torn by a crash is dropped by the reader and cut off before the next append', () => {
@@ -202,10 +203,12 @@ describe('the model store on a full disk', () => {
     const settings = { precision: 'fp32' as const, seed: 1 };
     // Room for the first unit's weights (and its hash file) and half of the second's.
     const sizes: number[] = [];
-    new ModelStore(folder(), { onGenerate: (_w, bytes) => sizes.push(bytes) }).ensureGroup(cat, stageGraphSpec(e1, e1.variants[0]!), 'E1.t', settings);
+    const teacher = stageGraphSpec(e1, e1.variants[0]!);
+    const sizing = new ModelStore(folder(), { onGenerate: (_w, bytes) => sizes.push(bytes) });
+    sizing.ensureGroup(cat, teacher, 'E1.t', settings);
     disk.room = sizes[0]! + 65 + Math.floor(sizes[1]! / 2);
     disk.perCall = 10_000;
-    expect(() => new ModelStore(root).ensureGroup(cat, stageGraphSpec(e1, e1.variants[0]!), 'E1.t', settings)).toThrow(DiskFullError);
+    expect(() => new ModelStore(root).ensureGroup(cat, teacher, 'E1.t', settings)).toThrow(DiskFullError);
     expect(temps(root)).toEqual([]);
     const weights = join(new ModelStore(root).configDir(cat, settings), 'weights');
     const bins = readdirSync(weights).filter((f) => f.endsWith('.bin'));
@@ -217,7 +220,8 @@ describe('the model store on a full disk', () => {
     // With room again the store completes what was missing and reuses what was whole.
     disk.room = Infinity;
     const generated: string[] = [];
-    const model = new ModelStore(root, { onGenerate: (w) => generated.push(w) }).ensureGroup(cat, stageGraphSpec(e1, e1.variants[0]!), 'E1.t', settings);
+    const resumed = new ModelStore(root, { onGenerate: (w) => generated.push(w) });
+    const model = resumed.ensureGroup(cat, teacher, 'E1.t', settings);
     expect(generated.length).toBe(e1.variants[0]!.units.length - bins.length);
     for (const f of model.files) expect(statSync(join(model.root, f)).size).toBeGreaterThan(0);
   });
