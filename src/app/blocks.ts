@@ -11,6 +11,7 @@ import { buildEntry } from '../lut/build.js';
 import { lutFileText, parseLut, writeLut } from '../lut/io.js';
 import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, type Lut, type LutEntry, type Precision } from '../lut/schema.js';
 import { entryLabel } from '../lut/key.js';
+import { acquireOutputLock, type OutputLock } from '../lut/output-lock.js';
 import { Journal, journalPathFor, RESUME_HINT } from '../measure/journal.js';
 import { runProtocol, type EntryState, type PlannedEntry } from '../measure/protocol.js';
 import { mergeSettings, samplingIdentity, type SettingsOverride } from '../measure/settings.js';
@@ -43,6 +44,8 @@ export interface BlocksOptions {
   out?: string;
   resume?: boolean;
   restart?: boolean;
+  /** Take over the lock of another run on the same LUT even when it cannot be shown to be gone. */
+  breakLock?: boolean;
   storeDir?: string;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
@@ -81,17 +84,43 @@ export async function runBlocks(o: BlocksOptions): Promise<DeviceResult[]> {
   }
   const lutFiles = plans.map((p) => p.lutFile);
   if (new Set(lutFiles).size !== lutFiles.length) throw new UsageError('two devices would write the same LUT file; give --out a folder');
-  for (const p of plans) {
-    const journal = new Journal(journalPathFor(p.lutFile));
-    if (journal.exists() && !o.resume && !o.restart) {
-      throw new UsageError(`an interrupted run left ${journal.file}`, { hint: 'add --resume to complete it, or --restart to discard it and start over' });
+  // One writer per table, from before its journal is looked at until the LUT is written or the run stops.
+  const locks = lockOutputs(plans, o);
+  try {
+    for (const p of plans) {
+      const journal = new Journal(journalPathFor(p.lutFile));
+      if (journal.exists() && !o.resume && !o.restart) {
+        throw new UsageError(`an interrupted run left ${journal.file}`, { hint: 'add --resume to complete it, or --restart to discard it and start over' });
+      }
     }
+    // Each device runs to its end even when another fails, so every LUT that can be written is.
+    const settled = await Promise.allSettled(plans.map((p) => measureDevice(p, o, catalog.spec.name, catalog.hash)));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((r) => (r as PromiseFulfilledResult<DeviceResult>).value);
+  } finally {
+    for (const lock of locks) lock.release();
   }
-  // Each device runs to its end even when another fails, so every LUT that can be written is.
-  const settled = await Promise.allSettled(plans.map((p) => measureDevice(p, o, catalog.spec.name, catalog.hash)));
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<DeviceResult>).value);
+}
+
+/** The lock of every device's LUT (in a fixed order, so two runs over the same tables cannot deadlock), or none. */
+function lockOutputs(plans: DevicePlan[], o: BlocksOptions): OutputLock[] {
+  const locks: OutputLock[] = [];
+  try {
+    for (const p of [...plans].sort((a, b) => a.lutFile.localeCompare(b.lutFile))) {
+      locks.push(
+        acquireOutputLock(p.lutFile, {
+          command: o.candidates ? 'bench candidates' : 'bench blocks',
+          breakLock: o.breakLock === true,
+          onNote: (text) => o.onProgress?.({ type: 'status', device: p.profile.name, text }),
+        }),
+      );
+    }
+  } catch (error) {
+    for (const lock of locks) lock.release();
+    throw error;
+  }
+  return locks;
 }
 
 type DevicePlan = {

@@ -24,6 +24,7 @@ export const measureOptions: OptionsConfig = {
   resume: { type: 'boolean' },
   restart: { type: 'boolean' },
   json: { type: 'boolean' },
+  'break-lock': { type: 'boolean' },
 };
 
 export const measureHelp = `
@@ -46,6 +47,7 @@ export const measureHelp = `
   --restart          discard the journal of an interrupted run and start over
   --json             print the LUT(s) as JSON on stdout (progress goes to stderr)`;
 
+  --break-lock       take over the lock of a run on another host that is gone (see README: one writer per LUT)
 export function measureOptionsFrom(args: ParsedArgs, io: CliIO): Omit<BlocksOptions, 'onProgress'> {
   const precision = stringFlag(args, 'precision');
   if (precision !== undefined && precision !== 'fp32' && precision !== 'fp16') throw new UsageError(`--precision ${precision}: must be fp32 or fp16`);
@@ -88,3 +90,4 @@ export function measureOptionsFrom(args: ParsedArgs, io: CliIO): Omit<BlocksOpti
     env: io.env,
   };
 }
+    breakLock: boolFlag(args, 'break-lock'),
