@@ -3,6 +3,7 @@
 import { writeFileAtomic, type WriteOptions } from '../atomic-write.js';
 import { InvalidFileError } from '../errors.js';
 import { parseJsonText, readJsonFile, validateWith } from '../json-file.js';
+import { checkLutValues } from './check-values.js';
 import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, lutSchema, type Lut } from './schema.js';
 import { readFileSync } from 'node:fs';
 
@@ -40,6 +41,7 @@ function lutFromJson(data: unknown, file: string): Lut {
       throw new InvalidFileError(file, `entries[${i}] (${e.id}).samples`, 'an ok entry has no samples');
     }
   });
+  checkLutValues(lut, file);
   return lut;
 }
 

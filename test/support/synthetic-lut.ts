@@ -5,6 +5,7 @@
 import type { Catalog } from '../../src/catalog/load.js';
 import type { ResolvedUnit } from '../../src/catalog/types.js';
 import { entryId } from '../../src/lut/key.js';
+import { summarize } from '../../src/stats/summary.js';
 import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, type EntryFlag, type EntryKey, type Lut, type LutEntry, type Precision } from '../../src/lut/schema.js';
 
 export function mulberry32(seed: number): () => number {
@@ -41,7 +42,7 @@ export interface SyntheticDevice {
   flags?: Record<string, EntryFlag[]>;
   /** Whether to include the fixed parts (conv_in, time_mlp, conv_out). Default true. */
   parts?: boolean;
-  /** Relative half-width of the 95% interval of every entry. Default 0.02. */
+  /** Spread of every entry's samples, as a margin: 0.04 spreads them twice as wide as the default 0.02. */
   rme?: number;
   info?: Record<string, unknown>;
   /** Extra entries appended as they are (e.g. `candidate` entries for calibration). */
@@ -56,8 +57,10 @@ function unitMs(u: ResolvedUnit, d: Required<Pick<SyntheticDevice, 'convMsPerGma
 }
 
 export function syntheticEntry(key: EntryKey, median: number, opts: { rme?: number; flags?: EntryFlag[]; state?: LutEntry['state']; params?: number; macs?: number } = {}): LutEntry {
-  const rme = opts.rme ?? 0.02;
-  const samples = [0.97, 0.985, 0.99, 1, 1, 1.01, 1.02, 1.04].map((f) => median * f);
+  // Eight samples around the median whose spread grows with the wanted margin; the stored statistics
+  // are computed from them, as a real run does (a LUT whose stats disagree with its samples is refused).
+  const spread = (opts.rme ?? 0.02) / 0.02;
+  const samples = [-0.03, -0.015, -0.01, 0, 0, 0.01, 0.02, 0.04].map((f) => median * (1 + f * spread));
   const state = opts.state ?? 'ok';
   const entry: LutEntry = {
     id: entryId(key),
@@ -70,20 +73,7 @@ export function syntheticEntry(key: EntryKey, median: number, opts: { rme?: numb
     flags: opts.flags ?? [],
   };
   if (state === 'ok') {
-    entry.stats = {
-      n: samples.length,
-      median,
-      mean: median * 1.003,
-      min: samples[0]!,
-      max: samples[samples.length - 1]!,
-      p10: samples[1]!,
-      p90: samples[6]!,
-      p99: samples[7]!,
-      mad: median * 0.01,
-      iqr: median * 0.02,
-      ci95: [median * (1 - rme), median * (1 + rme * 1.25)],
-      rme: rme * 1.125,
-    };
+    entry.stats = summarize(samples);
   } else {
     entry.error = { code: 'NSB_RUNNER', message: 'runner exited with code 1' };
   }

@@ -9,7 +9,8 @@ import type { Command, ParsedArgs } from '../command.js';
 import { boolFlag, stringFlag } from '../flags.js';
 import { loadLutInputs, lutInputHelp, lutInputOptions } from './lut-inputs.js';
 
-const ms = (v: number) => (v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3));
+// A value that is not a finite number prints as a dash, never NaN or Infinity.
+const ms = (v: number) => (!Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3));
 const millions = (v: number) => `${(v / 1e6).toFixed(2)} M`;
 const giga = (v: number) => `${(v / 1e9).toFixed(3)} G`;
 

@@ -1,11 +1,14 @@
 import type { EntryComparison } from './types.js';
 
 // Number formatting shared by the regression renderers, so the Markdown table, the JUnit messages
-// and the verdict reasons print the same value the same way.
+// and the verdict reasons print the same value the same way. A value that is not a finite number
+// prints as a dash: a report never shows NaN or Infinity.
+
+const known = (v: number | null): v is number => v !== null && Number.isFinite(v);
 
 /** Milliseconds with about four significant digits (0.0123, 1.234, 12.34, 123.4, 1234). */
 export function formatMs(ms: number | null): string {
-  if (ms === null) return '–';
+  if (!known(ms)) return '–';
   const a = Math.abs(ms);
   if (a >= 1000) return ms.toFixed(0);
   if (a >= 100) return ms.toFixed(1);
@@ -15,11 +18,12 @@ export function formatMs(ms: number | null): string {
 }
 
 export function formatRatio(r: number | null): string {
-  return r === null ? '–' : r.toFixed(3);
+  return known(r) ? r.toFixed(3) : '–';
 }
 
 /** 0.05 -> "5%", 0.025 -> "2.5%", 0.0123456 -> "1.235%". */
 export function formatPercent(fraction: number): string {
+  if (!known(fraction)) return '–';
   return `${Number((fraction * 100).toPrecision(4))}%`;
 }
 
@@ -31,13 +35,13 @@ export function formatRoundNoise(noise: { tau: number; df: number; entries: numb
 
 /** A ratio as a signed change: 1.123 -> "+12.3%". */
 export function formatChange(r: number | null): string {
-  if (r === null) return '–';
+  if (!known(r)) return '–';
   const pct = (r - 1) * 100;
   return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}%`;
 }
 
 export function formatP(p: number | null): string {
-  if (p === null) return '–';
+  if (!known(p)) return '–';
   if (p === 0) return '0';
   if (p < 0.001) return p.toExponential(1);
   return p.toFixed(3);

@@ -37,7 +37,7 @@ export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, va
       return [
         `  ${name}`,
         ms(e.stats.median),
-        `${(e.stats.rme * 100).toFixed(2)}%`,
+        Number.isFinite(e.stats.rme) ? `${(e.stats.rme * 100).toFixed(2)}%` : '-',
         String(e.stats.n),
         String(e.rounds),
         formatCount(e.model.params),

@@ -6,6 +6,7 @@ import { compareLuts, REGRESSION_SCHEMA_ID, renderJson, renderJunit, renderMarkd
 import { mulberry32 } from '../../../src/stats/index.js';
 import { logNormal, makeEntry, makeLut, scenarioTables } from './fixtures.js';
 import { parseXml, type XmlElement } from './xml.js';
+import { formatChange, formatInterval, formatMs, formatP, formatPercent, formatRatio } from '../../../src/report/regression/format.js';
 
 const { baseline, current } = scenarioTables(1);
 const result = compareLuts(baseline, current, { resamples: 2000, baselineLabel: 'base.json', currentLabel: 'cur.json' });
@@ -176,6 +177,14 @@ describe('src/report/regression stays pure', () => {
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
       const text = readFileSync(join(dir, file), 'utf8');
       for (const m of text.matchAll(/from\s+['"]([^'"]+)['"]/g)) expect(`${file}: ${m[1]}`).toMatch(/: \.\.?\//);
+    }
+  });
+});
+
+describe('number formatting', () => {
+  it('never prints NaN or Infinity: a value that is not a finite number is a dash', () => {
+    for (const v of [NaN, Infinity, -Infinity]) {
+      expect([formatMs(v), formatRatio(v), formatChange(v), formatP(v), formatPercent(v), formatInterval([v, 1])]).toEqual(['–', '–', '–', '–', '–', '[–, 1.000]']);
     }
   });
 });
