@@ -5,6 +5,7 @@ import { resolve as resolvePath } from 'node:path';
 import { loadJsonFile } from '../json-file.js';
 import { defaultCatalogFile } from '../paths.js';
 import { checkCatalogStructure, latentMultipleOf, resolveCatalog } from './resolve.js';
+import { checkReference } from './reference.js';
 import { catalogSchema, type CatalogSpec } from './schema.js';
 import type { ResolvedCatalog } from './types.js';
 
@@ -39,7 +40,7 @@ export function catalogFromSpec(spec: CatalogSpec, file: string): Catalog {
       return r;
     },
   };
-  catalog.resolve(latentMultipleOf(spec) * 2, 1);
+  checkReference(spec, catalog.resolve(latentMultipleOf(spec) * 2, 1), file);
   return catalog;
 }
 

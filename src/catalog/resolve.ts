@@ -3,6 +3,7 @@
 import { InvalidFileError, UsageError } from '../errors.js';
 import { unitCost } from './arithmetic.js';
 import { scaleChannels } from './channels.js';
+import { runningOrder } from './group-order.js';
 import type { CatalogSpec, PartSpec, StageSpec, UnitSpec } from './schema.js';
 import type { ResolvedCatalog, ResolvedPart, ResolvedStage, ResolvedUnit, ResolvedVariant, TensorSig } from './types.js';
 
@@ -193,6 +194,13 @@ export function resolveCatalog(spec: CatalogSpec, file: string, hash: string, op
     };
   });
 
+  runningOrder(
+    [
+      ...parts.map((p) => ({ name: p.name, inputs: p.inputs.map((t) => t.name), outputs: p.outputs.map((t) => t.name) })),
+      ...stages.map((s) => ({ name: s.name, inputs: s.inputs.map((t) => t.name), outputs: s.outputs.map((t) => t.name) })),
+    ],
+    file,
+  );
   return {
     spec,
     file,

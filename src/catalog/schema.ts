@@ -102,7 +102,7 @@ export const catalogSchema = z.strictObject({
   tensors: z.record(name, tensorSchema),
   parts: z.array(partSchema),
   stages: z.array(stageSchema).min(1),
-  /** Reference parameter counts at width 1, checked by the tests (name -> params). */
+  /** Reference parameter counts at width 1 (teacher, a part, or stage.variant -> params), checked when the file is read. */
   reference: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 export type CatalogSpec = z.infer<typeof catalogSchema>;

@@ -68,4 +68,23 @@ describe('catalogue validation', () => {
     const e = failure(broken((c) => (c.stages[4].units[0].concat = 's99')));
     expect(e.key).toBe('stages.D2.units.R1.concat');
   });
+  it('parts and stages that wait on each other in a circle name the circle', () => {
+    // conv_in reads the noise conv_out writes, which needs D1, ..., which needs conv_in.
+    const e = failure(broken((c) => (c.parts[0].input = 'eps')));
+    expect(e.key).toBe('stages');
+    expect(e.message).toMatch(/wait on each other in a circle.*: conv_in needs 'eps' from conv_out, which needs 'd1' from D1, .*, which needs 's0' from conv_in$/);
+  });
+  it('a reference count the units do not add up to', () => {
+    const e = failure(broken((c) => (c.reference.teacher = 523_217_605)));
+    expect(e.key).toBe('reference.teacher');
+    expect(e.message).toMatch(/523,217,605 parameters, but the catalogue's units give 523,217,604 at width 1/);
+  });
+  it('a reference to a name that is not the teacher, a part or a stage variant', () => {
+    expect(failure(broken((c) => (c.reference['E9.R'] = 1))).key).toBe('reference.E9.R');
+  });
+  it('reference counts of a part and of a variant are checked too', () => {
+    // conv_in: 4 x 320 x 3 x 3 + 320.
+    expect(() => loadCatalog(broken((c) => (c.reference = { conv_in: 11_840, 'E1.R-A-R-A': 10_524_480 })))).not.toThrow();
+    expect(failure(broken((c) => (c.reference = { conv_in: 11_841 }))).key).toBe('reference.conv_in');
+  });
 });
