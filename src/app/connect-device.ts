@@ -10,19 +10,20 @@ import { LocalTransport } from '../transports/local.js';
 import type { Transport } from '../transports/types.js';
 
 export async function connectDevice(profile: DeviceProfile, signal?: AbortSignal): Promise<Transport> {
-  // Checked first: a run or a clean must never reach a device with a dangerous work folder.
-  deviceWorkDir(profile);
+  // Checked first: a run or a clean must never reach a device with a dangerous work folder. The
+  // transport then refuses to push or pull anywhere else.
+  const workDir = deviceWorkDir(profile);
   const t = profile.transport;
   switch (t.kind) {
     case 'local':
-      return new LocalTransport();
+      return new LocalTransport({ workDir });
     case 'adb': {
       const { createAdbTransport } = await import('../transports/adb/index.js');
-      return createAdbTransport(t, { profile: profile.name, ...(signal ? { signal } : {}) });
+      return createAdbTransport(t, { profile: profile.name, workDir, ...(signal ? { signal } : {}) });
     }
     case 'ssh': {
       const { createSshTransport } = await import('../transports/ssh/index.js');
-      return createSshTransport(t, { profile: profile.name, ...(signal ? { signal } : {}) });
+      return createSshTransport(t, { profile: profile.name, workDir, ...(signal ? { signal } : {}) });
     }
   }
 }

@@ -1,8 +1,12 @@
 // Pushing a model's files to the device under the harness's work folder, keeping the layout (graph at
-// the top, weights/ beside it) so the runtime finds external data relative to the graph.
+// the top, weights/ beside it) so the runtime finds external data relative to the graph. The file
+// names come from data (a manifest, an ONNX file's external-data locations): each must stay inside
+// the model's folder, here as when the manifest was read, and the transport keeps every write inside
+// the work folder.
 import { posix } from 'node:path';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
+import { joinDataPath } from '../data-path.js';
 import type { PushResult, Transport } from '../transports/types.js';
 import type { ModelFiles, RunnerContext, StagedModel } from './types.js';
 
@@ -20,7 +24,9 @@ export function remoteModelDir(ctx: RunnerContext, model: ModelFiles): string {
 
 export async function pushModel(ctx: RunnerContext, model: ModelFiles, stats?: PushStats): Promise<StagedModel> {
   const dir = remoteModelDir(ctx, model);
-  const results = await pushFiles(ctx, model.files.map((file) => ({ local: join(model.root, file), remote: posix.join(dir, file) })));
+  const source = { file: join(model.root, model.graph), field: 'files', folder: `the model's folder ${model.root}` };
+  const items = model.files.map((file) => ({ local: join(model.root, file), remote: joinDataPath(dir, file, source) }));
+  const results = await pushFiles(ctx, items);
   for (const r of results) {
     if (stats) {
       stats.files += 1;

@@ -1,19 +1,33 @@
 // The `local` device: this machine. Commands run as child processes; "pushing" a file links it into
 // the work folder (no copy) when it is not there yet, so the local device follows the same
-// push-then-run path as a remote device without moving gigabytes.
+// push-then-run path as a remote device without moving gigabytes. Given its work folder, the local
+// device writes nowhere else: not through `..`, not through a symbolic link inside the folder that
+// leads out, and never into an existing file (its entry is replaced, so a hard link to a user's
+// file keeps that file's bytes).
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, linkSync, lstatSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { arch, cpus, hostname, platform, release, version } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { copyFileAtomic } from '../atomic-write.js';
 import { parseSysThermal } from '../runners/parsers/sys-thermal.js';
+import { checkInsideWorkDir, linkedOutError } from './confine.js';
 import { runProcess } from './process.js';
 import { sysThermalArgv } from './sys-thermal-script.js';
 import type { DeviceInfo, ExecOptions, ExecResult, PushResult, ThermalReading, Transport } from './types.js';
 
+export interface LocalTransportOptions {
+  /** The profile's work folder: pushes and pulls outside it are refused. */
+  workDir?: string;
+}
+
 export class LocalTransport implements Transport {
   readonly kind = 'local' as const;
   readonly id = 'local';
+  readonly #workDir: string | undefined;
+
+  constructor(options: LocalTransportOptions = {}) {
+    this.#workDir = options.workDir;
+  }
 
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     return runProcess(argv, options);
@@ -21,25 +35,48 @@ export class LocalTransport implements Transport {
 
   async push(localPath: string, remotePath: string): Promise<PushResult> {
     const started = performance.now();
-    const src = statSync(localPath);
-    if (existsSync(remotePath)) {
-      const dst = statSync(remotePath);
-      const same = (dst.ino === src.ino && dst.dev === src.dev) || (dst.size === src.size && (await sha256File(localPath)) === (await sha256File(remotePath)));
+    checkInsideWorkDir(this.id, this.#workDir, remotePath, 'write');
+    this.#checkFolder(dirname(remotePath), remotePath);
+    // The file itself, not a link to it: a relative link would point elsewhere from the work folder.
+    const source = realpathSync(localPath);
+    const src = statSync(source);
+    const dst = lstatSync(remotePath, { throwIfNoEntry: false });
+    if (dst !== undefined) {
+      const linked = dst.ino === src.ino && dst.dev === src.dev;
+      const equal = async () => dst.size === src.size && (await sha256File(source)) === (await sha256File(remotePath));
+      const same = dst.isFile() && (linked || (await equal()));
       if (same) return { skipped: true, bytes: 0, durationMs: performance.now() - started };
+      // Only the work folder's entry goes: a hard-linked user file keeps its bytes, a link's target too.
       rmSync(remotePath, { force: true });
     }
     mkdirSync(dirname(remotePath), { recursive: true });
+    this.#checkFolder(dirname(remotePath), remotePath);
     try {
-      linkSync(localPath, remotePath);
+      linkSync(source, remotePath);
     } catch {
-      copyFileAtomic(localPath, remotePath);
+      copyFileAtomic(source, remotePath);
     }
     return { skipped: false, bytes: src.size, durationMs: performance.now() - started };
   }
 
   async pull(remotePath: string, localPath: string): Promise<void> {
+    checkInsideWorkDir(this.id, this.#workDir, remotePath, 'read');
+    this.#checkFolder(dirname(remotePath), remotePath);
     mkdirSync(dirname(localPath), { recursive: true });
     copyFileAtomic(remotePath, localPath);
+  }
+
+  /** Refuses when the deepest existing folder of `folder` resolves, through links, outside the work folder. */
+  #checkFolder(folder: string, path: string): void {
+    if (this.#workDir === undefined) return;
+    mkdirSync(this.#workDir, { recursive: true });
+    const root = realpathSync(this.#workDir);
+    let existing = folder;
+    while (!existsSync(existing)) existing = dirname(existing);
+    const real = realpathSync(existing);
+    const rel = relative(root, real);
+    const out = rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+    if (out) throw linkedOutError(this.id, this.#workDir, path, real);
   }
 
   async info(): Promise<DeviceInfo> {

@@ -10,6 +10,7 @@ import { posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { asDiskFull, isDiskFull } from '../../atomic-write.js';
 import { DeviceError } from '../../errors.js';
+import { checkInsideWorkDir, insideFunction, linkedOutError } from '../confine.js';
 import type { ExecOptions, ExecResult, PushResult } from '../types.js';
 import { hints, toDeviceError } from './errors.js';
 
@@ -17,11 +18,21 @@ export interface SyncTarget {
   client: DeviceClient;
   device: string;
   serial: string;
+  /** The work folder: pushes and pulls outside it (also through a symbolic link) are refused. */
+  workDir?: string;
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
 }
 
 /** Creates the parent folder, then prints `<sha256>  <path>` when the file exists. */
 const PROBE_SCRIPT = 'mkdir -p "$1" || exit 1; if [ -f "$2" ]; then sha256sum "$2" || true; fi';
+
+/**
+ * The same with the work folder as $3: first checks that no folder on the way to $1 is a link out of
+ * it (exit 3, the real path on stdout), so nothing is created or written elsewhere.
+ */
+const CONFINED_PROBE_SCRIPT = `${insideFunction}
+if ! p=$(inside "$3" "$1"); then [ -n "$p" ] && { printf 'outside\t%s\n' "$p"; exit 3; }; exit 1; fi
+${PROBE_SCRIPT}`;
 
 /** Hashing a large model on a phone takes a while; this bounds the probe, not the transfer. */
 const PROBE_TIMEOUT_MS = 120_000;
@@ -54,15 +65,20 @@ function abortError(signal: AbortSignal): unknown {
 
 export async function pushFile(target: SyncTarget, local: string, remote: string, signal?: AbortSignal): Promise<PushResult> {
   checkRemotePath(target, remote);
+  checkInsideWorkDir(target.device, target.workDir, remote, 'write');
   signal?.throwIfAborted();
   const started = performance.now();
   const info = await stat(local);
   if (!info.isFile()) throw new DeviceError(target.device, `cannot push ${local}: not a file`);
-  const [sha, probe] = await Promise.all([
-    sha256File(local),
-    target.exec(['sh', '-c', PROBE_SCRIPT, 'sh', posix.dirname(remote), remote], { timeoutMs: PROBE_TIMEOUT_MS, signal }),
-  ]);
+  const folder = posix.dirname(remote);
+  const argv = target.workDir === undefined
+    ? ['sh', '-c', PROBE_SCRIPT, 'sh', folder, remote]
+    : ['sh', '-c', CONFINED_PROBE_SCRIPT, 'sh', folder, remote, target.workDir];
+  const probing = target.exec(argv, { timeoutMs: PROBE_TIMEOUT_MS, signal });
+  const [sha, probe] = await Promise.all([sha256File(local), probing]);
   signal?.throwIfAborted();
+  const outside = probe.exitCode === 3 ? /^outside\t(.*)$/m.exec(probe.stdout)?.[1] : undefined;
+  if (outside !== undefined) throw linkedOutError(target.device, target.workDir!, remote, outside);
   if (probe.exitCode !== 0) {
     const why = (probe.stderr || probe.stdout).trim().split('\n')[0] || (probe.timedOut ? 'timed out' : `exit ${probe.exitCode}`);
     throw new DeviceError(target.device, `cannot create ${posix.dirname(remote)} on ${target.serial}: ${why}`);
@@ -102,6 +118,7 @@ export async function pushFile(target: SyncTarget, local: string, remote: string
  */
 export async function pullFile(target: SyncTarget, remote: string, local: string, signal?: AbortSignal): Promise<void> {
   checkRemotePath(target, remote);
+  checkInsideWorkDir(target.device, target.workDir, remote, 'read');
   signal?.throwIfAborted();
   let size: bigint;
   try {

@@ -22,6 +22,8 @@ export interface AdbTransportOptions {
   signal?: AbortSignal;
   /** How long to wait for a phone that is still connecting or authorizing; default 3 s. */
   waitMs?: number;
+  /** The profile's work folder: pushes and pulls outside it are refused. */
+  workDir?: string;
 }
 
 export class AdbTransport implements Transport {
@@ -35,19 +37,22 @@ export class AdbTransport implements Transport {
   readonly client: Client;
   #device: DeviceClient;
   #closed = false;
+  readonly #workDir: string | undefined;
 
-  constructor(client: Client, server: string, serial: string, profile: string) {
+  constructor(client: Client, server: string, serial: string, profile: string, workDir?: string) {
     this.client = client;
     this.server = server;
     this.serial = serial;
     this.id = serial;
     this.profile = profile;
     this.#device = client.getDevice(serial);
+    this.#workDir = workDir;
   }
 
   #target(): ShellTarget & SyncTarget {
     if (this.#closed) throw new Error(`adb transport to ${this.serial} is closed`);
-    return { client: this.#device, device: this.profile, serial: this.serial, exec: (argv, options) => this.exec(argv, options) };
+    const target = { client: this.#device, device: this.profile, serial: this.serial, exec: this.exec.bind(this) };
+    return this.#workDir === undefined ? target : { ...target, workDir: this.#workDir };
   }
 
   /**
@@ -109,5 +114,5 @@ export async function createAdbTransport(spec: AdbTransportSpec, options: AdbTra
     }
     throw error;
   }
-  return new AdbTransport(client, formatServer(address), entry.serial, device);
+  return new AdbTransport(client, formatServer(address), entry.serial, device, options.workDir);
 }

@@ -11,13 +11,17 @@ import { DeviceError, InterruptedError } from '../../errors.js';
 import type { ExecOptions, ExecResult, PushResult } from '../types.js';
 import type { SshConnection } from './connection.js';
 import { describeLocalFile, type LocalFile } from './local-hash.js';
-import { diskFreeScript, hashFilesScript, preparePushScript, scriptArgv } from './scripts.js';
+import { checkInsideWorkDir, linkedOutError } from '../confine.js';
+import { confinedPreparePushScript, diskFreeScript, hashFilesScript, preparePushScript } from './scripts.js';
+import { scriptArgv } from './scripts.js';
 import { SftpStatus, type Ssh2Sftp } from './ssh2.js';
 
 export type HashTool = 'sha256sum' | 'shasum' | 'none';
 
 export interface FileContext {
   conn: SshConnection;
+  /** The work folder: pushes and pulls outside it (also through a symbolic link) are refused. */
+  workDir?: string;
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   hashTool(): Promise<HashTool>;
 }
@@ -72,8 +76,10 @@ async function prepare(ctx: FileContext, items: readonly PushItem[], signal?: Ab
   const tool = await ctx.hashTool();
   const states: RemoteState[] = [];
   for (const batch of batches(items, (i) => i.remote.length * 2 + 16)) {
-    const args = [tool, ...batch.flatMap((i) => [posix.dirname(i.remote), i.remote])];
-    const lines = await scriptLines(ctx, preparePushScript, args, 'preparing the copy', signal);
+    const pairs = batch.flatMap((i) => [posix.dirname(i.remote), i.remote]);
+    const lines = ctx.workDir === undefined
+      ? await scriptLines(ctx, preparePushScript, [tool, ...pairs], 'preparing the copy', signal)
+      : await scriptLines(ctx, confinedPreparePushScript, [tool, ctx.workDir, ...pairs], 'preparing the copy', signal);
     if (lines.length !== batch.length) {
       throw new DeviceError(ctx.conn.profile, `preparing the copy on ${ctx.conn.target} answered ${lines.length} lines for ${batch.length} files`);
     }
@@ -81,6 +87,7 @@ async function prepare(ctx: FileContext, items: readonly PushItem[], signal?: Ab
       const line = lines[index] ?? '';
       const [tag, detail = ''] = line.split('\t', 2);
       const folder = posix.dirname(item.remote);
+      if (tag === 'O') throw linkedOutError(ctx.conn.profile, ctx.workDir!, item.remote, detail.trim());
       if (tag === 'M') {
         throw new DeviceError(ctx.conn.profile, `cannot create folder ${folder} on ${ctx.conn.target}: ${detail.trim()}`, {
           hint: `check "workDir" in profile ${ctx.conn.profile}: it must be a folder the SSH user can write`,
@@ -192,6 +199,7 @@ async function upload(ctx: FileContext, file: LocalFile, remote: string, signal?
 
 export async function pushFiles(ctx: FileContext, items: readonly PushItem[], signal?: AbortSignal): Promise<PushResult[]> {
   if (items.length === 0) return [];
+  for (const item of items) checkInsideWorkDir(ctx.conn.profile, ctx.workDir, item.remote, 'write');
   const started = performance.now();
   const [locals, states] = await Promise.all([Promise.all(items.map((i) => describeLocalFile(i.local))), prepare(ctx, items, signal)]);
   const checkedMs = performance.now() - started;
@@ -229,6 +237,7 @@ export async function hashRemoteFiles(ctx: FileContext, paths: readonly string[]
 }
 
 export async function pullFile(ctx: FileContext, remote: string, local: string, signal?: AbortSignal): Promise<void> {
+  checkInsideWorkDir(ctx.conn.profile, ctx.workDir, remote, 'read');
   await mkdir(localDirname(local), { recursive: true });
   const temp = `${local}.${process.pid}.${randomBytes(4).toString('hex')}.part`;
   const sftp = await ctx.conn.sftp();

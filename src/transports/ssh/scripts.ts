@@ -3,6 +3,7 @@
 // quoted by buildCommandLine like any argv, so no value is ever pasted into a script. Each script
 // does in one command what would otherwise cost one round trip (~130 ms) per file or fact.
 // Written for POSIX sh: dash (Debian), bash (macOS /bin/sh), busybox ash.
+import { insideFunction } from '../confine.js';
 import { SYS_THERMAL_SCRIPT } from '../sys-thermal-script.js';
 
 /** argv that runs `script` with `args` as $1, $2, ... */
@@ -41,6 +42,17 @@ const hashFunction = `h() {
 }
 oneline() { printf '%s' "$1" | tr '\\n' ' '; }`;
 
+/** One (folder, file) pair of the prepare scripts: $d and $f; `continue` ends it. */
+const prepareItem = `if [ ! -d "$d" ]; then
+    if ! e=$(mkdir -p -- "$d" 2>&1); then printf 'M\\t%s\\n' "$(oneline "$e")"; continue; fi
+  fi
+  if [ ! -w "$d" ]; then printf 'W\\n'; continue; fi
+  if [ "$tool" != none ] && [ -f "$f" ]; then
+    if s=$(h "$f" 2>&1); then printf 'H\\t%.65s\\n' "$s"; else printf 'R\\t%s\\n' "$(oneline "$s")"; fi
+  else
+    printf 'N\\n'
+  fi`;
+
 /**
  * $1: hash tool (probeScript's answer); then pairs of (folder, file). For each pair, one line:
  *   M<TAB>error   the folder could not be created
@@ -53,15 +65,24 @@ export const preparePushScript = `tool=$1; shift
 ${hashFunction}
 while [ "$#" -ge 2 ]; do
   d=$1; f=$2; shift 2
-  if [ ! -d "$d" ]; then
-    if ! e=$(mkdir -p -- "$d" 2>&1); then printf 'M\\t%s\\n' "$(oneline "$e")"; continue; fi
+  ${prepareItem}
+done`;
+
+/**
+ * preparePushScript confined to a work folder, `$2`, checked before anything is created: one more
+ * answer, `O<TAB>real path`, when a folder on the way is a symbolic link leading out of it.
+ */
+export const confinedPreparePushScript = `tool=$1; root=$2; shift 2
+${hashFunction}
+${insideFunction}
+while [ "$#" -ge 2 ]; do
+  d=$1; f=$2; shift 2
+  if ! p=$(inside "$root" "$d"); then
+    if [ -n "$p" ]; then printf 'O\\t%s\\n' "$(oneline "$p")"
+    else printf 'M\\t%s\\n' "cannot enter $(oneline "$root")"; fi
+    continue
   fi
-  if [ ! -w "$d" ]; then printf 'W\\n'; continue; fi
-  if [ "$tool" != none ] && [ -f "$f" ]; then
-    if s=$(h "$f" 2>&1); then printf 'H\\t%.65s\\n' "$s"; else printf 'R\\t%s\\n' "$(oneline "$s")"; fi
-  else
-    printf 'N\\n'
-  fi
+  ${prepareItem}
 done`;
 
 /** $1: hash tool; then files. One line per file: H<TAB>digest, R<TAB>error, or N (missing). */

@@ -11,6 +11,8 @@ export interface SshTransportOptions {
   profile: string;
   /** Stops a connection attempt in progress; later reconnects are refused once it has fired. */
   signal?: AbortSignal;
+  /** The profile's work folder: pushes and pulls outside it are refused. */
+  workDir?: string;
 }
 
 /** `user@host:port`, the transport id and the way messages name the remote end. */

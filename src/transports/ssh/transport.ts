@@ -64,7 +64,12 @@ export async function createSshTransport(spec: SshTransportSpec, options: SshTra
     return probing;
   };
 
-  const files: FileContext = { conn, exec, hashTool: async () => (await platform()).hashTool };
+  const files: FileContext = {
+    conn,
+    exec,
+    hashTool: async () => (await platform()).hashTool,
+    ...(options.workDir !== undefined ? { workDir: options.workDir } : {}),
+  };
 
   const transport: SshTransport = {
     kind: 'ssh',
