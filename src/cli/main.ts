@@ -62,7 +62,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(rest, command.options), allowPositionals: true, strict: true, options: command.options });
   } catch (error) {
     // node's messages can span lines (an explanation, then a how-to); keep the first as the message.
     const [first, ...rest] = (error as Error).message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
@@ -81,6 +81,27 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
     );
   }
   return command.run({ values: parsed.values as Record<string, string | boolean | (string | boolean)[] | undefined>, positionals }, io);
+}
+
+/**
+ * `--seed -1` as `--seed=-1`: node's parser takes a value that starts with '-' for a flag and calls
+ * the argument ambiguous, so a negative number would never reach the range check that explains it.
+ */
+export function joinNegativeValues(args: string[], options: Command['options']): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return [...out, ...args.slice(i)];
+    const next = args[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 function findCommand(argv: string[]): Command | undefined {

@@ -4,13 +4,14 @@ import type { BlocksOptions } from '../app/blocks.js';
 import { UsageError } from '../errors.js';
 import type { CliIO, OptionsConfig, ParsedArgs } from './command.js';
 import { boolFlag, listFlag, numberFlag, percentFlag, stringFlag } from './flags.js';
+import { checkOutputFile, checkOutputFolder } from './output-path.js';
+import { forceHelp, shapeFlags, shapeOptions } from './shape-flags.js';
 
 export const measureOptions: OptionsConfig = {
   device: { type: 'string', multiple: true },
   profiles: { type: 'string', multiple: true },
   catalog: { type: 'string' },
-  latent: { type: 'string' },
-  width: { type: 'string' },
+  ...shapeOptions,
   precision: { type: 'string' },
   iterations: { type: 'string' },
   warmup: { type: 'string' },
@@ -23,8 +24,8 @@ export const measureOptions: OptionsConfig = {
   store: { type: 'string' },
   resume: { type: 'boolean' },
   restart: { type: 'boolean' },
-  json: { type: 'boolean' },
   'break-lock': { type: 'boolean' },
+  json: { type: 'boolean' },
 };
 
 export const measureHelp = `
@@ -33,6 +34,7 @@ export const measureHelp = `
   --catalog F        block-variant catalogue (default: block-variants/sd15-nanosd.json)
   --latent N         latent side, a multiple of 4 (default: the profile's, else 16)
   --width W          channel width multiplier > 0 (default 1)
+${forceHelp}
   --precision P      fp32 or fp16 (default: the profile's, else fp32)
   --iterations N     exactly N samples per entry (turns adaptive sampling off)
   --warmup N         inferences discarded before sampling, per process (default 3)
@@ -45,9 +47,9 @@ export const measureHelp = `
   --store DIR        model store (default: .cache/models, or NANOSD_BENCH_STORE)
   --resume           complete an interrupted run from its journal; keep entries already measured
   --restart          discard the journal of an interrupted run and start over
+  --break-lock       take over the lock of a run on another host that is gone (see README: one writer per LUT)
   --json             print the LUT(s) as JSON on stdout (progress goes to stderr)`;
 
-  --break-lock       take over the lock of a run on another host that is gone (see README: one writer per LUT)
 export function measureOptionsFrom(args: ParsedArgs, io: CliIO): Omit<BlocksOptions, 'onProgress'> {
   const precision = stringFlag(args, 'precision');
   if (precision !== undefined && precision !== 'fp32' && precision !== 'fp16') throw new UsageError(`--precision ${precision}: must be fp32 or fp16`);
@@ -60,10 +62,14 @@ export function measureOptionsFrom(args: ParsedArgs, io: CliIO): Omit<BlocksOpti
   const seed = numberFlag(args, 'seed', { integer: true, min: 0 });
   if (boolFlag(args, 'resume') && boolFlag(args, 'restart')) throw new UsageError('--resume and --restart exclude each other');
   const devices = listFlag(args, 'device');
-  const latent = numberFlag(args, 'latent', { integer: true, min: 1 });
-  const width = numberFlag(args, 'width', { exclusiveMin: 0 });
+  const { latent, width } = shapeFlags(args);
   const catalogFile = stringFlag(args, 'catalog');
   const out = stringFlag(args, 'out');
+  if (out !== undefined) {
+    // As the app reads it: a folder for several devices or a name without .json, else the LUT file.
+    if (devices.length > 1 || !out.endsWith('.json')) checkOutputFolder(out);
+    else checkOutputFile(out, 'device.lut.json');
+  }
   const store = stringFlag(args, 'store');
   return {
     devices: devices.length > 0 ? devices : ['local'],
@@ -86,8 +92,8 @@ export function measureOptionsFrom(args: ParsedArgs, io: CliIO): Omit<BlocksOpti
     ...(store ? { storeDir: store } : {}),
     resume: boolFlag(args, 'resume'),
     restart: boolFlag(args, 'restart'),
+    breakLock: boolFlag(args, 'break-lock'),
     signal: io.signal,
     env: io.env,
   };
 }
-    breakLock: boolFlag(args, 'break-lock'),

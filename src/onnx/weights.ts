@@ -1,6 +1,8 @@
 // Seeded random weights. Latency does not depend on weight values for dense models, so every graph is
 // generated with deterministic pseudo-random weights: the same (seed, stage, unit, tensor) always gives
 // the same values, on any machine, so a unit's weight file is identical in every variant that uses it.
+import { constants } from 'node:buffer';
+import { UsageError } from '../errors.js';
 import { toHalf } from './half.js';
 
 export type WeightInit = { kind: 'uniform'; bound: number } | { kind: 'fill'; value: number };
@@ -47,9 +49,25 @@ export function fillWeights(spec: WeightSpec, seedText: string, out: Float32Arra
   }
 }
 
+/** Values of one tensor the generator can hold: it fills a Float32Array whose bytes must fit one buffer. */
+export const MAX_TENSOR_VALUES = Math.floor(constants.MAX_LENGTH / 4);
+
+function tooLarge(spec: WeightSpec, why: string): UsageError {
+  return new UsageError(
+    `weight ${spec.local} [${spec.dims.join(', ')}] (${elementCount(spec.dims).toExponential(3)} values) ${why}; ` +
+      'use a smaller --width or --latent',
+  );
+}
+
 /** The tensor's bytes in the graph's precision. */
 export function weightBytes(spec: WeightSpec, seedText: string, precision: 'fp32' | 'fp16'): Uint8Array {
-  const values = new Float32Array(elementCount(spec.dims));
+  let values: Float32Array;
+  try {
+    values = new Float32Array(elementCount(spec.dims));
+  } catch (error) {
+    if (error instanceof RangeError) throw tooLarge(spec, `does not fit in memory (${error.message})`);
+    throw error;
+  }
   fillWeights(spec, seedText, values);
   if (precision === 'fp32') return new Uint8Array(values.buffer);
   const half = new Uint16Array(values.length);
@@ -70,6 +88,10 @@ export interface WeightLayout {
 export function layoutWeights(specs: readonly WeightSpec[], precision: 'fp32' | 'fp16'): { tensors: WeightLayout[]; size: number } {
   const bytesPer = precision === 'fp32' ? 4 : 2;
   let offset = 0;
+  // Checked before any file is opened: a width forced far past the usual range fails here in one line.
+  for (const spec of specs) {
+    if (elementCount(spec.dims) > MAX_TENSOR_VALUES) throw tooLarge(spec, `is larger than one tensor can be (${MAX_TENSOR_VALUES} values)`);
+  }
   const tensors = specs.map((spec) => {
     offset = Math.ceil(offset / WEIGHT_ALIGNMENT) * WEIGHT_ALIGNMENT;
     const length = elementCount(spec.dims) * bytesPer;

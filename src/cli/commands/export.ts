@@ -3,17 +3,20 @@ import { runExport } from '../../app/export.js';
 import { UsageError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { listFlag, numberFlag, stringFlag } from '../flags.js';
+import { checkOutputFolder } from '../output-path.js';
+import { MAX_LATENT, MAX_WIDTH, shapeFlags, shapeOptions } from '../shape-flags.js';
 import { formatBytes, ProgressPrinter } from '../progress.js';
 
 export const exportCommand: Command = {
   name: 'export',
   summary: 'write the generated ONNX models (graphs + shared weights) and a manifest to a folder',
-  usage: 'bench export --out DIR [--catalog F] [--latent N] [--width W] [--precision fp32|fp16] [--stages E1,D3] [--seed N]',
+  usage: 'bench export --out DIR [--catalog F] [--latent N] [--width W] [--force] [--precision fp32|fp16] [--stages E1,D3] [--seed N]',
   help: `
   --out DIR       destination folder (graphs at the top, weights/ beside them, manifest.json)
   --catalog F     catalogue (default: block-variants/sd15-nanosd.json)
   --latent N      latent side (default 16)
   --width W       width multiplier (default 1)
+  --force         allow --latent above ${MAX_LATENT} and --width above ${MAX_WIDTH}
   --precision P   fp32 or fp16 (default fp32)
   --stages LIST   only these stages/parts
   --seed N        weight seed (default 1)
@@ -21,8 +24,7 @@ export const exportCommand: Command = {
   options: {
     out: { type: 'string' },
     catalog: { type: 'string' },
-    latent: { type: 'string' },
-    width: { type: 'string' },
+    ...shapeOptions,
     precision: { type: 'string' },
     stages: { type: 'string', multiple: true },
     seed: { type: 'string' },
@@ -31,16 +33,18 @@ export const exportCommand: Command = {
   async run(args, io) {
     const out = stringFlag(args, 'out');
     if (!out) throw new UsageError('bench export needs --out DIR');
+    checkOutputFolder(out);
     const precision = stringFlag(args, 'precision') ?? 'fp32';
     if (precision !== 'fp32' && precision !== 'fp16') throw new UsageError(`--precision ${precision}: must be fp32 or fp16`);
     const progress = new ProgressPrinter(io, io.stderr);
     const catalogFile = stringFlag(args, 'catalog');
     const store = stringFlag(args, 'store');
+    const shape = shapeFlags(args);
     const r = await runExport({
       out,
       ...(catalogFile ? { catalogFile } : {}),
-      latent: numberFlag(args, 'latent', { integer: true, min: 1 }) ?? 16,
-      width: numberFlag(args, 'width', { exclusiveMin: 0 }) ?? 1,
+      latent: shape.latent ?? 16,
+      width: shape.width ?? 1,
       precision,
       seed: numberFlag(args, 'seed', { integer: true, min: 0 }) ?? 1,
       select: listFlag(args, 'stages'),

@@ -8,6 +8,7 @@ import { readQualityFile } from '../../search/quality-file.js';
 import { evaluateSpace } from '../../search/space.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { stringFlag } from '../flags.js';
+import { checkOutputFile } from '../output-path.js';
 import { loadLutInputs, lutInputHelp, lutInputOptions } from './lut-inputs.js';
 
 export const lutExportCommand: Command = {
@@ -29,6 +30,7 @@ failed). The LUT format itself is published as schemas/lut.schema.json.`,
     const fromExt = out === undefined ? undefined : extname(out).toLowerCase().slice(1);
     const format = stringFlag(args, 'format') ?? (fromExt === 'json' || fromExt === 'csv' ? fromExt : 'csv');
     if (format !== 'csv' && format !== 'json') throw new UsageError(`--format ${format}: must be csv or json`);
+    if (out !== undefined) checkOutputFile(out, `candidates.${format}`);
     const inputs = loadLutInputs(args);
     const qualityFile = stringFlag(args, 'quality');
     const quality = qualityFile === undefined ? undefined : readQualityFile(qualityFile, inputs.resolved);

@@ -9,6 +9,7 @@ import { buildParetoData } from '../../report/pareto/data.js';
 import { renderParetoReport } from '../../report/pareto/page.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { stringFlag } from '../flags.js';
+import { checkOutputFile } from '../output-path.js';
 import { loadChartJsBundle } from './chartjs-bundle.js';
 import { lutInputHelp, lutInputOptions } from './lut-inputs.js';
 import { runSearchFromArgs, searchFlagHelp, searchFlagOptions } from './search-options.js';
@@ -28,6 +29,7 @@ The file embeds chart.js and the data and loads nothing: it opens from disk, off
   async run(args: ParsedArgs, io) {
     const out = stringFlag(args, 'out') ?? join(defaultReportsDir(), 'pareto.html');
     const title = stringFlag(args, 'title');
+    checkOutputFile(out, 'pareto.html');
     const chartJs = loadChartJsBundle();
     const run = runSearchFromArgs(args);
     const data = buildParetoData(run.space, run.result, {

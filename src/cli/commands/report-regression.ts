@@ -14,6 +14,7 @@ import { renderMarkdown } from '../../report/regression/markdown.js';
 import { regressionDefaults } from '../../report/regression/types.js';
 import type { CliIO, Command, ParsedArgs } from '../command.js';
 import { boolFlag, listFlag, numberFlag, percentFlag, stringFlag } from '../flags.js';
+import { checkOutputFolder } from '../output-path.js';
 
 const formats = { md: 'summary.md', json: 'regression.json', junit: 'junit.xml' } as const;
 type Format = keyof typeof formats;
@@ -66,6 +67,7 @@ function writeReports(files: { file: string; data: string }[]): void {
 async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   try {
     const p = plan(args);
+    checkOutputFolder(p.outDir);
     const result = compareLuts(readLut(p.baseline), readLut(p.current), {
       threshold: p.threshold,
       alpha: p.alpha,

@@ -8,12 +8,13 @@ import { candidateRow } from '../../search/describe.js';
 import { candidatesCsv, searchResultJson } from '../../search/output.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { boolFlag, stringFlag } from '../flags.js';
+import { checkOutputFile } from '../output-path.js';
 import { lutInputHelp, lutInputOptions } from './lut-inputs.js';
 import { runSearchFromArgs, searchFlagHelp, searchFlagOptions, type SearchRun } from './search-options.js';
 
 const SHOWN = 40;
 const EXCLUDED = { noLatency: 'without a latency prediction', noQuality: 'without a quality score', overLatency: 'over --max-latency', overParams: 'over --max-params' } as const;
-const ms = (v: number) => (v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3));
+const ms = (v: number) => (!Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3));
 
 function summaryText(run: SearchRun): string {
   const { space, result } = run;
@@ -77,6 +78,7 @@ in each. The knee is the front point with the smallest sum of objectives normali
     const out = stringFlag(args, 'out');
     const ext = out === undefined ? undefined : extname(out).toLowerCase();
     if (ext !== undefined && ext !== '.json' && ext !== '.csv') throw new UsageError(`--out ${out}: the file must end in .json or .csv`);
+    if (out !== undefined) checkOutputFile(out, 'front.json');
     const run = runSearchFromArgs(args);
     if (out !== undefined) {
       const text = ext === '.csv' ? candidatesCsv(run.space, run.result.fronts[0]!.front) : `${JSON.stringify(searchResultJson(run.space, run.result), null, 1)}\n`;
