@@ -7,10 +7,11 @@
 // It imports nothing but Node built-ins, the pure statistics module (shipped beside it) and
 // onnxruntime-node (from --ort, a package folder, so a device can keep it anywhere).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { reachedTargetMargin, relativeMargin } from '../stats/median-ci.js';
 import { mulberry32 } from '../stats/rng.js';
@@ -101,7 +102,7 @@ async function measure(v: Record<string, string | string[] | boolean>): Promise<
   }
   if (!model) throw new Error('--model is required');
 
-  const profileDir = v['no-profile'] ? undefined : mkdtempSync(join(tmpdir(), 'nsb-profile-'));
+  const profileDir = v['no-profile'] ? undefined : scratchDir('profile-');
   const providers = ep === 'cpu' ? ['cpu'] : [{ name: ep, ...epOptions }, 'cpu'];
   const options: Record<string, unknown> = {
     executionProviders: providers,
@@ -261,6 +262,38 @@ async function createAndSave(ort: Ort, model: string, dir: string, options: Reco
     rmSync(temp, { recursive: true, force: true });
   }
   return session;
+}
+
+// Scratch folders (onnxruntime's profile of the warm-up) live under the runner's own folder in the
+// device's work folder, never in the device's /tmp: `bench devices --clean` removes that folder, so
+// even a runner killed with SIGKILL leaves nothing outside it. Every other way this process ends (a
+// model that fails to load, an error, SIGTERM or SIGINT from the harness) removes them at once.
+const scratchRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'scratch');
+const scratch = new Set<string>();
+
+function removeScratch(): void {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+  scratch.clear();
+  try {
+    rmdirSync(scratchRoot);
+  } catch {
+    // Another runner's folder is still in it, or it is already gone.
+  }
+}
+
+process.on('exit', removeScratch);
+for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]] as const) {
+  process.on(signal, () => {
+    removeScratch();
+    process.exit(128 + number);
+  });
+}
+
+function scratchDir(prefix: string): string {
+  mkdirSync(scratchRoot, { recursive: true });
+  const dir = mkdtempSync(join(scratchRoot, prefix));
+  scratch.add(dir);
+  return dir;
 }
 
 function ms(start: bigint): number {
