@@ -88,3 +88,21 @@ describe('catalogue validation', () => {
     expect(failure(broken((c) => (c.reference = { conv_in: 11_841 }))).key).toBe('reference.conv_in');
   });
 });
+
+describe('catalogue names become file names (model store, device folders): none can leave its folder', () => {
+  const hostile = ['..', '../../x', 'a/b', '.hidden', '/etc', 'a\\b', 'a\nb', ''];
+  const edits: Record<string, (c: Json, name: string) => void> = {
+    catalogue: (c, name) => (c.name = name),
+    stage: (c, name) => (c.stages[0].name = name),
+    variant: (c, name) => (c.stages[0].variants[0].name = name),
+    unit: (c, name) => (c.stages[0].units[0].name = name),
+    part: (c, name) => (c.parts[0].name = name),
+  };
+  for (const [what, edit] of Object.entries(edits)) {
+    it.each(hostile)(`%j is refused as a ${what} name`, (name) => {
+      const e = failure(broken((c) => edit(c, name)));
+      expect(e.key).toMatch(/(^|\.)name$/);
+      expect(e.message).toContain('letters, digits, _ . + - only (used in file names)');
+    });
+  }
+});
