@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { joinDataPath } from '../data-path.js';
 import { ModelError, ParseError, RunnerError } from '../errors.js';
 import type { Transport } from '../transports/types.js';
 import { copyToDeviceArgv, launchAppArgv, sequenceArgv, sequenceCompleted } from './devicectl-app-commands.js';
@@ -74,7 +75,10 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
     const todo = model.files
       .map((file) => {
         const s = statSync(join(model.root, file));
-        return { source: posix.join(macDir, file), destination: posix.join(deviceDir, file), stamp: `${s.size}:${s.mtimeMs}` };
+        // Checked again here (pushModel did): a name from data must not reach outside the app's folder.
+        const from = { file: join(model.root, model.graph), field: 'files', folder: deviceDir };
+        const destination = joinDataPath(deviceDir, file, from);
+        return { source: posix.join(macDir, file), destination, stamp: `${s.size}:${s.mtimeMs}` };
       })
       .filter((c) => record.get(key(c.destination)) !== c.stamp);
     if (todo.length > 0) {
