@@ -26,15 +26,15 @@ export function linkedOutError(device: string, root: string, path: string, real:
 
 /**
  * POSIX sh function `inside ROOT FOLDER`: creates ROOT, then succeeds when the deepest existing folder
- * of FOLDER resolves (links followed) inside ROOT's real path; otherwise prints that real path and
- * returns 1 (2 when ROOT cannot be created or entered). Call it before `mkdir -p FOLDER`.
+ * of FOLDER resolves (links followed) inside ROOT's real path. Otherwise it prints that real path and
+ * returns 1, or prints the error and returns 2 when ROOT cannot be created or a folder entered. Call
+ * it before `mkdir -p FOLDER`.
  */
 export const insideFunction = `inside() {
-  mkdir -p -- "$1" || return 2
-  r=$(cd -- "$1" 2>/dev/null && pwd -P) || return 2
+  if ! r=$(mkdir -p -- "$1" 2>&1 && cd -- "$1" 2>&1 && pwd -P); then printf '%s' "$r"; return 2; fi
   e=$2
   while [ ! -d "$e" ]; do e=$(dirname -- "$e"); done
-  p=$(cd -- "$e" 2>/dev/null && pwd -P) || return 2
+  if ! p=$(cd -- "$e" 2>&1 && pwd -P); then printf '%s' "$p"; return 2; fi
   case "$p/" in "$r"/*) return 0 ;; esac
   printf '%s' "$p"
   return 1

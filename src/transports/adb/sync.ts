@@ -31,7 +31,9 @@ const PROBE_SCRIPT = 'mkdir -p "$1" || exit 1; if [ -f "$2" ]; then sha256sum "$
  * it (exit 3, the real path on stdout), so nothing is created or written elsewhere.
  */
 const CONFINED_PROBE_SCRIPT = `${insideFunction}
-if ! p=$(inside "$3" "$1"); then [ -n "$p" ] && { printf 'outside\t%s\n' "$p"; exit 3; }; exit 1; fi
+p=$(inside "$3" "$1"); c=$?
+if [ "$c" = 1 ]; then printf 'outside\t%s\n' "$p"; exit 3; fi
+if [ "$c" != 0 ]; then printf '%s\n' "$p" >&2; exit 1; fi
 ${PROBE_SCRIPT}`;
 
 /** Hashing a large model on a phone takes a while; this bounds the probe, not the transfer. */

@@ -77,11 +77,9 @@ ${hashFunction}
 ${insideFunction}
 while [ "$#" -ge 2 ]; do
   d=$1; f=$2; shift 2
-  if ! p=$(inside "$root" "$d"); then
-    if [ -n "$p" ]; then printf 'O\\t%s\\n' "$(oneline "$p")"
-    else printf 'M\\t%s\\n' "cannot enter $(oneline "$root")"; fi
-    continue
-  fi
+  p=$(inside "$root" "$d"); c=$?
+  if [ "$c" = 1 ]; then printf 'O\\t%s\\n' "$(oneline "$p")"; continue; fi
+  if [ "$c" != 0 ]; then printf 'M\\t%s\\n' "$(oneline "$p")"; continue; fi
   ${prepareItem}
 done`;
 
