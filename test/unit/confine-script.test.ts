@@ -30,7 +30,8 @@ describe.each(['work', "odd [*] 'name' $(x)"])('inside %j', (name) => {
   symlinkSync(`${root}x`, join(root, 'prefix'));
 
   it('accepts the folder itself, folders below it and links that stay inside', () => {
-    const folders = [root, join(root, 'models'), join(root, 'models', 'new', 'deeper'), join(root, 'models', 'in', 'x')];
+    const models = join(root, 'models');
+    const folders = [root, models, join(models, 'new', 'deeper'), join(models, 'in', 'x')];
     for (const folder of folders) {
       expect(inside(root, folder), folder).toEqual({ code: 0, out: '' });
     }
