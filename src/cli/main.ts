@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { asDiskFull } from '../atomic-write.js';
 import { BenchError, ExitCode, InterruptedError, UsageError } from '../errors.js';
+import { terminalSafe, terminalSafeLines } from '../terminal-text.js';
 import type { CliIO, Command } from './command.js';
 import { commands } from './registry.js';
 
@@ -62,7 +63,8 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: joinNegativeValues(rest, command.options), allowPositionals: true, strict: true, options: command.options });
+    const args = joinNegativeValues(rest, command.options);
+    parsed = parseArgs({ args, options: command.options, allowPositionals: true, strict: true });
   } catch (error) {
     // node's messages can span lines (an explanation, then a how-to); keep the first as the message.
     const [first, ...rest] = (error as Error).message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
@@ -114,16 +116,19 @@ function reportError(thrown: unknown, io: CliIO): number {
   // (a temporary folder, a tool's own output) is still a full disk, not a bug.
   const path = (thrown as NodeJS.ErrnoException | undefined)?.path;
   const error = asDiskFull(thrown, path ?? 'a temporary file');
+  // Messages quote data (file names, keys, entry ids, device answers): printed with their control
+  // characters escaped, so a hostile name can neither steer the terminal nor forge a line.
   if (error instanceof BenchError) {
-    io.stderr.write(`bench: ${error.message}\n`);
-    if (error.hint) io.stderr.write(`  ${error.hint}\n`);
+    io.stderr.write(`bench: ${terminalSafe(error.message)}\n`);
+    if (error.hint) io.stderr.write(`  ${terminalSafe(error.hint)}\n`);
     return error.exitCode;
   }
   if (io.signal.aborted && io.signal.reason instanceof InterruptedError) {
-    io.stderr.write(`bench: ${io.signal.reason.message}\n`);
+    io.stderr.write(`bench: ${terminalSafe(io.signal.reason.message)}\n`);
     return ExitCode.interrupted;
   }
-  io.stderr.write(`bench: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const trace = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr.write(`bench: internal error: ${terminalSafeLines(trace)}\n`);
   return INTERNAL_ERROR_EXIT;
 }
 

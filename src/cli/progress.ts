@@ -2,6 +2,7 @@
 // (CI logs, pipes). With --json the progress goes to stderr and stdout stays machine-readable.
 import type { ProgressEvent } from '../app/events.js';
 import type { CliIO } from './command.js';
+import { terminalSafe } from '../terminal-text.js';
 
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '-';
@@ -68,7 +69,9 @@ export class ProgressPrinter {
     this.lines.clear();
   }
 
-  private update(key: string, text: string, permanent: boolean): void {
+  private update(key: string, raw: string, permanent: boolean): void {
+    // Labels and device names are data: escape their control characters; ours are written apart.
+    const text = terminalSafe(raw);
     if (!this.tty) {
       if (permanent) this.out.write(`${text}\n`);
       return;

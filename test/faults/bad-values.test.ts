@@ -27,8 +27,10 @@ function editedLut(edit: (lut: Lut) => void): string {
   return file('edited.lut.json', JSON.stringify(lut));
 }
 
-function editedCatalog(edit: (c: Record<string, any>) => void): string { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const c = JSON.parse(readFileSync(join(repoRoot, 'block-variants', 'sd15-nanosd.json'), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function editedCatalog(edit: (c: Json) => void): string {
+  const c = JSON.parse(readFileSync(join(repoRoot, 'block-variants', 'sd15-nanosd.json'), 'utf8')) as Json;
   edit(c);
   return file('catalog.json', JSON.stringify(c));
 }
@@ -46,14 +48,23 @@ function expectOneLine(r: CliResult, code: number, message: RegExp): void {
 describe('values without sense', () => {
   it('a stored median edited to 1e308 is refused by every reader (4; report regression: 3)', async () => {
     const lut = editedLut((l) => (l.entries[3]!.stats!.median = 1e308));
-    const where = /edited\.lut\.json: entries\[3\] \(block\/E1\/R-A-R-A\/l16\/w1\/fp32\)\.stats\.median: 1e\+308 does not match its samples \(29\.341367\)/;
-    for (const args of [['lut', 'show', lut], ['predict', '--lut', lut, '--arch', '0.0.0.0.0.0'], ['report', 'pareto', '--lut', lut, '--out', join(dir, 'p.html')]]) {
+    const where = new RegExp(
+      'edited\\.lut\\.json: entries\\[3\\] \\(block/E1/R-A-R-A/l16/w1/fp32\\)\\.stats\\.median: ' +
+        '1e\\+308 does not match its samples \\(29\\.341367\\)',
+    );
+    const readers = [
+      ['lut', 'show', lut],
+      ['predict', '--lut', lut, '--arch', '0.0.0.0.0.0'],
+      ['report', 'pareto', '--lut', lut, '--out', join(dir, 'p.html')],
+    ];
+    for (const args of readers) {
       const r = await bench(args);
       expectOneLine(r, 4, where);
       expect(r.stdout).toBe('');
     }
     const out = join(dir, 'reg-1e308');
-    expectOneLine(await bench(['report', 'regression', '--baseline', baseline, '--current', lut, '--out', out]), 3, where);
+    const compared = await bench(['report', 'regression', '--baseline', baseline, '--current', lut, '--out', out]);
+    expectOneLine(compared, 3, where);
     expect(existsSync(out)).toBe(false);
     expect(existsSync(join(dir, 'p.html'))).toBe(false);
     recordFault('bad-value:median-1e308');
@@ -97,7 +108,9 @@ describe('comparisons that must not pass CI', () => {
 
   it('a table compared with itself: all unchanged, exit 0, at any threshold', async () => {
     for (const threshold of ['5%', '100%']) {
-      const r = await bench(['report', 'regression', '--baseline', baseline, '--current', baseline, '--threshold', threshold, '--out', join(dir, `self-${counter++}`)]);
+      const out = join(dir, `self-${counter++}`);
+      const args = ['report', 'regression', '--baseline', baseline, '--current', baseline, '--threshold', threshold];
+      const r = await bench([...args, '--out', out]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/\| 0 \| 0 \| 0 \| 39 \| 0 \| 0 \|/);
     }
@@ -107,15 +120,18 @@ describe('comparisons that must not pass CI', () => {
 describe('sizes and shapes', () => {
   it('--width 1000 is refused unless --force; with --force the tensor too large for memory is named', async () => {
     const out = join(dir, 'w1000.lut.json');
-    expectOneLine(await bench(['blocks', '--width', '1000', '--stages', 'E1', '--out', out], env), 3, /--width 1000: above 2 .*--force/);
-    const forced = await bench(['blocks', '--width', '1000', '--force', '--latent', '8', '--stages', 'E1', '--out', out], env);
+    const refused = await bench(['blocks', '--width', '1000', '--stages', 'E1', '--out', out], env);
+    expectOneLine(refused, 3, /--width 1000: above 2 .*--force/);
+    const forcedArgs = ['blocks', '--width', '1000', '--force', '--latent', '8', '--stages', 'E1', '--out', out];
+    const forced = await bench(forcedArgs, env);
     expectOneLine(forced, 3, /weight conv1\.weight \[320000, 320000, 3, 3\] .* is larger than one tensor can be/);
     expect(existsSync(out)).toBe(false);
     recordFault('bad-value:width-1000');
   });
 
   it('--latent above 128 is refused unless --force', async () => {
-    expectOneLine(await bench(['export', '--out', join(dir, 'exp'), '--latent', '256'], env), 3, /--latent 256: above 128 .*--force/);
+    const r = await bench(['export', '--out', join(dir, 'exp'), '--latent', '256'], env);
+    expectOneLine(r, 3, /--latent 256: above 128 .*--force/);
     expect(existsSync(join(dir, 'exp'))).toBe(false);
     recordFault('bad-value:latent-256');
   });
@@ -132,7 +148,8 @@ describe('catalogues', () => {
   it('a cyclic catalogue in bench candidates: exit 4 naming the circle, nothing written', async () => {
     const cyclic = editedCatalog((c) => (c.parts[0].input = 'eps'));
     const out = join(dir, 'cyc.lut.json');
-    const r = await bench(['candidates', '--catalog', cyclic, '--teacher', '--latent', '8', '--iterations', '2', '--out', out], env);
+    const args = ['candidates', '--catalog', cyclic, '--teacher', '--latent', '8', '--iterations', '2', '--out', out];
+    const r = await bench(args, env);
     expectOneLine(r, 4, /stages: parts and stages wait on each other in a circle.*conv_in needs 'eps' from conv_out/);
     expect(existsSync(out)).toBe(false);
     recordFault('bad-value:cyclic-catalogue');
@@ -140,7 +157,8 @@ describe('catalogues', () => {
 
   it('a wrong reference count is not accepted silently', async () => {
     const wrong = editedCatalog((c) => (c.reference.teacher = 1));
-    expectOneLine(await bench(['catalog', '--catalog', wrong]), 4, /reference\.teacher: 1 parameters, but the catalogue's units give 523,217,604/);
+    const r = await bench(['catalog', '--catalog', wrong]);
+    expectOneLine(r, 4, /reference\.teacher: 1 parameters, but the catalogue's units give 523,217,604/);
     recordFault('bad-value:catalogue-reference');
   });
 });
@@ -156,11 +174,35 @@ describe('outputs that cannot be written', () => {
   });
 
   it('report regression --out /proc/x fails at once instead of spinning', async () => {
-    const run = startBench(['report', 'regression', '--baseline', baseline, '--current', baseline, '--out', '/proc/nsb-bad-values']);
+    const proc = '/proc/nsb-bad-values';
+    const run = startBench(['report', 'regression', '--baseline', baseline, '--current', baseline, '--out', proc]);
     const timer = setTimeout(() => run.child.kill('SIGKILL'), 20_000);
     const r = await run.done;
     clearTimeout(timer);
     expectOneLine(r, 3, /--out \/proc\/nsb-bad-values: cannot create \/proc\/nsb-bad-values \(ENOENT\)/);
     recordFault('bad-value:regression-out-proc');
+  });
+});
+
+describe('control characters in data', () => {
+  it('lut show and errors print escapes, never raw terminal controls or fake lines', async () => {
+    const hostile = '\x1b[2J\x1b]0;owned\x07\r\nbench: all ok';
+    const lut = editedLut((l) => {
+      l.device.info['model'] = hostile;
+      l.entries[3]!.key.variant = `R-A${hostile}`;
+      l.entries[4]!.state = 'failed';
+      l.entries[4]!.error = { code: 'NSB_RUNNER', message: hostile };
+      delete l.entries[4]!.stats;
+    });
+    const shown = await bench(['lut', 'show', lut]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
+    expect(shown.stdout).toContain('\\x1b[2J\\x1b]0;owned\\x07\\r\\nbench: all ok');
+    expect(shown.stdout.split('\n').filter((l) => l.startsWith('bench:'))).toEqual([]);
+    // An error quoting a hostile name: one line, escaped.
+    const missing = await bench(['lut', 'show', join(dir, `no\x1b[2Jsuch\nbench: fine.json`)]);
+    expectOneLine(missing, 4, /no\\x1b\[2Jsuch\\nbench: fine\.json: file not found/);
+    expect(missing.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
+    recordFault('bad-value:control-characters');
   });
 });

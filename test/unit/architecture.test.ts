@@ -6,7 +6,7 @@
 //   - report builds strings: no file system;
 //   - the device runner needs only Node built-ins and stats.
 // Shared leaves any module may use: errors, paths, json-file, atomic-write, data-path (and its host side,
-// contained-file), stats, the pure output parsers (transports read device facts with them) and the LUT schema (the data contract). Type-only imports are not dependencies at run time and are not restricted.
+// contained-file), terminal-text, stats, the pure output parsers (transports read device facts with them) and the LUT schema (the data contract). Type-only imports are not dependencies at run time and are not restricted.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = resolve('src');
 const ORDER = ['catalog', 'onnx', 'devices', 'transports', 'runners', 'measure', 'lut', 'predict', 'search', 'report', 'app', 'cli'];
 const LEAVES = [
-  'errors.ts', 'paths.ts', 'json-file.ts', 'atomic-write.ts', 'data-path.ts', 'contained-file.ts',
+  'errors.ts', 'paths.ts', 'json-file.ts', 'atomic-write.ts', 'data-path.ts', 'contained-file.ts', 'terminal-text.ts',
   'stats', 'runners/parsers', 'lut/schema.ts', 'lut/key.ts',
 ];
 const NO_IO = ['catalog', 'stats', 'lut', 'predict', 'search', 'report', 'runners/parsers'];

@@ -4,6 +4,7 @@
 // ready. `--device NAME --clean` removes what the harness put into that device's work folder.
 import { cleanDevice, DEFAULT_CLEAN_TIMEOUT_MS, DEFAULT_DEVICE_TIMEOUT_MS, listDevices, type CleanReport, type DevicesReport, type ProfileReport } from '../../app/devices.js';
 import { ExitCode, UsageError } from '../../errors.js';
+import { terminalSafe } from '../../terminal-text.js';
 import type { Command } from '../command.js';
 import { boolFlag, listFlag, numberFlag, stringFlag } from '../flags.js';
 
@@ -55,15 +56,21 @@ function renderProfile(r: ProfileReport): string {
     out.push('  requires');
     for (const q of r.requires) out.push(`    - ${q}`);
   }
-  return out.join('\n');
+  // Facts come from the device (getprop, sysctl, thermal names): none may steer the terminal.
+  return out.map(terminalSafe).join('\n');
 }
 
 export function renderDevices(report: DevicesReport): string {
   const parts = report.profiles.map(renderProfile);
-  const servers = report.servers.map((s) => `  ${s.server}: ${s.running ? 'running' : `not running${s.error ? ` (${s.error})` : ''}`}${s.profiles.length > 0 ? `; used by ${s.profiles.join(', ')}` : ''}`);
+  const servers = report.servers.map((s) => {
+    const state = s.running ? 'running' : `not running${s.error ? ` (${s.error})` : ''}`;
+    return terminalSafe(`  ${s.server}: ${state}${s.profiles.length > 0 ? `; used by ${s.profiles.join(', ')}` : ''}`);
+  });
   if (servers.length > 0) parts.push(`adb servers\n${servers.join('\n')}`);
   if (report.unprofiled.length > 0) {
-    const rows = report.unprofiled.map((d) => `  ${d.serial}  ${d.state}${d.model ? `  ${d.model}` : ''}  on ${d.server}`);
+    const rows = report.unprofiled.map((d) =>
+      terminalSafe(`  ${d.serial}  ${d.state}${d.model ? `  ${d.model}` : ''}  on ${d.server}`),
+    );
     parts.push(`devices without a profile (copy device-profiles/pixel.json and set transport.serial)\n${rows.join('\n')}`);
   }
   return `${parts.join('\n\n')}\n`;
@@ -74,7 +81,12 @@ export function renderClean(r: CleanReport): string {
   if (!r.exists) return `${r.profile}: nothing to clean: ${where} does not exist\n`;
   const lines = [r.removed.length > 0 ? `${r.profile}: removed ${r.removed.join(', ')} from ${where}` : `${r.profile}: nothing of the harness's in ${where}`];
   if (r.kept.length > 0) lines.push(`  left alone (not created by the harness): ${r.kept.join(', ')}`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(terminalSafe).join('\n')}\n`;
+}
+
+/** `bench: message` and its hint, as main.ts prints errors: the device's words escaped. */
+function errorLines(message: string, hint: string | undefined): string {
+  return `bench: ${terminalSafe(message)}\n${hint ? `  ${terminalSafe(hint)}\n` : ''}`;
 }
 
 export const devicesCommand: Command = {
@@ -123,11 +135,12 @@ No adb server is started: a profile whose server is not running is reported as s
     if (device === undefined) return ExitCode.ok;
     const one = report.profiles[0]!;
     if (!one.reachable) {
-      io.stderr.write(`bench: ${one.error?.message ?? `device ${device} is not reachable`}\n${one.error?.hint ? `  ${one.error.hint}\n` : ''}`);
+      io.stderr.write(errorLines(one.error?.message ?? `device ${device} is not reachable`, one.error?.hint));
       return one.error?.code === 'NSB_INVALID_FILE' ? ExitCode.invalidFile : ExitCode.device;
     }
     if (one.runner.ready !== true) {
-      io.stderr.write(`bench: ${one.runner.error?.message ?? `runner ${one.runner.name} is not ready on ${device}`}\n${one.runner.error?.hint ? `  ${one.runner.error.hint}\n` : ''}`);
+      const message = one.runner.error?.message ?? `runner ${one.runner.name} is not ready on ${device}`;
+      io.stderr.write(errorLines(message, one.runner.error?.hint));
       const code = one.runner.error?.code;
       // The phone went away during the runner's check: that is the device's problem.
       return code === 'NSB_INVALID_FILE' ? ExitCode.invalidFile : code === 'NSB_DEVICE' ? ExitCode.device : ExitCode.runner;

@@ -5,12 +5,14 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { calibration } from '../../predict/calibration.js';
 import { configLabel } from '../../predict/config.js';
 import { predictCandidate, type CandidatePrediction, type Contribution, type Predictor } from '../../predict/predictor.js';
+import { terminalSafe } from '../../terminal-text.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { boolFlag, stringFlag } from '../flags.js';
 import { loadLutInputs, lutInputHelp, lutInputOptions } from './lut-inputs.js';
 
 // A value that is not a finite number prints as a dash, never NaN or Infinity.
-const ms = (v: number) => (!Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3));
+const ms = (v: number) =>
+  !Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3);
 const millions = (v: number) => `${(v / 1e6).toFixed(2)} M`;
 const giga = (v: number) => `${(v / 1e9).toFixed(3)} G`;
 
@@ -37,7 +39,7 @@ function textFor(p: Predictor, r: CandidatePrediction): string {
   if (cal.summary) lines.push(`calibration measured/predicted over ${cal.summary.n} end-to-end candidates: median ${cal.summary.median.toFixed(3)}, range ${cal.summary.min.toFixed(3)}–${cal.summary.max.toFixed(3)}`);
   lines.push(`  ${'block'.padEnd(22)} ${'median ms'.padStart(9)}  ${'95% interval'.padEnd(19)} ${'params'.padStart(10)} ${'MACs'.padStart(11)}`);
   lines.push(...breakdownLines(r.stages), ...breakdownLines(r.parts));
-  return lines.join('\n');
+  return lines.map(terminalSafe).join('\n');
 }
 
 function jsonFor(p: Predictor, r: CandidatePrediction) {
@@ -102,7 +104,9 @@ when an entry the candidate needs is missing or failed (the entries are named).`
       io.stdout.write(`${[...head, ...results.map(({ p, r }) => textFor(p, r))].join('\n')}\n`);
     }
     const unavailable = results.filter(({ r }) => !r.available);
-    for (const { p, r } of unavailable) io.stderr.write(`bench: no prediction on ${p.label}: missing ${r.missing.join(', ')}\n`);
+    for (const { p, r } of unavailable) {
+      io.stderr.write(`${terminalSafe(`bench: no prediction on ${p.label}: missing ${r.missing.join(', ')}`)}\n`);
+    }
     return unavailable.length > 0 ? ExitCode.failure : ExitCode.ok;
   },
 };

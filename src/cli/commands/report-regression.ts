@@ -15,6 +15,7 @@ import { regressionDefaults } from '../../report/regression/types.js';
 import type { CliIO, Command, ParsedArgs } from '../command.js';
 import { boolFlag, listFlag, numberFlag, percentFlag, stringFlag } from '../flags.js';
 import { checkOutputFolder } from '../output-path.js';
+import { terminalSafe } from '../../terminal-text.js';
 
 const formats = { md: 'summary.md', json: 'regression.json', junit: 'junit.xml' } as const;
 type Format = keyof typeof formats;
@@ -93,7 +94,7 @@ async function run(args: ParsedArgs, io: CliIO): Promise<number> {
     // Every input problem is exit 3 here (a CI step must tell "bad input" from "regressed"),
     // including unreadable tables that other commands report with their own code.
     if (error instanceof BenchError) {
-      io.stderr.write(`bench: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
+      io.stderr.write(`${terminalSafe(`bench: ${error.message}${error.hint ? ` (${error.hint})` : ''}`)}\n`);
       // A full disk is not bad input: CI should retry, not fix the tables.
       return error instanceof DiskFullError ? error.exitCode : ExitCode.usage;
     }

@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../../atomic-write.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { candidateRow } from '../../search/describe.js';
 import { candidatesCsv, searchResultJson } from '../../search/output.js';
+import { terminalSafe } from '../../terminal-text.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { boolFlag, stringFlag } from '../flags.js';
 import { checkOutputFile } from '../output-path.js';
@@ -14,7 +15,8 @@ import { runSearchFromArgs, searchFlagHelp, searchFlagOptions, type SearchRun } 
 
 const SHOWN = 40;
 const EXCLUDED = { noLatency: 'without a latency prediction', noQuality: 'without a quality score', overLatency: 'over --max-latency', overParams: 'over --max-params' } as const;
-const ms = (v: number) => (!Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3));
+const ms = (v: number) =>
+  !Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3);
 
 function summaryText(run: SearchRun): string {
   const { space, result } = run;
@@ -58,7 +60,7 @@ function summaryText(run: SearchRun): string {
   for (const t of result.transfer) {
     lines.push(`transfer ${t.from} -> ${t.to}: Spearman ${t.spearman.toFixed(4)}, Kendall tau-b ${t.kendallTauB.toFixed(4)} over ${t.n} candidates; ${t.kept} of ${t.frontSize} front candidates stay on ${t.to}'s front`);
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(terminalSafe).join('\n')}\n`;
 }
 
 export const searchCommand: Command = {
@@ -98,6 +100,9 @@ in each. The knee is the front point with the smallest sum of objectives normali
 export function warnUnpredictable(run: SearchRun, io: { stderr: { write(t: string): unknown } }): void {
   for (const d of run.space.devices) {
     if (d.prediction.availableCount > 0) continue;
-    io.stderr.write(`bench: no candidate can be predicted on ${d.label} (${d.predictor.file}): missing or failed ${d.prediction.problems.slice(0, 4).join(', ')}${d.prediction.problems.length > 4 ? ', ...' : ''}\n`);
+    const more = d.prediction.problems.length > 4 ? ', ...' : '';
+    const problems = `${d.prediction.problems.slice(0, 4).join(', ')}${more}`;
+    const line = `bench: no candidate can be predicted on ${d.label} (${d.predictor.file}): missing or failed ${problems}`;
+    io.stderr.write(`${terminalSafe(line)}\n`);
   }
 }

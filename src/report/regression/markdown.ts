@@ -3,6 +3,7 @@
 // in <details>, and the entries present in only one table. GitHub-flavoured Markdown.
 import { directional, formatChange, formatInterval, formatMs, formatP, formatPercent, formatRatio, formatRoundNoise } from './format.js';
 import type { EntryComparison, OneSidedEntry, RegressionResult, Verdict } from './types.js';
+import { terminalSafe } from '../../terminal-text.js';
 
 export interface MarkdownOptions {
   /** Rows in the folded full table; the rest are counted and left to the JSON report. */
@@ -20,21 +21,26 @@ export function worstFirst(entries: readonly EntryComparison[]): EntryComparison
     .map((x) => x.e);
 }
 
-// Control characters (other than tab and newline) have no business in a comment.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+// The summary is printed on the terminal as well as posted: control characters in data (labels, error
+// messages, file names) are shown as visible escapes, never passed on.
 
-/** Text safe inside a table cell: no pipes, no line breaks, no raw HTML. */
+/** Text safe inside a table cell: no pipes, no line breaks, no raw HTML, no control characters. */
 export function cell(text: string): string {
-  return text.replace(CONTROL, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  // A line break in a message reads as a space in a table cell; every other control is escaped.
+  return terminalSafe(text.replace(/\r?\n/g, ' '))
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|');
 }
 
 /** An inline code span that survives backticks and pipes in the text. */
 export function code(raw: string): string {
-  const text = raw.replace(CONTROL, '\uFFFD');
+  const text = terminalSafe(raw.replace(/\r?\n/g, ' '));
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}${pad}${fence}`;
+  return `${fence}${pad}${text.replace(/\|/g, '\\|')}${pad}${fence}`;
 }
 
 function title(r: RegressionResult): string {

@@ -1,6 +1,7 @@
 // The readable table `bench lut show` and `bench blocks` print: entries grouped by stage, one row per
 // variant with median latency, its margin, sample count, parameters, MACs and every flag.
 import type { Lut, LutEntry } from '../../lut/schema.js';
+import { terminalSafe } from '../../terminal-text.js';
 
 export function formatCount(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
@@ -19,7 +20,7 @@ export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, va
     `device  ${lut.device.profile}: ${String(lut.device.info['model'] ?? '')} / ${String(lut.device.info['soc'] ?? '')} (fingerprint ${lut.device.fingerprint})`,
     `runtime ${lut.runtime.runner} ${lut.runtime.version}, ep ${lut.runtime.ep}, ${lut.runtime.precision}${lut.runtime.threads ? `, ${lut.runtime.threads} threads` : ''}`,
     `catalog ${lut.catalog.name}; ${lut.entries.length} entries, updated ${lut.updatedAt}`,
-  ];
+  ].map(terminalSafe); // every string in a LUT is data: none may steer the terminal
   const columns = ['', 'median ms', '±95%', 'n', 'rounds', 'params', 'MACs', 'flags'];
   const rows: string[][] = [];
   const groups = new Map<string, LutEntry[]>();
@@ -30,7 +31,7 @@ export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, va
   const sections: { title: string; rows: string[][] }[] = [];
   for (const [group, entries] of groups) {
     const first = entries[0]!.key;
-    const title = `${group}  (latent ${first.latent}, width ${first.width}, ${first.precision})`;
+    const title = terminalSafe(`${group}  (latent ${first.latent}, width ${first.width}, ${first.precision})`);
     const r = entries.map((e) => {
       const name = e.key.kind === 'block' ? `${e.key.variant}${options.teacher?.(e.key.stage ?? '', e.key.variant ?? '') ? ' *' : ''}` : e.key.kind === 'part' ? `${e.key.stage}` : `${e.key.arch}`;
       if (e.state !== 'ok' || !e.stats) return [`  ${name}`, e.state.toUpperCase(), '', '', String(e.rounds), formatCount(e.model.params), formatCount(e.model.macs), e.error?.message ?? ''];
@@ -44,7 +45,7 @@ export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, va
         formatCount(e.model.macs),
         e.flags.join(', '),
       ];
-    });
+    }).map((cells) => cells.map(terminalSafe));
     sections.push({ title, rows: r });
     rows.push(...r);
   }
