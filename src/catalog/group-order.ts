@@ -66,5 +66,7 @@ function describeCircle(stuck: { group: GroupWiring; waitsOn: string[] }[], prod
   }
   const start = path.findIndex((p) => p.group === at);
   const circle = start < 0 ? path : path.slice(start);
-  return circle.map((p, i) => `${i === 0 ? p.group : 'which'} needs '${p.tensor}' from ${producer.get(p.tensor)}`).join(', ');
+  return circle
+    .map((p, i) => `${i === 0 ? p.group : 'which'} needs '${p.tensor}' from ${producer.get(p.tensor)}`)
+    .join(', ');
 }

@@ -11,13 +11,15 @@ export function checkReference(spec: CatalogSpec, resolved: ResolvedCatalog, fil
   for (const [name, want] of Object.entries(spec.reference ?? {})) {
     const got = referenceParams(resolved, name);
     if (got === undefined) {
-      throw new InvalidFileError(file, `reference.${name}`, `unknown name; use teacher, a part (${resolved.parts.map((p) => p.name).join(', ')}) or stage.variant (e.g. ${example(resolved)})`);
+      const parts = resolved.parts.map((p) => p.name).join(', ');
+      const known = `teacher, a part (${parts}) or stage.variant (e.g. ${example(resolved)})`;
+      throw new InvalidFileError(file, `reference.${name}`, `unknown name; use ${known}`);
     }
     if (got !== want) {
       throw new InvalidFileError(
         file,
         `reference.${name}`,
-        `${want.toLocaleString('en-US')} parameters, but the catalogue's units give ${got.toLocaleString('en-US')} at width 1`,
+        `${count(want)} parameters, but the catalogue's units give ${count(got)} at width 1`,
       );
     }
   }
@@ -32,6 +34,8 @@ function referenceParams(cat: ResolvedCatalog, name: string): number | undefined
   const stage = cat.stages.find((s) => s.name === name.slice(0, dot));
   return stage?.variants.find((v) => v.name === name.slice(dot + 1))?.params;
 }
+
+const count = (n: number) => n.toLocaleString('en-US');
 
 function example(cat: ResolvedCatalog): string {
   const s = cat.stages[0]!;

@@ -17,7 +17,8 @@ function statOf(path: string): Stats | undefined {
 /** `dir` is, or can become, a folder this process can write in. `given` is the flag's value, for the message. */
 export function checkOutputFolder(dir: string, flag = '--out', given = dir): void {
   const target = resolve(dir);
-  const bad = (problem: string) => new UsageError(`${flag} ${given}: ${problem}`, { hint: `choose a writable folder with ${flag}` });
+  const bad = (problem: string) =>
+    new UsageError(`${flag} ${given}: ${problem}`, { hint: `choose a writable folder with ${flag}` });
   let missing: string | undefined;
   let at = target;
   let stats = statOf(at);

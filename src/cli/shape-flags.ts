@@ -16,14 +16,16 @@ export const shapeOptions = {
   force: { type: 'boolean' },
 } as const;
 
-export const forceHelp = `  --force            allow --latent above ${MAX_LATENT} and --width above ${MAX_WIDTH} (large models, slow, much memory)`;
+export const forceHelp =
+  `  --force            allow --latent above ${MAX_LATENT} and --width above ${MAX_WIDTH} (large models, slow, much memory)`;
 
 export function shapeFlags(args: ParsedArgs): { latent?: number; width?: number } {
   const latent = numberFlag(args, 'latent', { integer: true, min: 1 });
   const width = numberFlag(args, 'width', { exclusiveMin: 0 });
   if (!boolFlag(args, 'force')) {
     if (latent !== undefined && latent > MAX_LATENT) {
-      throw new UsageError(`--latent ${latent}: above ${MAX_LATENT} (a ${MAX_LATENT * 8}-pixel image); add --force if you mean it`);
+      const image = `a ${MAX_LATENT * 8}-pixel image`;
+      throw new UsageError(`--latent ${latent}: above ${MAX_LATENT} (${image}); add --force if you mean it`);
     }
     if (width !== undefined && width > MAX_WIDTH) {
       throw new UsageError(`--width ${width}: above ${MAX_WIDTH} (weights grow with its square); add --force if you mean it`);

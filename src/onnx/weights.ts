@@ -90,7 +90,9 @@ export function layoutWeights(specs: readonly WeightSpec[], precision: 'fp32' | 
   let offset = 0;
   // Checked before any file is opened: a width forced far past the usual range fails here in one line.
   for (const spec of specs) {
-    if (elementCount(spec.dims) > MAX_TENSOR_VALUES) throw tooLarge(spec, `is larger than one tensor can be (${MAX_TENSOR_VALUES} values)`);
+    if (elementCount(spec.dims) > MAX_TENSOR_VALUES) {
+      throw tooLarge(spec, `is larger than one tensor can be (${MAX_TENSOR_VALUES} values)`);
+    }
   }
   const tensors = specs.map((spec) => {
     offset = Math.ceil(offset / WEIGHT_ALIGNMENT) * WEIGHT_ALIGNMENT;

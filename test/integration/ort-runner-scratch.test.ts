@@ -24,7 +24,9 @@ function layout(): { work: string; tmp: string; runner: string } {
   mkdirSync(join(root, 'device-runner'), { recursive: true });
   mkdirSync(join(root, 'stats'));
   copyFileSync(join(dist, 'device-runner', 'ort-runner.js'), join(root, 'device-runner', 'ort-runner.js'));
-  for (const f of readdirSync(join(dist, 'stats')).filter((n) => n.endsWith('.js'))) copyFileSync(join(dist, 'stats', f), join(root, 'stats', f));
+  for (const f of readdirSync(join(dist, 'stats')).filter((n) => n.endsWith('.js'))) {
+    copyFileSync(join(dist, 'stats', f), join(root, 'stats', f));
+  }
   writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
   return { work, tmp, runner: join(root, 'device-runner', 'ort-runner.js') };
 }
@@ -41,6 +43,10 @@ describe('device runner scratch folder', () => {
     ...model.inputs.flatMap((i) => ['--input', `${i.name}:float32:${i.shape.join(',')}`]), ...extra,
   ];
 
+  const modelPath = () => join(model.root, model.graph);
+  const envWith = (tmp: string) => ({ ...process.env, TMPDIR: tmp });
+  const manyWarmups = ['--warmup', '100000'];
+
   beforeAll(() => {
     const cat = loadCatalog('block-variants/sd15-nanosd.json').resolve(8, 0.1);
     const stage = cat.stages.find((s) => s.name === 'E2')!;
@@ -51,7 +57,7 @@ describe('device runner scratch folder', () => {
     const { work, tmp, runner } = layout();
     const bad = join(work, 'bad.onnx');
     writeFileSync(bad, 'not a model');
-    const r = spawnSync(process.execPath, [runner, ...args(bad)], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
+    const r = spawnSync(process.execPath, [runner, ...args(bad)], { encoding: 'utf8', env: envWith(tmp) });
     expect(r.stdout).toMatch(/NSB-RUNNER\/1 error \{"stage":"load"/);
     expect(ours(tmp)).toEqual([]);
     expect(existsSync(scratchOf(work))).toBe(false);
@@ -59,13 +65,13 @@ describe('device runner scratch folder', () => {
 
   it('a finished run and a SIGTERM mid-run leave nothing either', async () => {
     const { work, tmp, runner } = layout();
-    const ok = spawnSync(process.execPath, [runner, ...args(join(model.root, model.graph))], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
+    const ok = spawnSync(process.execPath, [runner, ...args(modelPath())], { encoding: 'utf8', env: envWith(tmp) });
     expect(ok.stdout).toMatch(/NSB-RUNNER\/1 done /);
     expect(ours(tmp)).toEqual([]);
     expect(existsSync(scratchOf(work))).toBe(false);
 
     // Many warm-ups: the profile folder exists while they run.
-    const child = spawn(process.execPath, [runner, ...args(join(model.root, model.graph), ['--warmup', '100000'])], { env: { ...process.env, TMPDIR: tmp } });
+    const child = spawn(process.execPath, [runner, ...args(modelPath(), manyWarmups)], { env: envWith(tmp) });
     await waitFor(() => leftovers(work).length > 0, 30_000, 'the profile folder');
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
@@ -76,7 +82,7 @@ describe('device runner scratch folder', () => {
 
   it('a SIGKILL leaves its folder inside the runner folder that --clean removes, not in /tmp', async () => {
     const { work, tmp, runner } = layout();
-    const child = spawn(process.execPath, [runner, ...args(join(model.root, model.graph), ['--warmup', '100000'])], { env: { ...process.env, TMPDIR: tmp } });
+    const child = spawn(process.execPath, [runner, ...args(modelPath(), manyWarmups)], { env: envWith(tmp) });
     await waitFor(() => leftovers(work).length > 0, 30_000, 'the profile folder');
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     child.kill('SIGKILL');

@@ -37,13 +37,13 @@ describe('values in a LUT', () => {
     for (const median of [1e308, -50, 30]) {
       const e = refusal(edited((l) => (l.entries[E]!.stats!.median = median)));
       expect(e.key).toBe('entries[3] (block/E1/R-A-R-A/l16/w1/fp32).stats.median');
-      expect(e.message).toMatch(new RegExp(`: ${String(median).replace('+', '\\+')} does not match its samples \\(29\\.341367\\); the table was edited or damaged$`));
+      expect(e.message).toContain(`: ${median} does not match its samples (29.341367); the table was edited`);
     }
   });
 
   it('any other stored statistic, the interval included', () => {
-    expect(refusal(edited((l) => (l.entries[E]!.stats!.ci95[1] = 99)))).toMatchObject({ key: expect.stringMatching(/\.stats\.ci95\[1\]$/) });
-    expect(refusal(edited((l) => (l.entries[E]!.stats!.n = 100)))).toMatchObject({ key: expect.stringMatching(/\.stats\.n$/) });
+    expect(refusal(edited((l) => (l.entries[E]!.stats!.ci95[1] = 99))).key).toMatch(/\.stats\.ci95\[1\]$/);
+    expect(refusal(edited((l) => (l.entries[E]!.stats!.n = 100))).key).toMatch(/\.stats\.n$/);
   });
 
   it('samples that are not latencies: negative, absurdly long', () => {

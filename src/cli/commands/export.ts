@@ -10,7 +10,9 @@ import { formatBytes, ProgressPrinter } from '../progress.js';
 export const exportCommand: Command = {
   name: 'export',
   summary: 'write the generated ONNX models (graphs + shared weights) and a manifest to a folder',
-  usage: 'bench export --out DIR [--catalog F] [--latent N] [--width W] [--force] [--precision fp32|fp16] [--stages E1,D3] [--seed N]',
+  usage:
+    'bench export --out DIR [--catalog F] [--latent N] [--width W] [--force] [--precision fp32|fp16] [--stages E1,D3] ' +
+    '[--seed N]',
   help: `
   --out DIR       destination folder (graphs at the top, weights/ beside them, manifest.json)
   --catalog F     catalogue (default: block-variants/sd15-nanosd.json)

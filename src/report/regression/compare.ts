@@ -123,7 +123,8 @@ export function compareLuts(baseline: Lut, current: Lut, options: RegressionOpti
  */
 function nothingInCommon(baseline: Lut, current: Lut, labels: [string, string]): RegressionInputError {
   const configs = (lut: Lut) => {
-    const seen = [...new Set(lut.entries.map((e) => `latent ${e.key.latent}, width ${e.key.width}, ${e.key.precision}`))];
+    const config = (e: LutEntry) => `latent ${e.key.latent}, width ${e.key.width}, ${e.key.precision}`;
+    const seen = [...new Set(lut.entries.map(config))];
     return seen.length === 0 ? 'no entries' : `${lut.entries.length} entries at ${seen.join('; ')}`;
   };
   return new RegressionInputError(

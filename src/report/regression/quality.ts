@@ -62,7 +62,9 @@ export function downgradeReasons(baseline: SideSummary, current: SideSummary, st
     const sizes: string[] = [];
     if (bad.includes('margin-not-reached') && side.rme !== null) sizes.push(`margin ±${(side.rme * 100).toFixed(1)}% > half the ${(threshold * 100).toFixed(0)}% threshold`);
     const clears = statistical === 'unchanged' ? 'lies inside the band by' : 'clears the band by';
-    if (bad.includes('trend') && side.trendRise !== null) sizes.push(`a rise of ${(side.trendRise * 100).toFixed(1)}% within a round, more than the interval ${clears}`);
+    if (bad.includes('trend') && side.trendRise !== null) {
+      sizes.push(`a rise of ${(side.trendRise * 100).toFixed(1)}% within a round, more than the interval ${clears}`);
+    }
     const size = sizes.length > 0 ? ` (${sizes.join('; ')})` : '';
     reasons.push(`${name} flagged ${bad.join(', ')}${size} (${bad.map((f) => advice[f]).join('; ')})`);
   }

@@ -195,7 +195,10 @@ describe('compareLuts: outcomes and refusals', () => {
     const l16 = makeLut([makeEntry(blockKey('E1', 'A'), [1, 2, 3])]);
     const l8key = { ...blockKey('E1', 'A'), latent: 8 };
     const cases: [Lut, RegExp][] = [
-      [makeLut([makeEntry(l8key, [1, 2, 3])]), /\(1 entries at latent 8, width 1, fp32\) is in a\.json \(1 entries at latent 16/],
+      [
+        makeLut([makeEntry(l8key, [1, 2, 3])]),
+        /\(1 entries at latent 8, width 1, fp32\) is in a\.json \(1 entries at latent 16/,
+      ],
       [makeLut([]), /no entry of b\.json \(no entries\)/],
     ];
     for (const [current, message] of cases) {
@@ -359,16 +362,19 @@ describe('identical tables and equivalence', () => {
     expect(r.entries[0]!.verdict).toBe('unchanged');
     // The same samples from other rounds are a different measurement.
     const relabelled = { ...structuredClone(entry), sampleRounds: [0, 1, 1] };
-    expect(compareLuts(makeLut([{ ...entry, sampleRounds: [0, 0, 1] }]), makeLut([relabelled]), opts).entries[0]!.verdict).toBe('inconclusive');
+    const other = compareLuts(makeLut([{ ...entry, sampleRounds: [0, 0, 1] }]), makeLut([relabelled]), opts);
+    expect(other.entries[0]!.verdict).toBe('inconclusive');
   });
 
-  it('a trend downgrades an unchanged verdict only when its rise exceeds how far the interval lies inside the band', () => {
+  it('a trend downgrades an unchanged verdict only if it rises more than the interval lies inside the band', () => {
     const rng = mulberry32(23);
     const key = blockKey('E1', 'R-R');
     const rising = () => {
       const flat = logNormal(30, 10, 0.005, rng);
-      const ramp = Array.from({ length: 30 }, (_, i) => 10 * (0.97 + (0.06 * i) / 29) * Math.exp(0.002 * (rng() - 0.5)));
-      return makeEntry(key, [...flat, ...ramp], { flags: ['trend'], sampleRounds: [...Array<number>(30).fill(0), ...Array<number>(30).fill(1)], rounds: 2 });
+      const ramp = Array.from({ length: 30 }, (_, i) =>
+        10 * (0.97 + (0.06 * i) / 29) * Math.exp(0.002 * (rng() - 0.5)));
+      const sampleRounds = [...Array<number>(30).fill(0), ...Array<number>(30).fill(1)];
+      return makeEntry(key, [...flat, ...ramp], { flags: ['trend'], sampleRounds, rounds: 2 });
     };
     const baseline = makeLut([rising()]);
     const current = makeLut([rising()]);
@@ -379,7 +385,8 @@ describe('identical tables and equivalence', () => {
     // At 5% the interval lies inside by less than the rise: downgraded, and the reason says so truthfully.
     const narrow = compareLuts(baseline, current, opts).entries[0]!;
     expect(narrow).toMatchObject({ statisticalVerdict: 'unchanged', verdict: 'inconclusive' });
-    expect(narrow.reasons.join(' ')).toMatch(/flagged trend \(a rise of \d\.\d% within a round, more than the interval lies inside the band by\)/);
+    const why = /flagged trend \(a rise of \d\.\d% within a round, more than the interval lies inside the band by\)/;
+    expect(narrow.reasons.join(' ')).toMatch(why);
     expect(narrow.reasons.join(' ')).not.toMatch(/clears the band/);
   });
 
