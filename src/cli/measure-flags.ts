@@ -2,6 +2,7 @@
 // library options.
 import type { BlocksOptions } from '../app/blocks.js';
 import { UsageError } from '../errors.js';
+import { MIN_CHUNK } from '../measure/protocol.js';
 import type { CliIO, OptionsConfig, ParsedArgs } from './command.js';
 import { boolFlag, listFlag, numberFlag, percentFlag, stringFlag } from './flags.js';
 import { checkOutputFile, checkOutputFolder } from './output-path.js';
@@ -40,7 +41,8 @@ ${forceHelp}
   --warmup N         inferences discarded before sampling, per process (default 3)
   --target-rme P     stop sampling an entry at this relative margin of its median (default 1%)
   --max-time-ms MS   measured time cap per entry (default: the profile's)
-  --rounds N         rounds over all entries in seeded random order (default 2)
+  --rounds N         rounds over all entries in seeded random order (default: the profile's, e.g. 4 on
+                     local, else 2); with --iterations N each round takes at least ${MIN_CHUNK} of the N samples
   --threads N        intra-op threads (default: the profile's, else the runtime's)
   --seed N           seed for inputs, weights and entry order (default 1)
   --out F            LUT file, or a folder when several devices (default: reports/<device>-...lut.json)
@@ -58,6 +60,15 @@ export function measureOptionsFrom(args: ParsedArgs, io: CliIO): Omit<BlocksOpti
   const targetRme = percentFlag(args, 'target-rme', { min: 0.0001, max: 0.5 });
   const maxTimeMs = numberFlag(args, 'max-time-ms', { integer: true, min: 1 });
   const rounds = numberFlag(args, 'rounds', { integer: true, min: 1, max: 100 });
+  // Each round takes at least MIN_CHUNK of the samples (the last one what is left): the protocol would
+  // quietly take fewer rounds than asked, so say so instead.
+  if (iterations !== undefined && rounds !== undefined && Math.ceil(iterations / MIN_CHUNK) < rounds) {
+    throw new UsageError(
+      `--rounds ${rounds} with --iterations ${iterations}: every round takes at least ${MIN_CHUNK} samples, so ` +
+        `${iterations} samples make at most ${Math.ceil(iterations / MIN_CHUNK)} rounds`,
+      { hint: `give --iterations ${(rounds - 1) * MIN_CHUNK + 1} or more, or fewer --rounds` },
+    );
+  }
   const threads = numberFlag(args, 'threads', { integer: true, min: 0, max: 1024 });
   const seed = numberFlag(args, 'seed', { integer: true, min: 0 });
   if (boolFlag(args, 'resume') && boolFlag(args, 'restart')) throw new UsageError('--resume and --restart exclude each other');

@@ -31,9 +31,23 @@ export function loadProfile(name: string, dirs: readonly string[]): DeviceProfil
   throw new UnknownNameError('device', name, listProfileNames(dirs), `profile folders ${dirs.join(', ')}`);
 }
 
+/** Caps that contradict each other would be lifted silently by the protocol; refuse them instead. */
+function checkMeasureRanges(profile: Omit<DeviceProfile, 'file'>, file: string): void {
+  const m = profile.measure;
+  if (!m) return;
+  const pairs = [['minSamples', 'maxSamples'], ['rounds', 'maxRounds']] as const;
+  for (const [low, high] of pairs) {
+    const [a, b] = [m[low], m[high]];
+    if (a !== undefined && b !== undefined && a > b) {
+      throw new InvalidFileError(file, `measure.${high}`, `${b} is below measure.${low} (${a})`);
+    }
+  }
+}
+
 export function loadProfileFile(file: string): DeviceProfile {
   const profile = loadJsonFile(profileSchema, file);
   const base = file.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
   if (profile.name !== base) throw new InvalidFileError(file, 'name', `'${profile.name}' must match the file name '${base}'`);
+  checkMeasureRanges(profile, file);
   return { ...profile, file };
 }

@@ -51,7 +51,7 @@ export interface ProtocolInput<O> {
 }
 
 /** Fewest samples one round of one entry takes (a single sample says nothing about its spread). */
-const MIN_CHUNK = 5;
+export const MIN_CHUNK = 5;
 
 /** Consecutive device failures after which the run stops instead of failing every remaining entry. */
 const MAX_CONSECUTIVE_DEVICE_FAILURES = 2;

@@ -47,6 +47,19 @@ export interface UserModels {
   part(part: string): UserModel | undefined;
 }
 
+/** A second entry for the same block would silently win over the first: which model was measured? */
+function refuseDuplicates(models: Manifest['models'], fail: (key: string, problem: string) => InvalidFileError): void {
+  const listed = new Map<string, number>();
+  models.forEach((entry, i) => {
+    const label = 'stage' in entry ? `${entry.stage}.${entry.variant}` : `part ${entry.part}`;
+    const first = listed.get(label);
+    if (first !== undefined) {
+      throw fail(`models[${i}]`, `${label} is listed twice (also models[${first}]); keep one entry each`);
+    }
+    listed.set(label, i);
+  });
+}
+
 export function loadUserModels(file: string, cat: ResolvedCatalog, precision: Precision): UserModels {
   const path = resolve(file);
   const m = loadJsonFile(manifestSchema, path);
@@ -57,6 +70,7 @@ export function loadUserModels(file: string, cat: ResolvedCatalog, precision: Pr
   if (m.precision !== undefined && m.precision !== precision) throw fail('precision', `models are ${m.precision}; run with --precision ${m.precision}`);
   const blocks = new Map<string, UserModel>();
   const parts = new Map<string, UserModel>();
+  refuseDuplicates(m.models, fail);
   m.models.forEach((entry, i) => {
     const key = `models[${i}]`;
     let label: string;

@@ -206,3 +206,55 @@ describe('control characters in data', () => {
     recordFault('bad-value:control-characters');
   });
 });
+
+describe('profiles, manifests and flags accepted silently before', () => {
+  const localProfile = JSON.parse(readFileSync(join(repoRoot, 'device-profiles', 'local.json'), 'utf8')) as Json;
+  const small = ['--latent', '8', '--width', '0.125', '--stages', 'conv_in', '--iterations', '2', '--rounds', '1'];
+  function profileDir(name: string, edit: (p: Json) => void): string {
+    const folder = join(dir, `profiles-${counter++}`);
+    mkdirSync(folder);
+    const profile: Json = { ...structuredClone(localProfile), name };
+    delete profile['$schema'];
+    edit(profile);
+    writeFileSync(join(folder, `${name}.json`), JSON.stringify(profile));
+    return folder;
+  }
+
+  it('a work folder of ~ is refused (it would be a folder literally named ~)', async () => {
+    const profiles = profileDir('tilde', (p) => (p['workDir'] = '~'));
+    const out = join(dir, 'tilde.lut.json');
+    const r = await bench(['blocks', '--device', 'tilde', '--profiles', profiles, ...small, '--out', out], env);
+    expectOneLine(r, 4, /tilde\.json: workDir: '~' is not expanded in a work folder/);
+    expect(existsSync(join(repoRoot, '~'))).toBe(false);
+    expect(existsSync(out)).toBe(false);
+    recordFault('bad-value:work-dir-tilde', { filesOutside: existsSync(join(repoRoot, '~')) ? 1 : 0 });
+  });
+
+  it('minSamples above maxSamples in a profile is refused, naming the key', async () => {
+    const profiles = profileDir('caps', (p) => Object.assign(p['measure'], { minSamples: 50, maxSamples: 20 }));
+    const r = await bench(['blocks', '--device', 'caps', '--profiles', profiles, ...small], env);
+    expectOneLine(r, 4, /caps\.json: measure\.maxSamples: 20 is below measure\.minSamples \(50\)/);
+    recordFault('bad-value:min-above-max-samples');
+  });
+
+  it('a manifest listing one block twice is refused before any model is read', async () => {
+    const manifest = file('manifest.json', JSON.stringify({
+      schemaVersion: 1,
+      models: [
+        { part: 'conv_in', file: 'a.onnx' },
+        { stage: 'E1', variant: 'R-R', file: 'b.onnx' },
+        { stage: 'E1', variant: 'R-R', file: 'c.onnx' },
+      ],
+    }));
+    const r = await bench(['blocks', '--models', manifest, ...small], env);
+    expectOneLine(r, 4, /manifest\.json: models\[2\]: E1\.R-R is listed twice \(also models\[1\]\)/);
+    recordFault('bad-value:duplicate-manifest-entry');
+  });
+
+  it('--rounds that --iterations cannot fill is refused instead of quietly lowered', async () => {
+    const r = await bench(['blocks', '--iterations', '10', '--rounds', '4']);
+    expectOneLine(r, 3, /--rounds 4 with --iterations 10: every round takes at least 5 samples, so .* most 2 rounds/);
+    recordFault('bad-value:rounds-with-iterations');
+  });
+});
+

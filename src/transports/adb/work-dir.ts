@@ -39,6 +39,13 @@ export interface WorkDirProblem {
  */
 export function workDirProblem(workDir: string, kind: Transport['kind']): WorkDirProblem | undefined {
   if (workDir.includes('\0')) return { problem: 'the work folder path contains a NUL byte', path: workDir };
+  // Paths reach the device quoted, as written: no shell ever expands '~', so it would be a folder named '~'.
+  if (workDir.startsWith('~')) {
+    const base = kind === 'local' ? "the package's folder" : 'the login folder (e.g. nanosd-bench)';
+    const shown = JSON.stringify(workDir);
+    const problem = `'~' is not expanded in a work folder: write ${shown} relative to ${base} or as an absolute path`;
+    return { problem, path: workDir };
+  }
   if (!workDir.startsWith('/')) {
     if (kind === 'adb') return { problem: `work folder paths must be absolute, got ${JSON.stringify(workDir)}`, path: workDir };
     const rel = posix.normalize(workDir).replace(/\/+$/, '');

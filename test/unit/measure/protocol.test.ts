@@ -148,7 +148,8 @@ describe('--iterations N: exactly N samples', () => {
     const s = cliSettings(['--iterations', '12']);
     expect(s).toMatchObject({ minSamples: 12, maxSamples: 12, targetRme: 0, rounds: DEFAULT_SETTINGS.rounds });
     expect(s.maxTimeMs).toBeGreaterThan(1e12);
-    expect(cliSettings(['--iterations', '3', '--rounds', '2'])).toMatchObject({ minSamples: 3, maxSamples: 3, targetRme: 0, rounds: 2, maxRounds: 2 });
+    const ten = cliSettings(['--iterations', '10', '--rounds', '2']);
+    expect(ten).toMatchObject({ minSamples: 10, maxSamples: 10, targetRme: 0, rounds: 2, maxRounds: 2 });
     // --target-rme and --max-time-ms do not loosen a fixed count.
     expect(cliSettings(['--iterations', '5', '--target-rme', '2%', '--max-time-ms', '10'])).toMatchObject({ targetRme: 0, maxSamples: 5 });
   });
@@ -156,16 +157,21 @@ describe('--iterations N: exactly N samples', () => {
   const cases: [string[], number, number][] = [
     // [flags, N, rounds the entry gets]
     [['--iterations', '3'], 3, 1],
-    [['--iterations', '3', '--rounds', '2'], 3, 1],
     [['--iterations', '12'], 12, 2],
     [['--iterations', '12', '--rounds', '2'], 12, 2],
-    [['--iterations', '1', '--rounds', '2'], 1, 1],
     [['--iterations', '7', '--rounds', '2'], 7, 2],
     [['--iterations', '10', '--rounds', '2'], 10, 2],
     [['--iterations', '12', '--rounds', '3'], 12, 3],
     [['--iterations', '25', '--rounds', '3'], 25, 3],
     [['--iterations', '40', '--rounds', '1'], 40, 1],
   ];
+  it('--rounds that N samples cannot fill (each round takes at least 5) is refused, not quietly lowered', () => {
+    for (const [n, rounds, most] of [[3, 2, 1], [1, 2, 1], [10, 4, 2]] as const) {
+      const flags = ['--iterations', String(n), '--rounds', String(rounds)];
+      const message = `--rounds ${rounds} with --iterations ${n}: every round takes at least 5 samples`;
+      expect(() => cliSettings(flags)).toThrow(`${message}, so ${n} samples make at most ${most} rounds`);
+    }
+  });
   it.each(cases)('%j -> exactly %i samples in %i round(s)', async (flags, n, rounds) => {
     for (const samples of [noisy(10, 0.3), constant(5)]) {
       const settings = cliSettings(flags);
