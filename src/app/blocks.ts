@@ -1,6 +1,6 @@
 // `bench blocks`: every block variant of every stage (and the fixed parts) on one or more devices,
 // one LUT per device. Devices are measured concurrently, one worker each.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadCatalog } from '../catalog/load.js';
 import { connectDevice, deviceWorkDir } from './connect-device.js';
@@ -238,7 +238,20 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
   } finally {
     await restoreClocks?.().catch(() => {});
     await p.bound.runner.cleanup?.({ transport, profile: p.profile, workDir: deviceWorkDir(p.profile), hostDir: `${p.lutFile}.raw`, log: () => {} }, p.bound.options).catch(() => {});
+    dropIfEmpty(`${p.lutFile}.raw`);
     await transport.close().catch(() => {});
+  }
+}
+
+/**
+ * `<lut>.raw/` keeps output a runner printed that could not be parsed (the failed entry's error names
+ * the file); a run that needed none leaves no folder behind.
+ */
+function dropIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // It holds such output, or was never made.
   }
 }
 

@@ -2,7 +2,7 @@
 // onnxruntime-node. Per-iteration samples, adaptive stopping on the device, and a report of which
 // execution provider really ran the nodes. Used by `local`, by SSH hosts with Node (Macs with the
 // CoreML EP, Linux boards) and by the fake phone in tests.
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, posix } from 'node:path';
 import { z } from 'zod';
@@ -61,7 +61,13 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
     // The runner is ESM; a package.json beside it says so wherever it lands.
     const pkg = join(ctx.hostDir, 'device-runner-package.json');
     writeFileAtomic(pkg, '{ "type": "module" }\n');
-    await pushFiles(ctx, [...runnerFiles().map((f) => ({ local: f.local, remote: posix.join(dir, f.remote) })), { local: pkg, remote: posix.join(dir, 'package.json') }]);
+    const files = [...runnerFiles().map((f) => ({ local: f.local, remote: posix.join(dir, f.remote) }))];
+    try {
+      await pushFiles(ctx, [...files, { local: pkg, remote: posix.join(dir, 'package.json') }]);
+    } finally {
+      // Only needed for the push: the host folder keeps nothing but output kept for diagnosis.
+      rmSync(pkg, { force: true });
+    }
     const argv = [options.node, posix.join(dir, 'device-runner', 'ort-runner.js'), '--probe', '--ort', options.ort ?? localOrtPath(), '--ep', options.ep];
     const probe = await ctx.transport.exec(argv, { timeoutMs: 60_000 });
     const firstLine = (probe.stderr || probe.stdout).trim().split('\n')[0] ?? '';

@@ -1,6 +1,6 @@
 // `bench blocks` end to end on the local device, through the real command: a small run, Ctrl-C and
 // --resume, and bad input (one line, a distinct exit code, no LUT written).
-import { existsSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
@@ -38,6 +38,8 @@ describe('bench blocks on the local device', () => {
     expect(lut.runtime.version).toMatch(/^onnxruntime-node 1\./);
     expect(first.stdout).toContain('R-A-R-A *');
     expect(first.stdout).toContain(`LUT written to ${lutFile}`);
+    // Nothing beside the table once it is done: no journal, no raw-output folder (nothing failed to parse).
+    expect(readdirSync(dir).sort()).toEqual(['local.lut.json']);
   });
 
   it('bench lut show prints the table; --json the LUT', async () => {

@@ -16,20 +16,25 @@ export interface AdbDeviceEntry {
 
 const STATES = /^(.*?)\s+(device|offline|unauthorized|authorizing|connecting|recovery|rescue|sideload|bootloader|host|detached|unknown|no permissions.*)$/;
 
+const INFO_PAIR = /\s+((usb|product|model|device|transport_id|features):(\S*))$/;
+
 export function parseDeviceList(text: string): AdbDeviceEntry[] {
   const entries: AdbDeviceEntry[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.trimEnd();
     if (line.trim() === '' || line.startsWith('List of devices') || line.startsWith('*')) continue;
-    const tokens = line.split(/\s+/);
+    // Cut the trailing pairs off the line itself (never split and re-join it): a serial keeps its
+    // spaces exactly, and the device is reached by that serial.
     const info: Record<string, string> = {};
-    while (tokens.length > 2 && /^(usb|product|model|device|transport_id|features):\S*$/.test(tokens[tokens.length - 1]!)) {
-      const token = tokens.pop()!;
-      const colon = token.indexOf(':');
-      info[token.slice(0, colon)] = token.slice(colon + 1);
+    let head = line;
+    for (;;) {
+      const pair = INFO_PAIR.exec(head);
+      if (!pair || head.slice(0, pair.index).trim().split(/\s+/).length < 2) break;
+      info[pair[2]!] = pair[3]!;
+      head = head.slice(0, pair.index);
     }
-    const head = tokens.join(' ');
     const match = STATES.exec(head);
+    const tokens = head.trim().split(/\s+/);
     const entry: AdbDeviceEntry = match
       ? { serial: match[1]!, state: match[2]! }
       : { serial: tokens[0] ?? head, state: tokens.slice(1).join(' ') || 'unknown' };

@@ -74,6 +74,21 @@ describe('adb devices -l', () => {
   });
 });
 
+describe('adb devices -l: serials with spaces', () => {
+  it('keeps repeated spaces in a serial exactly (the device is reached by that serial)', () => {
+    // adb pads the serial to 22 columns ("%-22s %s"); the spaces inside it are the serial's own.
+    const text = [
+      'my  odd   serial       device product:x model:Y device:z transport_id:9',
+      'x  y                   offline',
+      '',
+    ].join('\n');
+    expect(parseDeviceList(text)).toEqual([
+      { serial: 'my  odd   serial', state: 'device', product: 'x', model: 'Y', device: 'z', transportId: 9 },
+      { serial: 'x  y', state: 'offline' },
+    ]);
+  });
+});
+
 describe('adb failures as DeviceErrors', () => {
   const failure = (text: string) => new Error(`Failure: '${text}'`);
   it('unwraps adbkit failure text to its first line', () => {
