@@ -218,9 +218,12 @@ async function reportProfile(profile: DeviceProfile, servers: Map<string, AdbSer
         // fails that check, and the listing is what tells the right one.
         const [runner, phones] = await Promise.all([
           checkRunner(profile, transport, signal),
-          phonesBehindMac(profile, transport, deviceWorkDir(profile), signal).catch((error: unknown) => ({ error: problem(error) })),
+          phonesBehindMac(profile, transport, deviceWorkDir(profile), signal).catch((error: unknown) => ({
+            error: problem(error),
+          })),
         ]);
-        return { ...base, reachable: true, id: transport.id, info, ...(thermal ? { thermal } : {}), runner, ...(phones ? { phones } : {}), ms: performance.now() - started };
+        const found = { ...(thermal ? { thermal } : {}), runner, ...(phones ? { phones } : {}) };
+        return { ...base, reachable: true, id: transport.id, info, ...found, ms: performance.now() - started };
       } finally {
         await transport.close().catch(() => undefined);
       }

@@ -22,7 +22,12 @@ export interface MacPhonesReport {
 }
 
 /** The devices the Mac sees; undefined for a profile that does not drive a phone through a Mac. */
-export async function phonesBehindMac(profile: DeviceProfile, transport: Transport, workDir: string, signal?: AbortSignal): Promise<MacPhonesReport | undefined> {
+export async function phonesBehindMac(
+  profile: DeviceProfile,
+  transport: Transport,
+  workDir: string,
+  signal?: AbortSignal,
+): Promise<MacPhonesReport | undefined> {
   if (profile.runner.name !== 'devicectl-app' || profile.transport.kind !== 'ssh') return undefined;
   const options = profile.runner.options;
   const bundleId = stringOption(options, 'bundleId');
@@ -33,6 +38,7 @@ export async function phonesBehindMac(profile: DeviceProfile, transport: Transpo
     workDir,
     ...(signal ? { signal } : {}),
   });
-  const devices = phones.map((p) => ({ ...p, inProfile: udid !== undefined && (p.device.identifier === udid || p.device.udid === udid) }));
+  const named = (p: MacPhone) => udid !== undefined && (p.device.identifier === udid || p.device.udid === udid);
+  const devices = phones.map((p) => ({ ...p, inProfile: named(p) }));
   return { ...(bundleId !== undefined ? { bundleId } : {}), devices };
 }

@@ -43,8 +43,17 @@ function phoneProfile(name: string, options: Record<string, unknown>): string {
   return workDir;
 }
 
-const devices = (name: string, json = false) => bench(['devices', '--device', name, '--profiles', profiles, ...(json ? ['--json'] : [])]);
-const calls = (verb: string, since: number) => xcrun.calls().slice(since).filter((c) => c.slice(0, verb.split(' ').length).join(' ') === verb);
+const devices = (name: string, json = false) =>
+  bench(['devices', '--device', name, '--profiles', profiles, ...(json ? ['--json'] : [])]);
+const calls = (verb: string, since: number) =>
+  xcrun.calls().slice(since).filter((c) => c.slice(0, verb.split(' ').length).join(' ') === verb);
+
+interface PhonesJson {
+  bundleId: string;
+  devices: { device: Record<string, string>; bench: unknown; inProfile: boolean }[];
+}
+const phonesOf = (stdout: string) =>
+  (JSON.parse(stdout) as { profiles: { runner: { ready: boolean }; phones: PhonesJson }[] }).profiles[0]!;
 
 describe('bench devices: the phones behind a Mac', () => {
   it('lists every device devicectl sees, and whether the bench app is on each iPhone', async () => {
@@ -53,13 +62,19 @@ describe('bench devices: the phones behind a Mac', () => {
     const r = await devices('phone', true);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { profiles: { runner: { ready: boolean }; phones: Record<string, unknown> }[] };
-    expect(report.profiles[0]!.runner.ready).toBe(true);
-    const phones = report.profiles[0]!.phones as { bundleId: string; devices: { device: Record<string, string>; bench: unknown; inProfile: boolean }[] };
+    const { runner, phones } = phonesOf(r.stdout);
+    expect(runner.ready).toBe(true);
     expect(phones.bundleId).toBe(BUNDLE);
     expect(phones.devices.map((p) => ({ ...p, device: undefined }))).toEqual([
       { device: undefined, inProfile: false, bench: { note: 'not an iPhone or iPad (xrOS)' } },
-      { device: undefined, inProfile: true, bench: { installed: true, app: { bundleIdentifier: BUNDLE, name: 'NSBench', version: '1.0', bundleVersion: '7' } } },
+      {
+        device: undefined,
+        inProfile: true,
+        bench: {
+          installed: true,
+          app: { bundleIdentifier: BUNDLE, name: 'NSBench', version: '1.0', bundleVersion: '7' },
+        },
+      },
     ]);
     expect(phones.devices[1]!.device).toMatchObject({
       identifier: IPHONE,
@@ -73,20 +88,32 @@ describe('bench devices: the phones behind a Mac', () => {
       transport: 'wired',
       tunnelState: 'connected',
     });
-    expect(phones.devices[0]!.device).toMatchObject({ identifier: VISION_PRO, name: 'Apple Vision Pro', platform: 'xrOS', tunnelState: 'unavailable' });
+    expect(phones.devices[0]!.device).toMatchObject({
+      identifier: VISION_PRO,
+      name: 'Apple Vision Pro',
+      platform: 'xrOS',
+      tunnelState: 'unavailable',
+    });
 
     // devicectl was asked once for the list and once about the iPhone's apps, with the profile's bundle id.
-    expect(calls('devicectl list devices', before)).toEqual([['devicectl', 'list', 'devices', '--json-output', join(work, 'devicectl', 'list-devices.json')]]);
+    const json = (file: string) => join(work, 'devicectl', file);
+    expect(calls('devicectl list devices', before)).toEqual([
+      ['devicectl', 'list', 'devices', '--json-output', json('list-devices.json')],
+    ]);
     expect(calls('devicectl device info apps', before)).toEqual([
-      ['devicectl', 'device', 'info', 'apps', '--device', IPHONE, '--bundle-id', BUNDLE, '--json-output', join(work, 'devicectl', 'apps-1.json')],
+      ['devicectl', 'device', 'info', 'apps', '--device', IPHONE, '--bundle-id', BUNDLE,
+        '--json-output', json('apps-1.json')],
     ]);
 
     const text = await devices('phone');
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('  phones     2 seen by the Mac (xcrun devicectl list devices); set runner.options.udid to an identifier\n');
+    expect(text.stdout).toContain(
+      '  phones     2 seen by the Mac (xcrun devicectl list devices); set runner.options.udid to an identifier\n',
+    );
     expect(text.stdout).toContain(
       [
-        `             my-iphone: iPhone 13 Pro (iPhone14,2), iOS 18.1.1 (22B91), wired, connected   <- this profile's udid`,
+        '             my-iphone: iPhone 13 Pro (iPhone14,2), iOS 18.1.1 (22B91), wired, connected' +
+          "   <- this profile's udid",
         `               identifier ${IPHONE}, udid 00008110-00015D4E1439801E`,
         `               ${BUNDLE}: installed (version 1.0, build 7)`,
       ].join('\n'),
@@ -106,7 +133,9 @@ describe('bench devices: the phones behind a Mac', () => {
     expect(r.code).toBe(7);
     expect(r.stdout).toMatch(/runner {5}devicectl-app: NOT READY: /);
     expect(r.stdout).toContain(`               identifier ${IPHONE}, udid 00008110-00015D4E1439801E\n`);
-    expect(r.stdout).toContain('               com.other.nsbench: NOT INSTALLED (build and install it: docs/ios-bench-app.md)\n');
+    expect(r.stdout).toContain(
+      '               com.other.nsbench: NOT INSTALLED (build and install it: docs/ios-bench-app.md)\n',
+    );
     expect(r.stdout).not.toContain("this profile's udid");
   });
 
@@ -114,7 +143,9 @@ describe('bench devices: the phones behind a Mac', () => {
     phoneProfile('no-xcode', { xcrun: join(dir, 'no such folder', 'xcrun') });
     const r = await devices('no-xcode');
     expect(r.code).toBe(7);
-    expect(r.stdout).toMatch(/phones {5}cannot list the Mac's devices: runner devicectl-app: cannot run .*no such folder\/xcrun devicectl on /);
+    expect(r.stdout).toMatch(
+      /phones {5}cannot list the Mac's devices: runner devicectl-app: cannot run .*no such folder\/xcrun devicectl on /,
+    );
     expect(r.stdout).toContain('install Xcode 15 or later on the Mac');
 
     phoneProfile('empty', {});
@@ -122,7 +153,9 @@ describe('bench devices: the phones behind a Mac', () => {
     try {
       const e = await devices('empty');
       expect(e.code).toBe(0);
-      expect(e.stdout).toContain("  phones     none: the Mac's devicectl sees no device (plug the phone in, unlock it, trust the Mac)\n");
+      expect(e.stdout).toContain(
+        "  phones     none: the Mac's devicectl sees no device (plug the phone in, unlock it, trust the Mac)\n",
+      );
     } finally {
       xcrun.setMode('ok');
     }
@@ -135,8 +168,7 @@ describe('bench devices: the phones behind a Mac', () => {
     const r = await devices('evil', true);
     expect(r.code).toBe(0);
     expect(calls('devicectl device info apps', before)[0]).toContain(evil);
-    const report = JSON.parse(r.stdout) as { profiles: { phones: { devices: { bench: unknown }[] } }[] };
-    expect(report.profiles[0]!.phones.devices[1]!.bench).toEqual({ installed: false });
+    expect(phonesOf(r.stdout).phones.devices[1]!.bench).toEqual({ installed: false });
     expect(pwnedFiles(dir)).toEqual([]);
   });
 });

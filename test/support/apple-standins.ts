@@ -90,6 +90,14 @@ exec ${quoteArg(process.execPath)} "$@"
   );
 }
 
+/** An app as `devicectl device info apps` lists it. */
+export interface InstalledApp {
+  bundleIdentifier: string;
+  name?: string;
+  version?: string;
+  bundleVersion?: string;
+}
+
 /**
  * `xcrun` on the Mac. App containers are folders under `<dir>/containers/<bundle id, URI-encoded>`.
  * The mode file holds one mode per line, each `<mode>` or `<mode>@<text>` (only for calls with an
@@ -109,7 +117,7 @@ exec ${quoteArg(process.execPath)} "$@"
 export function xcrunStandIn(dir: string): StandIn & {
   container(bundleId: string): string;
   /** Makes `device info apps` list this app on that device (a CoreDevice identifier of the listing). */
-  installApp(device: string, app: { bundleIdentifier: string; name?: string; version?: string; bundleVersion?: string }): void;
+  installApp(device: string, app: InstalledApp): void;
 } {
   const path = join(dir, 'xcrun');
   const containers = join(dir, 'containers');
@@ -159,11 +167,12 @@ if (verb === 'device info apps') {
   // The verbatim document with this call's device, bundle id and the apps installed on that device.
   const doc = JSON.parse(fixture('devicectl', 'info-apps-found-flutter.json'));
   const template = doc.result.apps[0];
-  const installed = fs.existsSync(self + '.apps.json') ? JSON.parse(fs.readFileSync(self + '.apps.json', 'utf8'))[device] || [] : [];
+  const byDevice = fs.existsSync(self + '.apps.json') ? JSON.parse(fs.readFileSync(self + '.apps.json', 'utf8')) : {};
+  const installed = (byDevice[device] || []).filter((a) => a.bundleIdentifier === flag('--bundle-id'));
   doc.info.arguments = argv;
   doc.result.deviceIdentifier = device;
   doc.result.matchingBundleIdentifier = flag('--bundle-id');
-  doc.result.apps = installed.filter((a) => a.bundleIdentifier === flag('--bundle-id')).map((a) => Object.assign({}, template, a));
+  doc.result.apps = installed.map((a) => Object.assign({}, template, a));
   fs.writeFileSync(flag('--json-output'), JSON.stringify(doc, null, 2));
   return;
 }
@@ -223,7 +232,7 @@ process.stdout.write(out.join('\\n') + '\\n');
   return {
     ...s,
     container: (bundleId: string) => join(containers, encodeURIComponent(bundleId)),
-    installApp: (device: string, app: { bundleIdentifier: string; name?: string; version?: string; bundleVersion?: string }) => {
+    installApp: (device: string, app: InstalledApp) => {
       const all = existsSync(apps) ? (JSON.parse(readFileSync(apps, 'utf8')) as Record<string, unknown[]>) : {};
       writeFileSync(apps, JSON.stringify({ ...all, [device]: [...(all[device] ?? []), app] }));
     },

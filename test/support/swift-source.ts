@@ -101,5 +101,9 @@ export function caseReturns(block: string): Record<string, string> {
 
 /** Stored properties `public var name: Type` (optional when the type ends in `?`). */
 export function storedProperties(block: string): { name: string; type: string; optional: boolean }[] {
-  return [...block.matchAll(/^\s*public var (\w+): ([\w.]+)(\?)?$/gm)].map((m) => ({ name: m[1]!, type: m[2]!, optional: m[3] === '?' }));
+  return [...block.matchAll(/^\s*public var (\w+): ([\w.]+)(\?)?$/gm)].map((m) => ({
+    name: m[1]!,
+    type: m[2]!,
+    optional: m[3] === '?',
+  }));
 }

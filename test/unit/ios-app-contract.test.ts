@@ -7,7 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launchAppArgv } from '../../src/runners/devicectl-app-commands.js';
-import { isModelLoadError, ORT_COREML_COMPUTE_UNITS, readBenchAppExtras } from '../../src/runners/devicectl-app-output.js';
+import {
+  isModelLoadError,
+  ORT_COREML_COMPUTE_UNITS,
+  readBenchAppExtras,
+} from '../../src/runners/devicectl-app-output.js';
 import {
   BenchAppReportedError,
   COMPUTE_UNITS,
@@ -28,7 +32,8 @@ const repo = join(import.meta.dirname, '..', '..');
 const app = join(repo, 'ios', 'NSBench');
 const read = (...p: string[]) => readFileSync(join(...p), 'utf8');
 const core = (file: string) => read(app, 'Sources', 'NSBenchCore', file);
-const swiftFiles = (dir: string) => readdirSync(join(app, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.swift'));
+const swiftFiles = (dir: string) =>
+  readdirSync(join(app, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.swift'));
 
 const RUN_ID = 'nsb-m1x2y3z4-9f8e7d6c';
 const HEADER_SAMPLES: Record<string, string | number> = {
@@ -147,12 +152,17 @@ describe('the NSBench app prints what the harness reads (NSBENCH/1)', () => {
   });
 
   it('the app times with four decimals and a point, as the parser reads them', () => {
-    expect(core('Lines.swift')).toMatch(/func milliseconds\(_ ms: Double\) -> String \{\s+String\(format: "%\.4f", ms\)\s+\}/);
+    const body = /func milliseconds\(_ ms: Double\) -> String \{\s+String\(format: "%\.4f", ms\)\s+\}/;
+    expect(core('Lines.swift')).toMatch(body);
   });
 
   it('an error line reaches the runner as the app\'s message; "load:" marks a model that cannot load', () => {
     const header = render(lines, 'header', { 'header.json': appHeaderJson() });
-    for (const [message, load] of [['load: no model at Documents/nsbench/c/E1.onnx', true], ['prediction failed: Run: out of memory', false]] as const) {
+    const messages = [
+      ['load: no model at Documents/nsbench/c/E1.onnx', true],
+      ['prediction failed: Run: out of memory', false],
+    ] as const;
+    for (const [message, load] of messages) {
       const line = render(lines, 'error', { 'oneLine(message)': message });
       let error: unknown;
       try {
@@ -168,7 +178,8 @@ describe('the NSBench app prints what the harness reads (NSBENCH/1)', () => {
   });
 
   it('the header has every key the harness knows (compileMs belongs to the Core ML path only)', () => {
-    const swiftKeys = storedProperties(swiftBlock(core('Header.swift'), /public struct BenchHeader\b/)).map((p) => p.name);
+    const header = swiftBlock(core('Header.swift'), /public struct BenchHeader\b/);
+    const swiftKeys = storedProperties(header).map((p) => p.name);
     const known = harnessHeaderKeys();
     expect(known).toContain('loadMs');
     expect(swiftKeys.sort()).toEqual(known.filter((k) => k !== 'compileMs').sort());
@@ -176,8 +187,11 @@ describe('the NSBench app prints what the harness reads (NSBENCH/1)', () => {
 
   it('the run prints its lines in the contract\'s order', () => {
     const body = swiftBlock(core('BenchRun.swift'), /public static func execute\(/);
-    const order = [...body.matchAll(/emit\(\.(\w+)\(([^,)]*)/g)].map((m) => (m[1] === 'thermal' ? `thermal ${m[2]}` : m[1]!));
-    expect(order).toEqual(['header', 'thermal .before', 'warmup', 'providers', 'sample', 'thermal .after', 'done', 'error', 'error']);
+    const emits = [...body.matchAll(/emit\(\.(\w+)\(([^,)]*)/g)];
+    const order = emits.map((m) => (m[1] === 'thermal' ? `thermal ${m[2]}` : m[1]!));
+    expect(order).toEqual([
+      'header', 'thermal .before', 'warmup', 'providers', 'sample', 'thermal .after', 'done', 'error', 'error',
+    ]);
   });
 });
 
@@ -188,9 +202,11 @@ describe('the NSBench app reads what the harness passes', () => {
       { modelPath: 'Documents/nsbench/c/E1.onnx', iterations: 3, warmup: 2, computeUnits: 'cpuOnly', runId: RUN_ID },
       { inputs: [{ name: 's0', shape: [1, 4, 8, 8] }], precision: 'fp16' },
     );
-    const keys = [...new Set(argv.filter((a) => a.startsWith('--nsbench-')).map((a) => a.slice('--nsbench-'.length, a.indexOf('='))))].sort();
+    const appArguments = argv.filter((a) => a.startsWith('--nsbench-'));
+    const keys = [...new Set(appArguments.map((a) => a.slice('--nsbench-'.length, a.indexOf('='))))].sort();
     const swift = core('Arguments.swift');
-    const parsed = [...swift.matchAll(/values\["([\w-]+)"\]/g), ...swift.matchAll(/key == "([\w-]+)"/g)].map((m) => m[1]!);
+    const parsed = [...swift.matchAll(/values\["([\w-]+)"\]/g), ...swift.matchAll(/key == "([\w-]+)"/g)]
+      .map((m) => m[1]!);
     expect(keys).toEqual(['compute-units', 'input', 'iterations', 'model', 'run-id', 'warmup']);
     expect([...new Set(parsed)].sort()).toEqual(keys);
     // fp16 models get float16 inputs, which the app builds.
@@ -212,7 +228,8 @@ describe('the NSBench app reads what the harness passes', () => {
 describe('the NSBench project', () => {
   it('pins ONNX Runtime\'s Swift package and keeps the data container reachable', () => {
     const spec = read(app, 'project.yml');
-    expect(spec).toMatch(/url: https:\/\/github\.com\/microsoft\/onnxruntime-swift-package-manager\n\s+exactVersion: \d+\.\d+\.\d+/);
+    const pinned = /url: https:\/\/github\.com\/microsoft\/onnxruntime-swift-package-manager\n\s+exactVersion: \d+\.\d+\.\d+/;
+    expect(spec).toMatch(pinned);
     expect(spec).toMatch(/- package: onnxruntime\n\s+product: onnxruntime/);
     const plist = read(app, 'App', 'Info.plist');
     for (const key of ['UIFileSharingEnabled', 'LSSupportsOpeningDocumentsInPlace']) {

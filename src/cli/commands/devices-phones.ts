@@ -7,17 +7,22 @@ const INDENT = '             ';
 
 function describePhone(p: ListedPhone, bundleId: string | undefined): string[] {
   const d = p.device;
-  const model = [d.marketingName, d.model && d.model !== d.marketingName ? `(${d.model})` : undefined].filter(Boolean).join(' ');
-  const os = [d.platform, d.osVersion, d.osBuild ? `(${d.osBuild})` : undefined].filter(Boolean).join(' ');
-  const link = [d.transport, d.tunnelState === 'unavailable' ? 'tunnel unavailable' : d.tunnelState].filter(Boolean).join(', ');
-  const facts = [model || d.deviceType, os, link, d.developerMode === 'disabled' ? 'Developer Mode off' : undefined].filter(Boolean);
+  const join = (parts: (string | undefined)[], separator: string) => parts.filter(Boolean).join(separator);
+  const model = join([d.marketingName, d.model && d.model !== d.marketingName ? `(${d.model})` : undefined], ' ');
+  const os = join([d.platform, d.osVersion, d.osBuild ? `(${d.osBuild})` : undefined], ' ');
+  const link = join([d.transport, d.tunnelState === 'unavailable' ? 'tunnel unavailable' : d.tunnelState], ', ');
+  const developer = d.developerMode === 'disabled' ? 'Developer Mode off' : undefined;
+  const facts = [model || d.deviceType, os, link, developer].filter(Boolean);
   const lines = [`${d.name ?? d.identifier}: ${facts.join(', ')}${p.inProfile ? '   <- this profile\'s udid' : ''}`];
   lines.push(`  identifier ${d.identifier}${d.udid ? `, udid ${d.udid}` : ''}`);
   const b = p.bench;
   const app = bundleId ?? 'bench app';
   if (b.installed === true) {
-    const version = [b.app?.version ? `version ${b.app.version}` : undefined, b.app?.bundleVersion ? `build ${b.app.bundleVersion}` : undefined].filter(Boolean);
-    lines.push(`  ${app}: installed${version.length > 0 ? ` (${version.join(', ')})` : ''}`);
+    const version = join(
+      [b.app?.version && `version ${b.app.version}`, b.app?.bundleVersion && `build ${b.app.bundleVersion}`],
+      ', ',
+    );
+    lines.push(`  ${app}: installed${version ? ` (${version})` : ''}`);
   } else if (b.installed === false) {
     lines.push(`  ${app}: NOT INSTALLED (build and install it: docs/ios-bench-app.md)`);
   } else {
@@ -39,6 +44,8 @@ export function renderPhones(r: ProfileReport): string[] {
   if (devices.length === 0) {
     return ['  phones     none: the Mac\'s devicectl sees no device (plug the phone in, unlock it, trust the Mac)'];
   }
-  const lead = `  phones     ${devices.length} seen by the Mac (xcrun devicectl list devices); set runner.options.udid to an identifier`;
+  const lead =
+    `  phones     ${devices.length} seen by the Mac (xcrun devicectl list devices); ` +
+    'set runner.options.udid to an identifier';
   return [lead, ...devices.flatMap((p) => describePhone(p, phones.bundleId))];
 }

@@ -8,7 +8,12 @@ import { DeviceError, RunnerError } from '../../errors.js';
 import type { Transport } from '../../transports/types.js';
 import { sequenceArgv, sequenceCompleted } from '../devicectl-app-commands.js';
 import { lastLine } from '../devicectl-app-output.js';
-import { parseDevicectlAppList, parseDevicectlDeviceList, type DevicectlApp, type DevicectlDevice } from '../parsers/devicectl-json.js';
+import {
+  parseDevicectlAppList,
+  parseDevicectlDeviceList,
+  type DevicectlApp,
+  type DevicectlDevice,
+} from '../parsers/devicectl-json.js';
 
 /** Listing the devices answers in seconds; asking a phone for its apps opens a tunnel to it first. */
 const LIST_TIMEOUT_MS = 60_000;
@@ -44,27 +49,39 @@ export function listDevicesArgv(xcrun: string, jsonFile: string): string[] {
 
 /** `xcrun devicectl device info apps --device <id> --bundle-id <bundle id> --json-output <file>` */
 export function appsArgv(xcrun: string, device: string, bundleId: string, jsonFile: string): string[] {
-  return [xcrun, 'devicectl', 'device', 'info', 'apps', '--device', device, '--bundle-id', bundleId, '--json-output', jsonFile];
+  return [xcrun, 'devicectl', 'device', 'info', 'apps', '--device', device, '--bundle-id', bundleId,
+    '--json-output', jsonFile];
 }
 
 /** Runs one devicectl command that writes `jsonFile` on the Mac; the file's text, or why there is none. */
-async function devicectlJson(transport: Transport, q: MacPhonesQuery, argv: string[], jsonFile: string, timeoutMs: number): Promise<{ json?: string; failure: string }> {
+async function devicectlJson(
+  transport: Transport,
+  q: MacPhonesQuery,
+  argv: string[],
+  jsonFile: string,
+  timeoutMs: number,
+): Promise<{ json?: string; failure: string }> {
   const signal = q.signal ? { signal: q.signal } : {};
   const separator = `--nsb-${randomBytes(8).toString('hex')}--`;
   const dir = posix.dirname(jsonFile);
-  const r = await transport.exec(sequenceArgv([['mkdir', '-p', dir], ['rm', '-f', jsonFile], argv], separator), { timeoutMs, ...signal });
+  const steps = [['mkdir', '-p', dir], ['rm', '-f', jsonFile], argv];
+  const r = await transport.exec(sequenceArgv(steps, separator), { timeoutMs, ...signal });
+  const stderrLine = lastLine({ stdout: '', stderr: r.stderr });
   if (r.timedOut) return { failure: `${argv.slice(1, 5).join(' ')} did not answer within ${timeoutMs / 1000} s` };
   if (sequenceCompleted(r.stdout) < 2) {
-    throw new DeviceError(transport.id, `cannot create ${dir} on the Mac: ${lastLine({ stdout: '', stderr: r.stderr })}`);
+    throw new DeviceError(transport.id, `cannot create ${dir} on the Mac: ${stderrLine}`);
   }
-  if (r.exitCode === 127 || (r.exitCode !== 0 && /(xcrun|devicectl).*(not found|No such file)|unable to find utility/i.test(r.stderr))) {
-    throw new RunnerError('devicectl-app', `cannot run ${q.xcrun} devicectl on ${transport.id}: ${lastLine({ stdout: '', stderr: r.stderr })}`, {
-      hint: 'install Xcode 15 or later on the Mac (xcode-select -s /Applications/Xcode.app), or set runner.options.xcrun to its path',
+  const missing = /(xcrun|devicectl).*(not found|No such file)|unable to find utility/i.test(r.stderr);
+  if (r.exitCode === 127 || (r.exitCode !== 0 && missing)) {
+    throw new RunnerError('devicectl-app', `cannot run ${q.xcrun} devicectl on ${transport.id}: ${stderrLine}`, {
+      hint:
+        'install Xcode 15 or later on the Mac (xcode-select -s /Applications/Xcode.app), ' +
+        'or set runner.options.xcrun to its path',
     });
   }
   // devicectl writes its JSON document on failure too, with the reason in it: read the file either way.
   const file = await transport.exec(['cat', jsonFile], { timeoutMs: 30_000, ...signal });
-  const failure = `exit ${r.exitCode ?? 'none'}: ${lastLine({ stdout: '', stderr: r.stderr })}`;
+  const failure = `exit ${r.exitCode ?? 'none'}: ${stderrLine}`;
   return file.exitCode === 0 ? { json: file.stdout, failure } : { failure };
 }
 
@@ -76,10 +93,16 @@ function notAsked(device: DevicectlDevice, bundleId: string | undefined): string
   return undefined;
 }
 
-async function checkApp(transport: Transport, q: MacPhonesQuery, device: DevicectlDevice, file: string): Promise<AppCheck> {
+async function checkApp(
+  transport: Transport,
+  q: MacPhonesQuery,
+  device: DevicectlDevice,
+  file: string,
+): Promise<AppCheck> {
   const why = notAsked(device, q.bundleId);
   if (why !== undefined || q.bundleId === undefined) return { note: why };
-  const r = await devicectlJson(transport, q, appsArgv(q.xcrun, device.identifier, q.bundleId, file), file, APPS_TIMEOUT_MS);
+  const argv = appsArgv(q.xcrun, device.identifier, q.bundleId, file);
+  const r = await devicectlJson(transport, q, argv, file, APPS_TIMEOUT_MS);
   if (r.json === undefined) return { note: r.failure };
   try {
     const app = parseDevicectlAppList(r.json).find((a) => a.bundleIdentifier === q.bundleId);

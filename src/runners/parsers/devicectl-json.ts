@@ -108,7 +108,8 @@ export function parseDevicectlAppList(text: string): DevicectlApp[] {
   const apps = z.object({ apps: z.array(AppSchema) }).safeParse(result);
   if (!apps.success) {
     const issue = apps.error.issues[0];
-    throw new ParseError(WHAT, `result.${issue?.path.join('.') ?? 'apps'}: ${issue?.message ?? 'invalid'}`, text.slice(0, 400));
+    const where = `result.${issue?.path.join('.') ?? 'apps'}`;
+    throw new ParseError(WHAT, `${where}: ${issue?.message ?? 'invalid'}`, text.slice(0, 400));
   }
   return apps.data.apps.map(({ bundleIdentifier, name, version, bundleVersion }) => ({
     bundleIdentifier,

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
 import { parseDevicectlAppList } from '../../../src/runners/parsers/devicectl-json.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/devicectl/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/outputs/devicectl/${name}`, import.meta.url), 'utf8');
 
 describe('parseDevicectlAppList', () => {
   it('reads the installed app with its versions', () => {
@@ -25,8 +26,11 @@ describe('parseDevicectlAppList', () => {
   });
 
   it('refuses the output of another devicectl command and an app without a bundle id', () => {
-    expect(() => parseDevicectlAppList(fixture('list-devices-rock.json'))).toThrow(/expected the output of devicectl\.device\.info\.apps/);
-    const broken = fixture('info-apps-found-flutter.json').replace('"bundleIdentifier" : "com.example.flutterApp",', '');
+    expect(() => parseDevicectlAppList(fixture('list-devices-rock.json'))).toThrow(
+      /expected the output of devicectl\.device\.info\.apps/,
+    );
+    const found = fixture('info-apps-found-flutter.json');
+    const broken = found.replace('"bundleIdentifier" : "com.example.flutterApp",', '');
     expect(() => parseDevicectlAppList(broken)).toThrow(ParseError);
     expect(() => parseDevicectlAppList(broken)).toThrow(/result\.apps\.0\.bundleIdentifier/);
   });

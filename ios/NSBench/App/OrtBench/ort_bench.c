@@ -53,7 +53,8 @@ static int create_session(nsb_ort *ort, const char *model_path, const char *ml_c
                           const char *profile_prefix, char *error, size_t error_size) {
     ORT_TRY(ort->api->CreateEnv(ORT_LOGGING_LEVEL_WARNING, "nsbench", &ort->env), "CreateEnv");
     ORT_TRY(ort->api->CreateSessionOptions(&ort->options), "CreateSessionOptions");
-    ORT_TRY(ort->api->SetSessionGraphOptimizationLevel(ort->options, ORT_ENABLE_ALL), "SetSessionGraphOptimizationLevel");
+    ORT_TRY(ort->api->SetSessionGraphOptimizationLevel(ort->options, ORT_ENABLE_ALL),
+            "SetSessionGraphOptimizationLevel");
     if (profile_prefix != NULL) {
         ORT_TRY(ort->api->EnableProfiling(ort->options, profile_prefix), "EnableProfiling");
         ort->profiling = 1;
@@ -169,7 +170,8 @@ int nsb_ort_add_input(nsb_ort *ort, const char *name, int float16, const int64_t
         }
     }
     OrtValue *tensor = NULL;
-    ONNXTensorElementDataType type = float16 ? ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 : ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT;
+    ONNXTensorElementDataType type =
+        float16 ? ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 : ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT;
     OrtStatus *status = ort->api->CreateTensorWithDataAsOrtValue(ort->memory, data, count * element_size, shape, rank,
                                                                  type, &tensor);
     if (status != NULL) {

@@ -48,7 +48,8 @@ final class ArgumentsTests: XCTestCase {
 
     func testEveryComputeUnitsNameMapsToTheCoreMLOption() {
         let options = ComputeUnits.allCases.map { "\($0.rawValue)=\($0.coreMLOption)" }
-        XCTAssertEqual(options, ["all=ALL", "cpuOnly=CPUOnly", "cpuAndGPU=CPUAndGPU", "cpuAndNeuralEngine=CPUAndNeuralEngine"])
+        XCTAssertEqual(options, ["all=ALL", "cpuOnly=CPUOnly", "cpuAndGPU=CPUAndGPU",
+                                 "cpuAndNeuralEngine=CPUAndNeuralEngine"])
     }
 
     func testDefaults() throws {
@@ -62,7 +63,8 @@ final class ArgumentsTests: XCTestCase {
         let cases: [([String], BenchFailure)] = [
             (["--nsbench-iterations=3"], .arguments("missing --nsbench-model")),
             (["--nsbench-model=m.onnx"], .arguments("missing --nsbench-iterations")),
-            (["--nsbench-model=m.onnx", "--nsbench-iterations=0"], .arguments("--nsbench-iterations=0 is not an integer >= 1")),
+            (["--nsbench-model=m.onnx", "--nsbench-iterations=0"],
+             .arguments("--nsbench-iterations=0 is not an integer >= 1")),
             (["--nsbench-model=m.onnx", "--nsbench-iterations=3", "--nsbench-warmup=-1"],
              .arguments("--nsbench-warmup=-1 is not an integer >= 0")),
             (["--nsbench-model=m.onnx", "--nsbench-iterations=3", "--nsbench-compute-units=ane"],

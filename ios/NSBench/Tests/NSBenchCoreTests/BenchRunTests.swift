@@ -100,7 +100,8 @@ final class BenchRunTests: XCTestCase {
 
     func testUnknownProviderCountsPrintNoProviderLine() {
         let clock = FakeClock()
-        let lines = run(arguments, session: ScriptedSession(clock: clock, predictionMs: [10], counts: nil), clock: clock)
+        let session = ScriptedSession(clock: clock, predictionMs: [10], counts: nil)
+        let lines = run(arguments, session: session, clock: clock)
         XCTAssertFalse(lines.contains { $0.hasPrefix("NSBENCH/1 providers") })
         XCTAssertEqual(lines.count, 9)
     }
