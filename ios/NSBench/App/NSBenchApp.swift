@@ -3,6 +3,7 @@
 import SwiftUI
 import UIKit
 
+@MainActor
 final class AppDelegate: NSObject, UIApplicationDelegate {
     func application(
         _ application: UIApplication,

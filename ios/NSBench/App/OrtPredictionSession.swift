@@ -40,8 +40,13 @@ final class OrtPredictionSession: PredictionSession {
         // Compiled Core ML models kept between launches: each launch is a new process, and the
         // harness's file names carry a content hash, so a cache keyed by the model never goes stale.
         let cache = caches.appendingPathComponent("nsbench-coreml", isDirectory: true)
-        let cacheDir: String? = (try? FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true))
-            .map { cache.path }
+        let cacheDir: String?
+        do {
+            try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+            cacheDir = cache.path
+        } catch {
+            cacheDir = nil // compiled again at each launch: slower loads, the same samples
+        }
         let profilePrefix = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("nsbench-profile").path
         var handle: OpaquePointer?
         let failure = withErrorBuffer { error, size in
@@ -50,8 +55,8 @@ final class OrtPredictionSession: PredictionSession {
             }
             return handle == nil ? -1 : 0
         }
-        guard let handle else { throw BenchFailure.load(failure ?? "the session could not be created") }
-        return OrtPredictionSession(handle: handle)
+        guard let opened = handle else { throw BenchFailure.load(failure ?? "the session could not be created") }
+        return OrtPredictionSession(handle: opened)
     }
 
     private func addInput(_ input: InputSpec) throws {
