@@ -17,6 +17,7 @@ import type { AdbDeviceEntry } from '../transports/adb/device-list.js';
 import { cleanHarnessFiles } from '../transports/adb/work-dir.js';
 import type { DeviceInfo, ThermalReading, Transport } from '../transports/types.js';
 import { connectDevice, deviceWorkDir } from './connect-device.js';
+import { phonesBehindMac, type MacPhonesReport } from './mac-phones.js';
 
 export const DEFAULT_DEVICE_TIMEOUT_MS = 20_000;
 
@@ -40,6 +41,8 @@ export interface ProfileReport {
   info?: DeviceInfo;
   thermal?: ThermalReading;
   runner: { name: string; ready: boolean | undefined; detail?: string; error?: Problem };
+  /** For a phone behind a Mac (devicectl-app): every device the Mac sees, or why it could not list them. */
+  phones?: Partial<MacPhonesReport> & { error?: Problem };
   requires: string[];
   ms: number;
 }
@@ -211,8 +214,16 @@ async function reportProfile(profile: DeviceProfile, servers: Map<string, AdbSer
       try {
         const info = await transport.info();
         const thermal = await transport.thermal().catch(() => undefined);
-        const runner = await checkRunner(profile, transport, signal);
-        return { ...base, reachable: true, id: transport.id, info, ...(thermal ? { thermal } : {}), runner, ms: performance.now() - started };
+        // The Mac's phones are listed beside the runner's check: a profile whose udid is still wrong
+        // fails that check, and the listing is what tells the right one.
+        const [runner, phones] = await Promise.all([
+          checkRunner(profile, transport, signal),
+          phonesBehindMac(profile, transport, deviceWorkDir(profile), signal).catch((error: unknown) => ({
+            error: problem(error),
+          })),
+        ]);
+        const found = { ...(thermal ? { thermal } : {}), runner, ...(phones ? { phones } : {}) };
+        return { ...base, reachable: true, id: transport.id, info, ...found, ms: performance.now() - started };
       } finally {
         await transport.close().catch(() => undefined);
       }

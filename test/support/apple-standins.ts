@@ -2,9 +2,10 @@
 // (this machine). Each logs its argv, one argument per line after an `@@ARGV <count>` line, so tests
 // can assert on exact arguments; each replays the saved output in test/fixtures/outputs/.
 //
-//   xcrun                  `xcrun devicectl device info details | copy to | process launch` for an
-//                          iPhone: details from devicectl/, copies into a fake app container folder,
-//                          launches replay devicectl-app/ with the launch's run id, model and counts
+//   xcrun                  `xcrun devicectl list devices | device info details | info apps | copy to |
+//                          process launch` for an iPhone: listing and details from devicectl/, copies
+//                          into a fake app container folder, launches replay devicectl-app/ with the
+//                          launch's run id, model and counts
 //   node                   logs, then runs the real node (`hang` modes sleep instead, pid recorded)
 //   onnxruntime_perf_test  prints ort-perf-test/v1.23-total-arm-learning-paths.txt and writes the
 //                          result_file from ort-perf-test/result-file-5col-assembled.csv
@@ -89,6 +90,14 @@ exec ${quoteArg(process.execPath)} "$@"
   );
 }
 
+/** An app as `devicectl device info apps` lists it. */
+export interface InstalledApp {
+  bundleIdentifier: string;
+  name?: string;
+  version?: string;
+  bundleVersion?: string;
+}
+
 /**
  * `xcrun` on the Mac. App containers are folders under `<dir>/containers/<bundle id, URI-encoded>`.
  * The mode file holds one mode per line, each `<mode>` or `<mode>@<text>` (only for calls with an
@@ -100,8 +109,16 @@ exec ${quoteArg(process.execPath)} "$@"
  *   copy-fail   a copy fails
  *   copy-lost   a copy reports success but nothing arrives (as when the app was reinstalled behind
  *               the harness's back)
+ *   list-empty  `list devices` lists no device
+ * `list devices` writes the verbatim listing of devicectl/list-devices-rock.json; `device info apps`
+ * answers for its devices with the apps installApp() put there, and as devicectl does for an unknown
+ * device otherwise.
  */
-export function xcrunStandIn(dir: string): StandIn & { container(bundleId: string): string } {
+export function xcrunStandIn(dir: string): StandIn & {
+  container(bundleId: string): string;
+  /** Makes `device info apps` list this app on that device (a CoreDevice identifier of the listing). */
+  installApp(device: string, app: InstalledApp): void;
+} {
   const path = join(dir, 'xcrun');
   const containers = join(dir, 'containers');
   const script = `#!${process.execPath}
@@ -131,6 +148,32 @@ if (verb === 'device info details') {
   fs.writeFileSync(flag('--json-output'), fixture('devicectl', found ? 'device-details-constructed.json' : 'device-not-found-constructed.json'));
   if (!found) fail('ERROR: The specified device was not found. (com.apple.dt.CoreDeviceError error 1000 (0x3E8))');
   process.stdout.write('10:42:17  Acquired tunnel connection to device.\\n');
+  return;
+}
+if (argv.slice(1, 3).join(' ') === 'list devices') {
+  // The verbatim listing (an Apple Vision Pro, tunnel unavailable, and a wired iPhone 13 Pro).
+  const doc = JSON.parse(fixture('devicectl', 'list-devices-rock.json'));
+  if (mode === 'list-empty') doc.result.devices = [];
+  fs.writeFileSync(flag('--json-output'), JSON.stringify(doc, null, 2));
+  return;
+}
+if (verb === 'device info apps') {
+  const device = flag('--device');
+  const known = JSON.parse(fixture('devicectl', 'list-devices-rock.json')).result.devices.map((d) => d.identifier);
+  if (!known.includes(device)) {
+    fs.writeFileSync(flag('--json-output'), fixture('devicectl', 'info-apps-failed-flutter.json'));
+    fail('ERROR: The specified device was not found. (com.apple.dt.CoreDeviceError error 1000 (0x3E8))');
+  }
+  // The verbatim document with this call's device, bundle id and the apps installed on that device.
+  const doc = JSON.parse(fixture('devicectl', 'info-apps-found-flutter.json'));
+  const template = doc.result.apps[0];
+  const byDevice = fs.existsSync(self + '.apps.json') ? JSON.parse(fs.readFileSync(self + '.apps.json', 'utf8')) : {};
+  const installed = (byDevice[device] || []).filter((a) => a.bundleIdentifier === flag('--bundle-id'));
+  doc.info.arguments = argv;
+  doc.result.deviceIdentifier = device;
+  doc.result.matchingBundleIdentifier = flag('--bundle-id');
+  doc.result.apps = installed.map((a) => Object.assign({}, template, a));
+  fs.writeFileSync(flag('--json-output'), JSON.stringify(doc, null, 2));
   return;
 }
 if (verb === 'device copy to') {
@@ -185,7 +228,15 @@ process.stdout.write(out.join('\\n') + '\\n');
 })();
 `;
   const s = standIn(dir, 'xcrun', script);
-  return { ...s, container: (bundleId: string) => join(containers, encodeURIComponent(bundleId)) };
+  const apps = `${path}.apps.json`;
+  return {
+    ...s,
+    container: (bundleId: string) => join(containers, encodeURIComponent(bundleId)),
+    installApp: (device: string, app: InstalledApp) => {
+      const all = existsSync(apps) ? (JSON.parse(readFileSync(apps, 'utf8')) as Record<string, unknown[]>) : {};
+      writeFileSync(apps, JSON.stringify({ ...all, [device]: [...(all[device] ?? []), app] }));
+    },
+  };
 }
 
 /**

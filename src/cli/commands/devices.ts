@@ -1,5 +1,6 @@
 // `bench devices`: every device profile, whether its device answers, its facts and whether its runner
-// is ready; plus devices on the adb servers that no profile names. Exit 0, except with --device NAME:
+// is ready (for a phone behind a Mac, every device the Mac sees); plus devices on the adb servers that
+// no profile names. Exit 0, except with --device NAME:
 // 4 when its profile is unusable, 6 when that device cannot be reached, 7 when its runner is not
 // ready. `--device NAME --clean` removes what the harness put into that device's work folder.
 import { cleanDevice, DEFAULT_CLEAN_TIMEOUT_MS, DEFAULT_DEVICE_TIMEOUT_MS, listDevices, type CleanReport, type DevicesReport, type ProfileReport } from '../../app/devices.js';
@@ -7,6 +8,7 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { terminalSafe } from '../../terminal-text.js';
 import type { Command } from '../command.js';
 import { boolFlag, listFlag, numberFlag, stringFlag } from '../flags.js';
+import { renderPhones } from './devices-phones.js';
 
 function facts(r: ProfileReport): string[] {
   const i = r.info;
@@ -52,6 +54,7 @@ function renderProfile(r: ProfileReport): string {
     out.push(`  runner     ${runner.name}: NOT READY: ${bare(runner.error?.message ?? runner.detail)}`);
     if (runner.error?.hint) out.push(`             ${runner.error.hint}`);
   } else out.push(`  runner     ${runner.name}: ${runner.detail ?? 'not checked'} (device not reachable)`);
+  out.push(...renderPhones(r));
   if (r.requires.length > 0 && !(r.reachable && runner.ready)) {
     out.push('  requires');
     for (const q of r.requires) out.push(`    - ${q}`);

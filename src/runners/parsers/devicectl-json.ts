@@ -1,7 +1,8 @@
-// Parser for the JSON that `xcrun devicectl` writes with `--json-output <file>`, for the two commands
+// Parser for the JSON that `xcrun devicectl` writes with `--json-output <file>`, for the commands
 // the harness uses to learn about an iPhone behind a Mac:
 //   - `devicectl list devices --json-output f`         → result.devices[]
 //   - `devicectl device info details --device X --json-output f` → result is the device itself
+//   - `devicectl device info apps --device X --bundle-id B --json-output f` → result.apps[]
 // Both wrap the payload as {"info": {"commandType", "outcome", "jsonVersion", ...}, "result": ...};
 // a failed command writes {"info": {"outcome": "failed"}, "error": {"code", "domain",
 // "userInfo": {"NSLocalizedDescription": {"string": ...}}}}. Per device, the facts live in
@@ -87,6 +88,35 @@ export function parseDevicectlDeviceDetails(text: string): DevicectlDevice {
   // Some versions nest the device under result.device; the versions seen put it at result itself.
   const nested = z.object({ device: z.object({ identifier: z.string() }) }).safeParse(result);
   return deviceOf(nested.success ? (result as { device: unknown }).device : result, 'result');
+}
+
+export interface DevicectlApp {
+  bundleIdentifier: string;
+  name?: string;
+  /** CFBundleShortVersionString, e.g. "1.0". */
+  version?: string;
+  /** CFBundleVersion, e.g. "1". */
+  bundleVersion?: string;
+}
+
+const AppSchema = z.object({ bundleIdentifier: z.string().min(1), name: str, version: str, bundleVersion: str });
+
+/** Parses `devicectl device info apps --json-output` into the apps it lists (only the matching
+ * bundle id when the command was given `--bundle-id`). */
+export function parseDevicectlAppList(text: string): DevicectlApp[] {
+  const result = resultOf(text, 'devicectl.device.info.apps');
+  const apps = z.object({ apps: z.array(AppSchema) }).safeParse(result);
+  if (!apps.success) {
+    const issue = apps.error.issues[0];
+    const where = `result.${issue?.path.join('.') ?? 'apps'}`;
+    throw new ParseError(WHAT, `${where}: ${issue?.message ?? 'invalid'}`, text.slice(0, 400));
+  }
+  return apps.data.apps.map(({ bundleIdentifier, name, version, bundleVersion }) => ({
+    bundleIdentifier,
+    ...(name !== undefined ? { name } : {}),
+    ...(version !== undefined ? { version } : {}),
+    ...(bundleVersion !== undefined ? { bundleVersion } : {}),
+  }));
 }
 
 function resultOf(text: string, commandType: string): unknown {
