@@ -88,11 +88,10 @@ export async function checkTfliteBenchmark(ctx: RunnerContext, o: TfliteBenchmar
  * profiler's timing includes its own overhead and is not what the tool reports as its result. */
 function profilerOnly(parsed: TfliteBenchmarkResult, label: string, file: string): ParseError {
   const runs = parsed.profiler?.find((p) => p.section === 'regular-runs')?.stats;
-  const timed = runs?.avgMs !== undefined ? `; its op profiler timed ${runs.count} regular runs at ${runs.avgMs} ms on average, profiling included` : '';
-  return new ParseError(
-    `benchmark_model output for ${label}`,
-    `it holds only op-profiler tables: no ${(parsed.missing ?? []).join(' and no ')}${timed}; run without --enable_op_profiling (raw output saved to ${file})`,
-  );
+  const timed = runs?.avgMs === undefined ? '' : `; its op profiler timed ${runs.count} runs at ${runs.avgMs} ms each`;
+  const missing = `it holds only op-profiler tables: no ${(parsed.missing ?? []).join(' and no ')}${timed}`;
+  const what = `benchmark_model output for ${label}`;
+  return new ParseError(what, `${missing}; run without --enable_op_profiling (raw output saved to ${file})`);
 }
 
 function toOutput(o: TfliteBenchmarkOptions, parsed: TfliteBenchmarkResult & { inferenceAvgMs: number }): RunOutput {
@@ -188,7 +187,9 @@ export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & { check: ty
       const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
       throw new RunnerError(NAME, `${label}: exit code ${r.exitCode} on ${ctx.transport.id}: ${firstLine(r)} (raw output saved to ${file})`);
     }
-    if (parsed.inferenceAvgMs === undefined) throw profilerOnly(parsed, label, saveRawOutput(ctx, label, r.stdout, r.stderr));
+    if (parsed.inferenceAvgMs === undefined) {
+      throw profilerOnly(parsed, label, saveRawOutput(ctx, label, r.stdout, r.stderr));
+    }
     return toOutput(o, { ...parsed, inferenceAvgMs: parsed.inferenceAvgMs });
   },
 };

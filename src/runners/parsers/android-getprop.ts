@@ -35,7 +35,8 @@ export function parseGetprop(capture: CaptureInput): Record<string, string> {
   // An unterminated value at the end still counts (output cut short).
   if (key !== undefined) props[key] = parts.join('\n');
   if (Object.keys(props).length === 0 && text.trim().length > 0) {
-    throw new ParseError('getprop output', `no \`[key]: [value]\` line${insteadOf(text, 'getprop output')}`, text.slice(0, 200));
+    const problem = `no \`[key]: [value]\` line${insteadOf(text, 'getprop output')}`;
+    throw new ParseError('getprop output', problem, text.slice(0, 200));
   }
   return props;
 }

@@ -122,7 +122,9 @@ function detectOffset(entries: { name: string; type: number | undefined }[]): nu
 }
 
 /** Quantity and kind of an entry: its (offset-corrected) AOSP type first, its name second. */
-function classify(name: string, type: number | undefined, offset: number): { quantity: ThermalQuantity; kind: string | undefined } {
+type Classified = { quantity: ThermalQuantity; kind: string | undefined };
+
+function classify(name: string, type: number | undefined, offset: number): Classified {
   if (type === undefined) return { quantity: 'temperature', kind: kindFromName(name) };
   const aosp = AOSP_TYPES[type - offset];
   if (aosp === undefined) return { quantity: 'unknown', kind: kindFromName(name) };
@@ -148,7 +150,8 @@ export function parseThermalService(capture: CaptureInput): ThermalServiceReadin
     const value = Number(f.get('mValue'));
     if (name === undefined || f.get('mValue') === undefined) {
       const problem = `a Temperature{} entry without mName or mValue: ${match[0].slice(0, 120)}`;
-      throw new ParseError('dumpsys thermalservice', `${problem}${insteadOf(text, 'dumpsys thermalservice')}`, match[0]);
+      const what = 'dumpsys thermalservice';
+      throw new ParseError(what, `${problem}${insteadOf(text, what)}`, match[0]);
     }
     // -99.9: sensor unavailable. NaN: not reported.
     if (!Number.isFinite(value) || Math.abs(value + 99.9) < 1e-6) continue;

@@ -29,7 +29,8 @@ function decodeBytes(bytes: Uint8Array, what: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch {
-    throw new ParseError(what, `the text is neither UTF-8 nor UTF-16 with a byte-order mark (it starts with bytes ${hexHead(bytes)})`);
+    const found = `it starts with bytes ${hexHead(bytes)}`;
+    throw new ParseError(what, `the text is neither UTF-8 nor UTF-16 with a byte-order mark (${found})`);
   }
 }
 
@@ -44,12 +45,14 @@ function repairMisreadUtf16(text: string, what: string): string {
   const body = text.replace(/^(?:\uFFFD\uFFFD|\uFEFF)/, '');
   const le = body.length % 2 === 0 && [...body].every((c, i) => (i % 2 === 1) === (c === '\u0000'));
   if (le) return body.replace(/\u0000/g, '');
-  throw new ParseError(what, 'the text looks like UTF-16 that was read as UTF-8 (NUL between characters); give the parser the raw bytes');
+  const problem = 'the text looks like UTF-16 that was read as UTF-8 (NUL between characters)';
+  throw new ParseError(what, `${problem}; give the parser the raw bytes`);
 }
 
 /** Text of a capture: decoded, without a byte-order mark, with LF line ends. */
 export function decodeCapture(input: CaptureInput, what: string): string {
-  const text = typeof input === 'string' ? repairMisreadUtf16(input.replace(/^\uFEFF/, ''), what) : decodeBytes(input, what);
+  const text =
+    typeof input === 'string' ? repairMisreadUtf16(input.replace(/^\uFEFF/, ''), what) : decodeBytes(input, what);
   return text.replace(/\r\n?/g, '\n');
 }
 

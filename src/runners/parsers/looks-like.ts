@@ -8,19 +8,31 @@ interface Signature {
 }
 
 const SIGNATURES: readonly Signature[] = [
-  { name: 'snpe-diagview output (SNPE)', test: /^\s*(?:Average SNPE Statistics:|SNPE Execute Statistics \(Averaged\):|SNPE Create Statistics:|Dnn Runtime Load\/Deserialize\/Create\/De-Init Statistics:)/m },
+  {
+    name: 'snpe-diagview output (SNPE)',
+    test: /^\s*(?:Average SNPE|SNPE Execute|SNPE Create|Dnn Runtime Load\/Deserialize\/Create\/De-Init) Statistics/m,
+  },
   { name: "snpe-net-run's log (SNPE)", test: /^\s*(?:SNPE v\d|Processing DNN [Ii]nput\(s\):)/m },
-  { name: 'qnn-profile-viewer output (QNN)', test: /^\s*(?:Qnn Init\/Prepare\/Finalize|Execute Stats \((?:Average|Min|Max|Overall)\):|Execute Stat \d+$|Backend \([^)]+\):)/m },
+  {
+    name: 'qnn-profile-viewer output (QNN)',
+    test: /^\s*(?:Qnn Init\/Prepare\/Finalize|Execute Stats \((?:Average|Min|Max|Overall)\):|Execute Stat \d+$)/m,
+  },
   { name: 'a QNN profiling CSV', test: /^Msg Timestamp,\s*Message,\s*Time/m },
   { name: "qnn-net-run's log (QNN)", test: /^\s*qnn-net-run\b|QnnDevice|QnnGraph_/m },
-  { name: 'onnxruntime_perf_test output', test: /^\s*(?:Average inference time cost|Session creation time cost|Total inference requests|Average time cost:|Total iterations:)/m },
-  { name: 'TFLite benchmark_model output', test: /Inference timings in us:|^(?:INFO: )?count=\d+ (?:first|curr)=|Operator-wise Profiling Info|Profiling Info for Benchmark Initialization/m },
+  {
+    name: 'onnxruntime_perf_test output',
+    test: /^\s*(?:Average (?:inference )?time cost|Session creation time|Total (?:inference requests|iterations):)/m,
+  },
+  {
+    name: 'TFLite benchmark_model output',
+    test: /Inference timings in us:|^(?:INFO: )?count=\d+ (?:first|curr)=|Profiling Info for .*Benchmark/m,
+  },
   { name: 'dumpsys thermalservice output', test: /Temperature\{mValue=|^Thermal Status: -?\d/m },
   { name: 'dumpsys battery output', test: /^Current Battery Service state:/m },
   { name: 'getprop output', test: /^\[[\w.-]+\]: \[/m },
   { name: 'a JSON document', test: /^\s*[[{]\s*"/ },
   { name: 'an HTML page', test: /^\s*<(?:!doctype html|html)/i },
-  { name: 'a shell error', test: /^(?:\/system\/bin\/sh: |sh: |bash: ).*(?:not found|No such file|Permission denied)/m },
+  { name: 'a shell error', test: /^(?:\/system\/bin\/sh|sh|bash): .*(?:not found|No such file|Permission denied)/m },
 ];
 
 /** One phrase naming what `text` looks like (a known tool's output, or its first line). */
@@ -40,6 +52,6 @@ export function looksLike(text: string): string {
 export function insteadOf(text: string, expected: string): string {
   const seen = looksLike(text);
   if (/^(?:\d+ lines? of unknown text|empty)/.test(seen)) return `; the text is ${seen}`;
-  if (seen.includes(expected)) return `; the text is ${seen} without it (cut short, or a layout this parser does not know)`;
+  if (seen.includes(expected)) return `; the text is ${seen} without it (cut short, or a layout not known here)`;
   return `; the text looks like ${seen}, not ${expected}`;
 }

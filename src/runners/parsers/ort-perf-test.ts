@@ -367,7 +367,9 @@ export function parseOrtPerfTestResultFile(capture: CaptureInput): OrtResultFile
     current.runs.push(row.run);
   }
   const last = groups.at(-1);
-  if (!last || columns === undefined) throw new ParseError(what, `no per-run rows${insteadOf(text, what)}`, excerpt(text));
+  if (!last || columns === undefined) {
+    throw new ParseError(what, `no per-run rows${insteadOf(text, what)}`, excerpt(text));
+  }
   return { columns, groups, latenciesMs: last.runs.map((r) => r.latencyMs) };
 }
 

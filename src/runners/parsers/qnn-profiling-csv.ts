@@ -85,7 +85,8 @@ export function parseQnnProfilingCsv(capture: CaptureInput): QnnProfilingCsv {
       continue;
     }
     if (fields.length < 7) {
-      throw new ParseError(WHAT, `line ${line} has ${fields.length} fields, expected 7 or 8${insteadOf(text, WHAT)}`, fields.join(','));
+      const problem = `line ${line} has ${fields.length} fields, expected 7 or 8${insteadOf(text, WHAT)}`;
+      throw new ParseError(WHAT, problem, fields.join(','));
     }
     const time = Number(fields[2]);
     if (fields[2]?.trim() === '' || !Number.isFinite(time)) {
@@ -106,7 +107,9 @@ export function parseQnnProfilingCsv(capture: CaptureInput): QnnProfilingCsv {
     columns ??= fields.length >= 8 ? 8 : 7;
     rows.push(row);
   }
-  if (rows.length === 0 || columns === undefined) throw new ParseError(WHAT, `no data rows${insteadOf(text, WHAT)}`, text.slice(0, 400));
+  if (rows.length === 0 || columns === undefined) {
+    throw new ParseError(WHAT, `no data rows${insteadOf(text, WHAT)}`, text.slice(0, 400));
+  }
 
   const split = rows.some(isExecuteRow) || !rows.some(isMarker) ? splitAtRepeatedRoot(rows) : splitAtMarkers(rows);
   return { columns, preamble: split.preamble, samples: split.groups.map(sampleOfRows), trailer: split.trailer };

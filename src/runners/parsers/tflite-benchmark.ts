@@ -119,6 +119,8 @@ const PARTIAL_RE = /the model graph will be partially executed by the delegate/;
 const NONE_RE = /will not be executed by the delegate/;
 const FAILED_DELEGATE_RE = /Failed to apply .*delegate/i;
 const FAILED_RE = /^Benchmarking failed\.?$/;
+/** What an output of op-profiler tables alone does not state. */
+const MISSING_WITHOUT_AVERAGE = ['"Inference timings in us" line', 'statistics of the measured runs'];
 
 /**
  * Parses benchmark_model output. `delegateFallback` is true when the tool says the explicitly applied
@@ -214,7 +216,7 @@ export function parseTfliteBenchmark(capture: CaptureInput): TfliteBenchmarkResu
   const first = delegations[0];
   const out: TfliteBenchmarkResult = {
     ...result,
-    ...(inferenceAvgMs !== undefined ? { inferenceAvgMs } : { missing: ['"Inference timings in us" line', 'statistics of the measured runs'] }),
+    ...(inferenceAvgMs !== undefined ? { inferenceAvgMs } : { missing: MISSING_WITHOUT_AVERAGE }),
     delegations,
     delegateFallback: fallbackEvidence.length > 0,
     fallbackEvidence,

@@ -6,8 +6,15 @@
 //   host:  snpe-diagview --input_log <SNPEDiag_0.log>
 import { SNPE_RUNTIMES, type SnpeNetRunOptions } from './options.js';
 
-export function dlcConverterArgv(tool: string, model: string, out: string, inputs: { name: string; shape: number[] }[], extra: readonly string[]): string[] {
-  return [tool, '--input_network', model, '--output_path', out, ...inputs.flatMap((i) => ['--input_dim', i.name, i.shape.join(',')]), ...extra];
+export function dlcConverterArgv(
+  tool: string,
+  model: string,
+  out: string,
+  inputs: { name: string; shape: number[] }[],
+  extra: readonly string[],
+): string[] {
+  const dims = inputs.flatMap((i) => ['--input_dim', i.name, i.shape.join(',')]);
+  return [tool, '--input_network', model, '--output_path', out, ...dims, ...extra];
 }
 
 export interface SnpeRunArgs {
@@ -18,7 +25,9 @@ export interface SnpeRunArgs {
   affinity?: string;
 }
 
-export function snpeNetRunArgv(a: SnpeRunArgs, o: Pick<SnpeNetRunOptions, 'runtime' | 'perfProfile' | 'profilingLevel' | 'extraArgs'>): string[] {
+type RunFlags = Pick<SnpeNetRunOptions, 'runtime' | 'perfProfile' | 'profilingLevel' | 'extraArgs'>;
+
+export function snpeNetRunArgv(a: SnpeRunArgs, o: RunFlags): string[] {
   return [
     ...(a.affinity ? ['taskset', a.affinity] : []),
     a.binary,

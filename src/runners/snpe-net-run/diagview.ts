@@ -91,7 +91,9 @@ function timeOf(value: string, unit: string | undefined): number | undefined {
 }
 
 function row(m: RegExpExecArray, named: boolean): SnpeTimedRow {
-  const [index, name, value, unit, runtime] = named ? [m[1], m[2], m[3], m[4], m[5]] : [m[1], undefined, m[3], m[4], m[2]];
+  // Layer rows: index, name, value, unit, runtime; subnet rows: index, runtime, value, unit.
+  const fields = named ? [m[1], m[2], m[3], m[4], m[5]] : [m[1], undefined, m[3], m[4], m[2]];
+  const [index, name, value, unit, runtime] = fields;
   const out: SnpeTimedRow = {
     index: Number(index),
     value: unit === 'us' ? shift(value, -3) : Number(value),
@@ -145,7 +147,8 @@ export function parseSnpeDiagview(capture: CaptureInput): SnpeDiagviewResult {
     throw new ParseError(WHAT, `${problem}${insteadOf(text, WHAT)}`, headExcerpt(text));
   }
   if (out.execute.totalInferenceMs === undefined) {
-    throw new ParseError(WHAT, `the execute statistics have no "Total Inference Time: N us" line${insteadOf(text, WHAT)}`, headExcerpt(text));
+    const problem = 'the execute statistics have no "Total Inference Time: N us" line';
+    throw new ParseError(WHAT, `${problem}${insteadOf(text, WHAT)}`, headExcerpt(text));
   }
   const named = out.layers.length > 0 ? out.layers : out.subnets;
   out.runtimes = [...new Set(named.map((r) => r.runtime))];
