@@ -8,7 +8,9 @@ import { OrtPerfTestFailedError, parseOrtPerfTest } from '../../../src/runners/p
 import { parseTfliteBenchmark } from '../../../src/runners/parsers/tflite-benchmark.js';
 import { parseSnpeDiagview } from '../../../src/runners/snpe-net-run/diagview.js';
 import { parseSnpeNetRunLog } from '../../../src/runners/snpe-net-run/net-run-log.js';
-import { DIAGVIEW, GETPROP, NET_RUN_LOG, ORT, THERMAL, TFLITE, type OrtExpected, type TfliteExpected } from './corpus-expectations.js';
+import {
+  DIAGVIEW, GETPROP, NET_RUN_LOG, ORT, THERMAL, TFLITE, type OrtExpected, type TfliteExpected,
+} from './corpus-expectations.js';
 import { capture } from './corpus-files.js';
 
 function ortReading(file: string): OrtExpected {
@@ -33,7 +35,8 @@ function tfliteReading(file: string): TfliteExpected {
     if (r.runs) out.runsCount = r.runs.count;
     if (r.warmup) out.warmupCount = r.warmup.count;
     const profiled = r.profiler?.find((p) => p.section === 'regular-runs');
-    if (profiled?.stats.avgMs !== undefined) out.profilerRuns = { count: profiled.stats.count, avgMs: profiled.stats.avgMs };
+    const stats = profiled?.stats;
+    if (stats?.avgMs !== undefined) out.profilerRuns = { count: stats.count, avgMs: stats.avgMs };
     if (r.delegateCoverage) out.coverage = r.delegateCoverage;
     return out;
   } catch (error) {
@@ -58,7 +61,8 @@ describe('corpus: dumpsys thermalservice', () => {
   it.each(THERMAL)('$file ($kind)', ({ file, expected }) => {
     const r = parseThermalService(capture('android', file));
     // What may reach the thermal gate: the sensors whose values are temperatures.
-    const temperatures = Object.fromEntries(r.temperatures.filter((t) => [undefined, 'temperature'].includes((t as { quantity?: string }).quantity)).map((t) => [t.name, t.celsius]));
+    const kept = r.temperatures.filter((t) => [undefined, 'temperature'].includes((t as { quantity?: string }).quantity));
+    const temperatures = Object.fromEntries(kept.map((t) => [t.name, t.celsius]));
     expect({ status: r.status, temperatures }).toEqual(expected);
   });
 });
@@ -91,6 +95,7 @@ describe('corpus: snpe-diagview', () => {
 describe('corpus: snpe-net-run log', () => {
   it.each(NET_RUN_LOG)('$file ($kind)', ({ file, expected }) => {
     const r = parseSnpeNetRunLog(capture('snpe-net-run', file));
-    expect({ version: r.version, graph: r.graph, inputs: r.inputs, succeeded: r.succeeded }).toEqual({ version: undefined, graph: undefined, ...expected });
+    const read = { version: r.version, graph: r.graph, inputs: r.inputs, succeeded: r.succeeded };
+    expect(read).toEqual({ version: undefined, graph: undefined, ...expected });
   });
 });
