@@ -7,6 +7,7 @@ import { devicectlAppRunner } from './devicectl-app.js';
 import { ortNodeRunner } from './ort-node.js';
 import { ortPerfTestRunner } from './ort-perf-test.js';
 import { qnnNetRunRunner } from './qnn-net-run.js';
+import { snpeNetRunRunner } from './snpe-net-run/runner.js';
 import { tfliteBenchmarkRunner } from './tflite-benchmark.js';
 import type { Runner } from './types.js';
 
@@ -16,6 +17,7 @@ export const runners: Runner<never>[] = [
   devicectlAppRunner as unknown as Runner<never>,
   ortPerfTestRunner as unknown as Runner<never>,
   qnnNetRunRunner as unknown as Runner<never>,
+  snpeNetRunRunner as unknown as Runner<never>,
   tfliteBenchmarkRunner as unknown as Runner<never>,
 ];
 

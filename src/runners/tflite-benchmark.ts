@@ -84,7 +84,17 @@ export async function checkTfliteBenchmark(ctx: RunnerContext, o: TfliteBenchmar
   return { ready: true, detail: `${tfliteEp(o)}: runtime ${host.dir} (${host.files.length} files)${pushed ? ', already on the device' : ', pushed on first use'}; needs .tflite models via --models` };
 }
 
-function toOutput(o: TfliteBenchmarkOptions, parsed: TfliteBenchmarkResult): RunOutput {
+/** The entry fails when the output states no inference average (only op-profiler tables): the
+ * profiler's timing includes its own overhead and is not what the tool reports as its result. */
+function profilerOnly(parsed: TfliteBenchmarkResult, label: string, file: string): ParseError {
+  const runs = parsed.profiler?.find((p) => p.section === 'regular-runs')?.stats;
+  const timed = runs?.avgMs === undefined ? '' : `; its op profiler timed ${runs.count} runs at ${runs.avgMs} ms each`;
+  const missing = `it holds only op-profiler tables: no ${(parsed.missing ?? []).join(' and no ')}${timed}`;
+  const what = `benchmark_model output for ${label}`;
+  return new ParseError(what, `${missing}; run without --enable_op_profiling (raw output saved to ${file})`);
+}
+
+function toOutput(o: TfliteBenchmarkOptions, parsed: TfliteBenchmarkResult & { inferenceAvgMs: number }): RunOutput {
   const accelerated = o.delegate === 'nnapi' || o.delegate === 'gpu' || o.delegate === 'external';
   const runs = parsed.runs;
   return {
@@ -177,6 +187,9 @@ export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & { check: ty
       const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
       throw new RunnerError(NAME, `${label}: exit code ${r.exitCode} on ${ctx.transport.id}: ${firstLine(r)} (raw output saved to ${file})`);
     }
-    return toOutput(o, parsed);
+    if (parsed.inferenceAvgMs === undefined) {
+      throw profilerOnly(parsed, label, saveRawOutput(ctx, label, r.stdout, r.stderr));
+    }
+    return toOutput(o, { ...parsed, inferenceAvgMs: parsed.inferenceAvgMs });
   },
 };

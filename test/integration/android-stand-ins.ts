@@ -239,3 +239,86 @@ export function writeProfile(dir: string, profile: Record<string, unknown> & { n
   writeFileSync(join(dir, `${profile.name}.json`), JSON.stringify(profile, null, 1));
   return dir;
 }
+
+/**
+ * snpe-net-run: checks its container and input list (every path on every line), writes
+ * SNPEDiag_0.log (a marker the stand-in snpe-diagview accepts) into --output_dir and prints the log
+ * format of the captured snpe-net-run outputs (test/fixtures/outputs/snpe-net-run/). A container whose
+ * path holds a `garbage` entry of tool.control.json fails the way SNPE reports an unloadable DLC (the
+ * error line is constructed in SNPE's `error_code=…; error_message=…` form).
+ */
+export function snpeNetRunScript(version: string): string {
+  return `${prelude(`path.join(process.env.HOME, 'snpe-net-run.calls.jsonl')`)}
+if (args[0] === '--version') { console.log('SNPE v${version}'); process.exit(0); }
+const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const container = opt('--container');
+const list = opt('--input_list');
+const out = opt('--output_dir') || 'output';
+for (const [flag, file] of [['--container', container], ['--input_list', list]]) {
+  if (!file || !fs.existsSync(file)) { console.error('error_code=1002; error_message=' + flag + ' ' + file + ' does not exist'); process.exit(1); }
+}
+const sets = fs.readFileSync(list, 'utf8').trim().split('\\n');
+for (const line of sets) for (const entry of line.trim().split(/\\s+/)) {
+  const file = entry.includes(':=') ? entry.slice(entry.indexOf(':=') + 2) : entry;
+  if (!fs.existsSync(file)) { console.error('error_code=1002; error_message=input ' + file + ' not found'); process.exit(1); }
+}
+console.log('-------------------------------------------------------------------------------');
+console.log('Model String: N/A');
+console.log('SNPE v${version}');
+console.log('-------------------------------------------------------------------------------');
+if (matches(control.garbage, container)) { console.log('error_code=306; error_message=Error loading the DLC container. error_code=306; error_message=Error loading the DLC container. Could not load DLC ' + container); process.exit(1); }
+for (const line of sets) { console.log('Processing DNN input(s):'); console.log(line.split(':=').pop()); }
+fs.mkdirSync(out, { recursive: true });
+const runtime = args.includes('--use_dsp') ? 'dsp' : args.includes('--use_gpu') ? 'gpu' : 'cpu';
+fs.writeFileSync(path.join(out, 'SNPEDiag_0.log'), 'FAKE-SNPE-DIAG sets=' + sets.length + ' runtime=' + runtime + ' perf_profile=' + opt('--perf_profile') + '\\n');
+console.log('Successfully executed!');
+`;
+}
+
+export interface FakeSnpeSdk {
+  root: string;
+  /** Host-side tool calls (converter, diagview). */
+  calls: string;
+}
+
+/**
+ * An SNPE (QAIRT) SDK folder: sdk.yaml, a snpe-onnx-to-dlc that writes the DLC (left out with
+ * `converter: false`), a snpe-diagview that prints `diagview-output.txt` for a log the stand-in
+ * snpe-net-run wrote, the phone-side snpe-net-run and empty libraries where the real SDK has its own.
+ */
+export function makeFakeSnpeSdk(root: string, o: { version?: string; arch?: string; diagviewText: string; converter?: boolean }): FakeSnpeSdk {
+  const version = o.version ?? '2.37.0.250724';
+  const arch = o.arch ?? 'v79';
+  const v = arch.toUpperCase();
+  const calls = join(root, 'host-tools.calls.jsonl');
+  const write = (rel: string, text: string, mode = 0o644) => {
+    const file = join(root, rel);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    chmodSync(file, mode);
+  };
+  write('sdk.yaml', `version: ${version}\n`);
+  const host = (name: string, body: string) => write(`bin/x86_64-linux-clang/${name}`, `${prelude(JSON.stringify(calls))}${body}`, 0o755);
+  if (o.converter !== false) {
+    host(
+      'snpe-onnx-to-dlc',
+      `const opt = (n) => args[args.indexOf(n) + 1];
+if (!fs.existsSync(opt('--input_network'))) { console.error('ERROR: ' + opt('--input_network') + ' not found'); process.exit(1); }
+fs.writeFileSync(opt('--output_path'), 'DLC of ' + path.basename(opt('--input_network')) + '\\n');
+`,
+    );
+  }
+  host(
+    'snpe-diagview',
+    `const opt = (n) => (args.indexOf(n) >= 0 ? args[args.indexOf(n) + 1] : undefined);
+const log = opt('--input_log');
+if (!log || !fs.readFileSync(log, 'utf8').startsWith('FAKE-SNPE-DIAG')) { console.error('snpe-diagview: not a diagnostic log: ' + log); process.exit(1); }
+process.stdout.write(fs.readFileSync(path.join(${JSON.stringify(root)}, 'diagview-output.txt'), 'utf8'));
+`,
+  );
+  write('diagview-output.txt', o.diagviewText);
+  write('bin/aarch64-android/snpe-net-run', snpeNetRunScript(version), 0o755);
+  for (const lib of ['libSNPE.so', `libSnpeHtp${v}Stub.so`, 'libSnpeHtpPrepare.so']) write(`lib/aarch64-android/${lib}`, `stand-in ${lib}\n`);
+  write(`lib/hexagon-${arch}/unsigned/libSnpeHtp${v}Skel.so`, 'stand-in skel\n');
+  return { root, calls };
+}

@@ -2,6 +2,7 @@
 // table (unknown keys are ignored, so OEM additions do not break it). Temperature is in tenths of °C
 // and voltage in mV.
 import { ParseError } from '../../errors.js';
+import { decodeCapture, type CaptureInput } from './capture-text.js';
 
 export interface BatteryState {
   /** Charge in percent (level / scale * 100). */
@@ -34,7 +35,8 @@ const FIELDS: Record<string, Field> = {
   technology: { key: 'technology', type: 'string' },
 };
 
-export function parseDumpsysBattery(text: string): BatteryState {
+export function parseDumpsysBattery(capture: CaptureInput): BatteryState {
+  const text = decodeCapture(capture, 'dumpsys battery');
   const values = new Map<string, number | boolean | string>();
   for (const line of text.split('\n')) {
     const match = /^\s*([^:]+?):\s*(.*?)\s*$/.exec(line);

@@ -1,14 +1,19 @@
 // `getprop` prints one `[key]: [value]` line per property; a value holding newlines continues on the
-// following lines until the one that ends with `]`.
+// following lines until the one that ends with `]`. A saved copy may be UTF-16 with a byte-order mark
+// and CRLF line ends (`adb shell getprop > file` in Windows PowerShell) or indented; see capture-text.ts.
 import { ParseError } from '../../errors.js';
+import { captureLines, type CaptureInput } from './capture-text.js';
+import { insteadOf } from './looks-like.js';
 
 const START = /^\[([^\]]+)\]: \[(.*)$/;
 
-export function parseGetprop(text: string): Record<string, string> {
+export function parseGetprop(capture: CaptureInput): Record<string, string> {
   const props: Record<string, string> = {};
   let key: string | undefined;
   let parts: string[] = [];
-  for (const line of text.replace(/\r\n/g, '\n').split('\n')) {
+  const lines = captureLines(capture, 'getprop output');
+  const text = lines.join('\n');
+  for (const line of lines) {
     if (key !== undefined) {
       parts.push(line);
       if (line.endsWith(']')) {
@@ -30,7 +35,8 @@ export function parseGetprop(text: string): Record<string, string> {
   // An unterminated value at the end still counts (output cut short).
   if (key !== undefined) props[key] = parts.join('\n');
   if (Object.keys(props).length === 0 && text.trim().length > 0) {
-    throw new ParseError('getprop output', 'no `[key]: [value]` line', text.slice(0, 200));
+    const problem = `no \`[key]: [value]\` line${insteadOf(text, 'getprop output')}`;
+    throw new ParseError('getprop output', problem, text.slice(0, 200));
   }
   return props;
 }

@@ -3,11 +3,20 @@
 // `Temperature{mValue=.., mType=.., mName=.., mStatus=..}`, but some OEMs print the fields in another
 // order, so fields are read by name. -99.9 means "sensor unavailable" and is dropped.
 //
-// Sensors are keyed on mName. Their kind (cpu, skin, ...) comes from the name first and mType second,
-// because types are not portable: Samsung's are one above AOSP's (TYPE_CPU has mType=1), and Xiaomi
-// names sensors CPU0..CPU7, battery, skin. When entries named TYPE_<KIND> all sit one above the AOSP
-// number, the whole dump is read with that offset.
+// Not every entry is a temperature. The HAL also reports battery current limiting (BCL) under the same
+// Temperature{} form: TYPE_BCL_VOLTAGE (6, volts or mV: vbat 4.384, vdroop1 1050.0), TYPE_BCL_CURRENT
+// (7, mA: ocp_cpu2 11900.0) and TYPE_BCL_PERCENTAGE (8: socd 11.0), and TYPE_UNKNOWN (-1) values "can
+// be in any units" (Pixel's USB2-MINUS-USB is a difference, -0.117). So an entry's quantity and kind
+// come from its type number first (Android's Temperature.TYPE_* list) and its name second; only
+// `quantity: 'temperature'` entries may reach the thermal gate. An entry without mType is taken for a
+// temperature and named by its name.
+//
+// Types are not quite portable: Samsung's sit one above AOSP's (TYPE_CPU has mType=1). When entries
+// named TYPE_<KIND> all sit the same distance from the AOSP number, the whole dump is read with that
+// offset. Sensors are keyed on mName.
 import { ParseError } from '../../errors.js';
+import { decodeCapture, type CaptureInput } from './capture-text.js';
+import { insteadOf } from './looks-like.js';
 
 /** android.os.Temperature TYPE_* constants (AOSP). */
 const AOSP_TYPES: Record<number, string> = {
@@ -33,10 +42,21 @@ const NAME_KINDS: [RegExp, string][] = [
 /** Thermal Status values (PowerManager.THERMAL_STATUS_*). */
 export const THERMAL_STATUS_NAMES = ['none', 'light', 'moderate', 'severe', 'critical', 'emergency', 'shutdown'] as const;
 
+/** What an entry's value measures: only `temperature` values are degrees Celsius. */
+export type ThermalQuantity = 'temperature' | 'bcl-voltage' | 'bcl-current' | 'bcl-percentage' | 'unknown';
+
+const NOT_TEMPERATURE: Record<string, ThermalQuantity> = {
+  bcl_voltage: 'bcl-voltage',
+  bcl_current: 'bcl-current',
+  bcl_percentage: 'bcl-percentage',
+};
+
 export interface AndroidTemperature {
   /** mName, made unique with `#2`, `#3` when a name repeats. */
   name: string;
+  /** mValue as printed: °C only when `quantity` is `temperature`. */
   celsius: number;
+  quantity: ThermalQuantity;
   /** mType as printed (not corrected). */
   type: number | undefined;
   /** Per-sensor throttling severity (mStatus). */
@@ -101,7 +121,23 @@ function detectOffset(entries: { name: string; type: number | undefined }[]): nu
   return diffs.size === 1 ? [...diffs][0]! : 0;
 }
 
-export function parseThermalService(text: string): ThermalServiceReading {
+/** Quantity and kind of an entry: its (offset-corrected) AOSP type first, its name second. */
+type Classified = { quantity: ThermalQuantity; kind: string | undefined };
+
+function classify(name: string, type: number | undefined, offset: number): Classified {
+  if (type === undefined) return { quantity: 'temperature', kind: kindFromName(name) };
+  const aosp = AOSP_TYPES[type - offset];
+  if (aosp === undefined) return { quantity: 'unknown', kind: kindFromName(name) };
+  return { quantity: NOT_TEMPERATURE[aosp] ?? 'temperature', kind: aosp };
+}
+
+/** Only the entries whose values are temperatures (what a thermal gate may compare with a limit). */
+export function temperaturesOnly(reading: ThermalServiceReading): AndroidTemperature[] {
+  return reading.temperatures.filter((t) => t.quantity === 'temperature');
+}
+
+export function parseThermalService(capture: CaptureInput): ThermalServiceReading {
+  const text = decodeCapture(capture, 'dumpsys thermalservice');
   const statusMatch = /^\s*Thermal Status: (-?\d+)/m.exec(text);
   const status = statusMatch ? Number(statusMatch[1]) : undefined;
   const block = halBlock(text);
@@ -113,7 +149,9 @@ export function parseThermalService(text: string): ThermalServiceReading {
     const name = f.get('mName');
     const value = Number(f.get('mValue'));
     if (name === undefined || f.get('mValue') === undefined) {
-      throw new ParseError('dumpsys thermalservice', 'temperature entry without mName or mValue', match[0]);
+      const problem = `a Temperature{} entry without mName or mValue: ${match[0].slice(0, 120)}`;
+      const what = 'dumpsys thermalservice';
+      throw new ParseError(what, `${problem}${insteadOf(text, what)}`, match[0]);
     }
     // -99.9: sensor unavailable. NaN: not reported.
     if (!Number.isFinite(value) || Math.abs(value + 99.9) < 1e-6) continue;
@@ -127,8 +165,8 @@ export function parseThermalService(text: string): ThermalServiceReading {
   const temperatures = raw.map((e): AndroidTemperature => {
     const count = (seen.get(e.name) ?? 0) + 1;
     seen.set(e.name, count);
-    const kind = kindFromName(e.name) ?? (e.type !== undefined ? AOSP_TYPES[e.type - typeOffset] : undefined);
-    return { ...e, name: count === 1 ? e.name : `${e.name}#${count}`, kind };
+    const { quantity, kind } = classify(e.name, e.type, typeOffset);
+    return { ...e, name: count === 1 ? e.name : `${e.name}#${count}`, quantity, kind };
   });
   return { status, temperatures, halBlock: true, typeOffset };
 }

@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import { ParseError } from '../../errors.js';
 import { tailExcerpt as excerpt } from './text.js';
+import { decodeCapture, type CaptureInput } from './capture-text.js';
 
 const WHAT = 'bench app console output';
 
@@ -106,7 +107,8 @@ const INDEX_MS_RE = /^(\d+) (\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)$/;
  * no `done`, a `done` count that differs from the samples, counts that differ from what the header
  * echoes, or a run id other than `expect.runId`.
  */
-export function parseDevicectlAppOutput(text: string, expect: { runId?: string } = {}): BenchAppRun {
+export function parseDevicectlAppOutput(capture: CaptureInput, expect: { runId?: string } = {}): BenchAppRun {
+  const text = decodeCapture(capture, 'the bench app output');
   let header: BenchAppHeader | undefined;
   const warmupMs: number[] = [];
   const samplesMs: number[] = [];

@@ -12,6 +12,7 @@
 // Pure: text in, typed data out.
 import { z } from 'zod';
 import { ParseError } from '../../errors.js';
+import { decodeCapture, type CaptureInput } from './capture-text.js';
 
 const WHAT = 'devicectl JSON output';
 
@@ -75,7 +76,8 @@ const EnvelopeSchema = z.object({
 });
 
 /** Parses `devicectl list devices --json-output` into its devices. */
-export function parseDevicectlDeviceList(text: string): DevicectlDevice[] {
+export function parseDevicectlDeviceList(capture: CaptureInput): DevicectlDevice[] {
+  const text = decodeCapture(capture, 'devicectl JSON');
   const result = resultOf(text, 'devicectl.list.devices');
   const devices = z.object({ devices: z.array(z.unknown()) }).safeParse(result);
   if (!devices.success) throw new ParseError(WHAT, 'result.devices is not an array', text.slice(0, 400));
@@ -83,7 +85,8 @@ export function parseDevicectlDeviceList(text: string): DevicectlDevice[] {
 }
 
 /** Parses `devicectl device info details --json-output` into the one device it describes. */
-export function parseDevicectlDeviceDetails(text: string): DevicectlDevice {
+export function parseDevicectlDeviceDetails(capture: CaptureInput): DevicectlDevice {
+  const text = decodeCapture(capture, 'devicectl JSON');
   const result = resultOf(text, 'devicectl.device.info.details');
   // Some versions nest the device under result.device; the versions seen put it at result itself.
   const nested = z.object({ device: z.object({ identifier: z.string() }) }).safeParse(result);

@@ -9,6 +9,7 @@
 // CPU power keys seen in the wild: CPU_Scheduler_Limit and CPU_Speed_Limit (percent, 100 = not
 // limited) and CPU_Available_CPUs. Apple Silicon Macs often print only the three notes. Pure.
 import { ParseError } from '../../errors.js';
+import { decodeCapture, type CaptureInput } from './capture-text.js';
 
 export interface PmsetTherm {
   /** null when no thermal warning level has been recorded (the normal state). */
@@ -30,7 +31,8 @@ export interface PmsetTherm {
   status: string;
 }
 
-export function parsePmsetTherm(text: string): PmsetTherm {
+export function parsePmsetTherm(capture: CaptureInput): PmsetTherm {
+  const text = decodeCapture(capture, 'pmset -g therm output');
   let thermalWarningLevel: number | null = null;
   let performanceWarningLevel: number | null = null;
   const cpuPower: Record<string, number> = {};

@@ -13,6 +13,7 @@
 // Lines without the prefix are ignored (runtimes print warnings). A run is complete only with a
 // `done` line whose count matches the samples seen.
 import { ParseError } from '../../errors.js';
+import { decodeCapture, type CaptureInput } from './capture-text.js';
 
 export const NSB_RUNNER_PREFIX = 'NSB-RUNNER/1';
 
@@ -35,7 +36,8 @@ export interface NsbRunnerOutput {
   error?: { stage: string; message: string };
 }
 
-export function parseNsbRunner(stdout: string): NsbRunnerOutput {
+export function parseNsbRunner(capture: CaptureInput): NsbRunnerOutput {
+  const stdout = decodeCapture(capture, 'device runner output');
   const out: NsbRunnerOutput = { warmup: [], samples: [] };
   const lines = stdout.split(/\r?\n/);
   for (const line of lines) {

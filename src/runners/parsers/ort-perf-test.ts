@@ -15,6 +15,8 @@
 // (PrintPerShapeStats), then "Shape group N (K iterations):" blocks in s after the statistics
 // (DumpToFile). Both are read, each in its own unit, into one entry per group.
 import { ParseError } from '../../errors.js';
+import { captureText, type CaptureInput } from './capture-text.js';
+import { insteadOf } from './looks-like.js';
 import { shift, tailExcerpt as excerpt } from './text.js';
 
 const WHAT = 'onnxruntime_perf_test output';
@@ -156,15 +158,19 @@ const AVG_LEGACY_RE = line(String.raw`Average time cost:\s*(${NUM})\s*ms\b`);
 const AVG_SUBMISSION_RE = line(String.raw`Average inference time cost submission:\s*(${NUM})\s*ms\b`);
 const RUN_TIME_RE = line(String.raw`Total (?:inference )?run time:\s*(${NUM})\s*s\b`);
 const IPS_RE = line(String.raw`Number of inferences per second:\s*(${NUM})`);
-const CPU_RE = line(String.raw`Avg CPU usage:\s*(${NUM})`);
+// "Avg CPU usage" upstream; some vendor builds print "Total CPU usage: N %" for the same figure.
+const CPU_RE = line(String.raw`(?:Avg|Total) CPU usage:\s*(${NUM})`);
 const PEAK_RE = line(String.raw`Peak working set size:\s*(\d+)`);
 const RUNS_RE = line(String.raw`Runs:\s*(\d+)\s*$`);
 
 /**
- * Parses what onnxruntime_perf_test printed. Throws OrtPerfTestFailedError when a failure line is
- * present, ParseError when the run count or the average is missing.
+ * Parses what onnxruntime_perf_test printed (text or the bytes of a saved capture; a prefix or
+ * indentation every line carries is removed first, see capture-text.ts). Throws
+ * OrtPerfTestFailedError when a failure line is present, ParseError when the run count or the
+ * average is missing.
  */
-export function parseOrtPerfTest(stdout: string, stderr = ''): OrtPerfTestResult {
+export function parseOrtPerfTest(capture: CaptureInput, stderr = ''): OrtPerfTestResult {
+  const stdout = captureText(capture, WHAT);
   const failure = detectOrtPerfTestFailure(stdout, stderr);
   if (failure) throw new OrtPerfTestFailedError(failure, excerpt(`${stdout}\n${stderr}`));
 
@@ -226,10 +232,12 @@ export function parseOrtPerfTest(stdout: string, stderr = ''): OrtPerfTestResult
   }
 
   if (averageMs === undefined || generation === undefined) {
-    throw new ParseError(WHAT, 'no "Average inference time cost" (or 2019 "Average time cost") line', excerpt(stdout));
+    const problem = 'no "Average inference time cost" (or 2019 "Average time cost") line';
+    throw new ParseError(WHAT, `${problem}${insteadOf(stdout, WHAT)}`, excerpt(stdout));
   }
   if (requests === undefined) {
-    throw new ParseError(WHAT, 'no "Total inference requests" (or 2019 "Total iterations") line', excerpt(stdout));
+    const problem = 'no "Total inference requests" (or 2019 "Total iterations") line';
+    throw new ParseError(WHAT, `${problem}${insteadOf(stdout, WHAT)}`, excerpt(stdout));
   }
   return {
     ...out,
@@ -320,8 +328,9 @@ const IS_INT = /^\d+$/;
  * when run_index starts again at 0. Throws ParseError on a row that is not the documented CSV or when
  * no row is present.
  */
-export function parseOrtPerfTestResultFile(text: string): OrtResultFile {
+export function parseOrtPerfTestResultFile(capture: CaptureInput): OrtResultFile {
   const what = 'onnxruntime_perf_test result file';
+  const text = captureText(capture, what);
   const groups: OrtResultFileGroup[] = [];
   let current: OrtResultFileGroup | undefined;
   let columns: 5 | 6 | undefined;
@@ -358,7 +367,9 @@ export function parseOrtPerfTestResultFile(text: string): OrtResultFile {
     current.runs.push(row.run);
   }
   const last = groups.at(-1);
-  if (!last || columns === undefined) throw new ParseError(what, 'no per-run rows', excerpt(text));
+  if (!last || columns === undefined) {
+    throw new ParseError(what, `no per-run rows${insteadOf(text, what)}`, excerpt(text));
+  }
   return { columns, groups, latenciesMs: last.runs.map((r) => r.latencyMs) };
 }
 

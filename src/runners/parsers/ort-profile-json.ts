@@ -9,6 +9,7 @@
 // so nodes are counted once by name. A partition compiled by an EP (QNN, NNAPI) is one node.
 import { ParseError } from '../../errors.js';
 import { headExcerpt } from './text.js';
+import { decodeCapture, type CaptureInput } from './capture-text.js';
 
 const WHAT = 'ONNX Runtime profiling JSON';
 export const CPU_EP = 'CPUExecutionProvider';
@@ -42,7 +43,8 @@ interface RawEvent {
  * Reads a profiling file. Throws ParseError when the text is not a JSON array of events (an empty
  * file is what an Android build leaves when the session is never released, microsoft/onnxruntime#10975).
  */
-export function parseOrtProfile(text: string): OrtProfilePlacement {
+export function parseOrtProfile(capture: CaptureInput): OrtProfilePlacement {
+  const text = decodeCapture(capture, 'onnxruntime profile JSON');
   if (text.trim() === '') throw new ParseError(WHAT, 'the file is empty (ORT writes it when the session ends)');
   let events: unknown;
   try {

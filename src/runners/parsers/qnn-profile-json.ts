@@ -14,6 +14,8 @@ import {
   summarizeSamples,
 } from './qnn-profile-viewer.js';
 import { shift } from './text.js';
+import { decodeCapture, type CaptureInput } from './capture-text.js';
+import { insteadOf } from './looks-like.js';
 
 const WHAT = 'qnn-profile-viewer JSON';
 
@@ -42,12 +44,13 @@ export interface QnnProfileJson {
 }
 
 /** Parses the reader's JSON. Throws ParseError when it is not JSON or lacks `messages`. */
-export function parseQnnProfileJson(text: string): QnnProfileJson {
+export function parseQnnProfileJson(capture: CaptureInput): QnnProfileJson {
+  const text = decodeCapture(capture, 'qnn-profile-viewer JSON');
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    throw new ParseError(WHAT, `not JSON (${(error as Error).message})`, text.slice(0, 400));
+    throw new ParseError(WHAT, `not JSON (${(error as Error).message})${insteadOf(text, WHAT)}`, text.slice(0, 400));
   }
   if (!isObject(doc) || !Array.isArray(doc.messages)) {
     throw new ParseError(WHAT, 'no "messages" array', text.slice(0, 400));

@@ -14,6 +14,8 @@
 // Event names are stored without the "Backend (...)" wrapper so both layouts share keys.
 import { ParseError } from '../../errors.js';
 import { shift, headExcerpt as excerpt } from './text.js';
+import { captureText, type CaptureInput } from './capture-text.js';
+import { insteadOf } from './looks-like.js';
 
 
 const WHAT = 'qnn-profile-viewer output';
@@ -110,7 +112,8 @@ const SPACED_RE = new RegExp(String.raw`^(.+?)\s+:\s+(${NUM})\s+(us|cycles|count
  * Parses qnn-profile-viewer's text output. Lines it does not know are skipped (new SDKs add events);
  * throws ParseError when no section with a value is found.
  */
-export function parseQnnProfileViewer(text: string): QnnProfileViewerResult {
+export function parseQnnProfileViewer(capture: CaptureInput): QnnProfileViewerResult {
+  const text = captureText(capture, WHAT);
   const sections: QnnViewerSection[] = [];
   let section: QnnViewerSection | undefined;
   let group: QnnViewerGroup | undefined;
@@ -172,7 +175,8 @@ export function parseQnnProfileViewer(text: string): QnnProfileViewerResult {
 
   const withData = sections.filter((s) => s.ips !== undefined || s.groups.length > 0);
   if (withData.length === 0) {
-    throw new ParseError(WHAT, 'no "... Stats:" section with NetRun, Backend or per-run values', excerpt(text));
+    const problem = 'no "... Stats:" section with NetRun, Backend or per-run values';
+    throw new ParseError(WHAT, `${problem}${insteadOf(text, WHAT)}`, excerpt(text));
   }
   return { layout: perRun ? 'per-run' : 'sectioned', sections: withData };
 }

@@ -24,6 +24,8 @@ import {
   summarizeSamples,
 } from './qnn-profile-viewer.js';
 import { shift } from './text.js';
+import { decodeCapture, type CaptureInput } from './capture-text.js';
+import { insteadOf } from './looks-like.js';
 
 const WHAT = 'QNN profiling CSV';
 const HEADER_FIRST = 'Msg Timestamp';
@@ -70,7 +72,8 @@ export interface QnnProfilingCsv {
  * each HVX marker. Lines before the header (the viewer's banner) are skipped. Throws ParseError on a
  * broken row or an empty file.
  */
-export function parseQnnProfilingCsv(text: string): QnnProfilingCsv {
+export function parseQnnProfilingCsv(capture: CaptureInput): QnnProfilingCsv {
+  const text = decodeCapture(capture, 'QNN profiling CSV');
   const { body, skipped } = fromHeader(text.replace(/^\uFEFF/, ''));
   const records = tokenizeCsv(body).map((r) => ({ ...r, line: r.line + skipped }));
   const rows: QnnCsvRow[] = [];
@@ -82,7 +85,8 @@ export function parseQnnProfilingCsv(text: string): QnnProfilingCsv {
       continue;
     }
     if (fields.length < 7) {
-      throw new ParseError(WHAT, `line ${line} has ${fields.length} fields, expected 7 or 8`, fields.join(','));
+      const problem = `line ${line} has ${fields.length} fields, expected 7 or 8${insteadOf(text, WHAT)}`;
+      throw new ParseError(WHAT, problem, fields.join(','));
     }
     const time = Number(fields[2]);
     if (fields[2]?.trim() === '' || !Number.isFinite(time)) {
@@ -103,7 +107,9 @@ export function parseQnnProfilingCsv(text: string): QnnProfilingCsv {
     columns ??= fields.length >= 8 ? 8 : 7;
     rows.push(row);
   }
-  if (rows.length === 0 || columns === undefined) throw new ParseError(WHAT, 'no data rows', text.slice(0, 400));
+  if (rows.length === 0 || columns === undefined) {
+    throw new ParseError(WHAT, `no data rows${insteadOf(text, WHAT)}`, text.slice(0, 400));
+  }
 
   const split = rows.some(isExecuteRow) || !rows.some(isMarker) ? splitAtRepeatedRoot(rows) : splitAtMarkers(rows);
   return { columns, preamble: split.preamble, samples: split.groups.map(sampleOfRows), trailer: split.trailer };

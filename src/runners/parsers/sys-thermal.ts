@@ -6,6 +6,8 @@
 // 200..999 is deci-°C (355 -> 35.5), below 200 is °C already (48 -> 48). A result outside -50..200 °C
 // (disabled sensors report things like -273000) is dropped.
 
+import { decodeCapture, type CaptureInput } from './capture-text.js';
+
 export interface SysThermalZone {
   /** Zone type, made unique with `#2`, `#3` when a type repeats. */
   name: string;
@@ -20,7 +22,8 @@ export function sysThermalToCelsius(raw: number): number | undefined {
   return Math.round(celsius * 1000) / 1000;
 }
 
-export function parseSysThermal(text: string): SysThermalZone[] {
+export function parseSysThermal(capture: CaptureInput): SysThermalZone[] {
+  const text = decodeCapture(capture, 'thermal zone listing');
   const zones: SysThermalZone[] = [];
   const seen = new Map<string, number>();
   for (const line of text.split('\n')) {

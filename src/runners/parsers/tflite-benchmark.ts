@@ -13,9 +13,14 @@
 //   - memory: "Memory footprint delta from the start of the tool (MB): init=… overall=…" (newer),
 //     "Peak memory footprint (MB): init=… overall=…" (older), "Overall peak memory footprint (MB) via
 //     periodic monitoring: …" (--report_peak_memory_footprint);
-//   - op profiling: its tables and "Timings (microseconds): count=…" lines are not the run statistics;
-//     those lines are used only when no plain `count=` line exists (old op-profiling builds).
+//   - op profiling: its tables end in "Timings (microseconds): count=…" lines, the profiler's own
+//     timing of the initialisation and of the regular runs (profiling overhead included). They are
+//     reported as what they are (`profiler`), never as the warm-up or the measured runs: an output
+//     holding only the tables states no inference average, and the result says so (`missing`).
+// A prefix or indentation every line carries (a documentation code block) is removed first.
 import { ParseError } from '../../errors.js';
+import { captureLines, type CaptureInput } from './capture-text.js';
+import { insteadOf } from './looks-like.js';
 import { shift, tailExcerpt as excerpt } from './text.js';
 
 const WHAT = 'benchmark_model output';
@@ -43,14 +48,23 @@ export interface TfliteDelegation {
   partitions?: number;
 }
 
+/** One "Timings (microseconds): count=…" line of the op profiler, with the table it closes. */
+export interface TfliteProfilerTimings {
+  /** `initialization`: "Profiling Info for Benchmark Initialization"; `regular-runs`: "Operator-wise
+   * Profiling Info for Regular Benchmark Runs"; `unknown`: no table header before it. */
+  section: 'initialization' | 'regular-runs' | 'unknown';
+  stats: TfliteRunStats;
+}
+
 export interface TfliteBenchmarkResult {
   /** "Init" of the timings line (session initialisation). */
   initMs?: number;
   firstInferenceMs?: number;
   /** Mean of the warm-up runs. */
   warmupAvgMs?: number;
-  /** Mean of the measured runs: the number the tool reports as its result. */
-  inferenceAvgMs: number;
+  /** Mean of the measured runs: the number the tool reports as its result. Undefined only when the
+   * output holds nothing but op-profiler tables (see `missing`). */
+  inferenceAvgMs?: number;
   /** The warm-up `count=` line, when printed. */
   warmup?: TfliteRunStats;
   /** The measured `count=` line, when printed. */
@@ -71,6 +85,10 @@ export interface TfliteBenchmarkResult {
   delegateFallback: boolean;
   /** The lines delegateFallback rests on. */
   fallbackEvidence: string[];
+  /** The op profiler's own timings, when --enable_op_profiling was on. */
+  profiler?: TfliteProfilerTimings[];
+  /** Values the output does not state (set only when the average itself is missing). */
+  missing?: string[];
 }
 
 // Prefixes put in front of every line: logcat threadtime columns and tag ("I tflite  : ",
@@ -79,7 +97,9 @@ export interface TfliteBenchmarkResult {
 const PREFIX_RE =
   /^(?:\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}\s+\d+\s+\d+\s+)?(?:[VDIWEF][/ ]tflite\s*(?:\(\s*\d+\))?\s*:\s?|INFO: )?/;
 const COUNT_RE = /^count=\d+/;
-const OLD_COUNT_RE = /^Timings \(microseconds\): (count=\d+.*)$/;
+const PROFILER_RE = /^Timings \(microseconds\): (count=\d+.*)$/;
+const PROFILE_INIT_RE = /^Profiling Info for Benchmark Initialization:/;
+const PROFILE_RUNS_RE = /^Operator-wise Profiling Info for Regular Benchmark Runs:/;
 const TIMINGS_RE = new RegExp(
   String.raw`Inference timings in us: Init: (${NUM}), First inference: (${NUM}), Warmup \(avg\): (${NUM}), Inference \(avg\): (${NUM})`,
 );
@@ -99,6 +119,8 @@ const PARTIAL_RE = /the model graph will be partially executed by the delegate/;
 const NONE_RE = /will not be executed by the delegate/;
 const FAILED_DELEGATE_RE = /Failed to apply .*delegate/i;
 const FAILED_RE = /^Benchmarking failed\.?$/;
+/** What an output of op-profiler tables alone does not state. */
+const MISSING_WITHOUT_AVERAGE = ['"Inference timings in us" line', 'statistics of the measured runs'];
 
 /**
  * Parses benchmark_model output. `delegateFallback` is true when the tool says the explicitly applied
@@ -107,8 +129,9 @@ const FAILED_RE = /^Benchmarking failed\.?$/;
  * delegate asked for (XNNPACK partially delegating a CPU run is normal), which the runner knows.
  * Throws ParseError on "Benchmarking failed." or when no timing of the measured runs is found.
  */
-export function parseTfliteBenchmark(text: string): TfliteBenchmarkResult {
-  const lines = text.split(/\r?\n/).map((l) => l.replace(PREFIX_RE, '').trimEnd());
+export function parseTfliteBenchmark(capture: CaptureInput): TfliteBenchmarkResult {
+  const lines = captureLines(capture, WHAT).map((l) => l.replace(PREFIX_RE, '').trimEnd());
+  const text = lines.join('\n');
   const failed = lines.find((l) => FAILED_RE.test(l.trim()));
   if (failed !== undefined) {
     const reasons = lines
@@ -125,13 +148,16 @@ export function parseTfliteBenchmark(text: string): TfliteBenchmarkResult {
   let coverage: TfliteBenchmarkResult['delegateCoverage'];
   let failedDelegate = false;
   const countLines: string[] = [];
-  const oldCountLines: string[] = [];
+  const profiler: TfliteProfilerTimings[] = [];
+  let profilerSection: TfliteProfilerTimings['section'] = 'unknown';
 
   for (const raw of lines) {
     const l = raw.trim();
     let m: RegExpExecArray | null;
     if (COUNT_RE.test(l)) countLines.push(l);
-    else if ((m = OLD_COUNT_RE.exec(l))) oldCountLines.push(m[1] ?? '');
+    else if (PROFILE_INIT_RE.test(l)) profilerSection = 'initialization';
+    else if (PROFILE_RUNS_RE.test(l)) profilerSection = 'regular-runs';
+    else if ((m = PROFILER_RE.exec(l))) profiler.push({ section: profilerSection, stats: runStatsOf(m[1] ?? '') });
     else if ((m = TIMINGS_RE.exec(l))) {
       result.initMs = usToMs(m[1]);
       result.firstInferenceMs = usToMs(m[2]);
@@ -162,8 +188,7 @@ export function parseTfliteBenchmark(text: string): TfliteBenchmarkResult {
     }
   }
 
-  const statLines = countLines.length > 0 ? countLines : oldCountLines;
-  const stats = statLines.map(runStatsOf);
+  const stats = countLines.map(runStatsOf);
   let warmup: TfliteRunStats | undefined;
   let runs: TfliteRunStats | undefined;
   if (stats.length >= 2) [warmup, runs] = [stats[0], stats[1]];
@@ -176,8 +201,9 @@ export function parseTfliteBenchmark(text: string): TfliteBenchmarkResult {
     else warmup = only;
   }
   const inferenceAvgMs = result.inferenceAvgMs ?? runs?.avgMs;
-  if (inferenceAvgMs === undefined) {
-    throw new ParseError(WHAT, 'no "Inference timings in us" line and no statistics line of the measured runs', excerpt(text));
+  if (inferenceAvgMs === undefined && profiler.length === 0) {
+    const problem = 'no "Inference timings in us" line and no statistics line of the measured runs';
+    throw new ParseError(WHAT, `${problem}${insteadOf(text, WHAT)}`, excerpt(text));
   }
 
   if (coverage === undefined && !failedDelegate) {
@@ -190,7 +216,7 @@ export function parseTfliteBenchmark(text: string): TfliteBenchmarkResult {
   const first = delegations[0];
   const out: TfliteBenchmarkResult = {
     ...result,
-    inferenceAvgMs,
+    ...(inferenceAvgMs !== undefined ? { inferenceAvgMs } : { missing: MISSING_WITHOUT_AVERAGE }),
     delegations,
     delegateFallback: fallbackEvidence.length > 0,
     fallbackEvidence,
@@ -199,6 +225,7 @@ export function parseTfliteBenchmark(text: string): TfliteBenchmarkResult {
   if (runs) out.runs = runs;
   if (first) [out.delegatedNodes, out.totalNodes] = [first.delegatedNodes, first.totalNodes];
   if (coverage) out.delegateCoverage = coverage;
+  if (profiler.length > 0) out.profiler = profiler;
   return out;
 }
 

@@ -3,7 +3,9 @@
 import { DeviceError } from '../../errors.js';
 import { parseDumpsysBattery, type BatteryState } from '../../runners/parsers/android-battery.js';
 import { firstProp, parseGetprop } from '../../runners/parsers/android-getprop.js';
-import { parseThermalService, thermalStatusText } from '../../runners/parsers/android-thermalservice.js';
+import {
+  parseThermalService, temperaturesOnly, thermalStatusText,
+} from '../../runners/parsers/android-thermalservice.js';
 import { parseSysThermal } from '../../runners/parsers/sys-thermal.js';
 import { sysThermalArgv } from '../sys-thermal-script.js';
 import type { DeviceInfo, ExecOptions, ExecResult, ThermalReading } from '../types.js';
@@ -71,8 +73,12 @@ export async function readThermal(target: FactsTarget): Promise<ThermalReading> 
   const status = service?.status;
   const statusFields = status === undefined ? {} : { status: thermalStatusText(status) };
   const throttling = status !== undefined && status >= THROTTLING_STATUS;
-  if (service && service.temperatures.length > 0) {
-    return { temperatures: Object.fromEntries(service.temperatures.map((t) => [t.name, t.celsius])), throttling, ...statusFields };
+  // Only temperatures reach the reading (and so the thermal gate): BCL voltage, current and
+  // percentage entries and unknown-unit ones share the dump's Temperature{} form but are not °C.
+  const temperatures = service ? temperaturesOnly(service) : [];
+  if (temperatures.length > 0) {
+    const named = Object.fromEntries(temperatures.map((t) => [t.name, t.celsius]));
+    return { temperatures: named, throttling, ...statusFields };
   }
   const zones = await run(target, [...sysThermalArgv]);
   if (zones.exitCode !== 0) {

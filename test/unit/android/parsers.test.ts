@@ -40,8 +40,8 @@ describe('dumpsys thermalservice', () => {
     expect(r.halBlock).toBe(true);
     expect(r.typeOffset).toBe(1);
     expect(r.temperatures).toEqual([
-      { name: 'TYPE_CPU', celsius: 24.0, type: 1, status: 0, kind: 'cpu' },
-      { name: 'TYPE_SKIN', celsius: 25.3, type: 4, status: 0, kind: 'skin' },
+      { name: 'TYPE_CPU', celsius: 24.0, quantity: 'temperature', type: 1, status: 0, kind: 'cpu' },
+      { name: 'TYPE_SKIN', celsius: 25.3, quantity: 'temperature', type: 4, status: 0, kind: 'skin' },
     ]);
   });
   it('keys Xiaomi-style names (CPU0..7, battery, skin), drops -99.9 and ignores cached values', () => {

@@ -5,7 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const dir = new URL('../../../src/runners/parsers/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+// The SNPE runner keeps its output parsers in its own folder (the runner-per-folder layout).
+const snpeParsers = ['../snpe-net-run/diagview.ts', '../snpe-net-run/net-run-log.ts'];
+const files = [...readdirSync(dir).filter((f) => f.endsWith('.ts')), ...snpeParsers];
 
 function importsOf(source: string): string[] {
   const fromClauses = [...source.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s+['"]([^'"]+)['"]/gm)];

@@ -40,7 +40,7 @@ describe('parseTfliteBenchmark: prefixes and statistics lines', () => {
     expect(parseTfliteBenchmark(fixture('no-prefix-assembled.txt'))).toEqual(REFERENCE);
   });
 
-  it('reads a 2.8 build with op profiling: a bare "count=1 curr=" warm-up, and ignores the profiler\'s Timings lines', () => {
+  it('reads a 2.8 build with op profiling: a bare "count=1 curr=" warm-up; the profiler\'s Timings lines kept as its own', () => {
     expect(parseTfliteBenchmark(fixture('riscv-op-profiling-meta-tensorflow-lite.txt'))).toEqual({
       sessionInitMs: 17.187,
       warmup: { count: 1, currMs: 3512.391 },
@@ -53,6 +53,10 @@ describe('parseTfliteBenchmark: prefixes and statistics lines', () => {
       delegations: [],
       delegateFallback: false,
       fallbackEvidence: [],
+      profiler: [
+        { section: 'initialization', stats: { count: 1, currMs: 1.356 } },
+        { section: 'regular-runs', stats: { count: 50, firstMs: 2989.66, currMs: 2912.978, minMs: 2727.203, maxMs: 3189.476, avgMs: 2949.9, stdMs: 109.77 } },
+      ],
     });
   });
 
@@ -84,10 +88,36 @@ describe('parseTfliteBenchmark: prefixes and statistics lines', () => {
     expect(r).toMatchObject({ warmupAvgMs: 27.9174, initMs: 21528.106, inferenceAvgMs: 23.3135 });
   });
 
-  it('falls back to "Timings (microseconds): count=" lines of old op-profiling builds', () => {
-    const r = parseTfliteBenchmark('Timings (microseconds): count=50 first=2989660 curr=2912978 min=2727203 max=3189476 avg=2.9499e+06 std=109770\n');
-    expect(r.inferenceAvgMs).toBe(2949.9);
-    expect(r.runs?.count).toBe(50);
+  it('an output holding only the op-profiler tables: no average invented, the profiler read as the profiler', () => {
+    // Real capture (lp6m/yolov5s_android): the initialisation table's "count=1" is not a warm-up and the
+    // profiler's run timing (158.715 ms with profiling) is not the tool's inference average.
+    const r = parseTfliteBenchmark(fixture('nnapi-gpu-op-profile-only-yolov5s.txt'));
+    expect(r.inferenceAvgMs).toBeUndefined();
+    expect(r.warmup).toBeUndefined();
+    expect(r.runs).toBeUndefined();
+    expect(r.missing).toEqual(['"Inference timings in us" line', 'statistics of the measured runs']);
+    expect(r.profiler).toEqual([
+      { section: 'initialization', stats: { count: 1, currMs: 729.391 } },
+      { section: 'regular-runs', stats: { count: 50, firstMs: 164.033, currMs: 158.56, minMs: 146.535, maxMs: 166.638, avgMs: 158.715, stdMs: 2.931 } },
+    ]);
+    // A lone Timings line with no table header is kept, labelled as of unknown section.
+    const lone = parseTfliteBenchmark('Timings (microseconds): count=50 first=2989660 curr=2912978 min=2727203 max=3189476 avg=2.9499e+06 std=109770\n');
+    expect(lone.inferenceAvgMs).toBeUndefined();
+    expect(lone.profiler?.[0]?.section).toBe('unknown');
+  });
+
+  it('reads indented output (a documentation code block) like the bare one', () => {
+    const r = parseTfliteBenchmark(fixture('ti-am62-xnnpack-indented-doc.txt'));
+    expect(r).toMatchObject({ inferenceAvgMs: 899.641, initMs: 614.333, sessionInitMs: 614.333, delegateCoverage: 'partial' });
+    expect(r.runs).toMatchObject({ count: 50, avgMs: 899.641, medianMs: 899.281 });
+    expect(r.memory).toEqual({ initMb: 146.363, overallMb: 150.141, wording: 'delta' });
+  });
+
+  it('names what a text that is not benchmark_model output looks like', () => {
+    const snpe = readFileSync(new URL('../../fixtures/outputs/snpe-diagview/v2.9-dsp-snapdragon8gen2.txt', import.meta.url), 'utf8');
+    expect(() => parseTfliteBenchmark(snpe)).toThrow(
+      'cannot parse benchmark_model output: no "Inference timings in us" line and no statistics line of the measured runs; the text looks like snpe-diagview output (SNPE), not benchmark_model output',
+    );
   });
 });
 
