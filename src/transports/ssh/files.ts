@@ -163,17 +163,30 @@ function remoteSize(sftp: Ssh2Sftp, path: string): Promise<number> {
   return new Promise((resolve, reject) => sftp.stat(path, (err, stats) => (err ? reject(err) : resolve(stats.size))));
 }
 
-/** Runs `work` on the SFTP session; an abort ends the session, which fails the transfer at once. */
+/**
+ * Runs `work` on the SFTP session; an abort ends the session, which fails the transfer at once. A
+ * dropped connection fails it too: ssh2's fastPut/fastGet never call back when the connection dies
+ * mid-transfer, and with nothing else pending the process would simply end (exit 13, no message).
+ */
 async function withAbort<T>(ctx: FileContext, signal: AbortSignal | undefined, what: string, work: () => Promise<T>): Promise<T> {
   if (signal?.aborted) throw new InterruptedError(`device ${ctx.conn.profile}: stopped before ${what}`);
   const onAbort = () => ctx.conn.resetSftp();
   signal?.addEventListener('abort', onAbort, { once: true });
+  let unsubscribe = () => {};
+  const dropped = new Promise<never>((_, reject) => {
+    unsubscribe = ctx.conn.onDrop((error) => {
+      const { profile, target } = ctx.conn;
+      const hint = error.hint ?? 'the next command reconnects';
+      reject(new DeviceError(profile, `connection to ${target} dropped while ${what}`, { cause: error, hint }));
+    });
+  });
   try {
-    return await work();
+    return await Promise.race([work(), dropped]);
   } catch (error) {
     if (signal?.aborted) throw new InterruptedError(`device ${ctx.conn.profile}: stopped while ${what}`);
     throw error;
   } finally {
+    unsubscribe();
     signal?.removeEventListener('abort', onAbort);
   }
 }
