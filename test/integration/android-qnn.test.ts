@@ -148,7 +148,7 @@ describe('bench blocks through qnn-net-run', () => {
     viewer('per-run-three-executes-assembled.txt');
     qnnProfile('fakeqnn-text', { viewer: 'text' });
     const failed = await blocks(join(host, 'no-netrun.lut.json'), {}, 'fakeqnn-text');
-    expect(failed.code).toBe(1);
+    expect(failed.code).toBe(7);
     const refused = readLut(join(host, 'no-netrun.lut.json'));
     for (const e of refused.entries) {
       expect(e.state).toBe('failed');

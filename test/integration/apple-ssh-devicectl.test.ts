@@ -148,7 +148,7 @@ describe('devicectl-app over SSH', () => {
     } finally {
       xcrun.setMode('ok');
     }
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(7);
     expect(r.stdout).toMatch(/FAILED part conv_in: runner devicectl-app: the bench app on iPhone .* did not finish part\.conv_in within 1500 ms \(devicectl on .* was stopped\)/);
     expect(r.stdout).toMatch(/FAILED part time_mlp: runner devicectl-app: copying Documents\/nsbench\/.*\/part\.time_mlp\.\S+ into the container of com\.example\.nsbench\.hang on iPhone .* failed \(exit 1: ERROR: Failed to copy to the app container/);
     expect(launches(xcrun.calls().slice(before)).filter((c) => c.some((a) => a.includes('time_mlp')))).toHaveLength(0);

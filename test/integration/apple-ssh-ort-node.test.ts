@@ -165,7 +165,7 @@ describe('ort-node over SSH', () => {
     } finally {
       node.setMode('ok');
     }
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(7);
     expect(r.stdout).toMatch(/FAILED .*conv_in.*timed out after 1500 ms/);
     const [entry] = readLut(lutFile).entries;
     expect(entry).toMatchObject({ state: 'failed', error: { code: 'NSB_RUNNER', message: expect.stringMatching(/timed out after 1500 ms on .*127\.0\.0\.1/) } });

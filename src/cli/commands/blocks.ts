@@ -32,10 +32,20 @@ export const blocksCommand: Command = {
   },
 };
 
+/** Exit codes of the failures a whole run can share (see printResults). */
+const EXIT_BY_ERROR: Record<string, number> = {
+  NSB_MODEL: ExitCode.model,
+  NSB_DEVICE: ExitCode.device,
+  NSB_RUNNER: ExitCode.runner,
+  NSB_PARSE: ExitCode.runner,
+};
+
 /**
- * The LUT table(s) or JSON. Exit 1 when any entry failed, except that a run whose every failure is a
- * model the runtime cannot load (or run) exits 5, the same code as a model refused before the run:
- * a script can tell "fix the model" from "look at the device or the tool".
+ * The LUT table(s) or JSON. Exit 1 when entries failed for different reasons; when every failure has
+ * the same kind, that kind's code: 5 for a model the runtime cannot load (or run), the same code as a
+ * model refused before the run; 6 for a device that vanished (on the last entries, before the run
+ * stopped for it); 7 for a runner that hung and was killed, crashed, or printed output that cannot be
+ * parsed. A script can tell "fix the model" from "reconnect the device" from "fix the tool".
  */
 export function printResults(results: DeviceResult[], catalogFile: string | undefined, json: boolean, io: CliIO): number {
   const catalog = loadCatalog(catalogFile ?? defaultCatalogFile());
@@ -46,6 +56,7 @@ export function printResults(results: DeviceResult[], catalogFile: string | unde
     for (const r of results) io.stdout.write(`\n${renderLutTable(r.lut, { teacher })}LUT written to ${r.lutFile} (${(r.ms / 1000).toFixed(1)} s)\n`);
   }
   const failed = results.flatMap((r) => r.lut.entries.filter((e) => e.state === 'failed'));
-  if (failed.length > 0 && failed.every((e) => e.error?.code === 'NSB_MODEL')) return ExitCode.model;
+  const shared = new Set(failed.map((e) => EXIT_BY_ERROR[e.error?.code ?? ''] ?? ExitCode.failure));
+  if (shared.size === 1) return [...shared][0]!;
   return results.some((r) => r.lut.entries.some((e) => e.state !== 'ok')) ? ExitCode.failure : ExitCode.ok;
 }
