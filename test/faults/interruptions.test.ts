@@ -77,8 +77,8 @@ describe('two writers on one LUT', () => {
     const first = startBench(run(out), env);
     const journal = `${out}.journal.jsonl`;
     await waitFor(() => journalRounds(journal).length >= 1, 60_000, 'the first run to measure an entry');
-    const started = '[0-9T:.Z-]+';
-    const holder = new RegExp(`is held by pid ${first.child.pid} on ${hostname()} \\(bench blocks, started ${started}\\)`);
+    const pid = first.child.pid;
+    const holder = new RegExp(`is held by pid ${pid} on ${hostname()} \\(bench blocks, started [0-9T:.Z-]+\\)`);
     for (const more of [[], ['--resume'], ['--restart']]) {
       const second = await bench(run(out, ...more), env);
       expect(second.code, `${more.join(' ')}: ${second.stderr}`).toBe(9);

@@ -22,6 +22,8 @@ export interface AdbServerHandle {
   env: NodeJS.ProcessEnv;
   /** Runs the adb CLI against this server (asynchronously: never block the process hosting a fake phone). */
   adb(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** SIGKILLs the server at once, as a crash or `kill -9` would: clients see their connections drop. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -73,9 +75,12 @@ export function runAdb(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: 
   });
 }
 
-/** Starts `adb -P <port> nodaemon server` (foreground, so the PID is ours) and waits until it answers. */
-export async function startAdbServer(): Promise<AdbServerHandle> {
-  const port = await freePort();
+/**
+ * Starts `adb -P <port> nodaemon server` (foreground, so the PID is ours) and waits until it answers.
+ * `port`: a given one (to start a server again where a killed one ran), else a free one.
+ */
+export async function startAdbServer(options: { port?: number } = {}): Promise<AdbServerHandle> {
+  const port = options.port ?? (await freePort());
   const home = mkdtempSync(join(tmpdir(), 'nsb-adb-home-'));
   const env = adbEnv(home, port);
   const child: ChildProcess = spawn('adb', ['-P', String(port), 'nodaemon', 'server'], { env, stdio: 'ignore' });
@@ -90,15 +95,24 @@ export async function startAdbServer(): Promise<AdbServerHandle> {
     throw error;
   }
   let stopped = false;
+  let killed = false;
   return {
     port,
     server: `127.0.0.1:${port}`,
     env,
     adb: (args) => runAdb(env, ['-P', String(port), ...args]),
+    async kill() {
+      if (stopped || killed) return;
+      killed = true;
+      child.kill('SIGKILL');
+      await exited;
+      await waitForPort(port, 5_000, false);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
-      await stopAdbServerAt(port).catch(() => undefined);
+      // After kill() the port may belong to a server started again there: leave that one alone.
+      if (!killed) await stopAdbServerAt(port).catch(() => undefined);
       child.kill('SIGKILL');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000))]);
       rmSync(home, { recursive: true, force: true });
