@@ -14,7 +14,7 @@ import { entryLabel } from '../lut/key.js';
 import { acquireOutputLock, type OutputLock } from '../lut/output-lock.js';
 import { Journal, journalPathFor, RESUME_HINT } from '../measure/journal.js';
 import { runProtocol, type EntryState, type PlannedEntry } from '../measure/protocol.js';
-import { mergeSettings, samplingIdentity, type SettingsOverride } from '../measure/settings.js';
+import { mergeSettings, samplingCaps, samplingIdentity, type SettingsOverride } from '../measure/settings.js';
 import { loadUserModels } from '../onnx/manifest.js';
 import { ModelStore } from '../onnx/store.js';
 import { defaultCatalogFile, defaultReportsDir, defaultStoreDir, packageVersion } from '../paths.js';
@@ -171,6 +171,7 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
       width: p.width,
       catalog: catalogHash,
       sampling: samplingIdentity(p.settings),
+      caps: samplingCaps(p.settings),
     };
     const journal = new Journal(journalPathFor(p.lutFile));
     let restored = new Map<string, EntryState>();

@@ -14,7 +14,12 @@ export function restoreFromJournal(journal: Journal, identity: Record<string, un
   if (lines.length === 0) return restored;
   const header = lines[0];
   if (header?.type !== 'header' || canonicalJson(header.identity) !== canonicalJson(identity)) {
-    throw new UsageError(`${journal.file} comes from a run with other settings or another device/runtime`, { hint: 'use --restart to discard it' });
+    const was = header?.type === 'header' ? header.identity : {};
+    const keys = [...new Set([...Object.keys(was), ...Object.keys(identity)])];
+    const differ = keys.filter((k) => canonicalJson(was[k] ?? null) !== canonicalJson(identity[k] ?? null));
+    throw new UsageError(`${journal.file} comes from another run (${differ.join(', ')} differ from this one's)`, {
+      hint: 'run the command of that run with --resume to complete it, or add --restart to discard it',
+    });
   }
   const models = new Map(planned.map((e) => [e.id, e.model.sha256]));
   for (const line of lines.slice(1)) {

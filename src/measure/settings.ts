@@ -54,3 +54,18 @@ export function mergeSettings(...layers: (SettingsOverride | undefined)[]): Meas
 export function samplingIdentity(s: MeasureSettings): Record<string, unknown> {
   return { warmup: s.warmup, threads: s.threads, affinity: s.affinity ?? null, seed: s.seed };
 }
+
+/**
+ * The settings that decide when an entry is done (rounds and caps). Part of a journal's identity: a
+ * `--resume` under other caps would end neither as the interrupted run nor as a fresh one.
+ */
+export function samplingCaps(s: MeasureSettings): Record<string, unknown> {
+  return {
+    minSamples: s.minSamples,
+    maxSamples: s.maxSamples,
+    maxTimeMs: s.maxTimeMs,
+    targetRme: s.targetRme,
+    rounds: s.rounds,
+    maxRounds: s.maxRounds,
+  };
+}

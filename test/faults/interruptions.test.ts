@@ -139,6 +139,13 @@ describe('interrupted at a seeded-random point, then --resume', () => {
       expect(existsSync(`${out}.lock`)).toBe(false);
     }
 
+    if (signal === 'SIGTERM') {
+      // Completed under other caps it would end as neither run: refused, the journal left as it was.
+      const other = await bench([...run(out, '--resume'), '--iterations', '15'], env);
+      expect(other.code).toBe(3);
+      expect(other.stderr).toMatch(/journal\.jsonl comes from another run \(caps differ from this one's\)\n/);
+      expect(journalRounds(journal)).toEqual(journaled);
+    }
     const resumed = await bench(run(out, '--resume'), env);
     expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);

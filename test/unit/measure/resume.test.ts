@@ -3,15 +3,17 @@
 // round and index), and no round that the journal already holds is measured again. Checked at every
 // point a run can be stopped (before each runner call), for fixed counts, adaptive sampling with
 // extra rounds, and runners that print one aggregate per process.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { restoreFromJournal } from '../../../src/app/resume.js';
 import { measureOptions, measureOptionsFrom } from '../../../src/cli/measure-flags.js';
-import { InterruptedError, RunnerError } from '../../../src/errors.js';
-import type { Journal } from '../../../src/measure/journal.js';
+import { InterruptedError, RunnerError, UsageError } from '../../../src/errors.js';
+import { Journal } from '../../../src/measure/journal.js';
 import type { EntryState, PlannedEntry } from '../../../src/measure/protocol.js';
-import { mergeSettings, type MeasureSettings, type SettingsOverride } from '../../../src/measure/settings.js';
-import { FAKE_IDENTITY, fakeRunner, harness, noisy, plannedEntries, profile, type SampleFn } from './fakes.js';
+import { mergeSettings, samplingCaps } from '../../../src/measure/settings.js';
+import type { MeasureSettings, SettingsOverride } from '../../../src/measure/settings.js';
+import { FAKE_IDENTITY, fakeRunner, harness, noisy, plannedEntries, profile, tempDir, type SampleFn } from './fakes.js';
 
 function cliSettings(args: string[], ...layers: (SettingsOverride | undefined)[]): MeasureSettings {
   const parsed = parseArgs({ args, options: measureOptions, allowPositionals: true, strict: true });
@@ -161,5 +163,26 @@ describe.each(scenarios)('--resume after an interruption: $name', (sc) => {
     }
     expect(final).toBeDefined();
     expect(snapshot(final!)).toEqual(ref.state);
+  });
+});
+
+describe('--resume under other settings', () => {
+  it('is refused naming what differs: under other caps it would end as neither run', () => {
+    const sc = scenarios[0]!;
+    const identity = (settings: MeasureSettings) => ({ fingerprint: 'f', caps: samplingCaps(settings) });
+    const journal = new Journal(join(tempDir(), 'x.lut.json.journal.jsonl'));
+    journal.start({ type: 'header', identity: identity(sc.settings), startedAt: new Date().toISOString() });
+    expect(restoreFromJournal(journal, identity(sc.settings), sc.entries).size).toBe(0);
+    const other = cliSettings(['--iterations', '20'], profile().measure);
+    const error = (() => {
+      try {
+        restoreFromJournal(journal, identity(other), sc.entries);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe(`${journal.file} comes from another run (caps differ from this one's)`);
+    expect((error as UsageError).hint).toMatch(/--restart/);
   });
 });
