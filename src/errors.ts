@@ -122,8 +122,9 @@ export class UnsafePathError extends InvalidFileError {
 /** A second writer on an output another live run holds. */
 export class LockedError extends BenchError {
   readonly lockFile: string;
-  constructor(lockFile: string, holder: string) {
-    super('NSB_LOCKED', ExitCode.locked, `${lockFile} is held by ${holder}; wait for it to finish or stop it`);
+  constructor(lockFile: string, holder: string, options?: { hint?: string }) {
+    const message = `${lockFile} is held by ${holder}; wait for it to finish or stop it`;
+    super('NSB_LOCKED', ExitCode.locked, message, options);
     this.lockFile = lockFile;
   }
 }
