@@ -1,8 +1,8 @@
 // The device runner: a small program pushed to devices that have Node (this machine for `local`, a
 // Mac or Linux board over SSH, the fake phone in tests). It loads one ONNX model with onnxruntime,
 // feeds seeded inputs, runs warm-ups, then timed iterations until the median is precise enough or a
-// cap is hit, and prints one line per event in a stable, versioned format (see runners/parsers/
-// nsb-runner.ts and the README): `NSB-RUNNER/1 <tag> <payload>`.
+// cap is hit, and prints one line per event in a stable, versioned format (see runners/ort-node/
+// parser.ts and the README): `NSB-RUNNER/1 <tag> <payload>`.
 //
 // It imports nothing but Node built-ins, the pure statistics module (shipped beside it) and
 // onnxruntime-node (from --ort, a package folder, so a device can keep it anywhere).

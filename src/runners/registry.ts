@@ -3,12 +3,12 @@
 import { InvalidFileError } from '../errors.js';
 import { formatPath } from '../json-file.js';
 import type { DeviceProfile } from '../devices/schema.js';
-import { devicectlAppRunner } from './devicectl-app.js';
-import { ortNodeRunner } from './ort-node.js';
-import { ortPerfTestRunner } from './ort-perf-test.js';
-import { qnnNetRunRunner } from './qnn-net-run.js';
+import { devicectlAppRunner } from './devicectl-app/runner.js';
+import { ortNodeRunner } from './ort-node/runner.js';
+import { ortPerfTestRunner } from './ort-perf-test/runner.js';
+import { qnnNetRunRunner } from './qnn-net-run/runner.js';
 import { snpeNetRunRunner } from './snpe-net-run/runner.js';
-import { tfliteBenchmarkRunner } from './tflite-benchmark.js';
+import { tfliteBenchmarkRunner } from './tflite-benchmark/runner.js';
 import type { Runner } from './types.js';
 
 // Each runner has its own options type; the registry hands them out together with their options.

@@ -1,5 +1,5 @@
 // What runs on the device. A runner builds command lines, executes them through the Transport it is
-// given, and parses what the tool printed (parsers are pure functions in runners/parsers/).
+// given, and parses what the tool printed (parsers are pure functions beside each runner, in runners/<name>/).
 import type { z } from 'zod';
 import type { DeviceProfile } from '../devices/schema.js';
 import type { Transport } from '../transports/types.js';

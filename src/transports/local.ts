@@ -9,7 +9,7 @@ import { createReadStream, existsSync, linkSync, lstatSync, mkdirSync, realpathS
 import { arch, cpus, hostname, platform, release, version } from 'node:os';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { copyFileAtomic } from '../atomic-write.js';
-import { parseSysThermal } from '../runners/parsers/sys-thermal.js';
+import { parseSysThermal } from '../devices/facts/sys-thermal.js';
 import { checkInsideWorkDir, linkedOutError } from './confine.js';
 import { runProcess } from './process.js';
 import { sysThermalArgv } from './sys-thermal-script.js';

@@ -1,7 +1,7 @@
 // The one script that reads /sys/class/thermal on a device (Android over adb, Linux over SSH). It is
 // fixed text and takes no arguments, so nothing from a profile or a user ever reaches the remote
 // shell through it. It prints `<zone type> <raw temp>` per readable zone (zones whose temp cannot be
-// read, e.g. disabled ones, are skipped); parse with runners/parsers/sys-thermal.ts.
+// read, e.g. disabled ones, are skipped); parse with devices/facts/sys-thermal.ts.
 
 export const SYS_THERMAL_SCRIPT =
   'for z in /sys/class/thermal/thermal_zone*; do ' +

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
 import type { Lut } from '../../src/lut/schema.js';
 import type { RoundRecord } from '../../src/measure/journal.js';
-import { localOrtPath } from '../../src/runners/ort-node.js';
+import { localOrtPath } from '../../src/runners/ort-node/runner.js';
 import { quoteArg } from '../../src/transports/quote.js';
 import { Adb } from '../../src/transports/adb/adbkit.js';
 import { startAdbServer, stopAdbServerAt, waitForState, withFakePhone } from '../support/adb-server.js';

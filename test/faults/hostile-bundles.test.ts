@@ -13,7 +13,7 @@ import { connectDevice } from '../../src/app/connect-device.js';
 import { loadProfile } from '../../src/devices/load.js';
 import { DeviceError } from '../../src/errors.js';
 import { readLut } from '../../src/lut/io.js';
-import { localOrtPath } from '../../src/runners/ort-node.js';
+import { localOrtPath } from '../../src/runners/ort-node/runner.js';
 import { startAdbServer, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
 import { nodeStandIn, type StandIn } from '../support/apple-standins.js';
 import { bench, tempDir, type CliResult } from '../support/cli.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
-import { localOrtPath } from '../../src/runners/ort-node.js';
+import { localOrtPath } from '../../src/runners/ort-node/runner.js';
 import { Adb } from '../../src/transports/adb/adbkit.js';
 import { FakeAdbDevice } from '../fixtures/fake-adb-device/index.js';
 import { freePort, startAdbServer, stopAdbServerAt, waitForState, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';

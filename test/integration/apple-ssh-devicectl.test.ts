@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs
 import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
-import { copyToDeviceArgv, deviceDetailsArgv } from '../../src/runners/devicectl-app-commands.js';
+import { copyToDeviceArgv, deviceDetailsArgv } from '../../src/runners/devicectl-app/commands.js';
 import { xcrunStandIn } from '../support/apple-standins.js';
 import { bench, tempDir } from '../support/cli.js';
 import { pwnedFiles, writeSshProfile } from '../support/ssh-profiles.js';

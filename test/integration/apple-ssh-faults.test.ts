@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localOrtPath } from '../../src/runners/ort-node.js';
+import { localOrtPath } from '../../src/runners/ort-node/runner.js';
 import { bench, tempDir } from '../support/cli.js';
 import { writeSshProfile } from '../support/ssh-profiles.js';
 import { generateKey, keyFingerprint, startSshd, type TestSshd } from '../support/sshd.js';

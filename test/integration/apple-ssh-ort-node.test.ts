@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
-import { localOrtPath } from '../../src/runners/ort-node.js';
+import { localOrtPath } from '../../src/runners/ort-node/runner.js';
 import { nodeStandIn, type StandIn } from '../support/apple-standins.js';
 import { bench, startBench, tempDir, waitFor } from '../support/cli.js';
 import { pwnedFiles, writeSshProfile } from '../support/ssh-profiles.js';

@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
-import { localOrtPath } from '../../src/runners/ort-node.js';
+import { localOrtPath } from '../../src/runners/ort-node/runner.js';
 import { HARNESS_ENTRIES } from '../../src/transports/adb/work-dir.js';
 import type { ModelFiles } from '../../src/runners/types.js';
 import { repoRoot, tempDir, waitFor } from '../support/cli.js';

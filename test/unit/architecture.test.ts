@@ -12,12 +12,12 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = resolve('src');
-const ORDER = ['catalog', 'onnx', 'devices', 'transports', 'runners', 'measure', 'lut', 'predict', 'search', 'report', 'app', 'cli'];
+const ORDER = ['catalog', 'onnx', 'devices', 'transports', 'runners', 'measure', 'lut', 'predict', 'search', 'compare', 'report', 'app', 'cli'];
 const LEAVES = [
   'errors.ts', 'paths.ts', 'json-file.ts', 'atomic-write.ts', 'data-path.ts', 'contained-file.ts', 'terminal-text.ts',
-  'stats', 'runners/parsers', 'lut/schema.ts', 'lut/key.ts',
+  'stats', 'parsing', 'devices/facts', 'lut/schema.ts', 'lut/key.ts',
 ];
-const NO_IO = ['catalog', 'stats', 'lut', 'predict', 'search', 'report', 'runners/parsers'];
+const NO_IO = ['catalog', 'stats', 'lut', 'predict', 'search', 'compare', 'report', 'parsing', 'devices/facts'];
 const IO_MODULE = /^(node:)?(child_process|net|tls|http|https|dgram|cluster)$|^(@devicefarmer\/adbkit|ssh2|node-ssh)$/;
 
 function sources(dir: string): string[] {

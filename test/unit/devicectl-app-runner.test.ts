@@ -15,10 +15,10 @@ import {
   launchAppArgv,
   sequenceArgv,
   sequenceCompleted,
-} from '../../src/runners/devicectl-app-commands.js';
-import { devicectlAppOptionsSchema } from '../../src/runners/devicectl-app-options.js';
-import { cpuNodes, isModelLoadError, ORT_COREML_COMPUTE_UNITS, readBenchAppExtras } from '../../src/runners/devicectl-app-output.js';
-import { COMPUTE_UNITS, parseDevicectlAppOutput } from '../../src/runners/parsers/devicectl-app.js';
+} from '../../src/runners/devicectl-app/commands.js';
+import { devicectlAppOptionsSchema } from '../../src/runners/devicectl-app/options.js';
+import { cpuNodes, isModelLoadError, ORT_COREML_COMPUTE_UNITS, readBenchAppExtras } from '../../src/runners/devicectl-app/output.js';
+import { COMPUTE_UNITS, parseDevicectlAppOutput } from '../../src/runners/devicectl-app/parser.js';
 import { bindRunner } from '../../src/runners/registry.js';
 import { buildCommandLine } from '../../src/transports/quote.js';
 import { repoRoot } from '../support/cli.js';

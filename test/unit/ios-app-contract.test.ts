@@ -6,18 +6,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { launchAppArgv } from '../../src/runners/devicectl-app-commands.js';
+import { launchAppArgv } from '../../src/runners/devicectl-app/commands.js';
 import {
   isModelLoadError,
   ORT_COREML_COMPUTE_UNITS,
   readBenchAppExtras,
-} from '../../src/runners/devicectl-app-output.js';
+} from '../../src/runners/devicectl-app/output.js';
 import {
   BenchAppReportedError,
   COMPUTE_UNITS,
   parseDevicectlAppOutput,
   THERMAL_STATES,
-} from '../../src/runners/parsers/devicectl-app.js';
+} from '../../src/runners/devicectl-app/parser.js';
 import {
   caseReturns,
   enumCases,
@@ -67,8 +67,8 @@ function appLines(): Map<string, SwiftLiteral[]> {
 
 /** The line kinds the harness reads: the parser's cases and the extras the runner reads after it. */
 function harnessKinds(): string[] {
-  const parser = read(repo, 'src', 'runners', 'parsers', 'devicectl-app.ts');
-  const extras = read(repo, 'src', 'runners', 'devicectl-app-output.ts');
+  const parser = read(repo, 'src', 'runners', 'devicectl-app', 'parser.ts');
+  const extras = read(repo, 'src', 'runners', 'devicectl-app', 'output.ts');
   const kinds = new Set([
     ...[...parser.matchAll(/case '(\w+)':/g)].map((m) => m[1]!),
     ...[...parser.matchAll(/kind === '(\w+)'/g)].map((m) => m[1]!),
@@ -79,9 +79,9 @@ function harnessKinds(): string[] {
 
 /** The header keys the harness knows: the parser's schema plus the extras' `runtime`. */
 function harnessHeaderKeys(): string[] {
-  const parser = read(repo, 'src', 'runners', 'parsers', 'devicectl-app.ts');
+  const parser = read(repo, 'src', 'runners', 'devicectl-app', 'parser.ts');
   const schema = /const HeaderSchema = z\.object\(\{([\s\S]*?)\n\}\);/.exec(parser)?.[1] ?? '';
-  const extras = read(repo, 'src', 'runners', 'devicectl-app-output.ts');
+  const extras = read(repo, 'src', 'runners', 'devicectl-app', 'output.ts');
   const keys = [...schema.matchAll(/^ {2}(\w+):/gm)].map((m) => m[1]!);
   if (/header\?\.runtime/.test(extras)) keys.push('runtime');
   return keys;

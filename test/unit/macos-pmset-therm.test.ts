@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../src/errors.js';
-import { parsePmsetTherm } from '../../src/runners/parsers/macos-pmset-therm.js';
+import { parsePmsetTherm } from '../../src/devices/facts/macos-pmset-therm.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/pmset-therm/${name}`, import.meta.url), 'utf8');
 

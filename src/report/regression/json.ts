@@ -1,7 +1,7 @@
 // The JSON report: the source of truth the other formats are derived from. Versioned, and it
 // carries everything needed to re-derive a verdict: thresholds, alpha, seeds, resample count, the
 // methods used, per-entry numbers and reasons.
-import { REGRESSION_SCHEMA_ID, REGRESSION_SCHEMA_VERSION, type RegressionResult } from './types.js';
+import { REGRESSION_SCHEMA_ID, REGRESSION_SCHEMA_VERSION, type RegressionResult } from '../../compare/types.js';
 
 export interface JsonMeta {
   createdAt?: string;

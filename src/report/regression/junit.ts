@@ -2,8 +2,8 @@
 // <failure> for a regression, <skipped> for inconclusive entries and entries present in only one
 // table. Counts on <testsuites> and <testsuite> follow the children; times are 0 because a test
 // case here is a comparison, not a timed run.
-import { directional, formatChange, formatInterval, formatMs, formatP, formatPercent, formatRatio } from './format.js';
-import type { EntryComparison, OneSidedEntry, RegressionResult } from './types.js';
+import { directional, formatChange, formatInterval, formatMs, formatP, formatPercent, formatRatio } from '../../compare/format.js';
+import type { EntryComparison, OneSidedEntry, RegressionResult } from '../../compare/types.js';
 
 export interface JunitOptions {
   /** ISO timestamp for <testsuite timestamp>. */

@@ -1,8 +1,8 @@
 // Markdown summary for a pull-request comment or $GITHUB_STEP_SUMMARY: a header with the counts
 // and the suite geometric mean, the entries that need attention worst first, the full table folded
 // in <details>, and the entries present in only one table. GitHub-flavoured Markdown.
-import { directional, formatChange, formatInterval, formatMs, formatP, formatPercent, formatRatio, formatRoundNoise } from './format.js';
-import type { EntryComparison, OneSidedEntry, RegressionResult, Verdict } from './types.js';
+import { directional, formatChange, formatInterval, formatMs, formatP, formatPercent, formatRatio, formatRoundNoise } from '../../compare/format.js';
+import type { EntryComparison, OneSidedEntry, RegressionResult, Verdict } from '../../compare/types.js';
 import { terminalSafe } from '../../terminal-text.js';
 
 export interface MarkdownOptions {

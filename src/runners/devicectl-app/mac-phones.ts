@@ -6,14 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { DeviceError, RunnerError } from '../../errors.js';
 import type { Transport } from '../../transports/types.js';
-import { sequenceArgv, sequenceCompleted } from '../devicectl-app-commands.js';
-import { lastLine } from '../devicectl-app-output.js';
+import { sequenceArgv, sequenceCompleted } from './commands.js';
+import { lastLine } from './output.js';
 import {
   parseDevicectlAppList,
   parseDevicectlDeviceList,
   type DevicectlApp,
   type DevicectlDevice,
-} from '../parsers/devicectl-json.js';
+} from './devicectl-json.js';
 
 /** Listing the devices answers in seconds; asking a phone for its apps opens a tunnel to it first. */
 const LIST_TIMEOUT_MS = 60_000;

@@ -15,9 +15,9 @@
 // ..Time") still reads. Outermost first: Total Inference ⊇ Forward Propagate ⊇ RPC Execute ⊇ Snpe
 // Accelerator ⊇ Accelerator (the DSP's own time).
 import { ParseError } from '../../errors.js';
-import { captureLines, type CaptureInput } from '../parsers/capture-text.js';
-import { insteadOf } from '../parsers/looks-like.js';
-import { headExcerpt, shift } from '../parsers/text.js';
+import { captureLines, type CaptureInput } from '../../parsing/capture-text.js';
+import { insteadOf } from '../../parsing/looks-like.js';
+import { headExcerpt, shift } from '../../parsing/text.js';
 
 const WHAT = 'snpe-diagview output';
 

@@ -11,9 +11,9 @@
 //   Successfully executed graph depth_anything_vits_op16   (older: "Successfully executed!")
 // Errors come as "error_code=…; error_message=…" lines or ERROR/"Error:" lines.
 import { ParseError } from '../../errors.js';
-import { captureLines, type CaptureInput } from '../parsers/capture-text.js';
-import { insteadOf } from '../parsers/looks-like.js';
-import { headExcerpt } from '../parsers/text.js';
+import { captureLines, type CaptureInput } from '../../parsing/capture-text.js';
+import { insteadOf } from '../../parsing/looks-like.js';
+import { headExcerpt } from '../../parsing/text.js';
 
 const WHAT = "snpe-net-run's log";
 

@@ -1,6 +1,6 @@
 // The `snpe-net-run` runner's options (a profile's `runner.options`).
 import { z } from 'zod';
-import { qnnPerfProfiles } from '../qnn-net-run-options.js';
+import { qnnPerfProfiles } from '../qnn-net-run/options.js';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 

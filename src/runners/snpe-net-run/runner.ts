@@ -20,8 +20,8 @@ import {
   expandDeviceEnv, expandHostPath, firstLine, pushRuntime, remoteRuntimeMatches, repeatProcesses, runFileName,
   runtimeHash, startFailure, type RunnerCheck,
 } from '../device-tool.js';
-import { ADSP_DEFAULT } from '../ort-perf-test-options.js';
-import { rawInputFiles } from '../qnn-net-run-inputs.js';
+import { ADSP_DEFAULT } from '../ort-perf-test/options.js';
+import { rawInputFiles } from '../qnn-net-run/inputs.js';
 import { saveRawOutput } from '../raw-output.js';
 import type { RunOutput, Runner, RunnerContext, RunnerSetup, RunRequest, StagedModel } from '../types.js';
 import { diagviewArgv, pickDiagLog, snpeInputList, snpeNetRunArgv } from './args.js';

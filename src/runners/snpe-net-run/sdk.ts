@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RunnerError } from '../../errors.js';
 import { expandHostPath, folderExists, type RuntimeFile } from '../device-tool.js';
-import { sdkVersion } from '../qnn-net-run-sdk.js';
+import { sdkVersion } from '../qnn-net-run/sdk.js';
 import type { RunnerContext } from '../types.js';
 import type { SnpeNetRunOptions } from './options.js';
 

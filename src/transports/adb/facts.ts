@@ -1,12 +1,12 @@
 // Device facts (info) and temperatures (thermal) from the phone's own tools, parsed by the pure
-// parsers in runners/parsers/.
+// parsers in devices/facts/.
 import { DeviceError } from '../../errors.js';
-import { parseDumpsysBattery, type BatteryState } from '../../runners/parsers/android-battery.js';
-import { firstProp, parseGetprop } from '../../runners/parsers/android-getprop.js';
+import { parseDumpsysBattery, type BatteryState } from '../../devices/facts/android-battery.js';
+import { firstProp, parseGetprop } from '../../devices/facts/android-getprop.js';
 import {
   parseThermalService, temperaturesOnly, thermalStatusText,
-} from '../../runners/parsers/android-thermalservice.js';
-import { parseSysThermal } from '../../runners/parsers/sys-thermal.js';
+} from '../../devices/facts/android-thermalservice.js';
+import { parseSysThermal } from '../../devices/facts/sys-thermal.js';
 import { sysThermalArgv } from '../sys-thermal-script.js';
 import type { DeviceInfo, ExecOptions, ExecResult, ThermalReading } from '../types.js';
 

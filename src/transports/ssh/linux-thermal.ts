@@ -1,7 +1,7 @@
 // Reads the output of linuxThermalScript (scripts.ts): zone temperatures in the shared
-// /sys/class/thermal format (parsed by runners/parsers/sys-thermal.ts, as for Android and the local
+// /sys/class/thermal format (parsed by devices/facts/sys-thermal.ts, as for Android and the local
 // host), then cooling devices with their current and maximum state. Pure.
-import { parseSysThermal } from '../../runners/parsers/sys-thermal.js';
+import { parseSysThermal } from '../../devices/facts/sys-thermal.js';
 import type { ThermalReading } from '../types.js';
 
 /** Cooling devices that slow the chip down (as opposed to fans): a non-zero state means throttling. */

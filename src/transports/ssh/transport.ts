@@ -1,7 +1,7 @@
 // The ssh Transport: Macs, Linux boards, anything with OpenSSH. One connection per device, opened
 // here and kept for the run; the device's OS and tools are probed once, on first need.
 import { DeviceError } from '../../errors.js';
-import { parsePmsetTherm } from '../../runners/parsers/macos-pmset-therm.js';
+import { parsePmsetTherm } from '../../devices/facts/macos-pmset-therm.js';
 import type { DeviceInfo, ExecOptions, ExecResult, PushResult, ThermalReading, Transport } from '../types.js';
 import { SshConnection, type ConnectionStats } from './connection.js';
 import { linuxDeviceInfo, macosDeviceInfo } from './device-facts.js';

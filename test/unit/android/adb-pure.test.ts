@@ -113,10 +113,10 @@ describe('pure modules', () => {
   });
   it('parsers and the thermal script import nothing from Node or the transports', () => {
     for (const file of [
-      'src/runners/parsers/android-getprop.ts',
-      'src/runners/parsers/android-thermalservice.ts',
-      'src/runners/parsers/android-battery.ts',
-      'src/runners/parsers/sys-thermal.ts',
+      'src/devices/facts/android-getprop.ts',
+      'src/devices/facts/android-thermalservice.ts',
+      'src/devices/facts/android-battery.ts',
+      'src/devices/facts/sys-thermal.ts',
       'src/transports/sys-thermal-script.ts',
       'src/transports/adb/shell-wrapper.ts',
       'src/transports/adb/process-tree.ts',

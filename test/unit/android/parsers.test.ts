@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
-import { parseDumpsysBattery } from '../../../src/runners/parsers/android-battery.js';
-import { firstProp, parseGetprop } from '../../../src/runners/parsers/android-getprop.js';
-import { parseThermalService, thermalStatusText } from '../../../src/runners/parsers/android-thermalservice.js';
-import { parseSysThermal, sysThermalToCelsius } from '../../../src/runners/parsers/sys-thermal.js';
+import { parseDumpsysBattery } from '../../../src/devices/facts/android-battery.js';
+import { firstProp, parseGetprop } from '../../../src/devices/facts/android-getprop.js';
+import { parseThermalService, thermalStatusText } from '../../../src/devices/facts/android-thermalservice.js';
+import { parseSysThermal, sysThermalToCelsius } from '../../../src/devices/facts/sys-thermal.js';
 
 const fixture = (name: string) => readFileSync(join('test', 'fixtures', 'outputs', 'android', name), 'utf8');
 

@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseQnnProfileJson, qnnJsonExecutes } from '../../../src/runners/parsers/qnn-profile-json.js';
-import { parseQnnProfileViewer, qnnViewerExecutes } from '../../../src/runners/parsers/qnn-profile-viewer.js';
-import { parseQnnProfilingCsv, qnnCsvExecutes, qnnCsvLatency } from '../../../src/runners/parsers/qnn-profiling-csv.js';
-import { latencyEvent, qnnNetRunOptionsSchema } from '../../../src/runners/qnn-net-run-options.js';
+import { parseQnnProfileJson, qnnJsonExecutes } from '../../../src/runners/qnn-net-run/profile-json.js';
+import { parseQnnProfileViewer, qnnViewerExecutes } from '../../../src/runners/qnn-net-run/profile-viewer.js';
+import { parseQnnProfilingCsv, qnnCsvExecutes, qnnCsvLatency } from '../../../src/runners/qnn-net-run/profiling-csv.js';
+import { latencyEvent, qnnNetRunOptionsSchema } from '../../../src/runners/qnn-net-run/options.js';
 import { workDirProblem } from '../../../src/transports/adb/work-dir.js';
 
 const outputs = join(import.meta.dirname, '..', '..', 'fixtures', 'outputs');

@@ -4,18 +4,18 @@ import { homedir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { DeviceProfile } from '../../../src/devices/schema.js';
 import { RunnerError } from '../../../src/errors.js';
-import { ortPerfTestArgv, pairList } from '../../../src/runners/ort-perf-test-args.js';
+import { ortPerfTestArgv, pairList } from '../../../src/runners/ort-perf-test/args.js';
 import {
   lutEp, ortPerfTestOptionsSchema, placementChecked, providerFlags, providerOptions, requiredRuntimeFiles, runtimeEnv, sessionOptions, type OrtPerfTestOptions,
-} from '../../../src/runners/ort-perf-test-options.js';
+} from '../../../src/runners/ort-perf-test/options.js';
 import { expandDeviceEnv, expandHostPath, repeatProcesses, startFailure } from '../../../src/runners/device-tool.js';
-import { runsPerProcess } from '../../../src/runners/ort-perf-test.js';
+import { runsPerProcess } from '../../../src/runners/ort-perf-test/runner.js';
 import {
   backendConfig, contextBinaryArgv, converterArgv, htpExtensionConfig, inputListText, modelLibArgv, netRunArgv, pickProfilingLog, viewerArgv,
-} from '../../../src/runners/qnn-net-run-args.js';
-import { conversionKey } from '../../../src/runners/qnn-net-run-convert.js';
-import { qnnNetRunOptionsSchema } from '../../../src/runners/qnn-net-run-options.js';
-import { delegateFlags, tfliteArgv, tfliteBenchmarkOptionsSchema, tfliteEp } from '../../../src/runners/tflite-benchmark-options.js';
+} from '../../../src/runners/qnn-net-run/args.js';
+import { conversionKey } from '../../../src/runners/qnn-net-run/convert.js';
+import { qnnNetRunOptionsSchema } from '../../../src/runners/qnn-net-run/options.js';
+import { delegateFlags, tfliteArgv, tfliteBenchmarkOptionsSchema, tfliteEp } from '../../../src/runners/tflite-benchmark/options.js';
 import type { ModelFiles, RunOutput, RunRequest } from '../../../src/runners/types.js';
 import type { ExecResult } from '../../../src/transports/types.js';
 

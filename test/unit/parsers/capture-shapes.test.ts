@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hottest } from '../../../src/measure/thermal-gate.js';
-import { parseThermalService, temperaturesOnly } from '../../../src/runners/parsers/android-thermalservice.js';
-import { parseGetprop } from '../../../src/runners/parsers/android-getprop.js';
-import { parseOrtPerfTest } from '../../../src/runners/parsers/ort-perf-test.js';
-import { parseQnnProfileViewer } from '../../../src/runners/parsers/qnn-profile-viewer.js';
-import { parseTfliteBenchmark } from '../../../src/runners/parsers/tflite-benchmark.js';
+import { parseThermalService, temperaturesOnly } from '../../../src/devices/facts/android-thermalservice.js';
+import { parseGetprop } from '../../../src/devices/facts/android-getprop.js';
+import { parseOrtPerfTest } from '../../../src/runners/ort-perf-test/parser.js';
+import { parseQnnProfileViewer } from '../../../src/runners/qnn-net-run/profile-viewer.js';
+import { parseTfliteBenchmark } from '../../../src/runners/tflite-benchmark/parser.js';
 import { parseSnpeDiagview } from '../../../src/runners/snpe-net-run/diagview.js';
 import { parseSnpeNetRunLog } from '../../../src/runners/snpe-net-run/net-run-log.js';
 import { DIAGVIEW, NET_RUN_LOG, ORT, THERMAL, TFLITE } from './corpus-expectations.js';

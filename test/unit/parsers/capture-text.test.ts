@@ -1,8 +1,8 @@
 // The shared decoding of captures: encodings, line ends, prefixes every line carries.
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
-import { captureLines, decodeCapture, stripCommonPrefix } from '../../../src/runners/parsers/capture-text.js';
-import { looksLike } from '../../../src/runners/parsers/looks-like.js';
+import { captureLines, decodeCapture, stripCommonPrefix } from '../../../src/parsing/capture-text.js';
+import { looksLike } from '../../../src/parsing/looks-like.js';
 
 const utf16le = (text: string) => new Uint8Array([0xff, 0xfe, ...Buffer.from(text, 'utf16le')]);
 const utf16be = (text: string) => new Uint8Array([0xfe, 0xff, ...Buffer.from(text, 'utf16le').swap16()]);

@@ -2,10 +2,10 @@
 // (corpus-expectations.ts). Each capture is one test, so the runner's count of passing tests is the
 // number of captures each parser reads fully right (scripts/corpus-score.ts prints that table).
 import { describe, expect, it } from 'vitest';
-import { parseGetprop } from '../../../src/runners/parsers/android-getprop.js';
-import { parseThermalService } from '../../../src/runners/parsers/android-thermalservice.js';
-import { OrtPerfTestFailedError, parseOrtPerfTest } from '../../../src/runners/parsers/ort-perf-test.js';
-import { parseTfliteBenchmark } from '../../../src/runners/parsers/tflite-benchmark.js';
+import { parseGetprop } from '../../../src/devices/facts/android-getprop.js';
+import { parseThermalService } from '../../../src/devices/facts/android-thermalservice.js';
+import { OrtPerfTestFailedError, parseOrtPerfTest } from '../../../src/runners/ort-perf-test/parser.js';
+import { parseTfliteBenchmark } from '../../../src/runners/tflite-benchmark/parser.js';
 import { parseSnpeDiagview } from '../../../src/runners/snpe-net-run/diagview.js';
 import { parseSnpeNetRunLog } from '../../../src/runners/snpe-net-run/net-run-log.js';
 import {

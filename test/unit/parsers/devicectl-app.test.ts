@@ -7,7 +7,7 @@ import {
   BenchAppReportedError,
   benchAppArguments,
   parseDevicectlAppOutput,
-} from '../../../src/runners/parsers/devicectl-app.js';
+} from '../../../src/runners/devicectl-app/parser.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/devicectl-app/${name}`, import.meta.url), 'utf8');
 

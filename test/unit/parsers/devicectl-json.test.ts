@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
-import { parseDevicectlDeviceDetails, parseDevicectlDeviceList } from '../../../src/runners/parsers/devicectl-json.js';
+import { parseDevicectlDeviceDetails, parseDevicectlDeviceList } from '../../../src/runners/devicectl-app/devicectl-json.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/devicectl/${name}`, import.meta.url), 'utf8');
 

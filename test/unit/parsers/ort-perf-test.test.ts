@@ -7,8 +7,8 @@ import {
   detectQnnFallback,
   parseOrtPerfTest,
   parseOrtPerfTestResultFile,
-} from '../../../src/runners/parsers/ort-perf-test.js';
-import { cpuPlacement, parseOrtProfile } from '../../../src/runners/parsers/ort-profile-json.js';
+} from '../../../src/runners/ort-perf-test/parser.js';
+import { cpuPlacement, parseOrtProfile } from '../../../src/runners/ort-perf-test/profile-json.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/ort-perf-test/${name}`, import.meta.url), 'utf8');
 const profileFixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/ort-profile-json/${name}`, import.meta.url), 'utf8');

@@ -4,10 +4,24 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const dir = new URL('../../../src/runners/parsers/', import.meta.url);
-// The SNPE runner keeps its output parsers in its own folder (the runner-per-folder layout).
-const snpeParsers = ['../snpe-net-run/diagview.ts', '../snpe-net-run/net-run-log.ts'];
-const files = [...readdirSync(dir).filter((f) => f.endsWith('.ts')), ...snpeParsers];
+const dir = new URL('../../../src/', import.meta.url);
+// Each runner keeps its output parsers in its own folder; device facts and shared text helpers have theirs.
+const runnerParsers = [
+  'runners/ort-node/parser.ts',
+  'runners/ort-perf-test/parser.ts',
+  'runners/ort-perf-test/profile-json.ts',
+  'runners/qnn-net-run/profile-viewer.ts',
+  'runners/qnn-net-run/profile-json.ts',
+  'runners/qnn-net-run/profiling-csv.ts',
+  'runners/tflite-benchmark/parser.ts',
+  'runners/devicectl-app/parser.ts',
+  'runners/devicectl-app/devicectl-json.ts',
+  'runners/snpe-net-run/diagview.ts',
+  'runners/snpe-net-run/net-run-log.ts',
+];
+const inFolder = (folder: string) =>
+  readdirSync(new URL(folder, dir)).filter((f) => f.endsWith('.ts')).map((f) => `${folder}${f}`);
+const files = [...runnerParsers, ...inFolder('parsing/'), ...inFolder('devices/facts/')];
 
 function importsOf(source: string): string[] {
   const fromClauses = [...source.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s+['"]([^'"]+)['"]/gm)];
@@ -16,7 +30,7 @@ function importsOf(source: string): string[] {
   return [...fromClauses, ...bare, ...dynamic].map((m) => m[1] ?? '');
 }
 
-describe('runners/parsers purity', () => {
+describe('parser purity', () => {
   it('has parser files to check', () => {
     expect(files.length).toBeGreaterThan(0);
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
-import { parseQnnProfileJson, qnnJsonLatency, qnnJsonOps } from '../../../src/runners/parsers/qnn-profile-json.js';
+import { parseQnnProfileJson, qnnJsonLatency, qnnJsonOps } from '../../../src/runners/qnn-net-run/profile-json.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/qnn-profile-json/${name}`, import.meta.url), 'utf8');
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
-import { parseQnnProfileViewer, qnnViewerLatency } from '../../../src/runners/parsers/qnn-profile-viewer.js';
+import { parseQnnProfileViewer, qnnViewerLatency } from '../../../src/runners/qnn-net-run/profile-viewer.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/qnn-profile-viewer/${name}`, import.meta.url), 'utf8');
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
-import { parseQnnProfilingCsv, qnnCsvLatency, tokenizeCsv } from '../../../src/runners/parsers/qnn-profiling-csv.js';
+import { parseQnnProfilingCsv, qnnCsvLatency, tokenizeCsv } from '../../../src/runners/qnn-net-run/profiling-csv.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/qnn-profiling-csv/${name}`, import.meta.url), 'utf8');
 const HEADER = 'Msg Timestamp,Message,Time,Unit of Measurement,Timing Source,Event Level,Event Identifier';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
-import { parseTfliteBenchmark } from '../../../src/runners/parsers/tflite-benchmark.js';
+import { parseTfliteBenchmark } from '../../../src/runners/tflite-benchmark/parser.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/tflite-benchmark/${name}`, import.meta.url), 'utf8');
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLut } from '../../../src/lut/io.js';
 import { lutSchema, type Lut } from '../../../src/lut/schema.js';
-import { clearance } from '../../../src/report/regression/quality.js';
+import { clearance } from '../../../src/compare/quality.js';
 import {
   compareLuts,
   decideVerdict,

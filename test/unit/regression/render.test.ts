@@ -8,7 +8,7 @@ import { logNormal, makeEntry, makeLut, scenarioTables } from './fixtures.js';
 import { parseXml, type XmlElement } from './xml.js';
 import {
   formatChange, formatInterval, formatMs, formatP, formatPercent, formatRatio,
-} from '../../../src/report/regression/format.js';
+} from '../../../src/compare/format.js';
 
 const { baseline, current } = scenarioTables(1);
 const result = compareLuts(baseline, current, { resamples: 2000, baselineLabel: 'base.json', currentLabel: 'cur.json' });

@@ -1,0 +1,169 @@
+// The typed result of comparing two LUTs. The JSON report is this object (plus a schema header),
+// and the Markdown and JUnit renderers read nothing else, so every number a reader sees can be
+// traced back to it.
+import type { EntryKind, LutEntry } from '../lut/schema.js';
+
+export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive';
+
+export const REGRESSION_SCHEMA_ID = 'nanosd-bench/regression';
+export const REGRESSION_SCHEMA_VERSION = 1;
+
+export const regressionDefaults = {
+  /** Practical threshold: changes smaller than 5% are not reported as regressions. */
+  threshold: 0.05,
+  /** Significance level applied to the Benjamini-Hochberg adjusted p-values. */
+  alpha: 0.01,
+  seed: 1,
+  /** Bootstrap replicates per entry (statistics.md 16.3). */
+  resamples: 10_000,
+} as const;
+
+/** Entry flags that make a measurement untrustworthy for a verdict (either side). */
+export const downgradingFlags = ['margin-not-reached', 'throttled', 'trend', 'cpu-fallback'] as const;
+
+export interface RegressionOptions {
+  threshold?: number;
+  alpha?: number;
+  seed?: number;
+  resamples?: number;
+  /** Compare tables from different devices or runtimes anyway (the differences are reported). */
+  allowMismatch?: boolean;
+  /** How the tables are named in the report (file paths). */
+  baselineLabel?: string;
+  currentLabel?: string;
+}
+
+export interface ResolvedOptions {
+  threshold: number;
+  alpha: number;
+  seed: number;
+  resamples: number;
+  allowMismatch: boolean;
+}
+
+/** A table's between-round noise: how far a round's median typically lies from its entry's. */
+export interface RoundNoise {
+  /** Standard deviation of a round's log median around its entry's (0.03 ~ 3%), drift only. */
+  tau: number;
+  /** Degrees of freedom behind the estimate (sum over entries of rounds - 1). */
+  df: number;
+  /** Entries with at least two rounds large enough to estimate it. */
+  entries: number;
+}
+
+export interface TableInfo {
+  label: string;
+  profile: string;
+  fingerprint: string;
+  runner: string;
+  runtimeVersion: string;
+  ep: string;
+  precision: string;
+  threads: number | null;
+  harness: string;
+  updatedAt: string;
+  entries: number;
+  /** null when no entry has two rounds to estimate it from. */
+  roundNoise: RoundNoise | null;
+}
+
+export interface Mismatch {
+  field: 'device fingerprint' | 'runner' | 'execution provider' | 'precision';
+  baseline: string;
+  current: string;
+}
+
+export interface SideSummary {
+  state: LutEntry['state'];
+  n: number;
+  /** null when the entry has no samples (failed or skipped). */
+  median: number | null;
+  ci95: [number, number] | null;
+  rme: number | null;
+  /** Largest fitted rise (fraction of the median) of a round flagged as trending; null if none found. */
+  trendRise: number | null;
+  flags: string[];
+  sampleKind: LutEntry['sampleKind'];
+  error: string | null;
+}
+
+export interface EntryComparison {
+  id: string;
+  label: string;
+  kind: EntryKind;
+  baseline: SideSummary;
+  current: SideSummary;
+  /** median(current) / median(baseline); null when it could not be computed. */
+  ratio: number | null;
+  /** 95% interval of the ratio: the bootstrap interval widened by both tables' between-round noise. */
+  ci95: [number, number] | null;
+  /** The percentile-bootstrap interval alone (noise within rounds only). */
+  ci95Sampling: [number, number] | null;
+  /** Standard deviation of the log ratio due to between-round drift (0 when unknown). */
+  roundNoise: number | null;
+  /** Mann-Whitney U of current against baseline. */
+  u: number | null;
+  /** One-sided Mann-Whitney p for "current is slower". */
+  pSlower: number | null;
+  /** One-sided p for "current is faster". */
+  pFaster: number | null;
+  /** Two-sided p, for display. */
+  pTwoSided: number | null;
+  /** Benjamini-Hochberg adjusted pSlower across the compared entries (the regression gate). */
+  qSlower: number | null;
+  /** Benjamini-Hochberg adjusted pFaster (the improvement call). */
+  qFaster: number | null;
+  /** Smallest one-sided p the rank test can give for these sample sizes. */
+  minP: number | null;
+  /**
+   * A normal test on the log ratio whose standard error includes the between-round drift (read off
+   * the widened interval), one-sided each way, and its Benjamini-Hochberg adjusted values.
+   */
+  driftTest: { pSlower: number; pFaster: number; qSlower: number | null; qFaster: number | null } | null;
+  /** Seed of this entry's bootstrap stream (derived from the run seed and the entry id). */
+  seed: number;
+  verdict: Verdict;
+  /** What the numbers alone say, before a failure or a quality flag downgrades it; null if untested. */
+  statisticalVerdict: Verdict | null;
+  /** Why the verdict is what it is, when that is not obvious (always set for inconclusive). */
+  reasons: string[];
+  /** The model hash differs between the tables (the graph itself changed). */
+  modelChanged: boolean;
+}
+
+export interface OneSidedEntry {
+  id: string;
+  label: string;
+  kind: EntryKind;
+  state: LutEntry['state'];
+  n: number;
+  median: number | null;
+}
+
+export interface RegressionCounts {
+  compared: number;
+  regressed: number;
+  improved: number;
+  unchanged: number;
+  inconclusive: number;
+  onlyInBaseline: number;
+  onlyInCurrent: number;
+}
+
+export interface RegressionResult {
+  options: ResolvedOptions;
+  baseline: TableInfo;
+  current: TableInfo;
+  /** Differences that would have refused the comparison (only non-empty with allowMismatch). */
+  mismatches: Mismatch[];
+  entries: EntryComparison[];
+  onlyInBaseline: OneSidedEntry[];
+  onlyInCurrent: OneSidedEntry[];
+  counts: RegressionCounts;
+  /** Suite geometric mean of the ratios with a bootstrap interval; null when nothing had a ratio. */
+  geomean: { value: number; ci95: [number, number]; ci95Sampling: [number, number]; entries: number } | null;
+  /** 0 no regression, 1 regression, 2 only inconclusive entries kept it from passing. */
+  exitCode: 0 | 1 | 2;
+  /** Report-level remarks (e.g. a table whose drift between rounds is unknown). */
+  notes: string[];
+}

@@ -1,0 +1,111 @@
+// ONNX -> QNN context binary on the host, with the SDK's tools, cached: the cache key covers the model
+// (sha256), the SDK version, the HTP arch and every setting that changes the binary, so a second run
+// (or a second phone of the same kind) converts nothing. A conversion is built in a temporary folder
+// and renamed into place when complete, so an interrupted one is never taken for a finished one.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { appendWhole, writeFileAtomic } from '../../atomic-write.js';
+import { RunnerError } from '../../errors.js';
+import { runProcess } from '../../transports/process.js';
+import type { ExecResult } from '../../transports/types.js';
+import {
+  backendConfig, contextBinaryArgv, contextBinaryPath, converterArgv, htpExtensionConfig, modelLibArgv, modelLibPath,
+} from './args.js';
+import type { QnnNetRunOptions } from './options.js';
+import { HOST_TARGET, type QnnSdk } from './sdk.js';
+import type { ModelFiles } from '../types.js';
+
+const NAME = 'qnn-net-run';
+/** Bump when the conversion changes, so old cache entries are not reused. */
+const CONVERT_VERSION = 1;
+
+export interface Converted {
+  key: string;
+  dir: string;
+  contextBinary: string;
+  /** False when the cache already held it. */
+  fresh: boolean;
+}
+
+export function conversionKey(model: ModelFiles, sdk: Pick<QnnSdk, 'version'>, o: QnnNetRunOptions): string {
+  const basis = {
+    v: CONVERT_VERSION,
+    model: model.sha256,
+    precision: model.precision,
+    inputs: model.inputs,
+    sdk: sdk.version,
+    arch: o.htpArch,
+    socId: o.socId ?? null,
+    vtcmMb: o.vtcmMb ?? null,
+    O: o.optimizationLevel,
+    converterArgs: o.converterArgs,
+  };
+  return createHash('sha256').update(JSON.stringify(basis)).digest('hex').slice(0, 24);
+}
+
+function tail(r: ExecResult): string {
+  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines.slice(-2).join(' | ') || `exit ${r.exitCode}`;
+}
+
+async function step(label: string, argv: string[], expect: string, sdk: QnnSdk, o: QnnNetRunOptions, logFile: string, signal?: AbortSignal): Promise<void> {
+  const r = await runProcess(argv, { env: { QNN_SDK_ROOT: sdk.root }, timeoutMs: o.convertTimeoutMs, ...(signal ? { signal } : {}) });
+  appendWhole(logFile, `$ ${argv.join(' ')}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}\n`);
+  const tool = argv[0]!.replace(/^.*\//, '');
+  if (r.timedOut) throw new RunnerError(NAME, `${tool} did not finish converting ${label} within ${o.convertTimeoutMs} ms (log: ${logFile})`);
+  if (r.exitCode !== 0) throw new RunnerError(NAME, `${tool} failed on ${label}: ${tail(r)} (log: ${logFile})`);
+  if (!existsSync(expect)) throw new RunnerError(NAME, `${tool} exited 0 on ${label} but wrote no ${expect} (log: ${logFile})`);
+}
+
+/** The context binary for `model`, converted now or taken from the cache. */
+export async function convertModel(model: ModelFiles, sdk: QnnSdk, o: QnnNetRunOptions, cacheDir: string, log: (line: string) => void, signal?: AbortSignal): Promise<Converted> {
+  const key = conversionKey(model, sdk, o);
+  const dir = join(cacheDir, key);
+  if (existsSync(join(dir, 'done.json'))) return { key, dir, contextBinary: contextBinaryPath(dir), fresh: false };
+  mkdirSync(cacheDir, { recursive: true });
+  const tmp = join(cacheDir, `${key}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`);
+  mkdirSync(tmp, { recursive: true });
+  const logFile = join(tmp, 'convert.log');
+  log(`converting ${model.label} with QNN ${sdk.version} for HTP ${o.htpArch}`);
+  try {
+    await step(model.label, converterArgv({ tool: sdk.tool('qnn-onnx-converter'), model: join(model.root, model.graph), outDir: tmp, inputs: model.inputs, precision: model.precision, extra: o.converterArgs }), join(tmp, 'model.cpp'), sdk, o, logFile, signal);
+    await step(model.label, modelLibArgv(sdk.tool('qnn-model-lib-generator'), tmp, HOST_TARGET), modelLibPath(tmp, HOST_TARGET), sdk, o, logFile, signal);
+    const extFile = join(tmp, 'htp_ext.json');
+    const configFile = join(tmp, 'htp_config.json');
+    writeFileAtomic(extFile, `${JSON.stringify(htpExtensionConfig({ htpArch: o.htpArch, optimizationLevel: o.optimizationLevel, ...(o.socId !== undefined ? { socId: o.socId } : {}), ...(o.vtcmMb !== undefined ? { vtcmMb: o.vtcmMb } : {}) }), null, 1)}\n`);
+    writeFileAtomic(configFile, `${JSON.stringify(backendConfig(sdk.hostLib('libQnnHtpNetRunExtensions.so'), extFile), null, 1)}\n`);
+    await step(
+      model.label,
+      contextBinaryArgv({ tool: sdk.tool('qnn-context-binary-generator'), backend: sdk.hostLib('libQnnHtp.so'), modelLib: modelLibPath(tmp, HOST_TARGET), outDir: tmp, configFile }),
+      contextBinaryPath(tmp),
+      sdk,
+      o,
+      logFile,
+      signal,
+    );
+    writeFileAtomic(join(tmp, 'done.json'), `${JSON.stringify({ model: model.sha256, label: model.label, sdk: sdk.version, arch: o.htpArch, at: new Date().toISOString() })}\n`);
+    try {
+      renameSync(tmp, dir);
+    } catch (error) {
+      // Another worker (a second phone) finished the same conversion first: keep theirs.
+      if (!existsSync(join(dir, 'done.json'))) throw error;
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  } catch (error) {
+    if (error instanceof RunnerError) {
+      // Keep the log for the user, drop the half-built folder.
+      const kept = join(cacheDir, `${key}.failed.log`);
+      try {
+        renameSync(logFile, kept);
+      } catch {
+        // Nothing was logged.
+      }
+      rmSync(tmp, { recursive: true, force: true });
+      throw new RunnerError(NAME, error.message.replace(/^runner [^:]+: /, '').replace(logFile, kept));
+    }
+    rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  }
+  return { key, dir, contextBinary: contextBinaryPath(dir), fresh: true };
+}
