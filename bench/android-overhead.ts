@@ -16,7 +16,7 @@ import type { DeviceProfile } from '../src/devices/schema.js';
 import type { Lut } from '../src/lut/schema.js';
 import { ModelStore } from '../src/onnx/store.js';
 import { defaultCatalogFile } from '../src/paths.js';
-import { localOrtPath } from '../src/runners/ort-node.js';
+import { localOrtPath } from '../src/runners/ort-node/runner.js';
 import { pushModel } from '../src/runners/remote-files.js';
 import type { RunnerContext } from '../src/runners/types.js';
 import type { Transport } from '../src/transports/types.js';

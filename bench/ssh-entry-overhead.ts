@@ -26,7 +26,7 @@ import { loadCatalog } from '../src/catalog/load.js';
 import type { LutEntry } from '../src/lut/schema.js';
 import { ModelStore } from '../src/onnx/store.js';
 import { defaultCatalogFile, defaultStoreDir } from '../src/paths.js';
-import { localOrtPath } from '../src/runners/ort-node.js';
+import { localOrtPath } from '../src/runners/ort-node/runner.js';
 import { pushModel, type PushStats } from '../src/runners/remote-files.js';
 import type { RunnerContext } from '../src/runners/types.js';
 import { createSshTransport, type SshTransport } from '../src/transports/ssh/index.js';

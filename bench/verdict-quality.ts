@@ -20,8 +20,8 @@
 import { parseArgs } from 'node:util';
 import { entryId } from '../src/lut/key.js';
 import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, type EntryKey, type Lut } from '../src/lut/schema.js';
-import { compareLuts } from '../src/report/regression/compare.js';
-import { regressionDefaults, type Verdict } from '../src/report/regression/types.js';
+import { compareLuts } from '../src/compare/compare.js';
+import { regressionDefaults, type Verdict } from '../src/compare/types.js';
 import { gaussian, mulberry32 } from '../src/stats/index.js';
 
 interface Row {
