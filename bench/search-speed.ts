@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { loadChartJsBundle } from '../src/cli/commands/chartjs-bundle.js';
+import { loadChartJsBundle } from '../src/app/chartjs-bundle.js';
 import { loadCatalog } from '../src/catalog/load.js';
 import { entryFlags } from '../src/lut/schema.js';
 import { createPredictor } from '../src/predict/predictor.js';

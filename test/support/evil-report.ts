@@ -1,6 +1,6 @@
 // A Pareto report whose stage, variant, device, runtime, file and quality names are all hostile, to
 // check that every string from data is escaped in the HTML and in the embedded JSON.
-import { loadChartJsBundle } from '../../src/cli/commands/chartjs-bundle.js';
+import { loadChartJsBundle } from '../../src/app/chartjs-bundle.js';
 import { catalogFromSpec, loadCatalog } from '../../src/catalog/load.js';
 import { entryFlags } from '../../src/lut/schema.js';
 import { createPredictor } from '../../src/predict/predictor.js';

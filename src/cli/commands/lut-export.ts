@@ -9,7 +9,7 @@ import { evaluateSpace } from '../../search/space.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { stringFlag } from '../flags.js';
 import { checkOutputFile } from '../output-path.js';
-import { loadLutInputs, lutInputHelp, lutInputOptions } from './lut-inputs.js';
+import { loadLutInputs, lutInputHelp, lutInputOptions } from '../../app/lut-inputs.js';
 
 export const lutExportCommand: Command = {
   name: 'lut export',

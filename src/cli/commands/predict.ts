@@ -8,7 +8,7 @@ import { predictCandidate, type CandidatePrediction, type Contribution, type Pre
 import { terminalSafe } from '../../terminal-text.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { boolFlag, stringFlag } from '../flags.js';
-import { loadLutInputs, lutInputHelp, lutInputOptions } from './lut-inputs.js';
+import { loadLutInputs, lutInputHelp, lutInputOptions } from '../../app/lut-inputs.js';
 
 // A value that is not a finite number prints as a dash, never NaN or Infinity.
 const ms = (v: number) =>

@@ -10,9 +10,9 @@ import { renderParetoReport } from '../../report/pareto/page.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { stringFlag } from '../flags.js';
 import { checkOutputFile } from '../output-path.js';
-import { loadChartJsBundle } from './chartjs-bundle.js';
-import { lutInputHelp, lutInputOptions } from './lut-inputs.js';
-import { runSearchFromArgs, searchFlagHelp, searchFlagOptions } from './search-options.js';
+import { loadChartJsBundle } from '../../app/chartjs-bundle.js';
+import { lutInputHelp, lutInputOptions } from '../../app/lut-inputs.js';
+import { runSearchFromArgs, searchFlagHelp, searchFlagOptions } from '../../app/search.js';
 import { warnUnpredictable } from './search.js';
 
 export const reportParetoCommand: Command = {

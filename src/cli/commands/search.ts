@@ -10,8 +10,8 @@ import { terminalSafe } from '../../terminal-text.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { boolFlag, stringFlag } from '../flags.js';
 import { checkOutputFile } from '../output-path.js';
-import { lutInputHelp, lutInputOptions } from './lut-inputs.js';
-import { runSearchFromArgs, searchFlagHelp, searchFlagOptions, type SearchRun } from './search-options.js';
+import { lutInputHelp, lutInputOptions } from '../../app/lut-inputs.js';
+import { runSearchFromArgs, searchFlagHelp, searchFlagOptions, type SearchRun } from '../../app/search.js';
 
 const SHOWN = 40;
 const EXCLUDED = { noLatency: 'without a latency prediction', noQuality: 'without a quality score', overLatency: 'over --max-latency', overParams: 'over --max-params' } as const;

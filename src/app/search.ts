@@ -1,11 +1,11 @@
 // Flags shared by `bench search` and `bench report pareto`: quality file, objectives, constraints.
-import { parseObjectives } from '../../search/objectives.js';
-import { readQualityFile } from '../../search/quality-file.js';
-import type { QualityInput } from '../../search/quality.js';
-import { runSearch, type SearchOptions, type SearchResult } from '../../search/search.js';
-import { evaluateSpace, type EvaluatedSpace } from '../../search/space.js';
-import type { OptionsConfig, ParsedArgs } from '../command.js';
-import { listFlag, numberFlag, stringFlag } from '../flags.js';
+import { parseObjectives } from '../search/objectives.js';
+import { readQualityFile } from '../search/quality-file.js';
+import type { QualityInput } from '../search/quality.js';
+import { runSearch, type SearchOptions, type SearchResult } from '../search/search.js';
+import { evaluateSpace, type EvaluatedSpace } from '../search/space.js';
+import type { OptionsConfig, ParsedArgs } from '../cli/command.js';
+import { listFlag, numberFlag, stringFlag } from '../cli/flags.js';
 import { loadLutInputs, type LutInputs } from './lut-inputs.js';
 
 export const searchFlagOptions = {

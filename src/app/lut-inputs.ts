@@ -1,15 +1,15 @@
 // What predict, search, report pareto and lut export share: reading the LUTs, picking the catalogue
 // they were measured with and the configuration (latent, width, precision) to predict at.
-import { loadCatalog, type Catalog } from '../../catalog/load.js';
-import type { ResolvedCatalog } from '../../catalog/types.js';
-import { InvalidFileError, UsageError } from '../../errors.js';
-import { readLut } from '../../lut/io.js';
-import { precisions, type Lut, type Precision } from '../../lut/schema.js';
-import type { LutConfig } from '../../predict/config.js';
-import { createPredictor, type Predictor } from '../../predict/predictor.js';
-import { uniqueLabels } from '../../search/output.js';
-import type { OptionsConfig, ParsedArgs } from '../command.js';
-import { numberFlag, stringFlag } from '../flags.js';
+import { loadCatalog, type Catalog } from '../catalog/load.js';
+import type { ResolvedCatalog } from '../catalog/types.js';
+import { InvalidFileError, UsageError } from '../errors.js';
+import { readLut } from '../lut/io.js';
+import { precisions, type Lut, type Precision } from '../lut/schema.js';
+import type { LutConfig } from '../predict/config.js';
+import { createPredictor, type Predictor } from '../predict/predictor.js';
+import { uniqueLabels } from '../search/output.js';
+import type { OptionsConfig, ParsedArgs } from '../cli/command.js';
+import { numberFlag, stringFlag } from '../cli/flags.js';
 
 export const lutInputOptions = {
   lut: { type: 'string', multiple: true },

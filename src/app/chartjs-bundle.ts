@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { BenchError, ExitCode } from '../../errors.js';
+import { BenchError, ExitCode } from '../errors.js';
 
 let cached: string | undefined;
 
