@@ -1,11 +1,18 @@
 // Turns a catalogue spec into concrete shapes and costs for one latent size and width, checking on the
 // way that every variant keeps its stage's exact signature. Errors name the file and the key.
 import { InvalidFileError, UsageError } from '../errors.js';
-import { unitCost } from './arithmetic.js';
 import { scaleChannels } from './channels.js';
-import { runningOrder } from './group-order.js';
-import type { CatalogSpec, PartSpec, StageSpec, UnitSpec } from './schema.js';
-import type { ResolvedCatalog, ResolvedPart, ResolvedStage, ResolvedUnit, ResolvedVariant, TensorSig } from './types.js';
+import { runningOrder, type GroupWiring } from './group-order.js';
+import { resolveUnit, type FlowState, type UnitScope } from './resolve-unit.js';
+import type { CatalogSpec, ChannelSpec, PartSpec, StageSpec, UnitSpec, VariantSpec } from './schema.js';
+import type {
+  ResolvedCatalog,
+  ResolvedPart,
+  ResolvedStage,
+  ResolvedUnit,
+  ResolvedVariant,
+  TensorSig,
+} from './types.js';
 
 /** Tensors every catalogue has without declaring them. */
 export const IMPLICIT_TENSORS = ['timestep', 'temb', 'context'] as const;
@@ -15,11 +22,6 @@ export interface ResolveOptions {
   width: number;
 }
 
-interface FlowState {
-  channels: number;
-  side: number;
-}
-
 export function latentMultipleOf(spec: CatalogSpec): number {
   return Math.max(1, ...Object.values(spec.tensors).map((t) => t.scale));
 }
@@ -27,7 +29,10 @@ export function latentMultipleOf(spec: CatalogSpec): number {
 export function checkLatentAndWidth(spec: CatalogSpec, latent: number, width: number): void {
   const multiple = latentMultipleOf(spec);
   if (!Number.isInteger(latent) || latent <= 0 || latent % multiple !== 0) {
-    throw new UsageError(`--latent ${latent} is not a positive multiple of ${multiple} (catalogue ${spec.name} divides the latent by ${multiple})`);
+    throw new UsageError(
+      `--latent ${latent} is not a positive multiple of ${multiple} ` +
+        `(catalogue ${spec.name} divides the latent by ${multiple})`,
+    );
   }
   if (!Number.isFinite(width) || width <= 0) {
     throw new UsageError(`--width ${width} must be a number greater than 0`);
@@ -37,170 +42,17 @@ export function checkLatentAndWidth(spec: CatalogSpec, latent: number, width: nu
 export function resolveCatalog(spec: CatalogSpec, file: string, hash: string, opts: ResolveOptions): ResolvedCatalog {
   checkLatentAndWidth(spec, opts.latent, opts.width);
   const k = spec.constants;
-  const ch = (c: UnitSpec['in']) => scaleChannels(c, opts.width, k.channelMultiple);
-  const tensors = new Map<string, TensorSig>();
-  tensors.set('timestep', { name: 'timestep', shape: [1] });
-  tensors.set('temb', { name: 'temb', shape: [1, k.tembDim] });
-  tensors.set('context', { name: 'context', shape: [1, k.contextLength, k.contextDim] });
-  for (const [name, t] of Object.entries(spec.tensors)) {
-    const side = opts.latent / t.scale;
-    tensors.set(name, { name, shape: [1, ch(t.channels), side, side] });
-  }
-  const at = (key: string) => new ContextualError(file, key);
-
-  const resolveUnit = (u: UnitSpec, state: FlowState, key: string): { unit: ResolvedUnit; next: FlowState } => {
-    const err = at(`${key}.units.${u.name}`);
-    const inCh = ch(u.in);
-    const outCh = ch(u.out);
-    let cin = inCh;
-    let concat: ResolvedUnit['concat'];
-    if (u.kind === 'time-embedding') {
-      if (inCh !== k.timeProjDim || outCh !== k.tembDim) {
-        throw err.fail(`a time-embedding unit maps ${k.timeProjDim} -> ${k.tembDim} channels, not ${inCh} -> ${outCh}`);
-      }
-    } else if (state.channels !== inCh) {
-      throw err.fail(`expects ${inCh} input channels but the tensor before it has ${state.channels}`);
-    }
-    if (u.concat !== undefined) {
-      const skip = tensors.get(u.concat);
-      if (!skip || skip.shape.length !== 4) throw err.fail(`concat tensor '${u.concat}' is not a declared image tensor`);
-      if (skip.shape[2] !== state.side) {
-        throw err.fail(`concat tensor '${u.concat}' is ${skip.shape[2]}x${skip.shape[3]} but the main tensor is ${state.side}x${state.side}`);
-      }
-      concat = { tensor: u.concat, channels: skip.shape[1]! };
-      cin += concat.channels;
-    }
-    if (u.kind === 'attention' && inCh !== outCh) throw err.fail(`an attention unit keeps its channels (in ${inCh}, out ${outCh})`);
-    if (u.kind === 'attention' && outCh % k.heads !== 0) throw err.fail(`${outCh} channels do not split into ${k.heads} heads`);
-    if ((u.kind === 'resnet' || u.kind === 'attention' || u.kind === 'norm-conv') && cin % k.groups !== 0) {
-      throw err.fail(`${cin} channels do not split into ${k.groups} groups`);
-    }
-    let sideOut = state.side;
-    if (u.kind === 'downsample') {
-      if (state.side % 2 !== 0) throw err.fail(`cannot halve an odd side ${state.side}`);
-      sideOut = state.side / 2;
-    } else if (u.kind === 'upsample') {
-      sideOut = state.side * 2;
-    }
-    const cost = unitCost({ kind: u.kind, cin, cout: outCh, side: state.side, kernel: u.kernel ?? 3 }, k);
-    const unit: ResolvedUnit = {
-      name: u.name,
-      kind: u.kind,
-      in: inCh,
-      out: outCh,
-      cin,
-      sideIn: state.side,
-      sideOut,
-      params: cost.params,
-      macs: cost.macs,
-      ...(concat ? { concat } : {}),
-      ...(u.kernel !== undefined ? { kernel: u.kernel } : {}),
-    };
-    return { unit, next: { channels: outCh, side: sideOut } };
-  };
-
-  const stateOf = (tensor: string, key: string): FlowState => {
-    const t = tensors.get(tensor);
-    if (!t) throw at(key).fail(`tensor '${tensor}' is not declared in tensors`);
-    if (tensor === 'timestep') return { channels: k.timeProjDim, side: 1 };
-    if (t.shape.length !== 4) return { channels: t.shape[t.shape.length - 1]!, side: 1 };
-    return { channels: t.shape[1]!, side: t.shape[2]! };
-  };
-  const sameAs = (state: FlowState, tensor: string, key: string, what: string) => {
-    const want = stateOf(tensor, key);
-    if (want.channels !== state.channels || want.side !== state.side) {
-      throw at(key).fail(
-        `${what} must be '${tensor}' [${tensors.get(tensor)!.shape.join(',')}] but the units produce ${state.channels} channels at ${state.side}x${state.side}`,
-      );
-    }
-  };
-
-  const parts: ResolvedPart[] = spec.parts.map((p: PartSpec) => {
-    const key = `parts.${p.name}`;
-    let state = stateOf(p.input, `${key}.input`);
-    const units: ResolvedUnit[] = [];
-    for (const u of p.units) {
-      const r = resolveUnit(u, state, key);
-      units.push(r.unit);
-      state = r.next;
-    }
-    if (p.output !== 'temb') sameAs(state, p.output, `${key}.output`, 'the output');
-    return {
-      name: p.name,
-      inputs: [tensors.get(p.input)!],
-      outputs: [tensors.get(p.output)!],
-      units,
-      params: sum(units.map((u) => u.params)),
-      macs: sum(units.map((u) => u.macs)),
-    };
+  const declared = declareTensors(spec, opts);
+  const scopeFor: ScopeMaker = (key) => (unit) => ({
+    k,
+    tensors: declared.tensors,
+    ch: (c: ChannelSpec) => scaleChannels(c, opts.width, k.channelMultiple),
+    fail: (problem) => new InvalidFileError(file, `${key}.units.${unit}`, problem),
   });
-
-  const stages: ResolvedStage[] = spec.stages.map((s: StageSpec, stageIndex) => {
-    const key = `stages.${s.name}`;
-    const pool = new Map(s.units.map((u, i) => [u.name, { spec: u, index: i }]));
-    const variants: ResolvedVariant[] = s.variants.map((v, variantIndex) => {
-      const vkey = `${key}.variants.${v.name}`;
-      let state = stateOf(s.input, `${key}.input`);
-      const after: { poolIndex: number; name: string; state: FlowState }[] = [];
-      const units: ResolvedUnit[] = [];
-      let lastPool = -1;
-      for (const unitName of v.units) {
-        const entry = pool.get(unitName);
-        if (!entry) throw at(vkey).fail(`unit '${unitName}' is not in the stage's units (${[...pool.keys()].join(', ')})`);
-        if (entry.index <= lastPool) throw at(vkey).fail(`unit '${unitName}' is out of teacher order or repeated`);
-        lastPool = entry.index;
-        const r = resolveUnit(entry.spec, state, vkey);
-        units.push(r.unit);
-        state = r.next;
-        after.push({ poolIndex: entry.index, name: unitName, state });
-      }
-      sameAs(state, s.output, vkey, 'the stage output');
-      const emits: ResolvedVariant['emits'] = [];
-      s.units.forEach((u, poolIndex) => {
-        if (u.emit === undefined) return;
-        const last = [...after].reverse().find((a) => a.poolIndex <= poolIndex);
-        const st = last ? last.state : stateOf(s.input, `${key}.input`);
-        sameAs(st, u.emit, vkey, `skip '${u.emit}' (after ${u.name})`);
-        emits.push({ tensor: u.emit, from: last ? last.name : null });
-      });
-      return {
-        stage: s.name,
-        name: v.name,
-        index: variantIndex,
-        isTeacher: v.name === s.teacher,
-        units,
-        emits,
-        params: sum(units.map((u) => u.params)),
-        macs: sum(units.map((u) => u.macs)),
-      };
-    });
-    const inputNames = unique([
-      s.input,
-      ...s.units.flatMap((u) => (u.concat !== undefined ? [u.concat] : [])),
-      ...(s.units.some((u) => u.kind === 'resnet') ? ['temb'] : []),
-      ...(s.units.some((u) => u.kind === 'attention') ? ['context'] : []),
-    ]);
-    const outputNames = unique([...s.units.flatMap((u) => (u.emit !== undefined ? [u.emit] : [])), s.output]);
-    const teacher = variants.findIndex((v) => v.isTeacher);
-    return {
-      name: s.name,
-      index: stageIndex,
-      input: s.input,
-      output: s.output,
-      inputs: inputNames.map((n) => tensors.get(n)!),
-      outputs: outputNames.map((n) => tensors.get(n)!),
-      teacher,
-      variants,
-    };
-  });
-
-  runningOrder(
-    [
-      ...parts.map((p) => ({ name: p.name, inputs: p.inputs.map((t) => t.name), outputs: p.outputs.map((t) => t.name) })),
-      ...stages.map((s) => ({ name: s.name, inputs: s.inputs.map((t) => t.name), outputs: s.outputs.map((t) => t.name) })),
-    ],
-    file,
-  );
+  const flow = new FlowChecker(file, declared);
+  const parts = spec.parts.map((p) => resolvePart(p, flow, scopeFor(`parts.${p.name}`)));
+  const stages = spec.stages.map((s, i) => resolveStage(s, i, flow, scopeFor));
+  runningOrder([...parts.map(wiringOf), ...stages.map(wiringOf)], file);
   return {
     spec,
     file,
@@ -211,8 +63,188 @@ export function resolveCatalog(spec: CatalogSpec, file: string, hash: string, op
     latentMultiple: latentMultipleOf(spec),
     stages,
     parts,
-    tensors,
+    tensors: declared.tensors,
   };
+}
+
+/** Every tensor by name, with the flow state a unit reading it starts from. */
+interface Declared {
+  tensors: Map<string, TensorSig>;
+  flows: Map<string, FlowState>;
+}
+
+/** Shapes of the implicit and declared tensors at this latent size and width. */
+function declareTensors(spec: CatalogSpec, opts: ResolveOptions): Declared {
+  const k = spec.constants;
+  const tensors = new Map<string, TensorSig>();
+  const flows = new Map<string, FlowState>();
+  const add = (name: string, shape: number[], flow: FlowState) => {
+    tensors.set(name, { name, shape });
+    flows.set(name, flow);
+  };
+  // The timestep is a scalar that the time embedding first projects to timeProjDim channels.
+  add('timestep', [1], { channels: k.timeProjDim, side: 1 });
+  add('temb', [1, k.tembDim], { channels: k.tembDim, side: 1 });
+  add('context', [1, k.contextLength, k.contextDim], { channels: k.contextDim, side: 1 });
+  for (const [name, t] of Object.entries(spec.tensors)) {
+    const side = opts.latent / t.scale;
+    const channels = scaleChannels(t.channels, opts.width, k.channelMultiple);
+    add(name, [1, channels, side, side], { channels, side });
+  }
+  return { tensors, flows };
+}
+
+/** Errors for the units of one stage variant or part: `(key) => (unit name) => scope`. */
+type ScopeMaker = (key: string) => (unit: string) => UnitScope;
+
+/** Reads declared tensors as flow states and checks that units end where a tensor says they must. */
+class FlowChecker {
+  constructor(
+    readonly file: string,
+    private readonly declared: Declared,
+  ) {}
+
+  stateOf(tensor: string, key: string): FlowState {
+    const flow = this.declared.flows.get(tensor);
+    if (!flow) throw new InvalidFileError(this.file, key, `tensor '${tensor}' is not declared in tensors`);
+    return flow;
+  }
+
+  sameAs(state: FlowState, tensor: string, key: string, what: string): void {
+    const want = this.stateOf(tensor, key);
+    if (want.channels !== state.channels || want.side !== state.side) {
+      throw new InvalidFileError(
+        this.file,
+        key,
+        `${what} must be '${tensor}' [${this.sig(tensor).shape.join(',')}] ` +
+          `but the units produce ${state.channels} channels at ${state.side}x${state.side}`,
+      );
+    }
+  }
+
+  /** The signature of a tensor known to be declared (checked by checkCatalogStructure or stateOf). */
+  sig(tensor: string): TensorSig {
+    return this.declared.tensors.get(tensor)!;
+  }
+}
+
+function resolvePart(p: PartSpec, flow: FlowChecker, scope: (unit: string) => UnitScope): ResolvedPart {
+  const key = `parts.${p.name}`;
+  let state = flow.stateOf(p.input, `${key}.input`);
+  const units: ResolvedUnit[] = [];
+  for (const u of p.units) {
+    const r = resolveUnit(u, state, scope(u.name));
+    units.push(r.unit);
+    state = r.next;
+  }
+  // temb is a vector, not an image: the time MLP's own checks already pin its channels.
+  if (p.output !== 'temb') flow.sameAs(state, p.output, `${key}.output`, 'the output');
+  return {
+    name: p.name,
+    inputs: [flow.sig(p.input)],
+    outputs: [flow.sig(p.output)],
+    units,
+    params: sum(units.map((u) => u.params)),
+    macs: sum(units.map((u) => u.macs)),
+  };
+}
+
+function resolveStage(s: StageSpec, stageIndex: number, flow: FlowChecker, scopes: ScopeMaker): ResolvedStage {
+  const variants = s.variants.map((v, variantIndex) => resolveVariant(s, v, variantIndex, flow, scopes));
+  const inputNames = unique([
+    s.input,
+    ...s.units.flatMap((u) => (u.concat !== undefined ? [u.concat] : [])),
+    ...(s.units.some((u) => u.kind === 'resnet') ? ['temb'] : []),
+    ...(s.units.some((u) => u.kind === 'attention') ? ['context'] : []),
+  ]);
+  const outputNames = unique([...s.units.flatMap((u) => (u.emit !== undefined ? [u.emit] : [])), s.output]);
+  return {
+    name: s.name,
+    index: stageIndex,
+    input: s.input,
+    output: s.output,
+    inputs: inputNames.map((n) => flow.sig(n)),
+    outputs: outputNames.map((n) => flow.sig(n)),
+    teacher: variants.findIndex((v) => v.isTeacher),
+    variants,
+  };
+}
+
+/** The flow state after each unit a variant keeps, with the unit's place in the stage's pool. */
+type UnitTrail = { poolIndex: number; name: string; state: FlowState }[];
+
+function resolveVariant(
+  s: StageSpec,
+  v: VariantSpec,
+  variantIndex: number,
+  flow: FlowChecker,
+  scopes: ScopeMaker,
+): ResolvedVariant {
+  const vkey = `stages.${s.name}.variants.${v.name}`;
+  const { units, trail, state } = resolveVariantUnits(s, v, flow, scopes(vkey));
+  flow.sameAs(state, s.output, vkey, 'the stage output');
+  return {
+    stage: s.name,
+    name: v.name,
+    index: variantIndex,
+    isTeacher: v.name === s.teacher,
+    units,
+    emits: emitsOf(s, trail, flow, vkey),
+    params: sum(units.map((u) => u.params)),
+    macs: sum(units.map((u) => u.macs)),
+  };
+}
+
+/** The variant's units in teacher order, each resolved against what the one before it produced. */
+function resolveVariantUnits(
+  s: StageSpec,
+  v: VariantSpec,
+  flow: FlowChecker,
+  scope: (unit: string) => UnitScope,
+): { units: ResolvedUnit[]; trail: UnitTrail; state: FlowState } {
+  const vkey = `stages.${s.name}.variants.${v.name}`;
+  const pool = new Map(s.units.map((u, i) => [u.name, { spec: u, index: i }]));
+  let state = flow.stateOf(s.input, `stages.${s.name}.input`);
+  const trail: UnitTrail = [];
+  const units: ResolvedUnit[] = [];
+  let lastPool = -1;
+  for (const unitName of v.units) {
+    const entry = pool.get(unitName);
+    if (!entry) {
+      const known = [...pool.keys()].join(', ');
+      throw new InvalidFileError(flow.file, vkey, `unit '${unitName}' is not in the stage's units (${known})`);
+    }
+    if (entry.index <= lastPool) {
+      throw new InvalidFileError(flow.file, vkey, `unit '${unitName}' is out of teacher order or repeated`);
+    }
+    lastPool = entry.index;
+    const r = resolveUnit(entry.spec, state, scope(unitName));
+    units.push(r.unit);
+    state = r.next;
+    trail.push({ poolIndex: entry.index, name: unitName, state });
+  }
+  return { units, trail, state };
+}
+
+/**
+ * Where each skip the stage emits comes from in this variant: the output of the last kept unit at or
+ * before the emitting one in the pool (the stage input when there is none), which must match the skip.
+ */
+function emitsOf(s: StageSpec, trail: UnitTrail, flow: FlowChecker, vkey: string): ResolvedVariant['emits'] {
+  const emits: ResolvedVariant['emits'] = [];
+  s.units.forEach((u: UnitSpec, poolIndex) => {
+    if (u.emit === undefined) return;
+    const last = [...trail].reverse().find((a) => a.poolIndex <= poolIndex);
+    const st = last ? last.state : flow.stateOf(s.input, `stages.${s.name}.input`);
+    flow.sameAs(st, u.emit, vkey, `skip '${u.emit}' (after ${u.name})`);
+    emits.push({ tensor: u.emit, from: last ? last.name : null });
+  });
+  return emits;
+}
+
+/** What a group reads and writes, by tensor name, for the running order. */
+function wiringOf(g: { name: string; inputs: TensorSig[]; outputs: TensorSig[] }): GroupWiring {
+  return { name: g.name, inputs: g.inputs.map((t) => t.name), outputs: g.outputs.map((t) => t.name) };
 }
 
 /** Checks that do not depend on latent or width: names, references, teacher, uniqueness. */
@@ -256,16 +288,6 @@ export function checkCatalogStructure(spec: CatalogSpec, file: string): void {
     }
     if (!names.has(s.teacher)) throw fail(`${key}.teacher`, `teacher '${s.teacher}' is not one of the variants (${[...names].join(', ')})`);
   });
-}
-
-class ContextualError {
-  constructor(
-    private readonly file: string,
-    private readonly key: string,
-  ) {}
-  fail(problem: string): InvalidFileError {
-    return new InvalidFileError(this.file, this.key, problem);
-  }
 }
 
 function unique(names: string[]): string[] {
