@@ -5,6 +5,12 @@ import type { EntryKind, LutEntry } from '../lut/schema.js';
 
 export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive';
 
+/**
+ * `two-table`: two tables measured at different times (`bench report regression`); `paired`: both
+ * sides measured in one session, round by round interleaved (`bench compare`).
+ */
+export type ComparisonMode = 'two-table' | 'paired';
+
 export const REGRESSION_SCHEMA_ID = 'nanosd-bench/regression';
 export const REGRESSION_SCHEMA_VERSION = 1;
 
@@ -129,6 +135,68 @@ export interface EntryComparison {
   reasons: string[];
   /** The model hash differs between the tables (the graph itself changed). */
   modelChanged: boolean;
+  /** `bench compare`: the paired rounds behind the ratio, its interval and its test. */
+  paired?: PairedEntryStats;
+  /** Two tables whose whole suite shifted together: this entry judged against the rest of the suite. */
+  relative?: RelativeComparison;
+}
+
+/** One entry of `bench compare`: per round, log(current round median / baseline round median). */
+export interface PairedEntryStats {
+  /** Rounds measured on both sides (the pairs). */
+  rounds: number;
+  logRatios: number[];
+  /** Standard deviation of the log ratios (null with fewer than two pairs). */
+  sd: number | null;
+  /** Degrees of freedom of the t-interval and the t test (rounds - 1). */
+  df: number;
+  /** t statistic of the mean log ratio against 0 (null when it is not defined). */
+  t: number | null;
+}
+
+/** An entry's change once the whole suite's shift is divided out (two-table mode). */
+export interface RelativeComparison {
+  /** ratio / suite shift. */
+  ratio: number;
+  ci95: [number, number];
+  pSlower: number;
+  pFaster: number;
+  qSlower: number | null;
+  qFaster: number | null;
+  verdict: Verdict;
+}
+
+/**
+ * The whole-suite shift of a two-table comparison (the geometric mean of the ratios) judged against
+ * the machine's run-to-run spread: a shift every entry shares is what a drifting machine produces.
+ */
+export interface SuiteShift {
+  /** Geometric mean of the ratios. */
+  ratio: number;
+  /** Entries whose own interval holds the shift, of those with a ratio: is the shift shared? */
+  sharedBy: number;
+  entries: number;
+  /** The shift is shared by most entries, so entries are judged against it (see compare/shift.ts). */
+  separated: boolean;
+  /** Standard deviation of a whole run's log level on this machine; null when unknown. */
+  spread: RunSpread | null;
+  /** Interval of the shift with the run-to-run spread counted; null when the spread is unknown. */
+  ci95: [number, number] | null;
+  p: { slower: number; faster: number } | null;
+  verdict: Verdict;
+  /** One plain sentence for the report's header. */
+  summary: string;
+}
+
+/** A machine's run-to-run spread of a whole table's level, learnt from tables of one configuration. */
+export interface RunSpread {
+  /** sd of log(table level) between runs (0.04 ~ whole runs typically 4% apart). */
+  sd: number;
+  /** Runs it was learnt from, and the degrees of freedom (runs - 1). */
+  runs: number;
+  df: number;
+  /** `history`: several --baseline tables; `baseline-file`: recorded in the baseline table. */
+  source: 'history' | 'baseline-file';
 }
 
 export interface OneSidedEntry {
@@ -151,6 +219,8 @@ export interface RegressionCounts {
 }
 
 export interface RegressionResult {
+  /** Absent in results of older versions: two tables. */
+  mode?: ComparisonMode;
   options: ResolvedOptions;
   baseline: TableInfo;
   current: TableInfo;
@@ -166,4 +236,6 @@ export interface RegressionResult {
   exitCode: 0 | 1 | 2;
   /** Report-level remarks (e.g. a table whose drift between rounds is unknown). */
   notes: string[];
+  /** Two tables: the whole-suite shift and what it means on this machine. */
+  suite?: SuiteShift | null;
 }
