@@ -127,6 +127,14 @@ export const lutSchema = z.strictObject({
   }),
   catalog: z.strictObject({ name: z.string(), hash: z.string() }),
   protocol: z.record(z.string(), z.unknown()),
+  /**
+   * This machine's run-to-run spread of a whole table's level (sd of its log), learnt from several
+   * tables of this configuration (`bench report regression --baseline A --baseline B ... --save-baseline`).
+   * A whole-suite shift within it is what the machine does between runs, not a regression.
+   */
+  runSpread: z
+    .strictObject({ sd: z.number().nonnegative(), runs: z.number().int().min(2), learntAt: z.string().optional() })
+    .optional(),
   entries: z.array(lutEntrySchema),
 });
 export type Lut = z.infer<typeof lutSchema>;
