@@ -1,54 +1,90 @@
-// Running a program on this machine with a timeout that kills its whole process tree. The local
-// transport and the host-side tools (QNN converters, qnn-profile-viewer) use it.
-import { spawn } from 'node:child_process';
+// Running a program on this machine (through execa) with a timeout or an abort that kills its whole
+// process tree. The local transport and the host-side tools (QNN and SNPE converters, profile
+// viewers) use it.
+//
+// The program runs as the leader of a process group of its own (`detached`), so a stop is one
+// SIGKILL to the group: what the program started (a shell's background jobs, a tool's workers) goes
+// with it, and nothing is left holding the output pipes open. execa only stops the leader, so the
+// group is killed here, on the same AbortSignal execa is given as its `cancelSignal`.
+import { execa, type Result } from 'execa';
 import type { ExecOptions, ExecResult } from './types.js';
 
-export function runProcess(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+/** The options every host process gets: output kept byte-exact and whole, no input, no shell. */
+const BASE = {
+  detached: true,
+  stdin: 'ignore',
+  reject: false,
+  stripFinalNewline: false,
+  maxBuffer: Number.MAX_SAFE_INTEGER,
+  killSignal: 'SIGKILL',
+  forceKillAfterDelay: false,
+  // execa's exit hook leaves detached processes alone; the stop signal covers a harness that ends.
+  cleanup: false,
+} as const;
+
+/** SIGKILL to the process group led by `pid` (its leader may be gone while its children are not). */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Spawn failures (no such program, not executable) read like the shell's 127 and 126. */
+function spawnFailure(r: Result): { exitCode: number; message: string } | undefined {
+  if (r.exitCode !== undefined || r.signal !== undefined || r.isCanceled) return undefined;
+  const code = (r as { code?: unknown }).code;
+  if (typeof code !== 'string') return undefined;
+  return { exitCode: code === 'ENOENT' ? 127 : 126, message: r.originalMessage ?? code };
+}
+
+function toExecResult(argv: readonly string[], r: Result, stopped: boolean, timedOut: boolean): ExecResult {
+  const stdout = typeof r.stdout === 'string' ? r.stdout : '';
+  const stderr = typeof r.stderr === 'string' ? r.stderr : '';
+  const failed = spawnFailure(r);
+  return {
+    argv: [...argv],
+    exitCode: failed?.exitCode ?? (stopped ? null : (r.exitCode ?? null)),
+    signal: r.signal,
+    stdout,
+    stderr: failed ? `${stderr}${failed.message}\n` : stderr,
+    durationMs: r.durationMs,
+    timedOut,
+  };
+}
+
+export async function runProcess(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const [file, ...args] = argv;
   if (file === undefined) throw new Error('runProcess: empty argv');
-  const started = performance.now();
-  return new Promise((resolve) => {
-    // A process group of its own, so a timeout can kill what the command started too.
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: { ...process.env, ...options.env },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+  if (options.signal?.aborted) {
+    return { argv: [...argv], exitCode: null, signal: undefined, stdout: '', stderr: '', durationMs: 0, timedOut: false };
+  }
+  // One signal for both ways a command is stopped: the caller's abort and the timeout.
+  const stop = new AbortController();
+  let timedOut = false;
+  const timer =
+    options.timeoutMs !== undefined
+      ? setTimeout(() => {
+          timedOut = true;
+          stop.abort();
+        }, options.timeoutMs)
+      : undefined;
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const subprocess = execa(file, args, {
+      ...BASE,
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      ...(options.env !== undefined ? { env: options.env } : {}),
+      cancelSignal: stop.signal,
     });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    let timedOut = false;
-    const kill = () => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    };
-    const timer =
-      options.timeoutMs !== undefined
-        ? setTimeout(() => {
-            timedOut = true;
-            kill();
-          }, options.timeoutMs)
-        : undefined;
-    const onAbort = () => kill();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    const finish = (exitCode: number | null, spawnError?: Error) => {
-      if (timer) clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      resolve({
-        argv: [...argv],
-        exitCode,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: spawnError ? `${Buffer.concat(err).toString('utf8')}${spawnError.message}\n` : Buffer.concat(err).toString('utf8'),
-        durationMs: performance.now() - started,
-        timedOut,
-      });
-    };
-    child.on('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ENOENT' ? 127 : 126, e));
-    child.on('close', (code, signal) => finish(timedOut || options.signal?.aborted || signal ? null : code));
-  });
+    stop.signal.addEventListener('abort', () => killGroup(subprocess.pid), { once: true });
+    const result = await subprocess;
+    return toExecResult(argv, result, stop.signal.aborted, timedOut);
+  } finally {
+    if (timer) clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
 }

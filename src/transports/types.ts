@@ -14,8 +14,17 @@ export interface ExecOptions {
 /** The same shape for success and failure; `exitCode` is real on every transport. */
 export interface ExecResult {
   argv: string[];
-  /** null only when the command was killed (timeout, abort) before it could exit. */
+  /**
+   * null when the command did not exit on its own: stopped by its timeout or an abort, or (local)
+   * ended by a signal. A shell on the device reports a signal death as 128 + its number instead.
+   */
   exitCode: number | null;
+  /**
+   * The signal that ended the process (`SIGKILL`, `SIGSEGV`), or undefined when it exited or the
+   * transport cannot tell (adb). A stopped command names the signal that stopped it too; `timedOut`
+   * and the caller's own AbortSignal say why, so a crash by a signal no longer reads like a stop.
+   */
+  signal: string | undefined;
   stdout: string;
   stderr: string;
   durationMs: number;

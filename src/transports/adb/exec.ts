@@ -69,6 +69,8 @@ export async function execWrapped(target: ShellTarget, argv: readonly string[], 
   const result = (exitCode: number | null, stdout: Buffer | string, stderr: Buffer | string, timedOut = false): ExecResult => ({
     argv: [...argv],
     exitCode,
+    // adbd reports no signal: a shell on the phone turns a signal death into 128 + its number.
+    signal: undefined,
     stdout: stdout.toString(),
     stderr: stderr.toString(),
     durationMs: performance.now() - started,

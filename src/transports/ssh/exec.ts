@@ -29,9 +29,16 @@ export function describeCommand(argv: readonly string[]): string {
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 
+/** ssh2 names the signal of an exit-signal message as the protocol does (`KILL`); Node says `SIGKILL`. */
+function signalName(signal: string | undefined): string | undefined {
+  if (!signal) return undefined;
+  return signal.startsWith('SIG') ? signal : `SIG${signal}`;
+}
+
 function signalExitCode(signal: string | undefined): number | null {
-  if (!signal) return null;
-  const number = (constants.signals as Record<string, number | undefined>)[signal.startsWith('SIG') ? signal : `SIG${signal}`];
+  const name = signalName(signal);
+  if (name === undefined) return null;
+  const number = (constants.signals as Record<string, number | undefined>)[name];
   return number === undefined ? null : 128 + number;
 }
 
@@ -51,7 +58,7 @@ export async function execOverSsh(conn: SshConnection, argv: readonly string[], 
   const { signal, timeoutMs } = options;
   // Like the local and adb transports, an abort is not an error: the result says the command was
   // stopped (exitCode null, timedOut false) and the caller, which owns the signal, knows why.
-  const stopped = (): ExecResult => ({ argv: [...argv], exitCode: null, stdout: '', stderr: '', durationMs: 0, timedOut: false });
+  const stopped = (): ExecResult => ({ argv: [...argv], exitCode: null, signal: undefined, stdout: '', stderr: '', durationMs: 0, timedOut: false });
   if (signal?.aborted) return stopped();
   const marker = `__nsb_pid_${randomBytes(8).toString('hex')}:`;
   const inner = buildCommandLine(argv, { cwd: options.cwd, env: options.env });
@@ -96,6 +103,7 @@ export async function execOverSsh(conn: SshConnection, argv: readonly string[], 
       resolve({
         argv: [...argv],
         exitCode,
+        signal: signalName(exit?.signal),
         stdout: Buffer.concat(stdout).toString('utf8'),
         stderr: rest.toString('utf8'),
         durationMs: performance.now() - started,

@@ -262,7 +262,8 @@ describe('reading profiles and failures', () => {
   });
 
   it('a tool that cannot start is told apart from one that ran and failed', () => {
-    const r = (exitCode: number, stdout: string, stderr = ''): ExecResult => ({ argv: [], exitCode, stdout, stderr, durationMs: 1, timedOut: false });
+    const r = (exitCode: number, stdout: string, stderr = ''): ExecResult =>
+      ({ argv: [], exitCode, signal: undefined, stdout, stderr, durationMs: 1, timedOut: false });
     expect(startFailure(r(127, '', '/system/bin/sh: ./onnxruntime_perf_test: not found'))).toBe('/system/bin/sh: ./onnxruntime_perf_test: not found');
     expect(startFailure(r(1, '', 'CANNOT LINK EXECUTABLE "./onnxruntime_perf_test": library "libonnxruntime.so" not found: needed by main executable'))).toMatch(/^CANNOT LINK EXECUTABLE/);
     expect(startFailure(r(126, '', 'sh: ./benchmark_model: cannot execute: Exec format error'))).toMatch(/Exec format error/);

@@ -40,7 +40,8 @@ export class FakeTransport implements Transport {
   constructor(private readonly reading: (call: number) => ThermalReading = () => ({ temperatures: { cpu: 40 }, throttling: false })) {}
 
   async exec(argv: readonly string[]): Promise<ExecResult> {
-    return { argv: [...argv], exitCode: 127, stdout: '', stderr: 'the fake device runs no commands', durationMs: 0, timedOut: false };
+    const stderr = 'the fake device runs no commands';
+    return { argv: [...argv], exitCode: 127, signal: undefined, stdout: '', stderr, durationMs: 0, timedOut: false };
   }
   async push(): Promise<PushResult> {
     return { skipped: true, bytes: 0, durationMs: 0 };
