@@ -39,7 +39,8 @@ export async function shellRaw(target: ShellTarget, argv: readonly string[], tim
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new DeviceError(target.device, `${target.serial} did not answer \`${argv[0]}\` within ${timeoutMs} ms`, { hint: hints.lost }));
+      const problem = `${target.serial} did not answer \`${argv[0]}\` within ${timeoutMs} ms`;
+      reject(new DeviceError(target.device, problem, { hint: hints.lost }));
     }, timeoutMs);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.once('error', (error) => {
@@ -63,10 +64,36 @@ async function killRemote(target: ShellTarget, nonce: string, knownPid: number |
   return shellRaw(target, killArgv(nonce, pids), KILL_TIMEOUT_MS);
 }
 
-export async function execWrapped(target: ShellTarget, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+export async function execWrapped(
+  target: ShellTarget,
+  argv: readonly string[],
+  options: ExecOptions = {},
+): Promise<ExecResult> {
   if (argv.length === 0) throw new Error('exec: empty argv');
-  const started = performance.now();
-  const result = (exitCode: number | null, stdout: Buffer | string, stderr: Buffer | string, timedOut = false): ExecResult => ({
+  const finish = resultOf(argv, performance.now());
+  if (options.signal?.aborted) return finish(null, '', '');
+  const nonce = randomBytes(8).toString('hex');
+  const shell = await openWrapped(target, argv, options, nonce);
+  // Started once the shell is open: the timeout bounds the command, not the adb handshake.
+  const stop = stopTrigger(options);
+  try {
+    const first = await Promise.race([shell.ended, stop.reason]);
+    if (first === 'ended') return await completed(target, argv, shell, nonce, finish);
+    return await stopped(target, argv, options, shell, nonce, first, finish);
+  } finally {
+    stop.dispose();
+  }
+}
+
+type Finish = (
+  exitCode: number | null,
+  stdout: Buffer | string,
+  stderr: Buffer | string,
+  timedOut?: boolean,
+) => ExecResult;
+
+function resultOf(argv: readonly string[], started: number): Finish {
+  return (exitCode, stdout, stderr, timedOut = false) => ({
     argv: [...argv],
     exitCode,
     // adbd reports no signal: a shell on the phone turns a signal death into 128 + its number.
@@ -76,9 +103,24 @@ export async function execWrapped(target: ShellTarget, argv: readonly string[], 
     durationMs: performance.now() - started,
     timedOut,
   });
-  if (options.signal?.aborted) return result(null, '', '');
+}
 
-  const nonce = randomBytes(8).toString('hex');
+/** The wrapped command's shell stream, with what it printed so far. */
+interface WrappedShell {
+  socket: Duplex;
+  output(): Buffer;
+  /** The wrapper's PID, once it has printed it. */
+  pid(): number | undefined;
+  /** Settles when the stream ends, closes or fails. */
+  ended: Promise<'ended'>;
+}
+
+async function openWrapped(
+  target: ShellTarget,
+  argv: readonly string[],
+  options: ExecOptions,
+  nonce: string,
+): Promise<WrappedShell> {
   const line = wrapCommand(argv, { cwd: options.cwd, env: options.env }, nonce);
   let socket: Duplex;
   try {
@@ -86,7 +128,6 @@ export async function execWrapped(target: ShellTarget, argv: readonly string[], 
   } catch (error) {
     throw toDeviceError(target.device, target.serial, `run \`${argv[0]}\``, error);
   }
-
   const chunks: Buffer[] = [];
   let pid: number | undefined;
   socket.on('data', (chunk: Buffer) => {
@@ -99,10 +140,17 @@ export async function execWrapped(target: ShellTarget, argv: readonly string[], 
     // An error (reset connection) ends the stream as well; the missing exit marker says what happened.
     socket.on('error', () => resolve('ended'));
   });
+  return { socket, output: () => Buffer.concat(chunks), pid: () => pid, ended };
+}
+
+/** Settles with why the command must be stopped: its timeout ran out or the caller aborted. */
+function stopTrigger(options: ExecOptions): { reason: Promise<'timeout' | 'abort'>; dispose(): void } {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
-  const stop = new Promise<'timeout' | 'abort'>((resolve) => {
-    if (options.timeoutMs !== undefined && options.timeoutMs > 0) timer = setTimeout(() => resolve('timeout'), options.timeoutMs);
+  const reason = new Promise<'timeout' | 'abort'>((resolve) => {
+    if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
+      timer = setTimeout(() => resolve('timeout'), options.timeoutMs);
+    }
     if (options.signal) {
       onAbort = () => resolve('abort');
       // It may have fired while the shell was being opened.
@@ -110,42 +158,62 @@ export async function execWrapped(target: ShellTarget, argv: readonly string[], 
       else options.signal.addEventListener('abort', onAbort, { once: true });
     }
   });
+  return {
+    reason,
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
 
-  try {
-    const first = await Promise.race([ended, stop]);
-    if (first === 'ended') {
-      const out = parseWrappedOutput(Buffer.concat(chunks), nonce);
-      if (out.exitCode === undefined) {
-        // No exit marker: the stream was cut (cable, network, adbd restart). Best effort: stop whatever
-        // is left of the command if the phone is back, then report the device.
-        await killRemote(target, nonce, out.pid).catch(() => undefined);
-        throw new DeviceError(target.device, `lost the connection to ${target.serial} while running \`${argv[0]}\` (no exit status came back)`, { hint: hints.lost });
-      }
-      return result(out.exitCode, out.stdout, out.stderr);
-    }
-
-    let savedStderr = '';
-    try {
-      savedStderr = await killRemote(target, nonce, pid);
-    } catch (error) {
-      socket.destroy();
-      // The phone stopped answering altogether.
-      if (first === 'timeout') {
-        const why = error instanceof DeviceError ? error.message.replace(/^device [^:]+: /, '') : String(error);
-        throw new DeviceError(target.device, `\`${argv[0]}\` ran past its ${options.timeoutMs} ms timeout and the phone did not answer the request to stop it (${why})`, {
-          cause: error,
-          hint: hints.lost,
-        });
-      }
-    }
-    await Promise.race([ended, sleep(CLOSE_GRACE_MS)]);
-    socket.destroy();
-    const out = parseWrappedOutput(Buffer.concat(chunks), nonce);
-    // It may have finished on its own while being stopped.
-    if (out.exitCode !== undefined) return result(out.exitCode, out.stdout, out.stderr);
-    return result(null, out.stdout, savedStderr, first === 'timeout');
-  } finally {
-    if (timer) clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+/** The stream ended by itself: the exit marker gives the exit code, its absence a lost connection. */
+async function completed(
+  target: ShellTarget,
+  argv: readonly string[],
+  shell: WrappedShell,
+  nonce: string,
+  finish: Finish,
+): Promise<ExecResult> {
+  const out = parseWrappedOutput(shell.output(), nonce);
+  if (out.exitCode === undefined) {
+    // No exit marker: the stream was cut (cable, network, adbd restart). Best effort: stop whatever
+    // is left of the command if the phone is back, then report the device.
+    await killRemote(target, nonce, out.pid).catch(() => undefined);
+    const problem = `lost the connection to ${target.serial} while running \`${argv[0]}\` (no exit status came back)`;
+    throw new DeviceError(target.device, problem, { hint: hints.lost });
   }
+  return finish(out.exitCode, out.stdout, out.stderr);
+}
+
+/** Timeout or abort: kills the remote tree, waits briefly for the stream to close, reports what ran. */
+async function stopped(
+  target: ShellTarget,
+  argv: readonly string[],
+  options: ExecOptions,
+  shell: WrappedShell,
+  nonce: string,
+  why: 'timeout' | 'abort',
+  finish: Finish,
+): Promise<ExecResult> {
+  let savedStderr = '';
+  try {
+    savedStderr = await killRemote(target, nonce, shell.pid());
+  } catch (error) {
+    shell.socket.destroy();
+    // The phone stopped answering altogether.
+    if (why === 'timeout') {
+      const reason = error instanceof DeviceError ? error.message.replace(/^device [^:]+: /, '') : String(error);
+      const problem =
+        `\`${argv[0]}\` ran past its ${options.timeoutMs} ms timeout ` +
+        `and the phone did not answer the request to stop it (${reason})`;
+      throw new DeviceError(target.device, problem, { cause: error, hint: hints.lost });
+    }
+  }
+  await Promise.race([shell.ended, sleep(CLOSE_GRACE_MS)]);
+  shell.socket.destroy();
+  const out = parseWrappedOutput(shell.output(), nonce);
+  // It may have finished on its own while being stopped.
+  if (out.exitCode !== undefined) return finish(out.exitCode, out.stdout, out.stderr);
+  return finish(null, out.stdout, savedStderr, why === 'timeout');
 }
