@@ -19,6 +19,7 @@ import { resolveOptions } from './options.js';
 import { formatInterval, formatPercent } from './format.js';
 import { downgradeReasons, regressionExitCode } from './quality.js';
 import { driftAwareTest, driftVariance, widenInterval } from './round-noise.js';
+import { suiteExitCode, suiteShift } from './shift.js';
 import type { EntryComparison, OneSidedEntry, RegressionOptions, RegressionResult, SideSummary, Verdict } from './types.js';
 import { decideVerdict } from './verdict.js';
 
@@ -72,6 +73,7 @@ export function compareLuts(baseline: Lut, current: Lut, options: RegressionOpti
   });
 
   for (const { row, settled } of pending) if (!settled) decide(row, opts.threshold, opts.alpha);
+  const suite = suiteShift(pending.filter((p) => !p.settled).map((p) => p.row), { ...options, ...opts }, baseline, [baselineInfo, currentInfo]);
 
   const withRatio = pending.filter((p) => p.replicates !== null);
   const geomean =
@@ -103,6 +105,7 @@ export function compareLuts(baseline: Lut, current: Lut, options: RegressionOpti
     }
   }
   return {
+    mode: 'two-table',
     options: opts,
     baseline: baselineInfo,
     current: currentInfo,
@@ -112,8 +115,9 @@ export function compareLuts(baseline: Lut, current: Lut, options: RegressionOpti
     onlyInCurrent,
     counts,
     geomean,
-    exitCode: regressionExitCode(counts),
+    exitCode: suiteExitCode(regressionExitCode(counts), suite),
     notes,
+    suite,
   };
 }
 

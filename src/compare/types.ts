@@ -34,6 +34,8 @@ export interface RegressionOptions {
   resamples?: number;
   /** Compare tables from different devices or runtimes anyway (the differences are reported). */
   allowMismatch?: boolean;
+  /** The machine's run-to-run spread learnt from baseline history (else the baseline's own, if recorded). */
+  runSpread?: RunSpread;
   /** How the tables are named in the report (file paths). */
   baselineLabel?: string;
   currentLabel?: string;
@@ -192,11 +194,15 @@ export interface SuiteShift {
 export interface RunSpread {
   /** sd of log(table level) between runs (0.04 ~ whole runs typically 4% apart). */
   sd: number;
-  /** Runs it was learnt from, and the degrees of freedom (runs - 1). */
-  runs: number;
-  df: number;
-  /** `history`: several --baseline tables; `baseline-file`: recorded in the baseline table. */
-  source: 'history' | 'baseline-file';
+  /** Runs it was learnt from (the baseline's level is their mean); null for the stand-in. */
+  runs: number | null;
+  /** Degrees of freedom (runs - 1) of a learnt spread; null: taken as known (normal quantiles). */
+  df: number | null;
+  /**
+   * `history`: several --baseline tables; `baseline-file`: recorded in the baseline table;
+   * `stand-in`: none known, three times the larger drift between rounds stands in (large shifts only).
+   */
+  source: 'history' | 'baseline-file' | 'stand-in';
 }
 
 export interface OneSidedEntry {
