@@ -87,31 +87,6 @@ export function buildParetoData(
   opts: { title?: string; flagNames: readonly string[]; calibrations?: (Calibration | undefined)[] },
 ): ParetoData {
   const cat = space.catalog;
-  const primary = space.devices[0]!;
-  const all = Array.from({ length: space.size }, (_, n) => n);
-  // The charts' 2-D staircases are chosen from the same candidates as the search front: predicted, and
-  // within the constraints.
-  const { maxLatencyMs, maxParams } = result.constraints;
-  const avail = all.filter(
-    (n) =>
-      primary.prediction.available[n] &&
-      (maxLatencyMs === undefined || primary.prediction.median[n]! <= maxLatencyMs) &&
-      (maxParams === undefined || space.params[n]! <= maxParams),
-  );
-  const frontLatencyParams = paretoFront([primary.prediction.median, space.params], avail);
-  const q = space.quality;
-  let frontLatencyQuality: number[] = [];
-  if (q) {
-    const cols = objectiveColumns(space, ['latency', 'quality'], 0);
-    frontLatencyQuality = paretoFront(cols, avail.filter((n) => !Number.isNaN(q.values[n]!)));
-  }
-  const refs = result.references;
-  const references: ParetoData['references'] = [
-    { name: 'teacher', number: refs.teacher },
-    { name: 'smallest', number: refs.smallest },
-  ];
-  if (refs.fastest !== undefined) references.push({ name: 'fastest', number: refs.fastest });
-  if (refs.knee !== undefined) references.push({ name: 'knee', number: refs.knee });
   const f0 = result.fronts[0]!;
   return {
     title: opts.title ?? `Pareto report: ${cat.spec.name}`,
@@ -121,54 +96,102 @@ export function buildParetoData(
     size: space.size,
     params: Array.from(space.params),
     gmacs: Array.from(space.macs, (m) => round(m / 1e9, 4)),
-    devices: space.devices.map((d, i) => {
-      const lut = d.predictor.lut;
-      const p = d.prediction;
-      const table = d.predictor.table;
-      const blocks: BlockPoint[] = [
-        ...cat.stages.flatMap((s, si) =>
-          s.variants.map((v) => blockPoint('block', s.name, v.name, v.params, v.macs, table.stages[si]!.variants[v.index]!)),
-        ),
-        ...cat.parts.map((part, pi) => blockPoint('part', part.name, '', part.params, part.macs, table.parts[pi]!)),
-      ];
-      const dev: ReportDevice = {
-        label: d.label,
-        lut: d.predictor.file,
-        profile: lut.device.profile,
-        fingerprint: lut.device.fingerprint,
-        info: lut.device.info,
-        runtime: { runner: lut.runtime.runner, version: lut.runtime.version, ep: lut.runtime.ep, precision: lut.runtime.precision, ...(lut.runtime.threads !== undefined ? { threads: lut.runtime.threads } : {}) },
-        harness: `${lut.harness.name} ${lut.harness.version}`,
-        config: configLabel(d.predictor.config),
-        updatedAt: lut.updatedAt,
-        predicted: p.availableCount,
-        problems: p.problems,
-        latency: nullable(p.median, p.available, 4),
-        lo: nullable(p.lo, p.available, 4),
-        hi: nullable(p.hi, p.available, 4),
-        flagBits: Array.from(p.flags),
-        blocks,
-      };
-      const c = opts.calibrations?.[i];
-      if (c && (c.points.length > 0 || c.skipped.length > 0)) dev.calibration = c;
-      return dev;
-    }),
-    quality: q
-      ? { metric: q.metric, better: q.better, file: q.file, kind: q.kind, count: q.count, missing: q.missing, values: Array.from(q.values, (v) => (Number.isNaN(v) ? null : round(v, 6))) }
-      : null,
+    devices: space.devices.map((d, i) => reportDevice(space, d, opts.calibrations?.[i])),
+    quality: qualityData(space.quality),
     objectives: result.objectives,
     directions: result.directions,
     constraints: result.constraints,
     front: f0.front,
-    frontLatencyParams,
-    frontLatencyQuality,
-    references,
+    ...chartFronts(space, result),
+    references: referencePoints(result.references),
     excluded: f0.excluded,
     eligible: f0.eligible,
     hypervolume: f0.hypervolume ?? null,
     transfer: result.transfer,
     otherFronts: result.fronts.slice(1).map((f) => ({ label: f.label, front: f.front })),
   };
+}
+
+/**
+ * The charts' 2-D staircases on the primary device, chosen from the same candidates as the search
+ * front: predicted, and within the constraints.
+ */
+function chartFronts(
+  space: EvaluatedSpace,
+  result: SearchResult,
+): Pick<ParetoData, 'frontLatencyParams' | 'frontLatencyQuality'> {
+  const primary = space.devices[0]!;
+  const { maxLatencyMs, maxParams } = result.constraints;
+  const avail = Array.from({ length: space.size }, (_, n) => n).filter(
+    (n) =>
+      primary.prediction.available[n] &&
+      (maxLatencyMs === undefined || primary.prediction.median[n]! <= maxLatencyMs) &&
+      (maxParams === undefined || space.params[n]! <= maxParams),
+  );
+  const frontLatencyParams = paretoFront([primary.prediction.median, space.params], avail);
+  const q = space.quality;
+  if (!q) return { frontLatencyParams, frontLatencyQuality: [] };
+  const cols = objectiveColumns(space, ['latency', 'quality'], 0);
+  const rated = avail.filter((n) => !Number.isNaN(q.values[n]!));
+  return { frontLatencyParams, frontLatencyQuality: paretoFront(cols, rated) };
+}
+
+function referencePoints(refs: SearchResult['references']): ParetoData['references'] {
+  const references: ParetoData['references'] = [
+    { name: 'teacher', number: refs.teacher },
+    { name: 'smallest', number: refs.smallest },
+  ];
+  if (refs.fastest !== undefined) references.push({ name: 'fastest', number: refs.fastest });
+  if (refs.knee !== undefined) references.push({ name: 'knee', number: refs.knee });
+  return references;
+}
+
+type SpaceDevice = EvaluatedSpace['devices'][number];
+
+function reportDevice(space: EvaluatedSpace, d: SpaceDevice, calibration: Calibration | undefined): ReportDevice {
+  const lut = d.predictor.lut;
+  const p = d.prediction;
+  const { runner, version, ep, precision, threads } = lut.runtime;
+  const dev: ReportDevice = {
+    label: d.label,
+    lut: d.predictor.file,
+    profile: lut.device.profile,
+    fingerprint: lut.device.fingerprint,
+    info: lut.device.info,
+    runtime: { runner, version, ep, precision, ...(threads !== undefined ? { threads } : {}) },
+    harness: `${lut.harness.name} ${lut.harness.version}`,
+    config: configLabel(d.predictor.config),
+    updatedAt: lut.updatedAt,
+    predicted: p.availableCount,
+    problems: p.problems,
+    latency: nullable(p.median, p.available, 4),
+    lo: nullable(p.lo, p.available, 4),
+    hi: nullable(p.hi, p.available, 4),
+    flagBits: Array.from(p.flags),
+    blocks: blockPoints(space.catalog, d.predictor.table),
+  };
+  if (calibration && (calibration.points.length > 0 || calibration.skipped.length > 0)) {
+    dev.calibration = calibration;
+  }
+  return dev;
+}
+
+/** Every stage variant, then every fixed part, with what the device's table holds for it. */
+function blockPoints(cat: EvaluatedSpace['catalog'], table: SpaceDevice['predictor']['table']): BlockPoint[] {
+  return [
+    ...cat.stages.flatMap((s, si) =>
+      s.variants.map((v) =>
+        blockPoint('block', s.name, v.name, v.params, v.macs, table.stages[si]!.variants[v.index]!),
+      ),
+    ),
+    ...cat.parts.map((part, pi) => blockPoint('part', part.name, '', part.params, part.macs, table.parts[pi]!)),
+  ];
+}
+
+function qualityData(q: EvaluatedSpace['quality']): ParetoData['quality'] {
+  if (!q) return null;
+  const values = Array.from(q.values, (v) => (Number.isNaN(v) ? null : round(v, 6)));
+  return { metric: q.metric, better: q.better, file: q.file, kind: q.kind, count: q.count, missing: q.missing, values };
 }
 
 function blockPoint(
