@@ -54,7 +54,7 @@ export interface ProtocolInput<O> {
 export const MIN_CHUNK = 5;
 
 /** Consecutive device failures after which the run stops instead of failing every remaining entry. */
-const MAX_CONSECUTIVE_DEVICE_FAILURES = 2;
+export const MAX_CONSECUTIVE_DEVICE_FAILURES = 2;
 
 export async function runProtocol<O>(input: ProtocolInput<O>): Promise<Map<string, EntryState>> {
   const { ctx, runner, options, entries, settings, journal, events } = input;
@@ -84,15 +84,7 @@ export async function runProtocol<O>(input: ProtocolInput<O>): Promise<Map<strin
         if (error instanceof InterruptedError || ctx.signal?.aborted) throw ctx.signal?.reason ?? error;
         // A full disk (the journal, raw output) is no fault of the entry: stop, the journal as it was.
         if (error instanceof DiskFullError) throw error;
-        const failure: FailureRecord = {
-          type: 'failed',
-          id: entry.id,
-          key: entry.key,
-          modelSha256: entry.model.sha256,
-          round,
-          error: { code: error instanceof BenchError ? error.code : 'NSB_INTERNAL', message: errorMessage(error) },
-          permanent: error instanceof ModelError,
-        };
+        const failure = failureRecord(entry, round, error);
         s.failure = failure;
         journal.append(failure);
         events?.onFailure?.(failure);
@@ -102,6 +94,19 @@ export async function runProtocol<O>(input: ProtocolInput<O>): Promise<Map<strin
     }
   }
   return state;
+}
+
+/** The journal's record of an entry that failed in a round; a model the runtime refuses fails for good. */
+export function failureRecord(entry: PlannedEntry, round: number, error: unknown): FailureRecord {
+  return {
+    type: 'failed',
+    id: entry.id,
+    key: entry.key,
+    modelSha256: entry.model.sha256,
+    round,
+    error: { code: error instanceof BenchError ? error.code : 'NSB_INTERNAL', message: errorMessage(error) },
+    permanent: error instanceof ModelError,
+  };
 }
 
 function needsRound(s: EntryState, round: number, settings: MeasureSettings): boolean {
@@ -116,7 +121,8 @@ function needsRound(s: EntryState, round: number, settings: MeasureSettings): bo
   return !(merged.length >= settings.minSamples && relativeMargin(merged) <= settings.targetRme);
 }
 
-async function visitWithRetry<O>(input: ProtocolInput<O>, entry: PlannedEntry, round: number, s: EntryState, staged: Map<string, StagedModel>): Promise<RoundRecord> {
+/** One visit of one entry in one round, retried once unless the failure is final. */
+export async function visitWithRetry<O>(input: ProtocolInput<O>, entry: PlannedEntry, round: number, s: EntryState, staged: Map<string, StagedModel>): Promise<RoundRecord> {
   try {
     return await visit(input, entry, round, s, staged);
   } catch (error) {
