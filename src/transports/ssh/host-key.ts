@@ -3,6 +3,7 @@
 // unknown or changed key is refused before any credentials are sent, and the refusal shows the
 // fingerprint the server presented and how to pin it.
 import { readFileSync } from 'node:fs';
+import type { ServerHostKeyAlgorithm } from 'ssh2';
 import { DeviceError } from '../../errors.js';
 import { keyBlobType, normalizeFingerprint, sha256Fingerprint } from './fingerprint.js';
 import { checkKnownHosts, knownHostsName, knownKeyTypes, parseKnownHosts, type KnownHostEntry } from './known-hosts.js';
@@ -13,7 +14,7 @@ export interface HostKeyPolicy {
   verify(keyBlob: Buffer): boolean;
   refusal: DeviceError | undefined;
   /** Host key algorithms in the order to offer them (known_hosts types first), or undefined for ssh2's order. */
-  preferredAlgorithms: string[] | undefined;
+  preferredAlgorithms: ServerHostKeyAlgorithm[] | undefined;
 }
 
 /** `/etc/ssh/ssh_host_<x>_key.pub` holds the key of this type on an OpenSSH server. */
@@ -23,7 +24,7 @@ function hostKeyFileHint(keyType: string): string {
 }
 
 /** ssh2's default host key algorithms, in its order of preference. */
-const hostKeyAlgorithms = [
+const hostKeyAlgorithms: ServerHostKeyAlgorithm[] = [
   'ssh-ed25519',
   'ecdsa-sha2-nistp256',
   'ecdsa-sha2-nistp384',
@@ -37,9 +38,13 @@ const hostKeyAlgorithms = [
  * Like OpenSSH, ask first for the key types known_hosts lists for the host, so a server with several
  * host keys presents one that can be checked (an RSA key may be signed with SHA-2).
  */
-function orderAlgorithms(knownTypes: readonly string[]): string[] {
+function orderAlgorithms(knownTypes: readonly string[]): ServerHostKeyAlgorithm[] {
   const first = knownTypes.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
-  return [...new Set([...first.filter((a) => hostKeyAlgorithms.includes(a)), ...hostKeyAlgorithms])];
+  return [...new Set([...first.filter(isOffered), ...hostKeyAlgorithms])];
+}
+
+function isOffered(name: string): name is ServerHostKeyAlgorithm {
+  return (hostKeyAlgorithms as string[]).includes(name);
 }
 
 export function createHostKeyPolicy(spec: SshTransportSpec, profile: string): HostKeyPolicy {
