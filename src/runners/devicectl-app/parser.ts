@@ -109,87 +109,108 @@ const INDEX_MS_RE = /^(\d+) (\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)$/;
  */
 export function parseDevicectlAppOutput(capture: CaptureInput, expect: { runId?: string } = {}): BenchAppRun {
   const text = decodeCapture(capture, 'the bench app output');
-  let header: BenchAppHeader | undefined;
-  const warmupMs: number[] = [];
-  const samplesMs: number[] = [];
-  const thermal: BenchAppRun['thermal'] = {};
-  let done: number | undefined;
-  let lineNo = 0;
+  const run: RunSoFar = { warmupMs: [], samplesMs: [], thermal: {} };
+  text.split(/\r?\n/).forEach((raw, i) => readLine(raw, i + 1, run, text));
+  return completedRun(run, text, expect);
+}
 
-  const fail = (problem: string, line: string): never => {
+/** What the tagged lines read so far hold. */
+interface RunSoFar {
+  header?: BenchAppHeader;
+  warmupMs: number[];
+  samplesMs: number[];
+  thermal: BenchAppRun['thermal'];
+  done?: number;
+}
+
+/** Throws a ParseError naming the line. */
+type LineFail = (problem: string) => never;
+
+function readLine(raw: string, lineNo: number, run: RunSoFar, text: string): void {
+  const m = TAG_RE.exec(raw.trimEnd());
+  if (!m) return;
+  const [, version, kind = '', rest = ''] = m;
+  const line = m[0].trim();
+  const fail: LineFail = (problem) => {
     throw new ParseError(WHAT, `line ${lineNo}: ${problem}`, line);
   };
-
-  for (const raw of text.split(/\r?\n/)) {
-    lineNo += 1;
-    const m = TAG_RE.exec(raw.trimEnd());
-    if (!m) continue;
-    const [, version, kind = '', rest = ''] = m;
-    const line = m[0].trim();
-    if (Number(version) !== NSBENCH_VERSION) {
-      fail(`NSBENCH version ${version} is not supported (this harness reads version ${NSBENCH_VERSION})`, line);
-    }
-    if (kind === 'error') throw new BenchAppReportedError(rest.trim() || '(no message)', excerpt(text));
-    if (done !== undefined) fail(`"${kind}" after "done"`, line);
-    switch (kind) {
-      case 'header': {
-        if (header) fail('a second header', line);
-        let json: unknown;
-        try {
-          json = JSON.parse(rest);
-        } catch {
-          fail('the header is not a JSON object', line);
-        }
-        const parsed = HeaderSchema.safeParse(json);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          fail(`header ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, line);
-        } else header = parsed.data;
-        break;
-      }
-      case 'warmup':
-      case 'sample': {
-        if (!header) fail(`"${kind}" before the header`, line);
-        const list = kind === 'warmup' ? warmupMs : samplesMs;
-        if (kind === 'warmup' && samplesMs.length > 0) fail('a warm-up after the first sample', line);
-        const v = INDEX_MS_RE.exec(rest);
-        if (!v) fail(`expected "${kind} <index> <ms>"`, line);
-        const index = Number(v?.[1]);
-        const value = Number(v?.[2]);
-        if (index !== list.length) {
-          fail(`${kind} ${index} where ${kind} ${list.length} was expected (a line is missing or repeated)`, line);
-        }
-        if (!Number.isFinite(value)) fail(`${kind} time is not a finite number`, line);
-        list.push(value);
-        break;
-      }
-      case 'thermal': {
-        const t = /^(before|after) (\w+)$/.exec(rest);
-        const state = t?.[2] as ThermalState | undefined;
-        if (!t || !state || !THERMAL_STATES.includes(state)) {
-          fail(`expected "thermal before|after ${THERMAL_STATES.join('|')}"`, line);
-        } else thermal[t[1] as 'before' | 'after'] = state;
-        break;
-      }
-      case 'done': {
-        if (!/^\d+$/.test(rest)) fail('expected "done <count>"', line);
-        done = Number(rest);
-        if (done !== samplesMs.length) fail(`done ${done} but ${samplesMs.length} samples were read`, line);
-        break;
-      }
-      default:
-        // Kinds added later within version 1 are optional by definition; skip them.
-        break;
-    }
+  if (Number(version) !== NSBENCH_VERSION) {
+    fail(`NSBENCH version ${version} is not supported (this harness reads version ${NSBENCH_VERSION})`);
   }
+  if (kind === 'error') throw new BenchAppReportedError(rest.trim() || '(no message)', excerpt(text));
+  if (run.done !== undefined) fail(`"${kind}" after "done"`);
+  switch (kind) {
+    case 'header':
+      readHeader(rest, run, fail);
+      break;
+    case 'warmup':
+    case 'sample':
+      readTiming(kind, rest, run, fail);
+      break;
+    case 'thermal':
+      readThermal(rest, run, fail);
+      break;
+    case 'done':
+      if (!/^\d+$/.test(rest)) fail('expected "done <count>"');
+      run.done = Number(rest);
+      if (run.done !== run.samplesMs.length) fail(`done ${run.done} but ${run.samplesMs.length} samples were read`);
+      break;
+    default:
+      // Kinds added later within version 1 are optional by definition; skip them.
+      break;
+  }
+}
 
+function readHeader(rest: string, run: RunSoFar, fail: LineFail): void {
+  if (run.header) fail('a second header');
+  let json: unknown;
+  try {
+    json = JSON.parse(rest);
+  } catch {
+    fail('the header is not a JSON object');
+  }
+  const parsed = HeaderSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    fail(`header ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  } else run.header = parsed.data;
+}
+
+/** A warm-up or sample line: the next index of its kind and a finite time. */
+function readTiming(kind: 'warmup' | 'sample', rest: string, run: RunSoFar, fail: LineFail): void {
+  if (!run.header) fail(`"${kind}" before the header`);
+  const list = kind === 'warmup' ? run.warmupMs : run.samplesMs;
+  if (kind === 'warmup' && run.samplesMs.length > 0) fail('a warm-up after the first sample');
+  const v = INDEX_MS_RE.exec(rest);
+  if (!v) fail(`expected "${kind} <index> <ms>"`);
+  const index = Number(v?.[1]);
+  const value = Number(v?.[2]);
+  if (index !== list.length) {
+    fail(`${kind} ${index} where ${kind} ${list.length} was expected (a line is missing or repeated)`);
+  }
+  if (!Number.isFinite(value)) fail(`${kind} time is not a finite number`);
+  list.push(value);
+}
+
+function readThermal(rest: string, run: RunSoFar, fail: LineFail): void {
+  const t = /^(before|after) (\w+)$/.exec(rest);
+  const state = t?.[2] as ThermalState | undefined;
+  if (!t || !state || !THERMAL_STATES.includes(state)) {
+    fail(`expected "thermal before|after ${THERMAL_STATES.join('|')}"`);
+  } else run.thermal[t[1] as 'before' | 'after'] = state;
+}
+
+/** The run once every line is read: a header, a `done`, and counts and run id as the header says. */
+function completedRun(run: RunSoFar, text: string, expect: { runId?: string }): BenchAppRun {
   const incomplete = (problem: string): never => {
     throw new ParseError(WHAT, problem, excerpt(text));
   };
+  const { header, warmupMs, samplesMs, thermal } = run;
   if (!header) return incomplete('no "NSBENCH/1 header" line (the app did not start or is not an NSBENCH app)');
-  if (done === undefined) {
+  if (run.done === undefined) {
     return incomplete(
-      `output ended after ${samplesMs.length} samples without "NSBENCH/1 done" (app killed, backgrounded or console detached)`,
+      `output ended after ${samplesMs.length} samples without "NSBENCH/1 done" ` +
+        '(app killed, backgrounded or console detached)',
     );
   }
   if (header.iterations !== undefined && header.iterations !== samplesMs.length) {
@@ -203,4 +224,3 @@ export function parseDevicectlAppOutput(capture: CaptureInput, expect: { runId?:
   }
   return { version: NSBENCH_VERSION, header, warmupMs, samplesMs, thermal };
 }
-

@@ -132,32 +132,71 @@ const MISSING_WITHOUT_AVERAGE = ['"Inference timings in us" line', 'statistics o
 export function parseTfliteBenchmark(capture: CaptureInput): TfliteBenchmarkResult {
   const lines = captureLines(capture, WHAT).map((l) => l.replace(PREFIX_RE, '').trimEnd());
   const text = lines.join('\n');
-  const failed = lines.find((l) => FAILED_RE.test(l.trim()));
-  if (failed !== undefined) {
-    const reasons = lines
-      .map((l) => l.trim())
-      .filter((l) => /\bERROR\b|Failed to apply/.test(l))
-      .slice(-3);
-    const after = reasons.length > 0 ? ` after: ${reasons.join(' | ')}` : '';
-    throw new ParseError(WHAT, `the tool reported "Benchmarking failed."${after}`, excerpt(text));
+  refuseFailedRun(lines, text);
+  const seen = scanLines(lines);
+  const { warmup, runs } = warmupAndRuns(seen.countLines.map(runStatsOf), seen.result.inferenceAvgMs);
+  const inferenceAvgMs = seen.result.inferenceAvgMs ?? runs?.avgMs;
+  if (inferenceAvgMs === undefined && seen.profiler.length === 0) {
+    const problem = 'no "Inference timings in us" line and no statistics line of the measured runs';
+    throw new ParseError(WHAT, `${problem}${insteadOf(text, WHAT)}`, excerpt(text));
   }
+  const fallbackEvidence = [...seen.fallbackEvidence, ...partialDelegations(seen)];
+  const first = seen.delegations[0];
+  const out: TfliteBenchmarkResult = {
+    ...seen.result,
+    ...(inferenceAvgMs !== undefined ? { inferenceAvgMs } : { missing: MISSING_WITHOUT_AVERAGE }),
+    delegations: seen.delegations,
+    delegateFallback: fallbackEvidence.length > 0,
+    fallbackEvidence,
+  };
+  if (warmup) out.warmup = warmup;
+  if (runs) out.runs = runs;
+  if (first) [out.delegatedNodes, out.totalNodes] = [first.delegatedNodes, first.totalNodes];
+  if (seen.coverage) out.delegateCoverage = seen.coverage;
+  if (seen.profiler.length > 0) out.profiler = seen.profiler;
+  return out;
+}
 
-  const result: Partial<TfliteBenchmarkResult> = {};
-  const delegations: TfliteDelegation[] = [];
-  const fallbackEvidence: string[] = [];
-  let coverage: TfliteBenchmarkResult['delegateCoverage'];
-  let failedDelegate = false;
-  const countLines: string[] = [];
-  const profiler: TfliteProfilerTimings[] = [];
+/** "Benchmarking failed." ends the parse, quoting the last errors before it. */
+function refuseFailedRun(lines: string[], text: string): void {
+  if (!lines.some((l) => FAILED_RE.test(l.trim()))) return;
+  const reasons = lines
+    .map((l) => l.trim())
+    .filter((l) => /\bERROR\b|Failed to apply/.test(l))
+    .slice(-3);
+  const after = reasons.length > 0 ? ` after: ${reasons.join(' | ')}` : '';
+  throw new ParseError(WHAT, `the tool reported "Benchmarking failed."${after}`, excerpt(text));
+}
+
+/** Everything one pass over the lines finds. */
+interface Seen {
+  result: Partial<TfliteBenchmarkResult>;
+  delegations: TfliteDelegation[];
+  fallbackEvidence: string[];
+  coverage?: TfliteBenchmarkResult['delegateCoverage'];
+  failedDelegate: boolean;
+  countLines: string[];
+  profiler: TfliteProfilerTimings[];
+}
+
+function scanLines(lines: string[]): Seen {
+  const seen: Seen = {
+    result: {},
+    delegations: [],
+    fallbackEvidence: [],
+    failedDelegate: false,
+    countLines: [],
+    profiler: [],
+  };
+  const result = seen.result;
   let profilerSection: TfliteProfilerTimings['section'] = 'unknown';
-
   for (const raw of lines) {
     const l = raw.trim();
     let m: RegExpExecArray | null;
-    if (COUNT_RE.test(l)) countLines.push(l);
+    if (COUNT_RE.test(l)) seen.countLines.push(l);
     else if (PROFILE_INIT_RE.test(l)) profilerSection = 'initialization';
     else if (PROFILE_RUNS_RE.test(l)) profilerSection = 'regular-runs';
-    else if ((m = PROFILER_RE.exec(l))) profiler.push({ section: profilerSection, stats: runStatsOf(m[1] ?? '') });
+    else if ((m = PROFILER_RE.exec(l))) seen.profiler.push({ section: profilerSection, stats: runStatsOf(m[1] ?? '') });
     else if ((m = TIMINGS_RE.exec(l))) {
       result.initMs = usToMs(m[1]);
       result.firstInferenceMs = usToMs(m[2]);
@@ -167,66 +206,57 @@ export function parseTfliteBenchmark(capture: CaptureInput): TfliteBenchmarkResu
       result.warmupAvgMs = usToMs(m[1]);
       result.initMs = usToMs(m[2]);
       result.inferenceAvgMs = usToMs(m[3]);
-    } else if ((m = MEMORY_DELTA_RE.exec(l))) result.memory = { initMb: Number(m[1]), overallMb: Number(m[2]), wording: 'delta' };
-    else if ((m = MEMORY_PEAK_RE.exec(l))) result.memory = { initMb: Number(m[1]), overallMb: Number(m[2]), wording: 'peak' };
-    else if ((m = PEAK_MONITOR_RE.exec(l))) result.peakMemoryMb = Number(m[1]);
+    } else if ((m = MEMORY_DELTA_RE.exec(l))) {
+      result.memory = { initMb: Number(m[1]), overallMb: Number(m[2]), wording: 'delta' };
+    } else if ((m = MEMORY_PEAK_RE.exec(l))) {
+      result.memory = { initMb: Number(m[1]), overallMb: Number(m[2]), wording: 'peak' };
+    } else if ((m = PEAK_MONITOR_RE.exec(l))) result.peakMemoryMb = Number(m[1]);
     else if ((m = SESSION_RE.exec(l))) result.sessionInitMs = Number(m[1]);
-    else if ((m = REPLACING_RE.exec(l))) {
-      const d: TfliteDelegation = { delegate: m[3] ?? '', delegatedNodes: Number(m[1]), totalNodes: Number(m[2]) };
-      if (m[4] !== undefined) d.partitions = Number(m[4]);
-      delegations.push(d);
-    } else if (NONE_RE.test(l)) {
-      coverage = 'none';
-      fallbackEvidence.push(l);
-    } else if (PARTIAL_RE.test(l)) {
-      coverage = coverage === 'none' ? coverage : 'partial';
-      fallbackEvidence.push(l);
-    } else if (FULL_RE.test(l)) coverage ??= 'full';
-    else if (FAILED_DELEGATE_RE.test(l)) {
-      failedDelegate = true;
-      fallbackEvidence.push(l);
-    }
+    else readDelegation(l, seen);
   }
+  return seen;
+}
 
-  const stats = countLines.map(runStatsOf);
-  let warmup: TfliteRunStats | undefined;
-  let runs: TfliteRunStats | undefined;
-  if (stats.length >= 2) [warmup, runs] = [stats[0], stats[1]];
-  else if (stats.length === 1) {
-    // A lone line is the measured one when its avg is the reported mean (output trimmed by whoever
-    // saved it) or when there is no mean to compare with; otherwise the run stopped after warm-up.
-    const only = stats[0];
-    const reported = result.inferenceAvgMs;
-    if (reported === undefined ? only?.avgMs !== undefined : only?.avgMs === reported) runs = only;
-    else warmup = only;
+/** Delegation lines: how much of the graph a delegate takes, and the tool's verdict on it. */
+function readDelegation(l: string, seen: Seen): void {
+  const m = REPLACING_RE.exec(l);
+  if (m) {
+    const d: TfliteDelegation = { delegate: m[3] ?? '', delegatedNodes: Number(m[1]), totalNodes: Number(m[2]) };
+    if (m[4] !== undefined) d.partitions = Number(m[4]);
+    seen.delegations.push(d);
+  } else if (NONE_RE.test(l)) {
+    seen.coverage = 'none';
+    seen.fallbackEvidence.push(l);
+  } else if (PARTIAL_RE.test(l)) {
+    seen.coverage = seen.coverage === 'none' ? seen.coverage : 'partial';
+    seen.fallbackEvidence.push(l);
+  } else if (FULL_RE.test(l)) seen.coverage ??= 'full';
+  else if (FAILED_DELEGATE_RE.test(l)) {
+    seen.failedDelegate = true;
+    seen.fallbackEvidence.push(l);
   }
-  const inferenceAvgMs = result.inferenceAvgMs ?? runs?.avgMs;
-  if (inferenceAvgMs === undefined && profiler.length === 0) {
-    const problem = 'no "Inference timings in us" line and no statistics line of the measured runs';
-    throw new ParseError(WHAT, `${problem}${insteadOf(text, WHAT)}`, excerpt(text));
-  }
+}
 
-  if (coverage === undefined && !failedDelegate) {
-    for (const d of delegations) {
-      if (d.delegatedNodes < d.totalNodes) {
-        fallbackEvidence.push(`Replacing ${d.delegatedNodes} out of ${d.totalNodes} node(s) with delegate (${d.delegate})`);
-      }
-    }
-  }
-  const first = delegations[0];
-  const out: TfliteBenchmarkResult = {
-    ...result,
-    ...(inferenceAvgMs !== undefined ? { inferenceAvgMs } : { missing: MISSING_WITHOUT_AVERAGE }),
-    delegations,
-    delegateFallback: fallbackEvidence.length > 0,
-    fallbackEvidence,
-  };
-  if (warmup) out.warmup = warmup;
-  if (runs) out.runs = runs;
-  if (first) [out.delegatedNodes, out.totalNodes] = [first.delegatedNodes, first.totalNodes];
-  if (coverage) out.delegateCoverage = coverage;
-  if (profiler.length > 0) out.profiler = profiler;
-  return out;
+/** Which `count=` line is the warm-up and which the measured runs. */
+function warmupAndRuns(
+  stats: TfliteRunStats[],
+  reported: number | undefined,
+): { warmup?: TfliteRunStats; runs?: TfliteRunStats } {
+  if (stats.length >= 2) return { warmup: stats[0]!, runs: stats[1]! };
+  const only = stats[0];
+  if (only === undefined) return {};
+  // A lone line is the measured one when its avg is the reported mean (output trimmed by whoever
+  // saved it) or when there is no mean to compare with; otherwise the run stopped after warm-up.
+  if (reported === undefined ? only.avgMs !== undefined : only.avgMs === reported) return { runs: only };
+  return { warmup: only };
+}
+
+/** Without a verdict from the tool, a "Replacing N out of M" line with N < M is the evidence. */
+function partialDelegations(seen: Seen): string[] {
+  if (seen.coverage !== undefined || seen.failedDelegate) return [];
+  return seen.delegations
+    .filter((d) => d.delegatedNodes < d.totalNodes)
+    .map((d) => `Replacing ${d.delegatedNodes} out of ${d.totalNodes} node(s) with delegate (${d.delegate})`);
 }
 
 const STAT_KEYS: Record<string, keyof TfliteRunStats> = {
