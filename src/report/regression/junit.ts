@@ -60,15 +60,28 @@ function oneSidedCase(e: OneSidedEntry, where: 'baseline' | 'current'): string {
   return `    <testcase${attrs({ name: e.id, classname: classname(e.kind), time: 0 })}>\n      <skipped${attrs({ message })}/>\n    </testcase>`;
 }
 
+/** A shared shift of the whole suite is one more test case: failed when beyond the machine's spread. */
+function suiteCase(r: RegressionResult): string[] {
+  const s = r.suite;
+  if (!s?.separated) return [];
+  const open = `    <testcase${attrs({ name: 'whole suite', classname: classname('suite'), time: 0 })}`;
+  const detail = `${s.verdict}: ${s.summary}; geometric mean ${formatRatio(s.ratio)} (${formatChange(s.ratio)}), ${s.sharedBy} of ${s.entries} entries moved with it`;
+  if (s.verdict === 'regressed') return [`${open}>\n      <failure${attrs({ message: detail, type: 'regressed' })}/>\n    </testcase>`];
+  if (s.verdict === 'inconclusive') return [`${open}>\n      <skipped${attrs({ message: detail })}/>\n    </testcase>`];
+  return [`${open}>\n      <system-out>${xmlText(detail)}</system-out>\n    </testcase>`];
+}
+
 export function renderJunit(r: RegressionResult, options: JunitOptions = {}): string {
   const cases = [
+    ...suiteCase(r),
     ...r.entries.map(comparedCase),
     ...r.onlyInBaseline.map((e) => oneSidedCase(e, 'baseline')),
     ...r.onlyInCurrent.map((e) => oneSidedCase(e, 'current')),
   ];
   const tests = cases.length;
-  const failures = r.counts.regressed;
-  const skipped = r.counts.inconclusive + r.counts.onlyInBaseline + r.counts.onlyInCurrent;
+  const suite = r.suite?.separated ? r.suite.verdict : null;
+  const failures = r.counts.regressed + (suite === 'regressed' ? 1 : 0);
+  const skipped = r.counts.inconclusive + r.counts.onlyInBaseline + r.counts.onlyInCurrent + (suite === 'inconclusive' ? 1 : 0);
   const counts = { tests, failures, errors: 0, skipped, time: 0 };
   const suiteName = `latency regression: ${r.current.profile} ${r.current.runner} ${r.current.ep} ${r.current.precision}`;
   const properties: [string, string | number][] = [
@@ -82,7 +95,10 @@ export function renderJunit(r: RegressionResult, options: JunitOptions = {}): st
     ['device-fingerprint', r.current.fingerprint],
     ['baseline-round-noise', r.baseline.roundNoise?.tau ?? 'unknown'],
     ['current-round-noise', r.current.roundNoise?.tau ?? 'unknown'],
+    ['mode', r.mode ?? 'two-table'],
   ];
+  if (r.suite) properties.push(['suite-shift', r.suite.ratio], ['suite-verdict', r.suite.separated ? r.suite.verdict : 'not separated']);
+  if (r.suite?.spread) properties.push(['run-spread', r.suite.spread.sd], ['run-spread-source', r.suite.spread.source]);
   if (r.geomean) {
     properties.push(['geomean-ratio', r.geomean.value], ['geomean-ci95', formatInterval(r.geomean.ci95)]);
   }

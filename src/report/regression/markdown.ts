@@ -4,6 +4,7 @@
 import { directional, formatChange, formatInterval, formatMs, formatP, formatPercent, formatRatio, formatRoundNoise } from '../../compare/format.js';
 import type { EntryComparison, OneSidedEntry, RegressionResult, Verdict } from '../../compare/types.js';
 import { terminalSafe } from '../../terminal-text.js';
+import { runWideLines, summariseFlags } from '../flags.js';
 
 export interface MarkdownOptions {
   /** Rows in the folded full table; the rest are counted and left to the JSON report. */
@@ -45,8 +46,13 @@ export function code(raw: string): string {
 
 function title(r: RegressionResult): string {
   const c = r.counts;
+  const suite = r.suite?.separated ? r.suite : null;
   if (c.regressed > 0) return `${icon.regressed} Latency: ${c.regressed} ${c.regressed === 1 ? 'entry' : 'entries'} regressed`;
+  if (suite?.verdict === 'regressed') return `${icon.regressed} Latency: the whole suite regressed (${formatChange(suite.ratio)})`;
   if (c.inconclusive > 0) return `${icon.inconclusive} Latency: no regression found, ${c.inconclusive} inconclusive`;
+  if (suite?.verdict === 'inconclusive') {
+    return `${icon.inconclusive} Latency: no entry moved against the suite; the whole suite moved ${formatChange(suite.ratio)}, which this machine could do between runs`;
+  }
   if (c.compared === 0) return `${icon.inconclusive} Latency: nothing to compare`;
   return `${icon.improved} Latency: no regression`;
 }
@@ -69,20 +75,38 @@ function header(r: RegressionResult): string[] {
       '',
     );
   }
-  const o = r.options;
-  const rt = (t: RegressionResult['current']) => `${t.runner} ${t.runtimeVersion} ${t.ep} ${t.precision}${t.threads !== null ? `, ${t.threads} threads` : ''}`;
-  lines.push(
-    `Baseline ${code(r.baseline.label)} (${cell(rt(r.baseline))}) · current ${code(r.current.label)} (${cell(rt(r.current))}) · ` +
-      `device ${code(r.current.profile)} · threshold ±${formatPercent(o.threshold)} · α = ${o.alpha} ` +
-      `(one-sided Mann-Whitney U, Benjamini-Hochberg) · 95% bootstrap intervals (${o.resamples} resamples, seed ${o.seed}) ` +
-      `widened by the drift between rounds: baseline ${formatRoundNoise(r.baseline.roundNoise)}, current ${formatRoundNoise(r.current.roundNoise)}`,
-    '',
-  );
+  lines.push(methodLine(r), '');
+  if (r.suite) lines.push(`**Whole suite**: ${cell(r.suite.summary)}.`, '');
   for (const m of r.mismatches) {
-    lines.push(`> ⚠️ The tables differ in ${m.field}: ${code(m.baseline)} vs ${code(m.current)} (compared anyway with --allow-mismatch).`, '');
+    lines.push(
+      r.mode === 'paired'
+        ? `> The sides differ in ${m.field}: ${code(m.baseline)} vs ${code(m.current)}.`
+        : `> ⚠️ The tables differ in ${m.field}: ${code(m.baseline)} vs ${code(m.current)} (compared anyway with --allow-mismatch).`,
+      '',
+    );
   }
+  const conditions = runWideLines(summariseFlags(r.entries.map((e) => ({ flags: [...new Set([...e.baseline.flags, ...e.current.flags])] }))));
+  if (conditions.length > 0) lines.push(`Run-wide: ${conditions.map(cell).join('; ')}.`, '');
   for (const n of r.notes) lines.push(`> ${cell(n)}`, '');
   return lines;
+}
+
+function methodLine(r: RegressionResult): string {
+  const o = r.options;
+  const rt = (t: RegressionResult['current']) => `${t.runner} ${t.runtimeVersion} ${t.ep} ${t.precision}${t.threads !== null ? `, ${t.threads} threads` : ''}`;
+  const sides = `Baseline ${code(r.baseline.label)} (${cell(rt(r.baseline))}) · current ${code(r.current.label)} (${cell(rt(r.current))}) · ` +
+    `device ${code(r.current.profile)} · threshold ±${formatPercent(o.threshold)} · α = ${o.alpha} `;
+  if (r.mode === 'paired') {
+    const rounds = Math.max(0, ...r.entries.map((e) => e.paired?.rounds ?? 0));
+    return (
+      `${sides}· both sides measured in one session, ${rounds} rounds interleaved: per round the ratio of the two sides' ` +
+      `round medians, 95% t-interval and one-sided paired t test over those ratios (Benjamini-Hochberg across entries)`
+    );
+  }
+  return (
+    `${sides}(one-sided Mann-Whitney U, Benjamini-Hochberg) · 95% bootstrap intervals (${o.resamples} resamples, seed ${o.seed}) ` +
+    `widened by the drift between rounds: baseline ${formatRoundNoise(r.baseline.roundNoise)}, current ${formatRoundNoise(r.current.roundNoise)}`
+  );
 }
 
 function attentionTable(rows: EntryComparison[]): string[] {
@@ -137,7 +161,9 @@ export function renderMarkdown(r: RegressionResult, options: MarkdownOptions = {
       '',
       ...attentionTable(attention),
       '',
-      '<sub>Ratio: current/baseline median. p: one-sided Mann-Whitney U in the direction of the change; q: p after Benjamini-Hochberg.</sub>',
+      r.mode === 'paired'
+        ? '<sub>Ratio: geometric mean of the paired round ratios. p: one-sided paired t test in the direction of the change; q: p after Benjamini-Hochberg.</sub>'
+        : '<sub>Ratio: current/baseline median. p: one-sided Mann-Whitney U in the direction of the change; q: p after Benjamini-Hochberg.</sub>',
       '',
     );
   }

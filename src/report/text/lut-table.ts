@@ -1,6 +1,9 @@
 // The readable table `bench lut show` and `bench blocks` print: entries grouped by stage, one row per
-// variant with median latency, its margin, sample count, parameters, MACs and every flag.
+// variant with median latency, its margin, sample count, parameters, MACs and the flags that change
+// what to do with it; conditions most entries share are told once under the header (report/flags.ts).
+// The LUT keeps every flag.
 import type { Lut, LutEntry } from '../../lut/schema.js';
+import { runWideLines, summariseFlags } from '../flags.js';
 import { terminalSafe } from '../../terminal-text.js';
 
 export function formatCount(n: number): string {
@@ -21,6 +24,8 @@ export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, va
     `runtime ${lut.runtime.runner} ${lut.runtime.version}, ep ${lut.runtime.ep}, ${lut.runtime.precision}${lut.runtime.threads ? `, ${lut.runtime.threads} threads` : ''}`,
     `catalog ${lut.catalog.name}; ${lut.entries.length} entries, updated ${lut.updatedAt}`,
   ].map(terminalSafe); // every string in a LUT is data: none may steer the terminal
+  const flagSummary = summariseFlags(lut.entries.filter((e) => e.state === 'ok'));
+  for (const line of runWideLines(flagSummary)) header.push(terminalSafe(`run     ${line}`));
   const columns = ['', 'median ms', '±95%', 'n', 'rounds', 'params', 'MACs', 'flags'];
   const rows: string[][] = [];
   const groups = new Map<string, LutEntry[]>();
@@ -43,7 +48,7 @@ export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, va
         String(e.rounds),
         formatCount(e.model.params),
         formatCount(e.model.macs),
-        e.flags.join(', '),
+        flagSummary.perRow(e.flags).join(', '),
       ];
     }).map((cells) => cells.map(terminalSafe));
     sections.push({ title, rows: r });
@@ -62,7 +67,7 @@ export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, va
     for (const r of s.rows) out.push(line(r));
   }
   const failed = lut.entries.filter((e) => e.state !== 'ok').length;
-  const flagged = lut.entries.filter((e) => e.flags.length > 0).length;
+  const flagged = lut.entries.filter((e) => flagSummary.perRow(e.flags).length > 0).length;
   out.push('');
   out.push(`${lut.entries.length - failed} ok, ${failed} failed${flagged ? `, ${flagged} flagged` : ''}${options.teacher ? '; * = teacher variant' : ''}`);
   return `${out.join('\n')}\n`;
