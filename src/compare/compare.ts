@@ -20,7 +20,15 @@ import { formatInterval, formatPercent } from './format.js';
 import { downgradeReasons, regressionExitCode } from './quality.js';
 import { driftAwareTest, driftVariance, widenInterval } from './round-noise.js';
 import { suiteExitCode, suiteShift } from './shift.js';
-import type { EntryComparison, OneSidedEntry, RegressionOptions, RegressionResult, SideSummary, Verdict } from './types.js';
+import type {
+  EntryComparison,
+  OneSidedEntry,
+  RegressionOptions,
+  RegressionResult,
+  SideSummary,
+  TableInfo,
+  Verdict,
+} from './types.js';
 import { decideVerdict } from './verdict.js';
 
 interface Pending {
@@ -47,16 +55,56 @@ export function compareLuts(baseline: Lut, current: Lut, options: RegressionOpti
 
   const baselineInfo = tableInfo(baseline, labels[0]);
   const currentInfo = tableInfo(current, labels[1]);
-  const currentById = new Map(current.entries.map((e) => [e.id, e] as const));
+  const pending = measurePairs(baseline, current, opts, [baselineInfo, currentInfo]);
+  if (pending.length === 0) throw nothingInCommon(baseline, current, labels);
+  adjustForMultipleTests(pending);
+  for (const { row, settled } of pending) if (!settled) decide(row, opts.threshold, opts.alpha);
+  const judged = pending.filter((p) => !p.settled).map((p) => p.row);
+  const suite = suiteShift(judged, { ...options, ...opts }, baseline, [baselineInfo, currentInfo]);
+
+  const entries = pending.map((p) => p.row);
+  const currentIds = new Set(current.entries.map((e) => e.id));
   const baselineIds = new Set(baseline.entries.map((e) => e.id));
+  const onlyInBaseline = baseline.entries.filter((e) => !currentIds.has(e.id)).map(oneSided);
+  const onlyInCurrent = current.entries.filter((e) => !baselineIds.has(e.id)).map(oneSided);
+  const counts = countVerdicts(entries, onlyInBaseline.length, onlyInCurrent.length);
+  return {
+    mode: 'two-table',
+    options: opts,
+    baseline: baselineInfo,
+    current: currentInfo,
+    mismatches,
+    entries,
+    onlyInBaseline,
+    onlyInCurrent,
+    counts,
+    geomean: suiteGeomean(pending),
+    exitCode: suiteExitCode(regressionExitCode(counts), suite),
+    notes: roundNoiseNotes([baselineInfo, currentInfo]),
+    suite,
+  };
+}
+
+/** Every baseline entry the current table also holds, measured against it in baseline order. */
+function measurePairs(
+  baseline: Lut,
+  current: Lut,
+  opts: { seed: number; resamples: number },
+  infos: [TableInfo, TableInfo],
+): Pending[] {
+  const currentById = new Map(current.entries.map((e) => [e.id, e] as const));
   const pending: Pending[] = [];
   for (const base of baseline.entries) {
     const cur = currentById.get(base.id);
-    if (cur) pending.push(measurePair(base, cur, opts.seed, opts.resamples, driftVariance(base, baselineInfo.roundNoise) + driftVariance(cur, currentInfo.roundNoise)));
+    if (!cur) continue;
+    const drift = driftVariance(base, infos[0].roundNoise) + driftVariance(cur, infos[1].roundNoise);
+    pending.push(measurePair(base, cur, opts.seed, opts.resamples, drift));
   }
-  if (pending.length === 0) throw nothingInCommon(baseline, current, labels);
+  return pending;
+}
 
-  // Benjamini-Hochberg over the pairs that were tested, separately for each direction.
+/** Benjamini-Hochberg over the pairs that were tested, separately for each direction and each test. */
+function adjustForMultipleTests(pending: Pending[]): void {
   const tested = pending.filter((p) => p.row.pSlower !== null);
   const qSlower = benjaminiHochberg(tested.map((p) => p.row.pSlower!));
   const qFaster = benjaminiHochberg(tested.map((p) => p.row.pFaster!));
@@ -71,54 +119,46 @@ export function compareLuts(baseline: Lut, current: Lut, options: RegressionOpti
     p.row.driftTest!.qSlower = driftSlower[i]!;
     p.row.driftTest!.qFaster = driftFaster[i]!;
   });
+}
 
-  for (const { row, settled } of pending) if (!settled) decide(row, opts.threshold, opts.alpha);
-  const suite = suiteShift(pending.filter((p) => !p.settled).map((p) => p.row), { ...options, ...opts }, baseline, [baselineInfo, currentInfo]);
-
+/** The geometric mean ratio over the pairs with a ratio, its interval widened by their mean drift. */
+function suiteGeomean(pending: Pending[]): RegressionResult['geomean'] {
   const withRatio = pending.filter((p) => p.replicates !== null);
-  const geomean =
-    withRatio.length === 0
-      ? null
-      : (() => {
-          const g = geomeanFromReplicates(withRatio.map((p) => p.row.ratio!), withRatio.map((p) => p.replicates!));
-          const drift = withRatio.reduce((a, p) => a + p.drift, 0) / withRatio.length;
-          return { value: g.geomean, ci95: widenInterval(g.geomean, g.ci95, drift), ci95Sampling: g.ci95, entries: withRatio.length };
-        })();
+  if (withRatio.length === 0) return null;
+  const g = geomeanFromReplicates(
+    withRatio.map((p) => p.row.ratio!),
+    withRatio.map((p) => p.replicates!),
+  );
+  const drift = withRatio.reduce((a, p) => a + p.drift, 0) / withRatio.length;
+  const ci95 = widenInterval(g.geomean, g.ci95, drift);
+  return { value: g.geomean, ci95, ci95Sampling: g.ci95, entries: withRatio.length };
+}
 
-  const entries = pending.map((p) => p.row);
-  const onlyInBaseline = baseline.entries.filter((e) => !currentById.has(e.id)).map(oneSided);
-  const onlyInCurrent = current.entries.filter((e) => !baselineIds.has(e.id)).map(oneSided);
+function countVerdicts(
+  entries: EntryComparison[],
+  onlyInBaseline: number,
+  onlyInCurrent: number,
+): RegressionResult['counts'] {
   const count = (v: Verdict) => entries.filter((e) => e.verdict === v).length;
-  const counts = {
+  return {
     compared: entries.length,
     regressed: count('regressed'),
     improved: count('improved'),
     unchanged: count('unchanged'),
     inconclusive: count('inconclusive'),
-    onlyInBaseline: onlyInBaseline.length,
-    onlyInCurrent: onlyInCurrent.length,
-  };
-  const notes: string[] = [];
-  for (const info of [baselineInfo, currentInfo]) {
-    if (info.roundNoise === null) {
-      notes.push(`${info.label}: no entry has two rounds, so the drift between rounds is unknown and its intervals assume none (measure with --rounds 2 or more)`);
-    }
-  }
-  return {
-    mode: 'two-table',
-    options: opts,
-    baseline: baselineInfo,
-    current: currentInfo,
-    mismatches,
-    entries,
     onlyInBaseline,
     onlyInCurrent,
-    counts,
-    geomean,
-    exitCode: suiteExitCode(regressionExitCode(counts), suite),
-    notes,
-    suite,
   };
+}
+
+function roundNoiseNotes(infos: TableInfo[]): string[] {
+  return infos
+    .filter((info) => info.roundNoise === null)
+    .map(
+      (info) =>
+        `${info.label}: no entry has two rounds, so the drift between rounds is unknown and its intervals ` +
+        'assume none (measure with --rounds 2 or more)',
+    );
 }
 
 /**
