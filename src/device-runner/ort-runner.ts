@@ -4,57 +4,66 @@
 // cap is hit, and prints one line per event in a stable, versioned format (see runners/ort-node/
 // parser.ts and the README): `NSB-RUNNER/1 <tag> <payload>`.
 //
-// It imports nothing but Node built-ins, the pure statistics module (shipped beside it) and
-// onnxruntime-node (from --ort, a package folder, so a device can keep it anywhere).
-import { createHash } from 'node:crypto';
-import {
-  existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync,
-} from 'node:fs';
+// It ships as one file: `npm run build` bundles it with the pure modules it imports (stats with
+// simple-statistics, onnx/half, parsing/ort-profile-nodes) into dist/device-runner/ort-runner.js
+// (scripts/bundle-device-runner.mjs). onnxruntime-node stays outside: it is loaded from --ort, a
+// package folder, so a device can keep it anywhere.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { toHalf } from '../onnx/half.js';
+import { profileNodes, providerCounts } from '../parsing/ort-profile-nodes.js';
 import { reachedTargetMargin, relativeMargin } from '../stats/median-ci.js';
 import { mulberry32 } from '../stats/rng.js';
+import { createAndSave, loadOptimized, optimizedCacheDir } from './optimized-cache.js';
+import { ortVersion, type Ort, type Session } from './ort-types.js';
+import { removeScratchDir, removeScratchOnExit, scratchDir } from './scratch.js';
 
 const PREFIX = 'NSB-RUNNER/1';
-
-interface Ort {
-  env: { versions: Record<string, string> };
-  InferenceSession: { create(path: string, options: Record<string, unknown>): Promise<Session> };
-  Tensor: new (type: string, data: Float32Array | Uint16Array, dims: number[]) => unknown;
-}
-interface Session {
-  inputNames: readonly string[];
-  outputNames: readonly string[];
-  inputMetadata?: readonly { name: string; type?: string; shape?: readonly (number | string)[] }[];
-  outputMetadata?: readonly { name: string; type?: string; shape?: readonly (number | string)[] }[];
-  run(feeds: Record<string, unknown>): Promise<Record<string, unknown>>;
-  endProfiling(): void;
-  release(): Promise<void>;
-}
 
 function emit(tag: string, payload: unknown): void {
   process.stdout.write(`${PREFIX} ${tag} ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n`);
 }
 
-function toHalf(v: number): number {
-  // Inputs lie in [-1, 1] or are small integers: plain truncating conversion is exact enough.
-  const f = new Float32Array([v]);
-  const x = new Uint32Array(f.buffer)[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const e = ((x >>> 23) & 0xff) - 112;
-  if (e <= 0) return sign;
-  if (e >= 31) return sign | 0x7c00;
-  return sign | (e << 10) | ((x >>> 13) & 0x3ff);
+/** Ends the run with an `error` line naming the stage, and an exit code the harness maps to a cause. */
+class Stop extends Error {
+  constructor(readonly stage: 'runtime' | 'load' | 'run', message: string, readonly exitCode: number) {
+    super(message);
+  }
 }
 
-function main(): Promise<void> {
-  const { values } = parseArgs({
+/** The first line of an error's message: what the harness shows. */
+function firstLine(error: unknown): string {
+  return String((error as Error).message ?? error).split('\n')[0] ?? '';
+}
+
+interface Settings {
+  model: string;
+  /** Where onnxruntime-node is: a package folder, or the name resolved from this file. */
+  ort: string;
+  ep: string;
+  epOptions: Record<string, unknown>;
+  threads: number;
+  warmup: number;
+  minIterations: number;
+  maxIterations: number;
+  maxTimeMs: number;
+  targetRme: number;
+  seed: number;
+  /** `name:type:d1,d2,...` per input the harness declares. */
+  inputs: string[];
+  profile: boolean;
+  optimizedCache: string | undefined;
+  modelId: string | undefined;
+  probe: boolean;
+}
+
+function readSettings(): Settings {
+  const { values: v } = parseArgs({
     options: {
-      model: { type: 'string' },
-      ort: { type: 'string' },
+      model: { type: 'string', default: '' },
+      ort: { type: 'string', default: 'onnxruntime-node' },
       ep: { type: 'string', default: 'cpu' },
       'ep-options': { type: 'string', default: '{}' },
       threads: { type: 'string', default: '0' },
@@ -72,51 +81,61 @@ function main(): Promise<void> {
     },
     strict: true,
   });
-  return measure(values as Record<string, string | string[] | boolean>);
+  return {
+    model: v.model,
+    ort: v.ort,
+    ep: v.ep,
+    epOptions: JSON.parse(v['ep-options']) as Record<string, unknown>,
+    threads: Number(v.threads),
+    warmup: Number(v.warmup),
+    minIterations: Number(v['min-iterations']),
+    maxIterations: Number(v['max-iterations']),
+    maxTimeMs: Number(v['max-time-ms']),
+    targetRme: Number(v['target-rme']),
+    seed: Number(v.seed),
+    inputs: v.input,
+    profile: !v['no-profile'],
+    optimizedCache: v['optimized-cache'],
+    modelId: v['model-id'],
+    probe: v.probe,
+  };
 }
 
-async function measure(v: Record<string, string | string[] | boolean>): Promise<void> {
-  const model = String(v['model'] ?? '');
-  const require = createRequire(import.meta.url);
+/** Loads onnxruntime-node and checks that it has the execution provider asked for. */
+function loadRuntime(s: Settings): Ort {
   let ort: Ort;
   try {
-    ort = require(typeof v['ort'] === 'string' ? v['ort'] : 'onnxruntime-node') as Ort;
+    ort = createRequire(import.meta.url)(s.ort) as Ort;
   } catch (error) {
-    emit('error', { stage: 'runtime', message: `cannot load onnxruntime-node: ${(error as Error).message.split('\n')[0]}` });
-    process.exitCode = 3;
-    return;
+    throw new Stop('runtime', `cannot load onnxruntime-node: ${firstLine(error)}`, 3);
   }
-  const ep = String(v['ep']);
-  const epOptions = JSON.parse(String(v['ep-options'])) as Record<string, unknown>;
-  const threads = Number(v['threads']);
-  emit('start', { runtime: 'onnxruntime-node', version: ort.env.versions['node'] ?? ort.env.versions['common'], node: process.version, ep, threads, pid: process.pid });
+  const { ep, threads } = s;
+  const runtime = { runtime: 'onnxruntime-node', version: ortVersion(ort), node: process.version };
+  emit('start', { ...runtime, ep, threads, pid: process.pid });
   // An execution provider missing from this onnxruntime-node build would silently run on the CPU.
-  const backends = (ort as { listSupportedBackends?: () => { name: string }[] }).listSupportedBackends?.();
+  const backends = ort.listSupportedBackends?.();
   if (ep !== 'cpu' && backends && !backends.some((b) => b.name === ep)) {
-    emit('error', { stage: 'runtime', message: `execution provider '${ep}' is not in this onnxruntime-node build (${backends.map((b) => b.name).join(', ')})` });
-    process.exitCode = 3;
-    return;
+    const names = backends.map((b) => b.name).join(', ');
+    throw new Stop('runtime', `execution provider '${ep}' is not in this onnxruntime-node build (${names})`, 3);
   }
-  // --probe: only check that the runtime loads here (used once per run before any model is pushed).
-  if (v['probe']) {
-    emit('done', { n: 0, reason: 'probe', rme: null });
-    return;
-  }
-  if (!model) throw new Error('--model is required');
+  return ort;
+}
 
-  const profileDir = v['no-profile'] ? undefined : scratchDir('profile-');
-  const providers = ep === 'cpu' ? ['cpu'] : [{ name: ep, ...epOptions }, 'cpu'];
+/** Opens the model's session, through the optimized-graph cache when the CPU provider runs it. */
+async function openSession(ort: Ort, s: Settings, profileDir: string | undefined): Promise<Session> {
+  const providers = s.ep === 'cpu' ? ['cpu'] : [{ name: s.ep, ...s.epOptions }, 'cpu'];
   const options: Record<string, unknown> = {
     executionProviders: providers,
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     interOpNumThreads: 1,
-    ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+    ...(s.threads > 0 ? { intraOpNumThreads: s.threads } : {}),
     ...(profileDir ? { enableProfiling: true, profileFilePrefix: join(profileDir, 'p') } : {}),
   };
-  let session: Session;
   const t0 = process.hrtime.bigint();
-  const cache = ep === 'cpu' && typeof v['optimized-cache'] === 'string' && typeof v['model-id'] === 'string' ? optimizedCacheDir(v['optimized-cache'], v['model-id'], ort) : undefined;
+  const useCache = s.ep === 'cpu' && s.optimizedCache !== undefined && s.modelId !== undefined;
+  const cache = useCache ? optimizedCacheDir(s.optimizedCache!, s.modelId!, ort) : undefined;
+  let session: Session;
   let graph: 'online' | 'cached' | 'saved' = 'online';
   try {
     const cached = cache ? await loadOptimized(ort, cache, options) : undefined;
@@ -124,24 +143,27 @@ async function measure(v: Record<string, string | string[] | boolean>): Promise<
       session = cached;
       graph = 'cached';
     } else if (cache) {
-      session = await createAndSave(ort, model, cache, options);
+      session = await createAndSave(ort, s.model, cache, options);
       graph = 'saved';
     } else {
-      session = await ort.InferenceSession.create(model, options);
+      session = await ort.InferenceSession.create(s.model, options);
     }
   } catch (error) {
-    emit('error', { stage: 'load', message: String((error as Error).message).split('\n')[0] });
-    process.exitCode = 4;
-    return;
+    throw new Stop('load', firstLine(error), 4);
   }
   emit('load', ms(t0));
   emit('graph', graph);
+  return session;
+}
+
+/** Seeded inputs of the declared (or else the model's) types and shapes; reports the model's io. */
+function seededFeeds(ort: Ort, session: Session, s: Settings): Record<string, unknown> {
   const declared = new Map<string, { type: string; shape: number[] }>();
-  for (const spec of v['input'] as string[]) {
+  for (const spec of s.inputs) {
     const [name, type, dims] = spec.split(':');
     declared.set(name!, { type: type!, shape: dims!.split(',').map(Number) });
   }
-  const rng = mulberry32(Number(v['seed']));
+  const rng = mulberry32(s.seed);
   const feeds: Record<string, unknown> = {};
   const io = { inputs: [] as unknown[], outputs: [] as unknown[] };
   for (const name of session.inputNames) {
@@ -151,7 +173,9 @@ async function measure(v: Record<string, string | string[] | boolean>): Promise<
     const shape = d?.shape ?? (meta?.shape ?? []).map((x) => (typeof x === 'number' && x > 0 ? x : 1));
     const n = shape.reduce((a, b) => a * b, 1);
     const values = Array.from({ length: n }, () => (name === 'timestep' ? 500 : rng() * 2 - 1));
-    feeds[name] = type === 'float16' ? new ort.Tensor('float16', Uint16Array.from(values, toHalf), shape) : new ort.Tensor('float32', Float32Array.from(values), shape);
+    feeds[name] = type === 'float16'
+      ? new ort.Tensor('float16', Uint16Array.from(values, toHalf), shape)
+      : new ort.Tensor('float32', Float32Array.from(values), shape);
     io.inputs.push({ name, type, shape: meta?.shape ?? shape });
   }
   for (const name of session.outputNames) {
@@ -159,166 +183,96 @@ async function measure(v: Record<string, string | string[] | boolean>): Promise<
     io.outputs.push({ name, type: meta?.type ?? 'unknown', shape: meta?.shape ?? [] });
   }
   emit('io', io);
+  return feeds;
+}
 
-  const warmup = Number(v['warmup']);
-  const runs = Math.max(warmup, profileDir ? 1 : 0);
+/** Untimed runs; at least one when profiling, since the profile covers the warm-up only. */
+async function warmUp(session: Session, feeds: Record<string, unknown>, runs: number): Promise<void> {
   for (let i = 0; i < runs; i++) {
     const t = process.hrtime.bigint();
     try {
       await session.run(feeds);
     } catch (error) {
-      emit('error', { stage: 'run', message: String((error as Error).message).split('\n')[0] });
-      process.exitCode = 5;
-      return;
+      throw new Stop('run', firstLine(error), 5);
     }
     // A profiling run that was not asked for as warm-up is still not a sample.
     emit('warmup', `${i + 1} ${ms(t)}`);
   }
-  if (profileDir) {
-    // Profiling covers the warm-up only: it tells which provider ran each node, at no cost to samples.
-    session.endProfiling();
-    emit('providers', providerCounts(profileDir));
-    rmSync(profileDir, { recursive: true, force: true });
-  }
+}
 
-  const minN = Number(v['min-iterations']);
-  const maxN = Number(v['max-iterations']);
-  const maxTime = Number(v['max-time-ms']);
-  const target = Number(v['target-rme']);
+/** Which provider ran each node, from the warm-up's profile, at no cost to the samples. */
+function reportProviders(session: Session, profileDir: string): void {
+  session.endProfiling();
+  const read = (f: string) => JSON.parse(readFileSync(join(profileDir, f), 'utf8')) as unknown[];
+  const events = readdirSync(profileDir).flatMap(read);
+  emit('providers', providerCounts(profileNodes(events).nodes));
+  removeScratchDir(profileDir);
+}
+
+type StopReason = 'target' | 'max-time' | 'max-iterations';
+
+/** Timed runs until the median's margin reaches the target (after the minimum) or a cap is hit. */
+async function sampleLoop(
+  session: Session,
+  feeds: Record<string, unknown>,
+  s: Settings,
+): Promise<{ samples: number[]; reason: StopReason }> {
   const samples: number[] = [];
   let total = 0;
-  let reason = 'max-iterations';
-  while (samples.length < maxN) {
+  let reason: StopReason = 'max-iterations';
+  while (samples.length < s.maxIterations) {
     const t = process.hrtime.bigint();
     await session.run(feeds);
     const dt = ms(t);
     samples.push(dt);
     total += dt;
     emit('sample', `${samples.length} ${dt}`);
-    if (samples.length >= minN) {
-      if (reachedTargetMargin(samples, target)) {
+    if (samples.length >= s.minIterations) {
+      if (reachedTargetMargin(samples, s.targetRme)) {
         reason = 'target';
         break;
       }
-      if (total >= maxTime) {
+      if (total >= s.maxTimeMs) {
         reason = 'max-time';
         break;
       }
     }
   }
+  return { samples, reason };
+}
+
+/** The last line: how many samples, why the loop stopped, and the median's relative margin. */
+function reportResult(samples: readonly number[], reason: StopReason): void {
   emit('done', { n: samples.length, reason, rme: samples.length > 0 ? relativeMargin(samples) : null });
+}
+
+async function measure(s: Settings): Promise<void> {
+  const ort = loadRuntime(s);
+  // --probe: only check that the runtime loads here (used once per run before any model is pushed).
+  if (s.probe) {
+    emit('done', { n: 0, reason: 'probe', rme: null });
+    return;
+  }
+  if (!s.model) throw new Error('--model is required');
+  const profileDir = s.profile ? scratchDir('profile-') : undefined;
+  const session = await openSession(ort, s, profileDir);
+  const feeds = seededFeeds(ort, session, s);
+  await warmUp(session, feeds, Math.max(s.warmup, profileDir ? 1 : 0));
+  if (profileDir) reportProviders(session, profileDir);
+  const { samples, reason } = await sampleLoop(session, feeds, s);
+  reportResult(samples, reason);
   await session.release();
-}
-
-// Offline graph optimization (onnxruntime's documented "offline mode"): at the `all` level the CPU
-// provider's layout transformations take 10-15 s for the largest blocks (1 GB of weights) on every
-// session, while the inference they produce is the same. The first session of a model saves its
-// optimized graph (weights beside it) into the cache; later sessions load that graph with the
-// optimizer off, about 1 s. The graph is specific to this runtime version and this CPU (the NCHWc
-// layout depends on its vector width), so both are in the key, with the model's content hash. A
-// cache entry becomes visible only complete (written under a temporary name, then renamed); one
-// that fails to load is removed and rebuilt.
-function optimizedCacheDir(root: string, modelId: string, ort: Ort): string {
-  const version = ort.env.versions['node'] ?? ort.env.versions['common'] ?? 'unknown';
-  const machine = createHash('sha256').update(`${process.arch} ${cpus()[0]?.model ?? ''}`).digest('hex').slice(0, 12);
-  return join(root, `${modelId.replace(/[^A-Za-z0-9._-]/g, '_')}-ort${version}-${machine}`);
-}
-
-const OPTIMIZED_GRAPH = 'model.onnx';
-const COMPLETE = 'complete';
-
-async function loadOptimized(ort: Ort, dir: string, options: Record<string, unknown>): Promise<Session | undefined> {
-  if (!existsSync(join(dir, COMPLETE))) return undefined;
-  try {
-    return await ort.InferenceSession.create(join(dir, OPTIMIZED_GRAPH), { ...options, graphOptimizationLevel: 'disabled' });
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return undefined;
-  }
-}
-
-async function createAndSave(ort: Ort, model: string, dir: string, options: Record<string, unknown>): Promise<Session> {
-  mkdirSync(join(dir, '..'), { recursive: true });
-  const temp = `${dir}.tmp-${process.pid}`;
-  rmSync(temp, { recursive: true, force: true });
-  mkdirSync(temp);
-  let session: Session;
-  try {
-    session = await ort.InferenceSession.create(model, {
-      ...options,
-      // Saving warns that the graph is specific to this machine, which is why the key says so.
-      logSeverityLevel: 3,
-      optimizedModelFilePath: join(temp, OPTIMIZED_GRAPH),
-      // Weights go to one file beside the graph (a 1 GB graph cannot be one protobuf).
-      extra: { session: { optimized_model_external_initializers_file_name: 'weights.bin', optimized_model_external_initializers_min_size_in_bytes: '1024' } },
-    });
-  } catch (error) {
-    rmSync(temp, { recursive: true, force: true });
-    throw error;
-  }
-  try {
-    writeFileSync(join(temp, COMPLETE), '');
-    renameSync(temp, dir);
-  } catch {
-    // Another process saved the same graph first (or the disk is full): measure anyway, cache nothing.
-    rmSync(temp, { recursive: true, force: true });
-  }
-  return session;
-}
-
-// Scratch folders (onnxruntime's profile of the warm-up) live under the runner's own folder in the
-// device's work folder, never in the device's /tmp: `bench devices --clean` removes that folder, so
-// even a runner killed with SIGKILL leaves nothing outside it. Every other way this process ends (a
-// model that fails to load, an error, SIGTERM or SIGINT from the harness) removes them at once.
-const scratchRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'scratch');
-const scratch = new Set<string>();
-
-function removeScratch(): void {
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-  scratch.clear();
-  try {
-    rmdirSync(scratchRoot);
-  } catch {
-    // Another runner's folder is still in it, or it is already gone.
-  }
-}
-
-process.on('exit', removeScratch);
-for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]] as const) {
-  process.on(signal, () => {
-    removeScratch();
-    process.exit(128 + number);
-  });
-}
-
-function scratchDir(prefix: string): string {
-  mkdirSync(scratchRoot, { recursive: true });
-  const dir = mkdtempSync(join(scratchRoot, prefix));
-  scratch.add(dir);
-  return dir;
 }
 
 function ms(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-/** Nodes per execution provider, from the profile written during warm-up. */
-function providerCounts(dir: string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const f of readdirSync(dir)) {
-    const events = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { cat?: string; name?: string; args?: { provider?: string } }[];
-    const seen = new Set<string>();
-    for (const e of events) {
-      if (e.cat !== 'Node' || !e.args?.provider || !e.name?.endsWith('_kernel_time')) continue;
-      if (seen.has(e.name)) continue;
-      seen.add(e.name);
-      counts[e.args.provider] = (counts[e.args.provider] ?? 0) + 1;
-    }
-  }
-  return counts;
-}
-
-main().catch((error: unknown) => {
-  emit('error', { stage: 'runner', message: String((error as Error).message ?? error).split('\n')[0] });
-  process.exitCode = 2;
-});
+removeScratchOnExit();
+Promise.resolve()
+  .then(() => measure(readSettings()))
+  .catch((error: unknown) => {
+    const stop = error instanceof Stop ? error : undefined;
+    emit('error', { stage: stop?.stage ?? 'runner', message: firstLine(error) });
+    process.exitCode = stop?.exitCode ?? 2;
+  });

@@ -1,8 +1,8 @@
 // The device runner's scratch folder (onnxruntime's profile of the warm-up), with the real runner laid
-// out as the harness pushes it (<work>/runner/device-runner, <work>/runner/stats) and a private TMPDIR:
-// nothing may appear in the device's temporary folder, and a model that fails to load or a SIGTERM
-// mid-run leaves nothing behind; a SIGKILL leaves its folder inside the work folder, where
-// `bench devices --clean` (which removes <work>/runner) reaches it.
+// out as the harness pushes it (the bundle and its package.json in <work>/runner/device-runner) and a
+// private TMPDIR: nothing may appear in the device's temporary folder, and a model that fails to load
+// or a SIGTERM mid-run leaves nothing behind; a SIGKILL leaves its folder inside the work folder,
+// where `bench devices --clean` (which removes <work>/runner) reaches it.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,12 +22,9 @@ function layout(): { work: string; tmp: string; runner: string } {
   const tmp = tempDir('nsb-runner-tmp-');
   const root = join(work, 'runner');
   mkdirSync(join(root, 'device-runner'), { recursive: true });
-  mkdirSync(join(root, 'stats'));
-  copyFileSync(join(dist, 'device-runner', 'ort-runner.js'), join(root, 'device-runner', 'ort-runner.js'));
-  for (const f of readdirSync(join(dist, 'stats')).filter((n) => n.endsWith('.js'))) {
-    copyFileSync(join(dist, 'stats', f), join(root, 'stats', f));
+  for (const f of ['ort-runner.js', 'package.json']) {
+    copyFileSync(join(dist, 'device-runner', f), join(root, 'device-runner', f));
   }
-  writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
   return { work, tmp, runner: join(root, 'device-runner', 'ort-runner.js') };
 }
 

@@ -2,11 +2,9 @@
 // onnxruntime-node. Per-iteration samples, adaptive stopping on the device, and a report of which
 // execution provider really ran the nodes. Used by `local`, by SSH hosts with Node (Macs with the
 // CoreML EP, Linux boards) and by the fake phone in tests.
-import { readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, posix } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../../atomic-write.js';
 import { ModelError, ParseError, RunnerError } from '../../errors.js';
 import { saveRawOutput } from '../raw-output.js';
 import { packageRoot } from '../../paths.js';
@@ -34,14 +32,13 @@ export const ortNodeOptionsSchema = z.strictObject({
 });
 export type OrtNodeOptions = z.infer<typeof ortNodeOptionsSchema>;
 
-/** The compiled device runner and the statistics it imports, as they sit in dist/. */
+/**
+ * The device runner as `npm run build` leaves it: one file bundled with everything it imports but
+ * onnxruntime-node, and a package.json beside it saying it is ESM wherever it lands.
+ */
 function runnerFiles(): { local: string; remote: string }[] {
-  const dist = join(packageRoot(), 'dist');
-  const files = [{ local: join(dist, 'device-runner', 'ort-runner.js'), remote: 'device-runner/ort-runner.js' }];
-  for (const f of readdirSync(join(dist, 'stats'))) {
-    if (f.endsWith('.js')) files.push({ local: join(dist, 'stats', f), remote: `stats/${f}` });
-  }
-  return files;
+  const dist = join(packageRoot(), 'dist', 'device-runner');
+  return ['ort-runner.js', 'package.json'].map((f) => ({ local: join(dist, f), remote: `device-runner/${f}` }));
 }
 
 /** Folder of the optimized-graph cache under the device's work folder. */
@@ -58,16 +55,7 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
 
   async prepare(ctx, options): Promise<RunnerSetup> {
     const dir = runnerDir(ctx);
-    // The runner is ESM; a package.json beside it says so wherever it lands.
-    const pkg = join(ctx.hostDir, 'device-runner-package.json');
-    writeFileAtomic(pkg, '{ "type": "module" }\n');
-    const files = [...runnerFiles().map((f) => ({ local: f.local, remote: posix.join(dir, f.remote) }))];
-    try {
-      await pushFiles(ctx, [...files, { local: pkg, remote: posix.join(dir, 'package.json') }]);
-    } finally {
-      // Only needed for the push: the host folder keeps nothing but output kept for diagnosis.
-      rmSync(pkg, { force: true });
-    }
+    await pushFiles(ctx, runnerFiles().map((f) => ({ local: f.local, remote: posix.join(dir, f.remote) })));
     const argv = [options.node, posix.join(dir, 'device-runner', 'ort-runner.js'), '--probe', '--ort', options.ort ?? localOrtPath(), '--ep', options.ep];
     const probe = await ctx.transport.exec(argv, { timeoutMs: 60_000 });
     const firstLine = (probe.stderr || probe.stdout).trim().split('\n')[0] ?? '';

@@ -2,27 +2,16 @@
 // SessionOptions.enable_profiling): which execution provider ran each node of the graph. Pure.
 //
 // Format (device-tools.md §1.5; written by ORT's core/common/profiler.cc EndProfiling): a JSON array
-// with one event object per line and a non-standard `"key" :value` spacing, times in µs. A node's
-// kernel is a `"cat" : "Node"` event named `<node>_kernel_time` whose `args` hold `provider`,
-// `op_name`, `node_index` and the input/output types and shapes; its `<node>_fence_before/after`
-// events hold only `op_name`, and ORT 0.4 wrote no `provider` at all. Every run repeats every node,
-// so nodes are counted once by name. A partition compiled by an EP (QNN, NNAPI) is one node.
+// with one event object per line and a non-standard `"key" :value` spacing, times in µs. Nodes and
+// their providers are read from the events by parsing/ort-profile-nodes.ts, which the device runner
+// shares. A partition compiled by an EP (QNN, NNAPI) is one node.
 import { ParseError } from '../../errors.js';
 import { headExcerpt } from '../../parsing/text.js';
 import { decodeCapture, type CaptureInput } from '../../parsing/capture-text.js';
+import { profileNodes, providerCounts, type OrtProfileNode } from '../../parsing/ort-profile-nodes.js';
 
 const WHAT = 'ONNX Runtime profiling JSON';
 export const CPU_EP = 'CPUExecutionProvider';
-
-/** One node of the session graph, as its kernel events describe it. */
-export interface OrtProfileNode {
-  /** The event name without `_kernel_time`. */
-  name: string;
-  op: string;
-  provider: string;
-  /** Element types of the outputs (`float`, `int64` ...), when the profile lists them. */
-  outputTypes?: string[];
-}
 
 export interface OrtProfilePlacement {
   /** Every node with a provider, once, in order of first appearance. */
@@ -31,12 +20,6 @@ export interface OrtProfilePlacement {
   providers: Record<string, number>;
   /** `model_run` events: the runs the profile covers (perf_test's warm-up included). */
   runs: number;
-}
-
-interface RawEvent {
-  cat?: unknown;
-  name?: unknown;
-  args?: { provider?: unknown; op_name?: unknown; output_type_shape?: unknown };
 }
 
 /**
@@ -53,35 +36,8 @@ export function parseOrtProfile(capture: CaptureInput): OrtProfilePlacement {
     throw new ParseError(WHAT, `not JSON (${(error as Error).message})`, headExcerpt(text, 3));
   }
   if (!Array.isArray(events)) throw new ParseError(WHAT, 'not an array of trace events', headExcerpt(text, 3));
-  const nodes = new Map<string, OrtProfileNode>();
-  let runs = 0;
-  for (const e of events as RawEvent[]) {
-    if (e === null || typeof e !== 'object') continue;
-    if (e.name === 'model_run') runs += 1;
-    const node = kernelNode(e);
-    if (node !== undefined && !nodes.has(node.name)) nodes.set(node.name, node);
-  }
-  const providers: Record<string, number> = {};
-  for (const n of nodes.values()) providers[n.provider] = (providers[n.provider] ?? 0) + 1;
-  return { nodes: [...nodes.values()], providers, runs };
-}
-
-function kernelNode(e: RawEvent): OrtProfileNode | undefined {
-  const provider = e.args?.provider;
-  if (e.cat !== 'Node' || typeof e.name !== 'string' || typeof provider !== 'string' || provider === '') return undefined;
-  const outputTypes = typesOf(e.args?.output_type_shape);
-  return {
-    name: e.name.replace(/_kernel_time$/, ''),
-    op: typeof e.args?.op_name === 'string' ? e.args.op_name : '?',
-    provider,
-    ...(outputTypes !== undefined ? { outputTypes } : {}),
-  };
-}
-
-// `output_type_shape` is a list of one-key objects, element type to shape: [{"int64":[2]}].
-function typesOf(value: unknown): string[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  return value.flatMap((o: unknown) => (o !== null && typeof o === 'object' ? Object.keys(o) : []));
+  const { nodes, runs } = profileNodes(events);
+  return { nodes, providers: providerCounts(nodes), runs };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,31 @@
+// The part of onnxruntime-node's API the device runner uses. The runtime is loaded at run time from
+// the folder `--ort` names (a device keeps it anywhere), so its types are declared here.
+
+export interface Ort {
+  env: { versions: Record<string, string> };
+  InferenceSession: { create(path: string, options: Record<string, unknown>): Promise<Session> };
+  Tensor: new (type: string, data: Float32Array | Uint16Array, dims: number[]) => unknown;
+  /** Absent from older builds. */
+  listSupportedBackends?: () => { name: string }[];
+}
+
+export interface TensorMetadata {
+  name: string;
+  type?: string;
+  shape?: readonly (number | string)[];
+}
+
+export interface Session {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  inputMetadata?: readonly TensorMetadata[];
+  outputMetadata?: readonly TensorMetadata[];
+  run(feeds: Record<string, unknown>): Promise<Record<string, unknown>>;
+  endProfiling(): void;
+  release(): Promise<void>;
+}
+
+/** The runtime's version as it reports it. */
+export function ortVersion(ort: Ort): string | undefined {
+  return ort.env.versions['node'] ?? ort.env.versions['common'];
+}
