@@ -107,7 +107,7 @@ export function loadUserModels(file: string, cat: ResolvedCatalog, precision: Pr
 }
 
 /** Model formats some runner measures; anything else in a manifest is refused before it is read. */
-const MODEL_EXTENSIONS = ['.onnx', '.tflite'];
+const MODEL_EXTENSIONS = ['.onnx', '.tflite', '.dlc'];
 
 /**
  * The model file a manifest entry names: inside the manifest's folder (symbolic links included), a
@@ -118,7 +118,7 @@ function modelFile(manifest: string, field: string, file: string): string {
   const found = containedFile(folder, file, { file: manifest, field, folder: `the manifest's folder ${folder}` });
   const ext = posix.extname(file).toLowerCase();
   if (!MODEL_EXTENSIONS.includes(ext)) {
-    const problem = `${shown(file)} is not a model file; list ONNX (.onnx) or TensorFlow Lite (.tflite) files`;
+    const problem = `${shown(file)} is not a model file; list ONNX (.onnx), TensorFlow Lite (.tflite) or SNPE (.dlc) files`;
     throw new InvalidFileError(manifest, field, problem);
   }
   if (found === undefined) throw new InvalidFileError(manifest, field, `${shown(file)} not found`);
@@ -129,7 +129,7 @@ function checkUserModel(path: string, label: string, inputs: TensorSig[], output
   const root = dirname(path);
   const graph = basename(path);
   if (posix.extname(graph).toLowerCase() !== '.onnx') {
-    // Non-ONNX models (e.g. .tflite for benchmark_model) are taken as they are.
+    // Non-ONNX models (.tflite for benchmark_model, .dlc for snpe-net-run) are taken as they are.
     return { files: modelFiles(root, graph, [graph], inputs, outputs, precision, label), params: 0 };
   }
   let info;

@@ -137,7 +137,8 @@ describe('bench blocks through snpe-net-run', () => {
     diagview('qnn-profile-viewer/basic-average-reference.txt');
     const lutFile = join(host, 'misrouted.lut.json');
     const r = await blocks(lutFile);
-    expect(r.code).toBe(1);
+    // Every entry failed for one cause, the runner's output: exit 7.
+    expect(r.code).toBe(7);
     for (const e of readLut(lutFile).entries) {
       expect(e.state).toBe('failed');
       expect(e.error?.message).toMatch(
@@ -153,7 +154,7 @@ describe('bench blocks through snpe-net-run', () => {
     setControl(phone.sandbox, { garbage: ['snpe-models'] });
     try {
       const lutFile = join(host, 'garbage.lut.json');
-      expect((await blocks(lutFile)).code).toBe(1);
+      expect((await blocks(lutFile)).code).toBe(7);
       for (const e of readLut(lutFile).entries) {
         expect(e.error?.message).toMatch(/^runner snpe-net-run: E1\.[RA-]+: snpe-net-run exited 1 on \S+: error_code=306; error_message=Error loading the DLC container\./);
       }
