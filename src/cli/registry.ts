@@ -3,6 +3,7 @@ import type { Command } from './command.js';
 import { blocksCommand } from './commands/blocks.js';
 import { candidatesCommand } from './commands/candidates.js';
 import { catalogCommand } from './commands/catalog.js';
+import { compareCommand } from './commands/compare.js';
 import { devicesCommand } from './commands/devices.js';
 import { exportCommand } from './commands/export.js';
 import { lutExportCommand } from './commands/lut-export.js';
@@ -24,4 +25,5 @@ export const commands: Command[] = [
   searchCommand,
   reportParetoCommand,
   reportRegressionCommand,
+  compareCommand,
 ];

@@ -1,5 +1,5 @@
-// Statistics for latency samples. Pure JavaScript: no Node or package imports, because the same
-// code is shipped to devices and imported by the runner there.
+// Statistics for latency samples. No Node imports and no package but simple-statistics (for the
+// descriptive statistics it has): the device runner is bundled with this code and runs it on devices.
 export { erf, erfc, normalCdf, normalSf } from './normal.js';
 export { gaussian, mulberry32, seedFor, shuffled } from './rng.js';
 export { median, medianSorted, quantile, quantileSorted, sortedCopy } from './quantile.js';

@@ -1,5 +1,6 @@
 // Seeded randomness. Everything random in the harness (round order, bootstrap resamples, synthetic
 // test data) goes through these so that a verdict or an order can be reproduced from its seed.
+import { shuffle } from 'simple-statistics';
 
 /** mulberry32: a small 32-bit generator, plenty for resampling; returns floats in [0, 1). */
 export function mulberry32(seed: number): () => number {
@@ -12,16 +13,13 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** A copy of `xs` in a uniformly random order (Fisher-Yates). */
+/**
+ * A copy of `xs` in a uniformly random order: simple-statistics' Fisher-Yates, which swaps position
+ * i (from the last down) with floor(rng() * (i + 1)). A seed's order is part of what makes a run
+ * reproducible, so a test pins it to that loop.
+ */
 export function shuffled<T>(xs: readonly T[], rng: () => number): T[] {
-  const out = xs.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const tmp = out[i]!;
-    out[i] = out[j]!;
-    out[j] = tmp;
-  }
-  return out;
+  return shuffle(xs.slice(), rng);
 }
 
 /**

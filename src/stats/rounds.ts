@@ -12,7 +12,9 @@
 //     entries by the method of moments (one machine, one drift; 39 entries estimate it far better
 //     than one entry's two or three rounds can);
 //   - effectiveRounds: Kish's effective number of rounds behind a median of unequal rounds.
-// All on the log scale, so tau is a relative spread (0.03 ~ rounds typically 3% apart).
+// All on the log scale, so tau is a relative spread (0.03 ~ rounds typically 3% apart). Sums, means
+// and sums of squared deviations are simple-statistics'.
+import { sum, sumNthPowerDeviations, weightedMean } from 'simple-statistics';
 import { chiSquareSf, normalQuantile } from './chi-square.js';
 import { medianCiRanks } from './median-ci.js';
 import { medianSorted, sortedCopy } from './quantile.js';
@@ -79,9 +81,8 @@ const MIN_LOG_VAR = 1e-12;
 export function roundHeterogeneity(rounds: readonly RoundEstimate[]): RoundHeterogeneity | null {
   if (rounds.length < 2) return null;
   const w = rounds.map((r) => 1 / Math.max(r.logVar, MIN_LOG_VAR));
-  const wSum = w.reduce((a, b) => a + b, 0);
-  const centre = rounds.reduce((a, r, i) => a + w[i]! * r.logMedian, 0) / wSum;
-  const q = rounds.reduce((a, r, i) => a + w[i]! * (r.logMedian - centre) ** 2, 0);
+  const centre = weightedMean(rounds.map((r) => r.logMedian), w);
+  const q = sum(rounds.map((r, i) => w[i]! * (r.logMedian - centre) ** 2));
   const df = rounds.length - 1;
   const medians = rounds.map((r) => r.median);
   return { rounds: rounds.length, q, df, p: chiSquareSf(q, df), spread: Math.max(...medians) / Math.min(...medians) - 1 };
@@ -111,9 +112,8 @@ export function pooledRoundVariance(perEntry: readonly (readonly RoundEstimate[]
   for (const rounds of perEntry) {
     const r = rounds.length;
     if (r < 2) continue;
-    const m = rounds.reduce((a, x) => a + x.logMedian, 0) / r;
-    ss += rounds.reduce((a, x) => a + (x.logMedian - m) ** 2, 0);
-    within += (1 - 1 / r) * rounds.reduce((a, x) => a + x.logVar, 0);
+    ss += sumNthPowerDeviations(rounds.map((x) => x.logMedian), 2);
+    within += (1 - 1 / r) * sum(rounds.map((x) => x.logVar));
     df += r - 1;
     entries++;
   }
@@ -124,7 +124,7 @@ export function pooledRoundVariance(perEntry: readonly (readonly RoundEstimate[]
 
 /** Kish's effective number of rounds for rounds of these sizes: (sum n)^2 / sum n^2. */
 export function effectiveRounds(sizes: readonly number[]): number {
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const squares = sizes.reduce((a, b) => a + b * b, 0);
+  const total = sum(sizes);
+  const squares = sum(sizes.map((n) => n * n));
   return squares === 0 ? 0 : (total * total) / squares;
 }

@@ -1,9 +1,11 @@
 // The summary stored with every LUT entry. Field for field the same shape as `EntryStats` in
-// src/lut/schema.ts (this module may not import it: it also runs on devices with nothing but
-// plain JavaScript), and a type test keeps the two assignable.
+// src/lut/schema.ts (this module may not import it: it is bundled into the device runner, which
+// carries no schema library), and a type test keeps the two assignable. MAD and IQR are
+// simple-statistics' (type-7 quantiles, as here).
+import { interquartileRange, medianAbsoluteDeviation } from 'simple-statistics';
 import { mean } from './mean.js';
 import { medianCiSorted, relativeMarginSorted } from './median-ci.js';
-import { quantileSorted, sortedCopy } from './quantile.js';
+import { medianSorted, quantileSorted, sortedCopy } from './quantile.js';
 
 /** Scale that makes the median absolute deviation a consistent estimate of sigma for normal data. */
 export const MAD_SCALE = 1.4826;
@@ -35,19 +37,17 @@ export function summarize(samples: readonly number[]): SampleSummary {
     if (!Number.isFinite(x)) throw new Error(`cannot summarize a sample containing ${x}`);
   }
   const sorted = sortedCopy(samples);
-  const med = quantileSorted(sorted, 0.5);
-  const deviations = sortedCopy(sorted.map((x) => Math.abs(x - med)));
   return {
     n: sorted.length,
-    median: med,
+    median: medianSorted(sorted),
     mean: mean(sorted),
     min: sorted[0]!,
     max: sorted[sorted.length - 1]!,
     p10: quantileSorted(sorted, 0.1),
     p90: quantileSorted(sorted, 0.9),
     p99: quantileSorted(sorted, 0.99),
-    mad: MAD_SCALE * quantileSorted(deviations, 0.5),
-    iqr: quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25),
+    mad: MAD_SCALE * medianAbsoluteDeviation(sorted),
+    iqr: interquartileRange(sorted),
     ci95: medianCiSorted(sorted, 0.95),
     rme: relativeMarginSorted(sorted, 0.95),
   };

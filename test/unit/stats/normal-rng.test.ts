@@ -71,6 +71,21 @@ describe('seeded randomness', () => {
     expect(shuffled(xs, mulberry32(2))).not.toEqual(s1);
   });
 
+  it('shuffled gives the order of the classic Fisher-Yates loop on the same seed (a seed keeps its order)', () => {
+    const classic = (xs: number[], rng: () => number) => {
+      const out = xs.slice();
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(rng() * (i + 1));
+        [out[i], out[j]] = [out[j]!, out[i]!];
+      }
+      return out;
+    };
+    for (const n of [0, 1, 2, 7, 39]) {
+      const xs = Array.from({ length: n }, (_, i) => i);
+      for (const seed of [1, 17, 7919]) expect(shuffled(xs, mulberry32(seed))).toEqual(classic(xs, mulberry32(seed)));
+    }
+  });
+
   it('shuffled puts every element in every position about equally often', () => {
     const rng = mulberry32(99);
     const counts = [0, 0, 0, 0];

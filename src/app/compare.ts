@@ -1,0 +1,245 @@
+// `bench compare`: a baseline side and a current side measured in one session on one device, round
+// by round interleaved (src/measure/interleave.ts), then the paired verdict (src/compare/paired.ts).
+// The sides may differ by models (two manifests, or two generated configurations: precision,
+// catalogue, seed), by runtime (runner options: another runtime folder or onnxruntime-node install,
+// EP options, threads) or by anything a profile says (two profiles of the same device). Each side is
+// an ordinary device session writing its own LUT (lock, journal, --resume as `bench blocks`).
+import { join, resolve } from 'node:path';
+import { loadCatalog, type Catalog } from '../catalog/load.js';
+import { comparePaired, pairKey } from '../compare/paired.js';
+import type { RegressionResult } from '../compare/types.js';
+import { loadProfile, profileDirs } from '../devices/load.js';
+import type { DeviceProfile } from '../devices/schema.js';
+import { writeFilesAtomic } from '../atomic-write.js';
+import { DiskFullError, UsageError } from '../errors.js';
+import type { Lut, Precision } from '../lut/schema.js';
+import { entryLabel } from '../lut/key.js';
+import { acquireOutputLock, type OutputLock } from '../lut/output-lock.js';
+import { runInterleaved, SIDES, type SideName } from '../measure/interleave.js';
+import { Journal, journalPathFor } from '../measure/journal.js';
+import { mergeSettings, type SettingsOverride } from '../measure/settings.js';
+import { loadUserModels } from '../onnx/manifest.js';
+import { ModelStore } from '../onnx/store.js';
+import { defaultCatalogFile, defaultReportsDir, defaultStoreDir, packageVersion } from '../paths.js';
+import { renderJson } from '../report/regression/json.js';
+import { renderJunit } from '../report/regression/junit.js';
+import { renderMarkdown } from '../report/regression/markdown.js';
+import { bindRunner } from '../runners/registry.js';
+import { relativeMargin, summarize } from '../stats/index.js';
+import { DeviceSession, type SessionPlan } from './device-session.js';
+import type { ProgressListener } from './events.js';
+import { planBlocks } from './plan.js';
+
+/** Rounds when none are asked for: the paired t-interval over fewer is wide (README: verdict quality). */
+export const COMPARE_ROUNDS = 8;
+
+/** What one side changes against the shared settings. */
+export interface CompareSide {
+  /** Another profile of the same device (default: the run's device). */
+  profile?: string;
+  modelsManifest?: string;
+  catalogFile?: string;
+  precision?: Precision;
+  /** Seed of the generated weights and inputs (and of the side's sampling). */
+  seed?: number;
+  /** Runner options over the profile's (e.g. `ort`, `runtimeDir`, `epOptions`). */
+  runnerOptions?: Record<string, unknown>;
+  /** Measurement settings over the shared ones (e.g. threads). */
+  settings?: SettingsOverride;
+}
+
+export interface CompareOptions {
+  device?: string;
+  profileDirs?: string[];
+  catalogFile?: string;
+  latent?: number;
+  width?: number;
+  precision?: Precision;
+  select?: string[];
+  /** Shared measurement settings; `rounds` is fixed for both sides (default COMPARE_ROUNDS). */
+  settings?: SettingsOverride;
+  baseline: CompareSide;
+  current: CompareSide;
+  /** Folder of the two LUTs (baseline.lut.json, current.lut.json). */
+  out?: string;
+  threshold?: number;
+  alpha?: number;
+  resume?: boolean;
+  restart?: boolean;
+  breakLock?: boolean;
+  storeDir?: string;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface CompareResult {
+  device: string;
+  outDir: string;
+  luts: Record<SideName, { file: string; lut: Lut }>;
+  regression: RegressionResult;
+  /** Time spent measuring, both sides together (connect to the last round). */
+  ms: number;
+  /** Clean-up that failed on the device (the verdict stands). */
+  cleanup: string[];
+}
+
+function sideProfile(o: CompareOptions, side: CompareSide, dirs: string[]): DeviceProfile {
+  const profile = loadProfile(side.profile ?? o.device ?? 'local', dirs);
+  if (!side.runnerOptions) return profile;
+  return { ...profile, runner: { ...profile.runner, options: { ...profile.runner.options, ...side.runnerOptions } } };
+}
+
+async function planSide(o: CompareOptions, name: SideName, dirs: string[], store: ModelStore, outDir: string): Promise<SessionPlan> {
+  const side = o[name];
+  const profile = sideProfile(o, side, dirs);
+  const catalog: Catalog = loadCatalog(side.catalogFile ?? o.catalogFile ?? defaultCatalogFile());
+  const latent = o.latent ?? profile.defaults.latent ?? 16;
+  const width = o.width ?? profile.defaults.width ?? 1;
+  const precision = side.precision ?? o.precision ?? profile.defaults.precision ?? 'fp32';
+  const rounds = o.settings?.rounds ?? COMPARE_ROUNDS;
+  const settings = mergeSettings(
+    profile.measure,
+    profile.threads !== undefined ? { threads: profile.threads } : undefined,
+    profile.affinity ? { affinity: profile.affinity } : undefined,
+    o.settings,
+    side.seed !== undefined ? { seed: side.seed } : undefined,
+    side.settings,
+    // A pair needs the same rounds on both sides: no extra rounds for an imprecise entry.
+    { rounds, maxRounds: rounds },
+  );
+  const resolved = catalog.resolve(latent, width);
+  const userModels = side.modelsManifest ? loadUserModels(side.modelsManifest, resolved, precision) : undefined;
+  const plan = await planBlocks({
+    catalog, latent, width, precision, seed: settings.seed, store, select: o.select ?? [],
+    ...(userModels ? { userModels } : {}), ...(o.signal ? { signal: o.signal } : {}),
+  });
+  return {
+    profile, latent, width, precision, settings, entries: plan.entries, bound: bindRunner(profile),
+    lutFile: join(outDir, `${name}.lut.json`), catalog: { name: catalog.spec.name, hash: catalog.hash },
+  };
+}
+
+/** The entries both sides measure, as pairs of ids in the baseline's plan order. */
+function pairsOf(plans: [SessionPlan, SessionPlan]): [string, string][] {
+  const current = new Map(plans[1].entries.map((e) => [pairKey(e), e.id] as const));
+  const pairs = plans[0].entries.filter((e) => current.has(pairKey(e))).map((e) => [e.id, current.get(pairKey(e))!] as [string, string]);
+  if (pairs.length === 0) throw new UsageError('the two sides have no entry in common (another catalogue, latent or width?)');
+  return pairs;
+}
+
+function lockBoth(plans: SessionPlan[], o: CompareOptions): OutputLock[] {
+  const locks: OutputLock[] = [];
+  try {
+    for (const p of [...plans].sort((a, b) => a.lutFile.localeCompare(b.lutFile))) {
+      const onNote = (text: string) => o.onProgress?.({ type: 'status', device: p.profile.name, text });
+      locks.push(acquireOutputLock(p.lutFile, { command: 'bench compare', breakLock: o.breakLock === true, onNote }));
+    }
+  } catch (error) {
+    for (const lock of locks) lock.release();
+    throw error;
+  }
+  return locks;
+}
+
+export async function runCompare(o: CompareOptions): Promise<CompareResult> {
+  const dirs = profileDirs(o.profileDirs ?? [], o.env);
+  const outDir = resolve(o.out ?? join(defaultReportsDir(), 'compare'));
+  const store = new ModelStore(o.storeDir ?? defaultStoreDir(), {
+    onGenerate: (what, bytes) => o.onProgress?.({ type: 'generate', what, bytes }),
+  });
+  const plans: [SessionPlan, SessionPlan] = [await planSide(o, 'baseline', dirs, store, outDir), await planSide(o, 'current', dirs, store, outDir)];
+  const pairs = pairsOf(plans);
+  const locks = lockBoth(plans, o);
+  try {
+    for (const p of plans) {
+      const journal = new Journal(journalPathFor(p.lutFile));
+      if (journal.exists() && !o.resume && !o.restart) {
+        throw new UsageError(`an interrupted run left ${journal.file}`, {
+          hint: 'add --resume to complete it, or --restart to discard it and start over',
+        });
+      }
+    }
+    return await measureBoth(o, plans, pairs, outDir);
+  } finally {
+    for (const lock of locks) lock.release();
+  }
+}
+
+async function measureBoth(o: CompareOptions, plans: [SessionPlan, SessionPlan], pairs: [string, string][], outDir: string): Promise<CompareResult> {
+  const started = performance.now();
+  const device = plans[0].profile.name;
+  const emit = o.onProgress ?? (() => {});
+  const sessions: DeviceSession[] = [];
+  const cleanup: string[] = [];
+  try {
+    for (const [k, plan] of plans.entries()) {
+      const label = `${device}:${SIDES[k]}`;
+      sessions.push(await DeviceSession.open(plan, { ...(o.signal ? { signal: o.signal } : {}), status: (text) => emit({ type: 'status', device: label, text }) }));
+    }
+    const [a, b] = sessions as [DeviceSession, DeviceSession];
+    if (a.fingerprint !== b.fingerprint) {
+      throw new UsageError(`the two sides reached different devices (${a.plan.profile.name}: ${a.fingerprint}, ${b.plan.profile.name}: ${b.fingerprint})`, {
+        hint: 'bench compare measures both sides on one device; compare tables of two devices with bench report regression --allow-mismatch',
+      });
+    }
+    const inputs = sessions.map((s, k) => {
+      const label = `${device}:${SIDES[k]}`;
+      const labels = new Map(s.plan.entries.map((e) => [e.id, entryLabel(e.key)]));
+      const restored = s.startJournal(o.resume === true);
+      emit({ type: 'plan', device: label, entries: pairs.length, skipped: 0, lut: s.plan.lutFile });
+      return s.protocolInput(s.plan.entries.filter((e) => pairs.some((p) => p[k] === e.id)), restored, {
+        onRound: (r, merged) => emit({ type: 'entry', device: label, id: r.id, label: labels.get(r.id)!, round: r.round, n: merged.length, median: summarize(merged).median, rme: relativeMargin(merged), flags: r.cpuFallback ? ['cpu-fallback'] : [] }),
+        onFailure: (f) => emit({ type: 'failure', device: label, id: f.id, label: labels.get(f.id)!, message: f.error.message }),
+        onThermalWait: (tempC, limitC) => emit({ type: 'thermal-wait', device: label, tempC, limitC }),
+      });
+    }) as [ReturnType<DeviceSession['protocolInput']>, ReturnType<DeviceSession['protocolInput']>];
+    const states = await runInterleaved({
+      sides: inputs,
+      pairs,
+      rounds: plans[0].settings.rounds,
+      seed: o.settings?.seed ?? 1,
+      ...(o.signal ? { signal: o.signal } : {}),
+      events: { onVisit: (side, e, round, index, total) => emit({ type: 'visit', device: `${device}:${side}`, id: e.id, label: entryLabel(e.key), round, index, total }) },
+    });
+    const luts = sessions.map((s, k) => ({ file: s.plan.lutFile, lut: s.finish(states[k]!) }));
+    const ms = performance.now() - started;
+    for (const [k, l] of luts.entries()) {
+      const ok = l.lut.entries.filter((e) => e.state === 'ok').length;
+      emit({ type: 'done', device: `${device}:${SIDES[k]}`, lut: l.file, ok, failed: l.lut.entries.length - ok, ms });
+    }
+    const regression = comparePaired(luts[0]!.lut, luts[1]!.lut, {
+      ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
+      ...(o.alpha !== undefined ? { alpha: o.alpha } : {}),
+      baselineLabel: luts[0]!.file,
+      currentLabel: luts[1]!.file,
+    });
+    return { device, outDir, luts: { baseline: luts[0]!, current: luts[1]! }, regression, ms, cleanup };
+  } finally {
+    for (const s of sessions) cleanup.push(...(await s.close()));
+  }
+}
+
+/** Each report and its file in the output folder (the same set as `bench report regression`). */
+export const compareReportFiles = { md: 'summary.md', json: 'regression.json', junit: 'junit.xml' } as const;
+export type CompareFormat = keyof typeof compareReportFiles;
+
+/** The chosen reports of a comparison, written together (all or none); their paths and the Markdown. */
+export function writeCompareReports(r: CompareResult, formats: CompareFormat[]): { files: string[]; markdown: string } {
+  const meta = { createdAt: new Date().toISOString(), harnessVersion: packageVersion() };
+  const markdown = renderMarkdown(r.regression);
+  const texts: Record<CompareFormat, () => string> = {
+    md: () => markdown,
+    json: () => renderJson(r.regression, meta),
+    junit: () => renderJunit(r.regression, { createdAt: meta.createdAt }),
+  };
+  const files = [...new Set(formats)].map((f) => ({ file: join(r.outDir, compareReportFiles[f]), data: texts[f]() }));
+  try {
+    writeFilesAtomic(files);
+  } catch (error) {
+    if (error instanceof DiskFullError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`cannot write ${files[0]!.file} (${code})`, { hint: 'choose a writable folder with --out' });
+  }
+  return { files: files.map((f) => f.file), markdown };
+}
