@@ -69,7 +69,7 @@ describe('bootstrap against simple-statistics', () => {
 describe('distributions against simple-statistics', () => {
   it('chi-square upper tail: every critical value of its table, to the two decimals it gives', () => {
     for (const [df, row] of Object.entries(chiSquaredDistributionTable)) {
-      for (const [p, x] of Object.entries(row as Record<string, number>)) {
+      for (const [p, x] of Object.entries(row) as [string, number][]) {
         // A few entries are rounded up from a third decimal of 5, so allow one unit of the last digit.
         expect(chiSquareSf(Math.max(0, x - 0.01), Number(df)), `df ${df}, p ${p}`).toBeGreaterThanOrEqual(Number(p));
         expect(chiSquareSf(x + 0.01, Number(df)), `df ${df}, p ${p}`).toBeLessThanOrEqual(Number(p));
