@@ -81,6 +81,7 @@ try {
   console.log(`per-entry overhead: ort-node, width ${values.width}, latent ${values.latent}, stages ${values.stages}, ${n} samples + 1 warm-up per entry`);
   const results: Record<string, Split[]> = {};
   for (const device of ['local', 'ssh-self']) {
+    // Session channels sshd started: one long-lived shell per concurrent command, plus kills.
     const sessions = (sshd.log().match(/Starting session: command/g) ?? []).length;
     const t0 = performance.now();
     const [r] = await runBlocks({ ...common, devices: [device], out: join(dir, `${device}.lut.json`) });
@@ -88,15 +89,22 @@ try {
     const entries = r!.lut.entries.filter((e) => e.state === 'ok');
     results[device] = entries.map(split);
     const s = results[device]!;
-    const commands = (sshd.log().match(/Starting session: command/g) ?? []).length - sessions;
+    const opened = (sshd.log().match(/Starting session: command/g) ?? []).length - sessions;
     console.log(`  ${device.padEnd(8)} ${entries.length} entries in ${(wall / 1000).toFixed(1)} s`);
     console.log(`    hostMs - samples:         ${fmt(s.map((x) => x.overhead))}`);
     console.log(`      load + warm-up:         ${fmt(s.map((x) => x.device))}`);
     console.log(`      the rest:               ${fmt(s.map((x) => x.rest))}`);
-    if (device !== 'local') console.log(`    remote commands: ${commands} for the run (${(commands / entries.length).toFixed(1)} per entry, setup included)`);
+    if (device !== 'local') {
+      console.log(`    SSH sessions started: ${opened} for the run (a login shell each; commands run in them)`);
+    }
   }
   const extra = median(results['ssh-self']!.map((x) => x.rest)) - median(results['local']!.map((x) => x.rest));
+  const overheads = (device: string) => median(results[device]!.map((x) => x.overhead));
+  const whole = overheads('ssh-self') - overheads('local');
+  console.log(`  medians of "hostMs - samples": SSH ${whole >= 0 ? '+' : ''}${whole.toFixed(0)} ms against local`);
+  const verdict = extra <= 300 ? 'met' : 'missed';
   console.log(`  SSH adds about ${extra.toFixed(0)} ms per entry over local (medians of "the rest")`);
+  console.log(`  target: within 300 ms of local: ${verdict}`);
 
   if (!values['no-push']) {
     const catalog = loadCatalog(defaultCatalogFile());
@@ -120,12 +128,15 @@ try {
     ];
     for (const [pass, t2] of passes) {
       const stats: PushStats = { files: 0, skipped: 0, bytes: 0, ms: 0 };
-      const channels = t2.stats().channels;
+      const before = t2.stats();
       const t = performance.now();
       for (const e of plan.entries) await pushModel({ ...ctx, transport: t2 }, e.model, stats);
       const ms = performance.now() - t;
       console.log(
-        `  ${pass.padEnd(26)} ${(ms / 1000).toFixed(1)} s: ${stats.files - stats.skipped} of ${stats.files} file pushes copied, ${t2.stats().channels - channels} remote commands` +
+        `  ${pass.padEnd(26)} ${(ms / 1000).toFixed(1)} s: ` +
+          `${stats.files - stats.skipped} of ${stats.files} file pushes copied, ` +
+          `${t2.stats().commands - before.commands} remote commands, ` +
+          `${t2.stats().channels - before.channels} new sessions` +
           (pass.startsWith('first') ? `, ${(total / 1048576 / (ms / 1000)).toFixed(0)} MiB/s` : ''),
       );
     }

@@ -106,9 +106,9 @@ describe('ssh exec', () => {
     expect(await run).toMatchObject({ exitCode: null, timedOut: false, stdout: 'started\n' });
     expect(await goneWithin(pid)).toBe(true);
     // An already-aborted signal never starts the command.
-    const channels = transport.stats().channels;
+    const commands = transport.stats().commands;
     expect(await transport.exec(['true'], { signal: controller.signal })).toMatchObject({ exitCode: null, timedOut: false });
-    expect(transport.stats().channels).toBe(channels);
+    expect(transport.stats().commands).toBe(commands);
   });
 
   it('uses one connection for many commands, sequential and concurrent', async () => {

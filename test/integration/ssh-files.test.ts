@@ -82,10 +82,10 @@ describe('ssh push and pull', () => {
     });
     const first = await transport.pushMany(items);
     expect(first.every((r) => !r.skipped)).toBe(true);
-    const channels = transport.stats().channels;
+    const commands = transport.stats().commands;
     const second = await transport.pushMany(items);
     expect(second.every((r) => r.skipped)).toBe(true);
-    expect(transport.stats().channels - channels).toBe(1);
+    expect(transport.stats().commands - commands).toBe(1);
   });
 
   it('passes names with spaces, quotes, ; $(...) and backticks intact and never runs them', async () => {

@@ -6,12 +6,9 @@ import { DeviceError, InterruptedError } from '../../errors.js';
 import { resolveAuth, type SshAuth } from './auth.js';
 import { describeConnectError } from './connect-errors.js';
 import { createHostKeyPolicy } from './host-key.js';
-import { Limiter } from './limiter.js';
 import { sshTarget, type SshTransportOptions, type SshTransportSpec } from './spec.js';
 import type { Ssh2Channel, Ssh2Client, Ssh2Sftp } from './ssh2.js';
 
-/** Session slots for ordinary commands: MaxSessions (10) minus the SFTP session and two for kills. */
-const execSlots = 7;
 const defaultConnectTimeoutMs = 15_000;
 /** Ping an idle connection so a vanished device is noticed (3 missed pings: about 45 s). */
 const keepaliveIntervalMs = 15_000;
@@ -23,8 +20,10 @@ export interface ConnectionStats {
   connectAttempts: number;
   /** Connections that dropped while in use. */
   drops: number;
-  /** Exec channels opened (commands run, including the harness's own probes). */
+  /** Session channels opened for commands: the long-lived shells, and kills of timed-out commands. */
   channels: number;
+  /** Commands run (the harness's own probes included), each through one of the shells. */
+  commands: number;
 }
 
 type DropListener = (error: DeviceError) => void;
@@ -32,7 +31,7 @@ type DropListener = (error: DeviceError) => void;
 export class SshConnection {
   readonly target: string;
   readonly profile: string;
-  readonly stats: ConnectionStats = { connects: 0, connectAttempts: 0, drops: 0, channels: 0 };
+  readonly stats: ConnectionStats = { connects: 0, connectAttempts: 0, drops: 0, channels: 0, commands: 0 };
 
   private client: Ssh2Client | undefined;
   private ssh: NodeSSH | undefined;
@@ -42,7 +41,6 @@ export class SshConnection {
   private closed = false;
   private lastSocketError: Error | undefined;
   private readonly dropListeners = new Set<DropListener>();
-  private readonly limiter = new Limiter(execSlots);
 
   constructor(
     private readonly spec: SshTransportSpec,
@@ -170,24 +168,22 @@ export class SshConnection {
   }
 
   /**
-   * Opens an exec channel. `reserved` channels (kills of timed-out commands) skip the queue, so a
-   * full set of hung commands can still be killed.
+   * Opens an exec channel. How many are open at once is the caller's to limit (shell-pool.ts):
+   * OpenSSH refuses sessions past MaxSessions (10 per connection).
    */
   async openExec(
     command: string,
-    options: { reserved?: boolean; signal?: AbortSignal; what?: string } = {},
-  ): Promise<{ channel: Ssh2Channel; release: () => void }> {
+    options: { signal?: AbortSignal; what?: string } = {},
+  ): Promise<{ channel: Ssh2Channel }> {
     const what = options.what ?? 'a command';
-    const release = options.reserved ? () => {} : await this.limiter.acquire(options.signal);
     try {
       const client = await this.ensure();
       const channel = await new Promise<Ssh2Channel>((resolve, reject) => {
         client.exec(command, {}, (err, ch) => (err ? reject(err) : resolve(ch)));
       });
       this.stats.channels++;
-      return { channel, release };
+      return { channel };
     } catch (error) {
-      release();
       if (error instanceof DeviceError || error instanceof InterruptedError) throw error;
       if (options.signal?.aborted) throw new InterruptedError(`device ${this.profile}: stopped while waiting to run ${what}`);
       if (!this.connected) {

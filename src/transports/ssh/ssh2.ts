@@ -6,6 +6,7 @@ import type { EventEmitter } from 'node:events';
 
 export interface Ssh2Channel extends EventEmitter {
   stderr: EventEmitter;
+  write(data: string): boolean;
   end(): void;
   close(): void;
   destroy(): void;

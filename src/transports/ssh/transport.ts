@@ -8,6 +8,7 @@ import { linuxDeviceInfo, macosDeviceInfo } from './device-facts.js';
 import { describeCommand, execOverSsh } from './exec.js';
 import { hashRemoteFiles, pullFile, pushFiles, type FileContext, type HashTool, type PushItem } from './files.js';
 import { parseLinuxThermal } from './linux-thermal.js';
+import { ShellPool } from './shell-pool.js';
 import { linuxInfoScript, linuxThermalScript, macosInfoScript, probeScript, scriptArgv } from './scripts.js';
 import { sshTarget, type SshTransportOptions, type SshTransportSpec } from './spec.js';
 
@@ -36,8 +37,11 @@ const probeTimeoutMs = 30_000;
 export async function createSshTransport(spec: SshTransportSpec, options: SshTransportOptions): Promise<SshTransport> {
   const conn = new SshConnection(spec, options);
   await conn.ensure();
+  // Commands run through long-lived shells: the login shell's start-up cost is paid once per shell.
+  const shells = new ShellPool(conn);
 
-  const exec = (argv: readonly string[], execOptions?: ExecOptions): Promise<ExecResult> => execOverSsh(conn, argv, execOptions);
+  const exec = (argv: readonly string[], execOptions?: ExecOptions): Promise<ExecResult> =>
+    execOverSsh(conn, shells, argv, execOptions);
 
   /** Runs a fixed script that must succeed; its stdout. */
   const runScript = async (what: string, script: string, args: string[] = []): Promise<string> => {
@@ -105,7 +109,10 @@ export async function createSshTransport(spec: SshTransportSpec, options: SshTra
       return { temperatures: {}, throttling: false, status: `no thermal source known for ${os}` };
     },
     stats: () => ({ ...conn.stats }),
-    close: () => conn.close(),
+    close: () => {
+      shells.close();
+      return conn.close();
+    },
   };
   return transport;
 }

@@ -1,0 +1,71 @@
+// The program of the long-lived shell each SSH device keeps: one plain `sh` per session channel,
+// started once (its login shell's start-up files run once, not per command) and fed one request
+// line per command.
+//
+// A request is `r <id> <command line>`, the command line quoted by quoteArg like any argument, so the
+// shell's own parser reads exactly one request however many lines or quotes the command holds. The
+// command runs as `sh -c` in a process group (or session) of its own, so a timeout can kill all it
+// started; its stdin is /dev/null, so nothing it does can read the requests that follow; its stdout
+// and stderr go to files and come back only after it ended, behind a header that gives their
+// lengths. Nothing the command prints ever reaches the channel directly, so no output (binary, huge,
+// without a final newline, or holding the sentinel itself) can be taken for a frame.
+//
+// Frames on the channel's stdout, each header starting with the per-session random sentinel:
+//   <s> ready <method> <folder>      the shell is up; method: setsid | jobs | none (how groups are made)
+//   <s> fail <reason>                 it could not start (no writable temporary folder)
+//   <s> P <id> <pid>                  the command runs; <pid> leads its process group
+//   <s> X <id> <status> <n> <m>       it ended with <status> ($? of wait: 128 + n for signal n),
+//                                     followed by exactly <n> bytes of stdout and <m> of stderr
+// Written for POSIX sh: dash (Debian), bash (macOS /bin/sh), busybox ash.
+import { quoteArg } from '../quote.js';
+
+/** What starts the shell channel: a plain non-login sh, reading its program from stdin. */
+export const shellCommand = 'exec sh';
+
+/**
+ * The program, sent as the shell's first input. `$s` is the sentinel; `$d` a private folder for the
+ * output files, removed when the shell ends (its stdin closes, or the session hangs up).
+ *
+ * The output is copied (`cat o >O`) before it is measured: a background process the command left
+ * behind may still be writing to `o`, and the header must give the length of what follows it.
+ */
+export function shellProgram(sentinel: string, folderTag: string): string {
+  return `s=${quoteArg(sentinel)}
+t=${quoteArg(folderTag)}
+d=
+for b in "\${TMPDIR:-/tmp}" "$HOME"; do
+  if mkdir -m 700 "$b/.nsb-shell.$$.$t" 2>/dev/null; then d=$b/.nsb-shell.$$.$t; break; fi
+done
+if [ -z "$d" ]; then
+  printf '%s fail no writable folder for output in %s or %s\\n' "$s" "\${TMPDIR:-/tmp}" "$HOME"
+  exit 1
+fi
+trap 'rm -rf "$d"' EXIT
+trap 'exit 129' HUP
+trap 'exit 143' TERM
+g=none
+if command -v setsid >/dev/null 2>&1; then g=setsid
+else set -m 2>/dev/null; case $- in *m*) g=jobs ;; esac
+fi
+r() {
+  if [ "$g" = setsid ]; then setsid sh -c 'eval "$1"' sh "$2" </dev/null >"$d/o" 2>"$d/e" &
+  else sh -c 'eval "$1"' sh "$2" </dev/null >"$d/o" 2>"$d/e" &
+  fi
+  p=$!
+  printf '%s P %s %s\\n' "$s" "$1" "$p"
+  wait "$p"
+  c=$?
+  cat "$d/o" >"$d/O" 2>/dev/null; cat "$d/e" >"$d/E" 2>/dev/null
+  rm -f "$d/o" "$d/e"
+  printf '%s X %s %s %s %s\\n' "$s" "$1" "$c" "$(($(wc -c <"$d/O")))" "$(($(wc -c <"$d/E")))"
+  cat "$d/O" "$d/E"
+  rm -f "$d/O" "$d/E"
+}
+printf '%s ready %s %s\\n' "$s" "$g" "$d"
+`;
+}
+
+/** One request: run `commandLine` (built by buildCommandLine) as command `id`. */
+export function requestLine(id: number, commandLine: string): string {
+  return `r ${id} ${quoteArg(commandLine)}\n`;
+}
