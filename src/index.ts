@@ -1,8 +1,11 @@
 // The library API: everything the `bench` command does, a program can do.
 //
-//   import { runBlocks, readLut, compareLuts, runSearch } from 'nanosd-bench';
+//   import { runBlocks, readLut, compareLuts, searchCandidates } from 'nanosd-bench';
 //   const [result] = await runBlocks({ devices: ['local'], latent: 16 });
 //   const verdicts = compareLuts(readLut('baseline.json'), result.lut);
+//   const { result: fronts } = searchCandidates({ luts: [result.lutFile] });
+//
+// Every command is one of the use cases below: options in, a typed result out, nothing printed.
 
 // Use cases
 export { runBlocks, type BlocksOptions, type DeviceResult } from './app/blocks.js';
@@ -10,6 +13,43 @@ export { runExport, type ExportOptions, type ExportResult } from './app/export.j
 export type { ProgressEvent, ProgressListener } from './app/events.js';
 export { deviceFingerprint } from './app/fingerprint.js';
 export { connectDevice } from './app/connect-device.js';
+export { listDevices, cleanDevice, type DevicesReport, type ProfileReport, type CleanReport } from './app/devices.js';
+export { describeCatalog, type CatalogOptions } from './app/catalog.js';
+export { showLut, type LutShowOptions } from './app/lut-show.js';
+export { loadLutInputs, type LutInputOptions, type LutInputs } from './app/lut-inputs.js';
+export {
+  exportLutTable,
+  lutExportFormats,
+  type LutExportFormat,
+  type LutExportOptions,
+  type LutExportResult,
+} from './app/lut-export.js';
+export { predictLatency, type PredictOptions } from './app/predict.js';
+export type { PredictionReport, DevicePrediction, ContributionSummary } from './predict/summary.js';
+export {
+  evaluateSearch,
+  searchCandidates,
+  searchResultText,
+  searchFormats,
+  type SearchFormat,
+  type SearchSpaceOptions,
+  type SearchCommandOptions,
+  type SearchRun,
+} from './app/search.js';
+export {
+  writeParetoReport,
+  defaultParetoFile,
+  type ParetoReportOptions,
+  type ParetoReportResult,
+} from './app/report-pareto.js';
+export {
+  writeRegressionReport,
+  defaultRegressionDir,
+  regressionFormats,
+  type RegressionFormat,
+  type RegressionReportOptions,
+  type RegressionReport,
+} from './app/report-regression.js';
 
 // Catalogue
 export { loadCatalog, catalogFromSpec, type Catalog } from './catalog/load.js';

@@ -20,7 +20,8 @@ export function loadChartJsBundle(): string {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new BenchError('NSB_MISSING_ASSET', ExitCode.failure, `cannot read chart.js bundle ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new BenchError('NSB_MISSING_ASSET', ExitCode.failure, `cannot read chart.js bundle ${file} (${code})`, {
       hint: 'reinstall dependencies with npm ci',
     });
   }

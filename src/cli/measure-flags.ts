@@ -4,7 +4,7 @@ import type { BlocksOptions } from '../app/blocks.js';
 import { UsageError } from '../errors.js';
 import { MIN_CHUNK } from '../measure/protocol.js';
 import type { CliIO, OptionsConfig, ParsedArgs } from './command.js';
-import { boolFlag, listFlag, numberFlag, percentFlag, stringFlag } from './flags.js';
+import { boolFlag, listFlag, numberFlag, percentFlag, precisionFlag, stringFlag } from './flags.js';
 import { checkOutputFile, checkOutputFolder } from './output-path.js';
 import { forceHelp, shapeFlags, shapeOptions } from './shape-flags.js';
 
@@ -39,22 +39,36 @@ ${forceHelp}
   --precision P      fp32 or fp16 (default: the profile's, else fp32)
   --iterations N     exactly N samples per entry (turns adaptive sampling off)
   --warmup N         inferences discarded before sampling, per process (default 3)
-  --target-rme P     stop sampling an entry at this relative margin of its median (default 1%)
+  --target-rme P     stop sampling an entry at this relative margin of its median: 1% or 0.01 (default 1%)
   --max-time-ms MS   measured time cap per entry (default: the profile's)
   --rounds N         rounds over all entries in seeded random order (default: the profile's, e.g. 4 on
                      local, else 2); with --iterations N each round takes at least ${MIN_CHUNK} of the N samples
   --threads N        intra-op threads (default: the profile's, else the runtime's)
   --seed N           seed for inputs, weights and entry order (default 1)
-  --out F            LUT file, or a folder when several devices (default: reports/<device>-...lut.json)
+  --out F            the LUT file (F.json) with one device, a folder with several
+                     (default: reports/<device>-<runner>-l<latent>-w<width>-<precision>.lut.json)
   --store DIR        model store (default: .cache/models, or NANOSD_BENCH_STORE)
   --resume           complete an interrupted run from its journal; keep entries already measured
   --restart          discard the journal of an interrupted run and start over
   --break-lock       take over the lock of a run on another host that is gone (see README: one writer per LUT)
   --json             print the LUT(s) as JSON on stdout (progress goes to stderr)`;
 
+/**
+ * One device writes one LUT: `--out` is that file. Several devices write one each: `--out` is their
+ * folder. A file name must end in .json, since the run would otherwise have to guess what was meant.
+ */
+function checkMeasureOut(out: string, devices: number): void {
+  if (devices > 1) return checkOutputFolder(out);
+  if (!out.endsWith('.json')) {
+    throw new UsageError(`--out ${out}: with one device --out is the LUT file; give a name ending in .json`, {
+      hint: 'a folder is for several devices (--device a,b)',
+    });
+  }
+  checkOutputFile(out, 'device.lut.json');
+}
+
 export function measureOptionsFrom(args: ParsedArgs, io: CliIO): Omit<BlocksOptions, 'onProgress'> {
-  const precision = stringFlag(args, 'precision');
-  if (precision !== undefined && precision !== 'fp32' && precision !== 'fp16') throw new UsageError(`--precision ${precision}: must be fp32 or fp16`);
+  const precision = precisionFlag(args);
   const iterations = numberFlag(args, 'iterations', { integer: true, min: 1 });
   const warmup = numberFlag(args, 'warmup', { integer: true, min: 0 });
   const targetRme = percentFlag(args, 'target-rme', { min: 0.0001, max: 0.5 });
@@ -76,11 +90,7 @@ export function measureOptionsFrom(args: ParsedArgs, io: CliIO): Omit<BlocksOpti
   const { latent, width } = shapeFlags(args);
   const catalogFile = stringFlag(args, 'catalog');
   const out = stringFlag(args, 'out');
-  if (out !== undefined) {
-    // As the app reads it: a folder for several devices or a name without .json, else the LUT file.
-    if (devices.length > 1 || !out.endsWith('.json')) checkOutputFolder(out);
-    else checkOutputFile(out, 'device.lut.json');
-  }
+  if (out !== undefined) checkMeasureOut(out, devices.length);
   const store = stringFlag(args, 'store');
   return {
     devices: devices.length > 0 ? devices : ['local'],

@@ -3,7 +3,7 @@
 // refuses folders with ENOENT (/proc, /sys): node's mkdirSync({recursive}) retries such a path
 // forever at full CPU. The check creates nothing it leaves behind.
 import { accessSync, constants, mkdirSync, rmdirSync, statSync, type Stats } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
 function statOf(path: string): Stats | undefined {
@@ -55,4 +55,16 @@ export function checkOutputFile(file: string, suggested: string, flag = '--out')
     throw new UsageError(`${flag} ${file}: is a folder; give the file to write, e.g. ${join(file, suggested)}`);
   }
   checkOutputFolder(dirname(resolve(file)), flag, file);
+}
+
+/**
+ * The format is chosen by `--format`, never guessed from the file name; but a name that promises
+ * another known format (`--out front.csv` holding JSON) would mislead whatever opens it, so it is refused.
+ */
+export function checkOutputName(file: string, format: string, formats: readonly string[]): void {
+  const ext = extname(file).slice(1).toLowerCase();
+  if (ext === format || !formats.includes(ext)) return;
+  throw new UsageError(`--out ${file}: the name says .${ext} but --format is ${format}`, {
+    hint: `add --format ${ext}, or name the file .${format}`,
+  });
 }

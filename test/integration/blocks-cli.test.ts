@@ -137,6 +137,21 @@ describe('bad input: one line, a distinct exit code, no LUT', () => {
     expect(existsSync(lutFile)).toBe(false);
   });
 
+  it('--out with one device is the LUT file: a name without .json is refused, not taken for a folder', async () => {
+    const out = join(dir, 'lut-folder');
+    const r = await bench(['blocks', '--stages', 'conv_in', '--out', out], env);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^bench: --out .*lut-folder: with one device --out is the LUT file; give a name ending in \.json\n/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('bench export --json prints what it wrote', async () => {
+    const out = join(dir, 'export-json');
+    const r = await bench(['export', '--out', out, ...small.slice(0, 4), '--stages', 'conv_in', '--json'], env);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ manifestFile: join(out, 'manifest.json'), models: 1, files: 2 });
+  });
+
   it('a catalogue that fails its schema -> exit 4 naming file and key', async () => {
     const c = JSON.parse(readFileSync('block-variants/sd15-nanosd.json', 'utf8'));
     c.stages[3].variants[2].units = ['R1', 'A1', 'R2', 'R3', 'A3', 'Up', 'Up'];

@@ -72,7 +72,7 @@ describe('bench search', () => {
     expect(json.fronts).toHaveLength(2);
     expect(json.references.teacher.indices).toBe('0.0.0.0.0.0');
     const csvOut = join(dir, 'front.csv');
-    await runCommand(searchCommand, ['--lut', cpuFile, '--out', csvOut]);
+    await runCommand(searchCommand, ['--lut', cpuFile, '--out', csvOut, '--format', 'csv']);
     const rows = parseCsv(readFileSync(csvOut, 'utf8'));
     expect(rows[0]!.fields.slice(0, 4)).toEqual(['number', 'code', 'indices', 'E1']);
   });
@@ -91,12 +91,26 @@ describe('bench search', () => {
   it('refuses an unknown objective, a bad --out and a bad quality file', async () => {
     const r = await runCommand(searchCommand, ['--lut', cpuFile, '--objectives', 'latency,speed']);
     expect([r.code, r.stderr]).toEqual([ExitCode.usage, "bench: --objectives: unknown objective 'speed'; known: latency, params, macs, quality\n"]);
-    expect((await runCommand(searchCommand, ['--lut', cpuFile, '--out', join(dir, 'x.txt')])).code).toBe(ExitCode.usage);
+    expect((await runCommand(searchCommand, ['--lut', cpuFile, '--out', join(dir, 'x.csv')])).code).toBe(ExitCode.usage);
     const badQ = join(dir, 'bad.csv');
     writeFileSync(badQ, 'code,score\nE1=R-R,1\n');
     const q = await runCommand(searchCommand, ['--lut', cpuFile, '--quality', badQ]);
     expect(q.code).toBe(ExitCode.invalidFile);
     expect(q.stderr).toContain('bad.csv: line 2: bad candidate code');
+  });
+});
+
+describe('bench search --out and --format', () => {
+  it('--format chooses the file format, never the name; a name promising another format is refused', async () => {
+    const txt = join(dir, 'front.txt');
+    expect((await runCommand(searchCommand, ['--lut', cpuFile, '--out', txt])).code).toBe(ExitCode.ok);
+    expect(JSON.parse(readFileSync(txt, 'utf8')).fronts).toHaveLength(1);
+    const wrong = await runCommand(searchCommand, ['--lut', cpuFile, '--out', join(dir, 'f.json'), '--format', 'csv']);
+    expect(wrong.code).toBe(ExitCode.usage);
+    expect(wrong.stderr.split('\n')[0]).toMatch(/f\.json: the name says \.json but --format is csv$/);
+    const alone = await runCommand(searchCommand, ['--lut', cpuFile, '--format', 'csv']);
+    expect(alone.code).toBe(ExitCode.usage);
+    expect(alone.stderr).toBe('bench: --format csv: chooses the format of the --out file; give --out FILE\n');
   });
 });
 
@@ -121,6 +135,20 @@ describe('bench lut export', () => {
     expect(json.candidates[32_767].indices).toBe('3.3.3.7.7.7');
     expect((await runCommand(lutExportCommand, ['--lut', cpuFile, '--format', 'xml'])).code).toBe(ExitCode.usage);
   });
+
+  it('--json: the export itself without --out, what was written with it; never CSV on stdout', async () => {
+    const r = await runCommand(lutExportCommand, ['--lut', cpuFile, '--json']);
+    expect(JSON.parse(r.stdout).candidates).toHaveLength(32_768);
+    const out = join(dir, 'all-2.csv');
+    const written = await runCommand(lutExportCommand, ['--lut', cpuFile, '--out', out, '--json']);
+    expect(JSON.parse(written.stdout)).toEqual({ file: out, format: 'csv', candidates: 32_768 });
+    expect(parseCsv(readFileSync(out, 'utf8'))).toHaveLength(32_769);
+    const both = await runCommand(lutExportCommand, ['--lut', cpuFile, '--json', '--format', 'csv']);
+    expect([both.code, both.stdout]).toEqual([ExitCode.usage, '']);
+    const named = await runCommand(lutExportCommand, ['--lut', cpuFile, '--out', join(dir, 'all.json')]);
+    expect(named.code).toBe(ExitCode.usage);
+    expect(named.stderr).toMatch(/the name says \.json but --format is csv/);
+  });
 });
 
 describe('bench report pareto', () => {
@@ -131,5 +159,15 @@ describe('bench report pareto', () => {
     const html = readFileSync(out, 'utf8');
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html.length).toBeLessThan(5e6);
+  });
+
+  it('--json prints what was written', async () => {
+    const out = join(dir, 'r', 'pareto-2.html');
+    const r = await runCommand(reportParetoCommand, ['--lut', cpuFile, '--out', out, '--json']);
+    expect(r.code).toBe(ExitCode.ok);
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({ file: out, candidates: 32_768, answered: true, warnings: [] });
+    expect(json.bytes).toBe(readFileSync(out).length);
+    expect(json.devices).toEqual([{ label: 'local', lut: cpuFile, predicted: 32_768 }]);
   });
 });

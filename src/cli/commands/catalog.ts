@@ -1,9 +1,9 @@
 // `bench catalog`: stages, variants, I/O shapes, parameters and MACs of a catalogue.
-import { loadCatalog } from '../../catalog/load.js';
-import { defaultCatalogFile } from '../../paths.js';
+import { describeCatalog } from '../../app/catalog.js';
 import { catalogJson, renderCatalog } from '../../report/text/catalog-table.js';
 import type { Command } from '../command.js';
 import { boolFlag, numberFlag, stringFlag } from '../flags.js';
+import { printJson } from '../print.js';
 
 export const catalogCommand: Command = {
   name: 'catalog',
@@ -14,13 +14,24 @@ export const catalogCommand: Command = {
   --latent N    latent side (default 16; a multiple of the catalogue's divisor)
   --width W     channel width multiplier (default 1)
   --json        machine-readable output`,
-  options: { catalog: { type: 'string' }, latent: { type: 'string' }, width: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    catalog: { type: 'string' },
+    latent: { type: 'string' },
+    width: { type: 'string' },
+    json: { type: 'boolean' },
+  },
   async run(args, io) {
-    const catalog = loadCatalog(stringFlag(args, 'catalog') ?? defaultCatalogFile());
-    const latent = numberFlag(args, 'latent', { integer: true }) ?? 16;
-    const width = numberFlag(args, 'width') ?? 1;
-    const resolved = catalog.resolve(latent, width);
-    io.stdout.write(boolFlag(args, 'json') ? `${JSON.stringify(catalogJson(resolved), null, 1)}\n` : renderCatalog(resolved));
+    const catalogFile = stringFlag(args, 'catalog');
+    // Ranges are the catalogue's to check: it knows its divisor and names both numbers.
+    const latent = numberFlag(args, 'latent', { integer: true });
+    const width = numberFlag(args, 'width');
+    const resolved = describeCatalog({
+      ...(catalogFile !== undefined ? { catalogFile } : {}),
+      ...(latent !== undefined ? { latent } : {}),
+      ...(width !== undefined ? { width } : {}),
+    });
+    if (boolFlag(args, 'json')) printJson(io, catalogJson(resolved));
+    else io.stdout.write(renderCatalog(resolved));
     return 0;
   },
 };

@@ -2,17 +2,18 @@
 import { runExport } from '../../app/export.js';
 import { UsageError } from '../../errors.js';
 import type { Command } from '../command.js';
-import { listFlag, numberFlag, stringFlag } from '../flags.js';
+import { boolFlag, listFlag, numberFlag, precisionFlag, stringFlag } from '../flags.js';
 import { checkOutputFolder } from '../output-path.js';
 import { MAX_LATENT, MAX_WIDTH, shapeFlags, shapeOptions } from '../shape-flags.js';
+import { printJson } from '../print.js';
 import { formatBytes, ProgressPrinter } from '../progress.js';
 
 export const exportCommand: Command = {
   name: 'export',
   summary: 'write the generated ONNX models (graphs + shared weights) and a manifest to a folder',
   usage:
-    'bench export --out DIR [--catalog F] [--latent N] [--width W] [--force] [--precision fp32|fp16] [--stages E1,D3] ' +
-    '[--seed N]',
+    'bench export --out DIR [--catalog F] [--latent N] [--width W] [--force] [--precision fp32|fp16] ' +
+    '[--stages E1,D3] [--seed N] [--json]',
   help: `
   --out DIR       destination folder (graphs at the top, weights/ beside them, manifest.json)
   --catalog F     catalogue (default: block-variants/sd15-nanosd.json)
@@ -22,7 +23,8 @@ export const exportCommand: Command = {
   --precision P   fp32 or fp16 (default fp32)
   --stages LIST   only these stages/parts
   --seed N        weight seed (default 1)
-  --store DIR     model store (default: .cache/models, or NANOSD_BENCH_STORE)`,
+  --store DIR     model store (default: .cache/models, or NANOSD_BENCH_STORE)
+  --json          print the result (manifest file, models, files, bytes) as JSON on stdout`,
   options: {
     out: { type: 'string' },
     catalog: { type: 'string' },
@@ -31,13 +33,13 @@ export const exportCommand: Command = {
     stages: { type: 'string', multiple: true },
     seed: { type: 'string' },
     store: { type: 'string' },
+    json: { type: 'boolean' },
   },
   async run(args, io) {
     const out = stringFlag(args, 'out');
     if (!out) throw new UsageError('bench export needs --out DIR');
     checkOutputFolder(out);
-    const precision = stringFlag(args, 'precision') ?? 'fp32';
-    if (precision !== 'fp32' && precision !== 'fp16') throw new UsageError(`--precision ${precision}: must be fp32 or fp16`);
+    const precision = precisionFlag(args) ?? 'fp32';
     const progress = new ProgressPrinter(io, io.stderr);
     const catalogFile = stringFlag(args, 'catalog');
     const store = stringFlag(args, 'store');
@@ -54,7 +56,8 @@ export const exportCommand: Command = {
       onProgress: progress.handle,
     });
     progress.finish();
-    io.stdout.write(`${r.models} models, ${r.files} files (${formatBytes(r.bytes)}) -> ${r.manifestFile}\n`);
+    if (boolFlag(args, 'json')) printJson(io, r);
+    else io.stdout.write(`${r.models} models, ${r.files} files (${formatBytes(r.bytes)}) -> ${r.manifestFile}\n`);
     return 0;
   },
 };

@@ -1,46 +1,63 @@
 // `bench lut export`: one row per candidate (code, indices, per-stage variants, params, MACs,
 // predicted latency and intervals per device) for external search tools.
-import { extname } from 'node:path';
-import { writeFileAtomic } from '../../atomic-write.js';
+import { exportLutTable, lutExportFormats, type LutExportFormat } from '../../app/lut-export.js';
 import { ExitCode, UsageError } from '../../errors.js';
-import { allCandidates, candidatesCsv, spaceJson } from '../../search/output.js';
-import { readQualityFile } from '../../search/quality-file.js';
-import { evaluateSpace } from '../../search/space.js';
 import type { Command, ParsedArgs } from '../command.js';
-import { stringFlag } from '../flags.js';
-import { checkOutputFile } from '../output-path.js';
-import { loadLutInputs, lutInputHelp, lutInputOptions } from '../../app/lut-inputs.js';
+import { boolFlag, choiceFlag, stringFlag } from '../flags.js';
+import { lutInputHelp, lutInputOptions, lutInputsFrom } from '../lut-input-flags.js';
+import { checkOutputFile, checkOutputName } from '../output-path.js';
+import { printJson } from '../print.js';
+
+/** `--json` without `--out` is the export itself as JSON, so it cannot be CSV as well. */
+function formatFrom(args: ParsedArgs, out: string | undefined, json: boolean): LutExportFormat {
+  const format = choiceFlag(args, 'format', lutExportFormats);
+  if (json && out === undefined) {
+    if (format === 'csv') throw new UsageError('--json prints the export as JSON; give --out FILE for the CSV');
+    return 'json';
+  }
+  return format ?? 'csv';
+}
 
 export const lutExportCommand: Command = {
   name: 'lut export',
   summary: 'every candidate with params, MACs and predicted latency per device, as CSV or JSON',
-  usage: 'bench lut export --lut FILE [--lut FILE ...] [--format csv|json] [--quality FILE] [--out FILE]',
+  usage: 'bench lut export --lut FILE [--lut FILE ...] [--format csv|json] [--quality FILE] [--out FILE] [--json]',
   help: `${lutInputHelp}
-  --format csv|json   output format (default: from --out's extension, else csv)
+  --format csv|json   output format (default csv)
   --quality FILE      add a quality column (same formats as bench search)
   --out FILE          write here instead of stdout
+  --json              print the result as JSON on stdout: without --out the export itself (as --format
+                      json), with --out what was written (file, format, candidates)
 
 Columns: number, code (names form), indices, one column per stage with its variant name, params,
 macs, then per device <device>_latency_ms, _lo_ms, _hi_ms (95% interval, quadrature),
 _cons_lo_ms, _cons_hi_ms (sum of bounds) and _flags. Empty cells: no prediction (entry missing or
 failed). The LUT format itself is published as schemas/lut.schema.json.`,
-  options: { ...lutInputOptions, format: { type: 'string' }, quality: { type: 'string' }, out: { type: 'string' } },
-  async run(args: ParsedArgs, io) {
+  options: {
+    ...lutInputOptions,
+    format: { type: 'string' },
+    quality: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(args, io) {
     const out = stringFlag(args, 'out');
-    const fromExt = out === undefined ? undefined : extname(out).toLowerCase().slice(1);
-    const format = stringFlag(args, 'format') ?? (fromExt === 'json' || fromExt === 'csv' ? fromExt : 'csv');
-    if (format !== 'csv' && format !== 'json') throw new UsageError(`--format ${format}: must be csv or json`);
-    if (out !== undefined) checkOutputFile(out, `candidates.${format}`);
-    const inputs = loadLutInputs(args);
-    const qualityFile = stringFlag(args, 'quality');
-    const quality = qualityFile === undefined ? undefined : readQualityFile(qualityFile, inputs.resolved);
-    const space = evaluateSpace(inputs.resolved, inputs.predictors, quality);
-    const text = format === 'csv' ? candidatesCsv(space, allCandidates(space)) : `${JSON.stringify(spaceJson(space))}\n`;
-    if (out === undefined) io.stdout.write(text);
-    else {
-      writeFileAtomic(out, text);
-      io.stderr.write(`wrote ${space.size} candidates to ${out}\n`);
+    const json = boolFlag(args, 'json');
+    const format = formatFrom(args, out, json);
+    if (out !== undefined) {
+      checkOutputName(out, format, lutExportFormats);
+      checkOutputFile(out, `candidates.${format}`);
     }
+    const qualityFile = stringFlag(args, 'quality');
+    const r = exportLutTable({
+      ...lutInputsFrom(args),
+      format,
+      ...(qualityFile !== undefined ? { qualityFile } : {}),
+      ...(out !== undefined ? { out } : {}),
+    });
+    if (r.file === undefined) io.stdout.write(r.text);
+    else if (json) printJson(io, { file: r.file, format: r.format, candidates: r.candidates });
+    else io.stderr.write(`wrote ${r.candidates} candidates to ${r.file}\n`);
     return ExitCode.ok;
   },
 };

@@ -1,9 +1,10 @@
 // `bench lut show FILE`: the LUT as a readable table (stage x variant, median, margin, params, MACs,
 // flags).
-import { readLut } from '../../lut/io.js';
+import { showLut } from '../../app/lut-show.js';
 import { renderLutTable } from '../../report/text/lut-table.js';
 import type { Command } from '../command.js';
 import { boolFlag } from '../flags.js';
+import { printJson } from '../print.js';
 
 export const lutShowCommand: Command = {
   name: 'lut show',
@@ -15,8 +16,9 @@ export const lutShowCommand: Command = {
   options: { json: { type: 'boolean' } },
   positionals: { min: 1, max: 1, names: 'one LUT file' },
   async run(args, io) {
-    const lut = readLut(args.positionals[0]!);
-    io.stdout.write(boolFlag(args, 'json') ? `${JSON.stringify(lut, null, 1)}\n` : renderLutTable(lut));
+    const lut = showLut({ file: args.positionals[0]! });
+    if (boolFlag(args, 'json')) printJson(io, lut);
+    else io.stdout.write(renderLutTable(lut));
     return 0;
   },
 };

@@ -1,108 +1,57 @@
 // `bench search --lut F`: the whole candidate space from the catalogue and the LUTs, the exact front
 // of the chosen objectives, its hypervolume and knee, reference points, and with several devices how
 // the latency ranking and the front carry over.
-import { extname } from 'node:path';
-import { writeFileAtomic } from '../../atomic-write.js';
+import { searchAnswered, searchCandidates, searchFormats } from '../../app/search.js';
 import { ExitCode, UsageError } from '../../errors.js';
-import { candidateRow } from '../../search/describe.js';
-import { candidatesCsv, searchResultJson } from '../../search/output.js';
-import { terminalSafe } from '../../terminal-text.js';
+import { renderSearchSummary } from '../../report/text/search-summary.js';
+import { searchResultJson } from '../../search/output.js';
 import type { Command, ParsedArgs } from '../command.js';
-import { boolFlag, stringFlag } from '../flags.js';
-import { checkOutputFile } from '../output-path.js';
-import { lutInputHelp, lutInputOptions } from '../../app/lut-inputs.js';
-import { runSearchFromArgs, searchFlagHelp, searchFlagOptions, type SearchRun } from '../../app/search.js';
+import { boolFlag, choiceFlag, stringFlag } from '../flags.js';
+import { checkOutputFile, checkOutputName } from '../output-path.js';
+import { jsonHelp, printJson, printNotes } from '../print.js';
+import { searchFlagHelp, searchFlagOptions, searchOptionsFrom } from '../search-flags.js';
 
-const SHOWN = 40;
-const EXCLUDED = { noLatency: 'without a latency prediction', noQuality: 'without a quality score', overLatency: 'over --max-latency', overParams: 'over --max-params' } as const;
-const ms = (v: number) =>
-  !Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3);
-
-function summaryText(run: SearchRun): string {
-  const { space, result } = run;
-  const q = space.quality;
-  const lines = [
-    `search over ${space.size.toLocaleString('en-US')} candidates (catalogue ${space.catalog.spec.name}, latent ${space.catalog.latent}, width ${space.catalog.width})`,
-    `objectives: ${result.objectives.map((o, i) => `${o === 'quality' && q ? q.metric : o} (${result.directions[i]})`).join(', ')}`,
-  ];
-  if (q) {
-    lines.push(`quality: ${q.count} of ${space.size} candidates scored from ${q.file} (${q.kind}, ${q.better} is better)`);
-    if (q.missing.count > 0) lines.push(`  ${q.missing.count} candidates have no score and are left out of quality objectives, e.g. ${q.missing.first.join('; ')}`);
+function outFrom(args: ParsedArgs) {
+  const file = stringFlag(args, 'out');
+  const format = choiceFlag(args, 'format', searchFormats);
+  if (file === undefined) {
+    if (format !== undefined) {
+      throw new UsageError(`--format ${format}: chooses the format of the --out file; give --out FILE`);
+    }
+    return undefined;
   }
-  for (const [d, f] of result.fronts.entries()) {
-    const dev = space.devices[d]!;
-    const ex = f.excluded;
-    lines.push(
-      `device ${f.label} (${dev.predictor.file}): ${dev.prediction.availableCount} predicted; front ${f.front.length} of ${f.eligible} eligible` +
-        (f.hypervolume ? `; hypervolume ${f.hypervolume.value.toFixed(5)} (normalised, reference 1.1)` : ''),
-    );
-    const skipped = (Object.keys(EXCLUDED) as (keyof typeof EXCLUDED)[]).filter((k) => ex[k] > 0).map((k) => `${ex[k]} ${EXCLUDED[k]}`);
-    if (skipped.length > 0) lines.push(`  excluded: ${skipped.join(', ')}`);
-    if (dev.prediction.problems.length > 0) lines.push(`  entries missing or failed: ${dev.prediction.problems.slice(0, 6).join(', ')}${dev.prediction.problems.length > 6 ? ', ...' : ''}`);
-  }
-  const primary = result.fronts[0]!;
-  lines.push('', `front on ${primary.label}:`, `  ${'#'.padStart(5)}  ${'latency ms'.padStart(10)}  ${'params M'.padStart(8)}  ${'MACs G'.padStart(8)}${q ? `  ${q.metric.padStart(8)}` : ''}  code`);
-  for (const n of primary.front.slice(0, SHOWN)) {
-    const r = candidateRow(space, n);
-    const lat = r.latency[0];
-    lines.push(
-      `  ${String(n).padStart(5)}  ${(lat ? ms(lat.median) : '–').padStart(10)}  ${(r.params / 1e6).toFixed(2).padStart(8)}  ${(r.macs / 1e9).toFixed(3).padStart(8)}${q ? `  ${(r.quality === null ? '–' : r.quality.toPrecision(5)).padStart(8)}` : ''}  ${r.code}${lat && lat.flags.length > 0 ? `  [${lat.flags.join(', ')}]` : ''}`,
-    );
-  }
-  if (primary.front.length > SHOWN) lines.push(`  ... ${primary.front.length - SHOWN} more (--out FILE or --json for all)`);
-  lines.push('', 'reference points:');
-  for (const [name, n] of Object.entries(result.references)) {
-    if (n === undefined) continue;
-    const r = candidateRow(space, n);
-    const lat = r.latency[0];
-    lines.push(`  ${name.padEnd(9)} ${lat ? `${ms(lat.median)} ms` : 'no prediction'}, ${(r.params / 1e6).toFixed(2)} M params, ${(r.macs / 1e9).toFixed(3)} GMACs${primary.front.includes(n) ? ', on the front' : ''}: ${r.code}`);
-  }
-  for (const t of result.transfer) {
-    lines.push(`transfer ${t.from} -> ${t.to}: Spearman ${t.spearman.toFixed(4)}, Kendall tau-b ${t.kendallTauB.toFixed(4)} over ${t.n} candidates; ${t.kept} of ${t.frontSize} front candidates stay on ${t.to}'s front`);
-  }
-  return `${lines.map(terminalSafe).join('\n')}\n`;
+  const chosen = format ?? 'json';
+  checkOutputName(file, chosen, searchFormats);
+  checkOutputFile(file, `front.${chosen}`);
+  return { file, format: chosen };
 }
 
 export const searchCommand: Command = {
   name: 'search',
-  summary: 'Pareto front over every candidate (latency per LUT, params, MACs, quality), hypervolume, knee, reference points',
-  usage: 'bench search --lut FILE [--lut FILE ...] [--quality FILE] [--objectives LIST] [--max-latency MS] [--max-params N] [--out F.json|F.csv] [--json]',
-  help: `${lutInputHelp}
-${searchFlagHelp}
-  --out FILE          write the result: .json (everything) or .csv (the front, one row per candidate)
-  --json              print the whole result as JSON on stdout
+  summary:
+    'Pareto front over every candidate (latency per LUT, params, MACs, quality), hypervolume, knee, reference points',
+  usage:
+    'bench search --lut FILE [--lut FILE ...] [--quality FILE] [--objectives LIST] [--max-latency MS] ' +
+    '[--max-params N] [--out FILE [--format json|csv]] [--json]',
+  help: `${searchFlagHelp}
+  --out FILE          also write the result to this file
+  --format json|csv   the --out file's format: json (everything, the default) or csv (the front, one row
+                      per candidate)
+${jsonHelp}
 
 Fronts are exact; candidates with identical objective values are all kept. The hypervolume is
 measured with objectives normalised to [0, 1] over the eligible candidates and reference point 1.1
 in each. The knee is the front point with the smallest sum of objectives normalised over the front.`,
-  options: { ...lutInputOptions, ...searchFlagOptions, out: { type: 'string' }, json: { type: 'boolean' } },
-  async run(args: ParsedArgs, io) {
-    const out = stringFlag(args, 'out');
-    const ext = out === undefined ? undefined : extname(out).toLowerCase();
-    if (ext !== undefined && ext !== '.json' && ext !== '.csv') throw new UsageError(`--out ${out}: the file must end in .json or .csv`);
-    if (out !== undefined) checkOutputFile(out, 'front.json');
-    const run = runSearchFromArgs(args);
-    if (out !== undefined) {
-      const text = ext === '.csv' ? candidatesCsv(run.space, run.result.fronts[0]!.front) : `${JSON.stringify(searchResultJson(run.space, run.result), null, 1)}\n`;
-      writeFileAtomic(out, text);
-    }
-    warnUnpredictable(run, io);
-    if (boolFlag(args, 'json')) io.stdout.write(`${JSON.stringify(searchResultJson(run.space, run.result), null, 1)}\n`);
+  options: { ...searchFlagOptions, out: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' } },
+  async run(args, io) {
+    const out = outFrom(args);
+    const run = searchCandidates({ ...searchOptionsFrom(args), ...(out ? { out } : {}) });
+    printNotes(io, run.warnings);
+    if (boolFlag(args, 'json')) printJson(io, searchResultJson(run.space, run.result));
     else {
-      io.stdout.write(summaryText(run));
-      if (out !== undefined) io.stdout.write(`wrote ${out}\n`);
+      io.stdout.write(renderSearchSummary(run.space, run.result));
+      if (run.written !== undefined) io.stdout.write(`wrote ${run.written}\n`);
     }
-    return run.space.devices[0]!.prediction.availableCount === 0 ? ExitCode.failure : ExitCode.ok;
+    return searchAnswered(run) ? ExitCode.ok : ExitCode.failure;
   },
 };
-
-/** A LUT that cannot predict any candidate is almost always missing its part entries: say so. */
-export function warnUnpredictable(run: SearchRun, io: { stderr: { write(t: string): unknown } }): void {
-  for (const d of run.space.devices) {
-    if (d.prediction.availableCount > 0) continue;
-    const more = d.prediction.problems.length > 4 ? ', ...' : '';
-    const problems = `${d.prediction.problems.slice(0, 4).join(', ')}${more}`;
-    const line = `bench: no candidate can be predicted on ${d.label} (${d.predictor.file}): missing or failed ${problems}`;
-    io.stderr.write(`${terminalSafe(line)}\n`);
-  }
-}

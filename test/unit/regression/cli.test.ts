@@ -65,10 +65,21 @@ describe('bench report regression', () => {
     const [a, b] = pairOfTables(1.08);
     const out = join(dir, 'out-t');
     expect((await bench(['--baseline', a, '--current', b, '--out', out, '--threshold', '20%'])).code).toBe(0);
-    const r = await bench(['--baseline', a, '--current', b, '--out', out, '--threshold', '2', '--alpha', '0.001', '--seed', '42']);
+    const r = await bench(['--baseline', a, '--current', b, '--out', out, '--threshold', '2%', '--alpha', '0.001', '--seed', '42']);
     expect(r.code).toBe(1);
     const doc = JSON.parse(readFileSync(join(out, 'regression.json'), 'utf8'));
     expect(doc.options).toMatchObject({ threshold: 0.02, alpha: 0.001, seed: 42 });
+  });
+
+  it('--json prints the JSON report instead of the Markdown; the files are written as asked', async () => {
+    const [a, b] = pairOfTables(1);
+    const out = join(dir, 'out-j');
+    const args = ['--baseline', a, '--current', b, '--out', out, '--format', 'json', '--threshold', '0.2'];
+    const r = await bench([...args, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ schema: 'nanosd-bench/regression', options: { threshold: 0.2 } });
+    expect(r.stdout).toBe(readFileSync(join(out, 'regression.json'), 'utf8'));
+    expect(existsSync(join(out, 'summary.md'))).toBe(false);
   });
 
   it('tables from another device are refused (3) unless --allow-mismatch', async () => {
@@ -108,10 +119,13 @@ describe('bench report regression', () => {
       ['a threshold above 100%', ['--current', good, '--threshold', '150%'], /--threshold 150%: must be between 0\.1% and 100%/],
       ['a threshold below 0.1%', ['--current', good, '--threshold', '0.01%'], /--threshold 0\.01%/],
       ['a threshold that is not a number', ['--current', good, '--threshold', 'lots'], /--threshold lots: not a number/],
+      // A bare 2 was read as 2% (and 0.99 as 99%): percentages carry their sign now, fractions do not.
+      ['a bare number above 1', ['--current', good, '--threshold', '2'], /--threshold 2: .* 2% or the fraction 0\.02/],
       ['alpha 0', ['--current', good, '--alpha', '0'], /--alpha 0: must be greater than 0/],
       ['alpha above 0.5', ['--current', good, '--alpha', '0.7'], /--alpha 0\.7: must be at most 0\.5/],
       ['a negative seed', ['--current', good, '--seed', '-1'], /--seed -1: must be at least 0/],
       ['an unknown format', ['--current', good, '--format', 'md,pdf'], /--format pdf: unknown format; known: md, json, junit/],
+      ['a format named like a property', ['--current', good, '--format', 'toString'], /--format toString: unknown/],
     ];
     for (const [what, extra, message] of cases) {
       it(what, async () => {

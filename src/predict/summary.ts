@@ -1,0 +1,79 @@
+// One candidate's prediction on each device as plain data: what `bench predict --json` prints and its
+// text table is drawn from. Numbers that do not exist (a missing entry's median) are null, never NaN.
+import type { EntryFlag, Lut } from '../lut/schema.js';
+import { calibration, type Calibration } from './calibration.js';
+import type { LutConfig } from './config.js';
+import type { EntryStatus } from './entries.js';
+import type { CandidatePrediction, Contribution, Predictor } from './predictor.js';
+import type { SumEstimate } from './uncertainty.js';
+
+export interface ContributionSummary {
+  /** Stage name, or part name for fixed parts. */
+  name: string;
+  /** Variant name (stages only). */
+  variant?: string;
+  params: number;
+  macs: number;
+  /** The LUT entry it rests on. */
+  id: string;
+  status: EntryStatus;
+  median: number | null;
+  ci95: [number, number] | null;
+  flags: EntryFlag[];
+}
+
+export interface DevicePrediction {
+  device: string;
+  lut: string;
+  fingerprint: string;
+  runtime: Lut['runtime'];
+  config: LutConfig;
+  available: boolean;
+  missing: string[];
+  latency: SumEstimate | null;
+  flags: EntryFlag[];
+  flagged: { id: string; flags: EntryFlag[] }[];
+  stages: ContributionSummary[];
+  parts: ContributionSummary[];
+  /** Measured / predicted over the LUT's end-to-end candidate entries, when it has any. */
+  calibration: NonNullable<Calibration['summary']> | null;
+}
+
+export interface PredictionReport {
+  candidate: { code: string; indices: string; params: number; macs: number };
+  /** In the order of the LUTs given; the first is the primary device. */
+  devices: DevicePrediction[];
+}
+
+function contribution(c: Contribution): ContributionSummary {
+  const ok = c.entry.status === 'ok';
+  return {
+    name: c.name,
+    ...(c.variant !== undefined ? { variant: c.variant } : {}),
+    params: c.params,
+    macs: c.macs,
+    id: c.entry.id,
+    status: c.entry.status,
+    median: ok ? c.entry.median : null,
+    ci95: ok ? [c.entry.lo, c.entry.hi] : null,
+    flags: c.entry.flags,
+  };
+}
+
+export function summarisePrediction(p: Predictor, r: CandidatePrediction): DevicePrediction {
+  return {
+    device: p.label,
+    lut: p.file,
+    fingerprint: p.lut.device.fingerprint,
+    runtime: p.lut.runtime,
+    config: p.config,
+    available: r.available,
+    missing: r.missing,
+    latency: r.latency ?? null,
+    flags: r.flags,
+    flagged: r.flagged,
+    stages: r.stages.map(contribution),
+    parts: r.parts.map(contribution),
+    calibration: calibration(p).summary ?? null,
+  };
+}
