@@ -83,6 +83,15 @@ export function candidateCost(cat: ResolvedCatalog, c: Candidate): { params: num
   return { params, macs };
 }
 
+/** Mixed-radix encoding, the inverse of candidateAt: variant indices to the candidate's number. */
+export function candidateNumber(cat: Pick<ResolvedCatalog, 'stages'>, c: Candidate): number {
+  let n = 0;
+  cat.stages.forEach((s, i) => {
+    n = n * s.variants.length + c[i]!;
+  });
+  return n;
+}
+
 /** Mixed-radix decoding: candidate number `n` (0 .. spaceSize-1) to variant indices, last stage fastest. */
 export function candidateAt(cat: Pick<ResolvedCatalog, 'stages'>, n: number): Candidate {
   const out = new Array<number>(cat.stages.length);

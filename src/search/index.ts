@@ -1,5 +1,6 @@
 // The candidate space, Pareto fronts and the quality inputs the search consumes.
-export { candidateNumber, evaluateSpace, type DeviceSpace, type EvaluatedSpace } from './space.js';
+export { candidateNumber } from '../catalog/candidates.js';
+export { evaluateSpace, type DeviceSpace, type EvaluatedSpace } from './space.js';
 export { objectiveNames, parseObjectives, type Objective } from './objectives.js';
 export { paretoFront, type Columns } from './pareto.js';
 export { hypervolume, type Point } from './hypervolume.js';

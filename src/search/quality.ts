@@ -5,10 +5,9 @@
 //    sum of its stages' variant values.
 // A candidate without a score stays without one: it is counted and named in the report and left out
 // of any quality objective, never given an invented value.
-import { candidateAt, formatCandidate, parseCandidate } from '../catalog/candidates.js';
+import { candidateAt, candidateNumber, formatCandidate, parseCandidate } from '../catalog/candidates.js';
 import type { ResolvedCatalog } from '../catalog/types.js';
 import { InvalidFileError, errorMessage } from '../errors.js';
-import { candidateNumber } from './space.js';
 
 export type QualityDirection = 'higher' | 'lower';
 

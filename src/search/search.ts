@@ -11,13 +11,13 @@
 // the reference point is 1.1 in every normalised objective, i.e. the nadir pushed out by 10% of the
 // range so the extreme front points still contribute. The value is in normalised units (at most
 // 1.1^k); the reference is also reported in raw units.
-import { teacherCandidate } from '../catalog/candidates.js';
+import { candidateNumber, teacherCandidate } from '../catalog/candidates.js';
 import { hypervolume } from './hypervolume.js';
 import { kneePoint } from './knee.js';
 import type { Objective } from './objectives.js';
 import { paretoFront, type Columns } from './pareto.js';
 import { kendallTauB, spearman } from './rank.js';
-import { candidateNumber, type EvaluatedSpace } from './space.js';
+import type { EvaluatedSpace } from './space.js';
 
 export interface SearchOptions {
   objectives: Objective[];

@@ -1,7 +1,6 @@
 // The whole candidate space evaluated at once: parameters and MACs from the catalogue, predicted
 // latency per device (one predictor per LUT), and quality when given. Arrays are indexed by candidate
 // number (the mixed-radix order of catalog/candidates.ts `candidateAt`).
-import type { Candidate } from '../catalog/candidates.js';
 import type { ResolvedCatalog } from '../catalog/types.js';
 import type { Predictor } from '../predict/predictor.js';
 import { predictSpace, type SpacePrediction } from '../predict/space.js';
@@ -22,15 +21,6 @@ export interface EvaluatedSpace {
   macs: Float64Array;
   devices: DeviceSpace[];
   quality?: QualityInput;
-}
-
-/** Inverse of `candidateAt`. */
-export function candidateNumber(cat: Pick<ResolvedCatalog, 'stages'>, c: Candidate): number {
-  let n = 0;
-  cat.stages.forEach((s, i) => {
-    n = n * s.variants.length + c[i]!;
-  });
-  return n;
 }
 
 export function evaluateSpace(catalog: ResolvedCatalog, predictors: readonly Predictor[], quality?: QualityInput): EvaluatedSpace {

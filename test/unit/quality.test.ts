@@ -2,11 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { candidateAt, formatCandidate, parseCandidate } from '../../src/catalog/candidates.js';
+import { candidateAt, candidateNumber, formatCandidate, parseCandidate } from '../../src/catalog/candidates.js';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { InvalidFileError } from '../../src/errors.js';
 import { parseQualityText, readQualityFile } from '../../src/search/quality-file.js';
-import { candidateNumber } from '../../src/search/space.js';
 
 const cat = loadCatalog('block-variants/sd15-nanosd.json').resolve(16, 1);
 const num = (code: string) => candidateNumber(cat, parseCandidate(cat, code));

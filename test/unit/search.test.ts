@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { candidateCost, candidateAt, parseCandidate } from '../../src/catalog/candidates.js';
+import { candidateAt, candidateCost, candidateNumber, parseCandidate } from '../../src/catalog/candidates.js';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { createPredictor } from '../../src/predict/predictor.js';
 import { parseObjectives } from '../../src/search/objectives.js';
 import { qualityFromProxies } from '../../src/search/quality.js';
 import { objectiveColumns, runSearch } from '../../src/search/search.js';
-import { candidateNumber, evaluateSpace } from '../../src/search/space.js';
+import { evaluateSpace } from '../../src/search/space.js';
 import { cpuDevice, npuDevice, syntheticLut } from '../support/synthetic-lut.js';
 
 const catalog = loadCatalog('block-variants/sd15-nanosd.json');
