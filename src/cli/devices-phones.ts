@@ -1,7 +1,7 @@
 // The `phones` part of a `bench devices` entry: what a Mac's devicectl sees, to fill in a devicectl-app
 // profile (`runner.options.udid`) and to check that the bench app (`bundleId`) is on the phone.
-import type { ProfileReport } from '../../app/devices.js';
-import type { ListedPhone } from '../../app/mac-phones.js';
+import type { ProfileReport } from '../app/devices.js';
+import type { ListedPhone } from '../app/mac-phones.js';
 
 const INDENT = '             ';
 

@@ -8,7 +8,7 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { terminalSafe } from '../../terminal-text.js';
 import type { Command } from '../command.js';
 import { boolFlag, listFlag, numberFlag, stringFlag } from '../flags.js';
-import { renderPhones } from './devices-phones.js';
+import { renderPhones } from '../devices-phones.js';
 
 function facts(r: ProfileReport): string[] {
   const i = r.info;
