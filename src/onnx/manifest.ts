@@ -11,7 +11,7 @@ import { shown } from '../data-path.js';
 import { InvalidFileError, ModelError } from '../errors.js';
 import { loadJsonFile } from '../json-file.js';
 import type { Precision } from '../lut/schema.js';
-import type { ModelFiles } from '../runners/types.js';
+import type { ModelFiles } from './model-files.js';
 import { modelContentHash } from './content-hash.js';
 import { elemType } from './graph-builder.js';
 import { inspectModelFile, type TensorDecl } from './inspect.js';

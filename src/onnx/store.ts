@@ -18,7 +18,7 @@ import type { ModelConstants } from '../catalog/schema.js';
 import type { ResolvedCatalog, ResolvedUnit } from '../catalog/types.js';
 import { AtomicFile, writeFileAtomic } from '../atomic-write.js';
 import { modelContentHash } from './content-hash.js';
-import type { ModelFiles } from '../runners/types.js';
+import type { ModelFiles } from './model-files.js';
 import { GraphBuilder, type Precision } from './graph-builder.js';
 import { buildCompositeModel, singleGroup, type CompositeGraphSpec, type GroupGraphSpec } from './group-graph.js';
 import { encodeModel } from './proto.js';

@@ -2,25 +2,10 @@
 // given, and parses what the tool printed (parsers are pure functions beside each runner, in runners/<name>/).
 import type { z } from 'zod';
 import type { DeviceProfile } from '../devices/schema.js';
+import type { ModelFiles } from '../onnx/model-files.js';
 import type { Transport } from '../transports/types.js';
 
-/** A model on the host: a folder and the files in it that belong to the model (graph + external data). */
-export interface ModelFiles {
-  /** Local folder holding the files. */
-  root: string;
-  /** The graph file, relative to root. */
-  graph: string;
-  /** Every file the model needs (graph first), relative to root, forward slashes. */
-  files: string[];
-  /** Content hash of the whole model. */
-  sha256: string;
-  /** Shapes of the inputs, for runners that must be told (ort-perf-test free dims, QNN converters). */
-  inputs: { name: string; shape: number[] }[];
-  outputs: { name: string; shape: number[] }[];
-  precision: 'fp32' | 'fp16';
-  /** A short name for logs and remote file names. */
-  label: string;
-}
+export type { ModelFiles };
 
 /** A model where the runner will read it on the device. */
 export interface StagedModel {

@@ -1,0 +1,20 @@
+// What the model store hands on: a model as files on the host. Runners stage these files on a device;
+// the type lives here, with the store and the manifests that make them.
+
+/** A model on the host: a folder and the files in it that belong to the model (graph + external data). */
+export interface ModelFiles {
+  /** Local folder holding the files. */
+  root: string;
+  /** The graph file, relative to root. */
+  graph: string;
+  /** Every file the model needs (graph first), relative to root, forward slashes. */
+  files: string[];
+  /** Content hash of the whole model. */
+  sha256: string;
+  /** Shapes of the inputs, for runners that must be told (ort-perf-test free dims, QNN converters). */
+  inputs: { name: string; shape: number[] }[];
+  outputs: { name: string; shape: number[] }[];
+  precision: 'fp32' | 'fp16';
+  /** A short name for logs and remote file names. */
+  label: string;
+}
