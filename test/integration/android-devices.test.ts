@@ -105,7 +105,7 @@ describe('bench devices', () => {
     const r = await bench(['devices', '--profiles', profiles]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`zz-ready  (${join(profiles, 'zz-ready.json')})\n  transport  adb: ${ready.serial} on adb server ${server.server}\n  device     reachable as ${ready.serial}`);
-    expect(r.stdout).toMatch(/\n {13}Pixel 8 Pro, SoC Tensor G3, Android 15, arm64-v8a\n {13}build google\/husky\/husky:15\/AP4A\.250105\.002\/12701944:user\/release-keys\n {13}battery 81%, 28\.7 °C, charging \(usb\)\n {13}thermal status none \(0\); TYPE_CPU 24\.0 °C, TYPE_SKIN 25\.3 °C\n  runner     ort-perf-test: ready \(qnn-htp: runtime .*\(7 files\), pushed on first use\)\n/);
+    expect(r.stdout).toMatch(/\n {13}Pixel 8 Pro, SoC Tensor G3, Android 15, arm64-v8a\n {13}build google\/husky\/husky:15\/AP4A\.250105\.002\/12701944:user\/release-keys\n {13}battery 81%, 28\.7 °C, charging \(usb\)\n {13}thermal status none \(0\); TYPE_CPU 24\.0 °C, TYPE_SKIN 25\.3 °C\n {2}runner {5}ort-perf-test: ready \(qnn-htp: runtime .*\(7 files\), pushed on first use\)\n/);
     expect(r.stdout).toMatch(/zz-noruntime .*\n(.*\n)*? {2}runner {5}qnn-net-run: NOT READY: the QNN SDK folder .* does not exist\n(.*\n)* {2}requires\n {4}- QNN_SDK_ROOT: the QAIRT SDK\n/);
     expect(r.stdout).toContain(`devices without a profile`);
     expect(r.stdout).toContain(`  ${stranger.serial}  device  Nobody_Phone  on ${server.server}`);

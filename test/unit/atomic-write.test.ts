@@ -3,6 +3,7 @@
 // after a byte budget, ENOSPC from fsync (delayed allocation). Runs without root; the fault suite
 // (test/faults/disk-full.test.ts) does the same through the CLI on a real, small tmpfs.
 import { createHash, randomBytes } from 'node:crypto';
+import type * as Fs from 'node:fs';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ const disk = vi.hoisted(() => ({
 }));
 
 vi.mock('node:fs', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs')>();
+  const real = await importOriginal<typeof Fs>();
   const enospc = () => Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC', errno: -28 });
   // Only the (fd, buffer, offset, length) form is used by the harness.
   const writeSync = (fd: number, buffer: Uint8Array, offset = 0, length = buffer.byteLength - offset): number => {
