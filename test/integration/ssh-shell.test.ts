@@ -54,6 +54,23 @@ function sleepersOfThisSshd(): number[] {
   return [...table].filter(([pid, { cmd }]) => cmd === ['sleep', '300', ''].join('\0') && fromThisSshd(pid) && processAlive(pid)).map(([pid]) => pid);
 }
 
+/** The nearest ancestor of `pid` whose command line matches `name` (read from /proc). */
+function ancestor(pid: number, name: RegExp): number | undefined {
+  for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
+    const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+    p = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (name.test(readFileSync(`/proc/${p}/cmdline`, 'utf8'))) return p;
+  }
+  return undefined;
+}
+
+/** The pid a command wrote to `file`, once it has written all of it. */
+async function readPid(file: string): Promise<number> {
+  const written = () => existsSync(file) && readFileSync(file, 'utf8').endsWith('\n');
+  for (let i = 0; i < 200 && !written(); i++) await new Promise((r) => setTimeout(r, 25));
+  return Number(readFileSync(file, 'utf8').trim());
+}
+
 async function until(check: () => boolean, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
@@ -163,6 +180,27 @@ describe('the command shell', () => {
     expect((failed as DeviceError).message).toMatch(/ended sh -c .* without an exit status/);
     expect(await transport.exec(['echo', 'fresh'])).toMatchObject({ exitCode: 0, stdout: 'fresh\n' });
     expect(transport.stats()).toMatchObject({ connects: 1, drops: 0 });
+  });
+
+  it('a dropped connection ends the command on the device too; the next command reconnects', async () => {
+    const pidFile = join(sshd.dir, 'dropped.pid');
+    const run = transport.exec(['sh', '-c', 'sleep 300 & echo $! > "$1"; wait', 'sh', pidFile]);
+    const failed = run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const sleeper = await readPid(pidFile);
+    // The connection's sshd process: killing it drops this connection only, sshd stays up.
+    const session = ancestor(sleeper, /^sshd: \S+@notty/);
+    expect(session).toBeDefined();
+    process.kill(session!, 'SIGKILL');
+    const error = await failed;
+    expect(error).toBeInstanceOf(DeviceError);
+    expect((error as DeviceError).message).toMatch(/connection to .* dropped.* while running sh -c/);
+    // The shell's input ended with the connection: it killed the command's process group.
+    expect(await until(() => !processAlive(sleeper), 5_000)).toBe(true);
+    expect(await transport.exec(['echo', 'back'])).toMatchObject({ exitCode: 0, stdout: 'back\n' });
+    expect(transport.stats()).toMatchObject({ connects: 2, drops: 1 });
   });
 
   it('removes its private folder when it ends', async () => {

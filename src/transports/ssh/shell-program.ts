@@ -26,6 +26,13 @@ export const shellCommand = 'exec sh';
  * The program, sent as the shell's first input. `$s` is the sentinel; `$d` a private folder for the
  * output files, removed when the shell ends (its stdin closes, or the session hangs up).
  *
+ * While a command runs, a watcher waits on the shell's stdin (as fd 3: a background job's own stdin
+ * is /dev/null), where nothing comes until the command ended: end of file there means the channel closed (a dropped connection, an abandoned shell), and
+ * the watcher kills the command's group (TERM, KILL 2 s later) instead of leaving it running on the
+ * device. The shell ends the watcher as soon as the command ended, before it asks for more input,
+ * with KILL: a signal the shell traps could reach the watcher before it dropped the shell's traps,
+ * and run them (the EXIT trap removes the output folder).
+ *
  * The output is copied (`cat o >O`) before it is measured: a background process the command left
  * behind may still be writing to `o`, and the header must give the length of what follows it.
  */
@@ -42,22 +49,36 @@ if [ -z "$d" ]; then
 fi
 trap 'rm -rf "$d"' EXIT
 trap 'exit 129' HUP
+trap 'exit 141' PIPE
 trap 'exit 143' TERM
+exec 3<&0
 g=none
 if command -v setsid >/dev/null 2>&1; then g=setsid
 else set -m 2>/dev/null; case $- in *m*) g=jobs ;; esac
 fi
+k() {
+  kill -TERM -"$1" 2>/dev/null || kill -TERM "$1" 2>/dev/null || return 0
+  sleep 2
+  kill -KILL -"$1" 2>/dev/null || kill -KILL "$1" 2>/dev/null
+}
 r() {
-  if [ "$g" = setsid ]; then setsid sh -c 'eval "$1"' sh "$2" </dev/null >"$d/o" 2>"$d/e" &
-  else sh -c 'eval "$1"' sh "$2" </dev/null >"$d/o" 2>"$d/e" &
+  [ -d "$d" ] || mkdir -m 700 "$d" 2>/dev/null
+  if [ "$g" = setsid ]; then setsid sh -c 'eval "$1"' sh "$2" </dev/null >"$d/o" 2>"$d/e" 3<&- &
+  else sh -c 'eval "$1"' sh "$2" </dev/null >"$d/o" 2>"$d/e" 3<&- &
   fi
   p=$!
+  { read -r w <&3 || k "$p"; } >/dev/null 2>&1 &
+  w=$!
   printf '%s P %s %s\\n' "$s" "$1" "$p"
   wait "$p"
   c=$?
+  kill -KILL "$w" 2>/dev/null
+  wait "$w" 2>/dev/null
   cat "$d/o" >"$d/O" 2>/dev/null; cat "$d/e" >"$d/E" 2>/dev/null
   rm -f "$d/o" "$d/e"
-  printf '%s X %s %s %s %s\\n' "$s" "$1" "$c" "$(($(wc -c <"$d/O")))" "$(($(wc -c <"$d/E")))"
+  n=$(($(wc -c <"$d/O" 2>/dev/null || echo 0)))
+  m=$(($(wc -c <"$d/E" 2>/dev/null || echo 0)))
+  printf '%s X %s %s %s %s\\n' "$s" "$1" "$c" "$n" "$m"
   cat "$d/O" "$d/E"
   rm -f "$d/O" "$d/E"
 }
