@@ -42,15 +42,27 @@ const PARSERS = [
   'src/parsing/',
   'src/devices/facts/',
   'src/runners/[^/]+/(parser|profile-json|profile-viewer|profiling-csv|devicectl-json|diagview|net-run-log)[.]ts$',
+  // What transports read back: /proc/<pid>/stat, `adb devices -l`, the SSH info scripts' output and
+  // the frames of the long-lived SSH shell.
+  'src/transports/adb/(process-tree|device-list)[.]ts$',
+  'src/transports/ssh/(device-facts|linux-thermal|shell-frames)[.]ts$',
 ];
 
-/** Transport code that only builds or reads text: the one quoting function, the device-side thermal
- *  script, the adb shell wrapper and its markers, /proc/<pid>/stat, `adb devices -l`. */
-const TRANSPORT_TEXT = [
+/** Command text: argv arrays and fixed scripts, built without running anything. The one quoting
+ *  function, the device-side thermal script, the adb shell wrapper, the SSH shell's program, each
+ *  runner's command line. */
+const COMMAND_TEXT = [
   'src/transports/quote[.]ts$',
   'src/transports/sys-thermal-script[.]ts$',
-  'src/transports/adb/(shell-wrapper|process-tree|device-list)[.]ts$',
+  'src/transports/adb/shell-wrapper[.]ts$',
+  'src/transports/ssh/shell-program[.]ts$',
+  'src/runners/[^/]+/args[.]ts$',
 ];
+
+/** Transport modules a pure module may use: the text above and the contract (types only). */
+const TRANSPORT_TEXT = [...PARSERS, ...COMMAND_TEXT, 'src/transports/types[.]ts$'].filter((p) =>
+  p.startsWith('src/transports/'),
+);
 
 /** Pure modules compute (some read or write files) but never start a process or open a connection. */
 const PURE = [
@@ -63,7 +75,7 @@ const PURE = [
   'src/compare/',
   'src/report/',
   ...PARSERS,
-  ...TRANSPORT_TEXT,
+  ...COMMAND_TEXT,
 ];
 
 /** Processes, sockets, and the adb and ssh clients: only transports reach a device or a host program. */
@@ -88,17 +100,16 @@ const DEVICE_RUNNER_MAY_USE = [
 
 const at = (paths) => paths.map((path) => `^${path}`);
 const folders = (names) => `^src/(${names.join('|')})/`;
+const rightOf = (i) => FLOW.slice(i + 1).flat();
 
 /** One row per group of the flow: its modules import nothing to their right and no sibling. (The last
  *  group, cli, has nothing to its right.) */
 const flowRules = FLOW.slice(0, -1).map((group, i) => ({
   name: `flow-${group.join('-')}`,
-  comment: `${group.join(' and ')} may not import from ${FLOW.slice(i + 1)
-    .flat()
-    .join(', ')}`,
+  comment: `${group.join(' and ')} may not import from ${rightOf(i).join(', ')}`,
   from: { path: folders(group) },
   // $1 is the folder the importing module is in: its own files are fine.
-  to: { path: folders(FLOW.slice(i).flat()), pathNot: ['^src/$1/', ...at(LEAVES)] },
+  to: { path: folders([...group, ...rightOf(i)]), pathNot: ['^src/$1/', ...at(LEAVES)] },
 }));
 
 const RULES = [
@@ -118,7 +129,7 @@ const RULES = [
   {
     name: 'text-only',
     comment: 'parsers and the text builders of transports import no Node built-in and no package but zod',
-    from: { path: at([...PARSERS, ...TRANSPORT_TEXT]) },
+    from: { path: at([...PARSERS, ...COMMAND_TEXT]) },
     to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-no-pkg', 'npm-unknown'], pathNot: '^node_modules/zod/' },
   },
   {
