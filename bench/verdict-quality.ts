@@ -11,7 +11,9 @@
 // entries x trials. "rounds ignored" strips the round labels, which is what the verdict saw before
 // it widened intervals by the between-round noise.
 // Targets (issue 3): at no change, "regressed" in at most 1% of trials; at +10%, "regressed" in at
-// least 95%. The exit status is 1 when a target is missed.
+// least 95%. Issue 14's rows (bench/drift-verdicts.ts) add whole-run drift: false "regressed" and
+// "improved" each at most 1% of entries with two tables and with bench compare, whose power for a +5%
+// change of one entry must reach 95%. The exit status is 1 when a target is missed.
 //
 // Resamples: the two target rows use the report's default of 10,000 bootstrap resamples, so they
 // measure exactly what CI runs. The sensitivity rows use 2,000: each comparison then costs ~2 ms
@@ -19,10 +21,11 @@
 // endpoints move by about a tenth of a percent between the two, far below the 5% threshold.
 import { parseArgs } from 'node:util';
 import { entryId } from '../src/lut/key.js';
-import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, type EntryKey, type Lut } from '../src/lut/schema.js';
+import { createLut } from '../src/lut/create.js';
+import type { EntryKey, Lut } from '../src/lut/schema.js';
 import { compareLuts } from '../src/compare/compare.js';
 import { regressionDefaults, type Verdict } from '../src/compare/types.js';
-import { gaussian, mulberry32 } from '../src/stats/index.js';
+import { gaussian, mulberry32, summarize } from '../src/stats/index.js';
 
 interface Row {
   label: string;
@@ -71,16 +74,13 @@ function table(samples: number[]): Lut {
 
 function tableOf(entries: { samples: number[]; sampleRounds?: number[] }[]): Lut {
   const stamp = '2026-01-01T00:00:00.000Z';
-  return {
-    schema: LUT_SCHEMA_ID,
-    schemaVersion: LUT_SCHEMA_VERSION,
-    harness: { name: 'nanosd-bench', version: 'verdict-quality' },
+  return createLut({
+    harnessVersion: 'verdict-quality',
     createdAt: stamp,
     updatedAt: stamp,
     device: { profile: 'synthetic', fingerprint: 'synthetic', info: {} },
     runtime: { runner: 'synthetic', version: '0', ep: 'cpu', precision: 'fp32', options: {} },
     catalog: { name: 'synthetic', hash: '0' },
-    protocol: {},
     entries: entries.map((e, i) => ({
       id: entryId(keyOf(i)),
       key: keyOf(i),
@@ -90,9 +90,10 @@ function tableOf(entries: { samples: number[]; sampleRounds?: number[] }[]): Lut
       samples: e.samples,
       ...(e.sampleRounds ? { sampleRounds: e.sampleRounds } : {}),
       rounds: e.sampleRounds ? new Set(e.sampleRounds).size : 1,
+      stats: summarize(e.samples),
       flags: [],
     })),
-  };
+  });
 }
 
 /** A table of DRIFT_ENTRIES entries, 2 rounds of n/2 samples each, every round scaled by its own drift. */
@@ -152,6 +153,8 @@ rows.forEach((row, r) => {
       `${pct(rate('unchanged'))}    ${pct(rate('inconclusive'))}    ${pct(rate('improved'))}  ${status}`,
   );
 });
+// Whole runs drifting too (issue 14): two tables with and without baseline history, and bench compare.
+missed += runDriftRows(Math.max(1, Math.round((trials * 3) / 10)), seed);
 console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
 if (missed > 0) {
   console.error(`verdict quality: ${missed} target(s) missed`);

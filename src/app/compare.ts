@@ -31,7 +31,7 @@ import type { ProgressListener } from './events.js';
 import { planBlocks } from './plan.js';
 
 /** Rounds when none are asked for: the paired t-interval over fewer is wide (README: verdict quality). */
-export const COMPARE_ROUNDS = 8;
+export const COMPARE_ROUNDS = 10;
 
 /** What one side changes against the shared settings. */
 export interface CompareSide {

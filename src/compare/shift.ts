@@ -2,7 +2,8 @@
 // wanders over minutes) makes a whole run faster or slower than another: every entry moves together,
 // and per-entry intervals, which see only the noise inside each run, call that a change. So the
 // report separates two questions:
-//   1. the suite: the geometric mean g of the ratios, judged against the machine's run-to-run spread
+//   1. the suite: the geometric mean g of the ratios of the entries that moved together (those whose
+//      interval holds the median ratio), judged against the machine's run-to-run spread
 //      sigma (sd of a whole run's log level). sigma is learnt from baseline history (several tables
 //      of one configuration: learnRunSpread) or read from the baseline file (runSpread). Then
 //        se^2 = var_sampling(log g) + sigma^2 (1 + 1/K)      K: runs behind the baseline's level
@@ -14,22 +15,29 @@
 //      normal test on that relative log ratio (Benjamini-Hochberg across entries): an entry that moved
 //      against the rest of the suite gets its own verdict.
 // Separation applies only when the shift is shared: at least MIN_SUITE_ENTRIES entries with a ratio,
-// and most of their intervals hold g. Tables whose entries moved each their own way keep the verdicts
+// and most of their intervals hold the median ratio. Tables whose entries moved each their own way keep the verdicts
 // against the baseline alone, as do tables whose suite shift is real (beyond the spread) or inside the
 // band: then every entry's own comparison already says what changed.
 import type { Lut } from '../lut/schema.js';
 import { normalSf } from '../stats/normal.js';
+import { median } from '../stats/quantile.js';
 import { benjaminiHochberg } from '../stats/multiple.js';
 import { studentTQuantile, studentTSf } from '../stats/student-t.js';
 import { formatChange, formatInterval, formatPercent } from './format.js';
 import { downgradeReasons } from './quality.js';
+import { driftAwareTest, widenInterval } from './round-noise.js';
 import type { EntryComparison, RegressionOptions, RoundNoise, RunSpread, SuiteShift, TableInfo, Verdict } from './types.js';
 import { decideVerdict } from './verdict.js';
 
 /** Fewer entries cannot tell a shift of the whole suite from their own changes. */
 export const MIN_SUITE_ENTRIES = 5;
-/** Without a known spread, a whole run is taken to wander up to this many taus (1 sd). */
+/** Without a known spread, a whole run is taken to wander up to this many taus (1 sd)... */
 export const STAND_IN_TAUS = 3;
+/**
+ * ...and at least this much: tau comes from the rounds of one run, which share much of their drift,
+ * so it can be near 0 by chance; whole runs on the development VM were seen up to 8% apart.
+ */
+export const STAND_IN_FLOOR = 0.1;
 const Z95 = 1.959963984540054;
 
 const logHalf = (ratio: number, ci: [number, number]) => Math.max(Math.log(ratio / ci[0]), Math.log(ci[1] / ratio));
@@ -43,8 +51,8 @@ export function recordedSpread(lut: Lut): RunSpread | null {
 /** The stand-in when no spread is known: three times the larger tau of the two tables. */
 export function standInSpread(noise: (RoundNoise | null)[]): RunSpread | null {
   const taus = noise.filter((n): n is RoundNoise => n !== null).map((n) => n.tau);
-  if (taus.length === 0 || Math.max(...taus) === 0) return null;
-  return { sd: STAND_IN_TAUS * Math.max(...taus), runs: null, df: null, source: 'stand-in' };
+  if (taus.length === 0) return null;
+  return { sd: Math.max(STAND_IN_FLOOR, STAND_IN_TAUS * Math.max(...taus)), runs: null, df: null, source: 'stand-in' };
 }
 
 export interface SuiteInput {
@@ -55,22 +63,35 @@ export interface SuiteInput {
   alpha: number;
 }
 
+/** Variance a whole run's level adds to a log ratio: sigma^2 (1 + 1/K), K runs behind the baseline. */
+function runVariance(spread: RunSpread): number {
+  // Runs behind the baseline's level: K for learnt history; the stand-in and a lone table count 1.
+  return spread.sd * spread.sd * (1 + 1 / (spread.runs ?? 1));
+}
+
+/** The two-sided 95% quantile for a spread learnt with df degrees of freedom (normal when known). */
+function quantile95(spread: RunSpread): number {
+  return spread.df === null ? Z95 : studentTQuantile(0.975, spread.df);
+}
+
 function suiteInterval(logG: number, samplingVar: number, spread: RunSpread | null) {
   if (!spread) return { ci95: null, p: null };
-  // Runs behind the baseline's level: K for learnt history; the stand-in and a lone table count 1.
-  const k = spread.runs ?? 1;
-  const se = Math.sqrt(samplingVar + spread.sd * spread.sd * (1 + 1 / k));
+  const se = Math.sqrt(samplingVar + runVariance(spread));
   const df = spread.df;
-  const q = df === null ? Z95 : studentTQuantile(0.975, df);
+  const q = quantile95(spread);
   const sf = (z: number) => (df === null ? normalSf(z) : studentTSf(z, df));
   const ci95: [number, number] = [Math.exp(logG - q * se), Math.exp(logG + q * se)];
   return { ci95, p: se > 0 ? { slower: sf(logG / se), faster: sf(-logG / se) } : null };
 }
 
+/**
+ * The suite's verdict decides for every entry at once, and a machine moves either way: its test is
+ * two-sided at alpha (alpha / 2 a side), so a false call of the whole suite stays under alpha / 2.
+ */
 function suiteVerdict(ci: [number, number] | null, p: SuiteShift['p'], threshold: number, alpha: number): Verdict {
   if (!ci) return 'inconclusive';
-  if (ci[0] > 1 + threshold && p && p.slower <= alpha) return 'regressed';
-  if (ci[1] < 1 - threshold && p && p.faster <= alpha) return 'improved';
+  if (ci[0] > 1 + threshold && p && p.slower <= alpha / 2) return 'regressed';
+  if (ci[1] < 1 - threshold && p && p.faster <= alpha / 2) return 'improved';
   if (ci[0] >= 1 - threshold && ci[1] <= 1 + threshold) return 'unchanged';
   return 'inconclusive';
 }
@@ -81,7 +102,8 @@ function describeSpread(s: RunSpread): string {
   if (s.source === 'baseline-file') return `this machine's run-to-run spread is ${pct} (recorded in the baseline, ${s.runs} runs)`;
   return (
     `this machine's run-to-run spread is unknown; use \`bench compare\` or give baseline history ` +
-    `(several --baseline tables); only a shift beyond ${pct} per run, ${STAND_IN_TAUS}× the drift between rounds, could count`
+    `(several --baseline tables); a stand-in of ${pct} per run (${STAND_IN_TAUS}× the drift between rounds, at least ` +
+    `${STAND_IN_FLOOR * 100}%) lets only a very large shift count`
   );
 }
 
@@ -102,12 +124,17 @@ function summary(g: number, verdict: Verdict, separated: boolean, spread: RunSpr
 }
 
 export function judgeSuiteShift(input: SuiteInput): SuiteShift | null {
-  const rows = input.rows.filter((r) => r.ratio !== null && r.ci95 !== null && r.ratio > 0);
-  if (rows.length === 0) return null;
+  const all = input.rows.filter((r) => r.ratio !== null && r.ci95 !== null && r.ratio > 0);
+  if (all.length === 0) return null;
+  // The entries that moved together: those whose interval holds the median ratio. A few entries that
+  // changed on their own then do not drag the suite's shift towards them.
+  const med = median(all.map((r) => r.ratio!));
+  const together = all.filter((r) => r.ci95![0] <= med && med <= r.ci95![1]);
+  const sharedBy = together.length;
+  const separated = all.length >= MIN_SUITE_ENTRIES && 2 * sharedBy > all.length;
+  const rows = separated ? together : all;
   const logG = rows.reduce((a, r) => a + Math.log(r.ratio!), 0) / rows.length;
   const g = Math.exp(logG);
-  const sharedBy = rows.filter((r) => r.ci95![0] <= g && g <= r.ci95![1]).length;
-  const separated = rows.length >= MIN_SUITE_ENTRIES && 2 * sharedBy > rows.length;
   const samplingVar = rows.reduce((a, r) => a + (logHalf(r.ratio!, r.ci95Sampling ?? r.ci95!) / Z95) ** 2, 0) / rows.length ** 2;
   const { ci95, p } = suiteInterval(logG, samplingVar, input.spread);
   let verdict = suiteVerdict(ci95, p, input.threshold, input.alpha);
@@ -118,13 +145,13 @@ export function judgeSuiteShift(input: SuiteInput): SuiteShift | null {
     const inside = Math.exp(logG - h) >= 1 - input.threshold && Math.exp(logG + h) <= 1 + input.threshold;
     verdict = inside ? 'unchanged' : 'inconclusive';
   }
-  const shared = rows.length < MIN_SUITE_ENTRIES
-    ? `${rows.length} ${rows.length === 1 ? 'entry is' : 'entries are'} too few to tell a shift of the suite from their own changes`
-    : `only ${sharedBy} of ${rows.length} entries moved with it`;
+  const shared = all.length < MIN_SUITE_ENTRIES
+    ? `${all.length} ${all.length === 1 ? 'entry is' : 'entries are'} too few to tell a shift of the suite from their own changes`
+    : `only ${sharedBy} of ${all.length} entries moved together`;
   return {
     ratio: g,
     sharedBy,
-    entries: rows.length,
+    entries: all.length,
     separated,
     spread: input.spread,
     ci95,
@@ -198,6 +225,9 @@ export function suiteShift(rows: EntryComparison[], options: RegressionOptions, 
   const alpha = options.alpha ?? 0.01;
   const suite = judgeSuiteShift({ rows, spread, threshold, alpha });
   if (suite?.separated) judgeAgainstSuite(rows, suite, threshold, alpha);
+  if (suite?.separated && spread && (suite.verdict === 'regressed' || suite.verdict === 'improved')) {
+    judgeWithRunSpread(rows, spread, threshold, alpha);
+  }
   return suite;
 }
 
@@ -206,4 +236,42 @@ export function suiteExitCode(code: 0 | 1 | 2, suite: SuiteShift | null): 0 | 1 
   if (!suite?.separated) return code;
   if (suite.verdict === 'regressed') return 1;
   return suite.verdict === 'inconclusive' && code === 0 ? 2 : code;
+}
+
+/**
+ * A shift of the whole suite beyond the run-to-run spread is real, so each entry is judged against the
+ * baseline itself, but with that spread counted: a run as a whole can still be off by sigma, so each
+ * interval is widened by sigma^2 (1 + 1/K) (at the t quantile of a learnt spread) and the drift-aware
+ * test recomputed on it; an entry then keeps a regressed or improved verdict only if it clears that.
+ */
+function judgeWithRunSpread(rows: EntryComparison[], spread: RunSpread, threshold: number, alpha: number): void {
+  const tested = rows.filter((r) => r.ratio !== null && r.ci95 !== null && r.ratio > 0 && r.minP !== null);
+  const q = quantile95(spread);
+  const extra = runVariance(spread) * (q / Z95) ** 2;
+  const widened = tested.map((r) => widenInterval(r.ratio!, r.ci95!, extra));
+  const tests = tested.map((r, i) => driftAwareTest(r.ratio!, widened[i]!));
+  const qSlower = benjaminiHochberg(tests.map((t) => t.pSlower));
+  const qFaster = benjaminiHochberg(tests.map((t) => t.pFaster));
+  tested.forEach((row, i) => {
+    if (row.verdict !== 'regressed' && row.verdict !== 'improved') return;
+    const outcome = decideVerdict({
+      ratio: row.ratio!,
+      ci95: widened[i]!,
+      qSlower: row.qSlower!,
+      qFaster: row.qFaster!,
+      driftQSlower: qSlower[i]!,
+      driftQFaster: qFaster[i]!,
+      minP: row.minP!,
+      nBaseline: row.baseline.n,
+      nCurrent: row.current.n,
+      threshold,
+      alpha,
+    });
+    if (outcome.verdict === row.verdict) return;
+    row.reasons.unshift(
+      `${row.verdict} against the baseline, but with the machine's run-to-run spread counted (±${formatPercent(spread.sd)} a run) ` +
+        `the interval is ${formatInterval(widened[i]!)}: ${outcome.verdict}`,
+    );
+    row.verdict = 'inconclusive';
+  });
 }

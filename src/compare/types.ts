@@ -173,9 +173,9 @@ export interface RelativeComparison {
  * the machine's run-to-run spread: a shift every entry shares is what a drifting machine produces.
  */
 export interface SuiteShift {
-  /** Geometric mean of the ratios. */
+  /** Geometric mean of the ratios of the entries that moved together (all of them when not separated). */
   ratio: number;
-  /** Entries whose own interval holds the shift, of those with a ratio: is the shift shared? */
+  /** Entries whose own interval holds the median ratio, of those with a ratio: is the shift shared? */
   sharedBy: number;
   entries: number;
   /** The shift is shared by most entries, so entries are judged against it (see compare/shift.ts). */

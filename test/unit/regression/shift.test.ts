@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compareLuts } from '../../../src/compare/compare.js';
 import { learnRunSpread, poolHistory } from '../../../src/compare/history.js';
-import { judgeSuiteShift, MIN_SUITE_ENTRIES, recordedSpread, suiteExitCode } from '../../../src/compare/shift.js';
+import {
+  judgeSuiteShift, MIN_SUITE_ENTRIES, recordedSpread, STAND_IN_FLOOR, standInSpread, suiteExitCode,
+} from '../../../src/compare/shift.js';
 import type { Lut } from '../../../src/lut/schema.js';
 import { lutSchema } from '../../../src/lut/schema.js';
 import { gaussian, mulberry32 } from '../../../src/stats/index.js';
@@ -85,11 +87,31 @@ describe('the whole-suite shift of two tables', () => {
     expect(r.exitCode).toBe(1);
   });
 
+  it('a real suite shift still counts the run-to-run spread in each entry\'s own verdict', () => {
+    const rng = mulberry32(9);
+    const history = [run(rng, 1), run(rng, 1.05), run(rng, 0.96), run(rng, 1.02), run(rng, 0.99)];
+    const spread = learnRunSpread(history)!;
+    expect(spread.sd).toBeGreaterThan(0.02);
+    // The suite is 40% slower; entry 3 only 12%, which the spread of a whole run could half explain.
+    const r = compareLuts(poolHistory(history, ['a', 'b', 'c', 'd', 'e']), run(rng, 1.4, { 3: 0.8 }), { ...opts, runSpread: spread });
+    expect(r.suite).toMatchObject({ separated: true, verdict: 'regressed' });
+    expect(r.entries[3]!.verdict).toBe('inconclusive');
+    expect(r.entries[3]!.reasons[0]).toMatch(/^regressed against the baseline, but with the machine's run-to-run spread counted \(±\d/);
+    expect(r.entries.filter((e) => e.verdict === 'regressed')).toHaveLength(7);
+  });
+
+  it('the stand-in spread: three taus, never under the floor, none without rounds', () => {
+    const noise = (tau: number) => ({ tau, df: 10, entries: 10 });
+    expect(standInSpread([noise(0.001), null])!.sd).toBe(STAND_IN_FLOOR);
+    expect(standInSpread([noise(0.05), noise(0.02)])!.sd).toBeCloseTo(0.15, 12);
+    expect(standInSpread([null, null])).toBeNull();
+  });
+
   it('entries that each moved their own way are not a shared shift', () => {
     const { baseline, current } = scenarioTables(1);
     const r = compareLuts(baseline, current, opts);
     expect(r.suite!.separated).toBe(false);
-    expect(r.suite!.summary).toMatch(/only \d of 7 entries moved with it, so each entry is judged on its own/);
+    expect(r.suite!.summary).toMatch(/only \d of 7 entries moved together, so each entry is judged on its own/);
     for (const e of r.entries) expect(e.relative).toBeUndefined();
   });
 

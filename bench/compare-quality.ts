@@ -1,0 +1,146 @@
+// Verdicts on a drifting machine, measured with real runs of the real commands on the local device
+// (issue: "Verdicts that hold on a drifting machine"). Stage D1 (8 entries) at latent 8, width 1, two
+// intra-op threads, 6 rounds, 1.5 s of samples per entry, so the whole script takes minutes:
+//   1. same configuration, six times: three `bench compare` runs with identical sides, and every pair
+//      of three separately measured tables (`bench report regression`) -> no regressed, no improved;
+//   2. a real slowdown, --threads 1 against --threads 2: `bench compare` and two tables (against the
+//      three tables as baseline history, and against one table) -> regressed, exit 1;
+//   3. a real small change: a catalogue where D1's R-R-R variant runs five extra 1x1 convolutions
+//      (+5.1% MACs) -> `bench compare` finds that entry and no other;
+//   4. cost: device time of one `bench compare` against two tables measured separately with the same
+//      settings, and the width of the intervals each gives.
+// Run: npx tsx bench/compare-quality.ts [--out DIR] [--reuse]   (--reuse: keep LUTs already in DIR)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compareLuts } from '../src/compare/compare.js';
+import { learnRunSpread, poolHistory } from '../src/compare/history.js';
+import type { RegressionResult } from '../src/compare/types.js';
+import { readLut } from '../src/lut/io.js';
+import type { Lut } from '../src/lut/schema.js';
+
+const { values } = parseArgs({ options: { out: { type: 'string', default: 'reports/compare-quality' }, reuse: { type: 'boolean', default: false } } });
+const out = resolve(values.out!);
+mkdirSync(out, { recursive: true });
+const bin = join(import.meta.dirname, '..', 'bin', 'bench.js');
+const root = join(import.meta.dirname, '..');
+const shared = ['--latent', '8', '--width', '1', '--stages', 'D1', '--rounds', '6', '--max-time-ms', '1500'];
+
+function bench(args: string[]): { code: number; stdout: string; seconds: number } {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' }, maxBuffer: 1 << 28 });
+  const code = r.status ?? -1;
+  if (code > 2) {
+    process.stderr.write(r.stderr);
+    throw new Error(`bench ${args.join(' ')} exited ${code}`);
+  }
+  return { code, stdout: r.stdout, seconds: (performance.now() - t) / 1000 };
+}
+
+interface Table { file: string; lut: Lut; seconds: number }
+
+function table(name: string, extra: string[]): Table {
+  const file = join(out, `${name}.lut.json`);
+  if (values.reuse && existsSync(file)) return { file, lut: readLut(file), seconds: NaN };
+  const r = bench(['blocks', ...shared, '--restart', '--out', file, ...extra]);
+  console.log(`  table ${name}: ${r.seconds.toFixed(0)} s (${extra.join(' ')})`);
+  return { file, lut: readLut(file), seconds: r.seconds };
+}
+
+interface Compared { name: string; code: number; doc: RegressionResult; seconds: number; luts: [Lut, Lut] }
+
+function compare(name: string, extra: string[]): Compared {
+  const dir = join(out, name);
+  const json = join(dir, 'regression.json');
+  let code: number;
+  let seconds = NaN;
+  if (values.reuse && existsSync(json)) {
+    code = (JSON.parse(readFileSync(json, 'utf8')) as RegressionResult).exitCode;
+  } else {
+    const r = bench(['compare', ...shared, '--restart', '--out', dir, ...extra]);
+    code = r.code;
+    seconds = r.seconds;
+    console.log(`  compare ${name}: ${seconds.toFixed(0)} s, exit ${code} (${extra.join(' ')})`);
+  }
+  const luts: [Lut, Lut] = [readLut(join(dir, 'baseline.lut.json')), readLut(join(dir, 'current.lut.json'))];
+  return { name, code, doc: JSON.parse(readFileSync(json, 'utf8')) as RegressionResult, seconds, luts };
+}
+
+function report(name: string, baseline: Table, current: Table): Compared {
+  const dir = join(out, name);
+  const r = bench(['report', 'regression', '--baseline', baseline.file, '--current', current.file, '--out', dir, '--format', 'json,md']);
+  return { name, code: r.code, doc: JSON.parse(readFileSync(join(dir, 'regression.json'), 'utf8')) as RegressionResult, seconds: 0, luts: [baseline.lut, current.lut] };
+}
+
+const hostSeconds = (lut: Lut) => lut.entries.reduce((a, e) => a + (e.hostMs ?? 0), 0) / 1000;
+const sampleSeconds = (lut: Lut) => lut.entries.reduce((a, e) => a + e.samples.reduce((x, y) => x + y, 0), 0) / 1000;
+const counts = (c: Compared) => `${c.doc.counts.regressed} regressed, ${c.doc.counts.improved} improved, ${c.doc.counts.unchanged} unchanged, ${c.doc.counts.inconclusive} inconclusive`;
+const suite = (c: Compared) => (c.doc.suite ? `; suite ${c.doc.suite.separated ? c.doc.suite.verdict : 'not separated'}` : '');
+/** Median half-width of the entries' 95% intervals, as a percentage of the ratio (log scale). */
+function medianHalfWidth(r: RegressionResult): number {
+  const halves = r.entries.filter((e) => e.ci95 && e.ratio).map((e) => (Math.log(e.ci95![1] / e.ci95![0]) / 2) * 100).sort((a, b) => a - b);
+  return halves[Math.floor(halves.length / 2)] ?? NaN;
+}
+
+function smallChangeCatalog(): string {
+  const file = join(out, 'd1-rrr-plus-5pct.json');
+  const catalog = JSON.parse(readFileSync(join(root, 'block-variants', 'sd15-nanosd.json'), 'utf8'));
+  delete catalog.$schema;
+  const d1 = catalog.stages.find((s: { name: string }) => s.name === 'D1');
+  const extra = [1, 2, 3, 4, 5].map((i) => ({ name: `P${i}`, kind: 'conv', in: 320, out: 320, kernel: 1 }));
+  d1.units.push(...extra);
+  const rrr = d1.variants.find((v: { name: string }) => v.name === 'R-R-R');
+  rrr.units.push(...extra.map((u) => u.name));
+  writeFileSync(file, JSON.stringify(catalog, null, 1));
+  return file;
+}
+
+const started = performance.now();
+console.log(`compare quality on local (${new Date().toISOString()}): ${shared.join(' ')}; output in ${out}\n`);
+const tables = ['A', 'B', 'C'].map((n) => table(n, ['--threads', '2']));
+const oneThread = table('T1', ['--threads', '1']);
+const same = ['same-1', 'same-2', 'same-3'].map((n) => compare(n, ['--threads', '2']));
+const threads = compare('threads', ['--baseline-threads', '2', '--current-threads', '1']);
+const change = compare('small-change', ['--threads', '2', '--current-catalog', smallChangeCatalog()]);
+const pairs = [report('pair-AB', tables[0]!, tables[1]!), report('pair-AC', tables[0]!, tables[2]!), report('pair-BC', tables[1]!, tables[2]!)];
+const alone = report('threads-two-tables', tables[0]!, oneThread);
+// Two tables against the three as baseline history (what `--baseline A --baseline B --baseline C` does).
+const history = tables.map((t) => t.lut);
+const spread = learnRunSpread(history)!;
+const withHistory = compareLuts(poolHistory(history, tables.map((t) => t.file)), oneThread.lut, { runSpread: spread });
+const sameHistory = compareLuts(poolHistory(history.slice(0, 2), tables.slice(0, 2).map((t) => t.file)), tables[2]!.lut, { runSpread: learnRunSpread(history.slice(0, 2))! });
+
+console.log('\nsame configuration (target: 0 regressed, 0 improved in each)');
+for (const c of [...same, ...pairs]) {
+  const geo = c.doc.geomean ? `suite ${((c.doc.geomean.value - 1) * 100).toFixed(1)}%` : '';
+  console.log(`  ${c.name.padEnd(20)} exit ${c.code}  ${counts(c)}${suite(c)}  ${geo}`);
+}
+const falseCalls = [...same, ...pairs].reduce((a, c) => a + c.doc.counts.regressed + c.doc.counts.improved, 0);
+console.log(`  A+B as history, C as current: ${withHistoryLine(sameHistory)}`);
+console.log(`  -> ${falseCalls} regressed or improved over six comparisons: ${falseCalls === 0 ? 'met' : 'NOT MET'}`);
+
+function withHistoryLine(r: RegressionResult): string {
+  return `exit ${r.exitCode}, ${r.counts.regressed} regressed, ${r.counts.improved} improved, suite ${r.suite?.separated ? r.suite.verdict : 'not separated'} (${r.suite?.summary ?? ''})`;
+}
+
+console.log('\nreal slowdown, --threads 1 against --threads 2 (target: regressed, exit 1, in both modes)');
+console.log(`  bench compare          exit ${threads.code}  ${counts(threads)}  suite ${((threads.doc.geomean!.value - 1) * 100).toFixed(1)}%`);
+console.log(`  two tables + history   ${withHistoryLine(withHistory)}; spread ±${(spread.sd * 100).toFixed(1)}% from 3 tables`);
+console.log(`  two tables, no history exit ${alone.code}  ${counts(alone)}${suite(alone)}`);
+
+console.log('\nreal small change, D1 R-R-R with five extra 1x1 convolutions (+5.1% MACs) (target: that entry found, no other)');
+const rrr = change.doc.entries.find((e) => e.id.startsWith('block/D1/R-R-R/'))!;
+const others = change.doc.entries.filter((e) => e !== rrr && (e.verdict === 'regressed' || e.verdict === 'improved'));
+console.log(`  R-R-R: ${rrr.verdict}, ratio ${rrr.ratio?.toFixed(3)} [${rrr.ci95?.map((x) => x.toFixed(3)).join(', ')}]; others regressed or improved: ${others.length}`);
+console.log(`  -> ${rrr.verdict === 'regressed' && others.length === 0 ? 'met' : 'NOT MET'} (exit ${change.code})`);
+
+console.log('\ncost: one bench compare against two tables measured separately (same rounds and caps)');
+const cmpWall = same.map((c) => c.seconds).filter(Number.isFinite);
+const tabWall = tables.map((t) => t.seconds).filter(Number.isFinite);
+const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+console.log(`  wall time: bench compare ${avg(cmpWall).toFixed(0)} s; two tables ${(2 * avg(tabWall)).toFixed(0)} s`);
+console.log(`  device time (host ms of the entries): compare ${avg(same.map((c) => hostSeconds(c.luts[0]) + hostSeconds(c.luts[1]))).toFixed(0)} s; two tables ${(2 * avg(tables.map((t) => hostSeconds(t.lut)))).toFixed(0)} s`);
+console.log(`  sampled time: compare ${avg(same.map((c) => sampleSeconds(c.luts[0]) + sampleSeconds(c.luts[1]))).toFixed(1)} s; two tables ${(2 * avg(tables.map((t) => sampleSeconds(t.lut)))).toFixed(1)} s`);
+console.log(`  median 95% half-width of an entry's ratio: compare ±${avg(same.map((c) => medianHalfWidth(c.doc))).toFixed(1)}%; two tables ±${avg(pairs.map((c) => medianHalfWidth(c.doc))).toFixed(1)}%`);
+console.log(`\n${((performance.now() - started) / 1000).toFixed(0)} s`);
