@@ -16,7 +16,7 @@ import { processAlive } from '../support/sshd.js';
 const root = tempDir('nsb-shell-program-');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const tools = ['cat', 'wc', 'rm', 'mkdir', 'sleep', 'ps', 'printf'];
+const tools = ['cat', 'wc', 'head', 'rm', 'mkdir', 'sleep', 'ps', 'printf'];
 
 /** A folder with `sh` -> `shell` and the tools the program and these tests use; setsid only if asked. */
 function binFolder(name: string, shell: string, setsid: boolean): string {
@@ -108,6 +108,21 @@ describe.each(cases)('the command shell under $name', ({ name, shell, setsid, me
     sh.end();
     await new Promise((resolve) => sh.child.once('exit', resolve));
     expect(existsSync(folder)).toBe(false);
+  });
+
+  it('answers hundreds of quick commands in a row, each with its own output', async () => {
+    const home = join(root, `${name}-quick`, 'home');
+    mkdirSync(home, { recursive: true });
+    const sh = new LocalShell(binFolder(`${name}-quick`, shell, setsid), home);
+    await sh.next();
+    // A command that ends at once races the shell's clean-up of its watcher: none may disturb the next.
+    for (let id = 1; id <= 200; id++) {
+      sh.send(id, id % 2 ? ['sh', '-c', 'cd /nonexistent-nsb 2>/dev/null || printf "%s" "$1"', 'sh', String(id)] : ['true']);
+      expect(await sh.next()).toMatchObject({ kind: 'pid', id });
+      const stdout = Buffer.from(id % 2 ? String(id) : '');
+      expect(await sh.next()).toEqual({ kind: 'exit', id, status: 0, stdout, stderr: Buffer.alloc(0) });
+    }
+    sh.end();
   });
 
   it.skipIf(method === 'none')('runs each command as the leader of its own process group: one signal ends its tree', async () => {

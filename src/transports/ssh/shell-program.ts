@@ -33,8 +33,11 @@ export const shellCommand = 'exec sh';
  * with KILL: a signal the shell traps could reach the watcher before it dropped the shell's traps,
  * and run them (the EXIT trap removes the output folder).
  *
- * The output is copied (`cat o >O`) before it is measured: a background process the command left
- * behind may still be writing to `o`, and the header must give the length of what follows it.
+ * The header gives the output's lengths, and exactly that many bytes follow (`head -c`): a process
+ * the command left behind may still be writing to `o`. The files are removed before the next command
+ * opens new ones, so whatever such a process writes later goes nowhere anyone reads. Every fork
+ * counts on a slow device: a command costs setsid and sh, the watcher, one wc, a head per output
+ * that is not empty, and one rm.
  */
 export function shellProgram(sentinel: string, folderTag: string): string {
   return `s=${quoteArg(sentinel)}
@@ -74,13 +77,14 @@ r() {
   c=$?
   kill -KILL "$w" 2>/dev/null
   wait "$w" 2>/dev/null
-  cat "$d/o" >"$d/O" 2>/dev/null; cat "$d/e" >"$d/E" 2>/dev/null
+  i=$1
+  set -- $(cd "$d" && wc -c o e 2>/dev/null)
+  n=0 m=0
+  if [ "$2 $4" = 'o e' ]; then case "$1:$3" in *[!0-9:]* | :* | *:) ;; *) n=$1 m=$3 ;; esac; fi
+  printf '%s X %s %s %s %s\\n' "$s" "$i" "$c" "$n" "$m"
+  [ "$n" = 0 ] || head -c "$n" "$d/o"
+  [ "$m" = 0 ] || head -c "$m" "$d/e"
   rm -f "$d/o" "$d/e"
-  n=$(($(wc -c <"$d/O" 2>/dev/null || echo 0)))
-  m=$(($(wc -c <"$d/E" 2>/dev/null || echo 0)))
-  printf '%s X %s %s %s %s\\n' "$s" "$1" "$c" "$n" "$m"
-  cat "$d/O" "$d/E"
-  rm -f "$d/O" "$d/E"
 }
 printf '%s ready %s %s\\n' "$s" "$g" "$d"
 `;
