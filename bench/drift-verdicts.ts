@@ -14,8 +14,9 @@ import { learnRunSpread, poolHistory } from '../src/compare/history.js';
 import { comparePaired } from '../src/compare/paired.js';
 import type { Verdict } from '../src/compare/types.js';
 import { entryId } from '../src/lut/key.js';
-import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, type EntryKey, type Lut } from '../src/lut/schema.js';
-import { gaussian, mulberry32 } from '../src/stats/index.js';
+import { createLut } from '../src/lut/create.js';
+import type { EntryKey, Lut } from '../src/lut/schema.js';
+import { gaussian, mulberry32, summarize } from '../src/stats/index.js';
 
 const CV = 0.03;
 const ENTRIES = 10;
@@ -32,16 +33,13 @@ const keyOf = (i: number): EntryKey => ({ kind: 'block', stage: 'D1', variant: `
 
 function lut(entries: { samples: number[]; sampleRounds: number[] }[]): Lut {
   const stamp = '2026-01-01T00:00:00.000Z';
-  return {
-    schema: LUT_SCHEMA_ID,
-    schemaVersion: LUT_SCHEMA_VERSION,
-    harness: { name: 'nanosd-bench', version: 'verdict-quality' },
+  return createLut({
+    harnessVersion: 'verdict-quality',
     createdAt: stamp,
     updatedAt: stamp,
     device: { profile: 'synthetic', fingerprint: 'synthetic', info: {} },
     runtime: { runner: 'synthetic', version: '0', ep: 'cpu', precision: 'fp32', options: {} },
     catalog: { name: 'synthetic', hash: '0' },
-    protocol: {},
     entries: entries.map((e, i) => ({
       id: entryId(keyOf(i)),
       key: keyOf(i),
@@ -51,9 +49,10 @@ function lut(entries: { samples: number[]; sampleRounds: number[] }[]): Lut {
       samples: e.samples,
       sampleRounds: e.sampleRounds,
       rounds: new Set(e.sampleRounds).size,
+      stats: summarize(e.samples),
       flags: [],
     })),
-  };
+  });
 }
 
 function logNormal(n: number, median: number, rng: () => number): number[] {

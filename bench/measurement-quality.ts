@@ -83,7 +83,7 @@ const percent = (x: number | null) => (x === null ? 'unknown' : `${(x * 100).toF
 
 const deviceSeconds = (lut: Lut) => lut.entries.reduce((a, e) => a + e.samples.reduce((x, y) => x + y, 0), 0) / 1000;
 const hostSeconds = (lut: Lut) => lut.entries.reduce((a, e) => a + (e.hostMs ?? 0), 0) / 1000;
-const reached = (lut: Lut, target: number) => lut.entries.filter((e) => e.stats && e.stats.rme <= target).length;
+const reached = (lut: Lut, target: number) => lut.entries.filter((e) => e.state === 'ok' && e.stats.rme <= target).length;
 const verdicts = (c: Record<string, number>) => `regressed ${c['regressed']}, improved ${c['improved']}, unchanged ${c['unchanged']}, inconclusive ${c['inconclusive']}`;
 
 console.log('runs:');
@@ -92,8 +92,10 @@ const rows: [string, string, string, boolean | null][] = [];
 
 if (wanted.has('b')) {
   const b = blocks('run-b');
-  const both = a.lut.entries.filter((e) => e.stats && b.lut.entries.find((x) => x.id === e.id)?.stats);
-  const ratio = (e: (typeof both)[number]) => b.lut.entries.find((x) => x.id === e.id)!.stats!.median / e.stats!.median;
+  const okIn = (lut: Lut) => new Map(lut.entries.flatMap((e) => (e.state === 'ok' ? [[e.id, e.stats.median] as const] : [])));
+  const [medA, medB] = [okIn(a.lut), okIn(b.lut)];
+  const both = [...medA.keys()].filter((id) => medB.has(id));
+  const ratio = (id: string) => medB.get(id)! / medA.get(id)!;
   const within = both.filter((e) => Math.abs(ratio(e) - 1) <= 0.03);
   const share = within.length / both.length;
   const repeat = compare(a, b, 'a-vs-b');
@@ -145,7 +147,7 @@ if (wanted.has('fixed')) {
     console.log(
       `  ${name.padEnd(22)} device ${deviceSeconds(r.lut).toFixed(1)} s, host ${hostSeconds(r.lut).toFixed(1)} s, wall ${Number.isNaN(r.seconds) ? '-' : r.seconds.toFixed(0)} s, ` +
         `samples ${r.lut.entries.reduce((x, e) => x + e.samples.length, 0)}, entries at <= 1% margin ${reached(r.lut, 0.01)}/${r.lut.entries.length}, ` +
-        `median margin ${(median(r.lut.entries.map((e) => e.stats?.rme ?? 1)) * 100).toFixed(2)}%`,
+        `median margin ${(median(r.lut.entries.map((e) => (e.state === 'ok' ? e.stats.rme : 1))) * 100).toFixed(2)}%`,
     );
   }
 }
@@ -154,7 +156,7 @@ if (wanted.has('fixed')) {
 function medianRatio(baseline: Lut, current: Lut): number {
   const logs = baseline.entries.flatMap((e) => {
     const c = current.entries.find((x) => x.id === e.id);
-    return e.stats && c?.stats ? [Math.log(c.stats.median / e.stats.median)] : [];
+    return e.state === 'ok' && c?.state === 'ok' ? [Math.log(c.stats.median / e.stats.median)] : [];
   });
   return Math.exp(logs.reduce((x, y) => x + y, 0) / Math.max(1, logs.length));
 }

@@ -9,7 +9,8 @@ import type { DeviceProfile } from '../devices/schema.js';
 import { UsageError } from '../errors.js';
 import { buildEntry } from '../lut/build.js';
 import { lutFileText, parseLut, writeLut } from '../lut/io.js';
-import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, type Lut, type LutEntry, type Precision } from '../lut/schema.js';
+import { createLut } from '../lut/create.js';
+import type { Lut, LutEntry, Precision } from '../lut/schema.js';
 import { entryLabel } from '../lut/key.js';
 import { acquireOutputLock, type OutputLock } from '../lut/output-lock.js';
 import { Journal, journalPathFor, RESUME_HINT } from '../measure/journal.js';
@@ -209,13 +210,9 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
     });
     const entries = orderEntries(p.plan.entries, [...kept, ...todo.map((e: PlannedEntry) => buildEntry(e, state.get(e.id)!, p.settings))]);
     const createdAt = o.candidates ? existingCreatedAt(p.lutFile) : undefined;
-    const now = new Date().toISOString();
-    const lut: Lut = {
-      schema: LUT_SCHEMA_ID,
-      schemaVersion: LUT_SCHEMA_VERSION,
-      harness: { name: 'nanosd-bench', version: packageVersion() },
-      createdAt: createdAt ?? now,
-      updatedAt: now,
+    const lut = createLut({
+      harnessVersion: packageVersion(),
+      ...(createdAt !== undefined ? { createdAt } : {}),
       device: { profile: device, fingerprint, info: { ...info } },
       runtime: {
         runner: p.bound.runner.name,
@@ -228,7 +225,7 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
       catalog: { name: catalogName, hash: catalogHash },
       protocol: { ...p.settings, identity: identity.sampling },
       entries,
-    };
+    });
     mkdirSync(dirname(p.lutFile), { recursive: true });
     // Removed only once the table is safely in place: a full disk here keeps the journal for --resume.
     writeLut(p.lutFile, lut, { diskFullHint: RESUME_HINT });

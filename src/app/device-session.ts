@@ -9,7 +9,8 @@ import type { DeviceProfile } from '../devices/schema.js';
 import { errorMessage } from '../errors.js';
 import { buildEntry } from '../lut/build.js';
 import { writeLut } from '../lut/io.js';
-import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, type Lut, type LutEntry, type Precision } from '../lut/schema.js';
+import { createLut } from '../lut/create.js';
+import type { Lut, LutEntry, Precision } from '../lut/schema.js';
 import { Journal, journalPathFor, RESUME_HINT } from '../measure/journal.js';
 import type { EntryState, PlannedEntry, ProtocolEvents, ProtocolInput } from '../measure/protocol.js';
 import { samplingCaps, samplingIdentity, type MeasureSettings } from '../measure/settings.js';
@@ -140,13 +141,9 @@ export class DeviceSession {
     const measured = p.entries.filter((e) => state.has(e.id)).map((e) => buildEntry(e, state.get(e.id)!, p.settings));
     const index = new Map(p.entries.map((e, i) => [e.id, i]));
     const entries = [...kept, ...measured].sort((a, b) => (index.get(a.id) ?? -1) - (index.get(b.id) ?? -1));
-    const now = new Date().toISOString();
-    const lut: Lut = {
-      schema: LUT_SCHEMA_ID,
-      schemaVersion: LUT_SCHEMA_VERSION,
-      harness: { name: 'nanosd-bench', version: packageVersion() },
-      createdAt: createdAt ?? now,
-      updatedAt: now,
+    const lut = createLut({
+      harnessVersion: packageVersion(),
+      ...(createdAt !== undefined ? { createdAt } : {}),
       device: { profile: p.profile.name, fingerprint: this.fingerprint, info: { ...this.info } },
       runtime: {
         runner: p.bound.runner.name,
@@ -159,7 +156,7 @@ export class DeviceSession {
       catalog: { name: p.catalog.name, hash: p.catalog.hash },
       protocol: { ...p.settings, identity: samplingIdentity(p.settings) },
       entries,
-    };
+    });
     mkdirSync(dirname(p.lutFile), { recursive: true });
     // Removed only once the table is safely in place: a full disk here keeps the journal for --resume.
     writeLut(p.lutFile, lut, { diskFullHint: RESUME_HINT });

@@ -197,7 +197,7 @@ function side(entry: LutEntry): SideSummary {
     trendRise: entry.flags.includes('trend') ? trendRise(entry) : null,
     flags: [...entry.flags],
     sampleKind: entry.sampleKind,
-    error: entry.error ? `${entry.error.code}: ${entry.error.message}` : null,
+    error: entry.state === 'ok' ? null : `${entry.error.code}: ${entry.error.message}`,
   };
 }
 

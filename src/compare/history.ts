@@ -6,8 +6,9 @@
 //   spread:            sigma^2 = sum_k a_k^2 / (K - 1)      (K - 1 degrees of freedom)
 // sigma includes each table's own sampling noise of its level, as the current table's level has it.
 // Pure: no file access.
-import type { Lut, LutEntry } from '../lut/schema.js';
+import type { Lut, LutEntry, OkEntry } from '../lut/schema.js';
 import { medianSorted, sortedCopy } from '../stats/quantile.js';
+import { summarize } from '../stats/summary.js';
 import { checkComparable } from './compatibility.js';
 import { RegressionInputError } from './errors.js';
 import type { RunSpread } from './types.js';
@@ -41,13 +42,15 @@ export function learnRunSpread(tables: readonly Lut[]): RunSpread | null {
 }
 
 function poolEntry(entries: LutEntry[]): LutEntry {
-  const ok = entries.filter((e) => e.state === 'ok' && e.samples.length > 0);
+  const ok = entries.filter((e): e is OkEntry => e.state === 'ok' && e.samples.length > 0);
   if (ok.length === 0) return entries[0]!;
   const samples = ok.flatMap((e) => e.samples);
   const sampleRounds = ok.flatMap((e, k) => e.samples.map((_, i) => k * ROUND_STRIDE + (e.sampleRounds?.[i] ?? 0)));
   const flags = [...new Set(ok.flatMap((e) => e.flags))];
-  const { stats: _stats, outliers: _outliers, ...first } = ok[0]!;
-  return { ...first, samples, sampleRounds, rounds: ok.reduce((a, e) => a + e.rounds, 0), flags };
+  // An ok entry carries the statistics of its samples: those of the pooled ones (outliers are not redone).
+  const { outliers: _outliers, ...first } = ok[0]!;
+  const rounds = ok.reduce((a, e) => a + e.rounds, 0);
+  return { ...first, samples, sampleRounds, rounds, stats: summarize(samples), flags };
 }
 
 /**

@@ -169,7 +169,7 @@ function side(entry: LutEntry): SideSummary {
     trendRise: null,
     flags: [...entry.flags],
     sampleKind: entry.sampleKind,
-    error: entry.error ? `${entry.error.code}: ${entry.error.message}` : null,
+    error: entry.state === 'ok' ? null : `${entry.error.code}: ${entry.error.message}`,
   };
 }
 

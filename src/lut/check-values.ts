@@ -36,7 +36,7 @@ function checkEntry(entry: LutEntry, where: string, file: string): void {
   if (entry.sampleRounds !== undefined && entry.sampleRounds.length !== entry.samples.length) {
     throw fail('sampleRounds', `${entry.sampleRounds.length} round labels for ${entry.samples.length} samples`);
   }
-  if (entry.stats === undefined) return;
+  if (entry.state !== 'ok') return;
   if (entry.samples.length === 0) throw fail('stats', 'statistics without samples to compute them from');
   const stored = entry.stats;
   const fresh = summarize(entry.samples);

@@ -23,7 +23,7 @@ export const entryKeySchema = z.strictObject({
   latent: z.number().int().positive(),
   width: z.number().positive(),
   precision: z.enum(precisions),
-});
+}).meta({ id: 'EntryKey' });
 export type EntryKey = z.infer<typeof entryKeySchema>;
 
 /** Summary statistics of the samples, all in milliseconds (see src/stats for definitions). */
@@ -43,7 +43,7 @@ export const statsSchema = z.strictObject({
   ci95: z.tuple([z.number(), z.number()]),
   /** Relative margin: CI half-width / median. */
   rme: z.number(),
-});
+}).meta({ id: 'EntryStats' });
 export type EntryStats = z.infer<typeof statsSchema>;
 
 export const entryFlags = [
@@ -66,19 +66,27 @@ export type EntryFlag = (typeof entryFlags)[number];
 
 export const temperaturesSchema = z.record(z.string(), z.number());
 
-export const lutEntrySchema = z.strictObject({
+/** Why an entry has no statistics: the error of a failed entry, the reason a skipped one was not run. */
+export const entryErrorSchema = z.strictObject({ code: z.string(), message: z.string() }).meta({ id: 'EntryError' });
+export type EntryError = z.infer<typeof entryErrorSchema>;
+
+// The fields every entry has, whatever its state, in the order the table has always listed them
+// (parsing writes keys in schema order, so a table read and written again keeps its layout).
+const entryIdentity = {
   /** Canonical string form of the key, unique within a LUT (see lut/key.ts). */
   id: z.string(),
   key: entryKeySchema,
-  model: z.strictObject({
-    /** Content hash of the model (graph and weights) that was measured. */
-    sha256: z.string(),
-    params: z.number().int().nonnegative(),
-    macs: z.number().nonnegative(),
-    source: z.enum(['generated', 'manifest']),
-  }),
-  state: z.enum(['ok', 'failed', 'skipped']),
-  error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
+  model: z
+    .strictObject({
+      /** Content hash of the model (graph and weights) that was measured. */
+      sha256: z.string(),
+      params: z.number().int().nonnegative(),
+      macs: z.number().nonnegative(),
+      source: z.enum(['generated', 'manifest']),
+    })
+    .meta({ id: 'EntryModel' }),
+};
+const entrySamples = {
   /** `iteration`: one sample per timed inference; `process`: one aggregate per benchmark process. */
   sampleKind: z.enum(['iteration', 'process']),
   /** Raw samples in ms, in the order they were taken (rounds concatenated). */
@@ -86,21 +94,62 @@ export const lutEntrySchema = z.strictObject({
   /** Which round each sample came from (same length as samples). */
   sampleRounds: z.array(z.number().int().nonnegative()).optional(),
   rounds: z.number().int().nonnegative(),
-  stats: statsSchema.optional(),
+};
+const entryRecord = {
   /** The relative margin the protocol aimed for. */
   targetRme: z.number().nonnegative().optional(),
-  flags: z.array(z.enum(entryFlags)),
+  flags: z.array(z.enum(entryFlags)).meta({ id: 'EntryFlags' }),
   outliers: z
-    .strictObject({ lowMild: z.number().int(), highMild: z.number().int(), lowSevere: z.number().int(), highSevere: z.number().int() })
+    .strictObject({
+      lowMild: z.number().int(),
+      highMild: z.number().int(),
+      lowSevere: z.number().int(),
+      highSevere: z.number().int(),
+    })
+    .meta({ id: 'EntryOutliers' })
     .optional(),
-  temperatures: z.strictObject({ before: temperaturesSchema, after: temperaturesSchema }).optional(),
+  temperatures: z
+    .strictObject({ before: temperaturesSchema, after: temperaturesSchema })
+    .meta({ id: 'EntryTemperatures' })
+    .optional(),
   /** Wall time the harness spent on the entry (push, process start, load, warm-up, samples). */
   hostMs: z.number().nonnegative().optional(),
   /** Runner-specific extras (session load time, accelerator time, the provider that really ran, ...). */
   extra: z.record(z.string(), z.unknown()).optional(),
   measuredAt: z.string().optional(),
+};
+
+/** Measured: its samples (never empty, checked when a table is read) and their statistics. */
+export const okEntrySchema = z.strictObject({
+  ...entryIdentity,
+  state: z.literal('ok'),
+  ...entrySamples,
+  stats: statsSchema,
+  ...entryRecord,
 });
+/** Not measured to the end: the error, and whatever samples came before it. */
+export const failedEntrySchema = z.strictObject({
+  ...entryIdentity,
+  state: z.literal('failed'),
+  error: entryErrorSchema,
+  ...entrySamples,
+  ...entryRecord,
+});
+/** Not run: the reason, in the same field as a failure's error. */
+export const skippedEntrySchema = z.strictObject({
+  ...entryIdentity,
+  state: z.literal('skipped'),
+  error: entryErrorSchema,
+  ...entrySamples,
+  ...entryRecord,
+});
+
+/** One entry, told apart by its state: only an ok entry has statistics, only the others an error. */
+export const lutEntrySchema = z.discriminatedUnion('state', [okEntrySchema, failedEntrySchema, skippedEntrySchema]);
 export type LutEntry = z.infer<typeof lutEntrySchema>;
+export type OkEntry = z.infer<typeof okEntrySchema>;
+export type FailedEntry = z.infer<typeof failedEntrySchema>;
+export type SkippedEntry = z.infer<typeof skippedEntrySchema>;
 
 export const lutSchema = z.strictObject({
   $schema: z.string().optional(),

@@ -35,7 +35,7 @@ export function calibration(p: Predictor): Calibration {
     if (k.kind !== 'candidate') continue;
     if (k.latent !== p.config.latent || k.width !== p.config.width || k.precision !== p.config.precision) continue;
     const arch = k.arch ?? '';
-    if (e.state !== 'ok' || !e.stats) {
+    if (e.state !== 'ok') {
       skipped.push({ arch, reason: `entry is ${e.state}` });
       continue;
     }

@@ -38,11 +38,9 @@ export function estimateOf(index: Map<string, LutEntry>, key: EntryKey): EntryEs
   const none = { id, key, median: Number.NaN, lo: Number.NaN, hi: Number.NaN, flags: [] as EntryFlag[] };
   if (!e) return { ...none, status: 'missing' };
   if (e.state !== 'ok') {
-    const out: EntryEstimate = { ...none, flags: [...e.flags], status: e.state };
-    if (e.error) out.error = e.error.message;
-    return out;
+    return { ...none, flags: [...e.flags], status: e.state, error: e.error.message };
   }
-  if (!e.stats || !Number.isFinite(e.stats.median)) return { ...none, flags: [...e.flags], status: 'no-stats' };
+  if (!Number.isFinite(e.stats.median)) return { ...none, flags: [...e.flags], status: 'no-stats' };
   const [lo, hi] = e.stats.ci95;
   return { id, key, status: 'ok', median: e.stats.median, lo, hi, flags: [...e.flags] };
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Lut } from '../../src/lut/schema.js';
 import { bench, repoRoot, startBench, tempDir, type CliResult } from '../support/cli.js';
 import { recordFault } from '../support/faults.js';
+import { asOk } from '../support/lut-entries.js';
 
 const dir = tempDir('nsb-bad-values-');
 const env = { NANOSD_BENCH_STORE: join(dir, 'store') };
@@ -47,7 +48,7 @@ function expectOneLine(r: CliResult, code: number, message: RegExp): void {
 
 describe('values without sense', () => {
   it('a stored median edited to 1e308 is refused by every reader (4; report regression: 3)', async () => {
-    const lut = editedLut((l) => (l.entries[3]!.stats!.median = 1e308));
+    const lut = editedLut((l) => (asOk(l.entries[3]).stats.median = 1e308));
     const where = new RegExp(
       'edited\\.lut\\.json: entries\\[3\\] \\(block/E1/R-A-R-A/l16/w1/fp32\\)\\.stats\\.median: ' +
         '1e\\+308 does not match its samples \\(29\\.341367\\)',
@@ -71,7 +72,7 @@ describe('values without sense', () => {
   });
 
   it('a negative median is never summed into a prediction', async () => {
-    const lut = editedLut((l) => (l.entries[3]!.stats!.median = -50));
+    const lut = editedLut((l) => (asOk(l.entries[3]).stats.median = -50));
     const r = await bench(['predict', '--lut', lut, '--arch', '0.0.0.0.0.0']);
     expectOneLine(r, 4, /stats\.median: -50 does not match its samples/);
     expect(r.stdout).toBe('');
@@ -190,9 +191,8 @@ describe('control characters in data', () => {
     const lut = editedLut((l) => {
       l.device.info['model'] = hostile;
       l.entries[3]!.key.variant = `R-A${hostile}`;
-      l.entries[4]!.state = 'failed';
-      l.entries[4]!.error = { code: 'NSB_RUNNER', message: hostile };
-      delete l.entries[4]!.stats;
+      const { stats: _stats, ...measured } = asOk(l.entries[4]);
+      l.entries[4] = { ...measured, state: 'failed', error: { code: 'NSB_RUNNER', message: hostile } };
     });
     const shown = await bench(['lut', 'show', lut]);
     expect(shown.code, shown.stderr).toBe(0);

@@ -17,6 +17,7 @@ import { createAdbTransport } from '../../src/transports/adb/index.js';
 import { startAdbServer, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
 import { bench } from '../support/cli.js';
 import { fixture, makeFakeQnnSdk, phoneCalls, readCalls, writeProfile, type FakeQnnSdk } from './android-stand-ins.js';
+import { asNotOk } from '../support/lut-entries.js';
 
 let server: AdbServerHandle;
 let phone: FakePhone;
@@ -153,8 +154,8 @@ describe('bench blocks through qnn-net-run', () => {
     for (const e of refused.entries) {
       expect(e.state).toBe('failed');
       expect(e.samples).toEqual([]);
-      expect(e.error?.message).toMatch(/^runner qnn-net-run: E1\.[RA-]+: /);
-      expect(e.error?.message).toContain(
+      expect(asNotOk(e).error.message).toMatch(/^runner qnn-net-run: E1\.[RA-]+: /);
+      expect(asNotOk(e).error.message).toContain(
         `the qnn-profile-viewer text output has no "NetRun" per execute, which runner.options.latency "netrun" in ${join(profiles, 'fakeqnn-text.json')} measures; ` +
           'it reports RPC (execute) time, QNN accelerator (execute) time; set runner.options.latency to "qnn-accelerator" (QNN accelerator (execute) time) to measure that instead (raw output saved to ',
       );

@@ -10,6 +10,7 @@ import { readLut } from '../../src/lut/io.js';
 import { startAdbServer, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
 import { bench } from '../support/cli.js';
 import { fixture, makeFakeSnpeSdk, phoneCalls, readCalls, setControl, writeProfile, type FakeSnpeSdk } from './android-stand-ins.js';
+import { asNotOk } from '../support/lut-entries.js';
 
 let server: AdbServerHandle;
 let phone: FakePhone;
@@ -141,10 +142,10 @@ describe('bench blocks through snpe-net-run', () => {
     expect(r.code).toBe(7);
     for (const e of readLut(lutFile).entries) {
       expect(e.state).toBe('failed');
-      expect(e.error?.message).toMatch(
+      expect(asNotOk(e).error.message).toMatch(
         /^cannot parse snpe-diagview output for E1\.[RA-]+: no "Average SNPE Statistics:" \(or QAIRT-era "SNPE Execute Statistics \(Averaged\):"\) section; the text looks like qnn-profile-viewer output \(QNN\), not snpe-diagview output \(raw output saved to (\S+)\)$/,
       );
-      const saved = /raw output saved to (\S+)\)$/.exec(e.error!.message)![1]!;
+      const saved = /raw output saved to (\S+)\)$/.exec(asNotOk(e).error.message)![1]!;
       expect(readFileSync(saved, 'utf8')).toContain('Execute Stats (Average):');
     }
     diagview('snpe-diagview/v2.37-dsp-int8-gesture.txt');
@@ -156,7 +157,7 @@ describe('bench blocks through snpe-net-run', () => {
       const lutFile = join(host, 'garbage.lut.json');
       expect((await blocks(lutFile)).code).toBe(7);
       for (const e of readLut(lutFile).entries) {
-        expect(e.error?.message).toMatch(/^runner snpe-net-run: E1\.[RA-]+: snpe-net-run exited 1 on \S+: error_code=306; error_message=Error loading the DLC container\./);
+        expect(asNotOk(e).error.message).toMatch(/^runner snpe-net-run: E1\.[RA-]+: snpe-net-run exited 1 on \S+: error_code=306; error_message=Error loading the DLC container\./);
       }
     } finally {
       setControl(phone.sandbox, {});

@@ -12,6 +12,7 @@ import { xcrunStandIn } from '../support/apple-standins.js';
 import { bench, tempDir } from '../support/cli.js';
 import { pwnedFiles, writeSshProfile } from '../support/ssh-profiles.js';
 import { processAlive, startSshd, type TestSshd } from '../support/sshd.js';
+import { asNotOk } from '../support/lut-entries.js';
 
 const store = tempDir('nsb-store-');
 const env = { NANOSD_BENCH_STORE: store };
@@ -125,7 +126,7 @@ describe('devicectl-app over SSH', () => {
     }
     expect(r.code).toBe(1);
     const entries = readLut(join(dir, 'phone-faults.lut.json')).entries;
-    const error = (part: string) => entries.find((e) => e.key.stage === part)!.error!.message;
+    const error = (part: string) => asNotOk(entries.find((e) => e.key.stage === part)).error.message;
     expect(entries.every((e) => e.state === 'failed')).toBe(true);
     expect(error('conv_in')).toMatch(/^runner devicectl-app: the bench app on iPhone .* failed on part\.conv_in: MLModel load failed: The model does not have a valid input feature named latent$/);
     expect(error('time_mlp')).toMatch(/^runner devicectl-app: xcrun devicectl device process launch failed on .* \(exit 1\): ERROR: The requested application com\.example\.nsbench is not installed/);

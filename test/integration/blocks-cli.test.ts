@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
 import { bench, startBench, tempDir, waitFor } from '../support/cli.js';
+import { asOk } from '../support/lut-entries.js';
 
 const store = tempDir('nsb-store-');
 const env = { NANOSD_BENCH_STORE: store };
@@ -29,7 +30,7 @@ describe('bench blocks on the local device', () => {
     expect(lut.entries.filter((e) => e.key.kind === 'part').map((e) => e.key.stage)).toEqual(['conv_in', 'time_mlp', 'conv_out']);
     for (const e of lut.entries) {
       expect(e.samples).toHaveLength(3);
-      expect(e.stats!.median).toBeGreaterThan(0);
+      expect(asOk(e).stats.median).toBeGreaterThan(0);
       expect(e.model.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(e.extra?.['provider']).toBe('CPUExecutionProvider');
     }

@@ -6,7 +6,8 @@ import type { Catalog } from '../../src/catalog/load.js';
 import type { ResolvedUnit } from '../../src/catalog/types.js';
 import { entryId } from '../../src/lut/key.js';
 import { summarize } from '../../src/stats/summary.js';
-import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, type EntryFlag, type EntryKey, type Lut, type LutEntry, type Precision } from '../../src/lut/schema.js';
+import { createLut } from '../../src/lut/create.js';
+import type { EntryFlag, EntryKey, Lut, LutEntry, Precision } from '../../src/lut/schema.js';
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -62,22 +63,14 @@ export function syntheticEntry(key: EntryKey, median: number, opts: { rme?: numb
   const spread = (opts.rme ?? 0.02) / 0.02;
   const samples = [-0.03, -0.015, -0.01, 0, 0, 0.01, 0.02, 0.04].map((f) => median * (1 + f * spread));
   const state = opts.state ?? 'ok';
-  const entry: LutEntry = {
+  const identity = {
     id: entryId(key),
     key,
-    model: { sha256: 'f'.repeat(64), params: opts.params ?? 0, macs: opts.macs ?? 0, source: 'generated' },
-    state,
-    sampleKind: 'iteration',
-    samples: state === 'ok' ? samples : [],
-    rounds: 1,
-    flags: opts.flags ?? [],
+    model: { sha256: 'f'.repeat(64), params: opts.params ?? 0, macs: opts.macs ?? 0, source: 'generated' as const },
   };
-  if (state === 'ok') {
-    entry.stats = summarize(samples);
-  } else {
-    entry.error = { code: 'NSB_RUNNER', message: 'runner exited with code 1' };
-  }
-  return entry;
+  const recorded = { sampleKind: 'iteration' as const, rounds: 1, flags: opts.flags ?? [] };
+  if (state === 'ok') return { ...identity, state, samples, ...recorded, stats: summarize(samples) };
+  return { ...identity, state, samples: [], ...recorded, error: { code: 'NSB_RUNNER', message: 'runner exited with code 1' } };
 }
 
 export function syntheticLut(catalog: Catalog, dev: SyntheticDevice): Lut {
@@ -105,18 +98,15 @@ export function syntheticLut(catalog: Catalog, dev: SyntheticDevice): Lut {
   if (dev.parts !== false) for (const p of cat.parts) add({ kind: 'part', stage: p.name, latent, width, precision }, p.units, p.params, p.macs);
   entries.push(...(dev.extra ?? []));
   const now = '2026-01-01T00:00:00.000Z';
-  return {
-    schema: LUT_SCHEMA_ID,
-    schemaVersion: LUT_SCHEMA_VERSION,
-    harness: { name: 'nanosd-bench', version: '0.1.0' },
+  return createLut({
+    harnessVersion: '0.1.0',
     createdAt: now,
     updatedAt: now,
     device: { profile: dev.profile, fingerprint: dev.fingerprint ?? `fp-${dev.profile}`, info: dev.info ?? { model: dev.profile } },
     runtime: { runner: dev.runner ?? 'ort-node', version: '1.30.0', ep: dev.ep ?? 'cpu', precision, threads: 2, options: {} },
     catalog: { name: catalog.spec.name, hash: catalog.hash },
-    protocol: {},
     entries,
-  };
+  });
 }
 
 /** A CPU-like device and an NPU-like device whose latency rankings differ (attention much dearer on the NPU). */

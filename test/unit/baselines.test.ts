@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { readLut } from '../../src/lut/io.js';
 import { summarize } from '../../src/stats/index.js';
+import { asOk } from '../support/lut-entries.js';
 
 const dir = join(process.cwd(), 'reports', 'baselines');
 const files = readdirSync(dir).filter((f) => f.endsWith('.lut.json'));
@@ -35,7 +36,7 @@ describe('committed baselines', () => {
       for (const e of lut.entries) {
         const recomputed = summarize(e.samples);
         for (const [name, value] of Object.entries(recomputed)) {
-          const stored = e.stats![name as keyof typeof recomputed];
+          const stored = asOk(e).stats[name as keyof typeof recomputed];
           expect(stored, `${e.id} ${name}`).toEqual(value);
         }
       }

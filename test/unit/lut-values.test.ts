@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidFileError } from '../../src/errors.js';
 import { parseLut } from '../../src/lut/io.js';
+import { summarize } from '../../src/stats/summary.js';
 import type { Lut } from '../../src/lut/schema.js';
 import { repoRoot } from '../support/cli.js';
+import { asOk } from '../support/lut-entries.js';
 
 const text = readFileSync(join(repoRoot, 'reports', 'baselines', 'local.lut.json'), 'utf8');
 const edited = (edit: (lut: Lut) => void): string => {
@@ -35,15 +37,15 @@ describe('values in a LUT', () => {
 
   it('a stored median the samples do not give (1e308, negative) is refused, naming entry and field', () => {
     for (const median of [1e308, -50, 30]) {
-      const e = refusal(edited((l) => (l.entries[E]!.stats!.median = median)));
+      const e = refusal(edited((l) => (asOk(l.entries[E]).stats.median = median)));
       expect(e.key).toBe('entries[3] (block/E1/R-A-R-A/l16/w1/fp32).stats.median');
       expect(e.message).toContain(`: ${median} does not match its samples (29.341367); the table was edited`);
     }
   });
 
   it('any other stored statistic, the interval included', () => {
-    expect(refusal(edited((l) => (l.entries[E]!.stats!.ci95[1] = 99))).key).toMatch(/\.stats\.ci95\[1\]$/);
-    expect(refusal(edited((l) => (l.entries[E]!.stats!.n = 100))).key).toMatch(/\.stats\.n$/);
+    expect(refusal(edited((l) => (asOk(l.entries[E]).stats.ci95[1] = 99))).key).toMatch(/\.stats\.ci95\[1\]$/);
+    expect(refusal(edited((l) => (asOk(l.entries[E]).stats.n = 100))).key).toMatch(/\.stats\.n$/);
   });
 
   it('samples that are not latencies: negative, absurdly long', () => {
@@ -60,9 +62,9 @@ describe('values in a LUT', () => {
 
   it('a sample of 0 ms (a timer too coarse for the entry) is a reading, and stays readable', () => {
     const lut = parseLut(edited((l) => {
-      const e = l.entries[E]!;
+      const e = asOk(l.entries[E]);
       e.samples = e.samples.map((x, i) => (i === 0 ? 0 : x));
-      delete e.stats;
+      e.stats = summarize(e.samples);
     }), 'zero.lut.json');
     expect(lut.entries[E]!.samples[0]).toBe(0);
   });

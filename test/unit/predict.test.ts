@@ -6,14 +6,15 @@ import { entryId } from '../../src/lut/key.js';
 import { lutSchema } from '../../src/lut/schema.js';
 import { calibration, createPredictor, predictCandidate, predictSpace } from '../../src/predict/index.js';
 import { cpuDevice, syntheticEntry, syntheticLut } from '../support/synthetic-lut.js';
+import { asOk } from '../support/lut-entries.js';
 
 const catalog = loadCatalog('block-variants/sd15-nanosd.json');
 const lut = syntheticLut(catalog, { ...cpuDevice, flags: { 'block/E2/R-R/l16/w1/fp32': ['throttled'] } });
 const p = createPredictor(lut, 'cpu.json', catalog);
 
 function entryMedian(id: string): { m: number; lo: number; hi: number } {
-  const e = lut.entries.find((x) => x.id === id)!;
-  return { m: e.stats!.median, lo: e.stats!.ci95[0], hi: e.stats!.ci95[1] };
+  const { stats } = asOk(lut.entries.find((x) => x.id === id));
+  return { m: stats.median, lo: stats.ci95[0], hi: stats.ci95[1] };
 }
 
 describe('candidate prediction', () => {

@@ -39,7 +39,10 @@ export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, va
     const title = terminalSafe(`${group}  (latent ${first.latent}, width ${first.width}, ${first.precision})`);
     const r = entries.map((e) => {
       const name = e.key.kind === 'block' ? `${e.key.variant}${options.teacher?.(e.key.stage ?? '', e.key.variant ?? '') ? ' *' : ''}` : e.key.kind === 'part' ? `${e.key.stage}` : `${e.key.arch}`;
-      if (e.state !== 'ok' || !e.stats) return [`  ${name}`, e.state.toUpperCase(), '', '', String(e.rounds), formatCount(e.model.params), formatCount(e.model.macs), e.error?.message ?? ''];
+      if (e.state !== 'ok') {
+        const counts = [String(e.rounds), formatCount(e.model.params), formatCount(e.model.macs)];
+        return [`  ${name}`, e.state.toUpperCase(), '', '', ...counts, e.error.message];
+      }
       return [
         `  ${name}`,
         ms(e.stats.median),

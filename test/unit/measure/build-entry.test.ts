@@ -8,6 +8,7 @@ import type { EntryState } from '../../../src/measure/protocol.js';
 import { mergeSettings } from '../../../src/measure/settings.js';
 import { mulberry32, relativeMargin, shuffled, summarize, trendTest, tukeyOutliers } from '../../../src/stats/index.js';
 import { plannedEntry } from './fakes.js';
+import { asOk, asNotOk } from '../../support/lut-entries.js';
 
 const planned = plannedEntry('R-A-R');
 const adaptive = mergeSettings({ targetRme: 0.01 });
@@ -53,7 +54,7 @@ describe('statistics', () => {
     const all = [...r0, ...r1, ...r2];
     expect(entry.state).toBe('ok');
     expect(entry.samples).toEqual(all);
-    expect(entry.stats).toEqual(summarize(all));
+    expect(asOk(entry).stats).toEqual(summarize(all));
     expect(entry.sampleRounds).toEqual([...r0.map(() => 0), ...r1.map(() => 1), ...r2.map(() => 2)]);
     expect(entry.rounds).toBe(3);
     expect(entry.sampleKind).toBe('iteration');
@@ -76,8 +77,8 @@ describe('statistics', () => {
     const failure = { type: 'failed' as const, id: planned.id, key: planned.key, modelSha256: planned.model.sha256, round: 0, error: { code: 'NSB_MODEL', message: 'cannot load' }, permanent: true };
     const failed = build([], adaptive, { failure });
     expect(failed).toMatchObject({ state: 'failed', error: { code: 'NSB_MODEL', message: 'cannot load' }, flags: [] });
-    expect(failed.stats).toBeUndefined();
-    expect(build([]).error).toEqual({ code: 'NSB_NOT_MEASURED', message: 'not measured' });
+    expect(failed).not.toHaveProperty('stats');
+    expect(asNotOk(build([])).error).toEqual({ code: 'NSB_NOT_MEASURED', message: 'not measured' });
   });
 });
 
@@ -182,7 +183,7 @@ describe('flags', () => {
 
     it('when the relative margin of all samples is above the target', () => {
       const entry = build([round(0, wide)]);
-      expect(entry.stats!.rme).toBeGreaterThan(0.01);
+      expect(asOk(entry).stats.rme).toBeGreaterThan(0.01);
       expect(entry.flags).toContain('margin-not-reached');
     });
 

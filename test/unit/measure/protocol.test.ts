@@ -13,6 +13,7 @@ import { DEFAULT_SETTINGS, mergeSettings, type MeasureSettings, type SettingsOve
 import type { ThermalPolicy } from '../../../src/measure/thermal-gate.js';
 import { relativeMargin, summarize } from '../../../src/stats/index.js';
 import { FakeTransport, fakeRunner, harness, noisy, plannedEntries, plannedEntry, profile, type FakeRunnerOptions, type SampleFn } from './fakes.js';
+import { asOk, asNotOk } from '../../support/lut-entries.js';
 
 const settingsWith = (over: SettingsOverride = {}): MeasureSettings => mergeSettings({ warmup: 0, ...over });
 
@@ -52,7 +53,7 @@ describe('sampling until precise', () => {
       const entry = r.built.get(e.id)!;
       expect(entry.state).toBe('ok');
       expect(entry.flags).not.toContain('margin-not-reached');
-      expect(entry.stats).toEqual(summarize(xs));
+      expect(asOk(entry).stats).toEqual(summarize(xs));
       expect(() => lutEntrySchema.parse(entry)).not.toThrow();
     }
     // The runner is told the target, so it can stop early within a round.
@@ -110,7 +111,7 @@ describe('sampling until precise', () => {
       expect(s.rounds.every((x) => x.samples.length >= 5)).toBe(true);
       const entry = r.built.get(e.id)!;
       expect(entry.flags).toContain('margin-not-reached');
-      expect(entry.stats!.rme).toBeGreaterThan(settings.targetRme);
+      expect(asOk(entry).stats.rme).toBeGreaterThan(settings.targetRme);
     }
   });
 
@@ -393,7 +394,7 @@ describe('failures', () => {
     expect(failures(r)).toHaveLength(1);
     const entry = r.built.get(bad.id)!;
     expect(entry.state).toBe('failed');
-    expect(entry.error).toEqual({ code: 'NSB_MODEL', message: 'the runtime cannot load model bad: Unsupported op' });
+    expect(asNotOk(entry).error).toEqual({ code: 'NSB_MODEL', message: 'the runtime cannot load model bad: Unsupported op' });
     expect(() => lutEntrySchema.parse(entry)).not.toThrow();
     // The others are measured as usual.
     for (const e of entries.slice(1)) expect(r.built.get(e.id)!).toMatchObject({ state: 'ok', rounds: 2 });
@@ -485,7 +486,7 @@ describe('runners that print one aggregate per process', () => {
       expect(merged(s)).toHaveLength(12);
       expect(s.rounds.map((x) => x.kind)).toEqual(['process', 'process']);
       expect(r.built.get(e.id)!.sampleKind).toBe('process');
-      expect(r.built.get(e.id)!.stats).toEqual(summarize(merged(s)));
+      expect(asOk(r.built.get(e.id)).stats).toEqual(summarize(merged(s)));
     }
     expect(r.runner.calls.every((c) => c.samples.length === 1)).toBe(true);
   });

@@ -1,6 +1,7 @@
 // Synthetic LUTs for the regression tests: seeded log-normal latency samples in valid tables.
 import { entryId } from '../../../src/lut/key.js';
-import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, type EntryKey, type Lut, type LutEntry } from '../../../src/lut/schema.js';
+import { createLut } from '../../../src/lut/create.js';
+import type { EntryError, EntryKey, FailedEntry, Lut, LutEntry, OkEntry } from '../../../src/lut/schema.js';
 import { gaussian, mulberry32, summarize } from '../../../src/stats/index.js';
 
 /** n samples with the given median and coefficient of variation (log-normal). */
@@ -13,7 +14,7 @@ export function blockKey(stage: string, variant: string): EntryKey {
   return { kind: 'block', stage, variant, latent: 16, width: 1, precision: 'fp32' };
 }
 
-export function makeEntry(key: EntryKey, samples: number[], over: Partial<LutEntry> = {}): LutEntry {
+export function makeEntry(key: EntryKey, samples: number[], over: Partial<OkEntry> = {}): OkEntry {
   return {
     id: entryId(key),
     key,
@@ -22,25 +23,47 @@ export function makeEntry(key: EntryKey, samples: number[], over: Partial<LutEnt
     sampleKind: 'iteration',
     samples,
     rounds: 3,
-    ...(samples.length > 0 ? { stats: summarize(samples) } : {}),
+    stats: summarize(samples),
     flags: [],
     ...over,
   };
 }
 
-export function makeLut(entries: LutEntry[], over: { fingerprint?: string; runner?: string; ep?: string; precision?: 'fp32' | 'fp16' } = {}): Lut {
+/** A failed entry without samples, as a run that could not measure it writes it. */
+export function failedEntry(key: EntryKey, error: EntryError): FailedEntry {
   return {
-    schema: LUT_SCHEMA_ID,
-    schemaVersion: LUT_SCHEMA_VERSION,
-    harness: { name: 'nanosd-bench', version: '0.1.0' },
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    device: { profile: 'local', fingerprint: over.fingerprint ?? 'fp-local-1', info: {} },
-    runtime: { runner: over.runner ?? 'ort-node', version: '1.30.0', ep: over.ep ?? 'cpu', precision: over.precision ?? 'fp32', threads: 2, options: {} },
-    catalog: { name: 'sd15-nanosd', hash: 'cat' },
-    protocol: {},
-    entries,
+    id: entryId(key),
+    key,
+    model: { sha256: `sha-${entryId(key)}`, params: 1000, macs: 2000, source: 'generated' },
+    state: 'failed',
+    error,
+    sampleKind: 'iteration',
+    samples: [],
+    rounds: 3,
+    flags: [],
   };
+}
+
+type LutOver = { fingerprint?: string; runner?: string; ep?: string; precision?: 'fp32' | 'fp16' };
+
+export function makeLut(entries: LutEntry[], over: LutOver = {}): Lut {
+  const stamp = '2026-01-01T00:00:00.000Z';
+  return createLut({
+    harnessVersion: '0.1.0',
+    createdAt: stamp,
+    updatedAt: stamp,
+    device: { profile: 'local', fingerprint: over.fingerprint ?? 'fp-local-1', info: {} },
+    runtime: {
+      runner: over.runner ?? 'ort-node',
+      version: '1.30.0',
+      ep: over.ep ?? 'cpu',
+      precision: over.precision ?? 'fp32',
+      threads: 2,
+      options: {},
+    },
+    catalog: { name: 'sd15-nanosd', hash: 'cat' },
+    entries,
+  });
 }
 
 /** A baseline/current pair with one entry per scenario, all from one seeded stream. */
@@ -48,12 +71,15 @@ export function scenarioTables(seed = 1): { baseline: Lut; current: Lut } {
   const rng = mulberry32(seed);
   const base: LutEntry[] = [];
   const cur: LutEntry[] = [];
-  const pair = (stage: string, variant: string, median: number, shift: number, opts: { n?: number; cv?: number; b?: Partial<LutEntry>; c?: Partial<LutEntry> } = {}) => {
+  type PairOptions = { n?: number; cv?: number; b?: Partial<OkEntry>; c?: Partial<OkEntry>; cFailed?: EntryError };
+  const pair = (stage: string, variant: string, median: number, shift: number, opts: PairOptions = {}) => {
     const key = blockKey(stage, variant);
     const n = opts.n ?? 30;
     const cv = opts.cv ?? 0.03;
     base.push(makeEntry(key, logNormal(n, median, cv, rng), opts.b));
-    cur.push(makeEntry(key, logNormal(n, median * shift, cv, rng), opts.c));
+    // Drawn even for a failed entry, so the entries after it get the same samples.
+    const samples = logNormal(n, median * shift, cv, rng);
+    cur.push(opts.cFailed ? failedEntry(key, opts.cFailed) : makeEntry(key, samples, opts.c));
   };
   pair('E1', 'R-R', 10, 1.0); // unchanged
   pair('E1', 'R-A-R', 20, 1.2); // regressed +20%
@@ -62,7 +88,7 @@ export function scenarioTables(seed = 1): { baseline: Lut; current: Lut } {
   pair('E3', 'R-R', 12, 1.05, { n: 10, cv: 0.3 }); // too noisy
   pair('E3', 'R-A-R', 12, 1.3, { n: 3 }); // too few samples
   pair('D1', 'R-R-R', 8, 1.3, { c: { flags: ['throttled'] } }); // would regress, but throttled
-  pair('D2', 'R-R-R', 9, 1.0, { c: { state: 'failed', samples: [], stats: undefined, error: { code: 'NSB_RUNNER', message: 'runner ort-node: exited with 1' } } });
+  pair('D2', 'R-R-R', 9, 1.0, { cFailed: { code: 'NSB_RUNNER', message: 'runner ort-node: exited with 1' } });
   base.push(makeEntry(blockKey('D3', 'R-R-R'), logNormal(30, 5, 0.03, rng)));
   cur.push(makeEntry(blockKey('D3', 'R-A-R-A-R-A'), logNormal(30, 7, 0.03, rng)));
   return { baseline: makeLut(base), current: makeLut(cur) };

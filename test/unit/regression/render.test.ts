@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { EntryKey } from '../../../src/lut/schema.js';
 import { compareLuts, REGRESSION_SCHEMA_ID, renderJson, renderJunit, renderMarkdown } from '../../../src/report/regression/index.js';
 import { mulberry32 } from '../../../src/stats/index.js';
-import { logNormal, makeEntry, makeLut, scenarioTables } from './fixtures.js';
+import { failedEntry, logNormal, makeEntry, makeLut, scenarioTables } from './fixtures.js';
 import { parseXml, type XmlElement } from './xml.js';
 import {
   formatChange, formatInterval, formatMs, formatP, formatPercent, formatRatio,
@@ -91,7 +91,7 @@ function weirdResult() {
   const c = makeEntry(weirdKey, logNormal(30, 8, 0.03, rng));
   const failedKey: EntryKey = { kind: 'block', stage: 'D1', variant: 'R', latent: 16, width: 1, precision: 'fp32' };
   const f1 = makeEntry(failedKey, logNormal(30, 5, 0.03, rng));
-  const f2 = makeEntry(failedKey, [], { state: 'failed', error: { code: 'NSB_RUNNER', message: 'bad <output> & "quotes"\nline two\u0007' } });
+  const f2 = failedEntry(failedKey, { code: 'NSB_RUNNER', message: 'bad <output> & "quotes"\nline two\u0007' });
   return compareLuts(makeLut([b, f1]), makeLut([c, f2]), { resamples: 500 });
 }
 
