@@ -84,6 +84,11 @@ export * as stats from './stats/index.js';
 export * as predict from './predict/index.js';
 export * as search from './search/index.js';
 export { compareLuts, renderMarkdown, renderJson, renderJunit, regressionExitCode } from './report/regression/index.js';
+export {
+  runCompare, writeCompareReports, type CompareOptions, type CompareResult, type CompareSide,
+} from './app/compare.js';
+export { comparePaired } from './compare/paired.js';
+export { learnRunSpread, poolHistory } from './compare/history.js';
 export { renderParetoReport, buildParetoData } from './report/pareto/index.js';
 export { renderLutTable } from './report/text/lut-table.js';
 

@@ -10,8 +10,7 @@ import { comparePaired, pairKey } from '../compare/paired.js';
 import type { RegressionResult } from '../compare/types.js';
 import { loadProfile, profileDirs } from '../devices/load.js';
 import type { DeviceProfile } from '../devices/schema.js';
-import { writeFilesAtomic } from '../atomic-write.js';
-import { DiskFullError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { Lut, Precision } from '../lut/schema.js';
 import { entryLabel } from '../lut/key.js';
 import { acquireOutputLock, type OutputLock } from '../lut/output-lock.js';
@@ -20,15 +19,13 @@ import { Journal, journalPathFor } from '../measure/journal.js';
 import { mergeSettings, type SettingsOverride } from '../measure/settings.js';
 import { loadUserModels } from '../onnx/manifest.js';
 import { ModelStore } from '../onnx/store.js';
-import { defaultCatalogFile, defaultReportsDir, defaultStoreDir, packageVersion } from '../paths.js';
-import { renderJson } from '../report/regression/json.js';
-import { renderJunit } from '../report/regression/junit.js';
-import { renderMarkdown } from '../report/regression/markdown.js';
+import { defaultCatalogFile, defaultReportsDir, defaultStoreDir } from '../paths.js';
 import { bindRunner } from '../runners/registry.js';
 import { relativeMargin, summarize } from '../stats/index.js';
 import { DeviceSession, type SessionPlan } from './device-session.js';
 import type { ProgressListener } from './events.js';
 import { planBlocks } from './plan.js';
+import { writeRegressionFiles, type RegressionFormat } from './report-regression.js';
 
 /** Rounds when none are asked for: the paired t-interval over fewer is wide (README: verdict quality). */
 export const COMPARE_ROUNDS = 10;
@@ -220,26 +217,8 @@ async function measureBoth(o: CompareOptions, plans: [SessionPlan, SessionPlan],
   }
 }
 
-/** Each report and its file in the output folder (the same set as `bench report regression`). */
-export const compareReportFiles = { md: 'summary.md', json: 'regression.json', junit: 'junit.xml' } as const;
-export type CompareFormat = keyof typeof compareReportFiles;
-
-/** The chosen reports of a comparison, written together (all or none); their paths and the Markdown. */
-export function writeCompareReports(r: CompareResult, formats: CompareFormat[]): { files: string[]; markdown: string } {
-  const meta = { createdAt: new Date().toISOString(), harnessVersion: packageVersion() };
-  const markdown = renderMarkdown(r.regression);
-  const texts: Record<CompareFormat, () => string> = {
-    md: () => markdown,
-    json: () => renderJson(r.regression, meta),
-    junit: () => renderJunit(r.regression, { createdAt: meta.createdAt }),
-  };
-  const files = [...new Set(formats)].map((f) => ({ file: join(r.outDir, compareReportFiles[f]), data: texts[f]() }));
-  try {
-    writeFilesAtomic(files);
-  } catch (error) {
-    if (error instanceof DiskFullError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new UsageError(`cannot write ${files[0]!.file} (${code})`, { hint: 'choose a writable folder with --out' });
-  }
-  return { files: files.map((f) => f.file), markdown };
+/** The chosen reports of a comparison in its folder (as `bench report regression` writes them). */
+export function writeCompareReports(r: CompareResult, formats: readonly RegressionFormat[]): { files: string[]; markdown: string } {
+  const { files, markdown } = writeRegressionFiles(r.regression, formats, r.outDir);
+  return { files, markdown };
 }

@@ -3,9 +3,11 @@
 import { join, resolve } from 'node:path';
 import { writeFilesAtomic } from '../atomic-write.js';
 import { compareLuts } from '../compare/compare.js';
-import type { RegressionResult } from '../compare/types.js';
+import { learnRunSpread, poolHistory } from '../compare/history.js';
+import type { RegressionResult, RunSpread } from '../compare/types.js';
 import { DiskFullError, UsageError } from '../errors.js';
-import { readLut } from '../lut/io.js';
+import { readLut, writeLut } from '../lut/io.js';
+import type { Lut } from '../lut/schema.js';
 import { defaultReportsDir, packageVersion } from '../paths.js';
 import { regressionDocument, renderJson } from '../report/regression/json.js';
 import { renderJunit } from '../report/regression/junit.js';
@@ -17,8 +19,13 @@ export type RegressionFormat = keyof typeof regressionReportFiles;
 export const regressionFormats = Object.keys(regressionReportFiles) as RegressionFormat[];
 
 export interface RegressionReportOptions {
-  /** The reference LUT file. */
-  baseline: string;
+  /**
+   * The reference LUT file, or several tables of one configuration (baseline history): pooled into
+   * one baseline, and the machine's run-to-run spread learnt from them (compare/history.ts).
+   */
+  baseline: string | readonly string[];
+  /** Write the baseline (pooled from the history, its spread recorded) to this LUT file. */
+  saveBaseline?: string;
   /** The LUT file to judge. */
   current: string;
   /** Smallest change that counts, as a fraction (default 0.05). */
@@ -60,15 +67,38 @@ function writeReports(files: { file: string; data: string }[]): void {
   }
 }
 
+/** The baseline: one table, or the history pooled with its run-to-run spread (and saved when asked). */
+function baselineOf(o: RegressionReportOptions): { lut: Lut; label: string; runSpread?: RunSpread } {
+  const files = typeof o.baseline === 'string' ? [o.baseline] : [...o.baseline];
+  if (files.length === 0) throw new UsageError('bench report regression: --baseline is required');
+  const tables = files.map((f) => readLut(f));
+  const learntAt = new Date().toISOString();
+  const lut = poolHistory(tables, files, learntAt);
+  if (o.saveBaseline) writeLut(o.saveBaseline, lut);
+  const runSpread = learnRunSpread(tables);
+  return { lut, label: files.join(' + '), ...(runSpread ? { runSpread } : {}) };
+}
+
 export function writeRegressionReport(o: RegressionReportOptions): RegressionReport {
-  const comparison = compareLuts(readLut(o.baseline), readLut(o.current), {
+  const baseline = baselineOf(o);
+  const comparison = compareLuts(baseline.lut, readLut(o.current), {
     ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
     ...(o.alpha !== undefined ? { alpha: o.alpha } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(baseline.runSpread ? { runSpread: baseline.runSpread } : {}),
     allowMismatch: o.allowMismatch ?? false,
-    baselineLabel: o.baseline,
+    baselineLabel: baseline.label,
     currentLabel: o.current,
   });
+  return { comparison, exitCode: comparison.exitCode, ...writeRegressionFiles(comparison, o.formats ?? regressionFormats, o.outDir) };
+}
+
+/** The chosen reports of a comparison (two tables or `bench compare`), written together into one folder. */
+export function writeRegressionFiles(
+  comparison: RegressionResult,
+  formats: readonly RegressionFormat[],
+  outDir?: string,
+): Pick<RegressionReport, 'markdown' | 'document' | 'files'> {
   const meta = { createdAt: new Date().toISOString(), harnessVersion: packageVersion() };
   const markdown = renderMarkdown(comparison);
   const texts: Record<RegressionFormat, () => string> = {
@@ -76,15 +106,8 @@ export function writeRegressionReport(o: RegressionReportOptions): RegressionRep
     json: () => renderJson(comparison, meta),
     junit: () => renderJunit(comparison, { createdAt: meta.createdAt }),
   };
-  const outDir = resolve(o.outDir ?? defaultRegressionDir());
-  const formats = [...new Set(o.formats ?? regressionFormats)];
-  const reports = formats.map((f) => ({ file: join(outDir, regressionReportFiles[f]), data: texts[f]() }));
+  const folder = resolve(outDir ?? defaultRegressionDir());
+  const reports = [...new Set(formats)].map((f) => ({ file: join(folder, regressionReportFiles[f]), data: texts[f]() }));
   writeReports(reports);
-  return {
-    comparison,
-    markdown,
-    document: regressionDocument(comparison, meta),
-    files: reports.map((r) => r.file),
-    exitCode: comparison.exitCode,
-  };
+  return { markdown, document: regressionDocument(comparison, meta), files: reports.map((r) => r.file) };
 }

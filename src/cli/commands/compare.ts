@@ -2,7 +2,8 @@
 // interleaved, and the verdict in the formats and exit codes of `bench report regression`
 // (0 no regression, 1 regression, 2 only inconclusive entries kept it from passing, 3 bad input).
 // The Markdown summary goes to stdout so `>> $GITHUB_STEP_SUMMARY` works; progress to stderr.
-import { COMPARE_ROUNDS, compareReportFiles, runCompare, writeCompareReports, type CompareFormat, type CompareSide } from '../../app/compare.js';
+import { COMPARE_ROUNDS, runCompare, writeCompareReports, type CompareSide } from '../../app/compare.js';
+import { regressionFormats, type RegressionFormat } from '../../app/report-regression.js';
 import { pairedDefaults } from '../../compare/paired.js';
 import { regressionDefaults } from '../../compare/types.js';
 import { BenchError, DiskFullError, ExitCode, LockedError, UsageError } from '../../errors.js';
@@ -61,12 +62,12 @@ function side(args: ParsedArgs, name: 'baseline' | 'current'): CompareSide {
   };
 }
 
-function formatsOf(args: ParsedArgs): CompareFormat[] {
+function formatsOf(args: ParsedArgs): RegressionFormat[] {
   const chosen = listFlag(args, 'format');
   for (const f of chosen) {
-    if (!(f in compareReportFiles)) throw new UsageError(`--format ${f}: unknown format; known: ${Object.keys(compareReportFiles).join(', ')}`);
+    if (!(regressionFormats as string[]).includes(f)) throw new UsageError(`--format ${f}: unknown format; known: ${regressionFormats.join(', ')}`);
   }
-  return chosen.length > 0 ? (chosen as CompareFormat[]) : (Object.keys(compareReportFiles) as CompareFormat[]);
+  return chosen.length > 0 ? (chosen as RegressionFormat[]) : regressionFormats;
 }
 
 async function run(args: ParsedArgs, io: CliIO): Promise<number> {

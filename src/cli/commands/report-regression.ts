@@ -27,17 +27,22 @@ function formatsFrom(args: ParsedArgs): RegressionFormat[] | undefined {
 }
 
 function optionsFrom(args: ParsedArgs): RegressionReportOptions & { outDir: string } {
-  const baseline = stringFlag(args, 'baseline');
+  const baseline = listFlag(args, 'baseline');
   const current = stringFlag(args, 'current');
-  if (baseline === undefined || current === undefined) {
+  if (baseline.length === 0 || current === undefined) {
     throw new UsageError(`bench report regression: --baseline and --current are both required`);
   }
   const formats = formatsFrom(args);
   const threshold = percentFlag(args, 'threshold', { min: 0.001, max: 1 });
   const alpha = numberFlag(args, 'alpha', { exclusiveMin: 0, max: 0.5 });
   const seed = numberFlag(args, 'seed', { integer: true, min: 0, max: 0xffffffff });
+  const saveBaseline = stringFlag(args, 'save-baseline');
+  if (saveBaseline !== undefined && baseline.length < 2) {
+    throw new UsageError('--save-baseline needs baseline history: give --baseline two or more times (tables of one configuration)');
+  }
   return {
-    baseline,
+    baseline: baseline.length === 1 ? baseline[0]! : baseline,
+    ...(saveBaseline !== undefined ? { saveBaseline } : {}),
     current,
     ...(threshold !== undefined ? { threshold } : {}),
     ...(alpha !== undefined ? { alpha } : {}),
@@ -73,10 +78,14 @@ export const reportRegressionCommand: Command = {
   name: 'report regression',
   summary: 'compare two latency tables: per-entry verdicts, reports, and an exit code for CI',
   usage:
-    'bench report regression --baseline A.json --current B.json [--threshold 5%] [--alpha 0.01] ' +
+    'bench report regression --baseline A.json [--baseline B.json ...] --current C.json [--save-baseline F] [--threshold 5%] [--alpha 0.01] ' +
     '[--format md,json,junit] [--out DIR] [--allow-mismatch] [--seed N] [--json]',
   help: [
-    '  --baseline FILE     the reference LUT (e.g. a committed baseline under reports/)',
+    '  --baseline FILE     the reference LUT (e.g. a committed baseline under reports/); give it several times for',
+    '                      baseline history (tables of one configuration measured at different times): they are',
+    '                      pooled and the machine\'s run-to-run spread is learnt from them (5 or more tables: with',
+    '                      3, a whole-suite shift must be about ten times the spread to count)',
+    '  --save-baseline F   write that pooled baseline, its spread recorded, to F (commit it as the baseline)',
     '  --current FILE      the LUT to judge',
     '  --threshold P       smallest change that counts: 0.1%..100%, or a fraction (0.05 = 5%; default 5%)',
     '  --alpha A           significance level after Benjamini-Hochberg correction (default 0.01)',
@@ -90,7 +99,8 @@ export const reportRegressionCommand: Command = {
     'The Markdown summary is printed on stdout (append it to $GITHUB_STEP_SUMMARY).',
   ].join('\n'),
   options: {
-    baseline: { type: 'string' },
+    baseline: { type: 'string', multiple: true },
+    'save-baseline': { type: 'string' },
     current: { type: 'string' },
     threshold: { type: 'string' },
     alpha: { type: 'string' },
