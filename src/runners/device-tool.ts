@@ -9,6 +9,7 @@ import { dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { ParseError, RunnerError } from '../errors.js';
 import { sha256File } from '../transports/local.js';
 import type { ExecResult } from '../transports/types.js';
+import { checkExit } from './check-exit.js';
 import { reachedTargetMargin } from '../stats/index.js';
 import type { RunOutput, RunnerCheck, RunnerContext, RunRequest } from './types.js';
 
@@ -103,9 +104,8 @@ export async function pushRuntime(runner: string, ctx: RunnerContext, files: Run
     timeoutMs: 30_000,
     env: { STAMP_VALUE: sha256, STAMP_FILE: stampPath },
   });
-  if (r.exitCode !== 0) {
-    throw new RunnerError(runner, `cannot make ${executables.join(', ')} executable in ${remoteDir} on ${ctx.transport.id}: ${firstLine(r)}`);
-  }
+  const what = `making ${executables.join(', ')} executable in ${remoteDir}`;
+  checkExit(r, { runner, what, where: ctx.transport.id });
   return { sha256, pushed: true, files: files.length, bytes };
 }
 

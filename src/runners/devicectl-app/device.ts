@@ -7,6 +7,7 @@ import { DeviceError, ParseError, RunnerError } from '../../errors.js';
 import { deviceDetailsArgv, sequenceArgv, sequenceCompleted } from './commands.js';
 import { phoneName, RUNNER_NAME, targetOf, type DevicectlAppOptions } from './options.js';
 import { lastLine } from './output.js';
+import { exitError } from '../check-exit.js';
 import { parseDevicectlDeviceDetails, type DevicectlDevice } from './devicectl-json.js';
 import type { RunnerContext } from '../types.js';
 
@@ -37,7 +38,12 @@ export async function deviceDetails(ctx: RunnerContext, options: DevicectlAppOpt
   }
   const json = await ctx.transport.exec(['cat', file], { timeoutMs: 30_000, ...signal });
   if (json.exitCode !== 0) {
-    throw new RunnerError(RUNNER_NAME, `xcrun devicectl device info details --device ${options.udid} failed on ${ctx.transport.id} (exit ${r.exitCode}): ${lastLine({ stdout: '', stderr: r.stderr })}`, {
+    // No document came back: the devicectl call says why.
+    throw exitError(r, {
+      runner: RUNNER_NAME,
+      what: `xcrun devicectl device info details --device ${options.udid}`,
+      where: ctx.transport.id,
+      reason: () => lastLine({ stdout: '', stderr: r.stderr }),
       hint: `list the phones the Mac sees with xcrun devicectl list devices and set "udid" in profile ${ctx.profile.name}`,
     });
   }

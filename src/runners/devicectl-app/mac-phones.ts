@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { DeviceError, RunnerError } from '../../errors.js';
+import { CommandError } from '../../transports/command-error.js';
 import type { Transport } from '../../transports/types.js';
 import { sequenceArgv, sequenceCompleted } from './commands.js';
 import { lastLine } from './output.js';
@@ -81,7 +82,7 @@ async function devicectlJson(
   }
   // devicectl writes its JSON document on failure too, with the reason in it: read the file either way.
   const file = await transport.exec(['cat', jsonFile], { timeoutMs: 30_000, ...signal });
-  const failure = `exit ${r.exitCode ?? 'none'}: ${stderrLine}`;
+  const failure = `${new CommandError(r, transport.id).status}: ${stderrLine}`;
   return file.exitCode === 0 ? { json: file.stdout, failure } : { failure };
 }
 

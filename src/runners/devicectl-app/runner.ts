@@ -8,7 +8,9 @@ import { statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { joinDataPath } from '../../data-path.js';
 import { ModelError, ParseError, RunnerError } from '../../errors.js';
+import { commandFailure } from '../../transports/command-error.js';
 import type { Transport } from '../../transports/types.js';
+import { checkExit } from '../check-exit.js';
 import { copyToDeviceArgv, launchAppArgv, sequenceArgv, sequenceCompleted } from './commands.js';
 import { deviceDetails } from './device.js';
 import { devicectlAppOptionsSchema, phoneName, RUNNER_NAME, targetOf, type DevicectlAppOptions } from './options.js';
@@ -91,10 +93,15 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
       });
       const done = sequenceCompleted(r.stdout);
       for (const c of todo.slice(0, done)) record.set(key(c.destination), c.stamp);
-      if (r.timedOut || r.exitCode !== 0 || done < todo.length) {
+      const error = commandFailure(r, ctx.transport.id);
+      if (error !== undefined || done < todo.length) {
         const failed = todo[Math.min(done, todo.length - 1)]!;
-        const why = r.timedOut ? `timed out after ${COPY_TIMEOUT_MS} ms` : `exit ${r.exitCode ?? 'none'}: ${lastLine({ stdout: '', stderr: r.stderr })}`;
+        const stderrLine = lastLine({ stdout: '', stderr: r.stderr });
+        const why = r.timedOut
+          ? `timed out after ${COPY_TIMEOUT_MS} ms`
+          : `${error?.status ?? 'exit 0'}: ${stderrLine}`;
         throw new RunnerError(RUNNER_NAME, `copying ${failed.destination} into the container of ${options.bundleId} on ${phoneName(options)} failed (${why})`, {
+          cause: error,
           hint: `is the bench app installed on the phone (xcrun devicectl device info apps --device ${options.udid}) and are "bundleId" and "udid" in profile ${ctx.profile.name} right?`,
         });
       }
@@ -113,7 +120,14 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
         hint: 'the app must print "NSBENCH/1 done" and exit; see docs/ios-bench-app.md, or raise measure.timeoutMs in the profile',
       });
     }
-    if (r.exitCode === null) throw new RunnerError(RUNNER_NAME, `launching the bench app for ${label} was stopped`);
+    const what = 'xcrun devicectl device process launch';
+    const launch = { runner: RUNNER_NAME, what, where: ctx.transport.id, reason: () => lastLine(r) };
+    if (r.exitCode === null) {
+      // Stopped (Ctrl-C) is not a failure of the app; a devicectl killed by a signal is.
+      const stopped = r.signal === undefined || ctx.signal?.aborted === true;
+      if (stopped) throw new RunnerError(RUNNER_NAME, `launching the bench app for ${label} was stopped`);
+      checkExit(r, launch);
+    }
     let run: BenchAppRun;
     try {
       run = parseDevicectlAppOutput(r.stdout, { runId });
@@ -124,10 +138,9 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
       }
       if (!(error instanceof ParseError)) throw error;
       const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-      if (r.exitCode !== 0 && !/NSBENCH\//.test(r.stdout)) {
-        throw new RunnerError(RUNNER_NAME, `xcrun devicectl device process launch failed on ${ctx.transport.id} (exit ${r.exitCode}): ${lastLine(r)}`, {
-          hint: `check that the phone is unlocked and the app ${options.bundleId} is installed (raw output: ${file})`,
-        });
+      if (!/NSBENCH\//.test(r.stdout)) {
+        const hint = `check that the phone is unlocked and the app ${options.bundleId} is installed`;
+        checkExit(r, { ...launch, hint: `${hint} (raw output: ${file})` });
       }
       throw new ParseError(`bench app output for ${label}`, `${error.message.replace(/^cannot parse [^:]*: /, '')} (exit ${r.exitCode}; raw output saved to ${file})`, error.excerpt);
     }

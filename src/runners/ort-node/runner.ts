@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, posix } from 'node:path';
 import { z } from 'zod';
 import { ModelError, ParseError, RunnerError } from '../../errors.js';
+import { checkExit } from '../check-exit.js';
 import { saveRawOutput } from '../raw-output.js';
 import { packageRoot } from '../../paths.js';
 import { parseNsbRunner } from './parser.js';
@@ -130,7 +131,8 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
       if (parsed.error.stage === 'load' || parsed.error.stage === 'run') throw new ModelError(`the runtime cannot ${parsed.error.stage} model ${msg}`);
       throw new RunnerError('ort-node', msg);
     }
-    if (r.exitCode !== 0) throw new RunnerError('ort-node', `exit code ${r.exitCode} on ${ctx.transport.id}: ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}`);
+    const reason = () => (r.stderr || r.stdout).trim().split('\n').pop() ?? '';
+    checkExit(r, { runner: 'ort-node', what: staged.model.label, where: ctx.transport.id, reason });
     checkSignature(staged, parsed.io);
     const providers = parsed.providers ?? {};
     const names = Object.keys(providers);

@@ -29,10 +29,12 @@ import {
   runtimeEnv, sessionOptions, type OrtPerfTestOptions,
 } from './options.js';
 import {
-  expandDeviceEnv, firstLine, pushRuntime, remoteRuntimeMatches, repeatProcesses, resolveRuntimeFolder, runFileName, runtimeHash, startFailure,
-  type RunnerCheck,
+  expandDeviceEnv, pushRuntime, remoteRuntimeMatches, repeatProcesses, resolveRuntimeFolder, runFileName, runtimeHash,
+  startFailure, type RunnerCheck,
 } from '../device-tool.js';
+import { commandFailure } from '../../transports/command-error.js';
 import type { ExecResult } from '../../transports/types.js';
+import { checkExit } from '../check-exit.js';
 import type { RunOutput, Runner, RunnerContext, RunnerSetup, RunRequest, StagedModel } from '../types.js';
 
 const NAME = 'ort-perf-test';
@@ -176,7 +178,7 @@ async function profileRun(ctx: RunnerContext, o: OrtPerfTestOptions, staged: Sta
   const label = staged.model.label;
   const prefix = posix.join(l.out, runFileName(label, '.profile'));
   const r = await execIn(ctx, l, argvFor(o, l, staged, request, 1, { profilePrefix: prefix }), request.timeoutMs);
-  const failure = profilingFailure(r, request.timeoutMs);
+  const failure = profilingFailure(r, request.timeoutMs, ctx.transport.id);
   const text = await readProfile(ctx, prefix); // also removes what a failed run left
   if (failure !== undefined) {
     const file = saveRawOutput(ctx, `${label}.profile`, r.stdout, r.stderr);
@@ -192,11 +194,12 @@ async function profileRun(ctx: RunnerContext, o: OrtPerfTestOptions, staged: Sta
   }
 }
 
-function profilingFailure(r: ExecResult, timeoutMs: number): string | undefined {
+function profilingFailure(r: ExecResult, timeoutMs: number, where: string): string | undefined {
   if (r.timedOut) return `timed out after ${timeoutMs} ms`;
   const failed = detectOrtPerfTestFailure(r.stdout, r.stderr);
   if (failed !== undefined) return failed.line;
-  return r.exitCode !== 0 ? `exit code ${r.exitCode}: ${firstLine(r)}` : undefined;
+  const error = commandFailure(r, where);
+  return error && `${error.status}: ${error.reason}`;
 }
 
 // ORT names the file <prefix>_<timestamp>.json; the prefix is unique to the run, so the glob matches
@@ -266,10 +269,8 @@ async function runProcess(ctx: RunnerContext, o: OrtPerfTestOptions, staged: Sta
     if (error instanceof ParseError) fail(ctx, staged, 'onnxruntime_perf_test output', r.stdout, r.stderr, error);
     throw error;
   }
-  if (r.exitCode !== 0) {
-    const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-    throw new RunnerError(NAME, `${label}: exit code ${r.exitCode} on ${ctx.transport.id}: ${firstLine(r)} (raw output saved to ${file})`);
-  }
+  const saved = () => `raw output saved to ${saveRawOutput(ctx, label, r.stdout, r.stderr)}`;
+  checkExit(r, { runner: NAME, what: label, where: ctx.transport.id, saved });
   // The timed process's file first: the profiling run comes after and must not disturb it.
   const text = resultFile !== undefined ? await readResultFile(ctx, resultFile) : undefined;
   const placement = await placementOf(ctx, o, staged, request);
@@ -336,7 +337,7 @@ export const ortPerfTestRunner: Runner<OrtPerfTestOptions> & { check: typeof che
       sha = (await pushRuntime(NAME, ctx, host.files, l.runtime!, [o.binary])).sha256;
     }
     const mk = await ctx.transport.exec(['mkdir', '-p', l.out], { timeoutMs: 30_000 });
-    if (mk.exitCode !== 0) throw new RunnerError(NAME, `cannot create ${l.out} on ${ctx.transport.id}: ${firstLine(mk)}`);
+    checkExit(mk, { runner: NAME, what: `creating ${l.out}`, where: ctx.transport.id });
     await probe(ctx, o, l);
     if (cpuFallbackDisabled(o)) ctx.log(`${o.ep}: CPU fallback disabled (a block the EP cannot take whole fails instead of running on the CPU)`);
     else if (placementChecked(o)) ctx.log(`${o.ep}: one profiling run per entry tells which nodes ran on the CPU (flagged cpu-fallback)`);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { appendWhole, writeFileAtomic } from '../../atomic-write.js';
 import { RunnerError } from '../../errors.js';
 import { runProcess } from '../../transports/process.js';
+import { checkExit, HOST } from '../check-exit.js';
 import type { ExecResult } from '../../transports/types.js';
 import {
   backendConfig, contextBinaryArgv, contextBinaryPath, converterArgv, htpExtensionConfig, modelLibArgv, modelLibPath,
@@ -44,9 +45,10 @@ export function conversionKey(model: ModelFiles, sdk: Pick<QnnSdk, 'version'>, o
   return createHash('sha256').update(JSON.stringify(basis)).digest('hex').slice(0, 24);
 }
 
+/** The converters print their reason last, on stderr or stdout: the last two lines, or '' for none. */
 function tail(r: ExecResult): string {
   const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  return lines.slice(-2).join(' | ') || `exit ${r.exitCode}`;
+  return lines.slice(-2).join(' | ');
 }
 
 async function step(label: string, argv: string[], expect: string, sdk: QnnSdk, o: QnnNetRunOptions, logFile: string, signal?: AbortSignal): Promise<void> {
@@ -54,7 +56,9 @@ async function step(label: string, argv: string[], expect: string, sdk: QnnSdk, 
   appendWhole(logFile, `$ ${argv.join(' ')}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}\n`);
   const tool = argv[0]!.replace(/^.*\//, '');
   if (r.timedOut) throw new RunnerError(NAME, `${tool} did not finish converting ${label} within ${o.convertTimeoutMs} ms (log: ${logFile})`);
-  if (r.exitCode !== 0) throw new RunnerError(NAME, `${tool} failed on ${label}: ${tail(r)} (log: ${logFile})`);
+  const reason = (e: { reason: string }) => tail(r) || e.reason;
+  const saved = () => `log: ${logFile}`;
+  checkExit(r, { runner: NAME, what: `${tool} converting ${label}`, where: HOST, reason, saved });
   if (!existsSync(expect)) throw new RunnerError(NAME, `${tool} exited 0 on ${label} but wrote no ${expect} (log: ${logFile})`);
 }
 
@@ -102,7 +106,8 @@ export async function convertModel(model: ModelFiles, sdk: QnnSdk, o: QnnNetRunO
         // Nothing was logged.
       }
       rmSync(tmp, { recursive: true, force: true });
-      throw new RunnerError(NAME, error.message.replace(/^runner [^:]+: /, '').replace(logFile, kept));
+      const message = error.message.replace(/^runner [^:]+: /, '').replace(logFile, kept);
+      throw new RunnerError(NAME, message, { cause: error.cause });
     }
     rmSync(tmp, { recursive: true, force: true });
     throw error;

@@ -23,11 +23,12 @@ import { runProcess } from '../../transports/process.js';
 import { parseQnnProfileJson, qnnJsonExecutes, qnnJsonLatency } from './profile-json.js';
 import { parseQnnProfileViewer, qnnViewerExecutes, qnnViewerLatency, type QnnExecuteEvents, type QnnLatency } from './profile-viewer.js';
 import { parseQnnProfilingCsv, qnnCsvExecutes, qnnCsvLatency } from './profiling-csv.js';
+import { checkExit, HOST } from '../check-exit.js';
 import { saveRawOutput } from '../raw-output.js';
 import { ADSP_DEFAULT } from '../ort-perf-test/options.js';
 import {
-  expandDeviceEnv, expandHostPath, firstLine, pushRuntime, remoteRuntimeMatches, repeatProcesses, runFileName, runtimeHash, startFailure,
-  type RunnerCheck,
+  expandDeviceEnv, expandHostPath, pushRuntime, remoteRuntimeMatches, repeatProcesses, runFileName, runtimeHash,
+  startFailure, type RunnerCheck,
 } from '../device-tool.js';
 import { inputListText, netRunArgv, pickProfilingLog, viewerArgv } from './args.js';
 import { convertModel } from './convert.js';
@@ -125,11 +126,11 @@ async function decode(ctx: RunnerContext, o: QnnNetRunOptions, sdk: QnnSdk, log:
       : o.viewer === 'csv'
         ? { kind: 'csv' as const, file: join(dir, 'profile.csv') }
         : { kind: 'text' as const };
-  const r = await runProcess(viewerArgv(sdk.tool('qnn-profile-viewer'), log, output), { env: { QNN_SDK_ROOT: sdk.root }, timeoutMs: 300_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
-  if (r.exitCode !== 0) {
-    const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-    throw new RunnerError(NAME, `qnn-profile-viewer failed on the log of ${label}: ${firstLine(r)} (output saved to ${file})`);
-  }
+  const viewer = viewerArgv(sdk.tool('qnn-profile-viewer'), log, output);
+  const signal = ctx.signal ? { signal: ctx.signal } : {};
+  const r = await runProcess(viewer, { env: { QNN_SDK_ROOT: sdk.root }, timeoutMs: 300_000, ...signal });
+  const saved = () => `output saved to ${saveRawOutput(ctx, label, r.stdout, r.stderr)}`;
+  checkExit(r, { runner: NAME, what: `qnn-profile-viewer on the log of ${label}`, where: HOST, saved });
   let text = r.stdout;
   try {
     if (output.kind === 'text') {
@@ -197,10 +198,8 @@ async function runOnce(ctx: RunnerContext, o: QnnNetRunOptions, staged: StagedMo
     }
     const cannotStart = startFailure(r);
     if (cannotStart !== undefined) throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
-    if (r.exitCode !== 0) {
-      const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-      throw new RunnerError(NAME, `${label}: exit code ${r.exitCode} on ${ctx.transport.id}: ${firstLine(r)} (raw output saved to ${file})`);
-    }
+    const saved = () => `raw output saved to ${saveRawOutput(ctx, label, r.stdout, r.stderr)}`;
+    checkExit(r, { runner: NAME, what: label, where: ctx.transport.id, saved });
     const log = await pullLog(ctx, outDir, label);
     let decoded;
     try {

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { ModelError, RunnerError } from '../../errors.js';
 import { runProcess } from '../../transports/process.js';
+import { checkExit, HOST } from '../check-exit.js';
 import type { ModelFiles } from '../types.js';
 import { dlcConverterArgv } from './args.js';
 import type { SnpeNetRunOptions } from './options.js';
@@ -28,9 +29,10 @@ export function dlcKey(model: ModelFiles, sdk: Pick<SnpeSdk, 'version'>, o: KeyO
   return createHash('sha256').update(JSON.stringify(basis)).digest('hex').slice(0, 24);
 }
 
-function tail(stdout: string, stderr: string, exitCode: number | null): string {
+/** The converter prints its reason last, on stderr or stdout: the last two lines, or '' for none. */
+function tail(stdout: string, stderr: string): string {
   const lines = `${stderr}\n${stdout}`.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  return lines.slice(-2).join(' | ') || `exit ${exitCode}`;
+  return lines.slice(-2).join(' | ');
 }
 
 /** The DLC of `model`: the user's own .dlc, or the ONNX graph converted now or taken from the cache. */
@@ -69,12 +71,15 @@ export async function dlcFor(
     writeFileSync(join(tmp, 'convert.log'), `$ ${argv.join(' ')}\n${output}`);
     // The log of a failed conversion is kept beside the cache for the user.
     const kept = join(cacheDir, `${key}.failed.log`);
-    const fail = (why: string) => {
+    const keepLog = () => {
       renameSync(join(tmp, 'convert.log'), kept);
-      return new RunnerError(NAME, `snpe-onnx-to-dlc ${why} (log: ${kept})`);
+      return `log: ${kept}`;
     };
+    const fail = (why: string) => new RunnerError(NAME, `snpe-onnx-to-dlc ${why} (${keepLog()})`);
     if (r.timedOut) throw fail(`did not finish converting ${label} within ${o.convertTimeoutMs} ms`);
-    if (r.exitCode !== 0) throw fail(`failed on ${label}: ${tail(r.stdout, r.stderr, r.exitCode)}`);
+    const reason = (e: { reason: string }) => tail(r.stdout, r.stderr) || e.reason;
+    const what = `snpe-onnx-to-dlc converting ${label}`;
+    checkExit(r, { runner: NAME, what, where: HOST, reason, saved: keepLog });
     if (!existsSync(join(tmp, 'model.dlc'))) throw fail(`exited 0 on ${label} but wrote no model.dlc`);
     writeFileSync(join(tmp, 'done.json'), `${JSON.stringify({ model: model.sha256, label, sdk: sdk.version })}\n`);
     try {

@@ -15,7 +15,9 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { ParseError, RunnerError } from '../../errors.js';
 import { packageRoot } from '../../paths.js';
+import { commandFailure } from '../../transports/command-error.js';
 import { runProcess } from '../../transports/process.js';
+import { checkExit, HOST } from '../check-exit.js';
 import {
   expandDeviceEnv, expandHostPath, firstLine, pushRuntime, remoteRuntimeMatches, repeatProcesses, runFileName,
   runtimeHash, startFailure, type RunnerCheck,
@@ -87,10 +89,8 @@ function cpuFallback(o: SnpeNetRunOptions, d: SnpeDiagviewResult): boolean | und
 async function diagviewOf(ctx: RunnerContext, sdk: SnpeSdk, log: string, label: string): Promise<SnpeDiagviewResult> {
   const options = { env: { SNPE_ROOT: sdk.root }, timeoutMs: 300_000, ...signalOf(ctx) };
   const r = await runProcess(diagviewArgv(sdk.diagview, log), options);
-  if (r.exitCode !== 0) {
-    const saved = saveRawOutput(ctx, label, r.stdout, r.stderr);
-    throw new RunnerError(NAME, `snpe-diagview failed on the log of ${label}: ${firstLine(r)} (output: ${saved})`);
-  }
+  const saved = () => `output: ${saveRawOutput(ctx, label, r.stdout, r.stderr)}`;
+  checkExit(r, { runner: NAME, what: `snpe-diagview on the log of ${label}`, where: HOST, saved });
   try {
     return parseSnpeDiagview(r.stdout);
   } catch (error) {
@@ -170,10 +170,13 @@ async function execute(
   const cannotStart = startFailure(r);
   if (cannotStart !== undefined) throw new RunnerError(NAME, `cannot start ${l.binary} on ${where}: ${cannotStart}`);
   const log = parseSnpeNetRunLog(`${r.stdout}\n${r.stderr}`);
-  if (r.exitCode !== 0 || !log.succeeded) {
+  // Its own log is checked with the exit code: snpe-net-run may exit 0 having run nothing.
+  const failed = commandFailure(r, where);
+  if (failed !== undefined || !log.succeeded) {
     const why = log.errors.slice(-2).join(' | ') || firstLine(r);
-    const how = r.exitCode !== 0 ? `exited ${r.exitCode}` : 'did not report "Successfully executed"';
-    throw new RunnerError(NAME, `${label}: snpe-net-run ${how} on ${where}: ${why} (raw output saved to ${saved()})`);
+    const how = failed?.outcome ?? 'did not report "Successfully executed"';
+    const message = `${label}: snpe-net-run ${how} on ${where}: ${why} (raw output saved to ${saved()})`;
+    throw new RunnerError(NAME, message, { cause: failed });
   }
   return log;
 }

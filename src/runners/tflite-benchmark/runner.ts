@@ -12,10 +12,11 @@
 import { posix } from 'node:path';
 import { ModelError, ParseError, RunnerError } from '../../errors.js';
 import { parseTfliteBenchmark, type TfliteBenchmarkResult } from './parser.js';
+import { checkExit } from '../check-exit.js';
 import { saveRawOutput } from '../raw-output.js';
 import { pushModel } from '../remote-files.js';
 import {
-  expandDeviceEnv, firstLine, pushRuntime, remoteRuntimeMatches, resolveRuntimeFolder, runtimeHash, startFailure, type RunnerCheck,
+  expandDeviceEnv, pushRuntime, remoteRuntimeMatches, resolveRuntimeFolder, runtimeHash, startFailure, type RunnerCheck,
 } from '../device-tool.js';
 import { tfliteArgv, tfliteBenchmarkOptionsSchema, tfliteEp, type TfliteBenchmarkOptions } from './options.js';
 import type { RunOutput, Runner, RunnerContext, RunnerSetup, StagedModel } from '../types.js';
@@ -183,10 +184,8 @@ export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & { check: ty
       if (/Benchmarking failed/.test(error.message)) throw new RunnerError(NAME, `${label} on ${ctx.transport.id}: ${error.message.replace(/^cannot parse [^:]*: /, '')} (raw output saved to ${file})`);
       throw new ParseError(`benchmark_model output for ${label}`, `${error.message.replace(/^cannot parse [^:]*: /, '')} (raw output saved to ${file})`, error.excerpt);
     }
-    if (r.exitCode !== 0) {
-      const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-      throw new RunnerError(NAME, `${label}: exit code ${r.exitCode} on ${ctx.transport.id}: ${firstLine(r)} (raw output saved to ${file})`);
-    }
+    const saved = () => `raw output saved to ${saveRawOutput(ctx, label, r.stdout, r.stderr)}`;
+    checkExit(r, { runner: NAME, what: label, where: ctx.transport.id, saved });
     if (parsed.inferenceAvgMs === undefined) {
       throw profilerOnly(parsed, label, saveRawOutput(ctx, label, r.stdout, r.stderr));
     }
