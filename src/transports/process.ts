@@ -55,12 +55,15 @@ function toExecResult(argv: readonly string[], r: Result, stopped: boolean, time
   };
 }
 
+/** The result of a command stopped before it started: like the other transports, not an error. */
+function notStarted(argv: readonly string[]): ExecResult {
+  return { argv: [...argv], exitCode: null, signal: undefined, stdout: '', stderr: '', durationMs: 0, timedOut: false };
+}
+
 export async function runProcess(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const [file, ...args] = argv;
   if (file === undefined) throw new Error('runProcess: empty argv');
-  if (options.signal?.aborted) {
-    return { argv: [...argv], exitCode: null, signal: undefined, stdout: '', stderr: '', durationMs: 0, timedOut: false };
-  }
+  if (options.signal?.aborted) return notStarted(argv);
   // One signal for both ways a command is stopped: the caller's abort and the timeout.
   const stop = new AbortController();
   let timedOut = false;

@@ -16,7 +16,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const TREE = ['sh', '-c', 'sleep 300 & echo "$!"; sleep 300 & echo "$!"; wait'];
 
 function pidsOf(stdout: string): number[] {
-  const pids = stdout.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
+  const pids = stdout
+    .split('\n')
+    .filter((l) => /^\d+$/.test(l))
+    .map(Number);
   expect(pids).toHaveLength(2);
   return pids;
 }
@@ -29,14 +32,18 @@ async function goneWithin(pid: number, ms = 5_000): Promise<boolean> {
 
 describe('host processes', () => {
   it('returns real exit codes and keeps stdout and stderr apart, untrimmed', async () => {
-    const r = await runProcess(['sh', '-c', 'printf "  lead\\n\\ntrail  "; printf " e1\\n  e2  \\n" >&2; exit 3']);
-    expect(r).toMatchObject({ exitCode: 3, signal: undefined, timedOut: false, stdout: '  lead\n\ntrail  ', stderr: ' e1\n  e2  \n' });
-    expect(r.argv).toEqual(['sh', '-c', 'printf "  lead\\n\\ntrail  "; printf " e1\\n  e2  \\n" >&2; exit 3']);
+    const argv = ['sh', '-c', 'printf "  lead\\n\\ntrail  "; printf " e1\\n  e2  \\n" >&2; exit 3'];
+    const r = await runProcess(argv);
+    expect(r).toMatchObject({ exitCode: 3, signal: undefined, timedOut: false });
+    expect(r.stdout).toBe('  lead\n\ntrail  ');
+    expect(r.stderr).toBe(' e1\n  e2  \n');
+    expect(r.argv).toEqual(argv);
     expect(r.durationMs).toBeGreaterThan(0);
   });
 
   it('runs in the folder and with the variables it is given, on top of this environment', async () => {
-    const r = await runProcess(['sh', '-c', 'pwd; echo "$NSB_ONE"; echo "$PATH"'], { cwd: dir, env: { NSB_ONE: 'a b' } });
+    const options = { cwd: dir, env: { NSB_ONE: 'a b' } };
+    const r = await runProcess(['sh', '-c', 'pwd; echo "$NSB_ONE"; echo "$PATH"'], options);
     expect(r.stdout).toBe(`${dir}\na b\n${process.env['PATH']}\n`);
   });
 

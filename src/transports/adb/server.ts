@@ -4,9 +4,10 @@
 // A remote one cannot be started from here, so its absence is reported.
 import type { Client } from '@devicefarmer/adbkit';
 import { Adb } from './adbkit.js';
-import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
 import { DeviceError } from '../../errors.js';
+import { CommandError, HOST } from '../command-error.js';
+import { runProcess } from '../process.js';
 import { parseDeviceList, type AdbDeviceEntry } from './device-list.js';
 
 
@@ -50,13 +51,10 @@ function probe(address: AdbServerAddress, timeoutMs: number): Promise<NodeJS.Err
   });
 }
 
-function startServer(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile('adb', ['-P', String(port), 'start-server'], { timeout: 30_000 }, (error, _stdout, stderr) => {
-      if (!error) return resolve();
-      reject(Object.assign(error, { stderr: String(stderr).trim() }));
-    });
-  });
+/** `adb start-server`; the CommandError of a failure, or undefined once the server runs. */
+async function startServer(port: number): Promise<CommandError | undefined> {
+  const r = await runProcess(['adb', '-P', String(port), 'start-server'], { timeoutMs: 30_000 });
+  return r.exitCode === 0 ? undefined : new CommandError(r, HOST);
 }
 
 /**
@@ -73,17 +71,17 @@ export async function openAdbServer(server: string | undefined, device: string):
         hint: `start it on that machine (\`adb -a -P ${address.port} nodaemon server\`) or fix transport.server in the profile`,
       });
     }
-    try {
-      await startServer(address.port);
-    } catch (error) {
-      const e = error as NodeJS.ErrnoException & { stderr?: string };
-      if (e.code === 'ENOENT') {
-        throw new DeviceError(device, `no adb server runs at ${where} and the \`adb\` program is not installed`, {
-          cause: error,
-          hint: 'install it (Debian/Ubuntu: `sudo apt-get install adb`; macOS: `brew install android-platform-tools`; or Android SDK platform-tools on PATH), then run `bench devices`',
-        });
-      }
-      throw new DeviceError(device, `cannot start an adb server on port ${address.port}: ${e.stderr || e.message}`.split('\n')[0]!, {
+    const error = await startServer(address.port);
+    if (error?.exitCode === 127 && /\bENOENT\b/.test(error.stderrTail)) {
+      throw new DeviceError(device, `no adb server runs at ${where} and the \`adb\` program is not installed`, {
+        cause: error,
+        hint:
+          'install it (Debian/Ubuntu: `sudo apt-get install adb`; macOS: `brew install android-platform-tools`; ' +
+          'or Android SDK platform-tools on PATH), then run `bench devices`',
+      });
+    }
+    if (error !== undefined) {
+      throw new DeviceError(device, `cannot start an adb server on port ${address.port}: ${error.reason}`, {
         cause: error,
         hint: `run \`adb -P ${address.port} start-server\` yourself to see why`,
       });
