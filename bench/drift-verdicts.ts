@@ -29,7 +29,14 @@ interface Machine {
   jitter: number;
 }
 
-const keyOf = (i: number): EntryKey => ({ kind: 'block', stage: 'D1', variant: `R${'-A'.repeat(i)}`, latent: 16, width: 1, precision: 'fp32' });
+const keyOf = (i: number): EntryKey => ({
+  kind: 'block',
+  stage: 'D1',
+  variant: `R${'-A'.repeat(i)}`,
+  latent: 16,
+  width: 1,
+  precision: 'fp32',
+});
 
 function lut(entries: { samples: number[]; sampleRounds: number[] }[]): Lut {
   const stamp = '2026-01-01T00:00:00.000Z';
@@ -76,14 +83,22 @@ function separateRun(m: Machine, change: Record<number, number>, rng: () => numb
 }
 
 /** Both sides in one session: the run and round factors are shared, the visit jitter is not. */
-function session(m: Machine, change: Record<number, number>, rng: () => number, rounds = 10, perRound = 15): [Lut, Lut] {
+function session(
+  m: Machine,
+  change: Record<number, number>,
+  rng: () => number,
+  rounds = 10,
+  perRound = 15,
+): [Lut, Lut] {
   const run = Math.exp(RUN_SD * gaussian(rng));
-  const sides = [0, 1].map(() => Array.from({ length: ENTRIES }, () => ({ samples: [] as number[], sampleRounds: [] as number[] })));
+  const sides = [0, 1].map(() =>
+    Array.from({ length: ENTRIES }, () => ({ samples: [] as number[], sampleRounds: [] as number[] })),
+  );
   for (let r = 0; r < rounds; r++) {
     const round = Math.exp(m.tau * gaussian(rng));
     for (let e = 0; e < ENTRIES; e++) {
       sides.forEach((side, k) => {
-        const level = (5 + 3 * e) * run * round * Math.exp(m.jitter * gaussian(rng)) * (k === 1 ? change[e] ?? 1 : 1);
+        const level = (5 + 3 * e) * run * round * Math.exp(m.jitter * gaussian(rng)) * (k === 1 ? (change[e] ?? 1) : 1);
         side[e]!.samples.push(...logNormal(perRound, level, rng));
         side[e]!.sampleRounds.push(...Array<number>(perRound).fill(r));
       });
@@ -128,9 +143,16 @@ function verdictsOf(row: Row, rng: () => number, seed: number): { verdicts: Verd
   } else {
     const history = [0, 1, 2].map(() => separateRun(row.machine, {}, rng));
     const baseline = poolHistory(history, ['h1', 'h2', 'h3']);
-    r = compareLuts(baseline, separateRun(row.machine, change, rng), { ...options, runSpread: learnRunSpread(history)! });
+    r = compareLuts(baseline, separateRun(row.machine, change, rng), {
+      ...options,
+      runSpread: learnRunSpread(history)!,
+    });
   }
-  const alone = r.entries.filter((e) => /^against the baseline alone: (regressed|improved)$/.test(e.reasons.find((x) => x.startsWith('against the baseline alone')) ?? '')).length;
+  const alone = r.entries.filter((e) =>
+    /^against the baseline alone: (regressed|improved)$/.test(
+      e.reasons.find((x) => x.startsWith('against the baseline alone')) ?? '',
+    ),
+  ).length;
   return { verdicts: r.entries.map((e) => e.verdict), alone, exit: r.exitCode };
 }
 
@@ -169,22 +191,29 @@ export function runDriftRows(trials: number, seed: number): number {
     { label: '+5%, 2% jitter', mode: 'bench compare', machine: { tau: 0.05, jitter: 0.02 }, change: [4, 1.05] },
   ];
   console.log(
-    `\nwhole runs drifting: run factor ${RUN_SD * 100}% sd, round factor 5% sd, ${ENTRIES} entries per table, ${trials} trials per row ` +
+    `\nwhole runs drifting: run factor ${RUN_SD * 100}% sd, round factor 5% sd, ${ENTRIES} entries per table, ` +
+      `${trials} trials per row ` +
       `(two tables: 2 rounds x 15 samples, threshold 5%; bench compare: 10 rounds x 15 samples a side, threshold 2%)\n`,
   );
-  console.log(`${'scenario'.padEnd(16)} ${'mode'.padEnd(21)} false regressed  false improved  changed entry found  (two tables alone)  target`);
+  console.log(
+    `${'scenario'.padEnd(16)} ${'mode'.padEnd(21)} false regressed  false improved  ` +
+      'changed entry found  (two tables alone)  target',
+  );
   let missed = 0;
   rows.forEach((row, i) => {
     const t = tally(row, trials, (seed + 104_729 * (i + 1)) >>> 0);
     const falseOk = t.regressed <= 0.01 * t.entries && t.improved <= 0.01 * t.entries;
     const powerOk = !row.change || row.mode !== 'bench compare' || t.found >= 0.95 * trials;
     const targeted = !row.label.includes('jitter') && (!row.change || row.mode === 'bench compare');
-    const target = !targeted ? '' : `${row.change ? 'found >= 95%' : 'false <= 1%'}: ${falseOk && powerOk ? 'met' : 'MISSED'}`;
+    const target = !targeted
+      ? ''
+      : `${row.change ? 'found >= 95%' : 'false <= 1%'}: ${falseOk && powerOk ? 'met' : 'MISSED'}`;
     if (targeted && !(falseOk && powerOk)) missed++;
     const found = row.change ? `${pct(t.found, trials)}` : '     -';
     const alone = row.mode === 'bench compare' ? '' : pct(t.alone, t.entries + (row.change ? trials : 0));
     console.log(
-      `${row.label.padEnd(16)} ${row.mode.padEnd(21)} ${pct(t.regressed, t.entries).padStart(15)} ${pct(t.improved, t.entries).padStart(15)} ` +
+      `${row.label.padEnd(16)} ${row.mode.padEnd(21)} ` +
+        `${pct(t.regressed, t.entries).padStart(15)} ${pct(t.improved, t.entries).padStart(15)} ` +
         `${found.padStart(20)} ${alone.padStart(19)}  ${target}`,
     );
   });

@@ -87,7 +87,13 @@ function sideProfile(o: CompareOptions, side: CompareSide, dirs: string[]): Devi
   return { ...profile, runner: { ...profile.runner, options: { ...profile.runner.options, ...side.runnerOptions } } };
 }
 
-async function planSide(o: CompareOptions, name: SideName, dirs: string[], store: ModelStore, outDir: string): Promise<SessionPlan> {
+async function planSide(
+  o: CompareOptions,
+  name: SideName,
+  dirs: string[],
+  store: ModelStore,
+  outDir: string,
+): Promise<SessionPlan> {
   const side = o[name];
   const profile = sideProfile(o, side, dirs);
   const catalog: Catalog = loadCatalog(side.catalogFile ?? o.catalogFile ?? defaultCatalogFile());
@@ -108,20 +114,37 @@ async function planSide(o: CompareOptions, name: SideName, dirs: string[], store
   const resolved = catalog.resolve(latent, width);
   const userModels = side.modelsManifest ? loadUserModels(side.modelsManifest, resolved, precision) : undefined;
   const plan = await planBlocks({
-    catalog, latent, width, precision, seed: settings.seed, store, select: o.select ?? [],
-    ...(userModels ? { userModels } : {}), ...(o.signal ? { signal: o.signal } : {}),
+    catalog,
+    latent,
+    width,
+    precision,
+    seed: settings.seed,
+    store,
+    select: o.select ?? [],
+    ...(userModels ? { userModels } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
   });
   return {
-    profile, latent, width, precision, settings, entries: plan.entries, bound: bindRunner(profile),
-    lutFile: join(outDir, `${name}.lut.json`), catalog: { name: catalog.spec.name, hash: catalog.hash },
+    profile,
+    latent,
+    width,
+    precision,
+    settings,
+    entries: plan.entries,
+    bound: bindRunner(profile),
+    lutFile: join(outDir, `${name}.lut.json`),
+    catalog: { name: catalog.spec.name, hash: catalog.hash },
   };
 }
 
 /** The entries both sides measure, as pairs of ids in the baseline's plan order. */
 function pairsOf(plans: [SessionPlan, SessionPlan]): [string, string][] {
   const current = new Map(plans[1].entries.map((e) => [pairKey(e), e.id] as const));
-  const pairs = plans[0].entries.filter((e) => current.has(pairKey(e))).map((e) => [e.id, current.get(pairKey(e))!] as [string, string]);
-  if (pairs.length === 0) throw new UsageError('the two sides have no entry in common (another catalogue, latent or width?)');
+  const pairs = plans[0].entries
+    .filter((e) => current.has(pairKey(e)))
+    .map((e) => [e.id, current.get(pairKey(e))!] as [string, string]);
+  if (pairs.length === 0)
+    throw new UsageError('the two sides have no entry in common (another catalogue, latent or width?)');
   return pairs;
 }
 
@@ -145,7 +168,10 @@ export async function runCompare(o: CompareOptions): Promise<CompareResult> {
   const store = new ModelStore(o.storeDir ?? defaultStoreDir(), {
     onGenerate: (what, bytes) => o.onProgress?.({ type: 'generate', what, bytes }),
   });
-  const plans: [SessionPlan, SessionPlan] = [await planSide(o, 'baseline', dirs, store, outDir), await planSide(o, 'current', dirs, store, outDir)];
+  const plans: [SessionPlan, SessionPlan] = [
+    await planSide(o, 'baseline', dirs, store, outDir),
+    await planSide(o, 'current', dirs, store, outDir),
+  ];
   const pairs = pairsOf(plans);
   const locks = lockBoth(plans, o);
   try {
@@ -163,41 +189,78 @@ export async function runCompare(o: CompareOptions): Promise<CompareResult> {
   }
 }
 
-async function measureBoth(o: CompareOptions, plans: [SessionPlan, SessionPlan], pairs: [string, string][], outDir: string): Promise<CompareResult> {
+/** Both sessions, opened in turn (their sessions pushed as they open, so a failure closes those open). */
+async function openBoth(
+  o: CompareOptions,
+  plans: [SessionPlan, SessionPlan],
+  sessions: DeviceSession[],
+): Promise<void> {
+  const emit = o.onProgress ?? (() => {});
+  for (const [k, plan] of plans.entries()) {
+    const device = `${plan.profile.name}:${SIDES[k]}`;
+    const status = (text: string) => emit({ type: 'status', device, text });
+    sessions.push(await DeviceSession.open(plan, { ...(o.signal ? { signal: o.signal } : {}), status }));
+  }
+  const [a, b] = sessions as [DeviceSession, DeviceSession];
+  if (a.fingerprint !== b.fingerprint) {
+    throw new UsageError(
+      `the two sides reached different devices ` +
+        `(${a.plan.profile.name}: ${a.fingerprint}, ${b.plan.profile.name}: ${b.fingerprint})`,
+      {
+        hint:
+          'bench compare measures both sides on one device; ' +
+          'compare tables of two devices with bench report regression --allow-mismatch',
+      },
+    );
+  }
+}
+
+type SideInput = ReturnType<DeviceSession['protocolInput']>;
+
+/** Each side's protocol input: its paired entries, the rounds its journal holds, its progress events. */
+function sideInputs(o: CompareOptions, sessions: DeviceSession[], pairs: [string, string][]): [SideInput, SideInput] {
+  const emit = o.onProgress ?? (() => {});
+  return sessions.map((s, k) => {
+    const device = `${s.plan.profile.name}:${SIDES[k]}`;
+    const labels = new Map(s.plan.entries.map((e) => [e.id, entryLabel(e.key)]));
+    const restored = s.startJournal(o.resume === true);
+    emit({ type: 'plan', device, entries: pairs.length, skipped: 0, lut: s.plan.lutFile });
+    const entries = s.plan.entries.filter((e) => pairs.some((p) => p[k] === e.id));
+    return s.protocolInput(entries, restored, {
+      onRound: (r, merged) => {
+        const stats = { n: merged.length, median: summarize(merged).median, rme: relativeMargin(merged) };
+        const flags = r.cpuFallback ? ['cpu-fallback'] : [];
+        emit({ type: 'entry', device, id: r.id, label: labels.get(r.id)!, round: r.round, ...stats, flags });
+      },
+      onFailure: (f) => emit({ type: 'failure', device, id: f.id, label: labels.get(f.id)!, message: f.error.message }),
+      onThermalWait: (tempC, limitC) => emit({ type: 'thermal-wait', device, tempC, limitC }),
+    });
+  }) as [SideInput, SideInput];
+}
+
+async function measureBoth(
+  o: CompareOptions,
+  plans: [SessionPlan, SessionPlan],
+  pairs: [string, string][],
+  outDir: string,
+): Promise<CompareResult> {
   const started = performance.now();
   const device = plans[0].profile.name;
   const emit = o.onProgress ?? (() => {});
   const sessions: DeviceSession[] = [];
   const cleanup: string[] = [];
   try {
-    for (const [k, plan] of plans.entries()) {
-      const label = `${device}:${SIDES[k]}`;
-      sessions.push(await DeviceSession.open(plan, { ...(o.signal ? { signal: o.signal } : {}), status: (text) => emit({ type: 'status', device: label, text }) }));
-    }
-    const [a, b] = sessions as [DeviceSession, DeviceSession];
-    if (a.fingerprint !== b.fingerprint) {
-      throw new UsageError(`the two sides reached different devices (${a.plan.profile.name}: ${a.fingerprint}, ${b.plan.profile.name}: ${b.fingerprint})`, {
-        hint: 'bench compare measures both sides on one device; compare tables of two devices with bench report regression --allow-mismatch',
-      });
-    }
-    const inputs = sessions.map((s, k) => {
-      const label = `${device}:${SIDES[k]}`;
-      const labels = new Map(s.plan.entries.map((e) => [e.id, entryLabel(e.key)]));
-      const restored = s.startJournal(o.resume === true);
-      emit({ type: 'plan', device: label, entries: pairs.length, skipped: 0, lut: s.plan.lutFile });
-      return s.protocolInput(s.plan.entries.filter((e) => pairs.some((p) => p[k] === e.id)), restored, {
-        onRound: (r, merged) => emit({ type: 'entry', device: label, id: r.id, label: labels.get(r.id)!, round: r.round, n: merged.length, median: summarize(merged).median, rme: relativeMargin(merged), flags: r.cpuFallback ? ['cpu-fallback'] : [] }),
-        onFailure: (f) => emit({ type: 'failure', device: label, id: f.id, label: labels.get(f.id)!, message: f.error.message }),
-        onThermalWait: (tempC, limitC) => emit({ type: 'thermal-wait', device: label, tempC, limitC }),
-      });
-    }) as [ReturnType<DeviceSession['protocolInput']>, ReturnType<DeviceSession['protocolInput']>];
+    await openBoth(o, plans, sessions);
     const states = await runInterleaved({
-      sides: inputs,
+      sides: sideInputs(o, sessions, pairs),
       pairs,
       rounds: plans[0].settings.rounds,
       seed: o.settings?.seed ?? 1,
       ...(o.signal ? { signal: o.signal } : {}),
-      events: { onVisit: (side, e, round, index, total) => emit({ type: 'visit', device: `${device}:${side}`, id: e.id, label: entryLabel(e.key), round, index, total }) },
+      events: {
+        onVisit: (side, e, round, index, total) =>
+          emit({ type: 'visit', device: `${device}:${side}`, id: e.id, label: entryLabel(e.key), round, index, total }),
+      },
     });
     const luts = sessions.map((s, k) => ({ file: s.plan.lutFile, lut: s.finish(states[k]!) }));
     const ms = performance.now() - started;
@@ -218,7 +281,6 @@ async function measureBoth(o: CompareOptions, plans: [SessionPlan, SessionPlan],
 }
 
 /** The chosen reports of a comparison in its folder (as `bench report regression` writes them). */
-export function writeCompareReports(r: CompareResult, formats: readonly RegressionFormat[]): { files: string[]; markdown: string } {
-  const { files, markdown } = writeRegressionFiles(r.regression, formats, r.outDir);
-  return { files, markdown };
+export function writeCompareReports(r: CompareResult, formats: readonly RegressionFormat[]) {
+  return writeRegressionFiles(r.regression, formats, r.outDir);
 }

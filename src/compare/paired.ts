@@ -26,7 +26,13 @@ import { formatInterval, formatP, formatPercent } from './format.js';
 import { resolveOptions } from './options.js';
 import { regressionExitCode } from './quality.js';
 import type {
-  EntryComparison, OneSidedEntry, PairedEntryStats, RegressionOptions, RegressionResult, SideSummary, Verdict,
+  EntryComparison,
+  OneSidedEntry,
+  PairedEntryStats,
+  RegressionOptions,
+  RegressionResult,
+  SideSummary,
+  Verdict,
 } from './types.js';
 
 export const pairedDefaults = {
@@ -153,7 +159,10 @@ export function decidePairedVerdict(v: PairedVerdictInput): { verdict: Verdict; 
   }
   return {
     verdict: 'inconclusive',
-    reasons: [`the change is close to the threshold: the 95% interval ${interval} crosses the edge of the ${band} band; ${MORE_ROUNDS}`],
+    reasons: [
+      `the change is close to the threshold: the 95% interval ${interval} crosses the edge of the ${band} band; ` +
+        MORE_ROUNDS,
+    ],
   };
 }
 
@@ -208,7 +217,10 @@ function emptyRow(base: LutEntry, cur: LutEntry, seed: number): EntryComparison 
 
 /** Why an entry has no paired test (a failed side, too few rounds on both sides), or undefined. */
 function untestable(base: LutEntry, cur: LutEntry, rounds: number): string | undefined {
-  for (const [name, e] of [['baseline', base], ['current', cur]] as const) {
+  for (const [name, e] of [
+    ['baseline', base],
+    ['current', cur],
+  ] as const) {
     if (e.state !== 'ok') {
       const why = e.error ? ` (${e.error.code}: ${e.error.message})` : '';
       return `${e.state} on the ${name} side${why}; fix it and run the comparison again`;
@@ -216,7 +228,8 @@ function untestable(base: LutEntry, cur: LutEntry, rounds: number): string | und
   }
   if (rounds < pairedDefaults.minRounds) {
     return (
-      `only ${rounds} ${rounds === 1 ? 'round was' : 'rounds were'} measured on both sides: a paired interval needs at ` +
+      `only ${rounds} ${rounds === 1 ? 'round was' : 'rounds were'} measured on both sides: ` +
+      `a paired interval needs at ` +
       `least ${pairedDefaults.minRounds} (--rounds N)`
     );
   }
@@ -281,7 +294,11 @@ function decide(row: EntryComparison, threshold: number, alpha: number): void {
  * (the mean over entries) is one paired observation, and the t-interval over rounds keeps whatever the
  * entries of one sweep share.
  */
-function suiteGeomean(tested: Tested[], bases: Map<string, LutEntry>, curs: Map<string, LutEntry>): RegressionResult['geomean'] {
+function suiteGeomean(
+  tested: Tested[],
+  bases: Map<string, LutEntry>,
+  curs: Map<string, LutEntry>,
+): RegressionResult['geomean'] {
   if (tested.length === 0) return null;
   const value = Math.exp(tested.reduce((a, t) => a + Math.log(t.row.ratio!), 0) / tested.length);
   const perRound = new Map<number, number[]>();
@@ -316,7 +333,9 @@ export function comparePaired(baseline: Lut, current: Lut, options: RegressionOp
   const labels: [string, string] = [options.baselineLabel ?? 'baseline', options.currentLabel ?? 'current'];
   const curByKey = new Map(current.entries.map((e) => [pairKey(e), e] as const));
   const baseKeys = new Set(baseline.entries.map(pairKey));
-  const pairs = baseline.entries.filter((b) => curByKey.has(pairKey(b))).map((b) => [b, curByKey.get(pairKey(b))!] as const);
+  const pairs = baseline.entries
+    .filter((b) => curByKey.has(pairKey(b)))
+    .map((b) => [b, curByKey.get(pairKey(b))!] as const);
   if (pairs.length === 0) {
     throw new RegressionInputError(`nothing to compare: no entry of ${labels[1]} has a counterpart in ${labels[0]}`);
   }

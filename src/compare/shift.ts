@@ -26,7 +26,15 @@ import { studentTQuantile, studentTSf } from '../stats/student-t.js';
 import { formatChange, formatInterval, formatPercent } from './format.js';
 import { downgradeReasons } from './quality.js';
 import { driftAwareTest, widenInterval } from './round-noise.js';
-import type { EntryComparison, RegressionOptions, RoundNoise, RunSpread, SuiteShift, TableInfo, Verdict } from './types.js';
+import type {
+  EntryComparison,
+  RegressionOptions,
+  RoundNoise,
+  RunSpread,
+  SuiteShift,
+  TableInfo,
+  Verdict,
+} from './types.js';
 import { decideVerdict } from './verdict.js';
 
 /** Fewer entries cannot tell a shift of the whole suite from their own changes. */
@@ -98,11 +106,14 @@ function suiteVerdict(ci: [number, number] | null, p: SuiteShift['p'], threshold
 
 function describeSpread(s: RunSpread): string {
   const pct = `±${(s.sd * 100).toFixed(1)}%`;
-  if (s.source === 'history') return `this machine's run-to-run spread is ${pct} (learnt from ${s.runs} baseline tables)`;
-  if (s.source === 'baseline-file') return `this machine's run-to-run spread is ${pct} (recorded in the baseline, ${s.runs} runs)`;
+  if (s.source === 'history')
+    return `this machine's run-to-run spread is ${pct} (learnt from ${s.runs} baseline tables)`;
+  if (s.source === 'baseline-file')
+    return `this machine's run-to-run spread is ${pct} (recorded in the baseline, ${s.runs} runs)`;
   return (
     `this machine's run-to-run spread is unknown; use \`bench compare\` or give baseline history ` +
-    `(several --baseline tables); a stand-in of ${pct} per run (${STAND_IN_TAUS}× the drift between rounds, at least ` +
+    `(several --baseline tables); a stand-in of ${pct} per run ` +
+    `(${STAND_IN_TAUS}× the drift between rounds, at least ` +
     `${STAND_IN_FLOOR * 100}%) lets only a very large shift count`
   );
 }
@@ -113,7 +124,8 @@ function summary(g: number, verdict: Verdict, separated: boolean, spread: RunSpr
   if (!separated) return `the whole suite is ${move}; ${shared}, so each entry is judged on its own`;
   const spreadText = spread
     ? describeSpread(spread)
-    : "this machine's run-to-run spread is unknown; use `bench compare` or give baseline history (several --baseline tables)";
+    : "this machine's run-to-run spread is unknown; use `bench compare` or give baseline history " +
+      '(several --baseline tables)';
   const meaning: Record<Verdict, string> = {
     regressed: 'beyond what the machine does between runs: a regression of the whole suite',
     improved: 'beyond what the machine does between runs: an improvement of the whole suite',
@@ -135,7 +147,8 @@ export function judgeSuiteShift(input: SuiteInput): SuiteShift | null {
   const rows = separated ? together : all;
   const logG = rows.reduce((a, r) => a + Math.log(r.ratio!), 0) / rows.length;
   const g = Math.exp(logG);
-  const samplingVar = rows.reduce((a, r) => a + (logHalf(r.ratio!, r.ci95Sampling ?? r.ci95!) / Z95) ** 2, 0) / rows.length ** 2;
+  const samplingVar =
+    rows.reduce((a, r) => a + (logHalf(r.ratio!, r.ci95Sampling ?? r.ci95!) / Z95) ** 2, 0) / rows.length ** 2;
   const { ci95, p } = suiteInterval(logG, samplingVar, input.spread);
   let verdict = suiteVerdict(ci95, p, input.threshold, input.alpha);
   // Unknown spread: a shift whose sampling interval lies inside the band is no practical change
@@ -145,9 +158,11 @@ export function judgeSuiteShift(input: SuiteInput): SuiteShift | null {
     const inside = Math.exp(logG - h) >= 1 - input.threshold && Math.exp(logG + h) <= 1 + input.threshold;
     verdict = inside ? 'unchanged' : 'inconclusive';
   }
-  const shared = all.length < MIN_SUITE_ENTRIES
-    ? `${all.length} ${all.length === 1 ? 'entry is' : 'entries are'} too few to tell a shift of the suite from their own changes`
-    : `only ${sharedBy} of ${all.length} entries moved together`;
+  const shared =
+    all.length < MIN_SUITE_ENTRIES
+      ? `${all.length} ${all.length === 1 ? 'entry is' : 'entries are'} too few ` +
+        'to tell a shift of the suite from their own changes'
+      : `only ${sharedBy} of ${all.length} entries moved together`;
   return {
     ratio: g,
     sharedBy,
@@ -172,7 +187,8 @@ export function judgesRelative(suite: SuiteShift | null | undefined): boolean {
  */
 export function judgeAgainstSuite(rows: EntryComparison[], suite: SuiteShift, threshold: number, alpha: number): void {
   const tested = rows.filter((r) => r.ratio !== null && r.ci95 !== null && r.ratio > 0 && r.minP !== null);
-  const gVar = tested.reduce((a, r) => a + (logHalf(r.ratio!, r.ci95Sampling ?? r.ci95!) / Z95) ** 2, 0) / tested.length ** 2;
+  const gVar =
+    tested.reduce((a, r) => a + (logHalf(r.ratio!, r.ci95Sampling ?? r.ci95!) / Z95) ** 2, 0) / tested.length ** 2;
   const rel = tested.map((r) => {
     const ratio = r.ratio! / suite.ratio;
     const below = Math.sqrt(Math.log(r.ratio! / r.ci95![0]) ** 2 + Z95 * Z95 * gVar);
@@ -219,7 +235,12 @@ export function judgeAgainstSuite(rows: EntryComparison[], suite: SuiteShift, th
  * The suite shift of a two-table comparison (rows: the entries compared, one measurement copied into
  * both tables left out), and each entry judged against it when the shift is shared.
  */
-export function suiteShift(rows: EntryComparison[], options: RegressionOptions, baseline: Lut, info: [TableInfo, TableInfo]) {
+export function suiteShift(
+  rows: EntryComparison[],
+  options: RegressionOptions,
+  baseline: Lut,
+  info: [TableInfo, TableInfo],
+) {
   const spread = options.runSpread ?? recordedSpread(baseline) ?? standInSpread(info.map((t) => t.roundNoise));
   const threshold = options.threshold ?? 0.05;
   const alpha = options.alpha ?? 0.01;
@@ -269,7 +290,8 @@ function judgeWithRunSpread(rows: EntryComparison[], spread: RunSpread, threshol
     });
     if (outcome.verdict === row.verdict) return;
     row.reasons.unshift(
-      `${row.verdict} against the baseline, but with the machine's run-to-run spread counted (±${formatPercent(spread.sd)} a run) ` +
+      `${row.verdict} against the baseline, but with the machine's run-to-run spread counted ` +
+        `(±${formatPercent(spread.sd)} a run) ` +
         `the interval is ${formatInterval(widened[i]!)}: ${outcome.verdict}`,
     );
     row.verdict = 'inconclusive';

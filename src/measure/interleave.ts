@@ -15,7 +15,12 @@ import { DeviceError, DiskFullError, InterruptedError } from '../errors.js';
 import { mulberry32, seedFor, shuffled } from '../stats/index.js';
 import type { RoundRecord } from './journal.js';
 import {
-  failureRecord, MAX_CONSECUTIVE_DEVICE_FAILURES, visitWithRetry, type EntryState, type PlannedEntry, type ProtocolInput,
+  failureRecord,
+  MAX_CONSECUTIVE_DEVICE_FAILURES,
+  visitWithRetry,
+  type EntryState,
+  type PlannedEntry,
+  type ProtocolInput,
 } from './protocol.js';
 import type { StagedModel } from '../runners/types.js';
 
@@ -64,7 +69,10 @@ function initialStates(input: InterleaveInput): States {
 }
 
 function entriesById(input: InterleaveInput): [Map<string, PlannedEntry>, Map<string, PlannedEntry>] {
-  return input.sides.map((s) => new Map(s.entries.map((e) => [e.id, e] as const))) as [Map<string, PlannedEntry>, Map<string, PlannedEntry>];
+  return input.sides.map((s) => new Map(s.entries.map((e) => [e.id, e] as const))) as [
+    Map<string, PlannedEntry>,
+    Map<string, PlannedEntry>,
+  ];
 }
 
 export async function runInterleaved(input: InterleaveInput): Promise<States> {
@@ -101,7 +109,10 @@ export async function runInterleaved(input: InterleaveInput): Promise<States> {
         });
         records.forEach((record, k) => {
           const s = states[k]!.get(ids[k]!)!;
-          input.sides[k]!.events?.onRound?.(record!, s.rounds.flatMap((r) => r.samples));
+          input.sides[k]!.events?.onRound?.(
+            record!,
+            s.rounds.flatMap((r) => r.samples),
+          );
         });
       }
     }

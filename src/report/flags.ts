@@ -32,7 +32,8 @@ export interface FlagSummary {
 
 export function summariseFlags(entries: readonly { flags: readonly string[] }[]): FlagSummary {
   const counts = new Map<EntryFlag, number>();
-  for (const e of entries) for (const f of new Set(e.flags)) counts.set(f as EntryFlag, (counts.get(f as EntryFlag) ?? 0) + 1);
+  for (const e of entries)
+    for (const f of new Set(e.flags)) counts.set(f as EntryFlag, (counts.get(f as EntryFlag) ?? 0) + 1);
   const of = entries.length;
   const runWide = [...counts.entries()]
     .filter(([flag, n]) => n >= MIN_RUN_WIDE && n >= RUN_WIDE_SHARE * of && flag in conditions)

@@ -16,15 +16,20 @@ const quick = [...small, '--iterations', '20', '--rounds', '4'];
 describe('bench compare on the local device', () => {
   const dir = tempDir();
 
-  it('a side whose R-R block runs the R-A-R-A model instead: that entry regressed, exit 1, both LUTs and three reports', async () => {
+  it('a side whose R-R block runs the R-A-R-A model: that entry regressed, exit 1, both LUTs and reports', async () => {
     const exported = join(dir, 'models');
-    expect((await bench(['export', '--out', exported, '--width', '0.25', '--latent', '8', '--stages', 'E1'], env)).code).toBe(0);
+    expect(
+      (await bench(['export', '--out', exported, '--width', '0.25', '--latent', '8', '--stages', 'E1'], env)).code,
+    ).toBe(0);
     const manifest = JSON.parse(readFileSync(join(exported, 'manifest.json'), 'utf8'));
     const heavy = manifest.models.find((m: { variant: string }) => m.variant === 'R-A-R-A').file;
     const slower = join(exported, 'slower.json');
     writeFileSync(slower, JSON.stringify({ ...manifest, models: [{ stage: 'E1', variant: 'R-R', file: heavy }] }));
     const out = join(dir, 'slower');
-    const r = await bench(['compare', ...small, '--iterations', '36', '--rounds', '6', '--current-models', slower, '--out', out], env);
+    const r = await bench(
+      ['compare', ...small, '--iterations', '36', '--rounds', '6', '--current-models', slower, '--out', out],
+      env,
+    );
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')[0]).toMatch(/^## ❌ Latency: \d entr(y|ies) regressed$/);
     const doc = JSON.parse(readFileSync(join(out, 'regression.json'), 'utf8'));
@@ -39,7 +44,8 @@ describe('bench compare on the local device', () => {
     const [a, b] = [readLut(join(out, 'baseline.lut.json')), readLut(join(out, 'current.lut.json'))];
     expect(a.entries).toHaveLength(4);
     expect(b.entries.find((e) => e.id === rr.id)!.model.source).toBe('manifest');
-    for (const lut of [a, b]) for (const e of lut.entries) expect(new Set(e.sampleRounds)).toEqual(new Set([0, 1, 2, 3, 4, 5]));
+    for (const lut of [a, b])
+      for (const e of lut.entries) expect(new Set(e.sampleRounds)).toEqual(new Set([0, 1, 2, 3, 4, 5]));
     expect(existsSync(join(out, 'baseline.lut.json.journal.jsonl'))).toBe(false);
     expect(existsSync(join(out, 'baseline.lut.json.lock'))).toBe(false);
     expect(r.stderr).toMatch(/wrote .*baseline\.lut\.json, .*current\.lut\.json, .*summary\.md/);
@@ -57,8 +63,16 @@ describe('bench compare on the local device', () => {
   describe('bad input: one line, exit 3, nothing measured', () => {
     const cases: [string, string[], RegExp][] = [
       ['two devices', ['--device', 'local', '--device', 'pixel'], /^bench: bench compare measures one device/],
-      ['a bad side precision', ['--current-precision', 'fp64'], /^bench: --current-precision fp64: must be fp32 or fp16\n$/],
-      ['a runner option without a value', ['--baseline-option', 'ort'], /^bench: --baseline-option ort: expected key=value/],
+      [
+        'a bad side precision',
+        ['--current-precision', 'fp64'],
+        /^bench: --current-precision fp64: must be fp32 or fp16\n$/,
+      ],
+      [
+        'a runner option without a value',
+        ['--baseline-option', 'ort'],
+        /^bench: --baseline-option ort: expected key=value/,
+      ],
       ['an unknown side profile', ['--current-profile', 'no-such-phone'], /no-such-phone/],
       ['an unknown format', ['--format', 'pdf'], /--format pdf: unknown format/],
     ];

@@ -9,9 +9,10 @@ import { regressionDefaults } from '../../compare/types.js';
 import { BenchError, DiskFullError, ExitCode, LockedError, UsageError } from '../../errors.js';
 import { terminalSafe } from '../../terminal-text.js';
 import type { CliIO, Command, OptionsConfig, ParsedArgs } from '../command.js';
-import { listFlag, numberFlag, percentFlag, stringFlag } from '../flags.js';
+import { boolFlag, listFlag, numberFlag, percentFlag, stringFlag } from '../flags.js';
 import { measureHelp, measureOptions, measureOptionsFrom } from '../measure-flags.js';
 import { checkOutputFolder } from '../output-path.js';
+import { printJson } from '../print.js';
 import { ProgressPrinter } from '../progress.js';
 
 const sideFlags = ['profile', 'models', 'catalog', 'precision', 'seed', 'threads', 'option'] as const;
@@ -29,7 +30,10 @@ function runnerOptions(args: ParsedArgs, flag: string): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');
-    if (at <= 0) throw new UsageError(`--${flag} ${pair}: expected key=value (e.g. ort=/opt/ort-1.22/node_modules/onnxruntime-node)`);
+    if (at <= 0)
+      throw new UsageError(
+        `--${flag} ${pair}: expected key=value (e.g. ort=/opt/ort-1.22/node_modules/onnxruntime-node)`,
+      );
     const value = pair.slice(at + 1);
     try {
       out[pair.slice(0, at)] = JSON.parse(value);
@@ -65,7 +69,8 @@ function side(args: ParsedArgs, name: 'baseline' | 'current'): CompareSide {
 function formatsOf(args: ParsedArgs): RegressionFormat[] {
   const chosen = listFlag(args, 'format');
   for (const f of chosen) {
-    if (!(regressionFormats as string[]).includes(f)) throw new UsageError(`--format ${f}: unknown format; known: ${regressionFormats.join(', ')}`);
+    if (!(regressionFormats as string[]).includes(f))
+      throw new UsageError(`--format ${f}: unknown format; known: ${regressionFormats.join(', ')}`);
   }
   return chosen.length > 0 ? (chosen as RegressionFormat[]) : regressionFormats;
 }
@@ -76,7 +81,11 @@ async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const out = stringFlag(args, 'out');
   if (out !== undefined) checkOutputFolder(out);
   // The shared measurement flags as `bench blocks` reads them; --out here is a folder, read above.
-  const { out: _out, devices: _devices, ...shared } = measureOptionsFrom({ ...args, values: { ...args.values, out: undefined } }, io);
+  const {
+    out: _out,
+    devices: _devices,
+    ...shared
+  } = measureOptionsFrom({ ...args, values: { ...args.values, out: undefined } }, io);
   const formats = formatsOf(args);
   const threshold = percentFlag(args, 'threshold', { min: 0.001, max: 1 });
   const alpha = numberFlag(args, 'alpha', { exclusiveMin: 0, max: 0.5 });
@@ -93,10 +102,14 @@ async function run(args: ParsedArgs, io: CliIO): Promise<number> {
     onProgress: progress.handle,
   });
   progress.finish();
-  const { files, markdown } = writeCompareReports(result, formats);
-  io.stdout.write(markdown);
+  const { files, markdown, document } = writeCompareReports(result, formats);
+  if (boolFlag(args, 'json')) printJson(io, document, 2);
+  else io.stdout.write(markdown);
   for (const line of result.cleanup) io.stderr.write(`${terminalSafe(`bench: clean-up after the run: ${line}`)}\n`);
-  io.stderr.write(`wrote ${[result.luts.baseline.file, result.luts.current.file, ...files].join(', ')} (${(result.ms / 1000).toFixed(1)} s)\n`);
+  io.stderr.write(
+    `wrote ${[result.luts.baseline.file, result.luts.current.file, ...files].join(', ')} ` +
+      `(${(result.ms / 1000).toFixed(1)} s)\n`,
+  );
   return result.regression.exitCode;
 }
 
@@ -105,19 +118,32 @@ async function runWithExitCodes(args: ParsedArgs, io: CliIO): Promise<number> {
   try {
     return await run(args, io);
   } catch (error) {
-    const usage = error instanceof BenchError && (error.exitCode === ExitCode.usage || error.exitCode === ExitCode.invalidFile);
+    const usage =
+      error instanceof BenchError && (error.exitCode === ExitCode.usage || error.exitCode === ExitCode.invalidFile);
     if (!usage || error instanceof DiskFullError || error instanceof LockedError) throw error;
     io.stderr.write(`${terminalSafe(`bench: ${error.message}${error.hint ? ` (${error.hint})` : ''}`)}\n`);
     return ExitCode.usage;
   }
 }
 
+/** `bench blocks`' help for the shared flags, with what differs here. */
+function sharedHelp(): string {
+  const flag = (name: string) => new RegExp(`\\n {2}--${name} [^\\n]*(\\n {20,}[^\\n]*)*`);
+  return measureHelp
+    .replace(flag('out'), '')
+    .replace(flag('rounds'), '')
+    .replace(flag('json'), '\n  --json             print the JSON report on stdout instead of the Markdown summary')
+    .replace(flag('device'), '\n  --device D         the device profile both sides run on (default: local)');
+}
+
 export const compareCommand: Command = {
   name: 'compare',
-  summary: 'measure a baseline and a current side interleaved in one session on one device: verdicts and an exit code for CI',
+  summary:
+    'measure a baseline and a current side interleaved in one session on one device: verdicts and an exit code for CI',
   usage:
-    'bench compare [--device local] [--baseline-models A.json --current-models B.json | --baseline-profile P --current-profile Q | ' +
-    '--baseline-threads N --current-threads M | --baseline-option k=v --current-option k=v ...] [--stages E1,D3] [--rounds N] ' +
+    'bench compare [--device local] [--baseline-models A.json --current-models B.json | ' +
+    '--baseline-profile P --current-profile Q | --baseline-threads N --current-threads M | ' +
+    '--baseline-option k=v --current-option k=v ...] [--stages E1,D3] [--rounds N] ' +
     '[--threshold 2%] [--alpha 0.01] [--format md,json,junit] [--out DIR] [--resume]',
   help: `  Both sides are measured round by round: per round every entry of one side, then (or before) the same
   entry of the other, so drift of the machine hits both alike and cancels in their ratio. What a side
@@ -130,10 +156,12 @@ export const compareCommand: Command = {
   --baseline-threads N   intra-op threads of that side
   --baseline-option K=V  a runner option of that side (repeatable; JSON values), e.g. ort=/path/to/onnxruntime-node,
                          runtimeDir=/path/to/perf_test-build, epOptions='{"coreMlFlags":20}'
-${measureHelp.replace(/\n {2}--out F[^\n]*(\n {20,}[^\n]*)*/, '').replace(/\n {2}--json[^\n]*/, '').replace(/\n {2}--device D[^\n]*/, '\n  --device D         the device profile both sides run on (default: local)')}
+${sharedHelp()}
   --stages LIST      only these stages and/or parts (E1,D3,conv_in,...)
-  --rounds N         paired rounds, the same on both sides (default ${COMPARE_ROUNDS}; at least ${pairedDefaults.minRounds} for a verdict)
-  --threshold P      smallest change that counts, 0.1%..100% (default ${pairedDefaults.threshold * 100}%: pairing resolves smaller changes than two tables)
+  --rounds N         paired rounds, the same on both sides (default ${COMPARE_ROUNDS};
+                     at least ${pairedDefaults.minRounds} for a verdict)
+  --threshold P      smallest change that counts, 0.1%..100% (default ${pairedDefaults.threshold * 100}%:
+                     pairing resolves smaller changes than two tables)
   --alpha A          significance level after Benjamini-Hochberg correction (default ${regressionDefaults.alpha})
   --format LIST      reports to write: md, json, junit (default all three)
   --out DIR          where baseline.lut.json, current.lut.json and the reports go (default reports/compare)

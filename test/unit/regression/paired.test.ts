@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  comparePaired, decidePairedVerdict, pairedDefaults, pairedLogRatios, pairedTest, pairKey,
+  comparePaired,
+  decidePairedVerdict,
+  pairedDefaults,
+  pairedLogRatios,
+  pairedTest,
+  pairKey,
 } from '../../../src/compare/paired.js';
 import { compareLuts } from '../../../src/compare/compare.js';
 import type { Lut } from '../../../src/lut/schema.js';
@@ -32,7 +37,8 @@ function session(s: Session): { baseline: Lut; current: Lut } {
     const machine = Math.exp((s.drift ?? 0.05) * gaussian(rng));
     for (let e = 0; e < n; e++) {
       sides.forEach((side, k) => {
-        const level = (5 + 3 * e) * machine * Math.exp((s.jitter ?? 0.01) * gaussian(rng)) * (k === 1 ? s.change?.[e] ?? 1 : 1);
+        const level =
+          (5 + 3 * e) * machine * Math.exp((s.jitter ?? 0.01) * gaussian(rng)) * (k === 1 ? (s.change?.[e] ?? 1) : 1);
         side[e]!.samples.push(...logNormal(perRound, level, 0.03, rng));
         side[e]!.sampleRounds.push(...Array<number>(perRound).fill(r));
       });
@@ -44,7 +50,7 @@ function session(s: Session): { baseline: Lut; current: Lut } {
 }
 
 describe('paired round ratios', () => {
-  it('pairs rounds by number and takes each round\'s median', () => {
+  it("pairs rounds by number and takes each round's median", () => {
     const base = makeEntry(blockKey('E1', 'R'), [10, 11, 12, 20, 20, 20, 7], { sampleRounds: [0, 0, 0, 1, 1, 1, 2] });
     const cur = makeEntry(blockKey('E1', 'R'), [22, 22, 33, 11, 12, 13], { sampleRounds: [1, 1, 1, 0, 0, 0] });
     // Round 2 was measured on one side only: it has no pair.
@@ -54,7 +60,7 @@ describe('paired round ratios', () => {
   it('the t-interval and t test of the mean log ratio, by hand', () => {
     const d = [0.01, 0.03, 0.02, 0.06];
     const mean = 0.03;
-    const sd = Math.sqrt(((0.02 ** 2) + 0 + 0.01 ** 2 + 0.03 ** 2) / 3);
+    const sd = Math.sqrt((0.02 ** 2 + 0 + 0.01 ** 2 + 0.03 ** 2) / 3);
     const t = pairedTest(d);
     expect(t.ratio).toBeCloseTo(Math.exp(mean), 12);
     expect(t.stats).toMatchObject({ rounds: 4, df: 3 });
@@ -77,10 +83,16 @@ describe('paired round ratios', () => {
   it('the rule: interval and test must agree, as with two tables', () => {
     const base = { ratio: 1.05, qSlower: 0.001, qFaster: 1, rounds: 8, threshold: 0.02, alpha: 0.01 };
     expect(decidePairedVerdict({ ...base, ci95: [1.03, 1.07] }).verdict).toBe('regressed');
-    expect(decidePairedVerdict({ ...base, ci95: [1.03, 1.07], qSlower: 0.2 }).reasons[0]).toMatch(/paired t test is not significant/);
+    expect(decidePairedVerdict({ ...base, ci95: [1.03, 1.07], qSlower: 0.2 }).reasons[0]).toMatch(
+      /paired t test is not significant/,
+    );
     expect(decidePairedVerdict({ ...base, ratio: 1, ci95: [0.99, 1.01] }).verdict).toBe('unchanged');
-    expect(decidePairedVerdict({ ...base, ratio: 1, ci95: [0.95, 1.06] }).reasons[0]).toMatch(/8 paired rounds disagree/);
-    expect(decidePairedVerdict({ ...base, ratio: 1.02, ci95: [1.01, 1.03] }).reasons[0]).toMatch(/close to the threshold/);
+    expect(decidePairedVerdict({ ...base, ratio: 1, ci95: [0.95, 1.06] }).reasons[0]).toMatch(
+      /8 paired rounds disagree/,
+    );
+    expect(decidePairedVerdict({ ...base, ratio: 1.02, ci95: [1.01, 1.03] }).reasons[0]).toMatch(
+      /close to the threshold/,
+    );
   });
 });
 
@@ -107,7 +119,9 @@ describe('comparePaired', () => {
       const r = comparePaired(...(Object.values(session({ seed, change: { 4: 1.05 } })) as [Lut, Lut]));
       const changed = r.entries[4]!;
       if (changed.verdict === 'regressed') found++;
-      expect(r.entries.filter((e, i) => i !== 4 && (e.verdict === 'regressed' || e.verdict === 'improved'))).toEqual([]);
+      expect(r.entries.filter((e, i) => i !== 4 && (e.verdict === 'regressed' || e.verdict === 'improved'))).toEqual(
+        [],
+      );
       expect(changed.ci95![0]).toBeLessThan(1.05);
       expect(changed.ci95![1]).toBeGreaterThan(1.05 * 0.99);
     }
@@ -115,7 +129,11 @@ describe('comparePaired', () => {
   });
 
   it('a real slowdown of every entry is regressed, exit 1', () => {
-    const r = comparePaired(...(Object.values(session({ seed: 4, change: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [i, 1.4])) })) as [Lut, Lut]));
+    const r = comparePaired(
+      ...(Object.values(
+        session({ seed: 4, change: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [i, 1.4])) }),
+      ) as [Lut, Lut]),
+    );
     expect(r.counts.regressed).toBe(10);
     expect(r.exitCode).toBe(1);
     expect(r.geomean!.value).toBeGreaterThan(1.35);
@@ -149,7 +167,13 @@ describe('comparePaired', () => {
     const cur = structuredClone(current);
     const two = cur.entries[0]!;
     two.sampleRounds = two.sampleRounds!.map((r) => Math.min(r, 1));
-    cur.entries[1] = { ...cur.entries[1]!, state: 'failed', samples: [], sampleRounds: [], error: { code: 'NSB_MODEL', message: 'bad' } };
+    cur.entries[1] = {
+      ...cur.entries[1]!,
+      state: 'failed',
+      samples: [],
+      sampleRounds: [],
+      error: { code: 'NSB_MODEL', message: 'bad' },
+    };
     cur.entries[2]!.flags = ['throttled'];
     const r = comparePaired(baseline, cur);
     expect(r.entries.map((e) => e.verdict)).toEqual(['inconclusive', 'inconclusive', 'inconclusive']);
@@ -167,7 +191,10 @@ describe('comparePaired', () => {
   });
 
   it('the suite interval comes from the rounds', () => {
-    const { baseline, current } = session({ seed: 9, change: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [i, 1.1])) });
+    const { baseline, current } = session({
+      seed: 9,
+      change: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [i, 1.1])),
+    });
     const r = comparePaired(baseline, current);
     const g = r.geomean!;
     expect(g.ci95[0]).toBeLessThan(g.value);

@@ -15,7 +15,11 @@ function run(rng: () => number, level: number, flags: Lut['entries'][number]['fl
     Array.from({ length: 8 }, (_, e) => {
       const samples = rounds.flatMap((f) => logNormal(12, (4 + 2 * e) * level * f, 0.03, rng));
       const sampleRounds = rounds.flatMap((_, r) => Array<number>(12).fill(r));
-      return makeEntry(blockKey('D1', `R${'-A'.repeat(e)}`), samples, { sampleRounds, rounds: 4, flags: e === 0 ? [...flags, 'throttled'] : flags });
+      return makeEntry(blockKey('D1', `R${'-A'.repeat(e)}`), samples, {
+        sampleRounds,
+        rounds: 4,
+        flags: e === 0 ? [...flags, 'throttled'] : flags,
+      });
     }),
   );
 }
@@ -23,7 +27,10 @@ function run(rng: () => number, level: number, flags: Lut['entries'][number]['fl
 describe('flags that say something', () => {
   it('a flag on most entries is a run condition; a row keeps only the flags that change what to do', () => {
     const s = summariseFlags([
-      { flags: ['outliers', 'trend'] }, { flags: ['outliers'] }, { flags: ['outliers', 'throttled'] }, { flags: ['outliers'] },
+      { flags: ['outliers', 'trend'] },
+      { flags: ['outliers'] },
+      { flags: ['outliers', 'throttled'] },
+      { flags: ['outliers'] },
     ]);
     expect(s.runWide.map((r) => `${r.flag} ${r.entries}/${r.of}`)).toEqual(['outliers 4/4']);
     expect(s.perRow(['outliers', 'trend'])).toEqual(['trend']);
@@ -56,8 +63,15 @@ describe('the two modes in the reports', () => {
     const rng = mulberry32(3);
     const r = compareLuts(run(rng, 1), run(rng, 0.9), { resamples: 500 });
     const md = renderMarkdown(r);
-    expect(md.split('\n')[0]).toMatch(/^## ⚠️ Latency: (no regression found, 1 inconclusive|no entry moved against the suite)/);
-    expect(md).toMatch(/\*\*Whole suite\*\*: the whole suite is \d+(\.\d+)?% faster .*run-to-run spread is unknown; use `bench compare` or give baseline history/);
+    expect(md.split('\n')[0]).toMatch(
+      /^## ⚠️ Latency: (no regression found, 1 inconclusive|no entry moved against the suite)/,
+    );
+    expect(md).toMatch(
+      new RegExp(
+        '\\*\\*Whole suite\\*\\*: the whole suite is \\d+(\\.\\d+)?% faster .*' +
+          'run-to-run spread is unknown; use `bench compare` or give baseline history',
+      ),
+    );
     const doc = JSON.parse(renderJson(r));
     expect(doc.suite).toMatchObject({ separated: true, verdict: 'inconclusive' });
     expect(doc.method.suite).toMatch(/run-to-run spread/);

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { compareLuts } from '../../../src/compare/compare.js';
 import { learnRunSpread, poolHistory } from '../../../src/compare/history.js';
 import {
-  judgeSuiteShift, MIN_SUITE_ENTRIES, recordedSpread, STAND_IN_FLOOR, standInSpread, suiteExitCode,
+  judgeSuiteShift,
+  MIN_SUITE_ENTRIES,
+  recordedSpread,
+  STAND_IN_FLOOR,
+  standInSpread,
+  suiteExitCode,
 } from '../../../src/compare/shift.js';
 import type { Lut } from '../../../src/lut/schema.js';
 import { lutSchema } from '../../../src/lut/schema.js';
@@ -28,19 +33,25 @@ function run(rng: () => number, level: number, change: Record<number, number> = 
 }
 
 describe('the whole-suite shift of two tables', () => {
-  it('a whole run 8% faster on a drifting machine: no entry improved, and the report says the spread is unknown', () => {
+  it('a whole run 8% faster on a drifting machine: no entry improved; the spread is unknown, said plainly', () => {
     const rng = mulberry32(1);
     const r = compareLuts(run(rng, 1), run(rng, 0.92), opts);
     expect(r.suite).toMatchObject({ separated: true, verdict: 'inconclusive' });
     expect(r.suite!.ratio).toBeCloseTo(0.92, 1);
     expect(r.suite!.spread!.source).toBe('stand-in');
-    expect(r.suite!.summary).toMatch(/^the whole suite is \d+(\.\d+)?% faster \(the machine itself could have done that.*run-to-run spread is unknown; use `bench compare` or give baseline history/);
+    expect(r.suite!.summary).toMatch(
+      new RegExp(
+        '^the whole suite is \\d+(\\.\\d+)?% faster \\(the machine itself could have done that.*' +
+          'run-to-run spread is unknown; use `bench compare` or give baseline history',
+      ),
+    );
     expect(r.counts.improved + r.counts.regressed).toBe(0);
     // Without the separation the same pair calls entries improved: the relative view is what saves it.
     const alone = r.entries.filter((e) => e.reasons.some((x) => x === 'against the baseline alone: improved'));
     expect(alone.length).toBeGreaterThan(0);
     expect(r.exitCode).toBe(2);
-    for (const e of r.entries) expect(e.reasons[0]).toMatch(/^judged against the rest of the suite \(the whole suite moved −\d/);
+    for (const e of r.entries)
+      expect(e.reasons[0]).toMatch(/^judged against the rest of the suite \(the whole suite moved −\d/);
   });
 
   it('an entry that moved against the rest of the suite gets its own verdict', () => {
@@ -62,7 +73,9 @@ describe('the whole-suite shift of two tables', () => {
     const baseline = poolHistory(history, ['a', 'b', 'c']);
     const r = compareLuts(baseline, run(rng, 0.8, {}, 8, 0.005), { ...opts, runSpread: spread });
     expect(r.suite).toMatchObject({ separated: true, verdict: 'improved' });
-    expect(r.suite!.summary).toMatch(/beyond what the machine does between runs.*spread is ±0\.\d% \(learnt from 3 baseline tables\)/);
+    expect(r.suite!.summary).toMatch(
+      /beyond what the machine does between runs.*spread is ±0\.\d% \(learnt from 3 baseline tables\)/,
+    );
     expect(r.counts.improved).toBe(8);
   });
 
@@ -87,16 +100,21 @@ describe('the whole-suite shift of two tables', () => {
     expect(r.exitCode).toBe(1);
   });
 
-  it('a real suite shift still counts the run-to-run spread in each entry\'s own verdict', () => {
+  it("a real suite shift still counts the run-to-run spread in each entry's own verdict", () => {
     const rng = mulberry32(9);
     const history = [run(rng, 1), run(rng, 1.05), run(rng, 0.96), run(rng, 1.02), run(rng, 0.99)];
     const spread = learnRunSpread(history)!;
     expect(spread.sd).toBeGreaterThan(0.02);
     // The suite is 40% slower; entry 3 only 12%, which the spread of a whole run could half explain.
-    const r = compareLuts(poolHistory(history, ['a', 'b', 'c', 'd', 'e']), run(rng, 1.4, { 3: 0.8 }), { ...opts, runSpread: spread });
+    const r = compareLuts(poolHistory(history, ['a', 'b', 'c', 'd', 'e']), run(rng, 1.4, { 3: 0.8 }), {
+      ...opts,
+      runSpread: spread,
+    });
     expect(r.suite).toMatchObject({ separated: true, verdict: 'regressed' });
     expect(r.entries[3]!.verdict).toBe('inconclusive');
-    expect(r.entries[3]!.reasons[0]).toMatch(/^regressed against the baseline, but with the machine's run-to-run spread counted \(±\d/);
+    expect(r.entries[3]!.reasons[0]).toMatch(
+      /^regressed against the baseline, but with the machine's run-to-run spread counted \(±\d/,
+    );
     expect(r.entries.filter((e) => e.verdict === 'regressed')).toHaveLength(7);
   });
 
@@ -125,7 +143,16 @@ describe('the whole-suite shift of two tables', () => {
   it('exit code: a shared shift beyond the spread fails, one the machine could have made warns', () => {
     const suite = judgeSuiteShift({ rows: [], spread: null, threshold: 0.05, alpha: 0.01 });
     expect(suite).toBeNull();
-    const base = { ratio: 1.1, sharedBy: 8, entries: 8, separated: true, spread: null, ci95: null, p: null, summary: '' };
+    const base = {
+      ratio: 1.1,
+      sharedBy: 8,
+      entries: 8,
+      separated: true,
+      spread: null,
+      ci95: null,
+      p: null,
+      summary: '',
+    };
     expect(suiteExitCode(0, { ...base, verdict: 'inconclusive' })).toBe(2);
     expect(suiteExitCode(0, { ...base, verdict: 'regressed' })).toBe(1);
     expect(suiteExitCode(0, { ...base, verdict: 'regressed', separated: false })).toBe(0);
@@ -134,10 +161,14 @@ describe('the whole-suite shift of two tables', () => {
 });
 
 describe('baseline history', () => {
-  it('the spread of the tables\' levels, by hand', () => {
+  it("the spread of the tables' levels, by hand", () => {
     const e = (median: number) => makeEntry(blockKey('E1', 'R'), [median, median, median]);
     const f = (median: number) => makeEntry(blockKey('E1', 'R-A'), [median, median, median]);
-    const tables = [makeLut([e(10), f(20)]), makeLut([e(10 * Math.exp(0.02)), f(20 * Math.exp(0.02))]), makeLut([e(10 * Math.exp(-0.02)), f(20 * Math.exp(-0.02))])];
+    const tables = [
+      makeLut([e(10), f(20)]),
+      makeLut([e(10 * Math.exp(0.02)), f(20 * Math.exp(0.02))]),
+      makeLut([e(10 * Math.exp(-0.02)), f(20 * Math.exp(-0.02))]),
+    ];
     const s = learnRunSpread(tables)!;
     expect(s.sd).toBeCloseTo(Math.sqrt((0.02 ** 2 + 0.02 ** 2) / 2), 10);
     expect(learnRunSpread([tables[0]!])).toBeNull();
@@ -159,7 +190,9 @@ describe('baseline history', () => {
   it('refuses history from another device, or with nothing in common', () => {
     const rng = mulberry32(8);
     const other = makeLut(run(rng, 1).entries, { fingerprint: 'other-machine' });
-    expect(() => poolHistory([run(rng, 1), other], ['a.json', 'b.json'])).toThrow(/cannot compare a\.json with b\.json: different device fingerprint/);
+    expect(() => poolHistory([run(rng, 1), other], ['a.json', 'b.json'])).toThrow(
+      /cannot compare a\.json with b\.json: different device fingerprint/,
+    );
     const empty = makeLut([]);
     expect(() => poolHistory([run(rng, 1), empty], ['a', 'b'])).toThrow(/no measured entry in common/);
   });

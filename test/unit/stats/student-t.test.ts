@@ -13,8 +13,14 @@ describe('Student t distribution', () => {
   it('gives the table quantiles', () => {
     // Two-sided 95% and 99% critical values (any statistics table).
     const table: [number, number, number][] = [
-      [0.975, 1, 12.7062], [0.975, 2, 4.3027], [0.975, 5, 2.5706], [0.975, 9, 2.2622], [0.975, 30, 2.0423],
-      [0.995, 3, 5.8409], [0.995, 9, 3.2498], [0.95, 7, 1.8946],
+      [0.975, 1, 12.7062],
+      [0.975, 2, 4.3027],
+      [0.975, 5, 2.5706],
+      [0.975, 9, 2.2622],
+      [0.975, 30, 2.0423],
+      [0.995, 3, 5.8409],
+      [0.995, 9, 3.2498],
+      [0.95, 7, 1.8946],
     ];
     for (const [p, df, q] of table) expect(studentTQuantile(p, df)).toBeCloseTo(q, 3);
     expect(studentTQuantile(0.025, 5)).toBeCloseTo(-2.5706, 3);
