@@ -48,7 +48,6 @@ export class RemoteShell {
   private pending: Pending | undefined;
   private closed = false;
   private stderrTail = '';
-  private readonly closeListeners = new Set<() => void>();
   private starting: { resolve(): void; reject(error: Error): void } | undefined;
 
   private constructor(
@@ -70,15 +69,17 @@ export class RemoteShell {
     channel.on('close', () => this.handleClose());
   }
 
-  /** Opens a channel, starts the shell in it and waits until it is ready. */
-  static async start(conn: SshConnection): Promise<RemoteShell> {
+  /** Opens a channel, starts the shell in it and waits until it is ready (or `signal` aborts). */
+  static async start(conn: SshConnection, signal?: AbortSignal): Promise<RemoteShell> {
     const sentinel = `nsb-${randomBytes(12).toString('hex')}`;
-    const { channel } = await conn.openExec(shellCommand, { what: 'the command shell' });
+    const { channel } = await conn.openExec(shellCommand, { what: 'the command shell', ...(signal ? { signal } : {}) });
     const shell = new RemoteShell(conn, channel, sentinel);
     const ready = new Promise<void>((resolve, reject) => (shell.starting = { resolve, reject }));
     channel.write(shellProgram(sentinel, randomBytes(4).toString('hex')));
     const late = `did not start a shell within ${startTimeoutMs / 1000} s`;
     const timer = setTimeout(() => shell.failStart(late), startTimeoutMs);
+    const onAbort = () => shell.failStart('stopped while it started');
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await ready;
       return shell;
@@ -95,6 +96,7 @@ export class RemoteShell {
       throw error;
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -116,17 +118,11 @@ export class RemoteShell {
     return { done, pid: (waitMs) => this.waitForPid(pending, waitMs) };
   }
 
-  /** `listener` runs once, when the shell's channel closes. */
-  whenClosed(listener: () => void): void {
-    this.closeListeners.add(listener);
-  }
-
   private handleClose(): void {
     if (this.closed) return;
     this.closed = true;
     this.failStart(this.stderrTail.trim().split('\n').pop() || 'closed the shell before it was ready');
     this.failPending();
-    for (const l of [...this.closeListeners]) l();
   }
 
   /** Ends the shell: its stdin closes, it exits and removes its folder. */

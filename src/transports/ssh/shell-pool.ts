@@ -28,11 +28,11 @@ export class ShellPool {
 
   constructor(private readonly conn: SshConnection) {}
 
-  /** A shell for one command. Rejects with the signal's reason when it aborts while waiting. */
+  /** A shell for one command. Rejects when `signal` aborts while waiting for a slot or a new shell. */
   async lease(signal?: AbortSignal): Promise<ShellLease> {
     const free = await this.commands.acquire(signal);
     try {
-      const shell = this.takeIdle() ?? (await RemoteShell.start(this.conn));
+      const shell = this.takeIdle() ?? (await RemoteShell.start(this.conn, signal));
       let released = false;
       const release = (usable: boolean) => {
         if (released) return;
