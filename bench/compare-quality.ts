@@ -9,7 +9,8 @@
 //      (+5.1% MACs) -> `bench compare` finds that entry and no other;
 //   4. cost: device time of one `bench compare` against two tables measured separately with the same
 //      settings, and the width of the intervals each gives.
-// Run: npx tsx bench/compare-quality.ts [--out DIR] [--reuse]   (--reuse: keep LUTs already in DIR)
+// Run: npx tsx bench/compare-quality.ts [--out DIR] [--reuse] [--change-rounds N]
+//   (--reuse: keep LUTs and comparisons already in DIR; --change-rounds: paired rounds of the 5% change)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,7 +21,14 @@ import type { RegressionResult } from '../src/compare/types.js';
 import { readLut } from '../src/lut/io.js';
 import type { Lut } from '../src/lut/schema.js';
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'reports/compare-quality' }, reuse: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'reports/compare-quality' },
+    reuse: { type: 'boolean', default: false },
+    // More paired rounds for the 5% change than for the rest: its power grows with them.
+    'change-rounds': { type: 'string', default: '6' },
+  },
+});
 const out = resolve(values.out!);
 mkdirSync(out, { recursive: true });
 const bin = join(import.meta.dirname, '..', 'bin', 'bench.js');
@@ -29,7 +37,11 @@ const shared = ['--latent', '8', '--width', '1', '--stages', 'D1', '--rounds', '
 
 function bench(args: string[]): { code: number; stdout: string; seconds: number } {
   const t = performance.now();
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' }, maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1' },
+    maxBuffer: 1 << 28,
+  });
   const code = r.status ?? -1;
   if (code > 2) {
     process.stderr.write(r.stderr);
@@ -38,7 +50,11 @@ function bench(args: string[]): { code: number; stdout: string; seconds: number 
   return { code, stdout: r.stdout, seconds: (performance.now() - t) / 1000 };
 }
 
-interface Table { file: string; lut: Lut; seconds: number }
+interface Table {
+  file: string;
+  lut: Lut;
+  seconds: number;
+}
 
 function table(name: string, extra: string[]): Table {
   const file = join(out, `${name}.lut.json`);
@@ -48,7 +64,13 @@ function table(name: string, extra: string[]): Table {
   return { file, lut: readLut(file), seconds: r.seconds };
 }
 
-interface Compared { name: string; code: number; doc: RegressionResult; seconds: number; luts: [Lut, Lut] }
+interface Compared {
+  name: string;
+  code: number;
+  doc: RegressionResult;
+  seconds: number;
+  luts: [Lut, Lut];
+}
 
 function compare(name: string, extra: string[]): Compared {
   const dir = join(out, name);
@@ -69,17 +91,39 @@ function compare(name: string, extra: string[]): Compared {
 
 function report(name: string, baseline: Table, current: Table): Compared {
   const dir = join(out, name);
-  const r = bench(['report', 'regression', '--baseline', baseline.file, '--current', current.file, '--out', dir, '--format', 'json,md']);
-  return { name, code: r.code, doc: JSON.parse(readFileSync(join(dir, 'regression.json'), 'utf8')) as RegressionResult, seconds: 0, luts: [baseline.lut, current.lut] };
+  const r = bench([
+    'report',
+    'regression',
+    '--baseline',
+    baseline.file,
+    '--current',
+    current.file,
+    '--out',
+    dir,
+    '--format',
+    'json,md',
+  ]);
+  return {
+    name,
+    code: r.code,
+    doc: JSON.parse(readFileSync(join(dir, 'regression.json'), 'utf8')) as RegressionResult,
+    seconds: 0,
+    luts: [baseline.lut, current.lut],
+  };
 }
 
 const hostSeconds = (lut: Lut) => lut.entries.reduce((a, e) => a + (e.hostMs ?? 0), 0) / 1000;
 const sampleSeconds = (lut: Lut) => lut.entries.reduce((a, e) => a + e.samples.reduce((x, y) => x + y, 0), 0) / 1000;
-const counts = (c: Compared) => `${c.doc.counts.regressed} regressed, ${c.doc.counts.improved} improved, ${c.doc.counts.unchanged} unchanged, ${c.doc.counts.inconclusive} inconclusive`;
-const suite = (c: Compared) => (c.doc.suite ? `; suite ${c.doc.suite.separated ? c.doc.suite.verdict : 'not separated'}` : '');
+const counts = ({ doc: { counts: n } }: Compared) =>
+  `${n.regressed} regressed, ${n.improved} improved, ${n.unchanged} unchanged, ${n.inconclusive} inconclusive`;
+const suite = (c: Compared) =>
+  c.doc.suite ? `; suite ${c.doc.suite.separated ? c.doc.suite.verdict : 'not separated'}` : '';
 /** Median half-width of the entries' 95% intervals, as a percentage of the ratio (log scale). */
 function medianHalfWidth(r: RegressionResult): number {
-  const halves = r.entries.filter((e) => e.ci95 && e.ratio).map((e) => (Math.log(e.ci95![1] / e.ci95![0]) / 2) * 100).sort((a, b) => a - b);
+  const halves = r.entries
+    .filter((e) => e.ci95 && e.ratio)
+    .map((e) => (Math.log(e.ci95![1] / e.ci95![0]) / 2) * 100)
+    .sort((a, b) => a - b);
   return halves[Math.floor(halves.length / 2)] ?? NaN;
 }
 
@@ -102,14 +146,40 @@ const tables = ['A', 'B', 'C'].map((n) => table(n, ['--threads', '2']));
 const oneThread = table('T1', ['--threads', '1']);
 const same = ['same-1', 'same-2', 'same-3'].map((n) => compare(n, ['--threads', '2']));
 const threads = compare('threads', ['--baseline-threads', '2', '--current-threads', '1']);
-const change = compare('small-change', ['--threads', '2', '--current-catalog', smallChangeCatalog()]);
-const pairs = [report('pair-AB', tables[0]!, tables[1]!), report('pair-AC', tables[0]!, tables[2]!), report('pair-BC', tables[1]!, tables[2]!)];
+const changeRounds = values['change-rounds']!;
+const change = compare(`small-change-r${changeRounds}`, [
+  '--threads',
+  '2',
+  '--rounds',
+  changeRounds,
+  '--current-catalog',
+  smallChangeCatalog(),
+]);
+const pairs = [
+  report('pair-AB', tables[0]!, tables[1]!),
+  report('pair-AC', tables[0]!, tables[2]!),
+  report('pair-BC', tables[1]!, tables[2]!),
+];
 const alone = report('threads-two-tables', tables[0]!, oneThread);
 // Two tables against the three as baseline history (what `--baseline A --baseline B --baseline C` does).
 const history = tables.map((t) => t.lut);
 const spread = learnRunSpread(history)!;
-const withHistory = compareLuts(poolHistory(history, tables.map((t) => t.file)), oneThread.lut, { runSpread: spread });
-const sameHistory = compareLuts(poolHistory(history.slice(0, 2), tables.slice(0, 2).map((t) => t.file)), tables[2]!.lut, { runSpread: learnRunSpread(history.slice(0, 2))! });
+const withHistory = compareLuts(
+  poolHistory(
+    history,
+    tables.map((t) => t.file),
+  ),
+  oneThread.lut,
+  { runSpread: spread },
+);
+const sameHistory = compareLuts(
+  poolHistory(
+    history.slice(0, 2),
+    tables.slice(0, 2).map((t) => t.file),
+  ),
+  tables[2]!.lut,
+  { runSpread: learnRunSpread(history.slice(0, 2))! },
+);
 
 console.log('\nsame configuration (target: 0 regressed, 0 improved in each)');
 for (const c of [...same, ...pairs]) {
@@ -121,18 +191,30 @@ console.log(`  A+B as history, C as current: ${withHistoryLine(sameHistory)}`);
 console.log(`  -> ${falseCalls} regressed or improved over six comparisons: ${falseCalls === 0 ? 'met' : 'NOT MET'}`);
 
 function withHistoryLine(r: RegressionResult): string {
-  return `exit ${r.exitCode}, ${r.counts.regressed} regressed, ${r.counts.improved} improved, suite ${r.suite?.separated ? r.suite.verdict : 'not separated'} (${r.suite?.summary ?? ''})`;
+  const verdict = r.suite?.separated ? r.suite.verdict : 'not separated';
+  return (
+    `exit ${r.exitCode}, ${r.counts.regressed} regressed, ${r.counts.improved} improved, ` +
+    `suite ${verdict} (${r.suite?.summary ?? ''})`
+  );
 }
 
 console.log('\nreal slowdown, --threads 1 against --threads 2 (target: regressed, exit 1, in both modes)');
-console.log(`  bench compare          exit ${threads.code}  ${counts(threads)}  suite ${((threads.doc.geomean!.value - 1) * 100).toFixed(1)}%`);
-console.log(`  two tables + history   ${withHistoryLine(withHistory)}; spread ±${(spread.sd * 100).toFixed(1)}% from 3 tables`);
+const threadShift = ((threads.doc.geomean!.value - 1) * 100).toFixed(1);
+console.log(`  bench compare          exit ${threads.code}  ${counts(threads)}  suite ${threadShift}%`);
+console.log(
+  `  two tables + history   ${withHistoryLine(withHistory)}; spread ±${(spread.sd * 100).toFixed(1)}% from 3 tables`,
+);
 console.log(`  two tables, no history exit ${alone.code}  ${counts(alone)}${suite(alone)}`);
 
-console.log('\nreal small change, D1 R-R-R with five extra 1x1 convolutions (+5.1% MACs) (target: that entry found, no other)');
+console.log(
+  '\nreal small change, D1 R-R-R with five extra 1x1 convolutions (+5.1% MACs) (target: that entry found, no other)',
+);
 const rrr = change.doc.entries.find((e) => e.id.startsWith('block/D1/R-R-R/'))!;
 const others = change.doc.entries.filter((e) => e !== rrr && (e.verdict === 'regressed' || e.verdict === 'improved'));
-console.log(`  R-R-R: ${rrr.verdict}, ratio ${rrr.ratio?.toFixed(3)} [${rrr.ci95?.map((x) => x.toFixed(3)).join(', ')}]; others regressed or improved: ${others.length}`);
+const rrrCi = rrr.ci95?.map((x) => x.toFixed(3)).join(', ');
+console.log(
+  `  R-R-R: ${rrr.verdict}, ratio ${rrr.ratio?.toFixed(3)} [${rrrCi}]; others regressed or improved: ${others.length}`,
+);
 console.log(`  -> ${rrr.verdict === 'regressed' && others.length === 0 ? 'met' : 'NOT MET'} (exit ${change.code})`);
 
 console.log('\ncost: one bench compare against two tables measured separately (same rounds and caps)');
@@ -140,7 +222,18 @@ const cmpWall = same.map((c) => c.seconds).filter(Number.isFinite);
 const tabWall = tables.map((t) => t.seconds).filter(Number.isFinite);
 const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 console.log(`  wall time: bench compare ${avg(cmpWall).toFixed(0)} s; two tables ${(2 * avg(tabWall)).toFixed(0)} s`);
-console.log(`  device time (host ms of the entries): compare ${avg(same.map((c) => hostSeconds(c.luts[0]) + hostSeconds(c.luts[1]))).toFixed(0)} s; two tables ${(2 * avg(tables.map((t) => hostSeconds(t.lut)))).toFixed(0)} s`);
-console.log(`  sampled time: compare ${avg(same.map((c) => sampleSeconds(c.luts[0]) + sampleSeconds(c.luts[1]))).toFixed(1)} s; two tables ${(2 * avg(tables.map((t) => sampleSeconds(t.lut)))).toFixed(1)} s`);
-console.log(`  median 95% half-width of an entry's ratio: compare ±${avg(same.map((c) => medianHalfWidth(c.doc))).toFixed(1)}%; two tables ±${avg(pairs.map((c) => medianHalfWidth(c.doc))).toFixed(1)}%`);
+const both = (c: Compared, f: (lut: Lut) => number) => f(c.luts[0]) + f(c.luts[1]);
+const twoTables = (f: (lut: Lut) => number) => 2 * avg(tables.map((t) => f(t.lut)));
+const [hostCompare, hostTables] = [avg(same.map((c) => both(c, hostSeconds))), twoTables(hostSeconds)];
+console.log(
+  `  device time (host ms of the entries): compare ${hostCompare.toFixed(0)} s; two tables ${hostTables.toFixed(0)} s`,
+);
+const [sampledCompare, sampledTables] = [avg(same.map((c) => both(c, sampleSeconds))), twoTables(sampleSeconds)];
+console.log(`  sampled time: compare ${sampledCompare.toFixed(1)} s; two tables ${sampledTables.toFixed(1)} s`);
+const [halfCompare, halfTables] = [
+  avg(same.map((c) => medianHalfWidth(c.doc))),
+  avg(pairs.map((c) => medianHalfWidth(c.doc))),
+];
+const halves = `compare ±${halfCompare.toFixed(1)}%; two tables ±${halfTables.toFixed(1)}%`;
+console.log(`  median 95% half-width of an entry's ratio: ${halves}`);
 console.log(`\n${((performance.now() - started) / 1000).toFixed(0)} s`);
