@@ -9,7 +9,7 @@ import type { DeviceProfile } from '../devices/schema.js';
 import { UsageError } from '../errors.js';
 import { buildEntry } from '../lut/build.js';
 import { lutFileText, parseLut, writeLut } from '../lut/io.js';
-import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, type Lut, type LutEntry, type Precision } from '../lut/schema.js';
+import { LUT_SCHEMA_ID, lutSchemaVersionFor, type Lut, type LutEntry, type Precision } from '../lut/schema.js';
 import { entryLabel } from '../lut/key.js';
 import { Journal, journalPathFor } from '../measure/journal.js';
 import { runProtocol, type EntryState, type PlannedEntry } from '../measure/protocol.js';
@@ -182,7 +182,7 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
     const now = new Date().toISOString();
     const lut: Lut = {
       schema: LUT_SCHEMA_ID,
-      schemaVersion: LUT_SCHEMA_VERSION,
+      schemaVersion: lutSchemaVersionFor(entries),
       harness: { name: 'nanosd-bench', version: packageVersion() },
       createdAt: createdAt ?? now,
       updatedAt: now,

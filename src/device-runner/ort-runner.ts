@@ -203,6 +203,8 @@ async function measure(v: Record<string, string | string[] | boolean>): Promise<
       }
     }
   }
+  // Peak resident set of this process (Node reports kilobytes), model and session included.
+  emit('rss', String(process.resourceUsage().maxRSS * 1024));
   emit('done', { n: samples.length, reason, rme: samples.length > 0 ? relativeMargin(samples) : null });
   await session.release();
 }

@@ -1,5 +1,6 @@
 // The readable table `bench lut show` and `bench blocks` print: entries grouped by stage, one row per
 // variant with median latency, its margin, sample count, parameters, MACs and every flag.
+import { entryLabel } from '../../lut/key.js';
 import type { Lut, LutEntry } from '../../lut/schema.js';
 
 export function formatCount(n: number): string {
@@ -14,13 +15,28 @@ function ms(v: number | undefined): string {
   return v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3);
 }
 
+function megabytes(bytes: number | undefined): string {
+  return bytes === undefined ? '-' : (bytes / 2 ** 20).toFixed(0);
+}
+
+/** The row name: variant for blocks, part name, the code for candidates, unit and variant for pipeline entries. */
+function rowName(e: LutEntry, teacher?: (stage: string, variant: string) => boolean): string {
+  const k = e.key;
+  if (k.kind === 'block') return `${k.variant}${teacher?.(k.stage ?? '', k.variant ?? '') ? ' *' : ''}`;
+  if (k.kind === 'part') return `${k.stage}`;
+  if (k.kind === 'pipeline' && k.stage !== undefined) return entryLabel(k);
+  return `${k.arch}`;
+}
+
 export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, variant: string) => boolean } = {}): string {
   const header = [
     `device  ${lut.device.profile}: ${String(lut.device.info['model'] ?? '')} / ${String(lut.device.info['soc'] ?? '')} (fingerprint ${lut.device.fingerprint})`,
     `runtime ${lut.runtime.runner} ${lut.runtime.version}, ep ${lut.runtime.ep}, ${lut.runtime.precision}${lut.runtime.threads ? `, ${lut.runtime.threads} threads` : ''}`,
     `catalog ${lut.catalog.name}; ${lut.entries.length} entries, updated ${lut.updatedAt}`,
   ];
-  const columns = ['', 'median ms', '±95%', 'n', 'rounds', 'params', 'MACs', 'flags'];
+  // Peak memory is shown when the runner reported it for some entry (older tables have none).
+  const memory = lut.entries.some((e) => e.peakMemoryBytes !== undefined);
+  const columns = ['', 'median ms', '±95%', 'n', 'rounds', 'params', 'MACs', ...(memory ? ['peak MB'] : []), 'flags'];
   const rows: string[][] = [];
   const groups = new Map<string, LutEntry[]>();
   for (const e of lut.entries) {
@@ -32,8 +48,11 @@ export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, va
     const first = entries[0]!.key;
     const title = `${group}  (latent ${first.latent}, width ${first.width}, ${first.precision})`;
     const r = entries.map((e) => {
-      const name = e.key.kind === 'block' ? `${e.key.variant}${options.teacher?.(e.key.stage ?? '', e.key.variant ?? '') ? ' *' : ''}` : e.key.kind === 'part' ? `${e.key.stage}` : `${e.key.arch}`;
-      if (e.state !== 'ok' || !e.stats) return [`  ${name}`, e.state.toUpperCase(), '', '', String(e.rounds), formatCount(e.model.params), formatCount(e.model.macs), e.error?.message ?? ''];
+      const name = rowName(e, options.teacher);
+      const mem = memory ? [megabytes(e.peakMemoryBytes)] : [];
+      if (e.state !== 'ok' || !e.stats) {
+        return [`  ${name}`, e.state.toUpperCase(), '', '', String(e.rounds), formatCount(e.model.params), formatCount(e.model.macs), ...mem, e.error?.message ?? ''];
+      }
       return [
         `  ${name}`,
         ms(e.stats.median),
@@ -42,6 +61,7 @@ export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, va
         String(e.rounds),
         formatCount(e.model.params),
         formatCount(e.model.macs),
+        ...mem,
         e.flags.join(', '),
       ];
     });
