@@ -12,7 +12,8 @@
 //    between entries, and is always at least as wide.
 //
 // Neither accounts for effects that a block-sum cannot see (fusion across block boundaries, cache
-// warmth); `calibration()` compares with candidates measured end to end for that.
+// warmth); `calibration()` compares with candidates measured end to end for that, and
+// `withModelError` widens an interval by the spread those comparisons show (see below).
 
 export interface Estimate {
   median: number;
@@ -53,4 +54,76 @@ export function combine(parts: readonly Estimate[]): SumEstimate {
     interval: [median - Math.sqrt(below2), median + Math.sqrt(above2)],
     conservative: [median - below, median + above],
   };
+}
+
+/**
+ * The error of the sum-of-entries model itself, as the LUT's end-to-end measurements show it: the
+ * ratios measured / predicted of candidates (or pipeline tiles) measured whole. In log space, with
+ * mean m and standard deviation s of the n log ratios, a new prediction's ratio lies in
+ * m ± t(0.975, n-1) · s · sqrt(1 + 1/n) (the prediction interval of one more observation). With a
+ * single ratio r no spread can be estimated; the interval is then taken to reach from 1 to r. The
+ * bounds always include ratio 1, so the widened interval contains the unwidened one.
+ */
+export interface ModelError {
+  /** How many measured comparisons it rests on. */
+  n: number;
+  /** What they are: `candidates`, `pipeline tiles`, or both. */
+  source: string;
+  /** Ratio bounds measured / predicted (lower <= 1 <= upper). */
+  lower: number;
+  upper: number;
+  /** Observed ratios' range. */
+  min: number;
+  max: number;
+}
+
+/** Student t 97.5% quantiles for 1..30 degrees of freedom. */
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093,
+  2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+export function t975(df: number): number {
+  if (df < 1) return Number.POSITIVE_INFINITY;
+  // Beyond the table: 1.96 + 2.4/df is within 0.003 of the exact quantile.
+  return df <= T975.length ? T975[df - 1]! : 1.96 + 2.4 / df;
+}
+
+export function modelErrorFrom(ratios: readonly number[], source: string): ModelError | undefined {
+  const logs = ratios.filter((r) => Number.isFinite(r) && r > 0).map(Math.log);
+  const n = logs.length;
+  if (n === 0) return undefined;
+  const min = Math.exp(Math.min(...logs));
+  const max = Math.exp(Math.max(...logs));
+  if (n === 1) return { n, source, lower: Math.min(1, min), upper: Math.max(1, max), min, max };
+  const m = logs.reduce((a, b) => a + b, 0) / n;
+  const s = Math.sqrt(logs.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1));
+  const q = t975(n - 1) * s * Math.sqrt(1 + 1 / n);
+  return { n, source, lower: Math.min(1, Math.exp(m - q)), upper: Math.max(1, Math.exp(m + q)), min, max };
+}
+
+/**
+ * An interval widened by the model's error: the sampling interval's relative half-widths and the
+ * model error's are combined in quadrature in log space (independent sources of error). The median
+ * stays the sum of entries.
+ */
+export function withModelError(sum: SumEstimate, error: ModelError | undefined): SumEstimate {
+  if (!error || !(sum.median > 0)) return sum;
+  const widen = (bound: number, ratio: number, dir: -1 | 1): number => {
+    const sampling = bound > 0 ? Math.abs(Math.log(bound / sum.median)) : Number.POSITIVE_INFINITY;
+    const model = Math.abs(Math.log(ratio));
+    return sum.median * Math.exp(dir * Math.hypot(sampling, model));
+  };
+  return {
+    median: sum.median,
+    interval: [widen(sum.interval[0], error.lower, -1), widen(sum.interval[1], error.upper, 1)],
+    conservative: [sum.median * error.lower - (sum.median - sum.conservative[0]), sum.median * error.upper + (sum.conservative[1] - sum.median)],
+  };
+}
+
+/** `sampling error only (...)` or `includes the model error of 4 measured candidates (0.962-1.065)`. */
+export function describeModelError(error: ModelError | undefined, none: string): string {
+  if (!error) return `sampling error only (${none})`;
+  const range = error.n === 1 ? `ratio ${error.min.toFixed(3)}` : `ratios ${error.min.toFixed(3)}-${error.max.toFixed(3)}`;
+  return `includes the model error of ${error.n} measured ${error.source} (${range}; measured/predicted within ${error.lower.toFixed(3)}-${error.upper.toFixed(3)})`;
 }

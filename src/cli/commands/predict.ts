@@ -2,9 +2,12 @@
 // from block LUTs, with params, MACs and the per-stage breakdown.
 import { parseCandidate } from '../../catalog/candidates.js';
 import { ExitCode, UsageError } from '../../errors.js';
-import { calibration } from '../../predict/calibration.js';
+import { calibration, candidateModelError } from '../../predict/calibration.js';
 import { configLabel } from '../../predict/config.js';
 import { predictCandidate, type CandidatePrediction, type Contribution, type Predictor } from '../../predict/predictor.js';
+import { describeModelError, withModelError } from '../../predict/uncertainty.js';
+
+const NO_CANDIDATES = 'the LUT holds no candidates measured end to end; bench candidates measures some';
 import type { Command, ParsedArgs } from '../command.js';
 import { boolFlag, stringFlag } from '../flags.js';
 import { loadLutInputs, lutInputHelp, lutInputOptions } from './lut-inputs.js';
@@ -25,14 +28,17 @@ function breakdownLines(rows: Contribution[]): string[] {
 function textFor(p: Predictor, r: CandidatePrediction): string {
   const rt = p.lut.runtime;
   const lines = [`device     ${p.label} (${p.file}; ${rt.runner} ${rt.version}, ${rt.ep}; ${configLabel(p.config)})`];
+  const cal = calibration(p);
+  const error = candidateModelError(cal);
   if (r.latency) {
-    const l = r.latency;
+    const l = withModelError(r.latency, error);
     lines.push(`latency    ${ms(l.median)} ms   95% interval ${ms(l.interval[0])}–${ms(l.interval[1])} ms (quadrature)   conservative ${ms(l.conservative[0])}–${ms(l.conservative[1])} ms (sum of bounds)`);
+    lines.push(`interval   ${describeModelError(error, NO_CANDIDATES)}`);
+    if (error) lines.push(`sampling   ${ms(r.latency.interval[0])}–${ms(r.latency.interval[1])} ms (the entries' sampling error alone)`);
   } else {
     lines.push(`latency    unavailable: ${r.missing.length} entries missing or failed: ${r.missing.join(', ')}`);
   }
   if (r.flagged.length > 0) lines.push(`flags      ${r.flagged.map((f) => `${f.id}: ${f.flags.join(', ')}`).join('; ')}`);
-  const cal = calibration(p);
   if (cal.summary) lines.push(`calibration measured/predicted over ${cal.summary.n} end-to-end candidates: median ${cal.summary.median.toFixed(3)}, range ${cal.summary.min.toFixed(3)}–${cal.summary.max.toFixed(3)}`);
   lines.push(`  ${'block'.padEnd(22)} ${'median ms'.padStart(9)}  ${'95% interval'.padEnd(19)} ${'params'.padStart(10)} ${'MACs'.padStart(11)}`);
   lines.push(...breakdownLines(r.stages), ...breakdownLines(r.parts));
@@ -59,7 +65,9 @@ function jsonFor(p: Predictor, r: CandidatePrediction) {
     config: p.config,
     available: r.available,
     missing: r.missing,
-    latency: r.latency ?? null,
+    latency: r.latency ? withModelError(r.latency, candidateModelError(calibration(p))) : null,
+    samplingLatency: r.latency ?? null,
+    modelError: candidateModelError(calibration(p)) ?? null,
     flags: r.flags,
     flagged: r.flagged,
     stages: r.stages.map(entry),
@@ -78,7 +86,9 @@ ${lutInputHelp}
 
 The prediction is the sum of the six stage variants' block medians and the fixed parts' medians
 (conv_in, time_mlp, conv_out). The 95% interval combines the entries' half-widths in quadrature
-(independent errors); the conservative interval is the sum of the entries' bounds. Exit status 1
+(independent errors); the conservative interval is the sum of the entries' bounds. When the LUT
+holds candidates measured end to end (bench candidates), both intervals also cover the model's own
+error as their measured/predicted ratios show it, and say how many they rest on. Exit status 1
 when an entry the candidate needs is missing or failed (the entries are named).`,
   options: { ...lutInputOptions, arch: { type: 'string' }, json: { type: 'boolean' } },
   async run(args: ParsedArgs, io) {
