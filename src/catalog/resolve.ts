@@ -1,12 +1,12 @@
 // Turns a catalogue spec into concrete shapes and costs for one latent size and width, checking on the
 // way that every variant keeps its stage's exact signature. Errors name the file and the key.
 import { InvalidFileError, UsageError } from '../errors.js';
-import { unitCost } from './arithmetic.js';
-import { scaleChannels } from './channels.js';
-import type { CatalogSpec, PartSpec, StageSpec, UnitSpec } from './schema.js';
+import { scaleChannels, type ConcreteChannels } from './channels.js';
+import { resolveUnit, type FlowState, type UnitScope } from './resolve-unit.js';
+import type { CatalogSpec, ChannelSpec, ModelConstants, PartSpec, StageSpec, UnitSpec } from './schema.js';
 import type { ResolvedCatalog, ResolvedPart, ResolvedStage, ResolvedUnit, ResolvedVariant, TensorSig } from './types.js';
 
-/** Tensors every catalogue has without declaring them. */
+/** Tensors a catalogue has without declaring them (when its constants define them). */
 export const IMPLICIT_TENSORS = ['timestep', 'temb', 'context'] as const;
 
 export interface ResolveOptions {
@@ -14,13 +14,9 @@ export interface ResolveOptions {
   width: number;
 }
 
-interface FlowState {
-  channels: number;
-  side: number;
-}
-
+/** The largest spatial divisor of the catalogue's image tensors: latent sides must be a multiple of it. */
 export function latentMultipleOf(spec: CatalogSpec): number {
-  return Math.max(1, ...Object.values(spec.tensors).map((t) => t.scale));
+  return Math.max(1, ...Object.values(spec.tensors).map((t) => ('scale' in t && t.scale >= 1 ? t.scale : 1)));
 }
 
 export function checkLatentAndWidth(spec: CatalogSpec, latent: number, width: number): void {
@@ -33,168 +29,64 @@ export function checkLatentAndWidth(spec: CatalogSpec, latent: number, width: nu
   }
 }
 
+interface Declared {
+  tensors: Map<string, TensorSig>;
+  flows: Map<string, FlowState>;
+}
+
+/** Shapes of the implicit and declared tensors at this latent size and width. */
+function declareTensors(spec: CatalogSpec, opts: ResolveOptions): Declared {
+  const k = spec.constants;
+  const ch = (c: ConcreteChannels) => scaleChannels(c, opts.width, k.channelMultiple);
+  const tensors = new Map<string, TensorSig>();
+  const flows = new Map<string, FlowState>();
+  const add = (name: string, shape: number[], flow: FlowState) => {
+    tensors.set(name, { name, shape });
+    flows.set(name, flow);
+  };
+  if (k.tembDim !== undefined && k.timeProjDim !== undefined) {
+    add('timestep', [1], { channels: k.timeProjDim, side: 1 });
+    add('temb', [1, k.tembDim], { channels: k.tembDim, side: 1 });
+  }
+  if (k.contextLength !== undefined && k.contextDim !== undefined) {
+    add('context', [1, k.contextLength, k.contextDim], { channels: k.contextDim, side: 1, tokens: k.contextLength });
+  }
+  for (const [name, t] of Object.entries(spec.tensors)) {
+    if ('scale' in t) {
+      const side = t.scale >= 1 ? opts.latent / t.scale : opts.latent * Math.round(1 / t.scale);
+      const c = ch(t.channels);
+      add(name, [1, c, side, side], { channels: c, side });
+    } else if (t.vocab !== undefined) {
+      add(name, [1, t.length], { channels: t.vocab, side: 1, tokens: t.length, ids: true });
+    } else {
+      const c = ch(t.channels!);
+      add(name, [1, t.length, c], { channels: c, side: 1, tokens: t.length });
+    }
+  }
+  return { tensors, flows };
+}
+
 export function resolveCatalog(spec: CatalogSpec, file: string, hash: string, opts: ResolveOptions): ResolvedCatalog {
   checkLatentAndWidth(spec, opts.latent, opts.width);
   const k = spec.constants;
-  const ch = (c: UnitSpec['in']) => scaleChannels(c, opts.width, k.channelMultiple);
-  const tensors = new Map<string, TensorSig>();
-  tensors.set('timestep', { name: 'timestep', shape: [1] });
-  tensors.set('temb', { name: 'temb', shape: [1, k.tembDim] });
-  tensors.set('context', { name: 'context', shape: [1, k.contextLength, k.contextDim] });
-  for (const [name, t] of Object.entries(spec.tensors)) {
-    const side = opts.latent / t.scale;
-    tensors.set(name, { name, shape: [1, ch(t.channels), side, side] });
-  }
-  const at = (key: string) => new ContextualError(file, key);
-
-  const resolveUnit = (u: UnitSpec, state: FlowState, key: string): { unit: ResolvedUnit; next: FlowState } => {
-    const err = at(`${key}.units.${u.name}`);
-    const inCh = ch(u.in);
-    const outCh = ch(u.out);
-    let cin = inCh;
-    let concat: ResolvedUnit['concat'];
-    if (u.kind === 'time-embedding') {
-      if (inCh !== k.timeProjDim || outCh !== k.tembDim) {
-        throw err.fail(`a time-embedding unit maps ${k.timeProjDim} -> ${k.tembDim} channels, not ${inCh} -> ${outCh}`);
-      }
-    } else if (state.channels !== inCh) {
-      throw err.fail(`expects ${inCh} input channels but the tensor before it has ${state.channels}`);
-    }
-    if (u.concat !== undefined) {
-      const skip = tensors.get(u.concat);
-      if (!skip || skip.shape.length !== 4) throw err.fail(`concat tensor '${u.concat}' is not a declared image tensor`);
-      if (skip.shape[2] !== state.side) {
-        throw err.fail(`concat tensor '${u.concat}' is ${skip.shape[2]}x${skip.shape[3]} but the main tensor is ${state.side}x${state.side}`);
-      }
-      concat = { tensor: u.concat, channels: skip.shape[1]! };
-      cin += concat.channels;
-    }
-    if (u.kind === 'attention' && inCh !== outCh) throw err.fail(`an attention unit keeps its channels (in ${inCh}, out ${outCh})`);
-    if (u.kind === 'attention' && outCh % k.heads !== 0) throw err.fail(`${outCh} channels do not split into ${k.heads} heads`);
-    if ((u.kind === 'resnet' || u.kind === 'attention' || u.kind === 'norm-conv') && cin % k.groups !== 0) {
-      throw err.fail(`${cin} channels do not split into ${k.groups} groups`);
-    }
-    let sideOut = state.side;
-    if (u.kind === 'downsample') {
-      if (state.side % 2 !== 0) throw err.fail(`cannot halve an odd side ${state.side}`);
-      sideOut = state.side / 2;
-    } else if (u.kind === 'upsample') {
-      sideOut = state.side * 2;
-    }
-    const cost = unitCost({ kind: u.kind, cin, cout: outCh, side: state.side, kernel: u.kernel ?? 3 }, k);
-    const unit: ResolvedUnit = {
-      name: u.name,
-      kind: u.kind,
-      in: inCh,
-      out: outCh,
-      cin,
-      sideIn: state.side,
-      sideOut,
-      params: cost.params,
-      macs: cost.macs,
-      ...(concat ? { concat } : {}),
-      ...(u.kernel !== undefined ? { kernel: u.kernel } : {}),
-    };
-    return { unit, next: { channels: outCh, side: sideOut } };
-  };
-
-  const stateOf = (tensor: string, key: string): FlowState => {
-    const t = tensors.get(tensor);
-    if (!t) throw at(key).fail(`tensor '${tensor}' is not declared in tensors`);
-    if (tensor === 'timestep') return { channels: k.timeProjDim, side: 1 };
-    if (t.shape.length !== 4) return { channels: t.shape[t.shape.length - 1]!, side: 1 };
-    return { channels: t.shape[1]!, side: t.shape[2]! };
-  };
-  const sameAs = (state: FlowState, tensor: string, key: string, what: string) => {
-    const want = stateOf(tensor, key);
-    if (want.channels !== state.channels || want.side !== state.side) {
-      throw at(key).fail(
-        `${what} must be '${tensor}' [${tensors.get(tensor)!.shape.join(',')}] but the units produce ${state.channels} channels at ${state.side}x${state.side}`,
-      );
-    }
-  };
-
-  const parts: ResolvedPart[] = spec.parts.map((p: PartSpec) => {
-    const key = `parts.${p.name}`;
-    let state = stateOf(p.input, `${key}.input`);
-    const units: ResolvedUnit[] = [];
-    for (const u of p.units) {
-      const r = resolveUnit(u, state, key);
-      units.push(r.unit);
-      state = r.next;
-    }
-    if (p.output !== 'temb') sameAs(state, p.output, `${key}.output`, 'the output');
-    return {
-      name: p.name,
-      inputs: [tensors.get(p.input)!],
-      outputs: [tensors.get(p.output)!],
-      units,
-      params: sum(units.map((u) => u.params)),
-      macs: sum(units.map((u) => u.macs)),
-    };
+  const declared = declareTensors(spec, opts);
+  const scopeFor = (key: string, widths: Record<string, number>) => (unit: string): UnitScope => ({
+    k,
+    tensors: declared.tensors,
+    ch: (c: ChannelSpec) => {
+      if (typeof c !== 'string') return scaleChannels(c, opts.width, k.channelMultiple);
+      const w = widths[c];
+      if (w === undefined) throw new InvalidFileError(file, `${key}.units.${unit}`, `width '${c}' is not one of the stage's widths`);
+      return scaleChannels(w, opts.width, k.channelMultiple);
+    },
+    fail: (problem) => new InvalidFileError(file, `${key}.units.${unit}`, problem),
   });
-
-  const stages: ResolvedStage[] = spec.stages.map((s: StageSpec, stageIndex) => {
-    const key = `stages.${s.name}`;
-    const pool = new Map(s.units.map((u, i) => [u.name, { spec: u, index: i }]));
-    const variants: ResolvedVariant[] = s.variants.map((v, variantIndex) => {
-      const vkey = `${key}.variants.${v.name}`;
-      let state = stateOf(s.input, `${key}.input`);
-      const after: { poolIndex: number; name: string; state: FlowState }[] = [];
-      const units: ResolvedUnit[] = [];
-      let lastPool = -1;
-      for (const unitName of v.units) {
-        const entry = pool.get(unitName);
-        if (!entry) throw at(vkey).fail(`unit '${unitName}' is not in the stage's units (${[...pool.keys()].join(', ')})`);
-        if (entry.index <= lastPool) throw at(vkey).fail(`unit '${unitName}' is out of teacher order or repeated`);
-        lastPool = entry.index;
-        const r = resolveUnit(entry.spec, state, vkey);
-        units.push(r.unit);
-        state = r.next;
-        after.push({ poolIndex: entry.index, name: unitName, state });
-      }
-      sameAs(state, s.output, vkey, 'the stage output');
-      const emits: ResolvedVariant['emits'] = [];
-      s.units.forEach((u, poolIndex) => {
-        if (u.emit === undefined) return;
-        const last = [...after].reverse().find((a) => a.poolIndex <= poolIndex);
-        const st = last ? last.state : stateOf(s.input, `${key}.input`);
-        sameAs(st, u.emit, vkey, `skip '${u.emit}' (after ${u.name})`);
-        emits.push({ tensor: u.emit, from: last ? last.name : null });
-      });
-      return {
-        stage: s.name,
-        name: v.name,
-        index: variantIndex,
-        isTeacher: v.name === s.teacher,
-        units,
-        emits,
-        params: sum(units.map((u) => u.params)),
-        macs: sum(units.map((u) => u.macs)),
-      };
-    });
-    const inputNames = unique([
-      s.input,
-      ...s.units.flatMap((u) => (u.concat !== undefined ? [u.concat] : [])),
-      ...(s.units.some((u) => u.kind === 'resnet') ? ['temb'] : []),
-      ...(s.units.some((u) => u.kind === 'attention') ? ['context'] : []),
-    ]);
-    const outputNames = unique([...s.units.flatMap((u) => (u.emit !== undefined ? [u.emit] : [])), s.output]);
-    const teacher = variants.findIndex((v) => v.isTeacher);
-    return {
-      name: s.name,
-      index: stageIndex,
-      input: s.input,
-      output: s.output,
-      inputs: inputNames.map((n) => tensors.get(n)!),
-      outputs: outputNames.map((n) => tensors.get(n)!),
-      teacher,
-      variants,
-    };
-  });
-
+  const flow = new FlowChecker(file, declared);
+  const parts = spec.parts.map((p) => resolvePart(p, flow, scopeFor(`parts.${p.name}`, {})));
+  const stages = spec.stages.map((s, i) => resolveStage(s, i, k, flow, (vkey, widths) => scopeFor(vkey, widths)));
   return {
     spec,
+    role: spec.role ?? 'unet',
     file,
     hash,
     latent: opts.latent,
@@ -203,60 +95,198 @@ export function resolveCatalog(spec: CatalogSpec, file: string, hash: string, op
     latentMultiple: latentMultipleOf(spec),
     stages,
     parts,
-    tensors,
+    tensors: declared.tensors,
   };
 }
 
-/** Checks that do not depend on latent or width: names, references, teacher, uniqueness. */
+/** Reads declared tensors as flow states and checks that units end where a tensor says they must. */
+class FlowChecker {
+  constructor(
+    readonly file: string,
+    private readonly declared: Declared,
+  ) {}
+  stateOf(tensor: string, key: string): FlowState {
+    const f = this.declared.flows.get(tensor);
+    if (!f) throw new InvalidFileError(this.file, key, `tensor '${tensor}' is not declared in tensors`);
+    return f;
+  }
+  sameAs(state: FlowState, tensor: string, key: string, what: string): void {
+    const want = this.stateOf(tensor, key);
+    if (want.channels !== state.channels || want.side !== state.side || want.tokens !== state.tokens || !want.ids !== !state.ids) {
+      const got = state.tokens !== undefined ? `${state.channels} channels over ${state.tokens} tokens` : `${state.channels} channels at ${state.side}x${state.side}`;
+      throw new InvalidFileError(this.file, key, `${what} must be '${tensor}' [${this.declared.tensors.get(tensor)!.shape.join(',')}] but the units produce ${got}`);
+    }
+  }
+  sig(tensor: string): TensorSig {
+    return this.declared.tensors.get(tensor)!;
+  }
+}
+
+function resolvePart(p: PartSpec, flow: FlowChecker, scope: (unit: string) => UnitScope): ResolvedPart {
+  const key = `parts.${p.name}`;
+  let state = flow.stateOf(p.input, `${key}.input`);
+  const units: ResolvedUnit[] = [];
+  for (const u of p.units) {
+    const r = resolveUnit(u, state, scope(u.name));
+    units.push(r.unit);
+    state = r.next;
+  }
+  flow.sameAs(state, p.output, `${key}.output`, 'the output');
+  return { name: p.name, inputs: [flow.sig(p.input)], outputs: [flow.sig(p.output)], units, params: sum(units.map((u) => u.params)), macs: sum(units.map((u) => u.macs)) };
+}
+
+type ScopeMaker = (variantKey: string, widths: Record<string, number>) => (unit: string) => UnitScope;
+
+function resolveStage(s: StageSpec, stageIndex: number, k: ModelConstants, flow: FlowChecker, scopes: ScopeMaker): ResolvedStage {
+  const key = `stages.${s.name}`;
+  const variants = s.variants.map((v, variantIndex) => resolveVariant(s, v, variantIndex, flow, scopes));
+  const usesTemb = k.tembDim !== undefined && s.units.some((u) => u.kind === 'resnet');
+  const inputNames = unique([
+    s.input,
+    ...s.units.flatMap((u) => (u.concat !== undefined ? [u.concat] : [])),
+    ...(usesTemb ? ['temb'] : []),
+    ...(s.units.some((u) => u.kind === 'attention') ? ['context'] : []),
+  ]);
+  const outputNames = unique([...s.units.flatMap((u) => (u.emit !== undefined ? [u.emit] : [])), s.output]);
+  flow.stateOf(s.input, `${key}.input`);
+  return {
+    name: s.name,
+    index: stageIndex,
+    input: s.input,
+    output: s.output,
+    inputs: inputNames.map((n) => flow.sig(n)),
+    outputs: outputNames.map((n) => flow.sig(n)),
+    teacher: variants.findIndex((v) => v.isTeacher),
+    variants,
+  };
+}
+
+function resolveVariant(s: StageSpec, v: StageSpec['variants'][number], variantIndex: number, flow: FlowChecker, scopes: ScopeMaker): ResolvedVariant {
+  const key = `stages.${s.name}`;
+  const vkey = `${key}.variants.${v.name}`;
+  const widths = { ...(s.widths ?? {}), ...(v.widths ?? {}) };
+  const scope = scopes(vkey, widths);
+  const pool = new Map(s.units.map((u, i) => [u.name, { spec: u, index: i }]));
+  let state = flow.stateOf(s.input, `${key}.input`);
+  const after: { poolIndex: number; name: string; state: FlowState }[] = [];
+  const units: ResolvedUnit[] = [];
+  let lastPool = -1;
+  for (const unitName of v.units) {
+    const entry = pool.get(unitName);
+    if (!entry) throw new InvalidFileError(flow.file, vkey, `unit '${unitName}' is not in the stage's units (${[...pool.keys()].join(', ')})`);
+    if (entry.index <= lastPool) throw new InvalidFileError(flow.file, vkey, `unit '${unitName}' is out of teacher order or repeated`);
+    lastPool = entry.index;
+    const r = resolveUnit(entry.spec, state, scope(unitName));
+    units.push(r.unit);
+    state = r.next;
+    after.push({ poolIndex: entry.index, name: unitName, state });
+  }
+  flow.sameAs(state, s.output, vkey, 'the stage output');
+  const emits: ResolvedVariant['emits'] = [];
+  s.units.forEach((u: UnitSpec, poolIndex) => {
+    if (u.emit === undefined) return;
+    const last = [...after].reverse().find((a) => a.poolIndex <= poolIndex);
+    const st = last ? last.state : flow.stateOf(s.input, `${key}.input`);
+    flow.sameAs(st, u.emit, vkey, `skip '${u.emit}' (after ${u.name})`);
+    emits.push({ tensor: u.emit, from: last ? last.name : null });
+  });
+  return {
+    stage: s.name,
+    name: v.name,
+    index: variantIndex,
+    isTeacher: v.name === s.teacher,
+    units,
+    emits,
+    widths,
+    params: sum(units.map((u) => u.params)),
+    macs: sum(units.map((u) => u.macs)),
+  };
+}
+
+/** Checks that do not depend on latent or width: names, references, teacher, widths, roles, uniqueness. */
 export function checkCatalogStructure(spec: CatalogSpec, file: string): void {
   const fail = (key: string, problem: string) => new InvalidFileError(file, key, problem);
-  const declared = new Set<string>([...Object.keys(spec.tensors), ...IMPLICIT_TENSORS]);
+  const k = spec.constants;
+  if ((k.tembDim === undefined) !== (k.timeProjDim === undefined)) throw fail('constants', 'tembDim and timeProjDim go together: give both or neither');
+  if ((k.contextLength === undefined) !== (k.contextDim === undefined)) throw fail('constants', 'contextLength and contextDim go together: give both or neither');
+  const implicit = new Set<string>([
+    ...(k.tembDim !== undefined ? ['timestep', 'temb'] : []),
+    ...(k.contextLength !== undefined ? ['context'] : []),
+  ]);
+  const declared = new Set<string>([...Object.keys(spec.tensors), ...implicit]);
   for (const reserved of IMPLICIT_TENSORS) {
     if (reserved in spec.tensors) throw fail(`tensors.${reserved}`, `'${reserved}' is implicit and must not be declared`);
   }
-  const groupNames = new Set<string>();
-  const checkUnits = (units: UnitSpec[], key: string) => {
-    const seen = new Set<string>();
-    for (const u of units) {
-      if (seen.has(u.name)) throw fail(`${key}.units.${u.name}`, 'unit name used twice');
-      seen.add(u.name);
-      if (u.concat !== undefined && !declared.has(u.concat)) throw fail(`${key}.units.${u.name}.concat`, `tensor '${u.concat}' is not declared`);
-      if (u.emit !== undefined && !declared.has(u.emit)) throw fail(`${key}.units.${u.name}.emit`, `tensor '${u.emit}' is not declared`);
+  for (const [name, t] of Object.entries(spec.tensors)) {
+    if (!('scale' in t) && (t.vocab === undefined) === (t.channels === undefined)) {
+      throw fail(`tensors.${name}`, 'a sequence tensor has either a vocab (token ids) or channels (token vectors)');
     }
-  };
+  }
+  if (spec.parts.length + spec.stages.length === 0) throw fail('stages', 'the catalogue has neither parts nor stages');
+  checkRole(spec, fail);
+  const groupNames = new Set<string>();
   const checkGroupName = (name: string, key: string) => {
     if (groupNames.has(name)) throw fail(key, `name '${name}' is used twice among stages and parts`);
     groupNames.add(name);
   };
+  const checkTensor = (name: string, key: string) => {
+    if (!declared.has(name)) throw fail(key, `tensor '${name}' is not declared`);
+  };
   spec.parts.forEach((p) => {
     const key = `parts.${p.name}`;
     checkGroupName(p.name, key);
-    if (!declared.has(p.input)) throw fail(`${key}.input`, `tensor '${p.input}' is not declared`);
-    if (!declared.has(p.output)) throw fail(`${key}.output`, `tensor '${p.output}' is not declared`);
-    checkUnits(p.units, key);
+    checkTensor(p.input, `${key}.input`);
+    checkTensor(p.output, `${key}.output`);
+    checkUnits(p.units, key, declared, new Set(), fail);
   });
   spec.stages.forEach((s) => {
     const key = `stages.${s.name}`;
     checkGroupName(s.name, key);
-    if (!declared.has(s.input)) throw fail(`${key}.input`, `tensor '${s.input}' is not declared`);
-    if (!declared.has(s.output)) throw fail(`${key}.output`, `tensor '${s.output}' is not declared`);
-    checkUnits(s.units, key);
+    checkTensor(s.input, `${key}.input`);
+    checkTensor(s.output, `${key}.output`);
+    const widths = new Set(Object.keys(s.widths ?? {}));
+    checkUnits(s.units, key, declared, widths, fail);
     const names = new Set<string>();
     for (const v of s.variants) {
       if (names.has(v.name)) throw fail(`${key}.variants.${v.name}`, 'variant name used twice');
       names.add(v.name);
+      for (const w of Object.keys(v.widths ?? {})) {
+        if (!widths.has(w)) throw fail(`${key}.variants.${v.name}.widths.${w}`, `'${w}' is not one of the stage's widths (${[...widths].join(', ') || 'none'})`);
+      }
     }
     if (!names.has(s.teacher)) throw fail(`${key}.teacher`, `teacher '${s.teacher}' is not one of the variants (${[...names].join(', ')})`);
   });
 }
 
-class ContextualError {
-  constructor(
-    private readonly file: string,
-    private readonly key: string,
-  ) {}
-  fail(problem: string): InvalidFileError {
-    return new InvalidFileError(this.file, this.key, problem);
+type Fail = (key: string, problem: string) => InvalidFileError;
+
+function checkUnits(units: UnitSpec[], key: string, declared: Set<string>, widths: Set<string>, fail: Fail): void {
+  const seen = new Set<string>();
+  for (const u of units) {
+    const ukey = `${key}.units.${u.name}`;
+    if (seen.has(u.name)) throw fail(ukey, 'unit name used twice');
+    seen.add(u.name);
+    if (u.concat !== undefined && !declared.has(u.concat)) throw fail(`${ukey}.concat`, `tensor '${u.concat}' is not declared`);
+    if (u.emit !== undefined && !declared.has(u.emit)) throw fail(`${ukey}.emit`, `tensor '${u.emit}' is not declared`);
+    for (const [field, c] of [['in', u.in], ['out', u.out], ['ff', u.ff]] as const) {
+      if (typeof c !== 'string') continue;
+      if (!widths.has(c)) {
+        const where = key.startsWith('parts.') ? 'parts cannot use width names' : `the stage's widths are ${[...widths].join(', ') || 'none'}`;
+        throw fail(`${ukey}.${field}`, `width '${c}' is not defined (${where})`);
+      }
+    }
+  }
+}
+
+/** A VAE has an encoder and a decoder stage; a text encoder is parts only. */
+function checkRole(spec: CatalogSpec, fail: Fail): void {
+  if (spec.role === 'vae') {
+    for (const stage of ['encoder', 'decoder']) {
+      if (!spec.stages.some((s) => s.name === stage)) throw fail('stages', `a vae catalogue needs a stage named '${stage}'`);
+    }
+  }
+  if (spec.role === 'text-encoder' && (spec.stages.length > 0 || spec.parts.length !== 1)) {
+    throw fail('parts', 'a text-encoder catalogue has exactly one part and no stages');
   }
 }
 
