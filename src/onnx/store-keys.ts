@@ -1,0 +1,11 @@
+// The content keys in model-store file names: a short hash of everything that determines a file.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../catalog/load.js';
+
+/** Bump when generated graphs or weights change meaning, so old cache entries are not reused. */
+export const BUILDER_VERSION = 1;
+
+/** 12 hex digits of the sha256 of the value's canonical JSON (undefined fields left out). */
+export function shortHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 12);
+}
