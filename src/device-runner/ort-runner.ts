@@ -4,16 +4,16 @@
 // cap is hit, and prints one line per event in a stable, versioned format (see runners/parsers/
 // nsb-runner.ts and the README): `NSB-RUNNER/1 <tag> <payload>`.
 //
-// It imports nothing but Node built-ins, the pure statistics module (shipped beside it) and
-// onnxruntime-node (from --ort, a package folder, so a device can keep it anywhere).
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// It imports nothing but Node built-ins, the pure statistics module and the optimized-graph cache
+// (shipped beside it) and onnxruntime-node (from --ort, a package folder, so a device can keep it anywhere).
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { reachedTargetMargin, relativeMargin } from '../stats/median-ci.js';
 import { mulberry32 } from '../stats/rng.js';
+import { createAndSave, loadOptimized, optimizedCacheDir } from './optimized-cache.js';
 
 const PREFIX = 'NSB-RUNNER/1';
 
@@ -116,12 +116,12 @@ async function measure(v: Record<string, string | string[] | boolean>): Promise<
   const cache = ep === 'cpu' && typeof v['optimized-cache'] === 'string' && typeof v['model-id'] === 'string' ? optimizedCacheDir(v['optimized-cache'], v['model-id'], ort) : undefined;
   let graph: 'online' | 'cached' | 'saved' = 'online';
   try {
-    const cached = cache ? await loadOptimized(ort, cache, options) : undefined;
+    const cached = cache ? await loadOptimized<Session>(ort, cache, options) : undefined;
     if (cached) {
       session = cached;
       graph = 'cached';
     } else if (cache) {
-      session = await createAndSave(ort, model, cache, options);
+      session = await createAndSave<Session>(ort, model, cache, options);
       graph = 'saved';
     } else {
       session = await ort.InferenceSession.create(model, options);
@@ -207,62 +207,6 @@ async function measure(v: Record<string, string | string[] | boolean>): Promise<
   emit('rss', String(process.resourceUsage().maxRSS * 1024));
   emit('done', { n: samples.length, reason, rme: samples.length > 0 ? relativeMargin(samples) : null });
   await session.release();
-}
-
-// Offline graph optimization (onnxruntime's documented "offline mode"): at the `all` level the CPU
-// provider's layout transformations take 10-15 s for the largest blocks (1 GB of weights) on every
-// session, while the inference they produce is the same. The first session of a model saves its
-// optimized graph (weights beside it) into the cache; later sessions load that graph with the
-// optimizer off, about 1 s. The graph is specific to this runtime version and this CPU (the NCHWc
-// layout depends on its vector width), so both are in the key, with the model's content hash. A
-// cache entry becomes visible only complete (written under a temporary name, then renamed); one
-// that fails to load is removed and rebuilt.
-function optimizedCacheDir(root: string, modelId: string, ort: Ort): string {
-  const version = ort.env.versions['node'] ?? ort.env.versions['common'] ?? 'unknown';
-  const machine = createHash('sha256').update(`${process.arch} ${cpus()[0]?.model ?? ''}`).digest('hex').slice(0, 12);
-  return join(root, `${modelId.replace(/[^A-Za-z0-9._-]/g, '_')}-ort${version}-${machine}`);
-}
-
-const OPTIMIZED_GRAPH = 'model.onnx';
-const COMPLETE = 'complete';
-
-async function loadOptimized(ort: Ort, dir: string, options: Record<string, unknown>): Promise<Session | undefined> {
-  if (!existsSync(join(dir, COMPLETE))) return undefined;
-  try {
-    return await ort.InferenceSession.create(join(dir, OPTIMIZED_GRAPH), { ...options, graphOptimizationLevel: 'disabled' });
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return undefined;
-  }
-}
-
-async function createAndSave(ort: Ort, model: string, dir: string, options: Record<string, unknown>): Promise<Session> {
-  mkdirSync(join(dir, '..'), { recursive: true });
-  const temp = `${dir}.tmp-${process.pid}`;
-  rmSync(temp, { recursive: true, force: true });
-  mkdirSync(temp);
-  let session: Session;
-  try {
-    session = await ort.InferenceSession.create(model, {
-      ...options,
-      // Saving warns that the graph is specific to this machine, which is why the key says so.
-      logSeverityLevel: 3,
-      optimizedModelFilePath: join(temp, OPTIMIZED_GRAPH),
-      // Weights go to one file beside the graph (a 1 GB graph cannot be one protobuf).
-      extra: { session: { optimized_model_external_initializers_file_name: 'weights.bin', optimized_model_external_initializers_min_size_in_bytes: '1024' } },
-    });
-  } catch (error) {
-    rmSync(temp, { recursive: true, force: true });
-    throw error;
-  }
-  try {
-    writeFileSync(join(temp, COMPLETE), '');
-    renameSync(temp, dir);
-  } catch {
-    // Another process saved the same graph first (or the disk is full): measure anyway, cache nothing.
-    rmSync(temp, { recursive: true, force: true });
-  }
-  return session;
 }
 
 function ms(start: bigint): number {

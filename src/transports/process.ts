@@ -17,7 +17,10 @@ export function runProcess(argv: readonly string[], options: ExecOptions = {}): 
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stdout.on('data', (b: Buffer) => {
+      out.push(b);
+      options.onStdout?.(b.toString('utf8'));
+    });
     child.stderr.on('data', (b: Buffer) => err.push(b));
     let timedOut = false;
     const kill = () => {

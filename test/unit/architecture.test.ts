@@ -1,10 +1,11 @@
 // The layout rules of DESIGN.md §2, checked on the sources:
 //   - data flows one way: a module never imports (at run time) from a module to its right in
-//     catalog -> onnx -> devices -> transports -> runners -> measure -> lut -> predict -> search -> report -> app -> cli;
-//   - catalog, stats, lut, predict, search, report and runners/parsers open no process, socket, ssh or adb;
+//     catalog -> onnx -> devices -> transports -> runners -> measure -> lut -> pipeline -> predict -> search -> report -> app -> cli;
+//   - catalog, stats, lut, pipeline, predict, search, report and runners/parsers open no process, socket, ssh or adb;
 //   - stats is pure (it also runs on devices): it imports nothing outside itself;
 //   - report builds strings: no file system;
-//   - the device runner needs only Node built-ins and stats.
+//   - the device runner needs only Node built-ins, stats and the pure pixel code of pipeline/ (both
+//     shipped beside it).
 // Shared leaves any module may use: errors, paths, json-file, atomic-write, stats, the pure output
 // parsers (transports read device facts with them) and the LUT schema (the data contract). Type-only imports are not dependencies at run time and are not restricted.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -12,9 +13,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = resolve('src');
-const ORDER = ['catalog', 'onnx', 'devices', 'transports', 'runners', 'measure', 'lut', 'predict', 'search', 'report', 'app', 'cli'];
+const ORDER = ['catalog', 'onnx', 'devices', 'transports', 'runners', 'measure', 'lut', 'pipeline', 'predict', 'search', 'report', 'app', 'cli'];
 const LEAVES = ['errors.ts', 'paths.ts', 'json-file.ts', 'atomic-write.ts', 'stats', 'runners/parsers', 'lut/schema.ts', 'lut/key.ts'];
-const NO_IO = ['catalog', 'stats', 'lut', 'predict', 'search', 'report', 'runners/parsers'];
+const NO_IO = ['catalog', 'stats', 'lut', 'pipeline', 'predict', 'search', 'report', 'runners/parsers'];
 const IO_MODULE = /^(node:)?(child_process|net|tls|http|https|dgram|cluster)$|^(@devicefarmer\/adbkit|ssh2|node-ssh)$/;
 
 function sources(dir: string): string[] {
@@ -75,9 +76,14 @@ describe('architecture', () => {
     }
   });
 
-  it('the device runner needs only Node built-ins and stats', () => {
+  it('the device runner needs only Node built-ins, stats and the pure pixel code', () => {
+    const shipped = ['../pipeline/blend.js', '../pipeline/image-codec.js', '../pipeline/pixels.js'];
     for (const { file, imports } of files.filter((f) => f.file.startsWith('device-runner/'))) {
-      expect(imports.filter((s) => !s.startsWith('node:') && !s.startsWith('../stats/')), file).toEqual([]);
+      expect(imports.filter((s) => !s.startsWith('node:') && !s.startsWith('../stats/') && !s.startsWith('./') && !shipped.includes(s)), file).toEqual([]);
+    }
+    // What the pipeline runner ships beside it imports nothing but itself.
+    for (const { file, imports } of files.filter((f) => shipped.some((s) => f.file === s.slice(3).replace(/\.js$/, '.ts')))) {
+      expect(imports.filter((s) => !s.startsWith('./')), file).toEqual([]);
     }
   });
 });
