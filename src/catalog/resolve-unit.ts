@@ -37,18 +37,20 @@ export function resolveUnit(u: UnitSpec, state: FlowState, scope: UnitScope): { 
     }
     return finish(u, scope, { cin: inCh, inCh, outCh, state, sideOut: 1 }, { channels: outCh, side: 1 });
   }
+  // What kind of tensor a unit reads is checked before its channels: the clearer message.
+  if (u.kind === 'token-embedding' && !state.ids) throw fail('a token-embedding unit reads token ids (a sequence tensor with a vocab)');
+  const sequence = SEQUENCE_KINDS.has(u.kind);
+  if (sequence && (state.tokens === undefined || state.ids)) throw fail(`a ${u.kind} unit reads a sequence of token vectors`);
+  if (u.kind !== 'token-embedding' && !sequence && state.tokens !== undefined) throw fail(`a ${u.kind} unit reads an image tensor, not a sequence`);
   if (state.channels !== inCh) throw fail(`expects ${inCh} input channels but the tensor before it has ${state.channels}`);
   if (u.kind === 'token-embedding') {
-    if (!state.ids) throw fail('a token-embedding unit reads token ids (a sequence tensor with a vocab)');
     return finish(u, scope, { cin: inCh, inCh, outCh, state, sideOut: 1 }, { channels: outCh, side: 1, tokens: state.tokens! });
   }
-  if (SEQUENCE_KINDS.has(u.kind)) {
-    if (state.tokens === undefined || state.ids) throw fail(`a ${u.kind} unit reads a sequence of token vectors`);
+  if (sequence) {
     if (inCh !== outCh) throw fail(`a ${u.kind} unit keeps its channels (in ${inCh}, out ${outCh})`);
     if (u.kind === 'text-layer' && outCh % k.heads !== 0) throw fail(`${outCh} channels do not split into ${k.heads} heads`);
     return finish(u, scope, { cin: inCh, inCh, outCh, state, sideOut: 1 }, { channels: outCh, side: 1, tokens: state.tokens });
   }
-  if (state.tokens !== undefined) throw fail(`a ${u.kind} unit reads an image tensor, not a sequence`);
   return resolveImageUnit(u, state, scope, inCh, outCh);
 }
 
