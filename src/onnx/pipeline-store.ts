@@ -11,7 +11,7 @@ import { modelContentHash } from './content-hash.js';
 import { buildPipelineTileModel, planPipelineTile, type PipelineTileOptions, type PipelineTilePlan } from './pipeline-tile-graph.js';
 import { encodeModel } from './proto.js';
 import type { ModelStore, StoreSettings } from './store.js';
-import { BUILDER_VERSION, shortHash } from './store-keys.js';
+import { BUILDER_VERSION, GRAPH_VERSION, shortHash } from './store-keys.js';
 
 interface LinkedWeights {
   file: string;
@@ -36,6 +36,7 @@ export function ensurePipelineTile(store: ModelStore, o: PipelineTileOptions, se
   link(plan.vae, plan.decoder.group, plan.vaeVariant.decoder.stage, plan.decoder.units);
   const graphKey = shortHash({
     v: BUILDER_VERSION,
+    g: GRAPH_VERSION,
     precision: s.precision,
     inputs: plan.inputs,
     outputs: plan.outputs,

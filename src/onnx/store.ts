@@ -22,7 +22,7 @@ import type { ModelFiles } from '../runners/types.js';
 import { GraphBuilder, type Precision } from './graph-builder.js';
 import { buildCompositeModel, singleGroup, type CompositeGraphSpec, type GroupGraphSpec } from './group-graph.js';
 import { ensurePipelineTile } from './pipeline-store.js';
-import { BUILDER_VERSION, shortHash } from './store-keys.js';
+import { BUILDER_VERSION, GRAPH_VERSION, shortHash } from './store-keys.js';
 import type { PipelineTileOptions, PipelineTilePlan } from './pipeline-tile-graph.js';
 import { encodeModel } from './proto.js';
 import { RecordingBinder } from './unit-weights.js';
@@ -63,6 +63,7 @@ export class ModelStore {
     for (const g of spec.groups) for (const u of g.units) weights.set(`${g.group}/${u.name}`, this.ensureUnitWeights(dir, cat.constants, g.group, u, s));
     const graphKey = shortHash({
       v: BUILDER_VERSION,
+      g: GRAPH_VERSION,
       precision: s.precision,
       inputs: spec.inputs,
       outputs: spec.outputs,

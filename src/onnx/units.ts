@@ -4,6 +4,7 @@
 import type { ResolvedUnit } from '../catalog/types.js';
 import type { ModelConstants } from '../catalog/schema.js';
 import type { GraphBuilder } from './graph-builder.js';
+import { DataType } from './proto.js';
 import { conv, dense, groupNorm, heads, layerNorm, linear, silu, type Ctx } from './unit-ops.js';
 import { emitTextUnit } from './units-text.js';
 import { latentMean, scaleUnit, selfAttention } from './units-vae.js';
@@ -81,8 +82,18 @@ function timeEmbedding(ctx: Ctx, u: ResolvedUnit, io: UnitInputs): string {
   // Sinusoidal projection (flip_sin_to_cos = true, freq_shift = 0): cat(cos(t f), sin(t f)).
   const half = u.in / 2;
   const freqs = Array.from({ length: half }, (_, i) => Math.exp((-Math.log(10000) * i) / half));
-  const arg = b.op1('Mul', [b.op1('Reshape', [io.x, b.constI64([1, 1])]), b.constF(freqs, [1, half])]);
-  const proj = b.op1('Concat', [b.op1('Cos', [arg]), b.op1('Sin', [arg])], { axis: 1 });
+  let proj: string;
+  if (b.precision === 'fp32') {
+    const arg = b.op1('Mul', [b.op1('Reshape', [io.x, b.constI64([1, 1])]), b.constF(freqs, [1, half])]);
+    proj = b.op1('Concat', [b.op1('Cos', [arg]), b.op1('Sin', [arg])], { axis: 1 });
+  } else {
+    // In fp16, t * f near t = 999 rounds by up to 0.25 rad and cos/sin with it (a 6% error in the
+    // noise predicted at t = 999); diffusers computes the projection in fp32 and casts it, so do we.
+    const t32 = b.op1('Cast', [b.op1('Reshape', [io.x, b.constI64([1, 1])])], { to: DataType.FLOAT });
+    const arg = b.op1('Mul', [t32, b.constF32(freqs)]);
+    const both = b.op1('Concat', [b.op1('Cos', [arg]), b.op1('Sin', [arg])], { axis: 1 });
+    proj = b.op1('Cast', [both], { to: DataType.FLOAT16 });
+  }
   const h = silu(b, dense(ctx, proj, u.in, u.out, 'linear_1'));
   return dense(ctx, h, u.out, u.out, 'linear_2');
 }
