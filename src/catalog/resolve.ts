@@ -4,7 +4,14 @@ import { InvalidFileError, UsageError } from '../errors.js';
 import { scaleChannels, type ConcreteChannels } from './channels.js';
 import { resolveUnit, type FlowState, type UnitScope } from './resolve-unit.js';
 import type { CatalogSpec, ChannelSpec, ModelConstants, PartSpec, StageSpec, UnitSpec } from './schema.js';
-import type { ResolvedCatalog, ResolvedPart, ResolvedStage, ResolvedUnit, ResolvedVariant, TensorSig } from './types.js';
+import type {
+  ResolvedCatalog,
+  ResolvedPart,
+  ResolvedStage,
+  ResolvedUnit,
+  ResolvedVariant,
+  TensorSig,
+} from './types.js';
 
 /** Tensors a catalogue has without declaring them (when its constants define them). */
 export const IMPLICIT_TENSORS = ['timestep', 'temb', 'context'] as const;
@@ -22,7 +29,10 @@ export function latentMultipleOf(spec: CatalogSpec): number {
 export function checkLatentAndWidth(spec: CatalogSpec, latent: number, width: number): void {
   const multiple = latentMultipleOf(spec);
   if (!Number.isInteger(latent) || latent <= 0 || latent % multiple !== 0) {
-    throw new UsageError(`--latent ${latent} is not a positive multiple of ${multiple} (catalogue ${spec.name} divides the latent by ${multiple})`);
+    throw new UsageError(
+      `--latent ${latent} is not a positive multiple of ${multiple} ` +
+        `(catalogue ${spec.name} divides the latent by ${multiple})`,
+    );
   }
   if (!Number.isFinite(width) || width <= 0) {
     throw new UsageError(`--width ${width} must be a number greater than 0`);
@@ -70,17 +80,20 @@ export function resolveCatalog(spec: CatalogSpec, file: string, hash: string, op
   checkLatentAndWidth(spec, opts.latent, opts.width);
   const k = spec.constants;
   const declared = declareTensors(spec, opts);
-  const scopeFor = (key: string, widths: Record<string, number>) => (unit: string): UnitScope => ({
-    k,
-    tensors: declared.tensors,
-    ch: (c: ChannelSpec) => {
-      if (typeof c !== 'string') return scaleChannels(c, opts.width, k.channelMultiple);
-      const w = widths[c];
-      if (w === undefined) throw new InvalidFileError(file, `${key}.units.${unit}`, `width '${c}' is not one of the stage's widths`);
-      return scaleChannels(w, opts.width, k.channelMultiple);
-    },
-    fail: (problem) => new InvalidFileError(file, `${key}.units.${unit}`, problem),
-  });
+  const scopeFor =
+    (key: string, widths: Record<string, number>) =>
+    (unit: string): UnitScope => ({
+      k,
+      tensors: declared.tensors,
+      ch: (c: ChannelSpec) => {
+        if (typeof c !== 'string') return scaleChannels(c, opts.width, k.channelMultiple);
+        const w = widths[c];
+        if (w === undefined)
+          throw new InvalidFileError(file, `${key}.units.${unit}`, `width '${c}' is not one of the stage's widths`);
+        return scaleChannels(w, opts.width, k.channelMultiple);
+      },
+      fail: (problem) => new InvalidFileError(file, `${key}.units.${unit}`, problem),
+    });
   const flow = new FlowChecker(file, declared);
   const parts = spec.parts.map((p) => resolvePart(p, flow, scopeFor(`parts.${p.name}`, {})));
   const stages = spec.stages.map((s, i) => resolveStage(s, i, k, flow, (vkey, widths) => scopeFor(vkey, widths)));
@@ -112,9 +125,22 @@ class FlowChecker {
   }
   sameAs(state: FlowState, tensor: string, key: string, what: string): void {
     const want = this.stateOf(tensor, key);
-    if (want.channels !== state.channels || want.side !== state.side || want.tokens !== state.tokens || !want.ids !== !state.ids) {
-      const got = state.tokens !== undefined ? `${state.channels} channels over ${state.tokens} tokens` : `${state.channels} channels at ${state.side}x${state.side}`;
-      throw new InvalidFileError(this.file, key, `${what} must be '${tensor}' [${this.declared.tensors.get(tensor)!.shape.join(',')}] but the units produce ${got}`);
+    if (
+      want.channels !== state.channels ||
+      want.side !== state.side ||
+      want.tokens !== state.tokens ||
+      !want.ids !== !state.ids
+    ) {
+      const got =
+        state.tokens !== undefined
+          ? `${state.channels} channels over ${state.tokens} tokens`
+          : `${state.channels} channels at ${state.side}x${state.side}`;
+      throw new InvalidFileError(
+        this.file,
+        key,
+        `${what} must be '${tensor}' [${this.declared.tensors.get(tensor)!.shape.join(',')}] ` +
+          `but the units produce ${got}`,
+      );
     }
   }
   sig(tensor: string): TensorSig {
@@ -132,12 +158,25 @@ function resolvePart(p: PartSpec, flow: FlowChecker, scope: (unit: string) => Un
     state = r.next;
   }
   flow.sameAs(state, p.output, `${key}.output`, 'the output');
-  return { name: p.name, inputs: [flow.sig(p.input)], outputs: [flow.sig(p.output)], units, params: sum(units.map((u) => u.params)), macs: sum(units.map((u) => u.macs)) };
+  return {
+    name: p.name,
+    inputs: [flow.sig(p.input)],
+    outputs: [flow.sig(p.output)],
+    units,
+    params: sum(units.map((u) => u.params)),
+    macs: sum(units.map((u) => u.macs)),
+  };
 }
 
 type ScopeMaker = (variantKey: string, widths: Record<string, number>) => (unit: string) => UnitScope;
 
-function resolveStage(s: StageSpec, stageIndex: number, k: ModelConstants, flow: FlowChecker, scopes: ScopeMaker): ResolvedStage {
+function resolveStage(
+  s: StageSpec,
+  stageIndex: number,
+  k: ModelConstants,
+  flow: FlowChecker,
+  scopes: ScopeMaker,
+): ResolvedStage {
   const key = `stages.${s.name}`;
   const variants = s.variants.map((v, variantIndex) => resolveVariant(s, v, variantIndex, flow, scopes));
   const usesTemb = k.tembDim !== undefined && s.units.some((u) => u.kind === 'resnet');
@@ -161,7 +200,13 @@ function resolveStage(s: StageSpec, stageIndex: number, k: ModelConstants, flow:
   };
 }
 
-function resolveVariant(s: StageSpec, v: StageSpec['variants'][number], variantIndex: number, flow: FlowChecker, scopes: ScopeMaker): ResolvedVariant {
+function resolveVariant(
+  s: StageSpec,
+  v: StageSpec['variants'][number],
+  variantIndex: number,
+  flow: FlowChecker,
+  scopes: ScopeMaker,
+): ResolvedVariant {
   const key = `stages.${s.name}`;
   const vkey = `${key}.variants.${v.name}`;
   const widths = { ...(s.widths ?? {}), ...(v.widths ?? {}) };
@@ -173,8 +218,14 @@ function resolveVariant(s: StageSpec, v: StageSpec['variants'][number], variantI
   let lastPool = -1;
   for (const unitName of v.units) {
     const entry = pool.get(unitName);
-    if (!entry) throw new InvalidFileError(flow.file, vkey, `unit '${unitName}' is not in the stage's units (${[...pool.keys()].join(', ')})`);
-    if (entry.index <= lastPool) throw new InvalidFileError(flow.file, vkey, `unit '${unitName}' is out of teacher order or repeated`);
+    if (!entry)
+      throw new InvalidFileError(
+        flow.file,
+        vkey,
+        `unit '${unitName}' is not in the stage's units (${[...pool.keys()].join(', ')})`,
+      );
+    if (entry.index <= lastPool)
+      throw new InvalidFileError(flow.file, vkey, `unit '${unitName}' is out of teacher order or repeated`);
     lastPool = entry.index;
     const r = resolveUnit(entry.spec, state, scope(unitName));
     units.push(r.unit);
@@ -207,15 +258,18 @@ function resolveVariant(s: StageSpec, v: StageSpec['variants'][number], variantI
 export function checkCatalogStructure(spec: CatalogSpec, file: string): void {
   const fail = (key: string, problem: string) => new InvalidFileError(file, key, problem);
   const k = spec.constants;
-  if ((k.tembDim === undefined) !== (k.timeProjDim === undefined)) throw fail('constants', 'tembDim and timeProjDim go together: give both or neither');
-  if ((k.contextLength === undefined) !== (k.contextDim === undefined)) throw fail('constants', 'contextLength and contextDim go together: give both or neither');
+  if ((k.tembDim === undefined) !== (k.timeProjDim === undefined))
+    throw fail('constants', 'tembDim and timeProjDim go together: give both or neither');
+  if ((k.contextLength === undefined) !== (k.contextDim === undefined))
+    throw fail('constants', 'contextLength and contextDim go together: give both or neither');
   const implicit = new Set<string>([
     ...(k.tembDim !== undefined ? ['timestep', 'temb'] : []),
     ...(k.contextLength !== undefined ? ['context'] : []),
   ]);
   const declared = new Set<string>([...Object.keys(spec.tensors), ...implicit]);
   for (const reserved of IMPLICIT_TENSORS) {
-    if (reserved in spec.tensors) throw fail(`tensors.${reserved}`, `'${reserved}' is implicit and must not be declared`);
+    if (reserved in spec.tensors)
+      throw fail(`tensors.${reserved}`, `'${reserved}' is implicit and must not be declared`);
   }
   for (const [name, t] of Object.entries(spec.tensors)) {
     if (!('scale' in t) && (t.vocab === undefined) === (t.channels === undefined)) {
@@ -251,10 +305,15 @@ export function checkCatalogStructure(spec: CatalogSpec, file: string): void {
       if (names.has(v.name)) throw fail(`${key}.variants.${v.name}`, 'variant name used twice');
       names.add(v.name);
       for (const w of Object.keys(v.widths ?? {})) {
-        if (!widths.has(w)) throw fail(`${key}.variants.${v.name}.widths.${w}`, `'${w}' is not one of the stage's widths (${[...widths].join(', ') || 'none'})`);
+        if (!widths.has(w))
+          throw fail(
+            `${key}.variants.${v.name}.widths.${w}`,
+            `'${w}' is not one of the stage's widths (${[...widths].join(', ') || 'none'})`,
+          );
       }
     }
-    if (!names.has(s.teacher)) throw fail(`${key}.teacher`, `teacher '${s.teacher}' is not one of the variants (${[...names].join(', ')})`);
+    if (!names.has(s.teacher))
+      throw fail(`${key}.teacher`, `teacher '${s.teacher}' is not one of the variants (${[...names].join(', ')})`);
   });
 }
 
@@ -266,12 +325,19 @@ function checkUnits(units: UnitSpec[], key: string, declared: Set<string>, width
     const ukey = `${key}.units.${u.name}`;
     if (seen.has(u.name)) throw fail(ukey, 'unit name used twice');
     seen.add(u.name);
-    if (u.concat !== undefined && !declared.has(u.concat)) throw fail(`${ukey}.concat`, `tensor '${u.concat}' is not declared`);
+    if (u.concat !== undefined && !declared.has(u.concat))
+      throw fail(`${ukey}.concat`, `tensor '${u.concat}' is not declared`);
     if (u.emit !== undefined && !declared.has(u.emit)) throw fail(`${ukey}.emit`, `tensor '${u.emit}' is not declared`);
-    for (const [field, c] of [['in', u.in], ['out', u.out], ['ff', u.ff]] as const) {
+    for (const [field, c] of [
+      ['in', u.in],
+      ['out', u.out],
+      ['ff', u.ff],
+    ] as const) {
       if (typeof c !== 'string') continue;
       if (!widths.has(c)) {
-        const where = key.startsWith('parts.') ? 'parts cannot use width names' : `the stage's widths are ${[...widths].join(', ') || 'none'}`;
+        const where = key.startsWith('parts.')
+          ? 'parts cannot use width names'
+          : `the stage's widths are ${[...widths].join(', ') || 'none'}`;
         throw fail(`${ukey}.${field}`, `width '${c}' is not defined (${where})`);
       }
     }
@@ -282,7 +348,8 @@ function checkUnits(units: UnitSpec[], key: string, declared: Set<string>, width
 function checkRole(spec: CatalogSpec, fail: Fail): void {
   if (spec.role === 'vae') {
     for (const stage of ['encoder', 'decoder']) {
-      if (!spec.stages.some((s) => s.name === stage)) throw fail('stages', `a vae catalogue needs a stage named '${stage}'`);
+      if (!spec.stages.some((s) => s.name === stage))
+        throw fail('stages', `a vae catalogue needs a stage named '${stage}'`);
     }
   }
   if (spec.role === 'text-encoder' && (spec.stages.length > 0 || spec.parts.length !== 1)) {

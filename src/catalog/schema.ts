@@ -7,7 +7,9 @@ import { z } from 'zod';
 
 const name = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/, 'letters, digits, _ . + - only (used in file names)');
 /** A named channel width of a stage (`c0`), set per variant. */
-const widthSymbol = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a width name: a letter or _, then letters, digits, _');
+const widthSymbol = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a width name: a letter or _, then letters, digits, _');
 
 /**
  * A channel count: a number scales with the width multiplier; `{fixed: n}` never scales (latent
@@ -20,7 +22,10 @@ export const channelSpecSchema = z.union([
 ]);
 export type ChannelSpec = z.infer<typeof channelSpecSchema>;
 /** Channels of a declared tensor: never a stage width name (a tensor's shape is the same in every variant). */
-const tensorChannelsSchema = z.union([z.number().int().positive(), z.strictObject({ fixed: z.number().int().positive() })]);
+const tensorChannelsSchema = z.union([
+  z.number().int().positive(),
+  z.strictObject({ fixed: z.number().int().positive() }),
+]);
 
 /** An image tensor [1, C, side, side]. */
 export const imageTensorSchema = z.strictObject({
@@ -32,7 +37,10 @@ export const imageTensorSchema = z.strictObject({
   scale: z
     .number()
     .positive()
-    .refine((s) => Number.isInteger(s) || Number.isInteger(1 / s), 'an integer (a divisor) or 1/integer (a multiple), e.g. 0.125'),
+    .refine(
+      (s) => Number.isInteger(s) || Number.isInteger(1 / s),
+      'an integer (a divisor) or 1/integer (a multiple), e.g. 0.125',
+    ),
   description: z.string().optional(),
 });
 
@@ -65,6 +73,8 @@ export const unitKinds = [
 ] as const;
 export type UnitKind = (typeof unitKinds)[number];
 
+const padding = z.number().int().nonnegative();
+
 export const unitSchema = z.strictObject({
   name,
   kind: z.enum(unitKinds),
@@ -82,7 +92,7 @@ export const unitSchema = z.strictObject({
    * Explicit padding [top, left, bottom, right] (ONNX Conv order), for `downsample` units. diffusers'
    * VAE pads (0, 1, 0, 1) in F.pad order, i.e. one row at the bottom and one column at the right: [0, 0, 1, 1].
    */
-  pads: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.number().int().nonnegative(), z.number().int().nonnegative()]).optional(),
+  pads: z.tuple([padding, padding, padding, padding]).optional(),
   /** For `scale` units: the factor the tensor is multiplied by (or divided by, with `divide`). */
   factor: z.number().positive().optional(),
   divide: z.boolean().optional(),

@@ -23,7 +23,8 @@ export interface VaeVariant {
 }
 
 export function vaeStages(cat: ResolvedCatalog): { encoder: ResolvedStage; decoder: ResolvedStage } {
-  if (cat.role !== 'vae') throw new UsageError(`catalogue ${cat.spec.name} (${cat.file}) is not a VAE catalogue (role ${cat.role})`);
+  if (cat.role !== 'vae')
+    throw new UsageError(`catalogue ${cat.spec.name} (${cat.file}) is not a VAE catalogue (role ${cat.role})`);
   const find = (name: string) => {
     const s = cat.stages.find((x) => x.name === name);
     if (!s) throw new UsageError(`VAE catalogue ${cat.spec.name} has no '${name}' stage`);
@@ -37,7 +38,10 @@ export function vaeVariantAt(cat: ResolvedCatalog, indices: Candidate): VaeVaria
   const { encoder, decoder } = vaeStages(cat);
   const half = (s: ResolvedStage): VaeHalf => {
     const index = indices[s.index];
-    if (index === undefined || !s.variants[index]) throw new UsageError(`VAE variant ${formatCandidateIndices(indices)}: stage ${s.name} has variants 0..${s.variants.length - 1}`);
+    if (index === undefined || !s.variants[index])
+      throw new UsageError(
+        `VAE variant ${formatCandidateIndices(indices)}: stage ${s.name} has variants 0..${s.variants.length - 1}`,
+      );
     return { stage: s.name, variant: s.variants[index].name, index };
   };
   const enc = half(encoder);
@@ -63,14 +67,25 @@ export function parseVaeVariant(cat: ResolvedCatalog, code: string): VaeVariant 
     const n = Number(text);
     const names = new Set(cat.stages.map((s) => s.variants[n]?.name));
     if (names.size !== 1 || names.has(undefined)) {
-      throw new UsageError(`VAE variant '${text}': variant ${n} is not the same in every stage; give one index per stage (${cat.stages.map((s) => s.name).join('.')}) or a name`);
+      throw new UsageError(
+        `VAE variant '${text}': variant ${n} is not the same in every stage; ` +
+          `give one index per stage (${cat.stages.map((s) => s.name).join('.')}) or a name`,
+      );
     }
-    return vaeVariantAt(cat, cat.stages.map(() => n));
+    return vaeVariantAt(
+      cat,
+      cat.stages.map(() => n),
+    );
   }
   const indices = cat.stages.map((s) => s.variants.findIndex((v) => v.name === text));
   if (indices.some((i) => i < 0)) {
     const shared = namedVaeVariants(cat).map((v) => v.name);
-    throw new UnknownNameError('VAE variant', text, shared, `${cat.file}; choose per stage with encoder=NAME,decoder=NAME`);
+    throw new UnknownNameError(
+      'VAE variant',
+      text,
+      shared,
+      `${cat.file}; choose per stage with encoder=NAME,decoder=NAME`,
+    );
   }
   return vaeVariantAt(cat, indices);
 }
@@ -80,7 +95,12 @@ export function namedVaeVariants(cat: ResolvedCatalog): VaeVariant[] {
   const { encoder } = vaeStages(cat);
   return encoder.variants
     .filter((v) => cat.stages.every((s) => s.variants.some((x) => x.name === v.name)))
-    .map((v) => vaeVariantAt(cat, cat.stages.map((s) => s.variants.findIndex((x) => x.name === v.name))));
+    .map((v) =>
+      vaeVariantAt(
+        cat,
+        cat.stages.map((s) => s.variants.findIndex((x) => x.name === v.name)),
+      ),
+    );
 }
 
 /** Every combination of an encoder and a decoder variant (the VAE part of a search space). */

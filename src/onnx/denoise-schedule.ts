@@ -33,7 +33,8 @@ export function alphasCumprod(): Float64Array {
 
 /** diffusers' `timestep_spacing="trailing"`: round(arange(1000, 0, -1000/steps)) - 1. */
 export function trailingTimesteps(steps: number): number[] {
-  if (!Number.isInteger(steps) || steps < 1 || steps > TRAIN_STEPS) throw new UsageError(`--steps ${steps} must be an integer from 1 to ${TRAIN_STEPS}`);
+  if (!Number.isInteger(steps) || steps < 1 || steps > TRAIN_STEPS)
+    throw new UsageError(`--steps ${steps} must be an integer from 1 to ${TRAIN_STEPS}`);
   return Array.from({ length: steps }, (_, i) => Math.round(TRAIN_STEPS - (i * TRAIN_STEPS) / steps) - 1);
 }
 

@@ -76,7 +76,8 @@ export class GraphBuilder {
     const cached = this.constCache.get(key);
     if (cached) return cached;
     const name = this.fresh('const_i32');
-    this.constantNode(name, { dims: [...dims], dataType: DataType.INT32, rawData: new Uint8Array(new Int32Array(values).buffer) });
+    const raw = new Uint8Array(new Int32Array(values).buffer);
+    this.constantNode(name, { dims: [...dims], dataType: DataType.INT32, rawData: raw });
     this.constCache.set(key, name);
     return name;
   }
@@ -109,7 +110,9 @@ export class GraphBuilder {
     const where = `${location}@${offset}+${length}:${dims.join('x')}`;
     const known = this.externalPlaces.get(name);
     if (known !== undefined) {
-      if (known !== where) throw new Error(`initializer '${name}' declared twice with different data (${known}, ${where})`);
+      if (known !== where) {
+        throw new Error(`initializer '${name}' declared twice with different data (${known}, ${where})`);
+      }
       return name;
     }
     this.externalPlaces.set(name, where);

@@ -8,7 +8,12 @@ import type { ResolvedCatalog } from '../catalog/types.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import type { ModelFiles } from '../runners/types.js';
 import { modelContentHash } from './content-hash.js';
-import { buildPipelineTileModel, planPipelineTile, type PipelineTileOptions, type PipelineTilePlan } from './pipeline-tile-graph.js';
+import {
+  buildPipelineTileModel,
+  planPipelineTile,
+  type PipelineTileOptions,
+  type PipelineTilePlan,
+} from './pipeline-tile-graph.js';
 import { encodeModel } from './proto.js';
 import type { ModelStore, StoreSettings } from './store.js';
 import { BUILDER_VERSION, GRAPH_VERSION, shortHash } from './store-keys.js';
@@ -18,12 +23,21 @@ interface LinkedWeights {
   sha256: string;
 }
 
-export function ensurePipelineTile(store: ModelStore, o: PipelineTileOptions, seed: number): ModelFiles & { plan: PipelineTilePlan } {
+export function ensurePipelineTile(
+  store: ModelStore,
+  o: PipelineTileOptions,
+  seed: number,
+): ModelFiles & { plan: PipelineTilePlan } {
   const plan = planPipelineTile(o);
   const s: StoreSettings = { precision: o.precision, seed };
   const dir = pipelineDir(store, plan, s);
   const weights = new Map<string, LinkedWeights>();
-  const link = (cat: ResolvedCatalog, graphGroup: string, catalogGroup: string, units: PipelineTilePlan['encoder']['units']) => {
+  const link = (
+    cat: ResolvedCatalog,
+    graphGroup: string,
+    catalogGroup: string,
+    units: PipelineTilePlan['encoder']['units'],
+  ) => {
     const source = store.configDir(cat, s);
     for (const u of units) {
       const w = store.ensureUnitWeights(source, cat.constants, catalogGroup, u, s);
@@ -49,7 +63,9 @@ export function ensurePipelineTile(store: ModelStore, o: PipelineTileOptions, se
   if (existsSync(graphPath)) {
     graphBytes = readFileSync(graphPath);
   } else {
-    const model = buildPipelineTileModel(plan, s.precision, (g, u) => weights.get(`${g}/${u.name}`)!.file, { seed: String(seed) });
+    const model = buildPipelineTileModel(plan, s.precision, (g, u) => weights.get(`${g}/${u.name}`)!.file, {
+      seed: String(seed),
+    });
     graphBytes = encodeModel(model);
     writeFileAtomic(graphPath, graphBytes);
   }
@@ -59,7 +75,10 @@ export function ensurePipelineTile(store: ModelStore, o: PipelineTileOptions, se
     root: dir,
     graph: graphFile,
     files: [graphFile, ...files],
-    sha256: modelContentHash(graphBytes, files.map((f) => sha.get(f)!)),
+    sha256: modelContentHash(
+      graphBytes,
+      files.map((f) => sha.get(f)!),
+    ),
     inputs: plan.inputs.map((t) => ({ name: t.name, shape: [...t.shape] })),
     outputs: plan.outputs.map((t) => ({ name: t.name, shape: [...t.shape] })),
     precision: s.precision,
@@ -70,7 +89,11 @@ export function ensurePipelineTile(store: ModelStore, o: PipelineTileOptions, se
 
 /** `<store>/pipeline-<unet>+<vae>-w<width>-v<vae width>-<precision>-s<seed>/` */
 export function pipelineDir(store: ModelStore, plan: PipelineTilePlan, s: StoreSettings): string {
-  return join(store.root, `pipeline-${plan.unet.spec.name}+${plan.vae.spec.name}-w${plan.unet.width}-v${plan.vae.width}-${s.precision}-s${s.seed}`);
+  return join(
+    store.root,
+    `pipeline-${plan.unet.spec.name}+${plan.vae.spec.name}` +
+      `-w${plan.unet.width}-v${plan.vae.width}-${s.precision}-s${s.seed}`,
+  );
 }
 
 /** A hard link (same bytes, no extra space); a copy where the file system has none. */

@@ -10,7 +10,14 @@ import { UsageError } from '../errors.js';
 import { candidateGraphSpec } from './candidate-graph.js';
 import { denoiseSchedule, type DenoiseStep } from './denoise-schedule.js';
 import { GraphBuilder, type Precision } from './graph-builder.js';
-import { bindOutputs, emitGroup, stageGraphSpec, wrapModel, type CompositeGraphSpec, type GroupGraphSpec } from './group-graph.js';
+import {
+  bindOutputs,
+  emitGroup,
+  stageGraphSpec,
+  wrapModel,
+  type CompositeGraphSpec,
+  type GroupGraphSpec,
+} from './group-graph.js';
 import type { ModelMsg } from './proto.js';
 
 export interface PipelineTileOptions {
@@ -67,10 +74,16 @@ export interface PipelineTileGraph {
 export function planPipelineTile(o: PipelineTileOptions): PipelineTilePlan {
   const unet = o.catalogs.unet.resolve(o.latent, o.width);
   const vae = o.catalogs.vae.resolve(o.latent, o.vaeWidth ?? 1);
-  if (unet.role !== 'unet') throw new UsageError(`catalogue ${unet.spec.name} (${unet.file}) is not a U-Net catalogue (role ${unet.role})`);
+  if (unet.role !== 'unet')
+    throw new UsageError(`catalogue ${unet.spec.name} (${unet.file}) is not a U-Net catalogue (role ${unet.role})`);
   const candidate = typeof o.candidate === 'string' ? parseCandidate(unet, o.candidate) : [...o.candidate];
-  if (candidate.length !== unet.stages.length) throw new UsageError(`candidate ${candidate.join('.')} has ${candidate.length} indices; ${unet.spec.name} has ${unet.stages.length} stages`);
-  const vaeVariant = typeof o.vaeVariant === 'string' ? parseVaeVariant(vae, o.vaeVariant) : vaeVariantAt(vae, o.vaeVariant);
+  if (candidate.length !== unet.stages.length)
+    throw new UsageError(
+      `candidate ${candidate.join('.')} has ${candidate.length} indices; ` +
+        `${unet.spec.name} has ${unet.stages.length} stages`,
+    );
+  const vaeVariant =
+    typeof o.vaeVariant === 'string' ? parseVaeVariant(vae, o.vaeVariant) : vaeVariantAt(vae, o.vaeVariant);
   const steps = denoiseSchedule(o.steps);
   const { encoder: encStage, decoder: decStage } = vaeStages(vae);
   const rename = (g: GroupGraphSpec): GroupGraphSpec => ({ ...g, group: `vae.${g.group}` });
@@ -79,9 +92,15 @@ export function planPipelineTile(o: PipelineTileOptions): PipelineTilePlan {
   const unetGraph = candidateGraphSpec(unet, candidate, 'unet');
   const io = unetInterface(unet, unetGraph);
   const latentSig = vae.tensors.get(encStage.output)!;
-  for (const [what, sig] of [['input', io.latent], ['output', io.eps]] as const) {
+  for (const [what, sig] of [
+    ['input', io.latent],
+    ['output', io.eps],
+  ] as const) {
     if (sig.shape.join(',') !== latentSig.shape.join(',')) {
-      throw new UsageError(`the U-Net's ${what} '${sig.name}' [${sig.shape.join(',')}] does not match the VAE latent '${latentSig.name}' [${latentSig.shape.join(',')}]`);
+      throw new UsageError(
+        `the U-Net's ${what} '${sig.name}' [${sig.shape.join(',')}] ` +
+          `does not match the VAE latent '${latentSig.name}' [${latentSig.shape.join(',')}]`,
+      );
     }
   }
   const unetCost = candidateCost(unet, candidate);
@@ -112,13 +131,18 @@ export function planPipelineTile(o: PipelineTileOptions): PipelineTilePlan {
 }
 
 /** The U-Net's noisy-latent input, its noise output, and its context input if it has one. */
-function unetInterface(unet: ResolvedCatalog, g: CompositeGraphSpec): { latent: TensorSig; eps: TensorSig; context?: TensorSig } {
+function unetInterface(
+  unet: ResolvedCatalog,
+  g: CompositeGraphSpec,
+): { latent: TensorSig; eps: TensorSig; context?: TensorSig } {
   const images = g.inputs.filter((t) => t.shape.length === 4);
   const outputs = g.outputs.filter((t) => t.shape.length === 4);
   const others = g.inputs.filter((t) => t.shape.length !== 4 && t.name !== 'timestep' && t.name !== 'context');
   if (images.length !== 1 || outputs.length !== 1 || others.length > 0) {
     throw new UsageError(
-      `catalogue ${unet.spec.name}: a pipeline needs a U-Net with one image input, one image output and at most timestep and context besides (inputs ${g.inputs.map((t) => t.name).join(', ')}; outputs ${g.outputs.map((t) => t.name).join(', ')})`,
+      `catalogue ${unet.spec.name}: a pipeline needs a U-Net with one image input, one image output ` +
+        `and at most timestep and context besides (inputs ${g.inputs.map((t) => t.name).join(', ')}; ` +
+        `outputs ${g.outputs.map((t) => t.name).join(', ')})`,
     );
   }
   const context = g.inputs.find((t) => t.name === 'context');
@@ -129,7 +153,12 @@ function unetInterface(unet: ResolvedCatalog, g: CompositeGraphSpec): { latent: 
  * The graph of a plan. `locate` gives each unit's weight file relative to the graph (the model store
  * passes its content-addressed files; tests that only inspect the graph may pass any name).
  */
-export function buildPipelineTileModel(plan: PipelineTilePlan, precision: Precision, locate: PipelineWeightLocator, meta: Record<string, string> = {}): ModelMsg {
+export function buildPipelineTileModel(
+  plan: PipelineTilePlan,
+  precision: Precision,
+  locate: PipelineWeightLocator,
+  meta: Record<string, string> = {},
+): ModelMsg {
   const b = new GraphBuilder(precision);
   const groupLocate = (group: string, u: ResolvedUnit) => locate(group, u);
   const vaeTensors = new Map<string, string>();
@@ -141,7 +170,8 @@ export function buildPipelineTileModel(plan: PipelineTilePlan, precision: Precis
   const io = unetInterface(plan.unet, plan.unetGraph);
   for (const step of plan.steps) {
     const tensors = new Map<string, string>([[io.latent.name, latent]]);
-    if (plan.unetGraph.inputs.some((t) => t.name === 'timestep')) tensors.set('timestep', b.constF([step.timestep], [1]));
+    if (plan.unetGraph.inputs.some((t) => t.name === 'timestep'))
+      tensors.set('timestep', b.constF([step.timestep], [1]));
     if (contextInput !== undefined) tensors.set('context', contextInput);
     for (const g of plan.unetGraph.groups) emitGroup(b, plan.unet.constants, g, groupLocate, tensors);
     const eps = tensors.get(io.eps.name)!;

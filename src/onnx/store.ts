@@ -105,7 +105,13 @@ export class ModelStore {
   }
 
   /** Ensures one unit's weight file in a configuration folder; the file name carries its content key. */
-  ensureUnitWeights(dir: string, k: ModelConstants, group: string, u: ResolvedUnit, s: StoreSettings): { file: string; sha256: string } {
+  ensureUnitWeights(
+    dir: string,
+    k: ModelConstants,
+    group: string,
+    u: ResolvedUnit,
+    s: StoreSettings,
+  ): { file: string; sha256: string } {
     const specs = unitWeightSpecs(k, u, s.precision);
     // tokens and ff shape text-encoder weights; undefined for other units, so their keys stay as they were.
     const key = shortHash({

@@ -11,9 +11,13 @@ export type Ctx = { b: GraphBuilder; w: WeightBinder; k: ModelConstants };
 export function groupNorm({ b, w, k }: Ctx, x: string, c: number, side: number, eps: number, name: string): string {
   const g = k.groups;
   const grouped = b.op1('Reshape', [x, b.constI64([1, g, -1])]);
-  const normed = b.op1('InstanceNormalization', [grouped, b.constF(new Array<number>(g).fill(1), [g]), b.constF(new Array<number>(g).fill(0), [g])], {
-    epsilon: { float: eps },
-  });
+  const normed = b.op1(
+    'InstanceNormalization',
+    [grouped, b.constF(new Array<number>(g).fill(1), [g]), b.constF(new Array<number>(g).fill(0), [g])],
+    {
+      epsilon: { float: eps },
+    },
+  );
   const back = b.op1('Reshape', [normed, b.constI64([1, c, side, side])]);
   const scaled = b.op1('Mul', [back, w.param(`${name}.weight`, [c, 1, 1], ones)]);
   return b.op1('Add', [scaled, w.param(`${name}.bias`, [c, 1, 1], zeros)]);
@@ -29,12 +33,24 @@ export interface ConvOptions {
   pads?: readonly [number, number, number, number];
 }
 
-export function conv({ b, w }: Ctx, x: string, cin: number, cout: number, kernel: number, name: string, opts: ConvOptions = {}): string {
+export function conv(
+  { b, w }: Ctx,
+  x: string,
+  cin: number,
+  cout: number,
+  kernel: number,
+  name: string,
+  opts: ConvOptions = {},
+): string {
   const weight = w.param(`${name}.weight`, [cout, cin, kernel, kernel], fanInBound(cin * kernel * kernel));
   const bias = w.param(`${name}.bias`, [cout], fanInBound(cin * kernel * kernel));
   const pad = Math.floor(kernel / 2);
   const stride = opts.stride ?? 1;
-  return b.op1('Conv', [x, weight, bias], { kernel_shape: [kernel, kernel], pads: [...(opts.pads ?? [pad, pad, pad, pad])], strides: [stride, stride] });
+  return b.op1('Conv', [x, weight, bias], {
+    kernel_shape: [kernel, kernel],
+    pads: [...(opts.pads ?? [pad, pad, pad, pad])],
+    strides: [stride, stride],
+  });
 }
 
 /** Linear layer on [.., tokens, cin] with the weight stored [cin, cout] for MatMul. */
@@ -61,11 +77,21 @@ export function layerNorm({ b, w, k }: Ctx, x: string, c: number, name: string):
  * Multi-head attention on [1, n, c] queries and [1, m, c] keys/values with the catalogue's head count;
  * `mask` is an additive [n, m] constant (a causal mask) added to the scores before the softmax.
  */
-export function heads(ctx: Ctx, q: string, kk: string, v: string, n: number, m: number, c: number, mask?: string): string {
+export function heads(
+  ctx: Ctx,
+  q: string,
+  kk: string,
+  v: string,
+  n: number,
+  m: number,
+  c: number,
+  mask?: string,
+): string {
   const { b } = ctx;
   const h = ctx.k.heads;
   const d = c / h;
-  const split = (x: string, len: number, perm: number[]) => b.op1('Transpose', [b.op1('Reshape', [x, b.constI64([1, len, h, d])])], { perm });
+  const split = (x: string, len: number, perm: number[]) =>
+    b.op1('Transpose', [b.op1('Reshape', [x, b.constI64([1, len, h, d])])], { perm });
   const qh = split(q, n, [0, 2, 1, 3]); // [1, h, n, d]
   const kt = split(kk, m, [0, 2, 3, 1]); // [1, h, d, m]
   const vh = split(v, m, [0, 2, 1, 3]); // [1, h, m, d]

@@ -33,7 +33,10 @@ export function latentMean({ b }: Ctx, u: ResolvedUnit, x: string): string {
   return b.op1('Slice', [x, b.constI64([0]), b.constI64([u.out]), b.constI64([1])], {}, 'latent_mean');
 }
 
-/** Multiplies by the unit's factor: 0.18215 after the encoder, 1/0.18215 before the decoder (as diffusers' pipelines do). */
+/**
+ * Multiplies by the unit's factor: 0.18215 after the encoder, 1/0.18215 before the decoder (where
+ * diffusers' pipelines apply the scaling factor).
+ */
 export function scaleUnit({ b }: Ctx, u: ResolvedUnit, x: string): string {
   if (u.factor === undefined) throw new Error(`scale unit ${u.name} has no factor`);
   return b.op1('Mul', [x, b.constF([u.factor], [])], {}, 'scaled');

@@ -13,19 +13,32 @@ export type UnitWeights = (unit: string) => Map<string, Float32Array>;
 export function padBottomRight(x: Tensor): Tensor {
   const [, c, h, w] = x.shape as [number, number, number, number];
   const y = tensor([1, c, h + 1, w + 1]);
-  for (let ch = 0; ch < c; ch++) for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) y.data[(ch * (h + 1) + i) * (w + 1) + j] = x.data[(ch * h + i) * w + j]!;
+  for (let ch = 0; ch < c; ch++)
+    for (let i = 0; i < h; i++)
+      for (let j = 0; j < w; j++) y.data[(ch * (h + 1) + i) * (w + 1) + j] = x.data[(ch * h + i) * w + j]!;
   return y;
 }
 
 export function upsampleNearest(x: Tensor): Tensor {
   const [, c, h, w] = x.shape as [number, number, number, number];
   const y = tensor([1, c, 2 * h, 2 * w]);
-  for (let ch = 0; ch < c; ch++) for (let i = 0; i < 2 * h; i++) for (let j = 0; j < 2 * w; j++) y.data[(ch * 2 * h + i) * 2 * w + j] = x.data[(ch * h + (i >> 1)) * w + (j >> 1)]!;
+  for (let ch = 0; ch < c; ch++)
+    for (let i = 0; i < 2 * h; i++)
+      for (let j = 0; j < 2 * w; j++)
+        y.data[(ch * 2 * h + i) * 2 * w + j] = x.data[(ch * h + (i >> 1)) * w + (j >> 1)]!;
   return y;
 }
 
 /** Scaled dot-product attention per head; `causal` hides later tokens. */
-export function attend(q: Float64Array, k: Float64Array, v: Float64Array, n: number, c: number, heads: number, causal: boolean): Float64Array {
+export function attend(
+  q: Float64Array,
+  k: Float64Array,
+  v: Float64Array,
+  n: number,
+  c: number,
+  heads: number,
+  causal: boolean,
+): Float64Array {
   const d = c / heads;
   const out = new Float64Array(n * c);
   for (let h = 0; h < heads; h++)
@@ -72,7 +85,12 @@ function midAttention(k: ModelConstants, u: ResolvedUnit, W: (n: string) => Floa
 }
 
 /** Runs a VAE stage's units in order, by what each unit is in diffusers terms. */
-export function referenceVaeStage(k: ModelConstants, units: ResolvedUnit[], weights: UnitWeights, input: Tensor): Tensor {
+export function referenceVaeStage(
+  k: ModelConstants,
+  units: ResolvedUnit[],
+  weights: UnitWeights,
+  input: Tensor,
+): Tensor {
   let x = input;
   for (const u of units) {
     const w = weights(u.name);
@@ -96,7 +114,15 @@ export function referenceVaeStage(k: ModelConstants, units: ResolvedUnit[], weig
         x = conv2d(upsampleNearest(x), W('conv.weight'), W('conv.bias'), u.out, 3, 1, 1);
         break;
       case 'norm-conv':
-        x = conv2d(silu(groupNorm(x, k.groups, k.resnetEps, W('norm.weight'), W('norm.bias'))), W('conv.weight'), W('conv.bias'), u.out, 3, 1, 1);
+        x = conv2d(
+          silu(groupNorm(x, k.groups, k.resnetEps, W('norm.weight'), W('norm.bias'))),
+          W('conv.weight'),
+          W('conv.bias'),
+          u.out,
+          3,
+          1,
+          1,
+        );
         break;
       case 'latent-mean': {
         const hw = u.sideIn * u.sideIn;
@@ -114,7 +140,12 @@ export function referenceVaeStage(k: ModelConstants, units: ResolvedUnit[], weig
 }
 
 /** CLIPTextModel: embeddings, pre-norm layers with causal attention and quick-GELU, final LayerNorm. */
-export function referenceTextEncoder(k: ModelConstants, units: ResolvedUnit[], weights: UnitWeights, ids: Float32Array): Float64Array {
+export function referenceTextEncoder(
+  k: ModelConstants,
+  units: ResolvedUnit[],
+  weights: UnitWeights,
+  ids: Float32Array,
+): Float64Array {
   let x: Float64Array = new Float64Array(0);
   for (const u of units) {
     const w = weights(u.name);
@@ -125,13 +156,23 @@ export function referenceTextEncoder(k: ModelConstants, units: ResolvedUnit[], w
       x = new Float64Array(l * c);
       for (let t = 0; t < l; t++) {
         const id = Math.min(u.in - 1, Math.max(0, Math.trunc(ids[t]!)));
-        for (let i = 0; i < c; i++) x[t * c + i] = W('token_embedding.weight')[id * c + i]! + W('position_embedding.weight')[t * c + i]!;
+        for (let i = 0; i < c; i++)
+          x[t * c + i] = W('token_embedding.weight')[id * c + i]! + W('position_embedding.weight')[t * c + i]!;
       }
     } else if (u.kind === 'text-layer') {
       const ff = u.ff!;
-      const lin = (xs: Float64Array, cin: number, cout: number, name: string) => linear(xs, l, cin, W(`${name}.weight`), cout, W(`${name}.bias`));
+      const lin = (xs: Float64Array, cin: number, cout: number, name: string) =>
+        linear(xs, l, cin, W(`${name}.weight`), cout, W(`${name}.bias`));
       let y = layerNorm(x, l, c, k.layerNormEps, W('layer_norm1.weight'), W('layer_norm1.bias'));
-      const a = attend(lin(y, c, c, 'self_attn.q_proj'), lin(y, c, c, 'self_attn.k_proj'), lin(y, c, c, 'self_attn.v_proj'), l, c, k.heads, true);
+      const a = attend(
+        lin(y, c, c, 'self_attn.q_proj'),
+        lin(y, c, c, 'self_attn.k_proj'),
+        lin(y, c, c, 'self_attn.v_proj'),
+        l,
+        c,
+        k.heads,
+        true,
+      );
       const o = lin(a, c, c, 'self_attn.out_proj');
       x = x.map((v, i) => v + o[i]!);
       y = layerNorm(x, l, c, k.layerNormEps, W('layer_norm2.weight'), W('layer_norm2.bias'));

@@ -43,9 +43,12 @@ function headline(cat: ResolvedCatalog): string {
   if (cat.role === 'text-encoder') return `role text-encoder: fixed parts, nothing to search`;
   if (cat.role === 'vae') {
     const image = cat.tensors.get(cat.stages[0]!.input)!.shape;
-    return `role vae, latent ${cat.latent}x${cat.latent} (tile ${image[2]}x${image[3]}), width ${cat.width}; ${cat.stages.length} stages, ${variants} variants, ${space} encoder x decoder combinations`;
+    const size = `latent ${cat.latent}x${cat.latent} (tile ${image[2]}x${image[3]}), width ${cat.width}`;
+    const counts = `${cat.stages.length} stages, ${variants} variants, ${space} encoder x decoder combinations`;
+    return `role vae, ${size}; ${counts}`;
   }
-  return `latent ${cat.latent}x${cat.latent}, width ${cat.width}; ${cat.stages.length} stages, ${variants} variants, ${space} candidates`;
+  const size = `latent ${cat.latent}x${cat.latent}, width ${cat.width}`;
+  return `${size}; ${cat.stages.length} stages, ${variants} variants, ${space} candidates`;
 }
 
 export function catalogJson(cat: ResolvedCatalog): unknown {
@@ -65,7 +68,16 @@ export function catalogJson(cat: ResolvedCatalog): unknown {
       inputs: s.inputs,
       outputs: s.outputs,
       teacher: s.variants[s.teacher]?.name,
-      variants: s.variants.map((v) => ({ index: v.index, name: v.name, teacher: v.isTeacher, widths: v.widths, params: v.params, macs: v.macs, units: v.units, emits: v.emits })),
+      variants: s.variants.map((v) => ({
+        index: v.index,
+        name: v.name,
+        teacher: v.isTeacher,
+        widths: v.widths,
+        params: v.params,
+        macs: v.macs,
+        units: v.units,
+        emits: v.emits,
+      })),
     })),
   };
 }

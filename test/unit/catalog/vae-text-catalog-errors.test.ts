@@ -18,7 +18,8 @@ function edited(source: string, edit: (c: Json) => void): string {
 }
 const vae = (edit: (c: Json) => void) => edited('block-variants/sd15-vae.json', edit);
 const text = (edit: (c: Json) => void) => edited('block-variants/sd15-text-encoder.json', edit);
-const unit = (c: Json, stage: string, name: string): Json => c.stages.find((s: Json) => s.name === stage).units.find((u: Json) => u.name === name);
+const unit = (c: Json, stage: string, name: string): Json =>
+  c.stages.find((s: Json) => s.name === stage).units.find((u: Json) => u.name === name);
 
 function failure(file: string): InvalidFileError {
   try {
@@ -54,9 +55,15 @@ describe('VAE catalogue validation', () => {
     expect(e.message).toMatch(/expects 256 input channels but the tensor before it has 384/);
   });
   it('padding that does not halve the side, and fields on the wrong kind', () => {
-    expect(failure(vae((c) => (unit(c, 'encoder', 'down0.Down').pads = [0, 0, 3, 3]))).message).toMatch(/do not halve a side/);
-    expect(failure(vae((c) => (unit(c, 'encoder', 'conv_in').pads = [0, 0, 1, 1]))).message).toMatch(/'pads' applies to downsample units, not conv/);
-    expect(failure(vae((c) => delete unit(c, 'encoder', 'scale').factor)).message).toMatch(/a scale unit needs its 'factor'/);
+    expect(failure(vae((c) => (unit(c, 'encoder', 'down0.Down').pads = [0, 0, 3, 3]))).message).toMatch(
+      /do not halve a side/,
+    );
+    expect(failure(vae((c) => (unit(c, 'encoder', 'conv_in').pads = [0, 0, 1, 1]))).message).toMatch(
+      /'pads' applies to downsample units, not conv/,
+    );
+    expect(failure(vae((c) => delete unit(c, 'encoder', 'scale').factor)).message).toMatch(
+      /a scale unit needs its 'factor'/,
+    );
   });
   it('a vae without a decoder stage', () => {
     const e = failure(vae((c) => (c.stages[1].name = 'dec')));
@@ -74,7 +81,9 @@ describe('text-encoder catalogue validation', () => {
     expect(e.key).toBe('tensors.input_ids');
   });
   it('a text layer fed pixels, and heads that do not divide the width', () => {
-    expect(failure(text((c) => c.parts[0].units.splice(0, 1))).message).toMatch(/a text-layer unit reads a sequence of token vectors/);
+    expect(failure(text((c) => c.parts[0].units.splice(0, 1))).message).toMatch(
+      /a text-layer unit reads a sequence of token vectors/,
+    );
     expect(failure(text((c) => (c.constants.heads = 7))).message).toMatch(/768 channels do not split into 7 heads/);
   });
   it('an attention unit in a catalogue without a context', () => {

@@ -12,7 +12,8 @@ const text = loadCatalog('block-variants/sd15-text-encoder.json');
 // The formulas of the brief: conv k x k = cin*cout*k^2 + cout; GroupNorm / LayerNorm 2c; linear with bias.
 const conv = (k: number, cin: number, cout: number) => cin * cout * k * k + cout;
 const gn = (c: number) => 2 * c;
-const resnet = (cin: number, cout: number) => gn(cin) + conv(3, cin, cout) + gn(cout) + conv(3, cout, cout) + (cin !== cout ? conv(1, cin, cout) : 0);
+const resnet = (cin: number, cout: number) =>
+  gn(cin) + conv(3, cin, cout) + gn(cout) + conv(3, cout, cout) + (cin !== cout ? conv(1, cin, cout) : 0);
 const vaeAttention = (c: number) => gn(c) + 4 * (c * c + c);
 const mid = (c: number) => 2 * resnet(c, c) + vaeAttention(c);
 
@@ -89,7 +90,9 @@ describe('SD1.5 VAE: exact parameter counts', () => {
     expect(G(stage(small, 'encoder').variants[0]!.macs)).toBe(34);
     expect(G(stage(small, 'decoder').variants[0]!.macs)).toBe(78);
     // Exact at 512: the mid attention's QK^T and AV over 4096 tokens of 512 channels.
-    expect(enc.variants[0]!.units.find((u) => u.name === 'mid.A')!.macs).toBe(4 * 512 * 512 * 4096 + 2 * 4096 * 4096 * 512);
+    expect(enc.variants[0]!.units.find((u) => u.name === 'mid.A')!.macs).toBe(
+      4 * 512 * 512 * 4096 + 2 * 4096 * 4096 * 512,
+    );
   });
 
   it('the latent scaling factor sits where diffusers applies it', () => {
@@ -141,11 +144,15 @@ describe('SD1.5 VAE: structured scaling as variants in data', () => {
     expect(pair.indices).toEqual([2, 1]);
     expect(pair.name).toBe('encoder=w0.5,decoder=r2');
     expect(parseVaeVariant(r, '2.1').name).toBe('encoder=w0.5,decoder=r2');
-    expect(() => parseVaeVariant(r, 'r2')).toThrow(/unknown VAE variant 'r2'.*known: teacher, r1, w0.5, w0.5-r1, hires0.5/);
+    expect(() => parseVaeVariant(r, 'r2')).toThrow(
+      /unknown VAE variant 'r2'.*known: teacher, r1, w0.5, w0.5-r1, hires0.5/,
+    );
     expect(() => parseVaeVariant(r, '2')).toThrow(/variant 2 is not the same in every stage/);
     expect(namedVaeVariants(r).map((x) => x.name)).toEqual(['teacher', 'r1', 'w0.5', 'w0.5-r1', 'hires0.5']);
     expect(allVaeVariants(r)).toHaveLength(5 * 7);
-    expect(() => parseVaeVariant(loadCatalog('block-variants/sd15-nanosd.json').resolve(16, 1), 'teacher')).toThrow(/not a VAE catalogue/);
+    expect(() => parseVaeVariant(loadCatalog('block-variants/sd15-nanosd.json').resolve(16, 1), 'teacher')).toThrow(
+      /not a VAE catalogue/,
+    );
   });
 });
 

@@ -51,7 +51,15 @@ describe('initializer elements equal the catalogue parameter counts', () => {
       ['1.2.0.5.3.6', 'encoder=hires0.5,decoder=r2', 1],
     ] as const) {
       for (const steps of [1, 4]) {
-        const g = buildPipelineTileGraph({ catalogs: { unet, vae }, candidate, vaeVariant, steps, latent: 64, width, precision: 'fp32' });
+        const g = buildPipelineTileGraph({
+          catalogs: { unet, vae },
+          candidate,
+          vaeVariant,
+          steps,
+          latent: 64,
+          width,
+          precision: 'fp32',
+        });
         const u = unet.resolve(64, width);
         const v = parseVaeVariant(vae.resolve(64, 1), vaeVariant);
         const unetCost = candidateCost(u, parseCandidate(u, candidate));
@@ -60,9 +68,20 @@ describe('initializer elements equal the catalogue parameter counts', () => {
         expect(g.plan.macs).toBe(v.macs + steps * unetCost.macs);
       }
     }
-    const teacher = buildPipelineTileGraph({ catalogs: { unet, vae }, candidate: '0.0.0.0.0.0', vaeVariant: '0', steps: 1, latent: 64, width: 1, precision: 'fp32' });
+    const teacher = buildPipelineTileGraph({
+      catalogs: { unet, vae },
+      candidate: '0.0.0.0.0.0',
+      vaeVariant: '0',
+      steps: 1,
+      latent: 64,
+      width: 1,
+      precision: 'fp32',
+    });
     expect(teacher.plan.params).toBe(83_653_863 + 523_217_604);
-    expect(teacher.plan.inputs.map((t) => `${t.name}[${t.shape.join(',')}]`)).toEqual(['image[1,3,512,512]', 'context[1,77,768]']);
+    expect(teacher.plan.inputs.map((t) => `${t.name}[${t.shape.join(',')}]`)).toEqual([
+      'image[1,3,512,512]',
+      'context[1,77,768]',
+    ]);
     expect(teacher.plan.outputs.map((t) => `${t.name}[${t.shape.join(',')}]`)).toEqual(['decoded[1,3,512,512]']);
   });
 });
@@ -73,11 +92,19 @@ describe('every VAE variant has its stage signature in onnxruntime', () => {
     const store = tempStore();
     for (const stage of cat.stages) {
       for (const v of stage.variants) {
-        const m = store.ensureGroup(cat, stageGraphSpec(stage, v), `${stage.name}.${v.name}`, { precision: 'fp32', seed: 1 });
+        const m = store.ensureGroup(cat, stageGraphSpec(stage, v), `${stage.name}.${v.name}`, {
+          precision: 'fp32',
+          seed: 1,
+        });
         const s = await ort.InferenceSession.create(join(m.root, m.graph));
-        const sig = (ms: readonly ort.InferenceSession.ValueMetadata[]) => ms.map((x) => ({ name: x.name, shape: x.isTensor ? x.shape : [] }));
-        expect(sig(s.inputMetadata), `${stage.name} ${v.name}`).toEqual(stage.inputs.map((t) => ({ name: t.name, shape: t.shape })));
-        expect(sig(s.outputMetadata), `${stage.name} ${v.name}`).toEqual(stage.outputs.map((t) => ({ name: t.name, shape: t.shape })));
+        const sig = (ms: readonly ort.InferenceSession.ValueMetadata[]) =>
+          ms.map((x) => ({ name: x.name, shape: x.isTensor ? x.shape : [] }));
+        expect(sig(s.inputMetadata), `${stage.name} ${v.name}`).toEqual(
+          stage.inputs.map((t) => ({ name: t.name, shape: t.shape })),
+        );
+        expect(sig(s.outputMetadata), `${stage.name} ${v.name}`).toEqual(
+          stage.outputs.map((t) => ({ name: t.name, shape: t.shape })),
+        );
         await s.release();
       }
     }

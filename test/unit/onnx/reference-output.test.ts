@@ -53,7 +53,8 @@ function referenceAttention(u: ResolvedUnit, w: Map<string, Float32Array>, x: Te
   let o = linear(a, n, c, W('attn1.to_out.weight'), c, W('attn1.to_out.bias'));
   tok = tok.map((v, i) => v + o[i]!);
   y = layerNorm(tok, n, c, k.layerNormEps, W('norm2.weight'), W('norm2.bias'));
-  a = attention(linear(y, n, c, W('attn2.to_q.weight'), c), linear(ctx, L, contextDim, W('attn2.to_k.weight'), c), linear(ctx, L, contextDim, W('attn2.to_v.weight'), c), n, L, c, k.heads);
+  const kv = (name: string) => linear(ctx, L, contextDim, W(`attn2.${name}.weight`), c);
+  a = attention(linear(y, n, c, W('attn2.to_q.weight'), c), kv('to_k'), kv('to_v'), n, L, c, k.heads);
   o = linear(a, n, c, W('attn2.to_out.weight'), c, W('attn2.to_out.bias'));
   tok = tok.map((v, i) => v + o[i]!);
   y = layerNorm(tok, n, c, k.layerNormEps, W('norm3.weight'), W('norm3.bias'));
