@@ -21,6 +21,31 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
   return undefined;
 }
 
+/**
+ * Width and height from the file's header alone (PNG IHDR, JPEG start-of-frame), so an absurd size
+ * is refused before the decoder allocates it; undefined when the header cannot be read.
+ */
+export function headerSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  const format = sniffFormat(bytes);
+  const u16 = (i: number) => (bytes[i]! << 8) | bytes[i + 1]!;
+  if (format === 'png') {
+    if (bytes.length < 24) return undefined;
+    return { width: u16(16) * 65536 + u16(18), height: u16(20) * 65536 + u16(22) };
+  }
+  if (format !== 'jpeg') return undefined;
+  let i = 2;
+  while (i + 9 < bytes.length) {
+    if (bytes[i] !== 0xff) return undefined;
+    const marker = bytes[i + 1]!;
+    // Start-of-frame markers C0-CF, except DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { width: u16(i + 7), height: u16(i + 5) };
+    }
+    i += 2 + u16(i + 2);
+  }
+  return undefined;
+}
+
 /** A decoding failure, with the reason in one line (the caller adds the file name). */
 export class ImageDecodeError extends Error {}
 

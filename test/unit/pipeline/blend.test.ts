@@ -2,7 +2,7 @@ import { PNG } from 'pngjs';
 import * as jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { rampWeights, TileBlender, tileWindow } from '../../../src/pipeline/blend.js';
-import { decodeImage, encodePng, ImageDecodeError, sniffFormat } from '../../../src/pipeline/image-codec.js';
+import { decodeImage, encodePng, headerSize, ImageDecodeError, sniffFormat } from '../../../src/pipeline/image-codec.js';
 import { cutTile, type RgbImage } from '../../../src/pipeline/pixels.js';
 import { planTiles } from '../../../src/pipeline/tiling.js';
 
@@ -106,5 +106,14 @@ describe('image codecs', () => {
     expect(() => decodeImage(png.subarray(0, 60), codecs)).toThrow(/^cannot decode PNG: /);
     const jpg = new Uint8Array(jpeg.encode({ width: 8, height: 8, data: new Uint8Array(256) }, 90).data);
     expect(() => decodeImage(jpg.subarray(0, 40), codecs)).toThrow(/^cannot decode JPEG: /);
+  });
+});
+
+describe('image headers', () => {
+  it('give the size before decoding, for PNG and JPEG', () => {
+    expect(headerSize(encodePng(picture(33, 17), codecs))).toEqual({ width: 33, height: 17 });
+    const rgba = new Uint8Array(40 * 24 * 4);
+    expect(headerSize(new Uint8Array(jpeg.encode({ width: 40, height: 24, data: rgba }, 80).data))).toEqual({ width: 40, height: 24 });
+    expect(headerSize(new TextEncoder().encode('GIF89a....'))).toBeUndefined();
   });
 });

@@ -1,0 +1,86 @@
+// The models of one pipeline choice (U-Net candidate, VAE variant, steps, text encoder or not) at one
+// tile size, each with its LUT key: the VAE encoder and decoder, the U-Net (under the same key and
+// model as `bench candidates` measures), the text encoder, and the per-tile graph. `bench pipeline`
+// measures them as entries and the end-to-end run loads the same files.
+import { candidateCost, formatCandidate, type Candidate } from '../catalog/candidates.js';
+import type { Catalog } from '../catalog/load.js';
+import { vaeStages, type VaeVariant } from '../catalog/vae.js';
+import { entryId } from '../lut/key.js';
+import type { EntryKey, Precision } from '../lut/schema.js';
+import type { PlannedEntry } from '../measure/protocol.js';
+import { candidateGraphSpec } from '../onnx/candidate-graph.js';
+import { partGraphSpec, stageGraphSpec } from '../onnx/group-graph.js';
+import type { ModelStore } from '../onnx/store.js';
+import type { LutConfig } from '../predict/config.js';
+import { decoderKey, encoderKey, textEncoderKey, tileKey, unetKey, type TextEncoderChoice, type VaeChoice } from '../predict/pipeline-keys.js';
+
+export interface PipelineCatalogs {
+  unet: Catalog;
+  vae: Catalog;
+  text: Catalog;
+}
+
+export interface PipelineChoice {
+  candidate: Candidate;
+  vae: VaeVariant;
+  steps: number;
+  /** Run the text encoder once per image (else a fixed prompt embedding). */
+  text: boolean;
+}
+
+export interface PipelineModels {
+  encoder: PlannedEntry;
+  unet: PlannedEntry;
+  decoder: PlannedEntry;
+  text?: PlannedEntry;
+  tile: PlannedEntry;
+}
+
+/** How the VAE's halves are named in LUT keys (`vae_encoder`, `vae_decoder`): apart from U-Net stages. */
+export function vaeChoiceOf(v: VaeVariant): VaeChoice {
+  return {
+    name: v.name,
+    encoder: { stage: `vae_${v.encoder.stage}`, variant: v.encoder.variant },
+    decoder: { stage: `vae_${v.decoder.stage}`, variant: v.decoder.variant },
+  };
+}
+
+/** The text encoder part of a text catalogue, keyed by the catalogue's name. */
+export function textChoiceOf(text: Catalog): TextEncoderChoice {
+  const part = text.spec.parts[0];
+  return { stage: part?.name ?? 'text_encoder', variant: text.spec.name };
+}
+
+function planned(key: EntryKey, model: PlannedEntry['model'], params: number, macs: number): PlannedEntry {
+  return { id: entryId(key), key, model, params, macs, source: 'generated' };
+}
+
+/** Generates (or finds in the store) every model of the choice. */
+export function pipelineModels(cats: PipelineCatalogs, c: PipelineChoice, config: LutConfig, store: ModelStore, seed: number): PipelineModels {
+  const s = { precision: config.precision as Precision, seed };
+  const unet = cats.unet.resolve(config.latent, config.width);
+  // The VAE's own scaling is in its variants; the U-Net's width multiplier does not apply to it.
+  const vae = cats.vae.resolve(config.latent, 1);
+  const { encoder, decoder } = vaeStages(vae);
+  const encVariant = encoder.variants[c.vae.encoder.index]!;
+  const decVariant = decoder.variants[c.vae.decoder.index]!;
+  const choice = vaeChoiceOf(c.vae);
+  const code = formatCandidate(unet, c.candidate);
+  const cost = candidateCost(unet, c.candidate);
+  const tile = store.ensurePipelineTile(
+    { catalogs: { unet: cats.unet, vae: cats.vae }, candidate: c.candidate, vaeVariant: c.vae.indices, steps: c.steps, latent: config.latent, width: config.width, precision: s.precision },
+    { seed },
+  );
+  const out: PipelineModels = {
+    encoder: planned(encoderKey(choice, config), store.ensureGroup(vae, stageGraphSpec(encoder, encVariant), `${encoder.name}.${encVariant.name}`, s), encVariant.params, encVariant.macs),
+    unet: planned(unetKey(code, config), store.ensureComposite(unet, candidateGraphSpec(unet, c.candidate, code), `unet.${c.candidate.join('.')}`, s), cost.params, cost.macs),
+    decoder: planned(decoderKey(choice, config), store.ensureGroup(vae, stageGraphSpec(decoder, decVariant), `${decoder.name}.${decVariant.name}`, s), decVariant.params, decVariant.macs),
+    tile: planned(tileKey(choice, code, c.steps, config), tile, tile.plan.params, tile.plan.macs),
+  };
+  if (c.text) {
+    const text = cats.text.resolve(config.latent, 1);
+    const part = text.parts[0]!;
+    out.text = planned(textEncoderKey(textChoiceOf(cats.text), config), store.ensureGroup(text, partGraphSpec(part), `part.${part.name}`, s), part.params, part.macs);
+  }
+  return out;
+}
