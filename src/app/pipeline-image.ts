@@ -66,9 +66,13 @@ function clamp(v: number): number {
   return Math.max(0, Math.min(255, Math.round(v)));
 }
 
-/** Writes the generated test picture as PNG into `file` (atomically). */
-export function generatedImage(size: ImageSize, force: boolean, file: string, seed: number): PipelineImage {
+/** A generated test picture that will be written to `file` when a run needs it (writeGeneratedImage). */
+export function generatedImage(size: ImageSize, force: boolean, file: string): PipelineImage {
   checkImageSize(size, force);
-  writeFileAtomic(file, encodePng(generatedPicture(size, seed), codecs));
   return { size, file, description: `generated ${size.width}x${size.height} test picture`, generated: true };
+}
+
+/** Writes a generated picture as PNG (atomically); a user's photo is left as it is. */
+export function writeGeneratedImage(image: PipelineImage, seed: number): void {
+  if (image.generated) writeFileAtomic(image.file, encodePng(generatedPicture(image.size, seed), codecs));
 }

@@ -24,7 +24,7 @@ import { bindRunner } from '../runners/registry.js';
 import { lutPath, runBlocks } from './blocks.js';
 import type { ProgressListener } from './events.js';
 import { defaultPictureFile, endToEndUnsupported, runEndToEnd } from './pipeline-e2e.js';
-import { generatedImage, userImage, type PipelineImage } from './pipeline-image.js';
+import { generatedImage, userImage, writeGeneratedImage, type PipelineImage } from './pipeline-image.js';
 import { pipelineModels, type PipelineCatalogs, type PipelineModels } from './pipeline-models.js';
 import { predictForDevice, type PipelinePredictionResult } from './pipeline-predict.js';
 
@@ -127,12 +127,8 @@ function setUp(o: PipelineOptions, profile: DeviceProfile, catalogs: PipelineCat
   const tile = o.tile ?? d.tile ?? DEFAULT_PIPELINE.tile;
   const overlap = o.overlap ?? (o.tile !== undefined ? o.tile / 4 : (d.overlap ?? DEFAULT_PIPELINE.overlap));
   const force = o.force === true;
-  const seed = o.settings?.seed ?? 1;
-  const reports = defaultReportsDir();
-  const image = o.input
-    ? userImage(o.input, force)
-    : generatedImage(parseImageSize(o.image ?? d.image ?? DEFAULT_PIPELINE.image), force, join(reports, '.pipeline', `${profile.name}-input.png`), seed);
-  const plan = planTiles(image.size, { tile, overlap, force });
+  const user = o.input ? userImage(o.input, force) : undefined;
+  const plan = planTiles(user?.size ?? parseImageSize(o.image ?? d.image ?? DEFAULT_PIPELINE.image), { tile, overlap, force });
   const width = o.width ?? profile.defaults.width ?? 1;
   const precision = o.precision ?? profile.defaults.precision ?? 'fp32';
   const config: LutConfig = { latent: plan.latent, width, precision };
@@ -140,6 +136,9 @@ function setUp(o: PipelineOptions, profile: DeviceProfile, catalogs: PipelineCat
   const candidate = !o.arch || o.arch === 'teacher' ? teacherCandidate(unet) : parseCandidate(unet, o.arch);
   const vae = parseVaeVariant(catalogs.vae.resolve(plan.latent, 1), o.vae ?? 'teacher');
   const lutFile = lutPath(o.lut, 1, profile, bindRunner(profile).runner.name, plan.latent, width, precision);
+  // A generated picture is written only once every check has passed, beside the LUT's raw output.
+  const { width: w, height: h } = plan.image;
+  const image = user ?? generatedImage(plan.image, force, join(`${lutFile}.raw`, `input-${w}x${h}.png`));
   return { plan, image, config, candidate, vae, lutFile };
 }
 
@@ -203,6 +202,7 @@ async function runDevice(o: PipelineOptions, profile: DeviceProfile, catalogs: P
   if (unsupported) return { ...result, notMeasured: unsupported };
   const picture = o.out ?? defaultPictureFile(defaultReportsDir(), profile.name, s.plan);
   mkdirSync(dirname(picture), { recursive: true });
+  writeGeneratedImage(s.image, settings.seed);
   const run = await runEndToEnd({
     profile, models: models!, input: s.image.file, output: picture, plan: s.plan, steps, threads: settings.threads, seed: settings.seed,
     maxMegapixels: o.force ? Number.MAX_SAFE_INTEGER : MAX_MEGAPIXELS, timeoutMs: Math.max(settings.timeoutMs, 3_600_000),
