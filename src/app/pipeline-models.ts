@@ -12,7 +12,9 @@ import { candidateGraphSpec } from '../onnx/candidate-graph.js';
 import { partGraphSpec, stageGraphSpec } from '../onnx/group-graph.js';
 import type { ModelStore } from '../onnx/store.js';
 import type { LutConfig } from '../predict/config.js';
-import { decoderKey, encoderKey, textEncoderKey, tileKey, unetKey, type TextEncoderChoice, type VaeChoice } from '../predict/pipeline-keys.js';
+import { decoderKey, encoderKey, textChoiceOf, textEncoderKey, tileKey, unetKey, vaeChoiceOf } from '../predict/pipeline-keys.js';
+
+export { textChoiceOf, vaeChoiceOf };
 
 export interface PipelineCatalogs {
   unet: Catalog;
@@ -34,21 +36,6 @@ export interface PipelineModels {
   decoder: PlannedEntry;
   text?: PlannedEntry;
   tile: PlannedEntry;
-}
-
-/** How the VAE's halves are named in LUT keys (`vae_encoder`, `vae_decoder`): apart from U-Net stages. */
-export function vaeChoiceOf(v: VaeVariant): VaeChoice {
-  return {
-    name: v.name,
-    encoder: { stage: `vae_${v.encoder.stage}`, variant: v.encoder.variant },
-    decoder: { stage: `vae_${v.decoder.stage}`, variant: v.decoder.variant },
-  };
-}
-
-/** The text encoder part of a text catalogue, keyed by the catalogue's name. */
-export function textChoiceOf(text: Catalog): TextEncoderChoice {
-  const part = text.spec.parts[0];
-  return { stage: part?.name ?? 'text_encoder', variant: text.spec.name };
 }
 
 function planned(key: EntryKey, model: PlannedEntry['model'], params: number, macs: number): PlannedEntry {

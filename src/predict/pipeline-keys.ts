@@ -2,6 +2,8 @@
 // encoder, the U-Net candidate, and the per-tile graph (encoder -> U-Net x steps -> decoder). The
 // measuring run (app/pipeline-measure.ts) writes entries under exactly these keys and the prediction
 // reads them, so both build them here.
+import type { Catalog } from '../catalog/load.js';
+import type { VaeVariant } from '../catalog/vae.js';
 import type { EntryKey } from '../lut/schema.js';
 import type { LutConfig } from './config.js';
 
@@ -20,6 +22,24 @@ export interface VaeChoice {
 export interface TextEncoderChoice {
   stage: string;
   variant: string;
+}
+
+/** VAE stages are keyed `vae_encoder`, `vae_decoder`: apart from the U-Net's stage names. */
+export const VAE_STAGE_PREFIX = 'vae_';
+
+/** How the VAE's halves are named in LUT keys (`vae_encoder`, `vae_decoder`): apart from U-Net stages. */
+export function vaeChoiceOf(v: VaeVariant): VaeChoice {
+  return {
+    name: v.name,
+    encoder: { stage: `${VAE_STAGE_PREFIX}${v.encoder.stage}`, variant: v.encoder.variant },
+    decoder: { stage: `${VAE_STAGE_PREFIX}${v.decoder.stage}`, variant: v.decoder.variant },
+  };
+}
+
+/** The text encoder part of a text catalogue, keyed by the catalogue's name. */
+export function textChoiceOf(text: Catalog): TextEncoderChoice {
+  const part = text.spec.parts[0];
+  return { stage: part?.name ?? 'text_encoder', variant: text.spec.name };
 }
 
 const base = (c: LutConfig) => ({ latent: c.latent, width: c.width, precision: c.precision });

@@ -9,6 +9,8 @@ import { evaluateSpace } from '../../search/space.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { stringFlag } from '../flags.js';
 import { loadLutInputs, lutInputHelp, lutInputOptions } from './lut-inputs.js';
+import { pipelineSearchHelp, pipelineSearchInput, pipelineSearchOptions, wantsPipeline } from './pipeline-search-flags.js';
+import { hasPipelineEntries } from '../../predict/pipeline-space.js';
 
 export const lutExportCommand: Command = {
   name: 'lut export',
@@ -18,12 +20,15 @@ export const lutExportCommand: Command = {
   --format csv|json   output format (default: from --out's extension, else csv)
   --quality FILE      add a quality column (same formats as bench search)
   --out FILE          write here instead of stdout
+${pipelineSearchHelp}
 
 Columns: number, code (names form), indices, one column per stage with its variant name, params,
 macs, then per device <device>_latency_ms, _lo_ms, _hi_ms (95% interval, quadrature),
-_cons_lo_ms, _cons_hi_ms (sum of bounds) and _flags. Empty cells: no prediction (entry missing or
-failed). The LUT format itself is published as schemas/lut.schema.json.`,
-  options: { ...lutInputOptions, format: { type: 'string' }, quality: { type: 'string' }, out: { type: 'string' } },
+_cons_lo_ms, _cons_hi_ms (sum of bounds) and _flags; with a pipeline (VAE entries in the first LUT,
+or any pipeline flag) a vae column and per device <device>_image_s (seconds per image) and
+_vae_share. Empty cells: no prediction (entry missing or failed). The LUT format itself is
+published as schemas/lut.schema.json.`,
+  options: { ...lutInputOptions, ...pipelineSearchOptions, format: { type: 'string' }, quality: { type: 'string' }, out: { type: 'string' } },
   async run(args: ParsedArgs, io) {
     const out = stringFlag(args, 'out');
     const fromExt = out === undefined ? undefined : extname(out).toLowerCase().slice(1);
@@ -32,7 +37,9 @@ failed). The LUT format itself is published as schemas/lut.schema.json.`,
     const inputs = loadLutInputs(args);
     const qualityFile = stringFlag(args, 'quality');
     const quality = qualityFile === undefined ? undefined : readQualityFile(qualityFile, inputs.resolved);
-    const space = evaluateSpace(inputs.resolved, inputs.predictors, quality);
+    const first = inputs.predictors[0]!;
+    const pipeline = wantsPipeline(args) || hasPipelineEntries(first.lut, first.config) ? pipelineSearchInput(args, first.config) : undefined;
+    const space = evaluateSpace(inputs.resolved, inputs.predictors, quality, pipeline);
     const text = format === 'csv' ? candidatesCsv(space, allCandidates(space)) : `${JSON.stringify(spaceJson(space))}\n`;
     if (out === undefined) io.stdout.write(text);
     else {

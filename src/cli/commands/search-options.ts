@@ -7,21 +7,25 @@ import { evaluateSpace, type EvaluatedSpace } from '../../search/space.js';
 import type { OptionsConfig, ParsedArgs } from '../command.js';
 import { listFlag, numberFlag, stringFlag } from '../flags.js';
 import { loadLutInputs, type LutInputs } from './lut-inputs.js';
+import { pipelineSearchHelp, pipelineSearchInput, pipelineSearchOptions, wantsPipeline } from './pipeline-search-flags.js';
 
 export const searchFlagOptions = {
   quality: { type: 'string' },
   objectives: { type: 'string' },
   'max-latency': { type: 'string' },
   'max-params': { type: 'string' },
+  ...pipelineSearchOptions,
 } satisfies OptionsConfig;
 
 export const searchFlagHelp = `  --quality FILE      per-candidate scores (CSV \`code,score\`, or JSON keyed by code, names or indices
                       form) or per-variant additive proxies (JSON {"E1": {"R-A-R": 0.12, ...}, ...});
                       higher is better unless the file says \`better: lower\` (CSV: a \`# better: lower\` line)
-  --objectives LIST   comma-separated from latency, params, macs, quality
+  --objectives LIST   comma-separated from latency, params, macs, quality, pipeline (seconds per
+                      image of the whole tiled pipeline, VAE included; see the flags below)
                       (default latency,params; latency,params,quality with --quality)
   --max-latency MS    keep candidates predicted at most this fast on each device
-  --max-params N      keep candidates with at most N parameters (e.g. 300e6)`;
+  --max-params N      keep candidates with at most N parameters (e.g. 300e6)
+${pipelineSearchHelp}`;
 
 export interface SearchRun extends LutInputs {
   space: EvaluatedSpace;
@@ -39,6 +43,7 @@ export function runSearchFromArgs(args: ParsedArgs): SearchRun {
   const maxParams = numberFlag(args, 'max-params', { exclusiveMin: 0 });
   if (maxLatency !== undefined) options.maxLatencyMs = maxLatency;
   if (maxParams !== undefined) options.maxParams = maxParams;
-  const space = evaluateSpace(inputs.resolved, inputs.predictors, quality);
+  const pipeline = options.objectives.includes('pipeline') || wantsPipeline(args) ? pipelineSearchInput(args, inputs.predictors[0]!.config) : undefined;
+  const space = evaluateSpace(inputs.resolved, inputs.predictors, quality, pipeline);
   return { ...inputs, space, options, result: runSearch(space, options) };
 }

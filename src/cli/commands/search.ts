@@ -18,10 +18,14 @@ const ms = (v: number) => (v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.
 function summaryText(run: SearchRun): string {
   const { space, result } = run;
   const q = space.quality;
+  const pipe = space.pipeline;
   const lines = [
-    `search over ${space.size.toLocaleString('en-US')} candidates (catalogue ${space.catalog.spec.name}, latent ${space.catalog.latent}, width ${space.catalog.width})`,
+    `search over ${space.size.toLocaleString('en-US')} candidates (catalogue ${space.catalog.spec.name}, latent ${space.catalog.latent}, width ${space.catalog.width}${pipe && pipe.vaes.length > 1 ? `; ${space.base} U-Nets x ${pipe.vaes.length} VAE variants` : ''})`,
     `objectives: ${result.objectives.map((o, i) => `${o === 'quality' && q ? q.metric : o} (${result.directions[i]})`).join(', ')}`,
   ];
+  if (pipe) {
+    lines.push(`pipeline: ${pipe.description}; VAE ${pipe.vaes.length === 1 ? pipe.vaes[0]!.choice.name : `${pipe.vaes.length} variants`}; params and MACs are the whole tile's (U-Net + VAE)`);
+  }
   if (q) {
     lines.push(`quality: ${q.count} of ${space.size} candidates scored from ${q.file} (${q.kind}, ${q.better} is better)`);
     if (q.missing.count > 0) lines.push(`  ${q.missing.count} candidates have no score and are left out of quality objectives, e.g. ${q.missing.first.join('; ')}`);
@@ -36,14 +40,23 @@ function summaryText(run: SearchRun): string {
     const skipped = (Object.keys(EXCLUDED) as (keyof typeof EXCLUDED)[]).filter((k) => ex[k] > 0).map((k) => `${ex[k]} ${EXCLUDED[k]}`);
     if (skipped.length > 0) lines.push(`  excluded: ${skipped.join(', ')}`);
     if (dev.prediction.problems.length > 0) lines.push(`  entries missing or failed: ${dev.prediction.problems.slice(0, 6).join(', ')}${dev.prediction.problems.length > 6 ? ', ...' : ''}`);
+    const missing = dev.pipeline?.missing ?? [];
+    if (missing.length > 0) lines.push(`  pipeline entries missing: ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', ...' : ''} (bench pipeline --device ${dev.predictor.lut.device.profile} measures them)`);
   }
   const primary = result.fronts[0]!;
-  lines.push('', `front on ${primary.label}:`, `  ${'#'.padStart(5)}  ${'latency ms'.padStart(10)}  ${'params M'.padStart(8)}  ${'MACs G'.padStart(8)}${q ? `  ${q.metric.padStart(8)}` : ''}  code`);
+  const vaeWidth = pipe ? Math.max(3, ...pipe.vaes.map((v) => v.choice.name.length)) : 0;
+  lines.push(
+    '',
+    `front on ${primary.label}:`,
+    `  ${'#'.padStart(7)}  ${'latency ms'.padStart(10)}${pipe ? `  ${'s/image'.padStart(8)}  ${'VAE %'.padStart(5)}  ${'vae'.padEnd(vaeWidth)}` : ''}  ${'params M'.padStart(8)}  ${'MACs G'.padStart(8)}${q ? `  ${q.metric.padStart(8)}` : ''}  code`,
+  );
   for (const n of primary.front.slice(0, SHOWN)) {
     const r = candidateRow(space, n);
     const lat = r.latency[0];
+    const img = r.pipeline?.[0];
+    const pipeCells = pipe ? `  ${(img ? img.seconds.toFixed(3) : '–').padStart(8)}  ${(img ? (img.vaeShare * 100).toFixed(0) : '–').padStart(5)}  ${(r.vae ?? '').padEnd(vaeWidth)}` : '';
     lines.push(
-      `  ${String(n).padStart(5)}  ${(lat ? ms(lat.median) : '–').padStart(10)}  ${(r.params / 1e6).toFixed(2).padStart(8)}  ${(r.macs / 1e9).toFixed(3).padStart(8)}${q ? `  ${(r.quality === null ? '–' : r.quality.toPrecision(5)).padStart(8)}` : ''}  ${r.code}${lat && lat.flags.length > 0 ? `  [${lat.flags.join(', ')}]` : ''}`,
+      `  ${String(n).padStart(7)}  ${(lat ? ms(lat.median) : '–').padStart(10)}${pipeCells}  ${(r.params / 1e6).toFixed(2).padStart(8)}  ${(r.macs / 1e9).toFixed(3).padStart(8)}${q ? `  ${(r.quality === null ? '–' : r.quality.toPrecision(5)).padStart(8)}` : ''}  ${r.code}${lat && lat.flags.length > 0 ? `  [${lat.flags.join(', ')}]` : ''}`,
     );
   }
   if (primary.front.length > SHOWN) lines.push(`  ... ${primary.front.length - SHOWN} more (--out FILE or --json for all)`);
@@ -52,7 +65,9 @@ function summaryText(run: SearchRun): string {
     if (n === undefined) continue;
     const r = candidateRow(space, n);
     const lat = r.latency[0];
-    lines.push(`  ${name.padEnd(9)} ${lat ? `${ms(lat.median)} ms` : 'no prediction'}, ${(r.params / 1e6).toFixed(2)} M params, ${(r.macs / 1e9).toFixed(3)} GMACs${primary.front.includes(n) ? ', on the front' : ''}: ${r.code}`);
+    const img = r.pipeline?.[0];
+    const perImage = img ? `, ${img.seconds.toFixed(3)} s/image with VAE ${r.vae}` : '';
+    lines.push(`  ${name.padEnd(9)} ${lat ? `${ms(lat.median)} ms` : 'no prediction'}${perImage}, ${(r.params / 1e6).toFixed(2)} M params, ${(r.macs / 1e9).toFixed(3)} GMACs${primary.front.includes(n) ? ', on the front' : ''}: ${r.code}`);
   }
   for (const t of result.transfer) {
     lines.push(`transfer ${t.from} -> ${t.to}: Spearman ${t.spearman.toFixed(4)}, Kendall tau-b ${t.kendallTauB.toFixed(4)} over ${t.n} candidates; ${t.kept} of ${t.frontSize} front candidates stay on ${t.to}'s front`);
@@ -88,13 +103,17 @@ in each. The knee is the front point with the smallest sum of objectives normali
       io.stdout.write(summaryText(run));
       if (out !== undefined) io.stdout.write(`wrote ${out}\n`);
     }
-    return run.space.devices[0]!.prediction.availableCount === 0 ? ExitCode.failure : ExitCode.ok;
+    const primary = run.space.devices[0]!;
+    const noPipeline = run.result.objectives.includes('pipeline') && !primary.pipeline?.seconds.some((s) => Number.isFinite(s));
+    return primary.prediction.availableCount === 0 || noPipeline ? ExitCode.failure : ExitCode.ok;
   },
 };
 
 /** A LUT that cannot predict any candidate is almost always missing its part entries: say so. */
 export function warnUnpredictable(run: SearchRun, io: { stderr: { write(t: string): unknown } }): void {
   for (const d of run.space.devices) {
+    const missing = d.pipeline?.missing ?? [];
+    if (missing.length > 0) io.stderr.write(`bench: no seconds per image on ${d.label} (${d.predictor.file}): missing ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', ...' : ''}\n`);
     if (d.prediction.availableCount > 0) continue;
     io.stderr.write(`bench: no candidate can be predicted on ${d.label} (${d.predictor.file}): missing or failed ${d.prediction.problems.slice(0, 4).join(', ')}${d.prediction.problems.length > 4 ? ', ...' : ''}\n`);
   }
