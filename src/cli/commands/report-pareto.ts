@@ -1,7 +1,7 @@
 // `bench report pareto`: one self-contained HTML file with the search's charts and tables.
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../atomic-write.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { entryFlags } from '../../lut/schema.js';
 import { defaultReportsDir, packageVersion } from '../../paths.js';
 import { calibration } from '../../predict/calibration.js';
@@ -29,6 +29,7 @@ The file embeds chart.js and the data and loads nothing: it opens from disk, off
     const out = stringFlag(args, 'out') ?? join(defaultReportsDir(), 'pareto.html');
     const title = stringFlag(args, 'title');
     const chartJs = loadChartJsBundle();
+    if (stringFlag(args, 'vae') === 'all') throw new UsageError('the report shows one VAE variant at a time: give --vae NAME (bench search --vae all compares them)');
     const run = runSearchFromArgs(args);
     const data = buildParetoData(run.space, run.result, {
       flagNames: entryFlags,

@@ -43,6 +43,8 @@ export interface ReportDevice {
   flagBits: number[];
   blocks: BlockPoint[];
   calibration?: Calibration;
+  /** Per candidate: seconds per image of the whole pipeline and the VAE's share of a tile (with a pipeline). */
+  pipeline?: { description: string; vae: string; seconds: (number | null)[]; vaeShare: (number | null)[] };
 }
 
 export interface ParetoData {
@@ -149,6 +151,11 @@ export function buildParetoData(
         flagBits: Array.from(p.flags),
         blocks,
       };
+      const pipe = d.pipeline;
+      if (pipe && space.pipeline) {
+        const finite = (a: Float64Array, digits: number) => Array.from(a, (v) => (Number.isFinite(v) ? round(v, digits) : null));
+        dev.pipeline = { description: space.pipeline.description, vae: space.pipeline.vaes[0]!.choice.name, seconds: finite(pipe.seconds, 5), vaeShare: finite(pipe.vaeShare, 4) };
+      }
       const c = opts.calibrations?.[i];
       if (c && (c.points.length > 0 || c.skipped.length > 0)) dev.calibration = c;
       return dev;

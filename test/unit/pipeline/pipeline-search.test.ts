@@ -8,6 +8,7 @@ import { candidateAt } from '../../../src/catalog/candidates.js';
 import { loadCatalog } from '../../../src/catalog/load.js';
 import { allVaeVariants } from '../../../src/catalog/vae.js';
 import { lutExportCommand } from '../../../src/cli/commands/lut-export.js';
+import { reportParetoCommand } from '../../../src/cli/commands/report-pareto.js';
 import { searchCommand } from '../../../src/cli/commands/search.js';
 import { ExitCode } from '../../../src/errors.js';
 import type { LutEntry } from '../../../src/lut/schema.js';
@@ -111,5 +112,25 @@ describe('bench lut export per-image column', () => {
     const head = parseCsv(readFileSync(out, 'utf8'))[0]!.fields;
     expect(head).not.toContain('vae');
     expect(head.some((h) => h.endsWith('_image_s'))).toBe(false);
+  });
+});
+
+describe('bench report pareto with a pipeline', () => {
+  it('embeds seconds per image and the VAE share for the tooltips, and says what they stand for', async () => {
+    const out = join(dir, 'pareto.html');
+    const r = await runCommand(reportParetoCommand, ['--lut', lutFile, '--objectives', 'pipeline,params', '--vae', 'w0.5', '--out', out]);
+    expect(r.code).toBe(ExitCode.ok);
+    const html = readFileSync(out, 'utf8');
+    const data = JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1]!);
+    const p = data.devices[0].pipeline;
+    expect(p.vae).toBe('w0.5');
+    expect(p.seconds).toHaveLength(32_768);
+    expect(p.seconds[0]).toBeGreaterThan(0);
+    expect(p.vaeShare[0]).toBeGreaterThan(0);
+    // Checked with includes(): a failing toContain would print the whole inlined chart.js.
+    expect(html.includes("' s per image with VAE '")).toBe(true);
+    expect(html.includes("Seconds per image (in each candidate's tooltip): 4000x3000 in 42x31 = 1302 tiles of 128 px (32 px overlap), 1 step with VAE <code>w0.5</code>")).toBe(true);
+    const all = await runCommand(reportParetoCommand, ['--lut', lutFile, '--vae', 'all', '--out', join(dir, 'all.html')]);
+    expect([all.code, all.stderr.trim()]).toEqual([ExitCode.usage, expect.stringMatching(/one VAE variant at a time/)]);
   });
 });
