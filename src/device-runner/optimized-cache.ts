@@ -37,6 +37,11 @@ export async function loadOptimized<S>(ort: OrtLike, dir: string, options: Recor
   }
 }
 
+/** The caller's `extra` session entries, kept when saving adds its own. */
+function extraOf(options: Record<string, unknown>): Record<string, Record<string, unknown>> {
+  return (options['extra'] ?? {}) as Record<string, Record<string, unknown>>;
+}
+
 export async function createAndSave<S>(ort: OrtLike, model: string, dir: string, options: Record<string, unknown>): Promise<S> {
   mkdirSync(join(dir, '..'), { recursive: true });
   const temp = `${dir}.tmp-${process.pid}`;
@@ -50,7 +55,10 @@ export async function createAndSave<S>(ort: OrtLike, model: string, dir: string,
       logSeverityLevel: 3,
       optimizedModelFilePath: join(temp, OPTIMIZED_GRAPH),
       // Weights go to one file beside the graph (a 1 GB graph cannot be one protobuf).
-      extra: { session: { optimized_model_external_initializers_file_name: 'weights.bin', optimized_model_external_initializers_min_size_in_bytes: '1024' } },
+      extra: {
+        ...extraOf(options),
+        session: { ...extraOf(options)['session'], optimized_model_external_initializers_file_name: 'weights.bin', optimized_model_external_initializers_min_size_in_bytes: '1024' },
+      },
     })) as S;
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });

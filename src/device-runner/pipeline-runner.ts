@@ -131,6 +131,10 @@ async function run(spec: PipelineRunSpec): Promise<void> {
     executionMode: 'sequential',
     interOpNumThreads: 1,
     ...(spec.threads > 0 ? { intraOpNumThreads: spec.threads } : {}),
+    // Three sessions take turns: a pool that spins after its model finishes would compete with the next
+    // model's threads (on the 2-core host every stage took twice as long). An app running several
+    // models turns spinning off the same way.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
   // The block runner caches optimized graphs for the CPU provider only; so does this one.
   const m = new Models(ort, spec.precision === 'fp16', spec.ep === 'cpu' ? spec.optimizedCache : undefined);
