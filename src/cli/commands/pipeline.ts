@@ -28,7 +28,8 @@ export const pipelineCommand: Command = {
   --lut F            the LUT to read and add to (default: the device's LUT at latent tile/8)
   --picture F        where the restored photo goes (default: reports/<device>-pipeline-<W>x<H>.png)
   --force            accept images above 100 megapixels
-  --vae-catalog F    VAE catalogue (default: block-variants/sd15-vae.json)${measureHelp.replace(/\n +--(out|latent) [^\n]*/g, '')}
+  --vae-catalog F    VAE catalogue (default: block-variants/sd15-vae.json)${measureHelp.replace(/\n +--(out|latent|json) [^\n]*/g, '').replace('several devices are measured concurrently', 'several devices one after another')}
+  --json             print the results as JSON on stdout (progress goes to stderr)
 
 Per tile = VAE encoder + steps x U-Net (measured whole, else the sum of its blocks) + VAE decoder;
 per image = tiles x per tile + text encoder + blending. The interval includes the model error the
