@@ -88,9 +88,10 @@ export async function runBlocks(o: BlocksOptions): Promise<DeviceResult[]> {
     const settings = mergeSettings(profile.measure, profile.threads !== undefined ? { threads: profile.threads } : undefined, profile.affinity ? { affinity: profile.affinity } : undefined, o.settings);
     const resolved = catalog.resolve(latent, width);
     const userModels = o.modelsManifest ? loadUserModels(o.modelsManifest, resolved, precision) : undefined;
-    const common = { catalog, latent, width, precision, seed: settings.seed, store, ...(o.signal ? { signal: o.signal } : {}) };
+    const signal = o.signal ? { signal: o.signal } : {};
+    const common = { catalog, latent, width, precision, seed: settings.seed, store, ...signal };
     const plan = o.planEntries
-      ? await o.planEntries({ profile, latent, width, precision, seed: settings.seed, store, ...(o.signal ? { signal: o.signal } : {}) })
+      ? await o.planEntries({ profile, latent, width, precision, seed: settings.seed, store, ...signal })
       : o.candidates
         ? await planCandidates({ ...common, codes: o.candidates })
         : await planBlocks({ ...common, select: o.select ?? [], ...(userModels ? { userModels } : {}) });
@@ -175,7 +176,9 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
     // Candidates (and pipeline entries) are added to the device's table: its other entries (the
     // blocks) stay. A narrower block run keeps the entries of the same table it does not measure.
     const adding = o.candidates !== undefined || o.planEntries !== undefined;
-    const outside = adding ? otherEntries(p.lutFile, identity, p.plan.entries) : untouchedEntries(p.lutFile, identity, p.plan.entries);
+    const outside = adding
+      ? otherEntries(p.lutFile, identity, p.plan.entries)
+      : untouchedEntries(p.lutFile, identity, p.plan.entries);
     kept = [...outside, ...kept];
     const todo = p.plan.entries.filter((e) => !kept.some((k) => k.id === e.id));
     if (!journal.exists()) journal.start({ type: 'header', identity, startedAt: new Date().toISOString() });
@@ -245,7 +248,15 @@ function existingCreatedAt(lutFile: string): string | undefined {
 }
 
 /** Default LUT name: reports/<device>-<runner>-l<latent>-w<width>-<precision>.lut.json */
-export function lutPath(out: string | undefined, devices: number, profile: DeviceProfile, runner: string, latent: number, width: number, precision: string): string {
+export function lutPath(
+  out: string | undefined,
+  devices: number,
+  profile: DeviceProfile,
+  runner: string,
+  latent: number,
+  width: number,
+  precision: string,
+): string {
   const name = `${profile.name}-${runner}-l${latent}-w${width}-${precision}.lut.json`;
   if (out === undefined) return join(defaultReportsDir(), name);
   if (devices > 1 || out.endsWith('/') || !out.endsWith('.json')) return resolve(out, name);

@@ -24,13 +24,16 @@ export function measureCommands(c: PipelineCommandContext, missing: readonly Mis
   if (missing.some((m) => m.unit !== 'unet')) {
     out.push(
       command([
-        'bench', 'pipeline', '--device', c.device, '--arch', c.indices, '--vae', c.vae, '--tile', String(c.tile), '--overlap', String(c.overlap),
+        'bench', 'pipeline', '--device', c.device, '--arch', c.indices, '--vae', c.vae,
+        '--tile', String(c.tile), '--overlap', String(c.overlap),
         '--steps', String(c.steps), ...(c.text ? ['--text-encoder'] : []), ...width, ...(c.lut ? ['--lut', c.lut] : []),
       ]),
     );
   }
   if (missing.some((m) => m.unit === 'unet')) {
-    out.push(command(['bench', 'candidates', '--device', c.device, '--arch', c.indices, '--latent', String(c.latent), ...width, ...(c.lut ? ['--out', c.lut] : [])]));
+    const lut = c.lut ? ['--out', c.lut] : [];
+    const where = ['--device', c.device, '--arch', c.indices, '--latent', String(c.latent), ...width, ...lut];
+    out.push(command(['bench', 'candidates', ...where]));
   }
   return out;
 }

@@ -34,7 +34,8 @@ export interface EndToEndInput {
 /** Why this device cannot run the photo end to end, or undefined when it can. */
 export function endToEndUnsupported(profile: DeviceProfile): string | undefined {
   if (profile.runner.name === 'ort-node') return undefined;
-  return `the ${profile.runner.name} runner runs one model per process; the per-tile graph entry is its end-to-end measurement`;
+  const runner = profile.runner.name;
+  return `the ${runner} runner runs one model per process; the per-tile graph entry is its end-to-end measurement`;
 }
 
 export async function runEndToEnd(i: EndToEndInput): Promise<PipelineRunOutput> {
@@ -70,8 +71,10 @@ export async function runEndToEnd(i: EndToEndInput): Promise<PipelineRunOutput> 
       seed: i.seed,
       maxMegapixels: i.maxMegapixels,
       timeoutMs: i.timeoutMs,
-      onTile: (t: PipelineTileTimes) =>
-        emit({ type: 'tile', device, index: t.index, count: t.count, ms: t.encodeMs + t.denoiseMs + t.decodeMs + t.blendMs, elapsedMs: performance.now() - started }),
+      onTile: (t: PipelineTileTimes) => {
+        const ms = t.encodeMs + t.denoiseMs + t.decodeMs + t.blendMs;
+        emit({ type: 'tile', device, index: t.index, count: t.count, ms, elapsedMs: performance.now() - started });
+      },
     });
   } finally {
     await transport.close().catch(() => {});

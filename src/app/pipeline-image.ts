@@ -28,7 +28,8 @@ export function userImage(file: string, force: boolean): PipelineImage {
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    throw new InvalidFileError(file, undefined, `cannot read the image: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new InvalidFileError(file, undefined, `cannot read the image: ${why}`);
   }
   // The size policy first, from the header: a 400-megapixel file is refused before it is decoded.
   const declared = headerSize(bytes);
@@ -42,7 +43,8 @@ export function userImage(file: string, force: boolean): PipelineImage {
   }
   const size = { width: image.width, height: image.height };
   checkImageSize(size, force, file);
-  return { size, file, description: `${file} (${image.format.toUpperCase()}, ${size.width}x${size.height})`, generated: false };
+  const description = `${file} (${image.format.toUpperCase()}, ${size.width}x${size.height})`;
+  return { size, file, description, generated: false };
 }
 
 /** A test picture: colour gradients with seeded fine texture, so tiles differ as in a photo. */

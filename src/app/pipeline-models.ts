@@ -12,7 +12,9 @@ import { candidateGraphSpec } from '../onnx/candidate-graph.js';
 import { partGraphSpec, stageGraphSpec } from '../onnx/group-graph.js';
 import type { ModelStore } from '../onnx/store.js';
 import type { LutConfig } from '../predict/config.js';
-import { decoderKey, encoderKey, textChoiceOf, textEncoderKey, tileKey, unetKey, vaeChoiceOf } from '../predict/pipeline-keys.js';
+import {
+  decoderKey, encoderKey, textChoiceOf, textEncoderKey, tileKey, unetKey, vaeChoiceOf,
+} from '../predict/pipeline-keys.js';
 
 export { textChoiceOf, vaeChoiceOf };
 
@@ -43,31 +45,53 @@ function planned(key: EntryKey, model: PlannedEntry['model'], params: number, ma
 }
 
 /** Generates (or finds in the store) every model of the choice. */
-export function pipelineModels(cats: PipelineCatalogs, c: PipelineChoice, config: LutConfig, store: ModelStore, seed: number): PipelineModels {
+export function pipelineModels(
+  cats: PipelineCatalogs,
+  c: PipelineChoice,
+  config: LutConfig,
+  store: ModelStore,
+  seed: number,
+): PipelineModels {
   const s = { precision: config.precision as Precision, seed };
   const unet = cats.unet.resolve(config.latent, config.width);
   // The VAE's own scaling is in its variants; the U-Net's width multiplier does not apply to it.
   const vae = cats.vae.resolve(config.latent, 1);
-  const { encoder, decoder } = vaeStages(vae);
-  const encVariant = encoder.variants[c.vae.encoder.index]!;
-  const decVariant = decoder.variants[c.vae.decoder.index]!;
+  const stages = vaeStages(vae);
   const choice = vaeChoiceOf(c.vae);
+  const half = (which: 'encoder' | 'decoder', key: EntryKey): PlannedEntry => {
+    const stage = stages[which];
+    const variant = stage.variants[c.vae[which].index]!;
+    const model = store.ensureGroup(vae, stageGraphSpec(stage, variant), `${stage.name}.${variant.name}`, s);
+    return planned(key, model, variant.params, variant.macs);
+  };
   const code = formatCandidate(unet, c.candidate);
   const cost = candidateCost(unet, c.candidate);
+  // Same label and graph as `bench candidates`, so both measure the same model file.
+  const unetGraph = candidateGraphSpec(unet, c.candidate, code);
+  const unetModel = store.ensureComposite(unet, unetGraph, `unet.${c.candidate.join('.')}`, s);
   const tile = store.ensurePipelineTile(
-    { catalogs: { unet: cats.unet, vae: cats.vae }, candidate: c.candidate, vaeVariant: c.vae.indices, steps: c.steps, latent: config.latent, width: config.width, precision: s.precision },
+    {
+      catalogs: { unet: cats.unet, vae: cats.vae },
+      candidate: c.candidate,
+      vaeVariant: c.vae.indices,
+      steps: c.steps,
+      latent: config.latent,
+      width: config.width,
+      precision: s.precision,
+    },
     { seed },
   );
   const out: PipelineModels = {
-    encoder: planned(encoderKey(choice, config), store.ensureGroup(vae, stageGraphSpec(encoder, encVariant), `${encoder.name}.${encVariant.name}`, s), encVariant.params, encVariant.macs),
-    unet: planned(unetKey(code, config), store.ensureComposite(unet, candidateGraphSpec(unet, c.candidate, code), `unet.${c.candidate.join('.')}`, s), cost.params, cost.macs),
-    decoder: planned(decoderKey(choice, config), store.ensureGroup(vae, stageGraphSpec(decoder, decVariant), `${decoder.name}.${decVariant.name}`, s), decVariant.params, decVariant.macs),
+    encoder: half('encoder', encoderKey(choice, config)),
+    unet: planned(unetKey(code, config), unetModel, cost.params, cost.macs),
+    decoder: half('decoder', decoderKey(choice, config)),
     tile: planned(tileKey(choice, code, c.steps, config), tile, tile.plan.params, tile.plan.macs),
   };
   if (c.text) {
     const text = cats.text.resolve(config.latent, 1);
     const part = text.parts[0]!;
-    out.text = planned(textEncoderKey(textChoiceOf(cats.text), config), store.ensureGroup(text, partGraphSpec(part), `part.${part.name}`, s), part.params, part.macs);
+    const model = store.ensureGroup(text, partGraphSpec(part), `part.${part.name}`, s);
+    out.text = planned(textEncoderKey(textChoiceOf(cats.text), config), model, part.params, part.macs);
   }
   return out;
 }

@@ -94,14 +94,27 @@ const DEFAULT_PIPELINE = { tile: 512, overlap: 128, image: '4000x3000' };
  */
 const PIPELINE_SETTINGS: SettingsOverride = { rounds: 2, maxRounds: 2 };
 
+/** Flag combinations that cannot work, refused before anything is read. */
+function checkOptions(o: PipelineOptions, devices: number, steps: number): void {
+  if (devices > 1 && (o.lut !== undefined || o.out !== undefined)) {
+    throw new UsageError('--lut and --picture name one file: give them with one --device');
+  }
+  if (o.image !== undefined && o.input !== undefined) {
+    throw new UsageError('--image and --input exclude each other: a generated picture of a size, or your photo');
+  }
+  if (!Number.isInteger(steps) || steps < 1 || steps > 1000) {
+    throw new UsageError(`--steps ${steps}: must be a whole number from 1 to 1000`);
+  }
+}
+
 export async function runPipeline(o: PipelineOptions): Promise<PipelineDeviceResult[]> {
   const dirs = profileDirs(o.profileDirs ?? [], o.env);
   const profiles = o.devices.map((d) => loadProfile(d, dirs));
-  if (new Set(profiles.map((p) => p.name)).size !== profiles.length) throw new UsageError('--device lists a device twice');
-  if (profiles.length > 1 && (o.lut !== undefined || o.out !== undefined)) throw new UsageError('--lut and --out name one file: give them with one --device');
-  if (o.image !== undefined && o.input !== undefined) throw new UsageError('--image and --input exclude each other: a generated picture of a size, or your photo');
+  if (new Set(profiles.map((p) => p.name)).size !== profiles.length) {
+    throw new UsageError('--device lists a device twice');
+  }
   const steps = o.steps ?? 1;
-  if (!Number.isInteger(steps) || steps < 1 || steps > 1000) throw new UsageError(`--steps ${steps}: must be a whole number from 1 to 1000`);
+  checkOptions(o, profiles.length, steps);
   const catalogs: PipelineCatalogs = {
     unet: loadCatalog(o.catalogFile ?? variantsFile('sd15-nanosd.json')),
     vae: loadCatalog(o.vaeCatalogFile ?? variantsFile('sd15-vae.json')),
@@ -128,7 +141,8 @@ function setUp(o: PipelineOptions, profile: DeviceProfile, catalogs: PipelineCat
   const overlap = o.overlap ?? (o.tile !== undefined ? o.tile / 4 : (d.overlap ?? DEFAULT_PIPELINE.overlap));
   const force = o.force === true;
   const user = o.input ? userImage(o.input, force) : undefined;
-  const plan = planTiles(user?.size ?? parseImageSize(o.image ?? d.image ?? DEFAULT_PIPELINE.image), { tile, overlap, force });
+  const size = user?.size ?? parseImageSize(o.image ?? d.image ?? DEFAULT_PIPELINE.image);
+  const plan = planTiles(size, { tile, overlap, force });
   const width = o.width ?? profile.defaults.width ?? 1;
   const precision = o.precision ?? profile.defaults.precision ?? 'fp32';
   const config: LutConfig = { latent: plan.latent, width, precision };
@@ -142,71 +156,117 @@ function setUp(o: PipelineOptions, profile: DeviceProfile, catalogs: PipelineCat
   return { plan, image, config, candidate, vae, lutFile };
 }
 
-async function runDevice(o: PipelineOptions, profile: DeviceProfile, catalogs: PipelineCatalogs, steps: number): Promise<PipelineDeviceResult> {
+/** The per-tile entries into the device's LUT, through the blocks' protocol, journal and resume. */
+async function measureEntries(
+  o: PipelineOptions,
+  profile: DeviceProfile,
+  s: DeviceSetup,
+  models: PipelineModels,
+): Promise<void> {
+  const entries = [models.encoder, models.unet, models.decoder, ...(models.text ? [models.text] : []), models.tile];
+  await runBlocks({
+    devices: [profile.name],
+    ...(o.profileDirs ? { profileDirs: o.profileDirs } : {}),
+    ...(o.catalogFile ? { catalogFile: o.catalogFile } : {}),
+    latent: s.config.latent,
+    width: s.config.width,
+    precision: s.config.precision,
+    settings: { ...PIPELINE_SETTINGS, ...o.settings },
+    out: s.lutFile,
+    planEntries: async () => ({ entries }),
+    keepMeasured: o.remeasure !== true,
+    ...(o.resume ? { resume: true } : {}),
+    ...(o.restart ? { restart: true } : {}),
+    ...(o.storeDir ? { storeDir: o.storeDir } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    ...(o.env ? { env: o.env } : {}),
+  });
+}
+
+function predictDevice(
+  o: PipelineOptions,
+  profile: DeviceProfile,
+  s: DeviceSetup,
+  catalogs: PipelineCatalogs,
+  steps: number,
+): PipelinePredictionResult {
+  if (!existsSync(s.lutFile)) {
+    const where = `for ${profile.name} at latent ${s.config.latent} (tile ${s.plan.tile} px)`;
+    throw new InvalidFileError(s.lutFile, undefined, `no LUT to predict from ${where}`, {
+      hint: 'measure its entries with the same flags without --predict-only, or name a table with --lut',
+    });
+  }
+  const text = o.textEncoder === true;
+  const { plan, config } = s;
+  const commands = {
+    device: profile.name,
+    indices: formatCandidateIndices(s.candidate),
+    vae: s.vae.name,
+    tile: plan.tile,
+    overlap: plan.overlap,
+    steps,
+    text,
+    latent: config.latent,
+    width: config.width,
+    ...(o.lut ? { lut: o.lut } : {}),
+  };
+  const lut = readLut(s.lutFile);
+  const { candidate, vae, lutFile } = s;
+  return predictForDevice({ lut, lutFile, catalogs, config, candidate, vae, steps, text, plan, commands });
+}
+
+async function runDevice(
+  o: PipelineOptions,
+  profile: DeviceProfile,
+  catalogs: PipelineCatalogs,
+  steps: number,
+): Promise<PipelineDeviceResult> {
   const s = setUp(o, profile, catalogs);
   const text = o.textEncoder === true;
-  const settings = mergeSettings(profile.measure, PIPELINE_SETTINGS, profile.threads !== undefined ? { threads: profile.threads } : undefined, o.settings);
-  const store = new ModelStore(o.storeDir ?? defaultStoreDir(), { onGenerate: (what, bytes) => o.onProgress?.({ type: 'generate', what, bytes }) });
+  const threads = profile.threads !== undefined ? { threads: profile.threads } : undefined;
+  const settings = mergeSettings(profile.measure, PIPELINE_SETTINGS, threads, o.settings);
+  const store = new ModelStore(o.storeDir ?? defaultStoreDir(), {
+    onGenerate: (what, bytes) => o.onProgress?.({ type: 'generate', what, bytes }),
+  });
   const choice = { candidate: s.candidate, vae: s.vae, steps, text };
-  let models: PipelineModels | undefined;
-  if (!o.predictOnly) {
-    models = pipelineModels(catalogs, choice, s.config, store, settings.seed);
-    const entries = [models.encoder, models.unet, models.decoder, ...(models.text ? [models.text] : []), models.tile];
-    await runBlocks({
-      devices: [profile.name],
-      ...(o.profileDirs ? { profileDirs: o.profileDirs } : {}),
-      ...(o.catalogFile ? { catalogFile: o.catalogFile } : {}),
-      latent: s.config.latent,
-      width: s.config.width,
-      precision: s.config.precision,
-      settings: { ...PIPELINE_SETTINGS, ...o.settings },
-      out: s.lutFile,
-      planEntries: async () => ({ entries }),
-      keepMeasured: o.remeasure !== true,
-      ...(o.resume ? { resume: true } : {}),
-      ...(o.restart ? { restart: true } : {}),
-      ...(o.storeDir ? { storeDir: o.storeDir } : {}),
-      ...(o.signal ? { signal: o.signal } : {}),
-      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-      ...(o.env ? { env: o.env } : {}),
-    });
-  }
+  const models = o.predictOnly ? undefined : pipelineModels(catalogs, choice, s.config, store, settings.seed);
+  if (models) await measureEntries(o, profile, s, models);
+  const predicted = predictDevice(o, profile, s, catalogs, steps);
   const unet = catalogs.unet.resolve(s.config.latent, s.config.width);
-  const indices = formatCandidateIndices(s.candidate);
-  if (!existsSync(s.lutFile)) {
-    throw new InvalidFileError(s.lutFile, undefined, `no LUT to predict from for ${profile.name} at latent ${s.config.latent} (tile ${s.plan.tile} px)`, {
-      hint: `measure its entries with the same flags without --predict-only, or name a table with --lut`,
-    });
-  }
-  const predicted = predictForDevice({
-    lut: readLut(s.lutFile),
+  const result: PipelineDeviceResult = {
+    device: profile.name,
     lutFile: s.lutFile,
-    catalogs,
+    image: s.image,
+    plan: s.plan,
     config: s.config,
-    candidate: s.candidate,
+    code: formatCandidate(unet, s.candidate),
+    indices: formatCandidateIndices(s.candidate),
     vae: s.vae,
     steps,
     text,
-    plan: s.plan,
-    commands: {
-      device: profile.name, indices, vae: s.vae.name, tile: s.plan.tile, overlap: s.plan.overlap, steps, text, latent: s.config.latent, width: s.config.width,
-      ...(o.lut ? { lut: o.lut } : {}),
-    },
-  });
-  const result: PipelineDeviceResult = {
-    device: profile.name, lutFile: s.lutFile, image: s.image, plan: s.plan, config: s.config,
-    code: formatCandidate(unet, s.candidate), indices, vae: s.vae, steps, text, predicted,
+    predicted,
   };
-  if (o.predictOnly) return { ...result, notMeasured: '--predict-only' };
+  if (!models) return { ...result, notMeasured: '--predict-only' };
   const unsupported = endToEndUnsupported(profile);
   if (unsupported) return { ...result, notMeasured: unsupported };
   const picture = o.out ?? defaultPictureFile(defaultReportsDir(), profile.name, s.plan);
   mkdirSync(dirname(picture), { recursive: true });
   writeGeneratedImage(s.image, settings.seed);
   const run = await runEndToEnd({
-    profile, models: models!, input: s.image.file, output: picture, plan: s.plan, steps, threads: settings.threads, seed: settings.seed,
-    maxMegapixels: o.force ? Number.MAX_SAFE_INTEGER : MAX_MEGAPIXELS, timeoutMs: Math.max(settings.timeoutMs, 3_600_000),
-    hostDir: `${s.lutFile}.raw`, ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    profile,
+    models,
+    input: s.image.file,
+    output: picture,
+    plan: s.plan,
+    steps,
+    threads: settings.threads,
+    seed: settings.seed,
+    maxMegapixels: o.force ? Number.MAX_SAFE_INTEGER : MAX_MEGAPIXELS,
+    timeoutMs: Math.max(settings.timeoutMs, 3_600_000),
+    hostDir: `${s.lutFile}.raw`,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
   return { ...result, measured: { ...run.done!, load: run.load ?? {}, picture } };
 }

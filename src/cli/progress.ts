@@ -58,7 +58,8 @@ export class ProgressPrinter {
       case 'tile':
         this.update(
           e.device,
-          `${e.device}: tile ${bar(e.index + 1, e.count)} ${e.index + 1}/${e.count}  ${(e.ms / 1000).toFixed(2)} s  (${(e.elapsedMs / 1000).toFixed(1)} s so far)`,
+          `${e.device}: tile ${bar(e.index + 1, e.count)} ${e.index + 1}/${e.count}  ${(e.ms / 1000).toFixed(2)} s` +
+            `  (${(e.elapsedMs / 1000).toFixed(1)} s so far)`,
           !this.tty,
         );
         break;

@@ -27,10 +27,15 @@ export function optimizedCacheDir(root: string, modelId: string, ort: OrtLike): 
 const OPTIMIZED_GRAPH = 'model.onnx';
 const COMPLETE = 'complete';
 
-export async function loadOptimized<S>(ort: OrtLike, dir: string, options: Record<string, unknown>): Promise<S | undefined> {
+export async function loadOptimized<S>(
+  ort: OrtLike,
+  dir: string,
+  options: Record<string, unknown>,
+): Promise<S | undefined> {
   if (!existsSync(join(dir, COMPLETE))) return undefined;
   try {
-    return (await ort.InferenceSession.create(join(dir, OPTIMIZED_GRAPH), { ...options, graphOptimizationLevel: 'disabled' })) as S;
+    const graph = join(dir, OPTIMIZED_GRAPH);
+    return (await ort.InferenceSession.create(graph, { ...options, graphOptimizationLevel: 'disabled' })) as S;
   } catch {
     rmSync(dir, { recursive: true, force: true });
     return undefined;
@@ -42,7 +47,12 @@ function extraOf(options: Record<string, unknown>): Record<string, Record<string
   return (options['extra'] ?? {}) as Record<string, Record<string, unknown>>;
 }
 
-export async function createAndSave<S>(ort: OrtLike, model: string, dir: string, options: Record<string, unknown>): Promise<S> {
+export async function createAndSave<S>(
+  ort: OrtLike,
+  model: string,
+  dir: string,
+  options: Record<string, unknown>,
+): Promise<S> {
   mkdirSync(join(dir, '..'), { recursive: true });
   const temp = `${dir}.tmp-${process.pid}`;
   rmSync(temp, { recursive: true, force: true });
@@ -57,7 +67,11 @@ export async function createAndSave<S>(ort: OrtLike, model: string, dir: string,
       // Weights go to one file beside the graph (a 1 GB graph cannot be one protobuf).
       extra: {
         ...extraOf(options),
-        session: { ...extraOf(options)['session'], optimized_model_external_initializers_file_name: 'weights.bin', optimized_model_external_initializers_min_size_in_bytes: '1024' },
+        session: {
+          ...extraOf(options)['session'],
+          optimized_model_external_initializers_file_name: 'weights.bin',
+          optimized_model_external_initializers_min_size_in_bytes: '1024',
+        },
       },
     })) as S;
   } catch (error) {

@@ -69,9 +69,12 @@ function toHalf(v: number): number {
 function fromHalf(h: number): number {
   const e = (h >>> 10) & 0x1f;
   const m = h & 0x3ff;
-  const v = e === 0 ? m * 2 ** -24 : e === 31 ? (m ? Number.NaN : Number.POSITIVE_INFINITY) : (1 + m / 1024) * 2 ** (e - 15);
+  const special = m ? Number.NaN : Number.POSITIVE_INFINITY;
+  const v = e === 0 ? m * 2 ** -24 : e === 31 ? special : (1 + m / 1024) * 2 ** (e - 15);
   return h & 0x8000 ? -v : v;
 }
+
+type Opened = { session: Session; ms: number };
 
 class Models {
   constructor(
@@ -81,7 +84,8 @@ class Models {
   ) {}
 
   tensor(data: Float32Array, dims: number[]): unknown {
-    return this.half ? new this.ort.Tensor('float16', Uint16Array.from(data, toHalf), dims) : new this.ort.Tensor('float32', data, dims);
+    if (this.half) return new this.ort.Tensor('float16', Uint16Array.from(data, toHalf), dims);
+    return new this.ort.Tensor('float32', data, dims);
   }
 
   floats(t: Tensor): Float32Array {
@@ -89,13 +93,15 @@ class Models {
   }
 
   /** A session, through the optimized-graph cache when there is one (the same graph the entries ran). */
-  async open(model: { path: string; id: string }, options: Record<string, unknown>): Promise<{ session: Session; ms: number }> {
+  async open(model: { path: string; id: string }, options: Record<string, unknown>): Promise<Opened> {
     const t = now();
     const { path } = model;
     try {
       if (!this.cacheRoot) return { session: await this.ort.InferenceSession.create(path, options), ms: now() - t };
       const dir = optimizedCacheDir(this.cacheRoot, model.id, this.ort);
-      const session = (await loadOptimized<Session>(this.ort, dir, options)) ?? (await createAndSave<Session>(this.ort, path, dir, options));
+      const session =
+        (await loadOptimized<Session>(this.ort, dir, options)) ??
+        (await createAndSave<Session>(this.ort, path, dir, options));
       return { session, ms: now() - t };
     } catch (error) {
       throw new StageError('load', `${path}: ${String((error as Error).message).split('\n')[0]}`);
@@ -121,12 +127,12 @@ function loadModules(spec: PipelineRunSpec): { ort: Ort; codecs: Codecs } {
   }
 }
 
-async function run(spec: PipelineRunSpec): Promise<void> {
-  const { ort, codecs } = loadModules(spec);
-  emit('start', { version: ort.env.versions['node'] ?? ort.env.versions['common'], node: process.version, ep: spec.ep, threads: spec.threads, pid: process.pid });
-  const providers = spec.ep === 'cpu' ? ['cpu'] : [{ name: spec.ep, ...spec.epOptions }, 'cpu'];
-  const options = {
-    executionProviders: providers,
+type Stages = Record<'decode' | 'text' | 'encode' | 'denoise' | 'decodeVae' | 'blend' | 'write', number>;
+type Sessions = { encoder: Opened; unet: Opened; decoder: Opened; text?: Opened };
+
+function sessionOptions(spec: PipelineRunSpec): Record<string, unknown> {
+  return {
+    executionProviders: spec.ep === 'cpu' ? ['cpu'] : [{ name: spec.ep, ...spec.epOptions }, 'cpu'],
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     interOpNumThreads: 1,
@@ -136,17 +142,10 @@ async function run(spec: PipelineRunSpec): Promise<void> {
     // models turns spinning off the same way.
     extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
-  // The block runner caches optimized graphs for the CPU provider only; so does this one.
-  const m = new Models(ort, spec.precision === 'fp16', spec.ep === 'cpu' ? spec.optimizedCache : undefined);
-  const encoder = await m.open(spec.encoder, options);
-  const unet = await m.open(spec.unet, options);
-  const decoder = await m.open(spec.decoder, options);
-  const text = spec.text ? await m.open(spec.text, options) : undefined;
-  emit('load', { encoder: encoder.ms, unet: unet.ms, decoder: decoder.ms, ...(text ? { text: text.ms } : {}) });
+}
 
-  const stages = { decode: 0, text: 0, encode: 0, denoise: 0, decodeVae: 0, blend: 0, write: 0 };
-  const wall = now();
-  let t = now();
+function decodePhoto(spec: PipelineRunSpec, codecs: Codecs, stages: Stages): RgbImage {
+  const t = now();
   let image: RgbImage & { format: string };
   try {
     image = decodeImage(readFileSync(spec.input), codecs, spec.maxMegapixels);
@@ -156,57 +155,95 @@ async function run(spec: PipelineRunSpec): Promise<void> {
   stages.decode = now() - t;
   emit('image', { width: image.width, height: image.height, format: image.format, decodeMs: stages.decode });
   if (image.width !== spec.plan.width || image.height !== spec.plan.height) {
-    throw new StageError('decode', `${spec.input} is ${image.width}x${image.height}, the plan is for ${spec.plan.width}x${spec.plan.height}`);
+    const plan = `${spec.plan.width}x${spec.plan.height}`;
+    throw new StageError('decode', `${spec.input} is ${image.width}x${image.height}, the plan is for ${plan}`);
   }
-  const context = await promptContext(spec, m, text?.session, stages);
-  const blender = new TileBlender(image.width, image.height);
+  return image;
+}
+
+/** One tile through encoder -> U-Net x steps -> decoder, blended in; its stage times. */
+/** What restoring a tile needs besides the tile's place. */
+type Photo = { image: RgbImage; context: unknown; blender: TileBlender };
+
+async function restoreTile(spec: PipelineRunSpec, m: Models, s: Sessions, photo: Photo, at: { x: number; y: number }) {
+  const { image, context, blender } = photo;
   const size = spec.plan.tile;
-  const latentSide = size / 8;
+  const side = size / 8;
+  let t = now();
+  const pixels = m.tensor(cutTile(image, at.x, at.y, size), [1, 3, size, size]);
+  const enc = await s.encoder.session.run({ [spec.encoder.input]: pixels });
+  const z = Float32Array.from(m.floats(enc[spec.encoder.output]!));
+  const encodeMs = now() - t;
+  t = now();
+  for (const step of spec.schedule) {
+    const out = await s.unet.session.run({
+      [spec.unet.latent]: m.tensor(z, [1, 4, side, side]),
+      [spec.unet.timestep]: m.tensor(Float32Array.of(step.timestep), [1]),
+      [spec.unet.context]: context,
+    });
+    denoiseStep(z, m.floats(out[spec.unet.output]!), step);
+  }
+  const denoiseMs = now() - t;
+  t = now();
+  const dec = await s.decoder.session.run({ [spec.decoder.input]: m.tensor(z, [1, 4, side, side]) });
+  const decoded = m.floats(dec[spec.decoder.output]!);
+  const decodeMs = now() - t;
+  t = now();
+  const place = { x: at.x, y: at.y, size };
+  const { wx, wy } = tileWindow(image.width, image.height, place, spec.plan.overlap);
+  blender.add(decoded, place, wx, wy);
+  return { encodeMs, denoiseMs, decodeMs, blendMs: now() - t };
+}
+
+async function run(spec: PipelineRunSpec): Promise<void> {
+  const { ort, codecs } = loadModules(spec);
+  const version = ort.env.versions['node'] ?? ort.env.versions['common'];
+  emit('start', { version, node: process.version, ep: spec.ep, threads: spec.threads, pid: process.pid });
+  const options = sessionOptions(spec);
+  // The block runner caches optimized graphs for the CPU provider only; so does this one.
+  const m = new Models(ort, spec.precision === 'fp16', spec.ep === 'cpu' ? spec.optimizedCache : undefined);
+  const s: Sessions = {
+    encoder: await m.open(spec.encoder, options),
+    unet: await m.open(spec.unet, options),
+    decoder: await m.open(spec.decoder, options),
+  };
+  if (spec.text) s.text = await m.open(spec.text, options);
+  const loads = { encoder: s.encoder.ms, unet: s.unet.ms, decoder: s.decoder.ms };
+  emit('load', { ...loads, ...(s.text ? { text: s.text.ms } : {}) });
+
+  const stages: Stages = { decode: 0, text: 0, encode: 0, denoise: 0, decodeVae: 0, blend: 0, write: 0 };
+  const wall = now();
+  const image = decodePhoto(spec, codecs, stages);
+  const context = await promptContext(spec, m, s.text?.session, stages);
+  const blender = new TileBlender(image.width, image.height);
   const count = spec.plan.tiles.length;
   for (const [index, at] of spec.plan.tiles.entries()) {
-    t = now();
-    const pixels = cutTile(image, at.x, at.y, size);
-    const enc = await encoder.session.run({ [spec.encoder.input]: m.tensor(pixels, [1, 3, size, size]) });
-    const z = Float32Array.from(m.floats(enc[spec.encoder.output]!));
-    const encodeMs = now() - t;
-    t = now();
-    for (const step of spec.schedule) {
-      const out = await unet.session.run({
-        [spec.unet.latent]: m.tensor(z, [1, 4, latentSide, latentSide]),
-        [spec.unet.timestep]: m.tensor(Float32Array.of(step.timestep), [1]),
-        [spec.unet.context]: context,
-      });
-      denoiseStep(z, m.floats(out[spec.unet.output]!), step);
-    }
-    const denoiseMs = now() - t;
-    t = now();
-    const dec = await decoder.session.run({ [spec.decoder.input]: m.tensor(z, [1, 4, latentSide, latentSide]) });
-    const decoded = m.floats(dec[spec.decoder.output]!);
-    const decodeMs = now() - t;
-    t = now();
-    const place = { x: at.x, y: at.y, size };
-    const { wx, wy } = tileWindow(image.width, image.height, place, spec.plan.overlap);
-    blender.add(decoded, place, wx, wy);
-    const blendMs = now() - t;
-    stages.encode += encodeMs;
-    stages.denoise += denoiseMs;
-    stages.decodeVae += decodeMs;
-    stages.blend += blendMs;
-    emit('tile', { index, count, encodeMs, denoiseMs, decodeMs, blendMs });
+    const tile = await restoreTile(spec, m, s, { image, context, blender }, at);
+    stages.encode += tile.encodeMs;
+    stages.denoise += tile.denoiseMs;
+    stages.decodeVae += tile.decodeMs;
+    stages.blend += tile.blendMs;
+    emit('tile', { index, count, ...tile });
   }
-  t = now();
+  let t = now();
   const rgb = blender.finish();
   stages.blend += now() - t;
   t = now();
   writeFileSync(spec.output, encodePng({ width: image.width, height: image.height, data: rgb }, codecs));
   stages.write = now() - t;
   const wallMs = now() - wall;
-  emit('done', { wallMs, stages, tiles: count, peakRssBytes: process.resourceUsage().maxRSS * 1024, output: spec.output });
-  for (const s of [encoder, unet, decoder, text]) await s?.session.release();
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  emit('done', { wallMs, stages, tiles: count, peakRssBytes, output: spec.output });
+  for (const x of [s.encoder, s.unet, s.decoder, s.text]) await x?.session.release();
 }
 
 /** The text context the U-Net reads: the text encoder's output, or a fixed (seeded) prompt embedding. */
-async function promptContext(spec: PipelineRunSpec, m: Models, text: Session | undefined, stages: { text: number }): Promise<unknown> {
+async function promptContext(
+  spec: PipelineRunSpec,
+  m: Models,
+  text: Session | undefined,
+  stages: { text: number },
+): Promise<unknown> {
   const [, length, dim] = spec.unet.contextShape;
   if (!text || !spec.text) {
     const rng = mulberry32(spec.seed);

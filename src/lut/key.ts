@@ -18,7 +18,8 @@ export function entryId(key: EntryKey): string {
 
 /** A pipeline unit (`vae_encoder`), its variant (the VAE's), the U-Net inside and its steps. */
 function pipelinePath(key: EntryKey): string {
-  return [key.stage, key.variant, key.arch, key.steps === undefined ? undefined : `s${key.steps}`].filter((x) => x !== undefined).join('/');
+  const steps = key.steps === undefined ? undefined : `s${key.steps}`;
+  return [key.stage, key.variant, key.arch, steps].filter((x) => x !== undefined).join('/');
 }
 
 /** A short human label: `E1 R-A-R`, `part conv_in`, `candidate E1=...`, `vae_decoder teacher`. */

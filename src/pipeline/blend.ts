@@ -87,7 +87,12 @@ export class TileBlender {
 }
 
 /** The window of tile (x, y) in an image of `width` x `height`: ramps only toward neighbours. */
-export function tileWindow(width: number, height: number, at: TilePlacement, overlap: number): { wx: Float32Array; wy: Float32Array } {
+export function tileWindow(
+  width: number,
+  height: number,
+  at: TilePlacement,
+  overlap: number,
+): { wx: Float32Array; wy: Float32Array } {
   return {
     wx: rampWeights(at.size, overlap, at.x > 0, at.x + at.size < width),
     wy: rampWeights(at.size, overlap, at.y > 0, at.y + at.size < height),

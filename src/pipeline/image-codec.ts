@@ -16,7 +16,8 @@ export type ImageFormat = 'png' | 'jpeg';
 
 /** The format from the file's first bytes (never from its name). */
 export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
-  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
+  const png = bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
+  if (png) return 'png';
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
   return undefined;
 }
@@ -53,7 +54,11 @@ export class ImageDecodeError extends Error {}
  * Decodes a PNG or JPEG. `maxMegapixels` bounds what the JPEG decoder will allocate (its own guard
  * against hostile files); the caller checks the size policy.
  */
-export function decodeImage(bytes: Uint8Array, codecs: Codecs, maxMegapixels = 100): RgbImage & { format: ImageFormat } {
+export function decodeImage(
+  bytes: Uint8Array,
+  codecs: Codecs,
+  maxMegapixels = 100,
+): RgbImage & { format: ImageFormat } {
   const format = sniffFormat(bytes);
   if (!format) throw new ImageDecodeError('not a PNG or JPEG file (unknown signature)');
   try {
@@ -62,7 +67,8 @@ export function decodeImage(bytes: Uint8Array, codecs: Codecs, maxMegapixels = 1
       return { format, width: png.width, height: png.height, data: rgbaToRgb(png.data, png.width, png.height) };
     }
     const mp = Math.max(100, Math.ceil(maxMegapixels));
-    const img = codecs.jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: mp, maxMemoryUsageInMB: Math.max(512, mp * 12) });
+    const limits = { maxResolutionInMP: mp, maxMemoryUsageInMB: Math.max(512, mp * 12) };
+    const img = codecs.jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, ...limits });
     return { format, width: img.width, height: img.height, data: img.data };
   } catch (error) {
     const why = String((error as Error)?.message ?? error).split('\n')[0];
@@ -72,6 +78,7 @@ export function decodeImage(bytes: Uint8Array, codecs: Codecs, maxMegapixels = 1
 
 /** 8-bit RGB PNG bytes. */
 export function encodePng(image: RgbImage, codecs: Pick<Codecs, 'PNG'>): Uint8Array {
-  const png = { width: image.width, height: image.height, data: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength) };
+  const data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+  const png = { width: image.width, height: image.height, data };
   return codecs.PNG.sync.write(png as unknown as PNG, { colorType: 2, inputColorType: 2 });
 }

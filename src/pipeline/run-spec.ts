@@ -20,7 +20,15 @@ export interface PipelineRunSpec {
   optimizedCache?: string;
   /** Each model: its path, its content hash (the cache key) and its tensor names. */
   encoder: { path: string; id: string; input: string; output: string };
-  unet: { path: string; id: string; latent: string; timestep: string; context: string; output: string; contextShape: number[] };
+  unet: {
+    path: string;
+    id: string;
+    latent: string;
+    timestep: string;
+    context: string;
+    output: string;
+    contextShape: number[];
+  };
   decoder: { path: string; id: string; input: string; output: string };
   /** The text encoder, run once per image; absent: a fixed (seeded) prompt embedding. */
   text?: { path: string; id: string; input: string; output: string };

@@ -60,10 +60,15 @@ export function parseImageSize(text: string, where = '--image'): ImageSize {
 /** Checks a tile size and overlap on their own (before any image is known). */
 export function checkTile(tile: number, overlap: number): void {
   if (!Number.isInteger(tile) || tile <= 0 || tile % TILE_MULTIPLE !== 0) {
-    throw new UsageError(`--tile ${tile}: must be a positive multiple of ${TILE_MULTIPLE} pixels (so the latent, tile/8, is a multiple of 4)`);
+    const why = `must be a positive multiple of ${TILE_MULTIPLE} pixels (so the latent, tile/8, is a multiple of 4)`;
+    throw new UsageError(`--tile ${tile}: ${why}`);
   }
-  if (!Number.isInteger(overlap) || overlap < 0) throw new UsageError(`--overlap ${overlap}: must be a whole number of pixels >= 0`);
-  if (overlap >= tile) throw new UsageError(`--overlap ${overlap}: must be smaller than the tile (${tile}); tiles would not advance`);
+  if (!Number.isInteger(overlap) || overlap < 0) {
+    throw new UsageError(`--overlap ${overlap}: must be a whole number of pixels >= 0`);
+  }
+  if (overlap >= tile) {
+    throw new UsageError(`--overlap ${overlap}: must be smaller than the tile (${tile}); tiles would not advance`);
+  }
 }
 
 /** Checks an image size: not empty, not absurd unless forced. */
@@ -111,6 +116,8 @@ export function planTiles(image: ImageSize, o: TileOptions): TilePlan {
 
 /** `11x8 = 88 tiles of 512 px (128 px overlap)` */
 export function describePlan(p: TilePlan): string {
-  const pad = p.pad.right > 0 || p.pad.bottom > 0 ? `, padded ${p.pad.right} px right and ${p.pad.bottom} px below` : '';
-  return `${p.cols}x${p.rows} = ${p.count} tile${p.count === 1 ? '' : 's'} of ${p.tile} px (${p.overlap} px overlap${pad})`;
+  const padded = p.pad.right > 0 || p.pad.bottom > 0;
+  const pad = padded ? `, padded ${p.pad.right} px right and ${p.pad.bottom} px below` : '';
+  const tiles = `${p.count} tile${p.count === 1 ? '' : 's'}`;
+  return `${p.cols}x${p.rows} = ${tiles} of ${p.tile} px (${p.overlap} px overlap${pad})`;
 }

@@ -2,7 +2,15 @@
 export { chooseConfig, configLabel, lutConfigs, type LutConfig } from './config.js';
 export { blockTable, describeProblem, estimateOf, indexEntries, type BlockTable, type EntryEstimate, type EntryStatus } from './entries.js';
 export {
-  combine, describeModelError, halfWidths, modelErrorFrom, t975, withModelError, type Estimate, type ModelError, type SumEstimate,
+  combine,
+  describeModelError,
+  halfWidths,
+  modelErrorFrom,
+  t975,
+  withModelError,
+  type Estimate,
+  type ModelError,
+  type SumEstimate,
 } from './uncertainty.js';
 export { createPredictor, predictCandidate, type CandidatePrediction, type Contribution, type Predictor } from './predictor.js';
 export { flagBits, flagsFromBits, predictSpace, type SpacePrediction } from './space.js';

@@ -6,10 +6,10 @@
 import { parseCandidate } from '../catalog/candidates.js';
 import { errorMessage } from '../errors.js';
 import { calibration, candidateModelError } from './calibration.js';
-import { blockTable } from './entries.js';
 import { TILE_STAGE, type VaeChoice } from './pipeline-keys.js';
-import { predictPipeline, type PipelinePrediction, type PipelineRequest } from './pipeline.js';
-import type { Predictor } from './predictor.js';
+import {
+  blockPredictor, hasBlocksAt, predictPipeline, type PipelinePrediction, type PipelineRequest,
+} from './pipeline.js';
 import { modelErrorFrom, type ModelError } from './uncertainty.js';
 
 export interface TileCalibrationPoint {
@@ -46,7 +46,8 @@ export function pipelineCalibration(r: Base, vaeNamed: (name: string) => VaeChoi
     }
     let p: PipelinePrediction;
     try {
-      p = predictPipeline({ ...r, candidate: parseCandidate(r.unet, k.arch ?? ''), vae, steps: k.steps ?? 1, tiles: 1 });
+      const candidate = parseCandidate(r.unet, k.arch ?? '');
+      p = predictPipeline({ ...r, candidate, vae, steps: k.steps ?? 1, tiles: 1 });
     } catch (error) {
       skipped.push({ id: e.id, reason: errorMessage(error) });
       continue;
@@ -55,12 +56,15 @@ export function pipelineCalibration(r: Base, vaeNamed: (name: string) => VaeChoi
       skipped.push({ id: e.id, reason: `no prediction: missing ${p.missing.map((m) => m.problem).join(', ')}` });
       continue;
     }
-    tiles.push({ id: e.id, vae: vae.name, code: p.code, steps: p.steps, measured: e.stats.median, predicted: p.perTile.median, ratio: e.stats.median / p.perTile.median });
+    const predicted = p.perTile.median;
+    const measured = e.stats.median;
+    const ratio = measured / predicted;
+    tiles.push({ id: e.id, vae: vae.name, code: p.code, steps: p.steps, measured, predicted, ratio });
   }
   const out: PipelineCalibration = { tiles, skipped };
-  const hasBlocks = r.lut.entries.some((e) => e.key.kind === 'block' && e.key.latent === r.config.latent && e.key.width === r.config.width);
+  const hasBlocks = hasBlocksAt(r.lut, r.config);
   if (hasBlocks) {
-    const predictor: Predictor = { label: r.lut.device.profile, file: r.file, lut: r.lut, catalog: r.unet, config: r.config, table: blockTable(r.lut, r.unet, r.config) };
+    const predictor = blockPredictor(r);
     out.candidates = calibration(predictor);
   }
   return out;
@@ -68,12 +72,14 @@ export function pipelineCalibration(r: Base, vaeNamed: (name: string) => VaeChoi
 
 /** The model error of one pipeline prediction (undefined when the LUT holds no end-to-end measurement). */
 export function pipelineModelError(p: PipelinePrediction, cal: PipelineCalibration): ModelError | undefined {
-  const tile = modelErrorFrom(cal.tiles.map((t) => t.ratio), cal.tiles.length === 1 ? 'pipeline tile' : 'pipeline tiles');
+  const tileSource = cal.tiles.length === 1 ? 'pipeline tile' : 'pipeline tiles';
+  const tile = modelErrorFrom(cal.tiles.map((t) => t.ratio), tileSource);
   // The block sum's own error matters only where the U-Net term is a block sum.
   const unet = p.unet?.source === 'blocks' && cal.candidates ? candidateModelError(cal.candidates) : undefined;
   if (!unet) return tile;
   const share = p.perTile && p.unet ? (p.steps * p.unet.estimate.median) / p.perTile.median : 1;
-  const scaled = { ...unet, lower: Math.exp(share * Math.log(unet.lower)), upper: Math.exp(share * Math.log(unet.upper)) };
+  const scale = (ratio: number) => Math.exp(share * Math.log(ratio));
+  const scaled = { ...unet, lower: scale(unet.lower), upper: scale(unet.upper) };
   if (!tile) return { ...scaled, source: `${unet.source} (the U-Net's ${(share * 100).toFixed(0)}% of a tile)` };
   return {
     n: tile.n + unet.n,

@@ -5,7 +5,9 @@
 import type { Lut } from '../lut/schema.js';
 import type { LutConfig } from './config.js';
 import { describeProblem, estimateOf, indexEntries, type EntryEstimate } from './entries.js';
-import { decoderKey, encoderKey, textEncoderKey, VAE_STAGE_PREFIX, type TextEncoderChoice, type VaeChoice } from './pipeline-keys.js';
+import {
+  decoderKey, encoderKey, textEncoderKey, VAE_STAGE_PREFIX, type TextEncoderChoice, type VaeChoice,
+} from './pipeline-keys.js';
 import type { Predictor } from './predictor.js';
 import type { SpacePrediction } from './space.js';
 
@@ -61,5 +63,11 @@ export function pipelineSpace(p: Predictor, unet: SpacePrediction, o: PipelineSp
 
 /** True when the LUT holds VAE entries at this configuration (a pipeline can be predicted from it). */
 export function hasPipelineEntries(lut: Lut, c: LutConfig): boolean {
-  return lut.entries.some((e) => e.key.kind === 'pipeline' && e.key.stage?.startsWith(VAE_STAGE_PREFIX) && e.key.latent === c.latent && e.key.width === c.width);
+  return lut.entries.some(
+    (e) =>
+      e.key.kind === 'pipeline' &&
+      e.key.stage?.startsWith(VAE_STAGE_PREFIX) === true &&
+      e.key.latent === c.latent &&
+      e.key.width === c.width,
+  );
 }

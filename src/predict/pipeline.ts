@@ -13,7 +13,9 @@ import type { ResolvedCatalog } from '../catalog/types.js';
 import type { EntryFlag, Lut } from '../lut/schema.js';
 import type { LutConfig } from './config.js';
 import { blockTable, describeProblem, estimateOf, indexEntries, type EntryEstimate } from './entries.js';
-import { decoderKey, encoderKey, textEncoderKey, tileKey, unetKey, type TextEncoderChoice, type VaeChoice } from './pipeline-keys.js';
+import {
+  decoderKey, encoderKey, textEncoderKey, tileKey, unetKey, type TextEncoderChoice, type VaeChoice,
+} from './pipeline-keys.js';
 import { predictCandidate, type Predictor } from './predictor.js';
 import { halfWidths, type Estimate, type SumEstimate } from './uncertainty.js';
 
@@ -86,26 +88,46 @@ export function repeatedSum(terms: readonly { e: Estimate; times: number }[]): S
     below += times * h.below;
     above += times * h.above;
   }
-  return { median, interval: [median - Math.sqrt(below2), median + Math.sqrt(above2)], conservative: [median - below, median + above] };
+  return {
+    median,
+    interval: [median - Math.sqrt(below2), median + Math.sqrt(above2)],
+    conservative: [median - below, median + above],
+  };
 }
 
 /** The U-Net per step: measured whole if possible, else from blocks; or what is missing for either. */
-export function unetTerm(r: Pick<PipelineRequest, 'lut' | 'file' | 'unet' | 'config' | 'candidate'>): { term?: UnetTerm; missing: string[] } {
+type UnetRequest = Pick<PipelineRequest, 'lut' | 'file' | 'unet' | 'config' | 'candidate'>;
+
+/** True when the LUT holds U-Net blocks at the configuration (a block sum can be made). */
+export function hasBlocksAt(lut: Lut, c: LutConfig): boolean {
+  return lut.entries.some((e) => e.key.kind === 'block' && e.key.latent === c.latent && e.key.width === c.width);
+}
+
+/** A block-sum predictor over the LUT at the configuration (call only when hasBlocksAt). */
+export function blockPredictor(r: Omit<UnetRequest, 'candidate'>): Predictor {
+  const table = blockTable(r.lut, r.unet, r.config);
+  return { label: r.lut.device.profile, file: r.file, lut: r.lut, catalog: r.unet, config: r.config, table };
+}
+
+export function unetTerm(r: UnetRequest): { term?: UnetTerm; missing: string[] } {
   const index = indexEntries(r.lut);
   const code = formatCandidate(r.unet, r.candidate);
   const measured = estimateOf(index, unetKey(code, r.config));
-  const hasBlocks = r.lut.entries.some((e) => e.key.kind === 'block' && e.key.latent === r.config.latent && e.key.width === r.config.width);
+  const hasBlocks = hasBlocksAt(r.lut, r.config);
   let blocks: Estimate | undefined;
   let blockProblems: string[] = [];
   if (hasBlocks) {
-    const p: Predictor = { label: r.lut.device.profile, file: r.file, lut: r.lut, catalog: r.unet, config: r.config, table: blockTable(r.lut, r.unet, r.config) };
+    const p = blockPredictor(r);
     const c = predictCandidate(p, r.candidate);
     if (c.latency) blocks = { median: c.latency.median, lo: c.latency.interval[0], hi: c.latency.interval[1] };
     blockProblems = c.missing;
   }
-  if (measured.status === 'ok') return { term: { source: 'candidate', estimate: measured, ...(blocks ? { blocks } : {}) }, missing: [] };
+  if (measured.status === 'ok') {
+    return { term: { source: 'candidate', estimate: measured, ...(blocks ? { blocks } : {}) }, missing: [] };
+  }
   if (blocks) return { term: { source: 'blocks', estimate: blocks, blocks }, missing: [] };
-  const blockText = hasBlocks ? blockProblems : [`block entries at latent ${r.config.latent}, width ${r.config.width} (none)`];
+  const none = `block entries at latent ${r.config.latent}, width ${r.config.width} (none)`;
+  const blockText = hasBlocks ? blockProblems : [none];
   return { missing: [describeProblem(measured), ...blockText] };
 }
 
@@ -149,16 +171,20 @@ export function predictPipeline(r: PipelineRequest): PipelinePrediction {
     ...(r.blendMs !== undefined ? [{ e: { median: r.blendMs, lo: r.blendMs, hi: r.blendMs }, times: 1 }] : []),
   ];
   // The tiles' sum is one error repeated; the once-per-image parts are independent of it.
-  const tilesPart = repeatedSum([{ e: { median: perTile.median, lo: perTile.interval[0], hi: perTile.interval[1] }, times: r.tiles }]);
+  const tileEstimate = { median: perTile.median, lo: perTile.interval[0], hi: perTile.interval[1] };
+  const tilesPart = repeatedSum([{ e: tileEstimate, times: r.tiles }]);
   const rest = repeatedSum(once);
+  const median = tilesPart.median + rest.median;
+  const below = Math.hypot(tilesPart.median - tilesPart.interval[0], rest.median - rest.interval[0]);
+  const above = Math.hypot(tilesPart.interval[1] - tilesPart.median, rest.interval[1] - rest.median);
   out.perTile = perTile;
   out.perImage = {
-    median: tilesPart.median + rest.median,
-    interval: [
-      tilesPart.median + rest.median - Math.hypot(tilesPart.median - tilesPart.interval[0], rest.median - rest.interval[0]),
-      tilesPart.median + rest.median + Math.hypot(tilesPart.interval[1] - tilesPart.median, rest.interval[1] - rest.median),
+    median,
+    interval: [median - below, median + above],
+    conservative: [
+      r.tiles * perTile.conservative[0] + rest.conservative[0],
+      r.tiles * perTile.conservative[1] + rest.conservative[1],
     ],
-    conservative: [r.tiles * perTile.conservative[0] + rest.conservative[0], r.tiles * perTile.conservative[1] + rest.conservative[1]],
   };
   out.vaeShare = (encoder.median + decoder.median) / perTile.median;
   const graph = estimateOf(index, tileKey(r.vae, code, r.steps, r.config));

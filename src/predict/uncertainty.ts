@@ -79,8 +79,8 @@ export interface ModelError {
 
 /** Student t 97.5% quantiles for 1..30 degrees of freedom. */
 const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093,
-  2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
 export function t975(df: number): number {
@@ -117,13 +117,19 @@ export function withModelError(sum: SumEstimate, error: ModelError | undefined):
   return {
     median: sum.median,
     interval: [widen(sum.interval[0], error.lower, -1), widen(sum.interval[1], error.upper, 1)],
-    conservative: [sum.median * error.lower - (sum.median - sum.conservative[0]), sum.median * error.upper + (sum.conservative[1] - sum.median)],
+    conservative: [
+      sum.median * error.lower - (sum.median - sum.conservative[0]),
+      sum.median * error.upper + (sum.conservative[1] - sum.median),
+    ],
   };
 }
 
 /** `sampling error only (...)` or `includes the model error of 4 measured candidates (0.962-1.065)`. */
 export function describeModelError(error: ModelError | undefined, none: string): string {
   if (!error) return `sampling error only (${none})`;
-  const range = error.n === 1 ? `ratio ${error.min.toFixed(3)}` : `ratios ${error.min.toFixed(3)}-${error.max.toFixed(3)}`;
-  return `includes the model error of ${error.n} measured ${error.source} (${range}; measured/predicted within ${error.lower.toFixed(3)}-${error.upper.toFixed(3)})`;
+  const min = error.min.toFixed(3);
+  const range = error.n === 1 ? `ratio ${min}` : `ratios ${min}-${error.max.toFixed(3)}`;
+  const within = `${error.lower.toFixed(3)}-${error.upper.toFixed(3)}`;
+  const what = `${error.n} measured ${error.source}`;
+  return `includes the model error of ${what} (${range}; measured/predicted within ${within})`;
 }

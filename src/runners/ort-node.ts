@@ -36,7 +36,8 @@ export type OrtNodeOptions = z.infer<typeof ortNodeOptionsSchema>;
 /** The compiled device runner and the statistics it imports, as they sit in dist/. */
 function runnerFiles(): { local: string; remote: string }[] {
   const dist = join(packageRoot(), 'dist');
-  const files = ['ort-runner.js', 'optimized-cache.js'].map((f) => ({ local: join(dist, 'device-runner', f), remote: `device-runner/${f}` }));
+  const runner = (f: string) => ({ local: join(dist, 'device-runner', f), remote: `device-runner/${f}` });
+  const files = ['ort-runner.js', 'optimized-cache.js'].map(runner);
   for (const f of readdirSync(join(dist, 'stats'))) {
     if (f.endsWith('.js')) files.push({ local: join(dist, 'stats', f), remote: `stats/${f}` });
   }

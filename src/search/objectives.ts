@@ -21,4 +21,10 @@ export function parseObjectives(list: readonly string[], hasQuality: boolean): O
   return out;
 }
 
-export const objectiveUnits: Record<Objective, string> = { latency: 'ms', params: 'parameters', macs: 'MACs', quality: '', pipeline: 's/image' };
+export const objectiveUnits: Record<Objective, string> = {
+  latency: 'ms',
+  params: 'parameters',
+  macs: 'MACs',
+  quality: '',
+  pipeline: 's/image',
+};

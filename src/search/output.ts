@@ -48,7 +48,11 @@ export function pipelineJson(space: EvaluatedSpace) {
       label: d.label,
       missing: d.pipeline?.missing ?? [],
       text: d.pipeline?.space.text?.median ?? null,
-      vaes: d.pipeline?.space.columns.map((c) => ({ name: c.vae.name, encoderMs: c.encoder.status === 'ok' ? c.encoder.median : null, decoderMs: c.decoder.status === 'ok' ? c.decoder.median : null })) ?? [],
+      vaes: (d.pipeline?.space.columns ?? []).map((c) => ({
+        name: c.vae.name,
+        encoderMs: c.encoder.status === 'ok' ? c.encoder.median : null,
+        decoderMs: c.decoder.status === 'ok' ? c.decoder.median : null,
+      })),
     })),
   };
 }

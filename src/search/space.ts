@@ -57,12 +57,21 @@ export function candidateNumber(cat: Pick<ResolvedCatalog, 'stages'>, c: Candida
   return n;
 }
 
-export function evaluateSpace(catalog: ResolvedCatalog, predictors: readonly Predictor[], quality?: QualityInput, pipeline?: PipelineSearchInput): EvaluatedSpace {
+export function evaluateSpace(
+  catalog: ResolvedCatalog,
+  predictors: readonly Predictor[],
+  quality?: QualityInput,
+  pipeline?: PipelineSearchInput,
+): EvaluatedSpace {
   const unet = evaluateUnetSpace(catalog, predictors, quality);
   return pipeline ? withPipeline(unet, pipeline) : unet;
 }
 
-function evaluateUnetSpace(catalog: ResolvedCatalog, predictors: readonly Predictor[], quality?: QualityInput): EvaluatedSpace {
+function evaluateUnetSpace(
+  catalog: ResolvedCatalog,
+  predictors: readonly Predictor[],
+  quality?: QualityInput,
+): EvaluatedSpace {
   const radix = catalog.stages.map((s) => s.variants.length);
   const size = radix.reduce((a, b) => a * b, 1);
   const params = new Float64Array(size);
@@ -142,7 +151,13 @@ function withPipeline(unet: EvaluatedSpace, pipeline: PipelineSearchInput): Eval
     }
   });
   const devices = unet.devices.map((d): DeviceSpace => {
-    const space = pipelineSpace(d.predictor, d.prediction, { vaes: pipeline.vaes.map((x) => x.choice), steps: pipeline.steps, tiles: pipeline.tiles, blendMs: pipeline.blendMs, ...(pipeline.text ? { text: pipeline.text } : {}) });
+    const space = pipelineSpace(d.predictor, d.prediction, {
+      vaes: pipeline.vaes.map((x) => x.choice),
+      steps: pipeline.steps,
+      tiles: pipeline.tiles,
+      blendMs: pipeline.blendMs,
+      ...(pipeline.text ? { text: pipeline.text } : {}),
+    });
     const seconds = new Float64Array(size);
     const vaeShare = new Float64Array(size);
     space.columns.forEach((c, v) => {

@@ -9,7 +9,9 @@ import { evaluateSpace } from '../../search/space.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { stringFlag } from '../flags.js';
 import { loadLutInputs, lutInputHelp, lutInputOptions } from './lut-inputs.js';
-import { pipelineSearchHelp, pipelineSearchInput, pipelineSearchOptions, wantsPipeline } from './pipeline-search-flags.js';
+import {
+  pipelineSearchHelp, pipelineSearchInput, pipelineSearchOptions, wantsPipeline,
+} from './pipeline-search-flags.js';
 import { hasPipelineEntries } from '../../predict/pipeline-space.js';
 
 export const lutExportCommand: Command = {
@@ -28,7 +30,13 @@ _cons_lo_ms, _cons_hi_ms (sum of bounds) and _flags; with a pipeline (VAE entrie
 or any pipeline flag) a vae column and per device <device>_image_s (seconds per image) and
 _vae_share. Empty cells: no prediction (entry missing or failed). The LUT format itself is
 published as schemas/lut.schema.json.`,
-  options: { ...lutInputOptions, ...pipelineSearchOptions, format: { type: 'string' }, quality: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    ...lutInputOptions,
+    ...pipelineSearchOptions,
+    format: { type: 'string' },
+    quality: { type: 'string' },
+    out: { type: 'string' },
+  },
   async run(args: ParsedArgs, io) {
     const out = stringFlag(args, 'out');
     const fromExt = out === undefined ? undefined : extname(out).toLowerCase().slice(1);
@@ -38,7 +46,8 @@ published as schemas/lut.schema.json.`,
     const qualityFile = stringFlag(args, 'quality');
     const quality = qualityFile === undefined ? undefined : readQualityFile(qualityFile, inputs.resolved);
     const first = inputs.predictors[0]!;
-    const pipeline = wantsPipeline(args) || hasPipelineEntries(first.lut, first.config) ? pipelineSearchInput(args, first.config) : undefined;
+    const withPipeline = wantsPipeline(args) || hasPipelineEntries(first.lut, first.config);
+    const pipeline = withPipeline ? pipelineSearchInput(args, first.config) : undefined;
     const space = evaluateSpace(inputs.resolved, inputs.predictors, quality, pipeline);
     const text = format === 'csv' ? candidatesCsv(space, allCandidates(space)) : `${JSON.stringify(spaceJson(space))}\n`;
     if (out === undefined) io.stdout.write(text);

@@ -23,8 +23,9 @@ export const pipelineSearchOptions = {
   'vae-catalog': { type: 'string' },
 } satisfies OptionsConfig;
 
-export const pipelineSearchHelp = `  --vae NAME|all      the VAE variant of the per-image prediction (default teacher); all: every
-                      encoder x decoder variant joins the search space (params then count the VAE)
+export const pipelineSearchHelp = `  --vae NAME|all      the VAE variant of the per-image prediction (default teacher);
+                      all: every encoder x decoder variant joins the search space
+                      (with a pipeline, params and MACs are the whole tile's)
   --image WxH         photo size for seconds per image (default 4000x3000)
   --tile N, --overlap N
                       tile side (default: 8 x the LUT's latent side) and overlap (default tile/4)
@@ -40,22 +41,28 @@ export function wantsPipeline(args: ParsedArgs): boolean {
 export function pipelineSearchInput(args: ParsedArgs, config: LutConfig): PipelineSearchInput {
   const tile = numberFlag(args, 'tile', { integer: true }) ?? config.latent * VAE_FACTOR;
   if (tile !== config.latent * VAE_FACTOR) {
-    throw new UsageError(`--tile ${tile}: the LUT's entries are at latent ${config.latent}, i.e. ${config.latent * VAE_FACTOR}-pixel tiles (choose another configuration with --latent)`);
+    const lutTile = config.latent * VAE_FACTOR;
+    const why = `the LUT's entries are at latent ${config.latent}, i.e. ${lutTile}-pixel tiles`;
+    throw new UsageError(`--tile ${tile}: ${why} (choose another configuration with --latent)`);
   }
   const overlap = numberFlag(args, 'overlap', { integer: true }) ?? tile / 4;
   const steps = numberFlag(args, 'steps', { integer: true, min: 1, max: 1000 }) ?? 1;
   const plan = planTiles(parseImageSize(stringFlag(args, 'image') ?? '4000x3000'), { tile, overlap });
-  const vaeCatalog = loadCatalog(stringFlag(args, 'vae-catalog') ?? join(packageRoot(), 'block-variants', 'sd15-vae.json'));
+  const variantsFile = (name: string) => join(packageRoot(), 'block-variants', name);
+  const vaeCatalog = loadCatalog(stringFlag(args, 'vae-catalog') ?? variantsFile('sd15-vae.json'));
   const resolved = vaeCatalog.resolve(config.latent, 1);
   const wanted = stringFlag(args, 'vae') ?? 'teacher';
   const variants = wanted === 'all' ? allVaeVariants(resolved) : [parseVaeVariant(resolved, wanted)];
-  const text = boolFlag(args, 'text-encoder') ? textChoiceOf(loadCatalog(join(packageRoot(), 'block-variants', 'sd15-text-encoder.json'))) : undefined;
+  const textCatalog = boolFlag(args, 'text-encoder') ? loadCatalog(variantsFile('sd15-text-encoder.json')) : undefined;
+  const text = textCatalog ? textChoiceOf(textCatalog) : undefined;
+  const stepsText = `${steps} step${steps === 1 ? '' : 's'}`;
+  const textNote = text ? ', text encoder' : '';
   return {
     vaes: variants.map((v) => ({ choice: vaeChoiceOf(v), params: v.params, macs: v.macs })),
     steps,
     tiles: plan.count,
     ...(text ? { text } : {}),
     blendMs: estimateBlendMs(plan),
-    description: `${plan.image.width}x${plan.image.height} in ${describePlan(plan)}, ${steps} step${steps === 1 ? '' : 's'}${text ? ', text encoder' : ''}`,
+    description: `${plan.image.width}x${plan.image.height} in ${describePlan(plan)}, ${stepsText}${textNote}`,
   };
 }

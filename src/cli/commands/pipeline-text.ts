@@ -10,11 +10,13 @@ import { formatBytes, formatMs } from '../progress.js';
 
 const sec = (ms: number) => (ms / 1000 >= 100 ? (ms / 1000).toFixed(1) : (ms / 1000).toFixed(2));
 const NO_END_TO_END = 'the LUT holds no per-tile graph or candidate measured whole';
+const INDENT = ' '.repeat(11);
 
 function term(label: string, e: EntryEstimate | undefined, note = ''): string {
   if (!e) return '';
   const value = e.status === 'ok' ? `${formatMs(e.median).padStart(9)} ms` : e.status.padStart(12);
-  return `           ${label.padEnd(14)}${value}  ${e.id}${note}${e.flags.length > 0 ? `  [${e.flags.join(', ')}]` : ''}`;
+  const flags = e.flags.length > 0 ? `  [${e.flags.join(', ')}]` : '';
+  return `${INDENT}${label.padEnd(14)}${value}  ${e.id}${note}${flags}`;
 }
 
 function predictionLines(r: PipelineDeviceResult): string[] {
@@ -26,26 +28,38 @@ function predictionLines(r: PipelineDeviceResult): string[] {
   if (unet) {
     const note = unet.source === 'candidate' ? ' (measured whole)' : '';
     const e = unet.source === 'candidate' ? (unet.estimate as EntryEstimate) : undefined;
-    lines.push(e ? term(steps, e, note) : `           ${steps.padEnd(14)}${formatMs(unet.estimate.median).padStart(9)} ms  sum of its block and part entries`);
+    const median = formatMs(unet.estimate.median).padStart(9);
+    const sum = `${INDENT}${steps.padEnd(14)}${median} ms  sum of its block and part entries`;
+    lines.push(e ? term(steps, e, note) : sum);
   } else {
-    lines.push(`           ${steps.padEnd(14)}${'missing'.padStart(12)}`);
+    lines.push(`${INDENT}${steps.padEnd(14)}${'missing'.padStart(12)}`);
   }
   lines.push(term('VAE decoder', p.decoder));
   lines[0] = `per tile${lines[0]!.slice(8)}`;
   if (p.perTile) {
     const t = p.perTile;
-    lines.push(`           ${'total'.padEnd(14)}${formatMs(t.median).padStart(9)} ms  95% interval ${formatMs(t.interval[0])}–${formatMs(t.interval[1])} ms; VAE ${((p.vaeShare ?? 0) * 100).toFixed(0)}% of it`);
+    const share = `VAE ${((p.vaeShare ?? 0) * 100).toFixed(0)}% of it`;
+    const interval = `95% interval ${formatMs(t.interval[0])}–${formatMs(t.interval[1])} ms`;
+    lines.push(`${INDENT}${'total'.padEnd(14)}${formatMs(t.median).padStart(9)} ms  ${interval}; ${share}`);
   }
-  if (p.tileGraph) lines.push(`           per-tile graph measured whole ${formatMs(p.tileGraph.estimate.median)} ms: measured/predicted ${p.tileGraph.ratio.toFixed(3)}`);
-  const text = p.text ? `${formatMs(p.text.median)} ms text encoder (once)` : 'a fixed prompt embedding (no text encoder)';
-  lines.push(`per image  ${r.plan.count} tiles x per tile + ${text} + ${formatMs(r.predicted.blendMs)} ms blending (timed on this computer)`);
+  if (p.tileGraph) {
+    const g = p.tileGraph;
+    const measured = `${formatMs(g.estimate.median)} ms: measured/predicted ${g.ratio.toFixed(3)}`;
+    lines.push(`${INDENT}per-tile graph measured whole ${measured}`);
+  }
+  const fixed = 'a fixed prompt embedding (no text encoder)';
+  const text = p.text ? `${formatMs(p.text.median)} ms text encoder (once)` : fixed;
+  const blend = `${formatMs(r.predicted.blendMs)} ms blending (timed on this computer)`;
+  lines.push(`per image  ${r.plan.count} tiles x per tile + ${text} + ${blend}`);
   const img = r.predicted.perImage;
   if (img) {
-    lines.push(`predicted  ${sec(img.median)} s   95% interval ${sec(img.interval[0])}–${sec(img.interval[1])} s   conservative ${sec(img.conservative[0])}–${sec(img.conservative[1])} s`);
+    const interval = `95% interval ${sec(img.interval[0])}–${sec(img.interval[1])} s`;
+    const conservative = `conservative ${sec(img.conservative[0])}–${sec(img.conservative[1])} s`;
+    lines.push(`predicted  ${sec(img.median)} s   ${interval}   ${conservative}`);
     lines.push(`interval   ${describeModelError(r.predicted.modelError, NO_END_TO_END)}`);
   } else {
     lines.push(`predicted  unavailable: ${p.missing.map((m) => m.problem).join(', ')}`);
-    for (const c of r.predicted.commands) lines.push(`           measure with: ${c}`);
+    for (const c of r.predicted.commands) lines.push(`${INDENT}measure with: ${c}`);
   }
   return lines.filter((l) => l !== '');
 }
@@ -55,10 +69,18 @@ function measuredLines(r: PipelineDeviceResult): string[] {
   if (!m) return [`measured   not end to end: ${r.notMeasured ?? 'not run'}`];
   const s = m.stages;
   const loads = Object.values(m.load).reduce((a, b) => a + b, 0);
-  const stages = `decode ${sec(s.decode)}, text ${sec(s.text)}, encode ${sec(s.encode)}, denoise ${sec(s.denoise)}, decode-VAE ${sec(s.decodeVae)}, blend ${sec(s.blend)}, write ${sec(s.write)}`;
+  const stages = [
+    `decode ${sec(s.decode)}`,
+    `text ${sec(s.text)}`,
+    `encode ${sec(s.encode)}`,
+    `denoise ${sec(s.denoise)}`,
+    `decode-VAE ${sec(s.decodeVae)}`,
+    `blend ${sec(s.blend)}`,
+    `write ${sec(s.write)}`,
+  ].join(', ');
   const lines = [
     `measured   ${sec(m.wallMs)} s wall for the whole photo (${stages} s)`,
-    `           peak memory ${formatBytes(m.peakRssBytes)} (RSS); models loaded in ${sec(loads)} s before the clock started`,
+    `${INDENT}peak memory ${formatBytes(m.peakRssBytes)} (RSS); models loaded in ${sec(loads)} s before the clock`,
   ];
   const img = r.predicted.perImage;
   if (img) {
@@ -82,6 +104,7 @@ export function pipelineText(r: PipelineDeviceResult): string {
 
 export function pipelineJson(r: PipelineDeviceResult): unknown {
   const p = r.predicted;
+  const tileGraph = p.prediction.tileGraph;
   return {
     device: r.device,
     lut: r.lutFile,
@@ -105,7 +128,7 @@ export function pipelineJson(r: PipelineDeviceResult): unknown {
       perImage: p.perImage ?? null,
       perImageSamplingOnly: p.prediction.perImage ?? null,
       vaeShare: p.prediction.vaeShare ?? null,
-      tileGraph: p.prediction.tileGraph ? { median: p.prediction.tileGraph.estimate.median, ratio: p.prediction.tileGraph.ratio } : null,
+      tileGraph: tileGraph ? { median: tileGraph.estimate.median, ratio: tileGraph.ratio } : null,
       modelError: p.modelError ?? null,
       flags: p.prediction.flags,
     },

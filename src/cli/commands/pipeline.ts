@@ -9,11 +9,17 @@ import { measureHelp, measureOptions, measureOptionsFrom } from '../measure-flag
 import { ProgressPrinter } from '../progress.js';
 import { pipelineJson, pipelineText } from './pipeline-text.js';
 
+/** The measuring flags as bench blocks has them, without those bench pipeline sets itself. */
+const pipelineMeasureHelp = measureHelp
+  .replace(/\n +--(out|latent|json) [^\n]*/g, '')
+  .replace('several devices are measured concurrently', 'several devices one after another');
+
 export const pipelineCommand: Command = {
   name: 'pipeline',
-  summary: 'a candidate with its VAE on a whole tiled photo: per-tile entries measured, the photo predicted and restored end to end',
+  summary: 'a candidate with its VAE on a whole tiled photo: per-tile entries, prediction, photo restored end to end',
   usage:
-    'bench pipeline [--arch CODE] [--vae VARIANT] [--image WxH | --input photo.png] [--tile 512] [--overlap 128] [--steps 1] [--text-encoder] [--device D ...] [--predict-only] [--lut F] [--picture F] [...]',
+    'bench pipeline [--arch CODE] [--vae VARIANT] [--image WxH | --input photo.png] [--tile 512] [--overlap 128] ' +
+    '[--steps 1] [--text-encoder] [--device D ...] [--predict-only] [--lut F] [--picture F] [...]',
   help: `  --arch CODE        the U-Net candidate: names or variant indices (default: the teacher)
   --vae VARIANT      VAE variant: a name both halves have (teacher, r1, w0.5, ...), encoder=X,decoder=Y,
                      or indices (default: teacher)
@@ -28,7 +34,7 @@ export const pipelineCommand: Command = {
   --lut F            the LUT to read and add to (default: the device's LUT at latent tile/8)
   --picture F        where the restored photo goes (default: reports/<device>-pipeline-<W>x<H>.png)
   --force            accept images above 100 megapixels
-  --vae-catalog F    VAE catalogue (default: block-variants/sd15-vae.json)${measureHelp.replace(/\n +--(out|latent|json) [^\n]*/g, '').replace('several devices are measured concurrently', 'several devices one after another')}
+  --vae-catalog F    VAE catalogue (default: block-variants/sd15-vae.json)${pipelineMeasureHelp}
   --json             print the results as JSON on stdout (progress goes to stderr)
 
 Per tile = VAE encoder + steps x U-Net (measured whole, else the sum of its blocks) + VAE decoder;
@@ -53,8 +59,12 @@ when an entry the prediction needs is missing or failed (the commands that measu
     'vae-catalog': { type: 'string' },
   },
   async run(args, io) {
-    if (stringFlag(args, 'out') !== undefined) throw new UsageError('bench pipeline writes a LUT and a picture: name them with --lut and --picture');
-    if (stringFlag(args, 'latent') !== undefined) throw new UsageError('bench pipeline takes the latent side from the tile (tile/8): give --tile');
+    if (stringFlag(args, 'out') !== undefined) {
+      throw new UsageError('bench pipeline writes a LUT and a picture: name them with --lut and --picture');
+    }
+    if (stringFlag(args, 'latent') !== undefined) {
+      throw new UsageError('bench pipeline takes the latent side from the tile (tile/8): give --tile');
+    }
     const json = boolFlag(args, 'json');
     const progress = new ProgressPrinter(io, json ? io.stderr : io.stdout);
     const { out: _out, latent: _latent, ...measure } = measureOptionsFrom(args, io);
@@ -82,10 +92,17 @@ when an entry the prediction needs is missing or failed (the commands that measu
     };
     const results = await runPipeline(options);
     progress.finish();
-    if (json) io.stdout.write(`${JSON.stringify(results.length === 1 ? pipelineJson(results[0]!) : results.map(pipelineJson), null, 1)}\n`);
-    else io.stdout.write(`${results.map(pipelineText).join('\n\n')}\n`);
+    if (json) {
+      const out = results.length === 1 ? pipelineJson(results[0]!) : results.map(pipelineJson);
+      io.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
+    } else {
+      io.stdout.write(`${results.map(pipelineText).join('\n\n')}\n`);
+    }
     const unavailable = results.filter((r) => !r.predicted.prediction.available);
-    for (const r of unavailable) io.stderr.write(`bench: no pipeline prediction on ${r.device}: missing ${r.predicted.prediction.missing.map((m) => m.problem).join(', ')}\n`);
+    for (const r of unavailable) {
+      const missing = r.predicted.prediction.missing.map((m) => m.problem).join(', ');
+      io.stderr.write(`bench: no pipeline prediction on ${r.device}: missing ${missing}\n`);
+    }
     return unavailable.length > 0 ? ExitCode.failure : ExitCode.ok;
   },
 };

@@ -34,7 +34,8 @@ function textFor(p: Predictor, r: CandidatePrediction): string {
     const l = withModelError(r.latency, error);
     lines.push(`latency    ${ms(l.median)} ms   95% interval ${ms(l.interval[0])}–${ms(l.interval[1])} ms (quadrature)   conservative ${ms(l.conservative[0])}–${ms(l.conservative[1])} ms (sum of bounds)`);
     lines.push(`interval   ${describeModelError(error, NO_CANDIDATES)}`);
-    if (error) lines.push(`sampling   ${ms(r.latency.interval[0])}–${ms(r.latency.interval[1])} ms (the entries' sampling error alone)`);
+    const sampling = `${ms(r.latency.interval[0])}–${ms(r.latency.interval[1])} ms`;
+    if (error) lines.push(`sampling   ${sampling} (the entries' sampling error alone)`);
   } else {
     lines.push(`latency    unavailable: ${r.missing.length} entries missing or failed: ${r.missing.join(', ')}`);
   }

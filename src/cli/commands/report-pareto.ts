@@ -29,7 +29,9 @@ The file embeds chart.js and the data and loads nothing: it opens from disk, off
     const out = stringFlag(args, 'out') ?? join(defaultReportsDir(), 'pareto.html');
     const title = stringFlag(args, 'title');
     const chartJs = loadChartJsBundle();
-    if (stringFlag(args, 'vae') === 'all') throw new UsageError('the report shows one VAE variant at a time: give --vae NAME (bench search --vae all compares them)');
+    if (stringFlag(args, 'vae') === 'all') {
+      throw new UsageError('the report shows one VAE variant at a time: give --vae NAME (bench search compares all)');
+    }
     const run = runSearchFromArgs(args);
     const data = buildParetoData(run.space, run.result, {
       flagNames: entryFlags,

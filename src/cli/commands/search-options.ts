@@ -7,7 +7,9 @@ import { evaluateSpace, type EvaluatedSpace } from '../../search/space.js';
 import type { OptionsConfig, ParsedArgs } from '../command.js';
 import { listFlag, numberFlag, stringFlag } from '../flags.js';
 import { loadLutInputs, type LutInputs } from './lut-inputs.js';
-import { pipelineSearchHelp, pipelineSearchInput, pipelineSearchOptions, wantsPipeline } from './pipeline-search-flags.js';
+import {
+  pipelineSearchHelp, pipelineSearchInput, pipelineSearchOptions, wantsPipeline,
+} from './pipeline-search-flags.js';
 
 export const searchFlagOptions = {
   quality: { type: 'string' },
@@ -43,7 +45,8 @@ export function runSearchFromArgs(args: ParsedArgs): SearchRun {
   const maxParams = numberFlag(args, 'max-params', { exclusiveMin: 0 });
   if (maxLatency !== undefined) options.maxLatencyMs = maxLatency;
   if (maxParams !== undefined) options.maxParams = maxParams;
-  const pipeline = options.objectives.includes('pipeline') || wantsPipeline(args) ? pipelineSearchInput(args, inputs.predictors[0]!.config) : undefined;
+  const withPipeline = options.objectives.includes('pipeline') || wantsPipeline(args);
+  const pipeline = withPipeline ? pipelineSearchInput(args, inputs.predictors[0]!.config) : undefined;
   const space = evaluateSpace(inputs.resolved, inputs.predictors, quality, pipeline);
   return { ...inputs, space, options, result: runSearch(space, options) };
 }

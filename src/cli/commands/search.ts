@@ -4,7 +4,7 @@
 import { extname } from 'node:path';
 import { writeFileAtomic } from '../../atomic-write.js';
 import { ExitCode, UsageError } from '../../errors.js';
-import { candidateRow } from '../../search/describe.js';
+import { candidateRow, type CandidateRow } from '../../search/describe.js';
 import { candidatesCsv, searchResultJson } from '../../search/output.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { boolFlag, stringFlag } from '../flags.js';
@@ -15,64 +15,118 @@ const SHOWN = 40;
 const EXCLUDED = { noLatency: 'without a latency prediction', noQuality: 'without a quality score', overLatency: 'over --max-latency', overParams: 'over --max-params' } as const;
 const ms = (v: number) => (v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3));
 
-function summaryText(run: SearchRun): string {
+function headerLines(run: SearchRun): string[] {
   const { space, result } = run;
   const q = space.quality;
   const pipe = space.pipeline;
+  const cat = space.catalog;
+  const vaes = pipe && pipe.vaes.length > 1 ? `; ${space.base} U-Nets x ${pipe.vaes.length} VAE variants` : '';
+  const name = (o: string) => (o === 'quality' && q ? q.metric : o);
+  const objectives = result.objectives.map((o, i) => `${name(o)} (${result.directions[i]})`);
   const lines = [
-    `search over ${space.size.toLocaleString('en-US')} candidates (catalogue ${space.catalog.spec.name}, latent ${space.catalog.latent}, width ${space.catalog.width}${pipe && pipe.vaes.length > 1 ? `; ${space.base} U-Nets x ${pipe.vaes.length} VAE variants` : ''})`,
-    `objectives: ${result.objectives.map((o, i) => `${o === 'quality' && q ? q.metric : o} (${result.directions[i]})`).join(', ')}`,
+    `search over ${space.size.toLocaleString('en-US')} candidates ` +
+      `(catalogue ${cat.spec.name}, latent ${cat.latent}, width ${cat.width}${vaes})`,
+    `objectives: ${objectives.join(', ')}`,
   ];
   if (pipe) {
-    lines.push(`pipeline: ${pipe.description}; VAE ${pipe.vaes.length === 1 ? pipe.vaes[0]!.choice.name : `${pipe.vaes.length} variants`}; params and MACs are the whole tile's (U-Net + VAE)`);
+    const vae = pipe.vaes.length === 1 ? pipe.vaes[0]!.choice.name : `${pipe.vaes.length} variants`;
+    lines.push(`pipeline: ${pipe.description}; VAE ${vae}; params and MACs are the whole tile's (U-Net + VAE)`);
   }
   if (q) {
-    lines.push(`quality: ${q.count} of ${space.size} candidates scored from ${q.file} (${q.kind}, ${q.better} is better)`);
-    if (q.missing.count > 0) lines.push(`  ${q.missing.count} candidates have no score and are left out of quality objectives, e.g. ${q.missing.first.join('; ')}`);
+    const scored = `${q.count} of ${space.size} candidates scored from ${q.file}`;
+    lines.push(`quality: ${scored} (${q.kind}, ${q.better} is better)`);
+    if (q.missing.count > 0) {
+      const why = 'have no score and are left out of quality objectives';
+      lines.push(`  ${q.missing.count} candidates ${why}, e.g. ${q.missing.first.join('; ')}`);
+    }
   }
+  return lines;
+}
+
+/** The first few of a list, with an ellipsis when there are more. */
+const some = (list: readonly string[], n: number) => `${list.slice(0, n).join(', ')}${list.length > n ? ', ...' : ''}`;
+
+function deviceLines(run: SearchRun): string[] {
+  const { space, result } = run;
+  const lines: string[] = [];
   for (const [d, f] of result.fronts.entries()) {
     const dev = space.devices[d]!;
     const ex = f.excluded;
     lines.push(
-      `device ${f.label} (${dev.predictor.file}): ${dev.prediction.availableCount} predicted; front ${f.front.length} of ${f.eligible} eligible` +
+      `device ${f.label} (${dev.predictor.file}): ${dev.prediction.availableCount} predicted; ` +
+        `front ${f.front.length} of ${f.eligible} eligible` +
         (f.hypervolume ? `; hypervolume ${f.hypervolume.value.toFixed(5)} (normalised, reference 1.1)` : ''),
     );
-    const skipped = (Object.keys(EXCLUDED) as (keyof typeof EXCLUDED)[]).filter((k) => ex[k] > 0).map((k) => `${ex[k]} ${EXCLUDED[k]}`);
+    const reasons = Object.keys(EXCLUDED) as (keyof typeof EXCLUDED)[];
+    const skipped = reasons.filter((k) => ex[k] > 0).map((k) => `${ex[k]} ${EXCLUDED[k]}`);
     if (skipped.length > 0) lines.push(`  excluded: ${skipped.join(', ')}`);
-    if (dev.prediction.problems.length > 0) lines.push(`  entries missing or failed: ${dev.prediction.problems.slice(0, 6).join(', ')}${dev.prediction.problems.length > 6 ? ', ...' : ''}`);
+    const problems = dev.prediction.problems;
+    if (problems.length > 0) lines.push(`  entries missing or failed: ${some(problems, 6)}`);
     const missing = dev.pipeline?.missing ?? [];
-    if (missing.length > 0) lines.push(`  pipeline entries missing: ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', ...' : ''} (bench pipeline --device ${dev.predictor.lut.device.profile} measures them)`);
+    const measure = `bench pipeline --device ${dev.predictor.lut.device.profile} measures them`;
+    if (missing.length > 0) lines.push(`  pipeline entries missing: ${some(missing, 4)} (${measure})`);
   }
+  return lines;
+}
+
+/** Seconds per image, the VAE's share and the VAE's name, when the space has a pipeline. */
+function pipelineCells(run: SearchRun, r: CandidateRow | undefined, vaeWidth: number): string {
+  if (!run.space.pipeline) return '';
+  if (!r) return `  ${'s/image'.padStart(8)}  ${'VAE %'.padStart(5)}  ${'vae'.padEnd(vaeWidth)}`;
+  const img = r.pipeline?.[0];
+  const seconds = img ? img.seconds.toFixed(3) : '–';
+  const share = img ? (img.vaeShare * 100).toFixed(0) : '–';
+  return `  ${seconds.padStart(8)}  ${share.padStart(5)}  ${(r.vae ?? '').padEnd(vaeWidth)}`;
+}
+
+function frontLines(run: SearchRun): string[] {
+  const { space, result } = run;
+  const q = space.quality;
   const primary = result.fronts[0]!;
-  const vaeWidth = pipe ? Math.max(3, ...pipe.vaes.map((v) => v.choice.name.length)) : 0;
-  lines.push(
-    '',
-    `front on ${primary.label}:`,
-    `  ${'#'.padStart(7)}  ${'latency ms'.padStart(10)}${pipe ? `  ${'s/image'.padStart(8)}  ${'VAE %'.padStart(5)}  ${'vae'.padEnd(vaeWidth)}` : ''}  ${'params M'.padStart(8)}  ${'MACs G'.padStart(8)}${q ? `  ${q.metric.padStart(8)}` : ''}  code`,
-  );
+  const vaeWidth = space.pipeline ? Math.max(3, ...space.pipeline.vaes.map((v) => v.choice.name.length)) : 0;
+  const cells = `${pipelineCells(run, undefined, vaeWidth)}  ${'params M'.padStart(8)}  ${'MACs G'.padStart(8)}`;
+  const head = `  ${'#'.padStart(7)}  ${'latency ms'.padStart(10)}${cells}`;
+  const lines = ['', `front on ${primary.label}:`, `${head}${q ? `  ${q.metric.padStart(8)}` : ''}  code`];
   for (const n of primary.front.slice(0, SHOWN)) {
     const r = candidateRow(space, n);
     const lat = r.latency[0];
-    const img = r.pipeline?.[0];
-    const pipeCells = pipe ? `  ${(img ? img.seconds.toFixed(3) : '–').padStart(8)}  ${(img ? (img.vaeShare * 100).toFixed(0) : '–').padStart(5)}  ${(r.vae ?? '').padEnd(vaeWidth)}` : '';
-    lines.push(
-      `  ${String(n).padStart(7)}  ${(lat ? ms(lat.median) : '–').padStart(10)}${pipeCells}  ${(r.params / 1e6).toFixed(2).padStart(8)}  ${(r.macs / 1e9).toFixed(3).padStart(8)}${q ? `  ${(r.quality === null ? '–' : r.quality.toPrecision(5)).padStart(8)}` : ''}  ${r.code}${lat && lat.flags.length > 0 ? `  [${lat.flags.join(', ')}]` : ''}`,
-    );
+    const cost = `${(r.params / 1e6).toFixed(2).padStart(8)}  ${(r.macs / 1e9).toFixed(3).padStart(8)}`;
+    const quality = q ? `  ${(r.quality === null ? '–' : r.quality.toPrecision(5)).padStart(8)}` : '';
+    const flags = lat && lat.flags.length > 0 ? `  [${lat.flags.join(', ')}]` : '';
+    const latency = (lat ? ms(lat.median) : '–').padStart(10);
+    const number = String(n).padStart(7);
+    lines.push(`  ${number}  ${latency}${pipelineCells(run, r, vaeWidth)}  ${cost}${quality}  ${r.code}${flags}`);
   }
-  if (primary.front.length > SHOWN) lines.push(`  ... ${primary.front.length - SHOWN} more (--out FILE or --json for all)`);
-  lines.push('', 'reference points:');
+  if (primary.front.length > SHOWN) {
+    lines.push(`  ... ${primary.front.length - SHOWN} more (--out FILE or --json for all)`);
+  }
+  return lines;
+}
+
+function referenceLines(run: SearchRun): string[] {
+  const { space, result } = run;
+  const primary = result.fronts[0]!;
+  const lines = ['', 'reference points:'];
   for (const [name, n] of Object.entries(result.references)) {
     if (n === undefined) continue;
     const r = candidateRow(space, n);
     const lat = r.latency[0];
     const img = r.pipeline?.[0];
     const perImage = img ? `, ${img.seconds.toFixed(3)} s/image with VAE ${r.vae}` : '';
-    lines.push(`  ${name.padEnd(9)} ${lat ? `${ms(lat.median)} ms` : 'no prediction'}${perImage}, ${(r.params / 1e6).toFixed(2)} M params, ${(r.macs / 1e9).toFixed(3)} GMACs${primary.front.includes(n) ? ', on the front' : ''}: ${r.code}`);
+    const onFront = primary.front.includes(n) ? ', on the front' : '';
+    const cost = `${(r.params / 1e6).toFixed(2)} M params, ${(r.macs / 1e9).toFixed(3)} GMACs${onFront}`;
+    lines.push(`  ${name.padEnd(9)} ${lat ? `${ms(lat.median)} ms` : 'no prediction'}${perImage}, ${cost}: ${r.code}`);
   }
   for (const t of result.transfer) {
-    lines.push(`transfer ${t.from} -> ${t.to}: Spearman ${t.spearman.toFixed(4)}, Kendall tau-b ${t.kendallTauB.toFixed(4)} over ${t.n} candidates; ${t.kept} of ${t.frontSize} front candidates stay on ${t.to}'s front`);
+    const ranks = `Spearman ${t.spearman.toFixed(4)}, Kendall tau-b ${t.kendallTauB.toFixed(4)} over ${t.n} candidates`;
+    const kept = `${t.kept} of ${t.frontSize} front candidates stay on ${t.to}'s front`;
+    lines.push(`transfer ${t.from} -> ${t.to}: ${ranks}; ${kept}`);
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
+}
+
+function summaryText(run: SearchRun): string {
+  return `${[...headerLines(run), ...deviceLines(run), ...frontLines(run), ...referenceLines(run)].join('\n')}\n`;
 }
 
 export const searchCommand: Command = {
@@ -104,7 +158,8 @@ in each. The knee is the front point with the smallest sum of objectives normali
       if (out !== undefined) io.stdout.write(`wrote ${out}\n`);
     }
     const primary = run.space.devices[0]!;
-    const noPipeline = run.result.objectives.includes('pipeline') && !primary.pipeline?.seconds.some((s) => Number.isFinite(s));
+    const predicted = (s: number) => Number.isFinite(s);
+    const noPipeline = run.result.objectives.includes('pipeline') && !primary.pipeline?.seconds.some(predicted);
     return primary.prediction.availableCount === 0 || noPipeline ? ExitCode.failure : ExitCode.ok;
   },
 };
@@ -113,7 +168,8 @@ in each. The knee is the front point with the smallest sum of objectives normali
 export function warnUnpredictable(run: SearchRun, io: { stderr: { write(t: string): unknown } }): void {
   for (const d of run.space.devices) {
     const missing = d.pipeline?.missing ?? [];
-    if (missing.length > 0) io.stderr.write(`bench: no seconds per image on ${d.label} (${d.predictor.file}): missing ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', ...' : ''}\n`);
+    const where = `${d.label} (${d.predictor.file})`;
+    if (missing.length > 0) io.stderr.write(`bench: no seconds per image on ${where}: missing ${some(missing, 4)}\n`);
     if (d.prediction.availableCount > 0) continue;
     io.stderr.write(`bench: no candidate can be predicted on ${d.label} (${d.predictor.file}): missing or failed ${d.prediction.problems.slice(0, 4).join(', ')}${d.prediction.problems.length > 4 ? ', ...' : ''}\n`);
   }

@@ -153,8 +153,11 @@ export function buildParetoData(
       };
       const pipe = d.pipeline;
       if (pipe && space.pipeline) {
-        const finite = (a: Float64Array, digits: number) => Array.from(a, (v) => (Number.isFinite(v) ? round(v, digits) : null));
-        dev.pipeline = { description: space.pipeline.description, vae: space.pipeline.vaes[0]!.choice.name, seconds: finite(pipe.seconds, 5), vaeShare: finite(pipe.vaeShare, 4) };
+        const finite = (a: Float64Array, digits: number) =>
+          Array.from(a, (v) => (Number.isFinite(v) ? round(v, digits) : null));
+        const vae = space.pipeline.vaes[0]!.choice.name;
+        const { description } = space.pipeline;
+        dev.pipeline = { description, vae, seconds: finite(pipe.seconds, 5), vaeShare: finite(pipe.vaeShare, 4) };
       }
       const c = opts.calibrations?.[i];
       if (c && (c.points.length > 0 || c.skipped.length > 0)) dev.calibration = c;

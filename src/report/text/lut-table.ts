@@ -51,7 +51,8 @@ export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, va
       const name = rowName(e, options.teacher);
       const mem = memory ? [megabytes(e.peakMemoryBytes)] : [];
       if (e.state !== 'ok' || !e.stats) {
-        return [`  ${name}`, e.state.toUpperCase(), '', '', String(e.rounds), formatCount(e.model.params), formatCount(e.model.macs), ...mem, e.error?.message ?? ''];
+        const cost = [formatCount(e.model.params), formatCount(e.model.macs)];
+        return [`  ${name}`, e.state.toUpperCase(), '', '', String(e.rounds), ...cost, ...mem, e.error?.message ?? ''];
       }
       return [
         `  ${name}`,

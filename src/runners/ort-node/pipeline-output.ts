@@ -12,6 +12,8 @@
 import { ParseError } from '../../errors.js';
 
 export const NSB_PIPELINE_PREFIX = 'NSB-PIPELINE/1';
+const WHAT = 'pipeline runner output';
+const bad = (problem: string, excerpt: string) => new ParseError(WHAT, problem, excerpt);
 
 export interface PipelineTileTimes {
   index: number;
@@ -52,7 +54,7 @@ export function parsePipelineLine(line: string): { tag: string; payload: unknown
   try {
     return { tag, payload: JSON.parse(text) as unknown };
   } catch {
-    throw new ParseError('pipeline runner output', 'payload is not JSON', line);
+    throw bad('payload is not JSON', line);
   }
 }
 
@@ -76,7 +78,9 @@ export function parsePipelineRun(stdout: string): PipelineRunOutput {
         break;
       case 'tile': {
         const t = p as unknown as PipelineTileTimes;
-        if (t.index !== out.tiles.length) throw new ParseError('pipeline runner output', `expected tile ${out.tiles.length}, got ${t.index} (a line is missing)`, line);
+        if (t.index !== out.tiles.length) {
+          throw bad(`expected tile ${out.tiles.length}, got ${t.index} (a line is missing)`, line);
+        }
         for (const k of ['encodeMs', 'denoiseMs', 'decodeMs', 'blendMs'] as const) checkMs(t[k], k, line);
         out.tiles.push(t);
         break;
@@ -92,20 +96,23 @@ export function parsePipelineRun(stdout: string): PipelineRunOutput {
         out.error = p as PipelineRunOutput['error'];
         break;
       default:
-        throw new ParseError('pipeline runner output', `unknown tag '${parsed.tag}'`, line);
+        throw bad(`unknown tag '${parsed.tag}'`, line);
     }
   }
   if (out.error) return out;
-  if (!out.start) throw new ParseError('pipeline runner output', 'no start line (is this the nanosd-bench pipeline runner?)', tail(stdout));
-  if (!out.done) throw new ParseError('pipeline runner output', `output ends after ${out.tiles.length} tiles without a done line (killed or disconnected?)`, tail(stdout));
+  if (!out.start) throw bad('no start line (is this the nanosd-bench pipeline runner?)', tail(stdout));
+  if (!out.done) {
+    const why = `output ends after ${out.tiles.length} tiles without a done line (killed or disconnected?)`;
+    throw bad(why, tail(stdout));
+  }
   if (out.done.tiles !== out.tiles.length) {
-    throw new ParseError('pipeline runner output', `done reports ${out.done.tiles} tiles but ${out.tiles.length} tile lines arrived`, tail(stdout));
+    throw bad(`done reports ${out.done.tiles} tiles but ${out.tiles.length} tile lines arrived`, tail(stdout));
   }
   return out;
 }
 
 function checkMs(v: unknown, what: string, line: string): void {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ParseError('pipeline runner output', `${what} is not a duration in ms`, line);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(`${what} is not a duration in ms`, line);
 }
 
 function tail(text: string): string {

@@ -1,7 +1,7 @@
 // The host side of an end-to-end pipeline run with the `ort-node` runner: push the pipeline runner
 // and the pure code it imports, the three (or four) models, the photo and a run spec; run it through
 // the transport with a progress callback per tile; read its lines back and pull the picture it wrote.
-import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, posix } from 'node:path';
 import { ModelError, ParseError, RunnerError } from '../../errors.js';
 import { packageRoot } from '../../paths.js';
@@ -11,7 +11,9 @@ import { localOrtPath, OPTIMIZED_CACHE, type OrtNodeOptions } from '../ort-node.
 import { saveRawOutput } from '../raw-output.js';
 import { pushFiles, pushModel } from '../remote-files.js';
 import type { ModelFiles, RunnerContext } from '../types.js';
-import { parsePipelineLine, parsePipelineRun, type PipelineRunOutput, type PipelineTileTimes } from './pipeline-output.js';
+import {
+  parsePipelineLine, parsePipelineRun, type PipelineRunOutput, type PipelineTileTimes,
+} from './pipeline-output.js';
 
 export interface PipelineModels {
   encoder: ModelFiles;
@@ -39,24 +41,42 @@ export interface PipelineRunRequest {
 /** The runner and the pure modules it imports, as they sit in dist/. */
 function runnerFiles(): { local: string; remote: string }[] {
   const dist = join(packageRoot(), 'dist');
-  const files = ['pipeline-runner.js', 'optimized-cache.js'].map((f) => ({ local: join(dist, 'device-runner', f), remote: `device-runner/${f}` }));
-  for (const f of ['blend.js', 'image-codec.js', 'pixels.js']) files.push({ local: join(dist, 'pipeline', f), remote: `pipeline/${f}` });
-  for (const f of readdirSync(join(dist, 'stats'))) if (f.endsWith('.js')) files.push({ local: join(dist, 'stats', f), remote: `stats/${f}` });
-  return files;
+  const file = (folder: string, f: string) => ({ local: join(dist, folder, f), remote: `${folder}/${f}` });
+  return [
+    ...['pipeline-runner.js', 'optimized-cache.js'].map((f) => file('device-runner', f)),
+    ...['blend.js', 'image-codec.js', 'pixels.js'].map((f) => file('pipeline', f)),
+    ...readdirSync(join(dist, 'stats')).filter((f) => f.endsWith('.js')).map((f) => file('stats', f)),
+  ];
 }
 
-function tensorName(m: ModelFiles, which: 'inputs' | 'outputs', test: (shape: number[], name: string) => boolean, what: string): string {
+type ShapeTest = (shape: number[], name: string) => boolean;
+
+function tensorName(m: ModelFiles, which: 'inputs' | 'outputs', test: ShapeTest, what: string): string {
   const t = m[which].find((x) => test(x.shape, x.name));
   if (!t) throw new ModelError(`${m.label}: no ${what} among its ${which} (${m[which].map((x) => x.name).join(', ')})`);
   return t.name;
 }
 
+/** A one-input, one-output model as the spec names it. */
+function simple(m: ModelFiles, path: string): { path: string; id: string; input: string; output: string } {
+  return { path, id: m.sha256, input: m.inputs[0]!.name, output: m.outputs[0]!.name };
+}
+
+type DevicePaths = Record<keyof PipelineModels, string | undefined>;
+
 /** The run spec: device paths and the graphs' tensor names, found by shape rather than assumed. */
-function specFor(ctx: RunnerContext, r: PipelineRunRequest, paths: Record<keyof PipelineModels, string | undefined>, dir: string, options: OrtNodeOptions): PipelineRunSpec {
+function specFor(
+  ctx: RunnerContext,
+  r: PipelineRunRequest,
+  paths: DevicePaths,
+  dir: string,
+  options: OrtNodeOptions,
+): PipelineRunSpec {
   const { encoder, unet, decoder, text } = r.models;
   const context = unet.inputs.find((x) => x.shape.length === 3);
   if (!context) throw new ModelError(`${unet.label}: no text-context input [1, tokens, channels]`);
   const ort = options.ort ?? localOrtPath();
+  const { image, tile, overlap, tiles } = r.plan;
   return {
     ort,
     codecs: posix.dirname(ort.replace(/\\/g, '/')),
@@ -66,7 +86,7 @@ function specFor(ctx: RunnerContext, r: PipelineRunRequest, paths: Record<keyof 
     precision: unet.precision,
     seed: r.seed,
     ...(options.cacheOptimizedGraph ? { optimizedCache: posix.join(ctx.workDir, OPTIMIZED_CACHE) } : {}),
-    encoder: { path: paths.encoder!, id: encoder.sha256, input: encoder.inputs[0]!.name, output: encoder.outputs[0]!.name },
+    encoder: simple(encoder, paths.encoder!),
     unet: {
       path: paths.unet!,
       id: unet.sha256,
@@ -76,24 +96,30 @@ function specFor(ctx: RunnerContext, r: PipelineRunRequest, paths: Record<keyof 
       output: unet.outputs[0]!.name,
       contextShape: context.shape,
     },
-    decoder: { path: paths.decoder!, id: decoder.sha256, input: decoder.inputs[0]!.name, output: decoder.outputs[0]!.name },
-    ...(text && paths.text ? { text: { path: paths.text, id: text.sha256, input: text.inputs[0]!.name, output: text.outputs[0]!.name } } : {}),
+    decoder: simple(decoder, paths.decoder!),
+    ...(text && paths.text ? { text: simple(text, paths.text) } : {}),
     input: posix.join(dir, `input${extname(r.input).toLowerCase() || '.img'}`),
     output: posix.join(dir, 'output.png'),
     maxMegapixels: r.maxMegapixels,
     schedule: r.schedule,
-    plan: { width: r.plan.image.width, height: r.plan.image.height, tile: r.plan.tile, overlap: r.plan.overlap, tiles: r.plan.tiles.map((t) => ({ x: t.x, y: t.y })) },
+    plan: { width: image.width, height: image.height, tile, overlap, tiles: tiles.map((t) => ({ x: t.x, y: t.y })) },
   };
 }
 
-export async function runPipelineOnDevice(ctx: RunnerContext, options: OrtNodeOptions, r: PipelineRunRequest): Promise<PipelineRunOutput> {
+/** Pushes the runner, the models, the photo and the spec; returns the spec and the runner's path. */
+async function stage(
+  ctx: RunnerContext,
+  options: OrtNodeOptions,
+  r: PipelineRunRequest,
+): Promise<{ spec: PipelineRunSpec; specPath: string; runner: string }> {
   const root = posix.join(ctx.workDir, 'pipeline-runner');
   const dir = posix.join(ctx.workDir, 'pipeline-run');
   mkdirSync(ctx.hostDir, { recursive: true });
   const pkg = join(ctx.hostDir, 'pipeline-runner-package.json');
   writeFileSync(pkg, '{ "type": "module" }\n');
-  await pushFiles(ctx, [...runnerFiles().map((f) => ({ local: f.local, remote: posix.join(root, f.remote) })), { local: pkg, remote: posix.join(root, 'package.json') }]);
-  const paths: Record<keyof PipelineModels, string | undefined> = { encoder: undefined, unet: undefined, decoder: undefined, text: undefined };
+  const files = runnerFiles().map((f) => ({ local: f.local, remote: posix.join(root, f.remote) }));
+  await pushFiles(ctx, [...files, { local: pkg, remote: posix.join(root, 'package.json') }]);
+  const paths: DevicePaths = { encoder: undefined, unet: undefined, decoder: undefined, text: undefined };
   for (const k of ['encoder', 'unet', 'decoder', 'text'] as const) {
     const m = r.models[k];
     if (m) paths[k] = (await pushModel(ctx, m)).remotePath;
@@ -101,39 +127,63 @@ export async function runPipelineOnDevice(ctx: RunnerContext, options: OrtNodeOp
   const spec = specFor(ctx, r, paths, dir, options);
   const specFile = join(ctx.hostDir, 'pipeline-spec.json');
   writeFileSync(specFile, `${JSON.stringify(spec, null, 1)}\n`);
+  const specPath = posix.join(dir, 'spec.json');
   await pushFiles(ctx, [
     { local: r.input, remote: spec.input },
-    { local: specFile, remote: posix.join(dir, 'spec.json') },
+    { local: specFile, remote: specPath },
   ]);
+  return { spec, specPath, runner: posix.join(root, 'device-runner', 'pipeline-runner.js') };
+}
+
+/** Calls `onTile` for every tile line as the output streams in (local runs; others at the end). */
+function tileWatcher(onTile: PipelineRunRequest['onTile']): (chunk: string) => void {
   let pending = '';
-  const onStdout = (chunk: string) => {
+  return (chunk) => {
     pending += chunk;
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
     for (const line of lines) {
       const parsed = parsePipelineLine(line);
-      if (parsed?.tag === 'tile') r.onTile?.(parsed.payload as PipelineTileTimes);
+      if (parsed?.tag === 'tile') onTile?.(parsed.payload as PipelineTileTimes);
     }
   };
-  const argv = [options.node, posix.join(root, 'device-runner', 'pipeline-runner.js'), '--spec', posix.join(dir, 'spec.json')];
-  const res = await ctx.transport.exec(argv, { timeoutMs: r.timeoutMs, onStdout, ...(ctx.signal ? { signal: ctx.signal } : {}) });
-  if (res.timedOut) throw new RunnerError('ort-node', `the pipeline run timed out after ${r.timeoutMs} ms on ${ctx.transport.id}`);
+}
+
+export async function runPipelineOnDevice(
+  ctx: RunnerContext,
+  options: OrtNodeOptions,
+  r: PipelineRunRequest,
+): Promise<PipelineRunOutput> {
+  const { spec, specPath, runner } = await stage(ctx, options, r);
+  const signal = ctx.signal ? { signal: ctx.signal } : {};
+  const exec = { timeoutMs: r.timeoutMs, onStdout: tileWatcher(r.onTile), ...signal };
+  const res = await ctx.transport.exec([options.node, runner, '--spec', specPath], exec);
+  if (res.timedOut) {
+    throw new RunnerError('ort-node', `the pipeline run timed out after ${r.timeoutMs} ms on ${ctx.transport.id}`);
+  }
   let out: PipelineRunOutput;
   try {
     out = parsePipelineRun(res.stdout);
   } catch (error) {
     if (!(error instanceof ParseError)) throw error;
     const file = saveRawOutput(ctx, 'pipeline', res.stdout, res.stderr);
-    throw new ParseError('pipeline runner output', `${error.message.replace(/^cannot parse [^:]*: /, '')} (exit ${res.exitCode}; raw output saved to ${file})`, error.excerpt);
+    const why = error.message.replace(/^cannot parse [^:]*: /, '');
+    const where = `exit ${res.exitCode}; raw output saved to ${file}`;
+    throw new ParseError('pipeline runner output', `${why} (${where})`, error.excerpt);
   }
   if (out.error) {
     const msg = `pipeline run on ${ctx.transport.id}: ${out.error.message}`;
     if (out.error.stage === 'load' || out.error.stage === 'run') throw new ModelError(msg);
     throw new RunnerError('ort-node', msg);
   }
+  // The picture arrives under a temporary name and is renamed whole: never half a file at the name.
   mkdirSync(dirname(r.output), { recursive: true });
   const partial = join(dirname(r.output), `.${basename(r.output)}.${process.pid}.part`);
-  await ctx.transport.pull(spec.output, partial, ctx.signal ? { signal: ctx.signal } : undefined);
-  renameSync(partial, r.output);
+  try {
+    await ctx.transport.pull(spec.output, partial, ctx.signal ? { signal: ctx.signal } : undefined);
+    renameSync(partial, r.output);
+  } finally {
+    rmSync(partial, { force: true });
+  }
   return out;
 }

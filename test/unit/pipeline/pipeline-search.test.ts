@@ -129,7 +129,7 @@ describe('bench report pareto with a pipeline', () => {
     expect(p.vaeShare[0]).toBeGreaterThan(0);
     // Checked with includes(): a failing toContain would print the whole inlined chart.js.
     expect(html.includes("' s per image with VAE '")).toBe(true);
-    expect(html.includes("Seconds per image (in each candidate's tooltip): 4000x3000 in 42x31 = 1302 tiles of 128 px (32 px overlap), 1 step with VAE <code>w0.5</code>")).toBe(true);
+    expect(html.includes("Seconds per image (in each candidate&#39;s tooltip): 4000x3000 in 42x31 = 1302 tiles of 128 px (32 px overlap), 1 step with VAE <code>w0.5</code>")).toBe(true);
     const all = await runCommand(reportParetoCommand, ['--lut', lutFile, '--vae', 'all', '--out', join(dir, 'all.html')]);
     expect([all.code, all.stderr.trim()]).toEqual([ExitCode.usage, expect.stringMatching(/one VAE variant at a time/)]);
   });
