@@ -12,10 +12,13 @@ const FLOW = [
   ['onnx'],
   ['devices'],
   ['transports'],
+  // Tiling, pixels, blending and the run spec: pure code the runner side (the pipeline runner on a
+  // device, the ort-node runner that starts it) and the use cases share.
+  ['pipeline'],
   ['runners'],
   ['measure'],
   ['lut'],
-  ['predict', 'pipeline'],
+  ['predict'],
   ['search', 'compare'],
   ['report'],
   ['app'],
@@ -70,7 +73,7 @@ const PURE = [
   'src/stats/',
   'src/lut/',
   'src/predict/',
-  'src/pipeline/plan',
+  'src/pipeline/',
   'src/search/',
   'src/compare/',
   'src/report/',
@@ -85,8 +88,9 @@ const IO_MODULES = [
 ];
 const TRANSPORTS = '^src/transports/';
 
-/** The programs src is run as: the library API, the `bench` command, the runner shipped to devices. */
-const ENTRY_POINTS = ['^src/index[.]ts$', '^src/cli/main[.]ts$', '^src/device-runner/ort-runner[.]ts$'];
+/** The programs src is run as: the library API, the `bench` command, the two runners shipped to devices. */
+const DEVICE_PROGRAMS = ['^src/device-runner/ort-runner[.]ts$', '^src/device-runner/pipeline-runner[.]ts$'];
+const ENTRY_POINTS = ['^src/index[.]ts$', '^src/cli/main[.]ts$', ...DEVICE_PROGRAMS];
 
 /** What the device runner may use besides Node's built-ins and its own folder: it is bundled into one
  *  file that runs on a phone or a Mac, so only code that needs nothing of the harness. */
@@ -95,6 +99,9 @@ const DEVICE_RUNNER_MAY_USE = [
   '^src/stats/',
   '^src/parsing/',
   '^src/onnx/half[.]ts$', // float32 -> float16 rounding, the same on host and device
+  // The pipeline runner's tiles, pixels, blending and spec; the codecs' types only (it loads them by path).
+  '^src/pipeline/(blend|image-codec|pixels|run-spec|tiling)[.]ts$',
+  '^node_modules/(@types/pngjs|pngjs|jpeg-js)/',
   '^node_modules/simple-statistics/',
 ];
 
@@ -153,7 +160,7 @@ const RULES = [
   {
     name: 'device-runner-reach',
     comment: 'nothing the device runner bundles reaches a transport, a process or another package',
-    from: { path: '^src/device-runner/ort-runner[.]ts$' },
+    from: { path: DEVICE_PROGRAMS },
     to: {
       reachable: true,
       path: ['^src/', '^node_modules/', ...IO_MODULES],

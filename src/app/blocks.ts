@@ -39,6 +39,13 @@ export interface BlocksOptions {
   select?: string[];
   /** Measure these whole candidate U-Nets (codes, or 'teacher') instead of blocks, adding them to the device's LUT. */
   candidates?: string[];
+  /**
+   * Measure these entries instead of blocks (`bench pipeline`: VAE halves, U-Net, per-tile graph),
+   * adding them to the device's LUT like candidates. Called once per device with its settings.
+   */
+  planEntries?: (c: EntryPlanContext) => Promise<{ entries: PlannedEntry[] }>;
+  /** Keep the entries this plan would measure that the LUT already holds (same model, same run). */
+  keepMeasured?: boolean;
   /** Measurement settings from the command line (override the profile's). */
   settings?: SettingsOverride;
   /** LUT file (one device) or folder (several devices). */
@@ -51,6 +58,16 @@ export interface BlocksOptions {
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   env?: NodeJS.ProcessEnv;
+}
+
+export interface EntryPlanContext {
+  profile: DeviceProfile;
+  latent: number;
+  width: number;
+  precision: Precision;
+  seed: number;
+  store: ModelStore;
+  signal?: AbortSignal;
 }
 
 export interface DeviceResult {
@@ -75,10 +92,13 @@ export async function runBlocks(o: BlocksOptions): Promise<DeviceResult[]> {
     const settings = mergeSettings(profile.measure, profile.threads !== undefined ? { threads: profile.threads } : undefined, profile.affinity ? { affinity: profile.affinity } : undefined, o.settings);
     const resolved = catalog.resolve(latent, width);
     const userModels = o.modelsManifest ? loadUserModels(o.modelsManifest, resolved, precision) : undefined;
-    const common = { catalog, latent, width, precision, seed: settings.seed, store, ...(o.signal ? { signal: o.signal } : {}) };
-    const plan = o.candidates
-      ? await planCandidates({ ...common, codes: o.candidates })
-      : await planBlocks({ ...common, select: o.select ?? [], ...(userModels ? { userModels } : {}) });
+    const signal = o.signal ? { signal: o.signal } : {};
+    const common = { catalog, latent, width, precision, seed: settings.seed, store, ...signal };
+    const plan = o.planEntries
+      ? await o.planEntries({ profile, latent, width, precision, seed: settings.seed, store, ...signal })
+      : o.candidates
+        ? await planCandidates({ ...common, codes: o.candidates })
+        : await planBlocks({ ...common, select: o.select ?? [], ...(userModels ? { userModels } : {}) });
     const bound = bindRunner(profile);
     const lutFile = lutPath(o.out, profiles.length, profile, bound.runner.name, latent, width, precision);
     plans.push({ profile, latent, width, precision, settings, plan, bound, lutFile });
@@ -130,7 +150,7 @@ type DevicePlan = {
   width: number;
   precision: Precision;
   settings: ReturnType<typeof mergeSettings>;
-  plan: Awaited<ReturnType<typeof planBlocks>>;
+  plan: { entries: PlannedEntry[] };
   bound: ReturnType<typeof bindRunner>;
   lutFile: string;
 };
@@ -182,10 +202,14 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
       restored = restoreFromJournal(journal, identity, p.plan.entries);
     } else {
       journal.remove();
+      if (o.keepMeasured) kept = reusableEntries(p.lutFile, identity, p.plan.entries);
     }
-    // Candidates are added to the device's table: its other entries (the blocks) stay. A narrower
-    // block run keeps the entries of the same table it does not measure.
-    const outside = o.candidates ? otherEntries(p.lutFile, identity, p.plan.entries) : untouchedEntries(p.lutFile, identity, p.plan.entries);
+    // Candidates (and pipeline entries) are added to the device's table: its other entries (the
+    // blocks) stay. A narrower block run keeps the entries of the same table it does not measure.
+    const adding = o.candidates !== undefined || o.planEntries !== undefined;
+    const outside = adding
+      ? otherEntries(p.lutFile, identity, p.plan.entries)
+      : untouchedEntries(p.lutFile, identity, p.plan.entries);
     kept = [...outside, ...kept];
     const todo = p.plan.entries.filter((e) => !kept.some((k) => k.id === e.id));
     if (!journal.exists()) journal.start({ type: 'header', identity, startedAt: new Date().toISOString() });
@@ -209,7 +233,7 @@ async function measureDevice(p: DevicePlan, o: BlocksOptions, catalogName: strin
       },
     });
     const entries = orderEntries(p.plan.entries, [...kept, ...todo.map((e: PlannedEntry) => buildEntry(e, state.get(e.id)!, p.settings))]);
-    const createdAt = o.candidates ? existingCreatedAt(p.lutFile) : undefined;
+    const createdAt = adding ? existingCreatedAt(p.lutFile) : undefined;
     const lut = createLut({
       harnessVersion: packageVersion(),
       ...(createdAt !== undefined ? { createdAt } : {}),
@@ -265,7 +289,15 @@ function existingCreatedAt(lutFile: string): string | undefined {
 }
 
 /** Default LUT name: reports/<device>-<runner>-l<latent>-w<width>-<precision>.lut.json */
-function lutPath(out: string | undefined, devices: number, profile: DeviceProfile, runner: string, latent: number, width: number, precision: string): string {
+export function lutPath(
+  out: string | undefined,
+  devices: number,
+  profile: DeviceProfile,
+  runner: string,
+  latent: number,
+  width: number,
+  precision: string,
+): string {
   const name = `${profile.name}-${runner}-l${latent}-w${width}-${precision}.lut.json`;
   if (out === undefined) return join(defaultReportsDir(), name);
   if (devices > 1 || out.endsWith('/') || !out.endsWith('.json')) return resolve(out, name);

@@ -9,6 +9,8 @@ export type ProgressEvent =
   | { type: 'entry'; device: string; id: string; label: string; round: number; n: number; median: number; rme: number; flags: string[] }
   | { type: 'failure'; device: string; id: string; label: string; message: string }
   | { type: 'thermal-wait'; device: string; tempC: number; limitC: number }
+  /** One tile of an end-to-end pipeline run finished (`ms`: its own time; `elapsedMs`: since the photo started). */
+  | { type: 'tile'; device: string; index: number; count: number; ms: number; elapsedMs: number }
   | { type: 'done'; device: string; lut: string; ok: number; failed: number; ms: number };
 
 export type ProgressListener = (event: ProgressEvent) => void;

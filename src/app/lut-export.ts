@@ -3,8 +3,10 @@
 import { writeFileAtomic } from '../atomic-write.js';
 import { allCandidates, candidatesCsv, spaceJson } from '../search/output.js';
 import { readQualityFile } from '../search/quality-file.js';
+import { hasPipelineEntries } from '../predict/pipeline-space.js';
 import { evaluateSpace } from '../search/space.js';
 import { loadLutInputs, type LutInputOptions } from './lut-inputs.js';
+import { pipelineSearchInput, type PipelineSearchRequest } from './pipeline-search.js';
 
 export const lutExportFormats = ['csv', 'json'] as const;
 export type LutExportFormat = (typeof lutExportFormats)[number];
@@ -15,6 +17,11 @@ export interface LutExportOptions extends LutInputOptions {
   qualityFile?: string;
   /** The file to write; without it the text is only returned. */
   out?: string;
+  /**
+   * Adds a vae column and seconds per image per device; implied (with its defaults) when the first
+   * LUT holds VAE entries.
+   */
+  pipeline?: PipelineSearchRequest;
 }
 
 export interface LutExportResult {
@@ -29,7 +36,10 @@ export interface LutExportResult {
 export function exportLutTable(o: LutExportOptions): LutExportResult {
   const inputs = loadLutInputs(o);
   const quality = o.qualityFile === undefined ? undefined : readQualityFile(o.qualityFile, inputs.resolved);
-  const space = evaluateSpace(inputs.resolved, inputs.predictors, quality);
+  const first = inputs.predictors[0]!;
+  const request = o.pipeline ?? (hasPipelineEntries(first.lut, first.config) ? {} : undefined);
+  const pipeline = request ? pipelineSearchInput(request, first.config) : undefined;
+  const space = evaluateSpace(inputs.resolved, inputs.predictors, quality, pipeline);
   const text =
     o.format === 'csv' ? candidatesCsv(space, allCandidates(space)) : `${JSON.stringify(spaceJson(space))}\n`;
   if (o.out !== undefined) writeFileAtomic(o.out, text);

@@ -2,6 +2,7 @@
 // file (chart.js and the data inlined), written atomically.
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
+import { UsageError } from '../errors.js';
 import { entryFlags } from '../lut/schema.js';
 import { defaultReportsDir, packageVersion } from '../paths.js';
 import { calibration } from '../predict/calibration.js';
@@ -35,6 +36,9 @@ export function defaultParetoFile(): string {
 }
 
 export function writeParetoReport(o: ParetoReportOptions): ParetoReportResult {
+  if (o.pipeline?.vae === 'all') {
+    throw new UsageError('the report shows one VAE variant at a time: give --vae NAME (bench search compares all)');
+  }
   const file = o.out ?? defaultParetoFile();
   // Read first: a broken install fails before the search's work.
   const chartJs = loadChartJsBundle();

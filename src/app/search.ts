@@ -9,6 +9,7 @@ import type { QualityInput } from '../search/quality.js';
 import { runSearch, type SearchOptions, type SearchResult } from '../search/search.js';
 import { evaluateSpace, type EvaluatedSpace } from '../search/space.js';
 import { loadLutInputs, type LutInputOptions, type LutInputs } from './lut-inputs.js';
+import { pipelineSearchInput, type PipelineSearchRequest } from './pipeline-search.js';
 
 export const searchFormats = ['json', 'csv'] as const;
 export type SearchFormat = (typeof searchFormats)[number];
@@ -20,6 +21,11 @@ export interface SearchSpaceOptions extends LutInputOptions {
   objectives?: string[];
   maxLatencyMs?: number;
   maxParams?: number;
+  /**
+   * Seconds per image of the whole tiled pipeline for each candidate (VAE included): the photo, tiles,
+   * steps and VAE variant(s). Implied, with its defaults, by the `pipeline` objective.
+   */
+  pipeline?: PipelineSearchRequest;
 }
 
 export interface SearchCommandOptions extends SearchSpaceOptions {
@@ -37,15 +43,21 @@ export interface SearchRun extends LutInputs {
   written?: string;
 }
 
+const some = (list: readonly string[], n: number) => `${list.slice(0, n).join(', ')}${list.length > n ? ', ...' : ''}`;
+
 /** A LUT that cannot predict any candidate is almost always missing its part entries: say so. */
 function unpredictable(space: EvaluatedSpace): string[] {
-  return space.devices
+  const noImage = space.devices
+    .filter((d) => (d.pipeline?.missing ?? []).length > 0)
+    .map((d) => `no seconds per image on ${d.label} (${d.predictor.file}): missing ${some(d.pipeline!.missing, 4)}`);
+  const none = space.devices
     .filter((d) => d.prediction.availableCount === 0)
     .map((d) => {
       const more = d.prediction.problems.length > 4 ? ', ...' : '';
       const problems = `${d.prediction.problems.slice(0, 4).join(', ')}${more}`;
       return `no candidate can be predicted on ${d.label} (${d.predictor.file}): missing or failed ${problems}`;
     });
+  return [...noImage, ...none];
 }
 
 /** The evaluated space and its fronts, nothing written. */
@@ -56,7 +68,9 @@ export function evaluateSearch(o: SearchSpaceOptions): SearchRun {
   const options: SearchOptions = { objectives: parseObjectives(o.objectives ?? [], quality !== undefined) };
   if (o.maxLatencyMs !== undefined) options.maxLatencyMs = o.maxLatencyMs;
   if (o.maxParams !== undefined) options.maxParams = o.maxParams;
-  const space = evaluateSpace(inputs.resolved, inputs.predictors, quality);
+  const request = options.objectives.includes('pipeline') ? (o.pipeline ?? {}) : o.pipeline;
+  const pipeline = request ? pipelineSearchInput(request, inputs.predictors[0]!.config) : undefined;
+  const space = evaluateSpace(inputs.resolved, inputs.predictors, quality, pipeline);
   return { ...inputs, space, options, result: runSearch(space, options), warnings: unpredictable(space) };
 }
 
@@ -73,7 +87,13 @@ export function searchCandidates(o: SearchCommandOptions): SearchRun {
   return { ...run, written: o.out.file };
 }
 
-/** True when the primary device predicts at least one candidate (else the search has no answer). */
+/**
+ * True when the primary device predicts at least one candidate, and seconds per image for one when
+ * that is an objective (else the search has no answer).
+ */
 export function searchAnswered(run: SearchRun): boolean {
-  return run.space.devices[0]!.prediction.availableCount > 0;
+  const primary = run.space.devices[0]!;
+  const perImage = primary.pipeline?.seconds.some((s) => Number.isFinite(s)) ?? false;
+  const noPipeline = run.result.objectives.includes('pipeline') && !perImage;
+  return primary.prediction.availableCount > 0 && !noPipeline;
 }

@@ -1,6 +1,7 @@
 // Exact parameter and MAC counts of each unit kind, following the diffusers SD1.5 layout
-// (reference/nanosd-paper.md §2.4, §6). MACs count convolutions, linear layers and the attention
-// matmuls (QK^T and AV); norms, activations and softmax are not counted.
+// (reference/nanosd-paper.md §2.4, §6; the VAE and CLIP text encoder of §6.5). MACs count convolutions,
+// linear layers and the attention matmuls (QK^T and AV); norms, activations, softmax, embedding look-ups
+// and elementwise scaling are not counted.
 import type { ModelConstants, UnitKind } from './schema.js';
 
 /** Everything the formulas need about one unit instance. */
@@ -12,6 +13,12 @@ export interface UnitDims {
   /** Spatial side of the input (the output side for samplers follows from the kind). */
   side: number;
   kernel?: number;
+  /** Tokens of a sequence unit. */
+  tokens?: number;
+  /** Downsampler padding [top, left, bottom, right]; default 1 on every side. */
+  pads?: readonly [number, number, number, number];
+  /** Feed-forward inner width of a text layer. */
+  ff?: number;
 }
 
 export interface UnitCost {
@@ -26,23 +33,49 @@ const norm = (c: number) => 2 * c;
 function resnet(d: UnitDims, k: ModelConstants): UnitCost {
   const hw = d.side * d.side;
   const shortcut = d.cin !== d.cout;
+  // A model without a time embedding (the VAE) has no time projection in its ResNets.
+  const temb = k.tembDim ?? 0;
   const params =
     norm(d.cin) +
     conv(3, d.cin, d.cout) +
-    linear(k.tembDim, d.cout, true) +
+    (temb > 0 ? linear(temb, d.cout, true) : 0) +
     norm(d.cout) +
     conv(3, d.cout, d.cout) +
     (shortcut ? conv(1, d.cin, d.cout) : 0);
   const macs =
-    9 * d.cin * d.cout * hw + k.tembDim * d.cout + 9 * d.cout * d.cout * hw + (shortcut ? d.cin * d.cout * hw : 0);
+    9 * d.cin * d.cout * hw + temb * d.cout + 9 * d.cout * d.cout * hw + (shortcut ? d.cin * d.cout * hw : 0);
   return { params, macs };
+}
+
+/** diffusers `Attention` as the VAE's mid block uses it: GroupNorm, q/k/v/out with biases, residual. */
+function selfAttention(d: UnitDims): UnitCost {
+  const c = d.cout;
+  const n = d.side * d.side;
+  return { params: norm(c) + 4 * linear(c, c, true), macs: 4 * c * c * n + 2 * n * n * c };
+}
+
+/** CLIP encoder layer: LayerNorm, causal self-attention (biased q/k/v/out), LayerNorm, MLP c -> ff -> c. */
+function textLayer(d: UnitDims): UnitCost {
+  const c = d.cout;
+  const l = d.tokens ?? 1;
+  const f = d.ff ?? 4 * c;
+  return {
+    params: 2 * norm(c) + 4 * linear(c, c, true) + linear(c, f, true) + linear(f, c, true),
+    macs: 4 * c * c * l + 2 * l * l * c + 2 * l * c * f,
+  };
+}
+
+/** Output side of a 3x3 stride-2 convolution with the given padding. */
+export function downsampledSide(side: number, pads: readonly [number, number, number, number] = [1, 1, 1, 1]): number {
+  return Math.floor((side + pads[0] + pads[2] - 3) / 2) + 1;
 }
 
 function attention(d: UnitDims, k: ModelConstants): UnitCost {
   const c = d.cout;
   const n = d.side * d.side;
-  const l = k.contextLength;
-  const dctx = k.contextDim;
+  // The resolver refuses an attention unit in a catalogue without a context.
+  const l = k.contextLength ?? 0;
+  const dctx = k.contextDim ?? 0;
   const params =
     norm(c) + // GroupNorm
     conv(1, c, c) + // proj_in
@@ -70,7 +103,7 @@ export function unitCost(d: UnitDims, k: ModelConstants): UnitCost {
     case 'attention':
       return attention(d, k);
     case 'downsample': {
-      const out = Math.floor((d.side - 1) / 2) + 1; // 3x3, stride 2, padding 1
+      const out = downsampledSide(d.side, d.pads);
       return { params: conv(3, d.cin, d.cout), macs: 9 * d.cin * d.cout * out * out };
     }
     case 'upsample': {
@@ -87,5 +120,17 @@ export function unitCost(d: UnitDims, k: ModelConstants): UnitCost {
     case 'norm-conv':
       // GroupNorm, SiLU, 3x3 convolution (the output stem).
       return { params: norm(d.cin) + conv(3, d.cin, d.cout), macs: 9 * d.cin * d.cout * d.side * d.side };
+    case 'self-attention':
+      return selfAttention(d);
+    case 'latent-mean':
+    case 'scale':
+      return { params: 0, macs: 0 };
+    case 'token-embedding':
+      // Token table [vocab, C] (cin is the vocabulary) plus position table [tokens, C]; look-ups, no MACs.
+      return { params: d.cin * d.cout + (d.tokens ?? 0) * d.cout, macs: 0 };
+    case 'text-layer':
+      return textLayer(d);
+    case 'layer-norm':
+      return { params: norm(d.cout), macs: 0 };
   }
 }

@@ -1,10 +1,10 @@
 // Turns a catalogue spec into concrete shapes and costs for one latent size and width, checking on the
 // way that every variant keeps its stage's exact signature. Errors name the file and the key.
 import { InvalidFileError, UsageError } from '../errors.js';
-import { scaleChannels } from './channels.js';
+import { scaleChannels, type ConcreteChannels } from './channels.js';
 import { runningOrder, type GroupWiring } from './group-order.js';
 import { resolveUnit, type FlowState, type UnitScope } from './resolve-unit.js';
-import type { CatalogSpec, ChannelSpec, PartSpec, StageSpec, UnitSpec, VariantSpec } from './schema.js';
+import type { CatalogSpec, ChannelSpec, ModelConstants, PartSpec, StageSpec, UnitSpec, VariantSpec } from './schema.js';
 import type {
   ResolvedCatalog,
   ResolvedPart,
@@ -14,7 +14,7 @@ import type {
   TensorSig,
 } from './types.js';
 
-/** Tensors every catalogue has without declaring them. */
+/** Tensors a catalogue has without declaring them (when its constants define them). */
 export const IMPLICIT_TENSORS = ['timestep', 'temb', 'context'] as const;
 
 export interface ResolveOptions {
@@ -22,8 +22,9 @@ export interface ResolveOptions {
   width: number;
 }
 
+/** The largest spatial divisor of the catalogue's image tensors: latent sides must be a multiple of it. */
 export function latentMultipleOf(spec: CatalogSpec): number {
-  return Math.max(1, ...Object.values(spec.tensors).map((t) => t.scale));
+  return Math.max(1, ...Object.values(spec.tensors).map((t) => ('scale' in t && t.scale >= 1 ? t.scale : 1)));
 }
 
 export function checkLatentAndWidth(spec: CatalogSpec, latent: number, width: number): void {
@@ -39,22 +40,68 @@ export function checkLatentAndWidth(spec: CatalogSpec, latent: number, width: nu
   }
 }
 
+interface Declared {
+  tensors: Map<string, TensorSig>;
+  flows: Map<string, FlowState>;
+}
+
+/** Shapes of the implicit and declared tensors at this latent size and width. */
+function declareTensors(spec: CatalogSpec, opts: ResolveOptions): Declared {
+  const k = spec.constants;
+  const ch = (c: ConcreteChannels) => scaleChannels(c, opts.width, k.channelMultiple);
+  const tensors = new Map<string, TensorSig>();
+  const flows = new Map<string, FlowState>();
+  const add = (name: string, shape: number[], flow: FlowState) => {
+    tensors.set(name, { name, shape });
+    flows.set(name, flow);
+  };
+  if (k.tembDim !== undefined && k.timeProjDim !== undefined) {
+    add('timestep', [1], { channels: k.timeProjDim, side: 1 });
+    add('temb', [1, k.tembDim], { channels: k.tembDim, side: 1 });
+  }
+  if (k.contextLength !== undefined && k.contextDim !== undefined) {
+    add('context', [1, k.contextLength, k.contextDim], { channels: k.contextDim, side: 1, tokens: k.contextLength });
+  }
+  for (const [name, t] of Object.entries(spec.tensors)) {
+    if ('scale' in t) {
+      const side = t.scale >= 1 ? opts.latent / t.scale : opts.latent * Math.round(1 / t.scale);
+      const c = ch(t.channels);
+      add(name, [1, c, side, side], { channels: c, side });
+    } else if (t.vocab !== undefined) {
+      add(name, [1, t.length], { channels: t.vocab, side: 1, tokens: t.length, ids: true });
+    } else {
+      const c = ch(t.channels!);
+      add(name, [1, t.length, c], { channels: c, side: 1, tokens: t.length });
+    }
+  }
+  return { tensors, flows };
+}
+
 export function resolveCatalog(spec: CatalogSpec, file: string, hash: string, opts: ResolveOptions): ResolvedCatalog {
   checkLatentAndWidth(spec, opts.latent, opts.width);
   const k = spec.constants;
   const declared = declareTensors(spec, opts);
-  const scopeFor: ScopeMaker = (key) => (unit) => ({
-    k,
-    tensors: declared.tensors,
-    ch: (c: ChannelSpec) => scaleChannels(c, opts.width, k.channelMultiple),
-    fail: (problem) => new InvalidFileError(file, `${key}.units.${unit}`, problem),
-  });
+  const scopeFor =
+    (key: string, widths: Record<string, number>) =>
+    (unit: string): UnitScope => ({
+      k,
+      tensors: declared.tensors,
+      ch: (c: ChannelSpec) => {
+        if (typeof c !== 'string') return scaleChannels(c, opts.width, k.channelMultiple);
+        const w = widths[c];
+        if (w === undefined)
+          throw new InvalidFileError(file, `${key}.units.${unit}`, `width '${c}' is not one of the stage's widths`);
+        return scaleChannels(w, opts.width, k.channelMultiple);
+      },
+      fail: (problem) => new InvalidFileError(file, `${key}.units.${unit}`, problem),
+    });
   const flow = new FlowChecker(file, declared);
-  const parts = spec.parts.map((p) => resolvePart(p, flow, scopeFor(`parts.${p.name}`)));
-  const stages = spec.stages.map((s, i) => resolveStage(s, i, flow, scopeFor));
+  const parts = spec.parts.map((p) => resolvePart(p, flow, scopeFor(`parts.${p.name}`, {})));
+  const stages = spec.stages.map((s, i) => resolveStage(s, i, k, flow, (vkey, widths) => scopeFor(vkey, widths)));
   runningOrder([...parts.map(wiringOf), ...stages.map(wiringOf)], file);
   return {
     spec,
+    role: spec.role ?? 'unet',
     file,
     hash,
     latent: opts.latent,
@@ -67,62 +114,37 @@ export function resolveCatalog(spec: CatalogSpec, file: string, hash: string, op
   };
 }
 
-/** Every tensor by name, with the flow state a unit reading it starts from. */
-interface Declared {
-  tensors: Map<string, TensorSig>;
-  flows: Map<string, FlowState>;
-}
-
-/** Shapes of the implicit and declared tensors at this latent size and width. */
-function declareTensors(spec: CatalogSpec, opts: ResolveOptions): Declared {
-  const k = spec.constants;
-  const tensors = new Map<string, TensorSig>();
-  const flows = new Map<string, FlowState>();
-  const add = (name: string, shape: number[], flow: FlowState) => {
-    tensors.set(name, { name, shape });
-    flows.set(name, flow);
-  };
-  // The timestep is a scalar that the time embedding first projects to timeProjDim channels.
-  add('timestep', [1], { channels: k.timeProjDim, side: 1 });
-  add('temb', [1, k.tembDim], { channels: k.tembDim, side: 1 });
-  add('context', [1, k.contextLength, k.contextDim], { channels: k.contextDim, side: 1 });
-  for (const [name, t] of Object.entries(spec.tensors)) {
-    const side = opts.latent / t.scale;
-    const channels = scaleChannels(t.channels, opts.width, k.channelMultiple);
-    add(name, [1, channels, side, side], { channels, side });
-  }
-  return { tensors, flows };
-}
-
-/** Errors for the units of one stage variant or part: `(key) => (unit name) => scope`. */
-type ScopeMaker = (key: string) => (unit: string) => UnitScope;
-
 /** Reads declared tensors as flow states and checks that units end where a tensor says they must. */
 class FlowChecker {
   constructor(
     readonly file: string,
     private readonly declared: Declared,
   ) {}
-
   stateOf(tensor: string, key: string): FlowState {
-    const flow = this.declared.flows.get(tensor);
-    if (!flow) throw new InvalidFileError(this.file, key, `tensor '${tensor}' is not declared in tensors`);
-    return flow;
+    const f = this.declared.flows.get(tensor);
+    if (!f) throw new InvalidFileError(this.file, key, `tensor '${tensor}' is not declared in tensors`);
+    return f;
   }
-
   sameAs(state: FlowState, tensor: string, key: string, what: string): void {
     const want = this.stateOf(tensor, key);
-    if (want.channels !== state.channels || want.side !== state.side) {
+    if (
+      want.channels !== state.channels ||
+      want.side !== state.side ||
+      want.tokens !== state.tokens ||
+      !want.ids !== !state.ids
+    ) {
+      const got =
+        state.tokens !== undefined
+          ? `${state.channels} channels over ${state.tokens} tokens`
+          : `${state.channels} channels at ${state.side}x${state.side}`;
       throw new InvalidFileError(
         this.file,
         key,
-        `${what} must be '${tensor}' [${this.sig(tensor).shape.join(',')}] ` +
-          `but the units produce ${state.channels} channels at ${state.side}x${state.side}`,
+        `${what} must be '${tensor}' [${this.declared.tensors.get(tensor)!.shape.join(',')}] ` +
+          `but the units produce ${got}`,
       );
     }
   }
-
-  /** The signature of a tensor known to be declared (checked by checkCatalogStructure or stateOf). */
   sig(tensor: string): TensorSig {
     return this.declared.tensors.get(tensor)!;
   }
@@ -149,15 +171,26 @@ function resolvePart(p: PartSpec, flow: FlowChecker, scope: (unit: string) => Un
   };
 }
 
-function resolveStage(s: StageSpec, stageIndex: number, flow: FlowChecker, scopes: ScopeMaker): ResolvedStage {
+type ScopeMaker = (variantKey: string, widths: Record<string, number>) => (unit: string) => UnitScope;
+
+function resolveStage(
+  s: StageSpec,
+  stageIndex: number,
+  k: ModelConstants,
+  flow: FlowChecker,
+  scopes: ScopeMaker,
+): ResolvedStage {
+  const key = `stages.${s.name}`;
   const variants = s.variants.map((v, variantIndex) => resolveVariant(s, v, variantIndex, flow, scopes));
+  const usesTemb = k.tembDim !== undefined && s.units.some((u) => u.kind === 'resnet');
   const inputNames = unique([
     s.input,
     ...s.units.flatMap((u) => (u.concat !== undefined ? [u.concat] : [])),
-    ...(s.units.some((u) => u.kind === 'resnet') ? ['temb'] : []),
+    ...(usesTemb ? ['temb'] : []),
     ...(s.units.some((u) => u.kind === 'attention') ? ['context'] : []),
   ]);
   const outputNames = unique([...s.units.flatMap((u) => (u.emit !== undefined ? [u.emit] : [])), s.output]);
+  flow.stateOf(s.input, `${key}.input`);
   return {
     name: s.name,
     index: stageIndex,
@@ -181,7 +214,8 @@ function resolveVariant(
   scopes: ScopeMaker,
 ): ResolvedVariant {
   const vkey = `stages.${s.name}.variants.${v.name}`;
-  const { units, trail, state } = resolveVariantUnits(s, v, flow, scopes(vkey));
+  const widths = { ...(s.widths ?? {}), ...(v.widths ?? {}) };
+  const { units, trail, state } = resolveVariantUnits(s, v, flow, scopes(vkey, widths));
   flow.sameAs(state, s.output, vkey, 'the stage output');
   return {
     stage: s.name,
@@ -190,6 +224,7 @@ function resolveVariant(
     isTeacher: v.name === s.teacher,
     units,
     emits: emitsOf(s, trail, flow, vkey),
+    widths,
     params: sum(units.map((u) => u.params)),
     macs: sum(units.map((u) => u.macs)),
   };
@@ -247,47 +282,107 @@ function wiringOf(g: { name: string; inputs: TensorSig[]; outputs: TensorSig[] }
   return { name: g.name, inputs: g.inputs.map((t) => t.name), outputs: g.outputs.map((t) => t.name) };
 }
 
-/** Checks that do not depend on latent or width: names, references, teacher, uniqueness. */
+/** Checks that do not depend on latent or width: names, references, teacher, widths, roles, uniqueness. */
 export function checkCatalogStructure(spec: CatalogSpec, file: string): void {
   const fail = (key: string, problem: string) => new InvalidFileError(file, key, problem);
-  const declared = new Set<string>([...Object.keys(spec.tensors), ...IMPLICIT_TENSORS]);
+  const k = spec.constants;
+  if ((k.tembDim === undefined) !== (k.timeProjDim === undefined))
+    throw fail('constants', 'tembDim and timeProjDim go together: give both or neither');
+  if ((k.contextLength === undefined) !== (k.contextDim === undefined))
+    throw fail('constants', 'contextLength and contextDim go together: give both or neither');
+  const implicit = new Set<string>([
+    ...(k.tembDim !== undefined ? ['timestep', 'temb'] : []),
+    ...(k.contextLength !== undefined ? ['context'] : []),
+  ]);
+  const declared = new Set<string>([...Object.keys(spec.tensors), ...implicit]);
   for (const reserved of IMPLICIT_TENSORS) {
-    if (reserved in spec.tensors) throw fail(`tensors.${reserved}`, `'${reserved}' is implicit and must not be declared`);
+    if (reserved in spec.tensors)
+      throw fail(`tensors.${reserved}`, `'${reserved}' is implicit and must not be declared`);
   }
-  const groupNames = new Set<string>();
-  const checkUnits = (units: UnitSpec[], key: string) => {
-    const seen = new Set<string>();
-    for (const u of units) {
-      if (seen.has(u.name)) throw fail(`${key}.units.${u.name}`, 'unit name used twice');
-      seen.add(u.name);
-      if (u.concat !== undefined && !declared.has(u.concat)) throw fail(`${key}.units.${u.name}.concat`, `tensor '${u.concat}' is not declared`);
-      if (u.emit !== undefined && !declared.has(u.emit)) throw fail(`${key}.units.${u.name}.emit`, `tensor '${u.emit}' is not declared`);
+  for (const [name, t] of Object.entries(spec.tensors)) {
+    if (!('scale' in t) && (t.vocab === undefined) === (t.channels === undefined)) {
+      throw fail(`tensors.${name}`, 'a sequence tensor has either a vocab (token ids) or channels (token vectors)');
     }
-  };
+  }
+  if (spec.parts.length + spec.stages.length === 0) throw fail('stages', 'the catalogue has neither parts nor stages');
+  checkRole(spec, fail);
+  const groupNames = new Set<string>();
   const checkGroupName = (name: string, key: string) => {
     if (groupNames.has(name)) throw fail(key, `name '${name}' is used twice among stages and parts`);
     groupNames.add(name);
   };
+  const checkTensor = (name: string, key: string) => {
+    if (!declared.has(name)) throw fail(key, `tensor '${name}' is not declared`);
+  };
   spec.parts.forEach((p) => {
     const key = `parts.${p.name}`;
     checkGroupName(p.name, key);
-    if (!declared.has(p.input)) throw fail(`${key}.input`, `tensor '${p.input}' is not declared`);
-    if (!declared.has(p.output)) throw fail(`${key}.output`, `tensor '${p.output}' is not declared`);
-    checkUnits(p.units, key);
+    checkTensor(p.input, `${key}.input`);
+    checkTensor(p.output, `${key}.output`);
+    checkUnits(p.units, key, declared, new Set(), fail);
   });
   spec.stages.forEach((s) => {
     const key = `stages.${s.name}`;
     checkGroupName(s.name, key);
-    if (!declared.has(s.input)) throw fail(`${key}.input`, `tensor '${s.input}' is not declared`);
-    if (!declared.has(s.output)) throw fail(`${key}.output`, `tensor '${s.output}' is not declared`);
-    checkUnits(s.units, key);
+    checkTensor(s.input, `${key}.input`);
+    checkTensor(s.output, `${key}.output`);
+    const widths = new Set(Object.keys(s.widths ?? {}));
+    checkUnits(s.units, key, declared, widths, fail);
     const names = new Set<string>();
     for (const v of s.variants) {
       if (names.has(v.name)) throw fail(`${key}.variants.${v.name}`, 'variant name used twice');
       names.add(v.name);
+      for (const w of Object.keys(v.widths ?? {})) {
+        if (!widths.has(w))
+          throw fail(
+            `${key}.variants.${v.name}.widths.${w}`,
+            `'${w}' is not one of the stage's widths (${[...widths].join(', ') || 'none'})`,
+          );
+      }
     }
-    if (!names.has(s.teacher)) throw fail(`${key}.teacher`, `teacher '${s.teacher}' is not one of the variants (${[...names].join(', ')})`);
+    if (!names.has(s.teacher))
+      throw fail(`${key}.teacher`, `teacher '${s.teacher}' is not one of the variants (${[...names].join(', ')})`);
   });
+}
+
+type Fail = (key: string, problem: string) => InvalidFileError;
+
+function checkUnits(units: UnitSpec[], key: string, declared: Set<string>, widths: Set<string>, fail: Fail): void {
+  const seen = new Set<string>();
+  for (const u of units) {
+    const ukey = `${key}.units.${u.name}`;
+    if (seen.has(u.name)) throw fail(ukey, 'unit name used twice');
+    seen.add(u.name);
+    if (u.concat !== undefined && !declared.has(u.concat))
+      throw fail(`${ukey}.concat`, `tensor '${u.concat}' is not declared`);
+    if (u.emit !== undefined && !declared.has(u.emit)) throw fail(`${ukey}.emit`, `tensor '${u.emit}' is not declared`);
+    for (const [field, c] of [
+      ['in', u.in],
+      ['out', u.out],
+      ['ff', u.ff],
+    ] as const) {
+      if (typeof c !== 'string') continue;
+      if (!widths.has(c)) {
+        const where = key.startsWith('parts.')
+          ? 'parts cannot use width names'
+          : `the stage's widths are ${[...widths].join(', ') || 'none'}`;
+        throw fail(`${ukey}.${field}`, `width '${c}' is not defined (${where})`);
+      }
+    }
+  }
+}
+
+/** A VAE has an encoder and a decoder stage; a text encoder is parts only. */
+function checkRole(spec: CatalogSpec, fail: Fail): void {
+  if (spec.role === 'vae') {
+    for (const stage of ['encoder', 'decoder']) {
+      if (!spec.stages.some((s) => s.name === stage))
+        throw fail('stages', `a vae catalogue needs a stage named '${stage}'`);
+    }
+  }
+  if (spec.role === 'text-encoder' && (spec.stages.length > 0 || spec.parts.length !== 1)) {
+    throw fail('parts', 'a text-encoder catalogue has exactly one part and no stages');
+  }
 }
 
 function unique(names: string[]): string[] {

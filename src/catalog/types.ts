@@ -1,6 +1,6 @@
 // Resolved catalogue: the file's stages, parts and variants with concrete channels, shapes, parameter
 // and MAC counts for one latent size and width multiplier.
-import type { CatalogSpec, ModelConstants, UnitKind } from './schema.js';
+import type { CatalogRole, CatalogSpec, ModelConstants, UnitKind } from './schema.js';
 
 /** A graph input or output: name and shape (batch 1, NCHW for image tensors). */
 export interface TensorSig {
@@ -22,6 +22,14 @@ export interface ResolvedUnit {
   sideIn: number;
   sideOut: number;
   kernel?: number;
+  /** Tokens of a sequence unit (text encoder), absent for image units. */
+  tokens?: number;
+  /** Explicit padding [top, left, bottom, right] of a downsampler. */
+  pads?: [number, number, number, number];
+  /** What a `scale` unit multiplies by (already inverted for a dividing unit). */
+  factor?: number;
+  /** Feed-forward inner width of a `text-layer`. */
+  ff?: number;
   params: number;
   macs: number;
 }
@@ -34,6 +42,8 @@ export interface ResolvedVariant {
   units: ResolvedUnit[];
   /** For every emitted skip: the unit whose output it is, or null for the stage input itself. */
   emits: { tensor: string; from: string | null }[];
+  /** The stage's named widths as this variant sets them (before the width multiplier). */
+  widths: Record<string, number>;
   params: number;
   macs: number;
 }
@@ -61,6 +71,7 @@ export interface ResolvedPart {
 
 export interface ResolvedCatalog {
   spec: CatalogSpec;
+  role: CatalogRole;
   /** Where it was loaded from (for messages). */
   file: string;
   /** sha256 of the canonical catalogue content: part of every model's identity. */

@@ -56,6 +56,14 @@ export class ProgressPrinter {
       case 'thermal-wait':
         this.update(e.device, `${e.device}: waiting to cool down (${e.tempC.toFixed(1)} °C > ${e.limitC} °C)`, !this.tty);
         break;
+      case 'tile':
+        this.update(
+          e.device,
+          `${e.device}: tile ${bar(e.index + 1, e.count)} ${e.index + 1}/${e.count}  ${(e.ms / 1000).toFixed(2)} s` +
+            `  (${(e.elapsedMs / 1000).toFixed(1)} s so far)`,
+          !this.tty,
+        );
+        break;
       case 'done':
         this.update(e.device, `${e.device}: ${e.ok} ok, ${e.failed} failed in ${(e.ms / 1000).toFixed(1)} s -> ${e.lut}`, true);
         break;

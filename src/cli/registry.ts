@@ -8,6 +8,7 @@ import { devicesCommand } from './commands/devices.js';
 import { exportCommand } from './commands/export.js';
 import { lutExportCommand } from './commands/lut-export.js';
 import { lutShowCommand } from './commands/lut-show.js';
+import { pipelineCommand } from './commands/pipeline.js';
 import { predictCommand } from './commands/predict.js';
 import { reportParetoCommand } from './commands/report-pareto.js';
 import { reportRegressionCommand } from './commands/report-regression.js';
@@ -16,6 +17,7 @@ import { searchCommand } from './commands/search.js';
 export const commands: Command[] = [
   blocksCommand,
   candidatesCommand,
+  pipelineCommand,
   catalogCommand,
   devicesCommand,
   exportCommand,

@@ -1,3 +1,6 @@
+// The optimized-graph cache both device runners use (ort-runner.ts per block, pipeline-runner.ts per
+// photo), so a model measured as an entry loads as fast in the end-to-end run as in its rounds.
+//
 // Offline graph optimization (onnxruntime's documented "offline mode"): at the `all` level the CPU
 // provider's layout transformations take 10-15 s for the largest blocks (1 GB of weights) on every
 // session, while the inference they produce is the same. The first session of a model saves its
@@ -35,6 +38,11 @@ export async function loadOptimized(ort: Ort, dir: string, options: SessionOptio
   }
 }
 
+/** The caller's `extra` session entries, kept when saving adds its own. */
+function extraOf(options: SessionOptions): Record<string, Record<string, unknown>> {
+  return (options['extra'] ?? {}) as Record<string, Record<string, unknown>>;
+}
+
 export async function createAndSave(ort: Ort, model: string, dir: string, options: SessionOptions): Promise<Session> {
   mkdirSync(join(dir, '..'), { recursive: true });
   const temp = `${dir}.tmp-${process.pid}`;
@@ -49,7 +57,9 @@ export async function createAndSave(ort: Ort, model: string, dir: string, option
       optimizedModelFilePath: join(temp, OPTIMIZED_GRAPH),
       // Weights go to one file beside the graph (a 1 GB graph cannot be one protobuf).
       extra: {
+        ...extraOf(options),
         session: {
+          ...extraOf(options)['session'],
           optimized_model_external_initializers_file_name: 'weights.bin',
           optimized_model_external_initializers_min_size_in_bytes: '1024',
         },

@@ -241,8 +241,10 @@ async function sampleLoop(
   return { samples, reason };
 }
 
-/** The last line: how many samples, why the loop stopped, and the median's relative margin. */
+/** The last lines: peak memory, then how many samples, why the loop stopped, and the median's relative margin. */
 function reportResult(samples: readonly number[], reason: StopReason): void {
+  // Peak resident set of this process (Node reports kilobytes), model and session included.
+  emit('rss', String(process.resourceUsage().maxRSS * 1024));
   emit('done', { n: samples.length, reason, rme: samples.length > 0 ? relativeMargin(samples) : null });
 }
 

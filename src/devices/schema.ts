@@ -69,6 +69,17 @@ export const profileSchema = z.strictObject({
       latent: z.number().int().positive().optional(),
       width: z.number().positive().optional(),
       precision: z.enum(precisions).optional(),
+      /**
+       * `bench pipeline` without flags: tile side in pixels (a multiple of 32), overlap, and the size
+       * of the generated test image (`WIDTHxHEIGHT`). Default: 512, 128, 4000x3000.
+       */
+      pipeline: z
+        .strictObject({
+          tile: z.number().int().positive().multipleOf(32).optional(),
+          overlap: z.number().int().nonnegative().optional(),
+          image: z.string().regex(/^\d+x\d+$/, 'WIDTHxHEIGHT in pixels').optional(),
+        })
+        .optional(),
     })
     .default({}),
   /** Intra-op threads for the runner (0 or absent: the runtime's default); `--threads` overrides. */

@@ -54,6 +54,7 @@ export function buildEntry(planned: PlannedEntry, s: EntryState, settings: Measu
   const med = medianSorted(sortedCopy(samples));
   if (rounds.some((r) => r.samples.length >= 3 && r.samples[0]! > FIRST_RUN_SLOW_FACTOR * med)) flags.push('first-run-slow');
   const loads = rounds.map((r) => r.loadMs).filter((x): x is number => x !== undefined);
+  const peaks = rounds.map((r) => r.peakMemoryBytes).filter((x): x is number => x !== undefined);
   const providers = [...new Set(rounds.map((r) => r.provider).filter((p): p is string => p !== undefined))];
   return {
     ...base,
@@ -62,6 +63,7 @@ export function buildEntry(planned: PlannedEntry, s: EntryState, settings: Measu
     flags,
     outliers: { lowMild: out.lowMild, highMild: out.highMild, lowSevere: out.lowSevere, highSevere: out.highSevere },
     temperatures: { before: rounds[0]!.temperatures.before, after: rounds[rounds.length - 1]!.temperatures.after },
+    ...(peaks.length > 0 ? { peakMemoryBytes: Math.max(...peaks) } : {}),
     hostMs: rounds.reduce((a, r) => a + r.hostMs, 0),
     extra: {
       ...(loads.length > 0 ? { loadMs: loads } : {}),

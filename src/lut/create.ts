@@ -1,6 +1,6 @@
 // The one place a LUT's header is put together: the schema id and version, the harness that wrote
 // it, and its times. Everything else (device, runtime, catalogue, protocol, entries) is the caller's.
-import { LUT_SCHEMA_ID, LUT_SCHEMA_VERSION, type Lut, type LutEntry } from './schema.js';
+import { LUT_SCHEMA_ID, lutSchemaVersionFor, type Lut, type LutEntry } from './schema.js';
 
 export const HARNESS_NAME = 'nanosd-bench';
 
@@ -24,7 +24,8 @@ export function createLut(c: LutContents): Lut {
   const updatedAt = c.updatedAt ?? new Date().toISOString();
   return {
     schema: LUT_SCHEMA_ID,
-    schemaVersion: LUT_SCHEMA_VERSION,
+    // The lowest version that describes the entries, so a table of blocks stays readable by older harnesses.
+    schemaVersion: lutSchemaVersionFor(c.entries),
     harness: { name: HARNESS_NAME, version: c.harnessVersion },
     createdAt: c.createdAt ?? updatedAt,
     updatedAt,

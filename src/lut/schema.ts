@@ -4,7 +4,12 @@
 import { z } from 'zod';
 
 export const LUT_SCHEMA_ID = 'nanosd-bench/lut';
-export const LUT_SCHEMA_VERSION = 1;
+/**
+ * Version 2 added, all optional: `key.steps` (pipeline tile graphs) and `peakMemoryBytes` per entry.
+ * A table is written with the lowest version its content needs (see `lutSchemaVersionFor`), so a
+ * table of blocks stays readable by harnesses that know only version 1.
+ */
+export const LUT_SCHEMA_VERSION = 2;
 
 export const entryKinds = ['block', 'candidate', 'pipeline', 'part'] as const;
 export type EntryKind = (typeof entryKinds)[number];
@@ -20,6 +25,8 @@ export const entryKeySchema = z.strictObject({
   variant: z.string().optional(),
   /** candidate / pipeline: the candidate code (names form). */
   arch: z.string().optional(),
+  /** pipeline tile graphs: denoising steps of the U-Net inside the graph. */
+  steps: z.number().int().positive().optional(),
   latent: z.number().int().positive(),
   width: z.number().positive(),
   precision: z.enum(precisions),
@@ -112,6 +119,12 @@ const entryRecord = {
     .strictObject({ before: temperaturesSchema, after: temperaturesSchema })
     .meta({ id: 'EntryTemperatures' })
     .optional(),
+  /**
+   * Peak memory of the measuring process in bytes, as the runner reports it (ort-node: resident set
+   * size; onnxruntime_perf_test: peak working set; benchmark_model: peak memory footprint). The
+   * largest over the entry's rounds; absent when the runner does not report it.
+   */
+  peakMemoryBytes: z.number().nonnegative().optional(),
   /** Wall time the harness spent on the entry (push, process start, load, warm-up, samples). */
   hostMs: z.number().nonnegative().optional(),
   /** Runner-specific extras (session load time, accelerator time, the provider that really ran, ...). */
@@ -187,3 +200,8 @@ export const lutSchema = z.strictObject({
   entries: z.array(lutEntrySchema),
 });
 export type Lut = z.infer<typeof lutSchema>;
+
+/** The lowest schema version that describes these entries (version 2 fields are all optional). */
+export function lutSchemaVersionFor(entries: readonly LutEntry[]): number {
+  return entries.some((e) => e.key.steps !== undefined || e.peakMemoryBytes !== undefined) ? 2 : 1;
+}

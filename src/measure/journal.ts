@@ -30,6 +30,7 @@ export interface RoundRecord {
   loadMs?: number;
   provider?: string;
   cpuFallback?: boolean;
+  peakMemoryBytes?: number;
   temperatures: { before: Record<string, number>; after: Record<string, number> };
   throttled: boolean;
   hostMs: number;

@@ -179,6 +179,7 @@ async function visit<O>(input: ProtocolInput<O>, entry: PlannedEntry, round: num
     ...(out.loadMs !== undefined ? { loadMs: out.loadMs } : {}),
     ...(out.provider !== undefined ? { provider: out.provider } : {}),
     ...(out.cpuFallback !== undefined ? { cpuFallback: out.cpuFallback } : {}),
+    ...(out.peakMemoryBytes !== undefined ? { peakMemoryBytes: out.peakMemoryBytes } : {}),
     temperatures: { before: gate.reading.temperatures, after: after.temperatures },
     throttled: gate.throttled || after.throttling || out.throttled === true,
     hostMs: performance.now() - started,
@@ -192,6 +193,7 @@ async function sampleProcesses<O>(input: ProtocolInput<O>, model: StagedModel, r
   const samples: number[] = [];
   let last: RunOutput | undefined;
   let cpuFallback = false;
+  let peak: number | undefined;
   let time = 0;
   while (samples.length < request.maxIterations) {
     last = await runner.run(ctx, options, model, request);
@@ -199,6 +201,7 @@ async function sampleProcesses<O>(input: ProtocolInput<O>, model: StagedModel, r
     if (last.samples.length === 0) throw new ModelError(`${model.model.label}: the runner returned no samples`);
     samples.push(...last.samples);
     cpuFallback ||= last.cpuFallback === true;
+    if (last.peakMemoryBytes !== undefined) peak = Math.max(peak ?? 0, last.peakMemoryBytes);
     time += last.samples.reduce((a, b) => a + b, 0);
     if (samples.length >= request.minIterations) {
       const merged = [...previous, ...samples];
@@ -206,5 +209,5 @@ async function sampleProcesses<O>(input: ProtocolInput<O>, model: StagedModel, r
       if (time >= request.maxTimeMs) break;
     }
   }
-  return { ...last!, kind: 'process', samples, cpuFallback };
+  return { ...last!, kind: 'process', samples, cpuFallback, ...(peak !== undefined ? { peakMemoryBytes: peak } : {}) };
 }

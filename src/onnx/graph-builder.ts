@@ -20,6 +20,7 @@ export class GraphBuilder {
   readonly outputs: ValueInfoMsg[] = [];
   private readonly used = new Map<string, number>();
   private readonly constCache = new Map<string, string>();
+  private readonly externalPlaces = new Map<string, string>();
 
   constructor(readonly precision: Precision) {}
 
@@ -69,6 +70,18 @@ export class GraphBuilder {
     return name;
   }
 
+  /** An int32 constant (clamp bounds for token ids) as a Constant node, shared by value. */
+  constI32(values: readonly number[], dims: readonly number[] = [values.length]): string {
+    const key = `i32:${dims.join('x')}:${values.join(',')}`;
+    const cached = this.constCache.get(key);
+    if (cached) return cached;
+    const name = this.fresh('const_i32');
+    const raw = new Uint8Array(new Int32Array(values).buffer);
+    this.constantNode(name, { dims: [...dims], dataType: DataType.INT32, rawData: raw });
+    this.constCache.set(key, name);
+    return name;
+  }
+
   /** A constant in the graph's precision, as a Constant node (not an initializer: it is not a parameter). */
   constF(values: readonly number[] | Float32Array, dims: readonly number[]): string {
     const list = Array.from(values);
@@ -88,8 +101,21 @@ export class GraphBuilder {
     return name;
   }
 
-  /** An initializer whose bytes are in `location` (relative to the model file) at offset/length. */
+  /**
+   * An initializer whose bytes are in `location` (relative to the model file) at offset/length. Declaring
+   * the same one again (a U-Net run for several steps in one graph) reuses it; the same name pointing
+   * at other bytes is a bug in the caller.
+   */
   externalInitializer(name: string, dims: readonly number[], location: string, offset: number, length: number): string {
+    const where = `${location}@${offset}+${length}:${dims.join('x')}`;
+    const known = this.externalPlaces.get(name);
+    if (known !== undefined) {
+      if (known !== where) {
+        throw new Error(`initializer '${name}' declared twice with different data (${known}, ${where})`);
+      }
+      return name;
+    }
+    this.externalPlaces.set(name, where);
     this.initializers.push({
       name,
       dims: [...dims],

@@ -9,11 +9,11 @@
 // dimensions, constants, precision, seed), so a second run finds them and regenerates nothing, and the
 // store for the default catalogue at width 1 holds each unit once (~2.1 GB fp32), not 36 full copies.
 // Runtimes resolve external data relative to the graph and refuse paths that leave its folder, hence
-// graphs at the top and weights in a sub-folder.
+// graphs at the top and weights in a sub-folder. Per-tile pipeline graphs, which read the weights of
+// two catalogues, live in a folder of their own with hard links to those files (pipeline-store.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson } from '../catalog/load.js';
 import type { ModelConstants } from '../catalog/schema.js';
 import type { ResolvedCatalog, ResolvedUnit } from '../catalog/types.js';
 import { AtomicFile, writeFileAtomic } from '../atomic-write.js';
@@ -21,18 +21,17 @@ import { modelContentHash } from './content-hash.js';
 import type { ModelFiles } from './model-files.js';
 import { GraphBuilder, type Precision } from './graph-builder.js';
 import { buildCompositeModel, singleGroup, type CompositeGraphSpec, type GroupGraphSpec } from './group-graph.js';
+import { ensurePipelineTile } from './pipeline-store.js';
+import { BUILDER_VERSION, GRAPH_VERSION, shortHash, type StoreSettings } from './store-keys.js';
+import type { PipelineTileOptions, PipelineTilePlan } from './pipeline-tile-graph.js';
 import { encodeModel } from './proto.js';
 import { RecordingBinder } from './unit-weights.js';
 import { emitUnit } from './units.js';
 import { layoutWeights, weightBytes, type WeightSpec } from './weights.js';
 
-/** Bump when generated graphs or weights change meaning, so old cache entries are not reused. */
-export const BUILDER_VERSION = 1;
+export { BUILDER_VERSION } from './store-keys.js';
 
-export interface StoreSettings {
-  precision: Precision;
-  seed: number;
-}
+export type { StoreSettings } from './store-keys.js';
 
 export interface StoreEvents {
   /** Called before a weight file is generated (the slow part), for progress output. */
@@ -61,6 +60,7 @@ export class ModelStore {
     for (const g of spec.groups) for (const u of g.units) weights.set(`${g.group}/${u.name}`, this.ensureUnitWeights(dir, cat.constants, g.group, u, s));
     const graphKey = shortHash({
       v: BUILDER_VERSION,
+      g: GRAPH_VERSION,
       precision: s.precision,
       inputs: spec.inputs,
       outputs: spec.outputs,
@@ -96,9 +96,35 @@ export class ModelStore {
     };
   }
 
-  private ensureUnitWeights(dir: string, k: ModelConstants, group: string, u: ResolvedUnit, s: StoreSettings): { file: string; sha256: string } {
+  /** Ensures a per-tile pipeline graph (VAE encoder -> U-Net x steps -> VAE decoder) and its weights exist. */
+  ensurePipelineTile(o: PipelineTileOptions, s: { seed: number }): ModelFiles & { plan: PipelineTilePlan } {
+    return ensurePipelineTile(this, o, s.seed);
+  }
+
+  /** Ensures one unit's weight file in a configuration folder; the file name carries its content key. */
+  ensureUnitWeights(
+    dir: string,
+    k: ModelConstants,
+    group: string,
+    u: ResolvedUnit,
+    s: StoreSettings,
+  ): { file: string; sha256: string } {
     const specs = unitWeightSpecs(k, u, s.precision);
-    const key = shortHash({ v: BUILDER_VERSION, group, unit: u.name, kind: u.kind, cin: u.cin, out: u.out, kernel: u.kernel ?? null, k, precision: s.precision, seed: s.seed });
+    // tokens and ff shape text-encoder weights; undefined for other units, so their keys stay as they were.
+    const key = shortHash({
+      v: BUILDER_VERSION,
+      group,
+      unit: u.name,
+      kind: u.kind,
+      cin: u.cin,
+      out: u.out,
+      kernel: u.kernel ?? null,
+      tokens: u.tokens,
+      ff: u.ff,
+      k,
+      precision: s.precision,
+      seed: s.seed,
+    });
     const file = `weights/${group}.${u.name}.${key}.bin`;
     const path = join(dir, file);
     const shaPath = `${path}.sha256`;
@@ -149,9 +175,6 @@ function weightsSha(weights: Map<string, { file: string; sha256: string }>, file
   throw new Error(`no hash for ${file}`);
 }
 
-function shortHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 12);
-}
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];

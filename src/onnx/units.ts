@@ -1,11 +1,14 @@
-// ONNX subgraphs of the U-Net units, following diffusers semantics (reference/nanosd-paper.md §6):
-// ResnetBlock2D, Transformer2DModel with one BasicTransformerBlock, Downsample2D, Upsample2D, and the
-// stems. GroupNorm is written in the Reshape -> InstanceNormalization -> Reshape -> Mul -> Add form that
-// PyTorch's ONNX export produces and that every execution provider supports.
+// ONNX subgraphs of the units, following diffusers semantics (reference/nanosd-paper.md §6): the U-Net's
+// ResnetBlock2D, Transformer2DModel with one BasicTransformerBlock, Downsample2D, Upsample2D and stems
+// here; the VAE's and the CLIP text encoder's own units in units-vae.ts and units-text.ts.
 import type { ResolvedUnit } from '../catalog/types.js';
 import type { ModelConstants } from '../catalog/schema.js';
 import type { GraphBuilder } from './graph-builder.js';
-import { fanInBound, ones, zeros, type WeightBinder } from './unit-weights.js';
+import { DataType } from './proto.js';
+import { conv, dense, groupNorm, heads, layerNorm, linear, silu, type Ctx } from './unit-ops.js';
+import { emitTextUnit } from './units-text.js';
+import { latentMean, scaleUnit, selfAttention } from './units-vae.js';
+import type { WeightBinder } from './unit-weights.js';
 
 export interface UnitInputs {
   x: string;
@@ -15,78 +18,22 @@ export interface UnitInputs {
   skip?: string;
 }
 
-type Ctx = { b: GraphBuilder; w: WeightBinder; k: ModelConstants };
-
-function groupNorm({ b, w, k }: Ctx, x: string, c: number, side: number, eps: number, name: string): string {
-  const g = k.groups;
-  const grouped = b.op1('Reshape', [x, b.constI64([1, g, -1])]);
-  const normed = b.op1('InstanceNormalization', [grouped, b.constF(new Array<number>(g).fill(1), [g]), b.constF(new Array<number>(g).fill(0), [g])], {
-    epsilon: { float: eps },
-  });
-  const back = b.op1('Reshape', [normed, b.constI64([1, c, side, side])]);
-  const scaled = b.op1('Mul', [back, w.param(`${name}.weight`, [c, 1, 1], ones)]);
-  return b.op1('Add', [scaled, w.param(`${name}.bias`, [c, 1, 1], zeros)]);
-}
-
-function silu(b: GraphBuilder, x: string): string {
-  return b.op1('Mul', [x, b.op1('Sigmoid', [x])], {}, 'silu');
-}
-
-function conv({ b, w }: Ctx, x: string, cin: number, cout: number, kernel: number, name: string, stride = 1): string {
-  const weight = w.param(`${name}.weight`, [cout, cin, kernel, kernel], fanInBound(cin * kernel * kernel));
-  const bias = w.param(`${name}.bias`, [cout], fanInBound(cin * kernel * kernel));
-  const pad = Math.floor(kernel / 2);
-  return b.op1('Conv', [x, weight, bias], { kernel_shape: [kernel, kernel], pads: [pad, pad, pad, pad], strides: [stride, stride] });
-}
-
-/** Linear layer on [.., tokens, cin] with the weight stored [cin, cout] for MatMul. */
-function linear({ b, w }: Ctx, x: string, cin: number, cout: number, name: string, bias: boolean): string {
-  const y = b.op1('MatMul', [x, w.param(`${name}.weight`, [cin, cout], fanInBound(cin))]);
-  return bias ? b.op1('Add', [y, w.param(`${name}.bias`, [cout], fanInBound(cin))]) : y;
-}
-
-/** Linear layer on a [1, cin] vector with the weight stored [cout, cin] (Gemm transB, as PyTorch stores it). */
-function dense({ b, w }: Ctx, x: string, cin: number, cout: number, name: string): string {
-  const weight = w.param(`${name}.weight`, [cout, cin], fanInBound(cin));
-  const bias = w.param(`${name}.bias`, [cout], fanInBound(cin));
-  return b.op1('Gemm', [x, weight, bias], { transB: 1 });
-}
-
-function layerNorm({ b, w, k }: Ctx, x: string, c: number, name: string): string {
-  return b.op1('LayerNormalization', [x, w.param(`${name}.weight`, [c], ones), w.param(`${name}.bias`, [c], zeros)], {
-    axis: -1,
-    epsilon: { float: k.layerNormEps },
-  });
-}
-
 function resnet(ctx: Ctx, u: ResolvedUnit, io: UnitInputs): string {
   const { b, k } = ctx;
-  if (io.temb === undefined) throw new Error(`resnet ${u.name} needs temb`);
   const side = u.sideIn;
-  const input = u.concat ? b.op1('Concat', [io.x, must(io.skip, u.name)], { axis: 1 }) : io.x;
+  const input = u.concat ? b.op1('Concat', [io.x, must(io.skip, `skip input of ${u.name}`)], { axis: 1 }) : io.x;
   let h = silu(b, groupNorm(ctx, input, u.cin, side, k.resnetEps, 'norm1'));
   h = conv(ctx, h, u.cin, u.out, 3, 'conv1');
-  const t = dense(ctx, silu(b, io.temb), k.tembDim, u.out, 'time_emb_proj');
-  h = b.op1('Add', [h, b.op1('Reshape', [t, b.constI64([1, u.out, 1, 1])])]);
+  // Without a time embedding (the VAE) a ResNet has no time projection (diffusers temb_channels=None).
+  if (k.tembDim !== undefined) {
+    if (io.temb === undefined) throw new Error(`resnet ${u.name} needs temb`);
+    const t = dense(ctx, silu(b, io.temb), k.tembDim, u.out, 'time_emb_proj');
+    h = b.op1('Add', [h, b.op1('Reshape', [t, b.constI64([1, u.out, 1, 1])])]);
+  }
   h = silu(b, groupNorm(ctx, h, u.out, side, k.resnetEps, 'norm2'));
   h = conv(ctx, h, u.out, u.out, 3, 'conv2');
   const shortcut = u.cin !== u.out ? conv(ctx, input, u.cin, u.out, 1, 'conv_shortcut') : input;
   return b.op1('Add', [shortcut, h], {}, 'resnet_out');
-}
-
-/** Multi-head attention on [1, n, c] queries and [1, m, c] keys/values, 8 heads by default. */
-function heads(ctx: Ctx, q: string, kk: string, v: string, n: number, m: number, c: number): string {
-  const { b } = ctx;
-  const h = ctx.k.heads;
-  const d = c / h;
-  const split = (x: string, len: number, perm: number[]) => b.op1('Transpose', [b.op1('Reshape', [x, b.constI64([1, len, h, d])])], { perm });
-  const qh = split(q, n, [0, 2, 1, 3]); // [1, h, n, d]
-  const kt = split(kk, m, [0, 2, 3, 1]); // [1, h, d, m]
-  const vh = split(v, m, [0, 2, 1, 3]); // [1, h, m, d]
-  const scores = b.op1('Mul', [b.op1('MatMul', [qh, kt]), b.constF([1 / Math.sqrt(d)], [])]);
-  const probs = b.op1('Softmax', [scores], { axis: -1 });
-  const o = b.op1('Transpose', [b.op1('MatMul', [probs, vh])], { perm: [0, 2, 1, 3] });
-  return b.op1('Reshape', [o, b.constI64([1, n, c])]);
 }
 
 function attention(ctx: Ctx, u: ResolvedUnit, io: UnitInputs): string {
@@ -104,12 +51,13 @@ function attention(ctx: Ctx, u: ResolvedUnit, io: UnitInputs): string {
   tokens = b.op1('Add', [tokens, linear(ctx, a, c, c, 'attn1.to_out', true)]);
   // Cross-attention to the text context.
   y = layerNorm(ctx, tokens, c, 'norm2');
-  const L = k.contextLength;
+  const L = must(k.contextLength, 'contextLength');
+  const D = must(k.contextDim, 'contextDim');
   a = heads(
     ctx,
     linear(ctx, y, c, c, 'attn2.to_q', false),
-    linear(ctx, io.context, k.contextDim, c, 'attn2.to_k', false),
-    linear(ctx, io.context, k.contextDim, c, 'attn2.to_v', false),
+    linear(ctx, io.context, D, c, 'attn2.to_k', false),
+    linear(ctx, io.context, D, c, 'attn2.to_v', false),
     n,
     L,
     c,
@@ -134,8 +82,18 @@ function timeEmbedding(ctx: Ctx, u: ResolvedUnit, io: UnitInputs): string {
   // Sinusoidal projection (flip_sin_to_cos = true, freq_shift = 0): cat(cos(t f), sin(t f)).
   const half = u.in / 2;
   const freqs = Array.from({ length: half }, (_, i) => Math.exp((-Math.log(10000) * i) / half));
-  const arg = b.op1('Mul', [b.op1('Reshape', [io.x, b.constI64([1, 1])]), b.constF(freqs, [1, half])]);
-  const proj = b.op1('Concat', [b.op1('Cos', [arg]), b.op1('Sin', [arg])], { axis: 1 });
+  let proj: string;
+  if (b.precision === 'fp32') {
+    const arg = b.op1('Mul', [b.op1('Reshape', [io.x, b.constI64([1, 1])]), b.constF(freqs, [1, half])]);
+    proj = b.op1('Concat', [b.op1('Cos', [arg]), b.op1('Sin', [arg])], { axis: 1 });
+  } else {
+    // In fp16, t * f near t = 999 rounds by up to 0.25 rad and cos/sin with it (a 6% error in the
+    // noise predicted at t = 999); diffusers computes the projection in fp32 and casts it, so do we.
+    const t32 = b.op1('Cast', [b.op1('Reshape', [io.x, b.constI64([1, 1])])], { to: DataType.FLOAT });
+    const arg = b.op1('Mul', [t32, b.constF32(freqs)]);
+    const both = b.op1('Concat', [b.op1('Cos', [arg]), b.op1('Sin', [arg])], { axis: 1 });
+    proj = b.op1('Cast', [both], { to: DataType.FLOAT16 });
+  }
   const h = silu(b, dense(ctx, proj, u.in, u.out, 'linear_1'));
   return dense(ctx, h, u.out, u.out, 'linear_2');
 }
@@ -149,7 +107,7 @@ export function emitUnit(b: GraphBuilder, w: WeightBinder, k: ModelConstants, u:
     case 'attention':
       return attention(ctx, u, io);
     case 'downsample':
-      return conv(ctx, io.x, u.cin, u.out, 3, 'conv', 2);
+      return conv(ctx, io.x, u.cin, u.out, 3, 'conv', { stride: 2, ...(u.pads ? { pads: u.pads } : {}) });
     case 'upsample': {
       const up = b.op1('Resize', [io.x, '', b.constF32([1, 1, 2, 2])], {
         mode: 'nearest',
@@ -164,10 +122,20 @@ export function emitUnit(b: GraphBuilder, w: WeightBinder, k: ModelConstants, u:
       return timeEmbedding(ctx, u, io);
     case 'norm-conv':
       return conv(ctx, silu(b, groupNorm(ctx, io.x, u.cin, u.sideIn, k.resnetEps, 'norm')), u.cin, u.out, 3, 'conv');
+    case 'self-attention':
+      return selfAttention(ctx, u, io.x);
+    case 'latent-mean':
+      return latentMean(ctx, u, io.x);
+    case 'scale':
+      return scaleUnit(ctx, u, io.x);
+    case 'token-embedding':
+    case 'text-layer':
+    case 'layer-norm':
+      return emitTextUnit(ctx, u, io.x);
   }
 }
 
-function must(v: string | undefined, unit: string): string {
-  if (v === undefined) throw new Error(`unit ${unit} needs its skip input`);
+function must<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new Error(`missing ${what}`);
   return v;
 }

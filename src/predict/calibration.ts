@@ -6,6 +6,7 @@ import { parseCandidate } from '../catalog/candidates.js';
 import { errorMessage } from '../errors.js';
 import type { EntryFlag } from '../lut/schema.js';
 import { predictCandidate, type Predictor } from './predictor.js';
+import { modelErrorFrom, type ModelError } from './uncertainty.js';
 
 export interface CalibrationPoint {
   /** The entry's arch as recorded, and the canonical code it parses to. */
@@ -74,4 +75,9 @@ export function calibration(p: Predictor): Calibration {
     };
   }
   return out;
+}
+
+/** The model error the calibration points show (undefined without points). */
+export function candidateModelError(c: Calibration): ModelError | undefined {
+  return modelErrorFrom(c.points.map((x) => x.ratio), c.points.length === 1 ? 'candidate' : 'candidates');
 }

@@ -1,11 +1,11 @@
 // One candidate's prediction on each device as plain data: what `bench predict --json` prints and its
 // text table is drawn from. Numbers that do not exist (a missing entry's median) are null, never NaN.
 import type { EntryFlag, Lut } from '../lut/schema.js';
-import { calibration, type Calibration } from './calibration.js';
+import { calibration, candidateModelError, type Calibration } from './calibration.js';
 import type { LutConfig } from './config.js';
 import type { EntryStatus } from './entries.js';
 import type { CandidatePrediction, Contribution, Predictor } from './predictor.js';
-import type { SumEstimate } from './uncertainty.js';
+import { withModelError, type ModelError, type SumEstimate } from './uncertainty.js';
 
 export interface ContributionSummary {
   /** Stage name, or part name for fixed parts. */
@@ -30,7 +30,12 @@ export interface DevicePrediction {
   config: LutConfig;
   available: boolean;
   missing: string[];
+  /** The sum of the entries with an interval that also covers the model's error, when the LUT shows it. */
   latency: SumEstimate | null;
+  /** The same sum with the entries' sampling error alone. */
+  samplingLatency: SumEstimate | null;
+  /** The model's error as the LUT's candidates measured end to end show it; null without any. */
+  modelError: ModelError | null;
   flags: EntryFlag[];
   flagged: { id: string; flags: EntryFlag[] }[];
   stages: ContributionSummary[];
@@ -61,6 +66,8 @@ function contribution(c: Contribution): ContributionSummary {
 }
 
 export function summarisePrediction(p: Predictor, r: CandidatePrediction): DevicePrediction {
+  const cal = calibration(p);
+  const error = candidateModelError(cal);
   return {
     device: p.label,
     lut: p.file,
@@ -69,11 +76,13 @@ export function summarisePrediction(p: Predictor, r: CandidatePrediction): Devic
     config: p.config,
     available: r.available,
     missing: r.missing,
-    latency: r.latency ?? null,
+    latency: r.latency ? withModelError(r.latency, error) : null,
+    samplingLatency: r.latency ?? null,
+    modelError: error ?? null,
     flags: r.flags,
     flagged: r.flagged,
     stages: r.stages.map(contribution),
     parts: r.parts.map(contribution),
-    calibration: calibration(p).summary ?? null,
+    calibration: cal.summary ?? null,
   };
 }

@@ -48,6 +48,8 @@ export interface RunOutput {
   cpuFallback?: boolean;
   /** True when the device itself reported throttling during the run (e.g. an iPhone's thermal state). */
   throttled?: boolean;
+  /** Peak memory of the measuring process in bytes, when the tool reports it (RSS, peak working set). */
+  peakMemoryBytes?: number;
   /** Anything else worth keeping in the LUT entry (accelerator time, HVX threads, memory). */
   extra?: Record<string, unknown>;
 }

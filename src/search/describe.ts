@@ -15,6 +15,8 @@ export interface DeviceLatency {
 
 export interface CandidateRow {
   number: number;
+  /** The VAE variant, when the space has a pipeline. */
+  vae?: string;
   code: string;
   indices: string;
   variants: string[];
@@ -23,13 +25,18 @@ export interface CandidateRow {
   /** Per device, in LUT order; null when the device has no prediction for it. */
   latency: (DeviceLatency | null)[];
   quality: number | null;
+  /** Per device: predicted seconds per image and the VAE's share of a tile (with a pipeline). */
+  pipeline?: ({ seconds: number; vaeShare: number } | null)[];
 }
 
 export function candidateRow(space: EvaluatedSpace, n: number): CandidateRow {
-  const c = candidateAt(space.catalog, n);
+  // With VAE variants in the space the U-Net candidate is the fast digit (space.ts).
+  const c = candidateAt(space.catalog, n % space.base);
   const q = space.quality?.values[n];
-  return {
+  const vae = space.pipeline?.vaes[Math.floor(n / space.base)]?.choice.name;
+  const row: CandidateRow = {
     number: n,
+    ...(vae !== undefined ? { vae } : {}),
     code: formatCandidate(space.catalog, c),
     indices: formatCandidateIndices(c),
     variants: space.catalog.stages.map((s, i) => s.variants[c[i]!]!.name),
@@ -42,4 +49,10 @@ export function candidateRow(space: EvaluatedSpace, n: number): CandidateRow {
     ),
     quality: q === undefined || Number.isNaN(q) ? null : q,
   };
+  if (space.pipeline) {
+    row.pipeline = space.devices.map(({ pipeline: p }) =>
+      p && Number.isFinite(p.seconds[n]!) ? { seconds: p.seconds[n]!, vaeShare: p.vaeShare[n]! } : null,
+    );
+  }
+  return row;
 }

@@ -1,8 +1,9 @@
 // The objectives a search can use. Latency, params and MACs are minimised; quality is maximised unless
-// the quality file says lower is better (FID, distillation loss).
+// the quality file says lower is better (FID, distillation loss). `pipeline` is the predicted seconds
+// per image of the whole tiled pipeline (VAE included), minimised.
 import { UsageError } from '../errors.js';
 
-export const objectiveNames = ['latency', 'params', 'macs', 'quality'] as const;
+export const objectiveNames = ['latency', 'params', 'macs', 'quality', 'pipeline'] as const;
 export type Objective = (typeof objectiveNames)[number];
 
 export function parseObjectives(list: readonly string[], hasQuality: boolean): Objective[] {
@@ -20,4 +21,10 @@ export function parseObjectives(list: readonly string[], hasQuality: boolean): O
   return out;
 }
 
-export const objectiveUnits: Record<Objective, string> = { latency: 'ms', params: 'parameters', macs: 'MACs', quality: '' };
+export const objectiveUnits: Record<Objective, string> = {
+  latency: 'ms',
+  params: 'parameters',
+  macs: 'MACs',
+  quality: '',
+  pipeline: 's/image',
+};

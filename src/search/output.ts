@@ -34,11 +34,35 @@ export function qualityJson(space: EvaluatedSpace) {
   return { file: q.file, metric: q.metric, better: q.better, kind: q.kind, scored: q.count, missing: q.missing };
 }
 
+/** The pipeline a space was evaluated for: image, tiles, steps, VAE variants and per-device terms. */
+export function pipelineJson(space: EvaluatedSpace) {
+  const p = space.pipeline;
+  if (!p) return undefined;
+  return {
+    description: p.description,
+    tiles: p.tiles,
+    steps: p.steps,
+    blendMs: p.blendMs,
+    vaes: p.vaes.map((v) => ({ name: v.choice.name, params: v.params, macs: v.macs })),
+    devices: space.devices.map((d) => ({
+      label: d.label,
+      missing: d.pipeline?.missing ?? [],
+      text: d.pipeline?.space.text?.median ?? null,
+      vaes: (d.pipeline?.space.columns ?? []).map((c) => ({
+        name: c.vae.name,
+        encoderMs: c.encoder.status === 'ok' ? c.encoder.median : null,
+        decoderMs: c.decoder.status === 'ok' ? c.decoder.median : null,
+      })),
+    })),
+  };
+}
+
 export function searchResultJson(space: EvaluatedSpace, result: SearchResult) {
   const row = (n: number | undefined) => (n === undefined ? null : candidateRow(space, n));
   return {
     catalog: { name: space.catalog.spec.name, hash: space.catalog.hash, latent: space.catalog.latent, width: space.catalog.width },
     candidates: space.size,
+    ...(space.pipeline ? { pipeline: pipelineJson(space) } : {}),
     devices: devicesJson(space),
     quality: qualityJson(space),
     objectives: result.objectives,
@@ -57,18 +81,23 @@ export function searchResultJson(space: EvaluatedSpace, result: SearchResult) {
 }
 
 function headerFor(space: EvaluatedSpace): string[] {
-  const head = ['number', 'code', 'indices', ...space.catalog.stages.map((s) => s.name), 'params', 'macs'];
+  const vae = space.pipeline ? ['vae'] : [];
+  const head = ['number', ...vae, 'code', 'indices', ...space.catalog.stages.map((s) => s.name), 'params', 'macs'];
   for (const d of space.devices) head.push(`${d.label}_latency_ms`, `${d.label}_lo_ms`, `${d.label}_hi_ms`, `${d.label}_cons_lo_ms`, `${d.label}_cons_hi_ms`, `${d.label}_flags`);
+  // The per-image column: seconds for the whole tiled photo, and the VAE's share of a tile.
+  if (space.pipeline) for (const d of space.devices) head.push(`${d.label}_image_s`, `${d.label}_vae_share`);
   if (space.quality) head.push(space.quality.metric);
   return head;
 }
 
 function csvRow(r: CandidateRow): (string | number | null)[] {
-  const out: (string | number | null)[] = [r.number, r.code, r.indices, ...r.variants, r.params, r.macs];
+  const vae = r.vae !== undefined ? [r.vae] : [];
+  const out: (string | number | null)[] = [r.number, ...vae, r.code, r.indices, ...r.variants, r.params, r.macs];
   for (const l of r.latency) {
     if (l) out.push(l.median, l.interval[0], l.interval[1], l.conservative[0], l.conservative[1], l.flags.join(' '));
     else out.push(null, null, null, null, null, null);
   }
+  for (const p of r.pipeline ?? []) out.push(p?.seconds ?? null, p?.vaeShare ?? null);
   return out;
 }
 
@@ -94,6 +123,7 @@ export function spaceJson(space: EvaluatedSpace) {
     stages: space.catalog.stages.map((s) => ({ name: s.name, variants: s.variants.map((v) => v.name) })),
     devices: devicesJson(space).map((d) => ({ ...d, config: configLabel(d.config) })),
     quality: qualityJson(space),
+    ...(space.pipeline ? { pipeline: pipelineJson(space) } : {}),
     candidates: [...allCandidates(space)].map((n) => candidateRow(space, n)),
   };
 }

@@ -74,6 +74,11 @@ export function objectiveColumns(space: EvaluatedSpace, objectives: readonly Obj
     if (o === 'latency') return space.devices[d]!.prediction.median;
     if (o === 'params') return space.params;
     if (o === 'macs') return space.macs;
+    if (o === 'pipeline') {
+      const pipeline = space.devices[d]!.pipeline;
+      if (!pipeline) throw new Error('pipeline objective without a pipeline in the space');
+      return pipeline.seconds;
+    }
     const q = space.quality;
     if (!q) throw new Error('quality objective without quality input');
     return q.better === 'higher' ? q.values.map((v) => -v) : q.values;
@@ -84,11 +89,12 @@ function deviceFront(space: EvaluatedSpace, opts: SearchOptions, d: number): Dev
   const dev = space.devices[d]!;
   const pred = dev.prediction;
   const needLatency = opts.objectives.includes('latency') || opts.maxLatencyMs !== undefined;
+  const seconds = opts.objectives.includes('pipeline') ? dev.pipeline?.seconds : undefined;
   const needQuality = opts.objectives.includes('quality');
   const excluded = { noLatency: 0, noQuality: 0, overLatency: 0, overParams: 0 };
   const ids: number[] = [];
   for (let n = 0; n < space.size; n++) {
-    if (needLatency && !pred.available[n]) excluded.noLatency++;
+    if ((needLatency && !pred.available[n]) || (seconds && Number.isNaN(seconds[n]!))) excluded.noLatency++;
     else if (needQuality && Number.isNaN(space.quality!.values[n]!)) excluded.noQuality++;
     else if (opts.maxLatencyMs !== undefined && pred.median[n]! > opts.maxLatencyMs) excluded.overLatency++;
     else if (opts.maxParams !== undefined && space.params[n]! > opts.maxParams) excluded.overParams++;

@@ -55,6 +55,23 @@ function toExecResult(argv: readonly string[], r: Result, stopped: boolean, time
   };
 }
 
+/**
+ * Standard output passed on as it arrives (per-tile progress of a long run) while execa still keeps
+ * it whole: a binary transform sees the raw chunks and yields them unchanged; the decoder holds a
+ * character split across two chunks until the rest arrives.
+ */
+function streamTo(onStdout: (chunk: string) => void) {
+  const decoder = new TextDecoder();
+  return {
+    *transform(chunk: unknown) {
+      const text = decoder.decode(chunk as Uint8Array, { stream: true });
+      if (text !== '') onStdout(text);
+      yield chunk;
+    },
+    binary: true,
+  } as const;
+}
+
 /** The result of a command stopped before it started: like the other transports, not an error. */
 function notStarted(argv: readonly string[]): ExecResult {
   return { argv: [...argv], exitCode: null, signal: undefined, stdout: '', stderr: '', durationMs: 0, timedOut: false };
@@ -82,6 +99,7 @@ export async function runProcess(argv: readonly string[], options: ExecOptions =
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       ...(options.env !== undefined ? { env: options.env } : {}),
       cancelSignal: stop.signal,
+      ...(options.onStdout !== undefined ? { stdout: streamTo(options.onStdout) } : {}),
     });
     stop.signal.addEventListener('abort', () => killGroup(subprocess.pid), { once: true });
     const result = await subprocess;

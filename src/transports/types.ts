@@ -9,6 +9,11 @@ export interface ExecOptions {
   cwd?: string;
   /** Extra environment variables for the command. */
   env?: Record<string, string>;
+  /**
+   * Standard output as it arrives, for progress while a long command runs. Transports that cannot
+   * stream leave it uncalled; the result's `stdout` is complete either way.
+   */
+  onStdout?: (chunk: string) => void;
 }
 
 /** The same shape for success and failure; `exitCode` is real on every transport. */

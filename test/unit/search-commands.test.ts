@@ -90,7 +90,7 @@ describe('bench search', () => {
 
   it('refuses an unknown objective, a bad --out and a bad quality file', async () => {
     const r = await runCommand(searchCommand, ['--lut', cpuFile, '--objectives', 'latency,speed']);
-    expect([r.code, r.stderr]).toEqual([ExitCode.usage, "bench: --objectives: unknown objective 'speed'; known: latency, params, macs, quality\n"]);
+    expect([r.code, r.stderr]).toEqual([ExitCode.usage, "bench: --objectives: unknown objective 'speed'; known: latency, params, macs, quality, pipeline\n"]);
     expect((await runCommand(searchCommand, ['--lut', cpuFile, '--out', join(dir, 'x.csv')])).code).toBe(ExitCode.usage);
     const badQ = join(dir, 'bad.csv');
     writeFileSync(badQ, 'code,score\nE1=R-R,1\n');

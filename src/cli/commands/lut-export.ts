@@ -5,6 +5,7 @@ import { ExitCode, UsageError } from '../../errors.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { boolFlag, choiceFlag, stringFlag } from '../flags.js';
 import { lutInputHelp, lutInputOptions, lutInputsFrom } from '../lut-input-flags.js';
+import { pipelineRequestFrom, pipelineSearchHelp, pipelineSearchOptions } from '../pipeline-search-flags.js';
 import { checkOutputFile, checkOutputName } from '../output-path.js';
 import { printJson } from '../print.js';
 
@@ -28,13 +29,17 @@ export const lutExportCommand: Command = {
   --out FILE          write here instead of stdout
   --json              print the result as JSON on stdout: without --out the export itself (as --format
                       json), with --out what was written (file, format, candidates)
+${pipelineSearchHelp}
 
 Columns: number, code (names form), indices, one column per stage with its variant name, params,
 macs, then per device <device>_latency_ms, _lo_ms, _hi_ms (95% interval, quadrature),
-_cons_lo_ms, _cons_hi_ms (sum of bounds) and _flags. Empty cells: no prediction (entry missing or
-failed). The LUT format itself is published as schemas/lut.schema.json.`,
+_cons_lo_ms, _cons_hi_ms (sum of bounds) and _flags; with a pipeline (VAE entries in the first LUT,
+or any pipeline flag) a vae column and per device <device>_image_s (seconds per image) and
+_vae_share. Empty cells: no prediction (entry missing or failed). The LUT format itself is
+published as schemas/lut.schema.json.`,
   options: {
     ...lutInputOptions,
+    ...pipelineSearchOptions,
     format: { type: 'string' },
     quality: { type: 'string' },
     out: { type: 'string' },
@@ -49,11 +54,13 @@ failed). The LUT format itself is published as schemas/lut.schema.json.`,
       checkOutputFile(out, `candidates.${format}`);
     }
     const qualityFile = stringFlag(args, 'quality');
+    const pipeline = pipelineRequestFrom(args);
     const r = exportLutTable({
       ...lutInputsFrom(args),
       format,
       ...(qualityFile !== undefined ? { qualityFile } : {}),
       ...(out !== undefined ? { out } : {}),
+      ...(pipeline ? { pipeline } : {}),
     });
     if (r.file === undefined) io.stdout.write(r.text);
     else if (json) printJson(io, { file: r.file, format: r.format, candidates: r.candidates });

@@ -18,7 +18,9 @@ ${jsonHelp}
 
 The prediction is the sum of the six stage variants' block medians and the fixed parts' medians
 (conv_in, time_mlp, conv_out). The 95% interval combines the entries' half-widths in quadrature
-(independent errors); the conservative interval is the sum of the entries' bounds. Exit status 1
+(independent errors); the conservative interval is the sum of the entries' bounds. When the LUT
+holds candidates measured end to end (bench candidates), both intervals also cover the model's own
+error as their measured/predicted ratios show it, and say how many they rest on. Exit status 1
 when an entry the candidate needs is missing or failed (the entries are named).`,
   options: { ...lutInputOptions, arch: { type: 'string' }, json: { type: 'boolean' } },
   async run(args, io) {

@@ -43,6 +43,11 @@ function describeCandidate(n) {
   data.devices.forEach(function (d) {
     bits |= d.flagBits[n] || 0;
     lines.push(d.label + ': ' + fmtMs(d.latency[n]) + ' ms (95% ' + fmtMs(d.lo[n]) + '–' + fmtMs(d.hi[n]) + ')');
+    if (d.pipeline && d.pipeline.seconds[n] !== null) {
+      var share = Math.round(100 * d.pipeline.vaeShare[n]);
+      var perImage = fmtNum(d.pipeline.seconds[n], 4) + ' s per image with VAE ' + d.pipeline.vae;
+      lines.push(d.label + ': ' + perImage + ' (VAE ' + share + '% of a tile)');
+    }
   });
   lines.push('params ' + (data.params[n] / 1e6).toFixed(2) + ' M · MACs ' + fmtNum(data.gmacs[n], 4) + ' G');
   if (data.quality) lines.push(data.quality.metric + ' ' + fmtNum(data.quality.values[n], 5));

@@ -43,6 +43,8 @@ export interface ReportDevice {
   flagBits: number[];
   blocks: BlockPoint[];
   calibration?: Calibration;
+  /** Per candidate: seconds per image of the whole pipeline and the VAE's share of a tile (with a pipeline). */
+  pipeline?: { description: string; vae: string; seconds: (number | null)[]; vaeShare: (number | null)[] };
 }
 
 export interface ParetoData {
@@ -170,10 +172,23 @@ function reportDevice(space: EvaluatedSpace, d: SpaceDevice, calibration: Calibr
     flagBits: Array.from(p.flags),
     blocks: blockPoints(space.catalog, d.predictor.table),
   };
+  const pipeline = pipelinePoints(space, d);
+  if (pipeline) dev.pipeline = pipeline;
   if (calibration && (calibration.points.length > 0 || calibration.skipped.length > 0)) {
     dev.calibration = calibration;
   }
   return dev;
+}
+
+/** Seconds per image and the VAE's share of a tile per candidate, when the space has a pipeline. */
+function pipelinePoints(space: EvaluatedSpace, d: SpaceDevice): ReportDevice['pipeline'] {
+  const pipe = d.pipeline;
+  if (!pipe || !space.pipeline) return undefined;
+  const finite = (a: Float64Array, digits: number) =>
+    Array.from(a, (v) => (Number.isFinite(v) ? round(v, digits) : null));
+  const vae = space.pipeline.vaes[0]!.choice.name;
+  const { description } = space.pipeline;
+  return { description, vae, seconds: finite(pipe.seconds, 5), vaeShare: finite(pipe.vaeShare, 4) };
 }
 
 /** Every stage variant, then every fixed part, with what the device's table holds for it. */

@@ -18,7 +18,17 @@ export function devicesSection(data: ParetoData): string {
   return `<section id="devices"><h2>Devices and runtimes</h2>
 <table class="plain"><thead><tr><th>device</th><th>fingerprint</th><th>info</th><th>runtime</th><th>configuration</th><th>harness, updated</th><th>LUT</th></tr></thead>
 <tbody>${rows}</tbody></table>
-<p>Catalogue <code>${h(data.catalog.name)}</code> (${h(data.catalog.hash.slice(0, 12))}), latent ${h(data.catalog.latent)}, width ${h(data.catalog.width)}, ${h(data.size)} candidates.</p></section>`;
+<p>Catalogue <code>${h(data.catalog.name)}</code> (${h(data.catalog.hash.slice(0, 12))}), latent ${h(data.catalog.latent)}, width ${h(data.catalog.width)}, ${h(data.size)} candidates.</p>
+${pipelineNote(data)}</section>`;
+}
+
+/** What the per-image seconds in the tooltips stand for, when the report has a pipeline. */
+function pipelineNote(data: ParetoData): string {
+  const d = data.devices.find((x) => x.pipeline);
+  if (!d?.pipeline) return '';
+  const what = `${h(d.pipeline.description)} with VAE <code>${h(d.pipeline.vae)}</code>`;
+  const tile = 'params and MACs are the whole tile&#39;s (U-Net and VAE)';
+  return `<p id="pipeline-note">Seconds per image (in each candidate&#39;s tooltip): ${what}; ${tile}.</p>`;
 }
 
 function flaggedEntries(d: ReportDevice) {

@@ -10,9 +10,11 @@ export function renderCatalog(cat: ResolvedCatalog): string {
   const out: string[] = [];
   out.push(`catalogue ${cat.spec.name} (${cat.file})`);
   if (cat.spec.description) out.push(`  ${cat.spec.description}`);
-  out.push(`latent ${cat.latent}x${cat.latent}, width ${cat.width}; ${cat.stages.length} stages, ${cat.stages.reduce((a, s) => a + s.variants.length, 0)} variants, ${spaceSize(cat).toLocaleString('en-US')} candidates`);
-  out.push('');
-  out.push('parts (fixed)');
+  out.push(headline(cat));
+  if (cat.parts.length > 0) {
+    out.push('');
+    out.push('parts (fixed)');
+  }
   for (const p of cat.parts) {
     out.push(`  ${p.name.padEnd(10)} ${formatCount(p.params).padStart(9)} params ${formatCount(p.macs).padStart(9)} MACs   ${sig(p.inputs)} -> ${sig(p.outputs)}`);
   }
@@ -27,15 +29,33 @@ export function renderCatalog(cat: ResolvedCatalog): string {
     }
   }
   const teacher = candidateCost(cat, teacherCandidate(cat));
+  const total = `${teacher.params.toLocaleString('en-US')} params, ${formatCount(teacher.macs)} MACs`;
   out.push('');
-  out.push(`teacher U-Net (* variants + parts): ${teacher.params.toLocaleString('en-US')} params, ${formatCount(teacher.macs)} MACs`);
+  if (cat.role === 'vae') out.push(`teacher VAE (* variants): ${total} per tile`);
+  else if (cat.role === 'text-encoder') out.push(`text encoder: ${total} per image (once, not per tile)`);
+  else out.push(`teacher U-Net (* variants + parts): ${total}`);
   return `${out.join('\n')}\n`;
+}
+
+function headline(cat: ResolvedCatalog): string {
+  const variants = cat.stages.reduce((a, s) => a + s.variants.length, 0);
+  const space = spaceSize(cat).toLocaleString('en-US');
+  if (cat.role === 'text-encoder') return `role text-encoder: fixed parts, nothing to search`;
+  if (cat.role === 'vae') {
+    const image = cat.tensors.get(cat.stages[0]!.input)!.shape;
+    const size = `latent ${cat.latent}x${cat.latent} (tile ${image[2]}x${image[3]}), width ${cat.width}`;
+    const counts = `${cat.stages.length} stages, ${variants} variants, ${space} encoder x decoder combinations`;
+    return `role vae, ${size}; ${counts}`;
+  }
+  const size = `latent ${cat.latent}x${cat.latent}, width ${cat.width}`;
+  return `${size}; ${cat.stages.length} stages, ${variants} variants, ${space} candidates`;
 }
 
 export function catalogJson(cat: ResolvedCatalog): unknown {
   const teacher = candidateCost(cat, teacherCandidate(cat));
   return {
     catalog: cat.spec.name,
+    role: cat.role,
     file: cat.file,
     hash: cat.hash,
     latent: cat.latent,
@@ -48,7 +68,16 @@ export function catalogJson(cat: ResolvedCatalog): unknown {
       inputs: s.inputs,
       outputs: s.outputs,
       teacher: s.variants[s.teacher]?.name,
-      variants: s.variants.map((v) => ({ index: v.index, name: v.name, teacher: v.isTeacher, params: v.params, macs: v.macs, units: v.units, emits: v.emits })),
+      variants: s.variants.map((v) => ({
+        index: v.index,
+        name: v.name,
+        teacher: v.isTeacher,
+        widths: v.widths,
+        params: v.params,
+        macs: v.macs,
+        units: v.units,
+        emits: v.emits,
+      })),
     })),
   };
 }

@@ -1,7 +1,8 @@
 // The readable table `bench lut show` and `bench blocks` print: entries grouped by stage, one row per
-// variant with median latency, its margin, sample count, parameters, MACs and the flags that change
-// what to do with it; conditions most entries share are told once under the header (report/flags.ts).
-// The LUT keeps every flag.
+// variant with median latency, its margin, sample count, parameters, MACs, peak memory when the runner
+// reported it, and the flags that change what to do with it; conditions most entries share are told
+// once under the header (report/flags.ts). The LUT keeps every flag.
+import { entryLabel } from '../../lut/key.js';
 import type { Lut, LutEntry } from '../../lut/schema.js';
 import { runWideLines, summariseFlags } from '../flags.js';
 import { terminalSafe } from '../../terminal-text.js';
@@ -18,6 +19,19 @@ function ms(v: number | undefined): string {
   return v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3);
 }
 
+function megabytes(bytes: number | undefined): string {
+  return bytes === undefined ? '-' : (bytes / 2 ** 20).toFixed(0);
+}
+
+/** The row name: variant for blocks, part name, the code for candidates, unit and variant for pipeline entries. */
+function rowName(e: LutEntry, teacher?: (stage: string, variant: string) => boolean): string {
+  const k = e.key;
+  if (k.kind === 'block') return `${k.variant}${teacher?.(k.stage ?? '', k.variant ?? '') ? ' *' : ''}`;
+  if (k.kind === 'part') return `${k.stage}`;
+  if (k.kind === 'pipeline' && k.stage !== undefined) return entryLabel(k);
+  return `${k.arch}`;
+}
+
 export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, variant: string) => boolean } = {}): string {
   const header = [
     `device  ${lut.device.profile}: ${String(lut.device.info['model'] ?? '')} / ${String(lut.device.info['soc'] ?? '')} (fingerprint ${lut.device.fingerprint})`,
@@ -26,7 +40,9 @@ export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, va
   ].map(terminalSafe); // every string in a LUT is data: none may steer the terminal
   const flagSummary = summariseFlags(lut.entries.filter((e) => e.state === 'ok'));
   for (const line of runWideLines(flagSummary)) header.push(terminalSafe(`run     ${line}`));
-  const columns = ['', 'median ms', '±95%', 'n', 'rounds', 'params', 'MACs', 'flags'];
+  // Peak memory is shown when the runner reported it for some entry (older tables have none).
+  const memory = lut.entries.some((e) => e.peakMemoryBytes !== undefined);
+  const columns = ['', 'median ms', '±95%', 'n', 'rounds', 'params', 'MACs', ...(memory ? ['peak MB'] : []), 'flags'];
   const rows: string[][] = [];
   const groups = new Map<string, LutEntry[]>();
   for (const e of lut.entries) {
@@ -38,10 +54,11 @@ export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, va
     const first = entries[0]!.key;
     const title = terminalSafe(`${group}  (latent ${first.latent}, width ${first.width}, ${first.precision})`);
     const r = entries.map((e) => {
-      const name = e.key.kind === 'block' ? `${e.key.variant}${options.teacher?.(e.key.stage ?? '', e.key.variant ?? '') ? ' *' : ''}` : e.key.kind === 'part' ? `${e.key.stage}` : `${e.key.arch}`;
+      const name = rowName(e, options.teacher);
+      const mem = memory ? [megabytes(e.peakMemoryBytes)] : [];
       if (e.state !== 'ok') {
         const counts = [String(e.rounds), formatCount(e.model.params), formatCount(e.model.macs)];
-        return [`  ${name}`, e.state.toUpperCase(), '', '', ...counts, e.error.message];
+        return [`  ${name}`, e.state.toUpperCase(), '', '', ...counts, ...mem, e.error.message];
       }
       return [
         `  ${name}`,
@@ -51,6 +68,7 @@ export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, va
         String(e.rounds),
         formatCount(e.model.params),
         formatCount(e.model.macs),
+        ...mem,
         flagSummary.perRow(e.flags).join(', '),
       ];
     }).map((cells) => cells.map(terminalSafe));

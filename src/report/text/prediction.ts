@@ -2,6 +2,7 @@
 // intervals, the flags it carries, the calibration and the per-block breakdown.
 import { configLabel } from '../../predict/config.js';
 import type { ContributionSummary, DevicePrediction, PredictionReport } from '../../predict/summary.js';
+import { describeModelError } from '../../predict/uncertainty.js';
 import { terminalSafe } from '../../terminal-text.js';
 
 // A value that is not a finite number prints as a dash, never NaN or Infinity.
@@ -21,19 +22,28 @@ function breakdownLines(rows: ContributionSummary[]): string[] {
   });
 }
 
-function latencyLine(d: DevicePrediction): string {
+const NO_CANDIDATES = 'the LUT holds no candidates measured end to end; bench candidates measures some';
+
+/** The latency, what its interval covers, and the sampling interval alone when the model's error widened it. */
+function latencyLines(d: DevicePrediction): string[] {
   const l = d.latency;
-  if (!l) return `latency    unavailable: ${d.missing.length} entries missing or failed: ${d.missing.join(', ')}`;
-  return (
+  if (!l) return [`latency    unavailable: ${d.missing.length} entries missing or failed: ${d.missing.join(', ')}`];
+  const lines = [
     `latency    ${ms(l.median)} ms   95% interval ${ms(l.interval[0])}–${ms(l.interval[1])} ms (quadrature)   ` +
-    `conservative ${ms(l.conservative[0])}–${ms(l.conservative[1])} ms (sum of bounds)`
-  );
+      `conservative ${ms(l.conservative[0])}–${ms(l.conservative[1])} ms (sum of bounds)`,
+    `interval   ${describeModelError(d.modelError ?? undefined, NO_CANDIDATES)}`,
+  ];
+  const s = d.samplingLatency;
+  if (d.modelError && s) {
+    lines.push(`sampling   ${ms(s.interval[0])}–${ms(s.interval[1])} ms (the entries' sampling error alone)`);
+  }
+  return lines;
 }
 
 function deviceText(d: DevicePrediction): string {
   const rt = d.runtime;
   const runtime = `${rt.runner} ${rt.version}, ${rt.ep}`;
-  const lines = [`device     ${d.device} (${d.lut}; ${runtime}; ${configLabel(d.config)})`, latencyLine(d)];
+  const lines = [`device     ${d.device} (${d.lut}; ${runtime}; ${configLabel(d.config)})`, ...latencyLines(d)];
   const flagged = d.flagged.map((f) => `${f.id}: ${f.flags.join(', ')}`);
   if (flagged.length > 0) lines.push(`flags      ${flagged.join('; ')}`);
   const cal = d.calibration;

@@ -7,6 +7,7 @@
 //   NSB-RUNNER/1 warmup <i> <ms>
 //   NSB-RUNNER/1 providers {"CPUExecutionProvider":182}
 //   NSB-RUNNER/1 sample <i> <ms>
+//   NSB-RUNNER/1 rss <bytes>                   (peak resident set size of the process; newer runners)
 //   NSB-RUNNER/1 done {"n":28,"reason":"target|max-time|max-iterations","rme":0.0088}
 //   NSB-RUNNER/1 error {"stage":"runtime|load|run|runner","message":"..."}
 //
@@ -32,6 +33,8 @@ export interface NsbRunnerOutput {
   warmup: number[];
   providers?: Record<string, number>;
   samples: number[];
+  /** Peak resident set size of the runner process, bytes. */
+  peakRssBytes?: number;
   done?: { n: number; reason: string; rme: number | null };
   error?: { stage: string; message: string };
 }
@@ -69,6 +72,9 @@ export function parseNsbRunner(capture: CaptureInput): NsbRunnerOutput {
         break;
       case 'sample':
         out.samples.push(indexed(payload, out.samples.length + 1, line));
+        break;
+      case 'rss':
+        out.peakRssBytes = num(payload, line);
         break;
       case 'done':
         out.done = json(payload, line) as NsbRunnerOutput['done'];

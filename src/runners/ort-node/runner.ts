@@ -145,6 +145,7 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
       ...(parsed.loadMs !== undefined ? { loadMs: parsed.loadMs } : {}),
       ...(names.length > 0 ? { provider: names.join('+') } : {}),
       cpuFallback: options.ep !== 'cpu' && cpuNodes > 0,
+      ...(parsed.peakRssBytes !== undefined ? { peakMemoryBytes: parsed.peakRssBytes } : {}),
       extra: {
         providers,
         stopReason: parsed.done?.reason,

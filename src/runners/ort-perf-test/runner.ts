@@ -278,6 +278,7 @@ async function runProcess(ctx: RunnerContext, o: OrtPerfTestOptions, staged: Sta
   const base = {
     ...(parsed.sessionCreationMs !== undefined ? { loadMs: parsed.sessionCreationMs } : {}),
     provider: lutEp(o),
+    ...(parsed.peakWorkingSetBytes !== undefined ? { peakMemoryBytes: parsed.peakWorkingSetBytes } : {}),
     ...(fallback.fellBack !== undefined ? { cpuFallback: fallback.fellBack } : {}),
   };
   const extra: Record<string, unknown> = {

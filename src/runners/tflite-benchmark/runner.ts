@@ -105,6 +105,8 @@ function toOutput(o: TfliteBenchmarkOptions, parsed: TfliteBenchmarkResult & { i
     ...(parsed.initMs !== undefined ? { loadMs: parsed.initMs } : {}),
     provider: tfliteEp(o),
     cpuFallback: accelerated && parsed.delegateFallback,
+    // Only the periodic monitor reports a peak; the footprint lines are deltas from the tool's start.
+    ...(parsed.peakMemoryMb !== undefined ? { peakMemoryBytes: Math.round(parsed.peakMemoryMb * 1024 * 1024) } : {}),
     extra: {
       ...(runs ? { processRuns: { count: runs.count, minMs: runs.minMs, maxMs: runs.maxMs, stdMs: runs.stdMs, medianMs: runs.medianMs } } : {}),
       ...(parsed.firstInferenceMs !== undefined ? { firstInferenceMs: parsed.firstInferenceMs } : {}),

@@ -8,6 +8,10 @@ import { readUnitWeights, runOrt, seededInput, singleUnitModel, tempStore } from
 
 const cat = loadCatalog('block-variants/sd15-nanosd.json').resolve(8, 0.1);
 const k = cat.constants;
+// The U-Net catalogue defines its time embedding and context; the reference needs them as numbers.
+const tembDim = k.tembDim!;
+const contextLength = k.contextLength!;
+const contextDim = k.contextDim!;
 const unit = (stage: string, name: string): ResolvedUnit => {
   const s = cat.stages.find((x) => x.name === stage)!;
   return s.variants[s.teacher]!.units.find((u) => u.name === name)!;
@@ -23,7 +27,7 @@ function referenceResnet(u: ResolvedUnit, w: Map<string, Float32Array>, x: Tenso
   const hw = u.sideIn * u.sideIn;
   for (let o = 0; o < u.out; o++) {
     let t = W('time_emb_proj.bias')[o]!;
-    for (let c = 0; c < k.tembDim; c++) t += wt[o * k.tembDim + c]! * st[c]!;
+    for (let c = 0; c < tembDim; c++) t += wt[o * tembDim + c]! * st[c]!;
     for (let i = 0; i < hw; i++) h.data[o * hw + i]! += t;
   }
   h = silu(groupNorm(h, k.groups, k.resnetEps, W('norm2.weight'), W('norm2.bias')));
@@ -43,13 +47,14 @@ function referenceAttention(u: ResolvedUnit, w: Map<string, Float32Array>, x: Te
   let tok = new Float64Array(n * c);
   for (let ch = 0; ch < c; ch++) for (let i = 0; i < n; i++) tok[i * c + ch] = h.data[ch * n + i]!;
   const ctx = Float64Array.from(context);
-  const L = k.contextLength;
+  const L = contextLength;
   let y = layerNorm(tok, n, c, k.layerNormEps, W('norm1.weight'), W('norm1.bias'));
   let a = attention(linear(y, n, c, W('attn1.to_q.weight'), c), linear(y, n, c, W('attn1.to_k.weight'), c), linear(y, n, c, W('attn1.to_v.weight'), c), n, n, c, k.heads);
   let o = linear(a, n, c, W('attn1.to_out.weight'), c, W('attn1.to_out.bias'));
   tok = tok.map((v, i) => v + o[i]!);
   y = layerNorm(tok, n, c, k.layerNormEps, W('norm2.weight'), W('norm2.bias'));
-  a = attention(linear(y, n, c, W('attn2.to_q.weight'), c), linear(ctx, L, k.contextDim, W('attn2.to_k.weight'), c), linear(ctx, L, k.contextDim, W('attn2.to_v.weight'), c), n, L, c, k.heads);
+  const kv = (name: string) => linear(ctx, L, contextDim, W(`attn2.${name}.weight`), c);
+  a = attention(linear(y, n, c, W('attn2.to_q.weight'), c), kv('to_k'), kv('to_v'), n, L, c, k.heads);
   o = linear(a, n, c, W('attn2.to_out.weight'), c, W('attn2.to_out.bias'));
   tok = tok.map((v, i) => v + o[i]!);
   y = layerNorm(tok, n, c, k.layerNormEps, W('norm3.weight'), W('norm3.bias'));
@@ -83,7 +88,7 @@ describe('generated units agree with a plain TypeScript reference', () => {
     expect(u.cin).not.toBe(u.out);
     const model = singleUnitModel(store, cat, 'E2', u);
     const x = seededInput(model.inputs[0]!.shape, 1);
-    const temb = seededInput([1, k.tembDim], 2);
+    const temb = seededInput([1, tembDim], 2);
     const got = await runOrt(model, { x, temb });
     const want = referenceResnet(u, readUnitWeights(cat, model, u), tensor(model.inputs[0]!.shape, x), temb);
     expect(maxAbsDiff(got['y']!, want.data)).toBeLessThanOrEqual(1e-4);
@@ -94,7 +99,7 @@ describe('generated units agree with a plain TypeScript reference', () => {
     const model = singleUnitModel(store, cat, 'D1', u);
     const x = seededInput(model.inputs[0]!.shape, 3);
     const skip = seededInput(model.inputs[1]!.shape, 4);
-    const temb = seededInput([1, k.tembDim], 5);
+    const temb = seededInput([1, tembDim], 5);
     const got = await runOrt(model, { x, [u.concat!.tensor]: skip, temb });
     const joined = tensor([1, u.cin, u.sideIn, u.sideIn], [...x, ...skip]);
     const want = referenceResnet(u, readUnitWeights(cat, model, u), joined, temb);
@@ -105,7 +110,7 @@ describe('generated units agree with a plain TypeScript reference', () => {
     const u = unit('E1', 'A1');
     const model = singleUnitModel(store, cat, 'E1', u);
     const x = seededInput(model.inputs[0]!.shape, 6);
-    const context = seededInput([1, k.contextLength, k.contextDim], 7);
+    const context = seededInput([1, contextLength, contextDim], 7);
     const got = await runOrt(model, { x, context });
     const want = referenceAttention(u, readUnitWeights(cat, model, u), tensor(model.inputs[0]!.shape, x), context);
     expect(maxAbsDiff(got['y']!, want.data)).toBeLessThanOrEqual(1e-4);

@@ -1,0 +1,272 @@
+// `bench pipeline`: how long one candidate U-Net with one VAE variant takes on a whole photo, tiled,
+// on each device. Per device: the per-tile entries are measured into the device's LUT (VAE encoder and
+// decoder, U-Net, text encoder, the per-tile graph; same protocol, journal and resume as blocks), the
+// photo's latency is predicted from that LUT, and where the runner can run a loop the photo is
+// restored end to end and timed, so measured and predicted stand side by side. `predictOnly` reads
+// the LUT and nothing else.
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { formatCandidate, formatCandidateIndices, parseCandidate, teacherCandidate } from '../catalog/candidates.js';
+import { loadCatalog } from '../catalog/load.js';
+import { parseVaeVariant, type VaeVariant } from '../catalog/vae.js';
+import { loadProfile, profileDirs } from '../devices/load.js';
+import type { DeviceProfile } from '../devices/schema.js';
+import { InvalidFileError, UsageError } from '../errors.js';
+import { readLut } from '../lut/io.js';
+import type { Precision } from '../lut/schema.js';
+import { mergeSettings, type SettingsOverride } from '../measure/settings.js';
+import { ModelStore } from '../onnx/store.js';
+import { defaultReportsDir, defaultStoreDir, packageRoot } from '../paths.js';
+import { MAX_MEGAPIXELS, parseImageSize, planTiles, type TilePlan } from '../pipeline/tiling.js';
+import type { LutConfig } from '../predict/config.js';
+import type { PipelineRunOutput } from '../runners/ort-node/pipeline-output.js';
+import { bindRunner } from '../runners/registry.js';
+import { lutPath, runBlocks } from './blocks.js';
+import type { ProgressListener } from './events.js';
+import { defaultPictureFile, endToEndUnsupported, runEndToEnd } from './pipeline-e2e.js';
+import { generatedImage, userImage, writeGeneratedImage, type PipelineImage } from './pipeline-image.js';
+import { pipelineModels, type PipelineCatalogs, type PipelineModels } from './pipeline-models.js';
+import { predictForDevice, type PipelinePredictionResult } from './pipeline-predict.js';
+
+export interface PipelineOptions {
+  devices: string[];
+  profileDirs?: string[];
+  catalogFile?: string;
+  vaeCatalogFile?: string;
+  textCatalogFile?: string;
+  /** Candidate code or `teacher` (default). */
+  arch?: string;
+  /** VAE variant (default `teacher`). */
+  vae?: string;
+  /** `WIDTHxHEIGHT` of a generated test picture; or `input`, a PNG/JPEG photo. */
+  image?: string;
+  input?: string;
+  tile?: number;
+  overlap?: number;
+  steps?: number;
+  textEncoder?: boolean;
+  width?: number;
+  precision?: Precision;
+  predictOnly?: boolean;
+  /** LUT file (one device); default: the device's LUT at the tile's latent side. */
+  lut?: string;
+  /** Restored picture (one device); default reports/<device>-pipeline-<W>x<H>.png. */
+  out?: string;
+  force?: boolean;
+  /** Measure the per-tile entries again even when the LUT holds them. */
+  remeasure?: boolean;
+  settings?: SettingsOverride;
+  storeDir?: string;
+  resume?: boolean;
+  restart?: boolean;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface PipelineDeviceResult {
+  device: string;
+  lutFile: string;
+  image: PipelineImage;
+  plan: TilePlan;
+  config: LutConfig;
+  code: string;
+  indices: string;
+  vae: VaeVariant;
+  steps: number;
+  text: boolean;
+  predicted: PipelinePredictionResult;
+  /** The photo restored end to end on the device, when its runner can. */
+  measured?: PipelineRunOutput['done'] & { load: Record<string, number>; picture: string };
+  /** Why the photo was not restored end to end. */
+  notMeasured?: string;
+}
+
+/** The bundled default catalogues (`block-variants/`). */
+const variantsFile = (name: string) => join(packageRoot(), 'block-variants', name);
+
+/** Defaults when neither flags nor the profile say: a 4000x3000 photo in 512-pixel tiles. */
+const DEFAULT_PIPELINE = { tile: 512, overlap: 128, image: '4000x3000' };
+
+/**
+ * Per-tile entries take seconds each on a CPU: two rounds unless the command line says otherwise
+ * (the warm-up stays the profile's, so the entries can share a table with its blocks).
+ */
+const PIPELINE_SETTINGS: SettingsOverride = { rounds: 2, maxRounds: 2 };
+
+/** Flag combinations that cannot work, refused before anything is read. */
+function checkOptions(o: PipelineOptions, devices: number, steps: number): void {
+  if (devices > 1 && (o.lut !== undefined || o.out !== undefined)) {
+    throw new UsageError('--lut and --picture name one file: give them with one --device');
+  }
+  if (o.image !== undefined && o.input !== undefined) {
+    throw new UsageError('--image and --input exclude each other: a generated picture of a size, or your photo');
+  }
+  if (!Number.isInteger(steps) || steps < 1 || steps > 1000) {
+    throw new UsageError(`--steps ${steps}: must be a whole number from 1 to 1000`);
+  }
+}
+
+export async function runPipeline(o: PipelineOptions): Promise<PipelineDeviceResult[]> {
+  const dirs = profileDirs(o.profileDirs ?? [], o.env);
+  const profiles = o.devices.map((d) => loadProfile(d, dirs));
+  if (new Set(profiles.map((p) => p.name)).size !== profiles.length) {
+    throw new UsageError('--device lists a device twice');
+  }
+  const steps = o.steps ?? 1;
+  checkOptions(o, profiles.length, steps);
+  const catalogs: PipelineCatalogs = {
+    unet: loadCatalog(o.catalogFile ?? variantsFile('sd15-nanosd.json')),
+    vae: loadCatalog(o.vaeCatalogFile ?? variantsFile('sd15-vae.json')),
+    text: loadCatalog(o.textCatalogFile ?? variantsFile('sd15-text-encoder.json')),
+  };
+  const results: PipelineDeviceResult[] = [];
+  for (const profile of profiles) results.push(await runDevice(o, profile, catalogs, steps));
+  return results;
+}
+
+interface DeviceSetup {
+  plan: TilePlan;
+  image: PipelineImage;
+  config: LutConfig;
+  candidate: number[];
+  vae: VaeVariant;
+  lutFile: string;
+}
+
+/** Everything checked before any device work: image, tiles, candidate, VAE variant, LUT path. */
+function setUp(o: PipelineOptions, profile: DeviceProfile, catalogs: PipelineCatalogs): DeviceSetup {
+  const d = profile.defaults.pipeline ?? {};
+  const tile = o.tile ?? d.tile ?? DEFAULT_PIPELINE.tile;
+  const overlap = o.overlap ?? (o.tile !== undefined ? o.tile / 4 : (d.overlap ?? DEFAULT_PIPELINE.overlap));
+  const force = o.force === true;
+  const user = o.input ? userImage(o.input, force) : undefined;
+  const size = user?.size ?? parseImageSize(o.image ?? d.image ?? DEFAULT_PIPELINE.image);
+  const plan = planTiles(size, { tile, overlap, force });
+  const width = o.width ?? profile.defaults.width ?? 1;
+  const precision = o.precision ?? profile.defaults.precision ?? 'fp32';
+  const config: LutConfig = { latent: plan.latent, width, precision };
+  const unet = catalogs.unet.resolve(plan.latent, width);
+  const candidate = !o.arch || o.arch === 'teacher' ? teacherCandidate(unet) : parseCandidate(unet, o.arch);
+  const vae = parseVaeVariant(catalogs.vae.resolve(plan.latent, 1), o.vae ?? 'teacher');
+  const lutFile = lutPath(o.lut, 1, profile, bindRunner(profile).runner.name, plan.latent, width, precision);
+  // A generated picture is written only once every check has passed, beside the LUT's raw output.
+  const { width: w, height: h } = plan.image;
+  const image = user ?? generatedImage(plan.image, force, join(`${lutFile}.raw`, `input-${w}x${h}.png`));
+  return { plan, image, config, candidate, vae, lutFile };
+}
+
+/** The per-tile entries into the device's LUT, through the blocks' protocol, journal and resume. */
+async function measureEntries(
+  o: PipelineOptions,
+  profile: DeviceProfile,
+  s: DeviceSetup,
+  models: PipelineModels,
+): Promise<void> {
+  const entries = [models.encoder, models.unet, models.decoder, ...(models.text ? [models.text] : []), models.tile];
+  await runBlocks({
+    devices: [profile.name],
+    ...(o.profileDirs ? { profileDirs: o.profileDirs } : {}),
+    ...(o.catalogFile ? { catalogFile: o.catalogFile } : {}),
+    latent: s.config.latent,
+    width: s.config.width,
+    precision: s.config.precision,
+    settings: { ...PIPELINE_SETTINGS, ...o.settings },
+    out: s.lutFile,
+    planEntries: async () => ({ entries }),
+    keepMeasured: o.remeasure !== true,
+    ...(o.resume ? { resume: true } : {}),
+    ...(o.restart ? { restart: true } : {}),
+    ...(o.storeDir ? { storeDir: o.storeDir } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    ...(o.env ? { env: o.env } : {}),
+  });
+}
+
+function predictDevice(
+  o: PipelineOptions,
+  profile: DeviceProfile,
+  s: DeviceSetup,
+  catalogs: PipelineCatalogs,
+  steps: number,
+): PipelinePredictionResult {
+  if (!existsSync(s.lutFile)) {
+    const where = `for ${profile.name} at latent ${s.config.latent} (tile ${s.plan.tile} px)`;
+    throw new InvalidFileError(s.lutFile, undefined, `no LUT to predict from ${where}`, {
+      hint: 'measure its entries with the same flags without --predict-only, or name a table with --lut',
+    });
+  }
+  const text = o.textEncoder === true;
+  const { plan, config } = s;
+  const commands = {
+    device: profile.name,
+    indices: formatCandidateIndices(s.candidate),
+    vae: s.vae.name,
+    tile: plan.tile,
+    overlap: plan.overlap,
+    steps,
+    text,
+    latent: config.latent,
+    width: config.width,
+    ...(o.lut ? { lut: o.lut } : {}),
+  };
+  const lut = readLut(s.lutFile);
+  const { candidate, vae, lutFile } = s;
+  return predictForDevice({ lut, lutFile, catalogs, config, candidate, vae, steps, text, plan, commands });
+}
+
+async function runDevice(
+  o: PipelineOptions,
+  profile: DeviceProfile,
+  catalogs: PipelineCatalogs,
+  steps: number,
+): Promise<PipelineDeviceResult> {
+  const s = setUp(o, profile, catalogs);
+  const text = o.textEncoder === true;
+  const threads = profile.threads !== undefined ? { threads: profile.threads } : undefined;
+  const settings = mergeSettings(profile.measure, PIPELINE_SETTINGS, threads, o.settings);
+  const store = new ModelStore(o.storeDir ?? defaultStoreDir(), {
+    onGenerate: (what, bytes) => o.onProgress?.({ type: 'generate', what, bytes }),
+  });
+  const choice = { candidate: s.candidate, vae: s.vae, steps, text };
+  const models = o.predictOnly ? undefined : pipelineModels(catalogs, choice, s.config, store, settings.seed);
+  if (models) await measureEntries(o, profile, s, models);
+  const predicted = predictDevice(o, profile, s, catalogs, steps);
+  const unet = catalogs.unet.resolve(s.config.latent, s.config.width);
+  const result: PipelineDeviceResult = {
+    device: profile.name,
+    lutFile: s.lutFile,
+    image: s.image,
+    plan: s.plan,
+    config: s.config,
+    code: formatCandidate(unet, s.candidate),
+    indices: formatCandidateIndices(s.candidate),
+    vae: s.vae,
+    steps,
+    text,
+    predicted,
+  };
+  if (!models) return { ...result, notMeasured: '--predict-only' };
+  const unsupported = endToEndUnsupported(profile);
+  if (unsupported) return { ...result, notMeasured: unsupported };
+  const picture = o.out ?? defaultPictureFile(defaultReportsDir(), profile.name, s.plan);
+  mkdirSync(dirname(picture), { recursive: true });
+  writeGeneratedImage(s.image, settings.seed);
+  const run = await runEndToEnd({
+    profile,
+    models,
+    input: s.image.file,
+    output: picture,
+    plan: s.plan,
+    steps,
+    threads: settings.threads,
+    seed: settings.seed,
+    maxMegapixels: o.force ? Number.MAX_SAFE_INTEGER : MAX_MEGAPIXELS,
+    timeoutMs: Math.max(settings.timeoutMs, 3_600_000),
+    hostDir: `${s.lutFile}.raw`,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+  });
+  return { ...result, measured: { ...run.done!, load: run.load ?? {}, picture } };
+}

@@ -1,0 +1,138 @@
+// What `bench pipeline` prints: per device the choice, the tiling, the per-tile terms with their
+// entries, the per-image prediction and its interval (and what the interval covers), the photo
+// measured end to end with its stages and peak memory, measured/predicted, and the missing entries
+// with the commands that measure them. JSON carries the same.
+import type { PipelineDeviceResult } from '../../app/pipeline.js';
+import { describePlan } from '../../pipeline/tiling.js';
+import type { EntryEstimate } from '../../predict/entries.js';
+import { describeModelError } from '../../predict/uncertainty.js';
+import { formatBytes, formatMs } from '../progress.js';
+
+const sec = (ms: number) => (ms / 1000 >= 100 ? (ms / 1000).toFixed(1) : (ms / 1000).toFixed(2));
+const NO_END_TO_END = 'the LUT holds no per-tile graph or candidate measured whole';
+const INDENT = ' '.repeat(11);
+
+function term(label: string, e: EntryEstimate | undefined, note = ''): string {
+  if (!e) return '';
+  const value = e.status === 'ok' ? `${formatMs(e.median).padStart(9)} ms` : e.status.padStart(12);
+  const flags = e.flags.length > 0 ? `  [${e.flags.join(', ')}]` : '';
+  return `${INDENT}${label.padEnd(14)}${value}  ${e.id}${note}${flags}`;
+}
+
+function predictionLines(r: PipelineDeviceResult): string[] {
+  const p = r.predicted.prediction;
+  const lines: string[] = [];
+  const steps = `U-Net x ${r.steps}`;
+  const unet = p.unet;
+  lines.push(term('VAE encoder', p.encoder));
+  if (unet) {
+    const note = unet.source === 'candidate' ? ' (measured whole)' : '';
+    const e = unet.source === 'candidate' ? (unet.estimate as EntryEstimate) : undefined;
+    const median = formatMs(unet.estimate.median).padStart(9);
+    const sum = `${INDENT}${steps.padEnd(14)}${median} ms  sum of its block and part entries`;
+    lines.push(e ? term(steps, e, note) : sum);
+  } else {
+    lines.push(`${INDENT}${steps.padEnd(14)}${'missing'.padStart(12)}`);
+  }
+  lines.push(term('VAE decoder', p.decoder));
+  lines[0] = `per tile${lines[0]!.slice(8)}`;
+  if (p.perTile) {
+    const t = p.perTile;
+    const share = `VAE ${((p.vaeShare ?? 0) * 100).toFixed(0)}% of it`;
+    const interval = `95% interval ${formatMs(t.interval[0])}–${formatMs(t.interval[1])} ms`;
+    lines.push(`${INDENT}${'total'.padEnd(14)}${formatMs(t.median).padStart(9)} ms  ${interval}; ${share}`);
+  }
+  if (p.tileGraph) {
+    const g = p.tileGraph;
+    const measured = `${formatMs(g.estimate.median)} ms: measured/predicted ${g.ratio.toFixed(3)}`;
+    lines.push(`${INDENT}per-tile graph measured whole ${measured}`);
+  }
+  const fixed = 'a fixed prompt embedding (no text encoder)';
+  const text = p.text ? `${formatMs(p.text.median)} ms text encoder (once)` : fixed;
+  const blend = `${formatMs(r.predicted.blendMs)} ms blending (timed on this computer)`;
+  lines.push(`per image  ${r.plan.count} tiles x per tile + ${text} + ${blend}`);
+  const img = r.predicted.perImage;
+  if (img) {
+    const interval = `95% interval ${sec(img.interval[0])}–${sec(img.interval[1])} s`;
+    const conservative = `conservative ${sec(img.conservative[0])}–${sec(img.conservative[1])} s`;
+    lines.push(`predicted  ${sec(img.median)} s   ${interval}   ${conservative}`);
+    lines.push(`interval   ${describeModelError(r.predicted.modelError, NO_END_TO_END)}`);
+  } else {
+    lines.push(`predicted  unavailable: ${p.missing.map((m) => m.problem).join(', ')}`);
+    for (const c of r.predicted.commands) lines.push(`${INDENT}measure with: ${c}`);
+  }
+  return lines.filter((l) => l !== '');
+}
+
+function measuredLines(r: PipelineDeviceResult): string[] {
+  const m = r.measured;
+  if (!m) return [`measured   not end to end: ${r.notMeasured ?? 'not run'}`];
+  const s = m.stages;
+  const loads = Object.values(m.load).reduce((a, b) => a + b, 0);
+  const stages = [
+    `decode ${sec(s.decode)}`,
+    `text ${sec(s.text)}`,
+    `encode ${sec(s.encode)}`,
+    `denoise ${sec(s.denoise)}`,
+    `decode-VAE ${sec(s.decodeVae)}`,
+    `blend ${sec(s.blend)}`,
+    `write ${sec(s.write)}`,
+  ].join(', ');
+  const lines = [
+    `measured   ${sec(m.wallMs)} s wall for the whole photo (${stages} s)`,
+    `${INDENT}peak memory ${formatBytes(m.peakRssBytes)} (RSS); models loaded in ${sec(loads)} s before the clock`,
+  ];
+  const img = r.predicted.perImage;
+  if (img) {
+    const inside = m.wallMs >= img.interval[0] && m.wallMs <= img.interval[1] ? 'inside' : 'outside';
+    lines.push(`ratio      measured/predicted ${(m.wallMs / img.median).toFixed(3)} (${inside} the interval)`);
+  }
+  lines.push(`picture    ${m.picture} (noise: the generated weights are seeded, not trained)`);
+  return lines;
+}
+
+export function pipelineText(r: PipelineDeviceResult): string {
+  const rt = `${r.config.precision}, width ${r.config.width}`;
+  return [
+    `device     ${r.device} (${r.lutFile}; ${rt})`,
+    `pipeline   ${r.code} (${r.indices}) + VAE ${r.vae.name}, ${r.steps} step${r.steps === 1 ? '' : 's'}`,
+    `image      ${r.image.description}: ${describePlan(r.plan)}, latent ${r.plan.latent}`,
+    ...predictionLines(r),
+    ...measuredLines(r),
+  ].join('\n');
+}
+
+export function pipelineJson(r: PipelineDeviceResult): unknown {
+  const p = r.predicted;
+  const tileGraph = p.prediction.tileGraph;
+  return {
+    device: r.device,
+    lut: r.lutFile,
+    config: r.config,
+    candidate: { code: r.code, indices: r.indices },
+    vae: { name: r.vae.name, encoder: r.vae.encoder.variant, decoder: r.vae.decoder.variant, params: r.vae.params },
+    steps: r.steps,
+    textEncoder: r.text,
+    image: { ...r.image.size, source: r.image.description },
+    tiles: { tile: r.plan.tile, overlap: r.plan.overlap, cols: r.plan.cols, rows: r.plan.rows, count: r.plan.count },
+    predicted: {
+      available: p.prediction.available,
+      missing: p.prediction.missing,
+      commands: p.commands,
+      encoder: p.prediction.encoder.status === 'ok' ? p.prediction.encoder.median : null,
+      decoder: p.prediction.decoder.status === 'ok' ? p.prediction.decoder.median : null,
+      unet: p.prediction.unet ? { source: p.prediction.unet.source, median: p.prediction.unet.estimate.median } : null,
+      text: p.prediction.text?.status === 'ok' ? p.prediction.text.median : null,
+      blendMs: p.blendMs,
+      perTile: p.prediction.perTile ?? null,
+      perImage: p.perImage ?? null,
+      perImageSamplingOnly: p.prediction.perImage ?? null,
+      vaeShare: p.prediction.vaeShare ?? null,
+      tileGraph: tileGraph ? { median: tileGraph.estimate.median, ratio: tileGraph.ratio } : null,
+      modelError: p.modelError ?? null,
+      flags: p.prediction.flags,
+    },
+    measured: r.measured ? { ...r.measured, ratio: p.perImage ? r.measured.wallMs / p.perImage.median : null } : null,
+    notMeasured: r.notMeasured ?? null,
+  };
+}

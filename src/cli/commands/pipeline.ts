@@ -1,0 +1,108 @@
+// `bench pipeline`: one candidate U-Net with one VAE variant on a whole tiled photo, per device:
+// per-tile entries measured into the LUT, the photo predicted from it, and restored end to end where
+// the runner can loop.
+import { runPipeline, type PipelineOptions } from '../../app/pipeline.js';
+import { ExitCode, UsageError } from '../../errors.js';
+import type { Command } from '../command.js';
+import { boolFlag, numberFlag, stringFlag } from '../flags.js';
+import { measureHelp, measureOptions, measureOptionsFrom } from '../measure-flags.js';
+import { ProgressPrinter } from '../progress.js';
+import { pipelineJson, pipelineText } from './pipeline-text.js';
+
+/** The measuring flags as bench blocks has them, without those bench pipeline sets itself. */
+const pipelineMeasureHelp = measureHelp
+  .replace(/\n +--(out|latent|json) [^\n]*/g, '')
+  .replace('several devices are measured concurrently', 'several devices one after another');
+
+export const pipelineCommand: Command = {
+  name: 'pipeline',
+  summary: 'a candidate with its VAE on a whole tiled photo: per-tile entries, prediction, photo restored end to end',
+  usage:
+    'bench pipeline [--arch CODE] [--vae VARIANT] [--image WxH | --input photo.png] [--tile 512] [--overlap 128] ' +
+    '[--steps 1] [--text-encoder] [--device D ...] [--predict-only] [--lut F] [--picture F] [...]',
+  help: `  --arch CODE        the U-Net candidate: names or variant indices (default: the teacher)
+  --vae VARIANT      VAE variant: a name both halves have (teacher, r1, w0.5, ...), encoder=X,decoder=Y,
+                     or indices (default: teacher)
+  --image WxH        a generated test picture of this size (default: the profile's; 4000x3000)
+  --input FILE       your photo instead (PNG or JPEG)
+  --tile N           tile side in pixels, a multiple of 32 (default: the profile's; 512)
+  --overlap N        pixels shared by neighbouring tiles, less than the tile (default: tile/4)
+  --steps N          U-Net evaluations per tile (default 1, one-step restoration)
+  --text-encoder     run the text encoder once per image (default: a fixed prompt embedding)
+  --predict-only     read the LUT and predict; measure nothing
+  --remeasure        measure the per-tile entries again even when the LUT holds them
+  --lut F            the LUT to read and add to (default: the device's LUT at latent tile/8)
+  --picture F        where the restored photo goes (default: reports/<device>-pipeline-<W>x<H>.png)
+  --force            accept images above 100 megapixels
+  --vae-catalog F    VAE catalogue (default: block-variants/sd15-vae.json)${pipelineMeasureHelp}
+  --json             print the results as JSON on stdout (progress goes to stderr)
+
+Per tile = VAE encoder + steps x U-Net (measured whole, else the sum of its blocks) + VAE decoder;
+per image = tiles x per tile + text encoder + blending. The interval includes the model error the
+LUT's per-tile graphs and whole candidates show, or says it is sampling error only. Exit status 1
+when an entry the prediction needs is missing or failed (the commands that measure them are shown).`,
+  options: {
+    ...measureOptions,
+    arch: { type: 'string' },
+    vae: { type: 'string' },
+    image: { type: 'string' },
+    input: { type: 'string' },
+    tile: { type: 'string' },
+    overlap: { type: 'string' },
+    steps: { type: 'string' },
+    'text-encoder': { type: 'boolean' },
+    'predict-only': { type: 'boolean' },
+    remeasure: { type: 'boolean' },
+    lut: { type: 'string' },
+    picture: { type: 'string' },
+    force: { type: 'boolean' },
+    'vae-catalog': { type: 'string' },
+  },
+  async run(args, io) {
+    if (stringFlag(args, 'out') !== undefined) {
+      throw new UsageError('bench pipeline writes a LUT and a picture: name them with --lut and --picture');
+    }
+    if (stringFlag(args, 'latent') !== undefined) {
+      throw new UsageError('bench pipeline takes the latent side from the tile (tile/8): give --tile');
+    }
+    const json = boolFlag(args, 'json');
+    const progress = new ProgressPrinter(io, json ? io.stderr : io.stdout);
+    const { out: _out, latent: _latent, ...measure } = measureOptionsFrom(args, io);
+    const tile = numberFlag(args, 'tile', { integer: true });
+    const overlap = numberFlag(args, 'overlap', { integer: true });
+    const steps = numberFlag(args, 'steps', { integer: true, min: 1, max: 1000 });
+    const text = (name: string) => stringFlag(args, name);
+    const options: PipelineOptions = {
+      ...measure,
+      ...(text('arch') !== undefined ? { arch: text('arch')! } : {}),
+      ...(text('vae') !== undefined ? { vae: text('vae')! } : {}),
+      ...(text('image') !== undefined ? { image: text('image')! } : {}),
+      ...(text('input') !== undefined ? { input: text('input')! } : {}),
+      ...(tile !== undefined ? { tile } : {}),
+      ...(overlap !== undefined ? { overlap } : {}),
+      ...(steps !== undefined ? { steps } : {}),
+      ...(text('lut') !== undefined ? { lut: text('lut')! } : {}),
+      ...(text('picture') !== undefined ? { out: text('picture')! } : {}),
+      ...(text('vae-catalog') !== undefined ? { vaeCatalogFile: text('vae-catalog')! } : {}),
+      textEncoder: boolFlag(args, 'text-encoder'),
+      predictOnly: boolFlag(args, 'predict-only'),
+      remeasure: boolFlag(args, 'remeasure'),
+      force: boolFlag(args, 'force'),
+      onProgress: progress.handle,
+    };
+    const results = await runPipeline(options);
+    progress.finish();
+    if (json) {
+      const out = results.length === 1 ? pipelineJson(results[0]!) : results.map(pipelineJson);
+      io.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
+    } else {
+      io.stdout.write(`${results.map(pipelineText).join('\n\n')}\n`);
+    }
+    const unavailable = results.filter((r) => !r.predicted.prediction.available);
+    for (const r of unavailable) {
+      const missing = r.predicted.prediction.missing.map((m) => m.problem).join(', ');
+      io.stderr.write(`bench: no pipeline prediction on ${r.device}: missing ${missing}\n`);
+    }
+    return unavailable.length > 0 ? ExitCode.failure : ExitCode.ok;
+  },
+};

@@ -1,0 +1,132 @@
+// `bench pipeline` on the local device through the real command: per-tile entries measured into the
+// LUT with onnxruntime-node, a JPEG photo restored end to end, the prediction beside the measurement,
+// a 4K prediction from the same LUT, and bad input (one line, a distinct exit code, nothing written).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readLut } from '../../src/lut/io.js';
+import { bench, tempDir } from '../support/cli.js';
+
+const store = tempDir('nsb-store-');
+const env = { NANOSD_BENCH_STORE: store };
+// Small everything: the smallest U-Net at width 0.125, the smallest VAE, 32-pixel tiles (latent 4).
+const small = ['--arch', '3.3.3.7.7.7', '--vae', 'w0.5-r1', '--tile', '32', '--overlap', '8', '--width', '0.125', '--warmup', '1', '--iterations', '3', '--rounds', '1'];
+
+/** An 80x56 JPEG photo (gradients), like a user's. */
+function jpegPhoto(file: string): void {
+  const width = 80;
+  const height = 56;
+  const data = new Uint8Array(width * height * 4);
+  for (let p = 0; p < width * height; p++) data.set([(p % width) * 3, Math.floor(p / width) * 4, 128, 255], p * 4);
+  writeFileSync(file, jpeg.encode({ width, height, data }, 90).data);
+}
+
+describe('bench pipeline on the local device', () => {
+  const dir = tempDir();
+  const lutFile = join(dir, 'local.lut.json');
+  const picture = join(dir, 'restored.png');
+  const photo = join(dir, 'photo.jpg');
+  let first: Awaited<ReturnType<typeof bench>>;
+
+  beforeAll(async () => {
+    jpegPhoto(photo);
+    first = await bench(['pipeline', ...small, '--text-encoder', '--input', photo, '--lut', lutFile, '--picture', picture], env);
+  }, 400_000);
+
+  it('measures the per-tile entries into the LUT, with peak memory', () => {
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const lut = readLut(lutFile);
+    expect(lut.schemaVersion).toBe(2);
+    expect(lut.entries.map((e) => e.id).sort()).toEqual([
+      'candidate/E1=R-R,E2=R-R,E3=R-R,D3=R-R-R,D2=R-R-R,D1=R-R-R/l4/w0.125/fp32',
+      'pipeline/text_encoder/sd15-text-encoder/l4/w0.125/fp32',
+      'pipeline/tile/w0.5-r1/E1=R-R,E2=R-R,E3=R-R,D3=R-R-R,D2=R-R-R,D1=R-R-R/s1/l4/w0.125/fp32',
+      'pipeline/vae_decoder/w0.5-r1/l4/w0.125/fp32',
+      'pipeline/vae_encoder/w0.5-r1/l4/w0.125/fp32',
+    ]);
+    for (const e of lut.entries) {
+      expect(e.state).toBe('ok');
+      expect(e.samples).toHaveLength(3);
+      expect(e.peakMemoryBytes).toBeGreaterThan(20 * 2 ** 20);
+    }
+  });
+
+  it('restores the photo end to end and shows it beside the prediction', () => {
+    const out = first.stdout;
+    expect(out).toContain(`image      ${photo} (JPEG, 80x56): 3x2 = 6 tiles of 32 px (8 px overlap), latent 4`);
+    expect(out).toMatch(/per tile +VAE encoder +[\d.]+ ms +pipeline\/vae_encoder\/w0\.5-r1/);
+    expect(out).toMatch(/U-Net x 1 +[\d.]+ ms +candidate\/.* \(measured whole\)/);
+    expect(out).toMatch(/per-tile graph measured whole [\d.]+ ms: measured\/predicted \d\.\d{3}/);
+    expect(out).toMatch(/per image +6 tiles x per tile \+ [\d.]+ ms text encoder \(once\) \+ [\d.]+ ms blending/);
+    expect(out).toMatch(/predicted +[\d.]+ s +95% interval [\d.]+–[\d.]+ s/);
+    expect(out).toMatch(/interval +includes the model error of 1 measured pipeline tile/);
+    expect(out).toMatch(/measured +[\d.]+ s wall for the whole photo \(decode [\d.]+, text [\d.]+, encode [\d.]+, denoise [\d.]+, decode-VAE [\d.]+, blend [\d.]+, write [\d.]+ s\)/);
+    expect(out).toMatch(/peak memory [\d.]+ (MiB|GiB) \(RSS\)/);
+    expect(out).toMatch(/ratio +measured\/predicted \d+\.\d{3} \((inside|outside) the interval\)/);
+    expect(out).toContain('(noise: the generated weights are seeded, not trained)');
+    const png = PNG.sync.read(readFileSync(picture));
+    expect([png.width, png.height]).toEqual([80, 56]);
+  });
+
+  it('predicts a 4000x3000 photo from the same LUT without measuring; JSON carries the numbers', async () => {
+    const r = await bench(['pipeline', ...small, '--text-encoder', '--image', '4000x3000', '--lut', lutFile, '--predict-only', '--json'], env);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    // 32-pixel tiles advancing by 24: ceil((4000 - 32) / 24) + 1 = 167 columns, 125 rows.
+    expect(json.tiles).toMatchObject({ cols: 167, rows: 125, count: 167 * 125 });
+    expect(json.measured).toBeNull();
+    expect(json.notMeasured).toBe('--predict-only');
+    const p = json.predicted;
+    expect(p.perImageSamplingOnly.median).toBeCloseTo(167 * 125 * p.perTile.median + p.text + p.blendMs, 3);
+    // The per-tile graph measured whole widens the interval toward its ratio (either side).
+    const width = (i: [number, number]) => i[1] - i[0];
+    expect(width(p.perImage.interval)).toBeGreaterThan(width(p.perImageSamplingOnly.interval));
+    expect(p.modelError.n).toBe(1);
+    expect(p.vaeShare).toBeGreaterThan(0);
+  });
+
+  it('names what a prediction lacks with the commands that measure it: exit 1, the LUT untouched', async () => {
+    const before = readFileSync(lutFile, 'utf8');
+    const r = await bench(['pipeline', ...small, '--vae', 'w0.5', '--arch', '0.0.0.0.0.0', '--lut', lutFile, '--predict-only'], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^bench: no pipeline prediction on local: missing pipeline\/vae_encoder\/w0\.5\/l4\/w0\.125\/fp32 \(missing\), candidate\/E1=R-A-R-A.* \(missing\), block entries at latent 4, width 0\.125 \(none\), pipeline\/vae_decoder\/w0\.5\/l4\/w0\.125\/fp32 \(missing\)$/),
+    ]);
+    expect(r.stdout).toContain(`measure with: bench pipeline --device local --arch 0.0.0.0.0.0 --vae w0.5 --tile 32 --overlap 8 --steps 1 --width 0.125 --lut ${lutFile}`);
+    expect(r.stdout).toContain(`measure with: bench candidates --device local --arch 0.0.0.0.0.0 --latent 4 --width 0.125 --out ${lutFile}`);
+    expect(readFileSync(lutFile, 'utf8')).toBe(before);
+  });
+
+  it('a second run measures nothing the LUT already holds', async () => {
+    const r = await bench(['pipeline', ...small, '--image', '56x40', '--lut', lutFile, '--picture', join(dir, 'second.png')], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('0 entries to measure, 4 already in');
+    expect(existsSync(join(dir, 'second.png'))).toBe(true);
+  });
+});
+
+describe('bench pipeline refuses bad input with one line and writes nothing', () => {
+  const dir = tempDir();
+  const lutFile = join(dir, 'x.lut.json');
+  const cases: [string, string[], number, RegExp][] = [
+    ['an image that is not one', ['--input', 'package.json'], 4, /package\.json: not a PNG or JPEG file/],
+    ['an empty image size', ['--image', '0x3000'], 3, /image 0x3000: width and height must be at least 1 pixel/],
+    ['an absurd image size', ['--image', '20000x10000'], 3, /200 megapixels, more than 100/],
+    ['a tile not a multiple of 32', ['--tile', '100'], 3, /--tile 100: must be a positive multiple of 32/],
+    ['an overlap as large as the tile', ['--tile', '64', '--overlap', '64'], 3, /--overlap 64: must be smaller than the tile/],
+    ['an unknown VAE variant', ['--vae', 'tiny'], 3, /unknown VAE variant 'tiny'.*known: teacher, r1, w0\.5, w0\.5-r1, hires0\.5/],
+    ['a LUT that is not there', ['--predict-only'], 4, /x\.lut\.json: no LUT to predict from for local at latent 8/],
+  ];
+  for (const [what, args, code, message] of cases) {
+    it(`${what}: exit ${code}`, async () => {
+      const r = await bench(['pipeline', '--lut', lutFile, '--picture', join(dir, 'p.png'), ...args], env);
+      expect(r.code).toBe(code);
+      expect(r.stderr.split('\n')[0]).toMatch(message);
+      expect(r.stdout).toBe('');
+      expect(existsSync(lutFile) || existsSync(join(dir, 'p.png')) || existsSync(`${lutFile}.raw`)).toBe(false);
+    });
+  }
+});

@@ -1,0 +1,53 @@
+// `bench pipeline` with the ort-node runner on a host reached over a real sshd (this machine): the
+// per-tile entries measured into the LUT and the photo restored end to end on the SSH host, in a work
+// folder whose name would run commands if anything pasted it into a shell line.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readLut } from '../../src/lut/io.js';
+import { localOrtPath } from '../../src/runners/ort-node/runner.js';
+import { nodeStandIn, type StandIn } from '../support/apple-standins.js';
+import { bench, tempDir } from '../support/cli.js';
+import { pwnedFiles, writeSshProfile } from '../support/ssh-profiles.js';
+import { startSshd, type TestSshd } from '../support/sshd.js';
+
+const store = tempDir('nsb-store-');
+const small = ['--arch', '3.3.3.7.7.7', '--vae', 'w0.5-r1', '--tile', '32', '--overlap', '8', '--image', '56x40', '--width', '0.125', '--iterations', '3', '--rounds', '1', '--warmup', '1'];
+
+let sshd: TestSshd;
+let dir: string;
+let node: StandIn;
+
+beforeAll(async () => {
+  sshd = await startSshd();
+  dir = tempDir('nsb-ssh-pipeline-');
+  node = nodeStandIn(join(dir, 'bin'));
+});
+
+afterAll(async () => {
+  await sshd?.stop();
+  for (const d of [dir, store]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+describe('bench pipeline over SSH', () => {
+  it('measures the per-tile entries and restores the photo on the SSH host', async () => {
+    const work = join(dir, `work dir 'q' $(touch PWNED) \`touch PWNED2\``);
+    const profiles = join(dir, 'profiles');
+    writeSshProfile(profiles, 'sshbox', sshd, { workDir: work, runner: { name: 'ort-node', options: { node: node.path, ort: localOrtPath(), ep: 'cpu' } } });
+    const lut = join(dir, 'ssh.lut.json');
+    const picture = join(dir, 'restored.png');
+    const r = await bench(['pipeline', '--device', 'sshbox', '--profiles', profiles, ...small, '--lut', lut, '--picture', picture], { NANOSD_BENCH_STORE: store });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const entries = readLut(lut).entries;
+    expect(entries).toHaveLength(4);
+    expect(entries.every((e) => e.state === 'ok' && (e.peakMemoryBytes ?? 0) > 0)).toBe(true);
+    expect(r.stdout).toMatch(/measured +[\d.]+ s wall for the whole photo/);
+    const png = PNG.sync.read(readFileSync(picture));
+    expect([png.width, png.height]).toEqual([56, 40]);
+    // The pipeline runner ran in the odd folder, and nothing in its name ran.
+    expect(existsSync(join(work, 'pipeline-run', 'output.png'))).toBe(true);
+    expect(pwnedFiles(dir)).toEqual([]);
+  });
+});
