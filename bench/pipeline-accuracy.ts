@@ -35,15 +35,27 @@ const bin = join(import.meta.dirname, '..', 'bin', 'bench.js');
 const names: Record<string, string> = { '0.0.0.0.0.0': 'teacher', '3.3.3.7.7.7': 'smallest', '1.1.1.3.3.3': 'between' };
 
 interface Run {
-  predicted: { perImage: { median: number; interval: [number, number] }; perImageSamplingOnly: { median: number }; perTile: { median: number }; tileGraph: { median: number; ratio: number } | null; blendMs: number; vaeShare: number };
+  predicted: {
+    perImage: { median: number; interval: [number, number] };
+    perImageSamplingOnly: { median: number };
+    perTile: { median: number };
+    encoder: number;
+    decoder: number;
+    unet: { median: number };
+    tileGraph: { median: number; ratio: number } | null;
+    blendMs: number;
+    vaeShare: number;
+  };
+  tiles: { count: number };
   measured: { wallMs: number; stages: Record<string, number>; peakRssBytes: number; load: Record<string, number> };
 }
 
 function pipeline(arch: string, vae: string, picture: string, remeasure: boolean): { run: Run; seconds: number } {
   const t = performance.now();
-  const args = ['pipeline', '--arch', arch, '--vae', vae, '--image', values.image!, '--tile', values.tile!, '--lut', lut, '--picture', picture, '--json'];
-  if (remeasure) args.push('--remeasure');
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' }, maxBuffer: 1 << 26 });
+  const args = ['pipeline', '--arch', arch, '--vae', vae, '--image', values.image!, '--tile', values.tile!];
+  args.push('--lut', lut, '--picture', picture, '--json', ...(remeasure ? ['--remeasure'] : []));
+  const env = { ...process.env, CI: '1' };
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
   if (r.status !== 0) {
     process.stderr.write(r.stderr);
     throw new Error(`bench ${args.join(' ')} exited ${r.status}`);
@@ -52,6 +64,18 @@ function pipeline(arch: string, vae: string, picture: string, remeasure: boolean
 }
 
 const f = (v: number, d = 3) => v.toFixed(d);
+const both = (xs: number[], d = 3) => xs.map((x) => f(x, d)).join(' / ');
+
+/** Each stage of the photo per tile over its entry: where measured and predicted part. */
+function stageRatios(run: Run): string {
+  const s = run.measured.stages;
+  const n = run.tiles.count;
+  const p = run.predicted;
+  const per = (stage: string, entry: number) => f(s[stage]! / n / entry, 2);
+  const encode = `encode ${per('encode', p.encoder)}`;
+  return `${encode}, denoise ${per('denoise', p.unet.median)}, decode ${per('decodeVae', p.decoder)}`;
+}
+
 const rows: string[] = [];
 const results: unknown[] = [];
 console.log(`image ${values.image} in ${values.tile}-pixel tiles; LUT ${lut}`);
@@ -68,21 +92,26 @@ for (const vae of values.vae!.split(',')) {
     const measured = [first.run.measured.wallMs, second.run.measured.wallMs];
     const ratios = measured.map((m) => m / point);
     const s = second.run.measured.stages;
-    const unmodelled = s['decode']! + s['write']!;
-    const inside = measured.map((m) => m >= p.perImage.interval[0] && m <= p.perImage.interval[1]);
+    const inside = measured.map((m) => (m >= p.perImage.interval[0] && m <= p.perImage.interval[1] ? 'yes' : 'no'));
     const label = `${names[arch] ?? arch} + VAE ${vae}`;
-    console.log(
-      `${label}: predicted ${f(point / 1000)} s, measured ${measured.map((m) => f(m / 1000)).join(' / ')} s -> ratio ${ratios.map((r) => f(r)).join(' / ')}; ` +
-        `tile graph / sum ${p.tileGraph ? f(p.tileGraph.ratio) : '-'}; decode+write ${f(unmodelled, 0)} ms, blend ${f(s['blend']!, 0)} ms (predicted ${f(p.blendMs, 0)}); ` +
-        `load ${f(load, 1)} -> ${f(loadavg()[0]!, 1)}; ${f(first.seconds, 0)} s + ${f(second.seconds, 0)} s`,
-    );
-    rows.push(`| ${label} | ${f(point / 1000)} | ${measured.map((m) => f(m / 1000)).join(' / ')} | ${ratios.map((r) => f(r)).join(' / ')} | ${inside.map((x) => (x ? 'yes' : 'no')).join(' / ')} | ${p.tileGraph ? f(p.tileGraph.ratio) : '–'} | ${f(p.vaeShare * 100, 0)}% |`);
-    results.push({ arch, vae, predicted: p, measured: [first.run.measured, second.run.measured], ratios, loadBefore: load, loadAfter: loadavg()[0] });
+    const graph = p.tileGraph ? f(p.tileGraph.ratio) : '–';
+    const after = loadavg()[0]!;
+    const seconds = measured.map((m) => m / 1000);
+    console.log(`${label}: predicted ${f(point / 1000)} s, measured ${both(seconds)} s -> ratio ${both(ratios)}`);
+    console.log(`  tile graph / sum ${graph}; stage / entry per tile: ${stageRatios(second.run)}`);
+    const unmodelled = `decode+write ${f(s['decode']! + s['write']!, 0)} ms`;
+    console.log(`  ${unmodelled}, blend ${f(s['blend']!, 0)} ms (predicted ${f(p.blendMs, 0)})`);
+    console.log(`  load ${f(load, 1)} -> ${f(after, 1)}; ${f(first.seconds, 0)} s + ${f(second.seconds, 0)} s`);
+    const cells = [label, f(point / 1000), both(seconds), both(ratios), inside.join(' / '), graph];
+    rows.push(`| ${[...cells, `${f(p.vaeShare * 100, 0)}%`, `${f(load, 1)}–${f(after, 1)}`].join(' | ')} |`);
+    const runs = [first.run.measured, second.run.measured];
+    results.push({ arch, vae, predicted: p, measured: runs, ratios, load: [load, after] });
   }
 }
 const table = [
-  '| case | predicted s | measured s (two runs) | measured/predicted | inside interval | tile graph / sum | VAE share |',
-  '|---|---|---|---|---|---|---|',
+  '| case | predicted s | measured s (two runs) | measured/predicted | inside interval | tile graph / sum ' +
+    '| VAE share | load |',
+  '|---|---|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');
 console.log(`\n${table}`);

@@ -19,7 +19,10 @@ let phone: FakePhone;
 let host: string;
 let profiles: string;
 const env = () => ({ NANOSD_BENCH_STORE: join(host, 'store') });
-const small = ['--arch', '3.3.3.7.7.7', '--vae', 'w0.5-r1', '--tile', '32', '--overlap', '8', '--image', '56x40', '--iterations', '3', '--rounds', '1', '--warmup', '1'];
+const small = [
+  ...['--arch', '3.3.3.7.7.7', '--vae', 'w0.5-r1', '--tile', '32', '--overlap', '8', '--image', '56x40'],
+  ...['--iterations', '3', '--rounds', '1', '--warmup', '1', '--width', '0.125'],
+];
 
 beforeAll(async () => {
   host = mkdtempSync(join(tmpdir(), 'nsb-android-pipeline-'));
@@ -38,7 +41,7 @@ beforeAll(async () => {
     name: 'fakeperf',
     transport: phone.transportSpec,
     workDir,
-    runner: { name: 'ort-perf-test', options: { runtimeDir: makePerfTestRuntime(join(host, 'ort-android')), ep: 'xnnpack' } },
+    runner: { name: 'ort-perf-test', options: { runtimeDir: makePerfTestRuntime(join(host, 'rt')), ep: 'xnnpack' } },
     defaults: { latent: 4, width: 0.125, precision: 'fp32' },
     measure: { timeoutMs: 5_000 },
   });
@@ -54,22 +57,25 @@ describe('bench pipeline on an Android phone', () => {
   it('ort-node: per-tile entries measured and the photo restored end to end over adb', async () => {
     const lut = join(host, 'node.lut.json');
     const picture = join(host, 'node.png');
-    const r = await bench(['pipeline', '--device', 'fakenode', '--profiles', profiles, ...small, '--width', '0.125', '--lut', lut, '--picture', picture], env());
+    const files = ['--lut', lut, '--picture', picture];
+    const r = await bench(['pipeline', '--device', 'fakenode', '--profiles', profiles, ...small, ...files], env());
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const entries = readLut(lut).entries;
-    expect(entries.map((e) => e.key.kind === 'pipeline' ? e.key.stage : e.key.kind).sort()).toEqual(['candidate', 'tile', 'vae_decoder', 'vae_encoder']);
+    const kinds = entries.map((e) => (e.key.kind === 'pipeline' ? e.key.stage : e.key.kind)).sort();
+    expect(kinds).toEqual(['candidate', 'tile', 'vae_decoder', 'vae_encoder']);
     expect(entries.every((e) => e.state === 'ok' && (e.peakMemoryBytes ?? 0) > 0)).toBe(true);
     expect(r.stdout).toMatch(/measured +[\d.]+ s wall for the whole photo/);
     expect(r.stdout).toMatch(/ratio +measured\/predicted \d+\.\d{3}/);
     const png = PNG.sync.read(readFileSync(picture));
     expect([png.width, png.height]).toEqual([56, 40]);
-  });
+  }, 300_000);
 
-  it('onnxruntime_perf_test: the same entries one model per process, with the peak working set; no end-to-end run', async () => {
+  it('onnxruntime_perf_test: the same entries one model per process, with the peak working set; no photo', async () => {
     const lut = join(host, 'perf.lut.json');
     const picture = join(host, 'perf.png');
-    const r = await bench(['pipeline', '--device', 'fakeperf', '--profiles', profiles, ...small, '--width', '0.125', '--lut', lut, '--picture', picture], env());
+    const files = ['--lut', lut, '--picture', picture];
+    const r = await bench(['pipeline', '--device', 'fakeperf', '--profiles', profiles, ...small, ...files], env());
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const entries = readLut(lut).entries;
@@ -79,10 +85,11 @@ describe('bench pipeline on an Android phone', () => {
       // The stand-in replays a captured ORT 1.23 output: its "Peak working set size" line.
       expect(e.peakMemoryBytes).toBeGreaterThan(0);
     }
-    expect(r.stdout).toContain('measured   not end to end: the ort-perf-test runner runs one model per process; the per-tile graph entry is its end-to-end measurement');
+    const why = 'the ort-perf-test runner runs one model per process; the per-tile graph entry is its end-to-end';
+    expect(r.stdout).toContain(`measured   not end to end: ${why} measurement`);
     expect(r.stdout).toMatch(/per-tile graph measured whole [\d.]+ ms: measured\/predicted \d\.\d{3}/);
     expect(existsSync(picture)).toBe(false);
     const show = await bench(['lut', 'show', lut]);
     expect(show.stdout).toMatch(/peak MB/);
-  });
+  }, 300_000);
 });

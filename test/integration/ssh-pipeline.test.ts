@@ -13,7 +13,10 @@ import { pwnedFiles, writeSshProfile } from '../support/ssh-profiles.js';
 import { startSshd, type TestSshd } from '../support/sshd.js';
 
 const store = tempDir('nsb-store-');
-const small = ['--arch', '3.3.3.7.7.7', '--vae', 'w0.5-r1', '--tile', '32', '--overlap', '8', '--image', '56x40', '--width', '0.125', '--iterations', '3', '--rounds', '1', '--warmup', '1'];
+const small = [
+  ...['--arch', '3.3.3.7.7.7', '--vae', 'w0.5-r1', '--tile', '32', '--overlap', '8', '--image', '56x40'],
+  ...['--width', '0.125', '--iterations', '3', '--rounds', '1', '--warmup', '1'],
+];
 
 let sshd: TestSshd;
 let dir: string;
@@ -34,10 +37,13 @@ describe('bench pipeline over SSH', () => {
   it('measures the per-tile entries and restores the photo on the SSH host', async () => {
     const work = join(dir, `work dir 'q' $(touch PWNED) \`touch PWNED2\``);
     const profiles = join(dir, 'profiles');
-    writeSshProfile(profiles, 'sshbox', sshd, { workDir: work, runner: { name: 'ort-node', options: { node: node.path, ort: localOrtPath(), ep: 'cpu' } } });
+    const runner = { name: 'ort-node', options: { node: node.path, ort: localOrtPath(), ep: 'cpu' } };
+    writeSshProfile(profiles, 'sshbox', sshd, { workDir: work, runner });
     const lut = join(dir, 'ssh.lut.json');
     const picture = join(dir, 'restored.png');
-    const r = await bench(['pipeline', '--device', 'sshbox', '--profiles', profiles, ...small, '--lut', lut, '--picture', picture], { NANOSD_BENCH_STORE: store });
+    const files = ['--lut', lut, '--picture', picture];
+    const args = ['pipeline', '--device', 'sshbox', '--profiles', profiles, ...small, ...files];
+    const r = await bench(args, { NANOSD_BENCH_STORE: store });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const entries = readLut(lut).entries;
@@ -49,5 +55,5 @@ describe('bench pipeline over SSH', () => {
     // The pipeline runner ran in the odd folder, and nothing in its name ran.
     expect(existsSync(join(work, 'pipeline-run', 'output.png'))).toBe(true);
     expect(pwnedFiles(dir)).toEqual([]);
-  });
+  }, 300_000);
 });

@@ -2,7 +2,9 @@ import { PNG } from 'pngjs';
 import * as jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { rampWeights, TileBlender, tileWindow } from '../../../src/pipeline/blend.js';
-import { decodeImage, encodePng, headerSize, ImageDecodeError, sniffFormat } from '../../../src/pipeline/image-codec.js';
+import {
+  decodeImage, encodePng, headerSize, ImageDecodeError, sniffFormat,
+} from '../../../src/pipeline/image-codec.js';
 import { cutTile, type RgbImage } from '../../../src/pipeline/pixels.js';
 import { planTiles } from '../../../src/pipeline/tiling.js';
 
@@ -23,7 +25,8 @@ function picture(width: number, height: number): RgbImage {
 }
 
 /** Cuts every tile, "decodes" it unchanged, blends: the identity pipeline. */
-function roundTrip(img: RgbImage, tile: number, overlap: number, change?: (t: Float32Array, index: number) => void): Uint8Array {
+type Change = (t: Float32Array, index: number) => void;
+function roundTrip(img: RgbImage, tile: number, overlap: number, change?: Change): Uint8Array {
   const plan = planTiles(img, { tile, overlap });
   const blender = new TileBlender(img.width, img.height);
   for (const t of plan.tiles) {
@@ -47,7 +50,8 @@ describe('feathered blending', () => {
   });
 
   it('identical tiles blend back to the original picture exactly (shifted edge tiles, padding)', () => {
-    for (const [w, h, tile, overlap] of [[300, 200, 64, 16], [257, 129, 128, 96], [50, 40, 64, 32], [200, 100, 96, 0]] as const) {
+    const cases = [[300, 200, 64, 16], [257, 129, 128, 96], [50, 40, 64, 32], [200, 100, 96, 0]] as const;
+    for (const [w, h, tile, overlap] of cases) {
       const img = picture(w, h);
       const out = roundTrip(img, tile, overlap);
       let worst = 0;
@@ -101,7 +105,8 @@ describe('image codecs', () => {
   });
 
   it('refuses what it cannot decode with a one-line reason', () => {
-    expect(() => decodeImage(new TextEncoder().encode('hello, not an image'), codecs)).toThrow(new ImageDecodeError('not a PNG or JPEG file (unknown signature)'));
+    const unknown = new ImageDecodeError('not a PNG or JPEG file (unknown signature)');
+    expect(() => decodeImage(new TextEncoder().encode('hello, not an image'), codecs)).toThrow(unknown);
     const png = encodePng(picture(20, 20), codecs);
     expect(() => decodeImage(png.subarray(0, 60), codecs)).toThrow(/^cannot decode PNG: /);
     const jpg = new Uint8Array(jpeg.encode({ width: 8, height: 8, data: new Uint8Array(256) }, 90).data);
@@ -113,7 +118,8 @@ describe('image headers', () => {
   it('give the size before decoding, for PNG and JPEG', () => {
     expect(headerSize(encodePng(picture(33, 17), codecs))).toEqual({ width: 33, height: 17 });
     const rgba = new Uint8Array(40 * 24 * 4);
-    expect(headerSize(new Uint8Array(jpeg.encode({ width: 40, height: 24, data: rgba }, 80).data))).toEqual({ width: 40, height: 24 });
+    const small = new Uint8Array(jpeg.encode({ width: 40, height: 24, data: rgba }, 80).data);
+    expect(headerSize(small)).toEqual({ width: 40, height: 24 });
     expect(headerSize(new TextEncoder().encode('GIF89a....'))).toBeUndefined();
   });
 });

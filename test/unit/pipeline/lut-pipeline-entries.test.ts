@@ -18,10 +18,12 @@ const base = { latent: 64, width: 1, precision: 'fp32' as const };
 
 describe('pipeline entry keys', () => {
   it('name the unit, the VAE variant, the U-Net and its steps; block, part and candidate ids are unchanged', () => {
-    const tile: EntryKey = { kind: 'pipeline', stage: 'tile', variant: 'teacher', arch: 'E1=R-A-R-A,E2=R-A-R-A', steps: 2, ...base };
+    const arch = 'E1=R-A-R-A,E2=R-A-R-A';
+    const tile: EntryKey = { kind: 'pipeline', stage: 'tile', variant: 'teacher', arch, steps: 2, ...base };
     expect(entryId(tile)).toBe('pipeline/tile/teacher/E1=R-A-R-A,E2=R-A-R-A/s2/l64/w1/fp32');
     expect(entryLabel(tile)).toBe('tile teacher + E1=R-A-R-A,E2=R-A-R-A (2 steps)');
-    expect(entryId({ kind: 'pipeline', stage: 'vae_decoder', variant: 'd2', ...base })).toBe('pipeline/vae_decoder/d2/l64/w1/fp32');
+    const decoder: EntryKey = { kind: 'pipeline', stage: 'vae_decoder', variant: 'd2', ...base };
+    expect(entryId(decoder)).toBe('pipeline/vae_decoder/d2/l64/w1/fp32');
     expect(entryId({ kind: 'block', stage: 'E1', variant: 'R-R', ...base })).toBe('block/E1/R-R/l64/w1/fp32');
     expect(entryId({ kind: 'part', stage: 'conv_in', ...base })).toBe('part/conv_in/l64/w1/fp32');
     expect(entryId({ kind: 'candidate', arch: 'E1=R-R', ...base })).toBe('candidate/E1=R-R/l64/w1/fp32');
@@ -31,7 +33,14 @@ describe('pipeline entry keys', () => {
 describe('peak memory', () => {
   it('the device runner reports its peak RSS and the parser reads it', () => {
     const out = parseNsbRunner(
-      ['start {"runtime":"onnxruntime-node","version":"1.30.0","ep":"cpu","threads":0}', 'load 12.5', 'sample 1 3.5', 'sample 2 3.25', 'rss 187392000', 'done {"n":2,"reason":"max-iterations","rme":0.1}']
+      [
+        'start {"runtime":"onnxruntime-node","version":"1.30.0","ep":"cpu","threads":0}',
+        'load 12.5',
+        'sample 1 3.5',
+        'sample 2 3.25',
+        'rss 187392000',
+        'done {"n":2,"reason":"max-iterations","rme":0.1}',
+      ]
         .map((l) => `NSB-RUNNER/1 ${l}`)
         .join('\n'),
     );
@@ -50,7 +59,8 @@ describe('peak memory', () => {
       samples: [10, 10.1, 10.05, 9.98, 10.02], temperatures: { before: {}, after: {} }, throttled: false, hostMs: 50,
       ...(peak !== undefined ? { peakMemoryBytes: peak } : {}),
     });
-    const entry = buildEntry(planned, { rounds: [round(0, 300 * 2 ** 20), round(1, 320 * 2 ** 20), round(2)] }, mergeSettings({}));
+    const rounds = [round(0, 300 * 2 ** 20), round(1, 320 * 2 ** 20), round(2)];
+    const entry = buildEntry(planned, { rounds }, mergeSettings({}));
     expect(entry.peakMemoryBytes).toBe(320 * 2 ** 20);
     expect(() => lutEntrySchema.parse(entry)).not.toThrow();
     expect(buildEntry(planned, { rounds: [round(0)] }, mergeSettings({})).peakMemoryBytes).toBeUndefined();
@@ -58,7 +68,8 @@ describe('peak memory', () => {
 
     const lut = parseLut(readFileSync('reports/baselines/local.lut.json', 'utf8'), 'baseline');
     expect(renderLutTable(lut)).not.toContain('peak MB');
-    const withPeak = { ...lut, entries: [{ ...lut.entries[0]!, peakMemoryBytes: 512 * 2 ** 20 }, ...lut.entries.slice(1)] };
+    const first = { ...lut.entries[0]!, peakMemoryBytes: 512 * 2 ** 20 };
+    const withPeak = { ...lut, entries: [first, ...lut.entries.slice(1)] };
     const table = renderLutTable(withPeak);
     expect(table).toMatch(/peak MB/);
     expect(table.split('\n').find((l) => l.includes(lut.entries[0]!.key.stage!) && l.includes(' 512 '))).toBeDefined();
@@ -71,7 +82,9 @@ describe('versions', () => {
     const lut = parseLut(text, 'reports/baselines/local.lut.json');
     expect(JSON.parse(text).schemaVersion).toBe(1);
     expect(lutSchemaVersionFor(lut.entries)).toBe(1);
-    const steps = { ...lut.entries[0]!, key: { kind: 'pipeline' as const, stage: 'tile', variant: 'teacher', arch: 'x', steps: 1, latent: 16, width: 1, precision: 'fp32' as const } };
+    const where = { latent: 16, width: 1, precision: 'fp32' as const };
+    const key = { kind: 'pipeline' as const, stage: 'tile', variant: 'teacher', arch: 'x', steps: 1, ...where };
+    const steps = { ...lut.entries[0]!, key };
     expect(lutSchemaVersionFor([steps])).toBe(2);
   });
 

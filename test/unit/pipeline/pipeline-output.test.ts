@@ -28,14 +28,16 @@ describe('pipeline runner output', () => {
   });
 
   it('reports an error line as it is', () => {
-    const out = parsePipelineRun('NSB-PIPELINE/1 error {"stage":"decode","message":"/x/in.png: cannot decode PNG: bad signature"}\n');
+    const line = 'NSB-PIPELINE/1 error {"stage":"decode","message":"/x/in.png: cannot decode PNG: bad signature"}\n';
+    const out = parsePipelineRun(line);
     expect(out.error).toEqual({ stage: 'decode', message: '/x/in.png: cannot decode PNG: bad signature' });
   });
 
   it('refuses a cut-off run, a missing tile line, an unknown tag and bad numbers', () => {
     const lines = real.trim().split('\n');
     expect(() => parsePipelineRun(lines.slice(0, -1).join('\n'))).toThrow(/ends after 6 tiles without a done line/);
-    expect(() => parsePipelineRun([...lines.slice(0, 4), ...lines.slice(5)].join('\n'))).toThrow(/expected tile 1, got 2/);
+    const missingTile = [...lines.slice(0, 4), ...lines.slice(5)].join('\n');
+    expect(() => parsePipelineRun(missingTile)).toThrow(/expected tile 1, got 2/);
     expect(() => parsePipelineRun(lines.slice(1).join('\n'))).toThrow(/no start line/);
     expect(() => parsePipelineRun(`${real}NSB-PIPELINE/1 shrug {}\n`)).toThrow(/unknown tag 'shrug'/);
     expect(() => parsePipelineRun(real.replace('"wallMs":', '"wallMs":-'))).toThrow(ParseError);

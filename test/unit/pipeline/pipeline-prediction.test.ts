@@ -7,7 +7,9 @@ import { loadCatalog } from '../../../src/catalog/load.js';
 import type { LutEntry } from '../../../src/lut/schema.js';
 import { createPredictor, predictCandidate, withModelError } from '../../../src/predict/index.js';
 import { pipelineCalibration, pipelineModelError } from '../../../src/predict/pipeline-calibration.js';
-import { decoderKey, encoderKey, textEncoderKey, tileKey, unetKey, type VaeChoice } from '../../../src/predict/pipeline-keys.js';
+import {
+  decoderKey, encoderKey, textEncoderKey, tileKey, unetKey, type VaeChoice,
+} from '../../../src/predict/pipeline-keys.js';
 import { predictPipeline, type PipelineRequest } from '../../../src/predict/pipeline.js';
 import { cpuDevice, syntheticEntry, syntheticLut } from '../../support/synthetic-lut.js';
 import { asOk } from '../../support/lut-entries.js';
@@ -15,8 +17,12 @@ import { asOk } from '../../support/lut-entries.js';
 const catalog = loadCatalog('block-variants/sd15-nanosd.json');
 const config = { latent: 16, width: 1, precision: 'fp32' as const };
 const unet = catalog.resolve(16, 1);
-const teacherVae: VaeChoice = { name: 'teacher', encoder: { stage: 'vae_encoder', variant: 'teacher' }, decoder: { stage: 'vae_decoder', variant: 'teacher' } };
-const smallVae: VaeChoice = { name: 'small', encoder: { stage: 'vae_encoder', variant: 'e1' }, decoder: { stage: 'vae_decoder', variant: 'd1' } };
+const vaeHalves = (enc: string, dec: string) => ({
+  encoder: { stage: 'vae_encoder', variant: enc },
+  decoder: { stage: 'vae_decoder', variant: dec },
+});
+const teacherVae: VaeChoice = { name: 'teacher', ...vaeHalves('teacher', 'teacher') };
+const smallVae: VaeChoice = { name: 'small', ...vaeHalves('e1', 'd1') };
 const vaes = new Map([teacherVae, smallVae].map((v) => [v.name, v]));
 const text = { stage: 'text_encoder', variant: 'clip-l14' };
 const candidate = parseCandidate(unet, '0.0.0.0.0.0');
@@ -55,16 +61,18 @@ describe('pipeline prediction', () => {
   });
 
   it('uses the U-Net measured whole when the LUT has it', () => {
-    const p = predictPipeline(request([syntheticEntry(unetKey(code, config), 500)], { vae: smallVae, steps: 1, tiles: 4 }));
+    const lut = [syntheticEntry(unetKey(code, config), 500)];
+    const p = predictPipeline(request(lut, { vae: smallVae, steps: 1, tiles: 4 }));
     expect(p.unet!.source).toBe('candidate');
     expect(p.perTile!.median).toBeCloseTo(15 + 500 + 30, 9);
     expect(p.perImage!.median).toBeCloseTo(4 * 545, 9);
   });
 
-  it('names every missing entry: a VAE half, the text encoder, and the U-Net when neither it nor its blocks are there', () => {
+  it('names every missing entry: a VAE half, the text encoder, the U-Net when it and its blocks are not there', () => {
     const lut = syntheticLut(catalog, { ...cpuDevice, extra: [syntheticEntry(encoderKey(teacherVae, config), 40)] });
     const noBlocks = { ...lut, entries: lut.entries.filter((e) => e.key.kind !== 'block') };
-    const p = predictPipeline({ lut: noBlocks, file: 'x', unet, config, candidate, vae: teacherVae, text, steps: 1, tiles: 1 });
+    const base = { file: 'x', unet, config, candidate, vae: teacherVae, steps: 1, tiles: 1 };
+    const p = predictPipeline({ ...base, lut: noBlocks, text });
     expect(p.available).toBe(false);
     expect(p.perImage).toBeUndefined();
     expect(p.missing).toEqual([
@@ -73,9 +81,10 @@ describe('pipeline prediction', () => {
       { unit: 'decoder', problem: 'pipeline/vae_decoder/teacher/l16/w1/fp32 (missing)' },
       { unit: 'text', problem: 'pipeline/text_encoder/clip-l14/l16/w1/fp32 (missing)' },
     ]);
-    const failedBlock = syntheticLut(catalog, { ...cpuDevice, failed: ['block/E1/R-A-R-A/l16/w1/fp32'], extra: vaeEntries });
-    const q = predictPipeline({ lut: failedBlock, file: 'x', unet, config, candidate, vae: teacherVae, steps: 1, tiles: 1 });
-    expect(q.missing.map((m) => m.problem)).toContain('block/E1/R-A-R-A/l16/w1/fp32 (failed: runner exited with code 1)');
+    const failed = ['block/E1/R-A-R-A/l16/w1/fp32'];
+    const failedBlock = syntheticLut(catalog, { ...cpuDevice, failed, extra: vaeEntries });
+    const q = predictPipeline({ ...base, lut: failedBlock });
+    expect(q.missing.map((m) => m.problem)).toContain(`${failed[0]} (failed: runner exited with code 1)`);
   });
 });
 
@@ -92,10 +101,11 @@ describe('pipeline calibration', () => {
     const p = predictPipeline(r);
     expect(p.tileGraph!.ratio).toBeCloseTo(1.04, 9);
     const cal = pipelineCalibration(r, (n) => vaes.get(n));
-    expect(cal.tiles.map((t) => [t.vae, t.ratio])).toEqual([['teacher', expect.closeTo(1.04, 9)], ['small', expect.closeTo(0.98, 9)]]);
+    const close = (v: number) => expect.closeTo(v, 9);
+    expect(cal.tiles.map((t) => [t.vae, t.ratio])).toEqual([['teacher', close(1.04)], ['small', close(0.98)]]);
     expect(cal.skipped).toEqual([{ id: tiles[2]!.id, reason: "VAE variant 'gone' is not in the catalogue" }]);
     const error = pipelineModelError(p, cal)!;
-    expect([error.n, error.source, error.min, error.max]).toEqual([2, 'pipeline tiles', expect.closeTo(0.98, 9), expect.closeTo(1.04, 9)]);
+    expect([error.n, error.source, error.min, error.max]).toEqual([2, 'pipeline tiles', close(0.98), close(1.04)]);
     const wide = withModelError(p.perImage!, error);
     expect(wide.interval[0]).toBeLessThan(p.perImage!.interval[0]);
     expect(wide.interval[1]).toBeGreaterThan(88 * perTile * 1.04);

@@ -27,7 +27,8 @@ const variants = allVaeVariants(vae);
 const vaeEntries: LutEntry[] = [];
 for (const s of vae.stages) {
   for (const v of s.variants) {
-    const choice = vaeChoiceOf(variants.find((x) => (s.name === 'encoder' ? x.encoder.variant : x.decoder.variant) === v.name)!);
+    const half = (x: (typeof variants)[number]) => (s.name === 'encoder' ? x.encoder.variant : x.decoder.variant);
+    const choice = vaeChoiceOf(variants.find((x) => half(x) === v.name)!);
     const key = s.name === 'encoder' ? encoderKey(choice, config) : decoderKey(choice, config);
     vaeEntries.push(syntheticEntry(key, (v.macs / 1e9) * 2));
   }
@@ -57,15 +58,18 @@ describe('the pipeline objective', () => {
     expect(teacher.pipeline[0].vaeShare).toBeCloseTo((enc + dec) / (enc + unet + dec), 12);
     expect(teacher.params).toBe(523_217_604 + 34_163_592 + 72 + 49_490_179 + 20);
     // Seconds per image are affine in the U-Net's latency: the front is the latency-params front.
-    const plain = JSON.parse((await runCommand(searchCommand, ['--lut', lutFile, '--objectives', 'latency,params', '--json'])).stdout);
-    expect(json.fronts[0].front.map((x: { number: number }) => x.number)).toEqual(plain.fronts[0].front.map((x: { number: number }) => x.number));
+    const latencyParams = ['--lut', lutFile, '--objectives', 'latency,params', '--json'];
+    const plain = JSON.parse((await runCommand(searchCommand, latencyParams)).stdout);
+    const numbers = (front: { number: number }[]) => front.map((x) => x.number);
+    expect(numbers(json.fronts[0].front)).toEqual(numbers(plain.fronts[0].front));
     const text = (await runCommand(searchCommand, ['--lut', lutFile, '--objectives', 'pipeline,params'])).stdout;
     expect(text).toContain('pipeline: 4000x3000 in 42x31 = 1302 tiles of 128 px (32 px overlap), 1 step; VAE teacher');
     expect(text).toMatch(/s\/image +VAE %/);
   });
 
   it('--vae all puts every encoder x decoder variant in the space; cheaper VAEs join the front', async () => {
-    const r = await runCommand(searchCommand, ['--lut', lutFile, '--objectives', 'pipeline,params', '--vae', 'all', '--json']);
+    const args = ['--lut', lutFile, '--objectives', 'pipeline,params', '--vae', 'all', '--json'];
+    const r = await runCommand(searchCommand, args);
     expect(r.code).toBe(ExitCode.ok);
     const json = JSON.parse(r.stdout);
     expect(json.candidates).toBe(32_768 * 35);
@@ -77,8 +81,10 @@ describe('the pipeline objective', () => {
       const unet = predictCandidate(predictor, candidateAt(predictor.catalog, row.number % 32_768)).latency!.median;
       const enc = ms(`pipeline/vae_encoder/${v.encoder.variant}/l16/w1/fp32`);
       const dec = ms(`pipeline/vae_decoder/${v.decoder.variant}/l16/w1/fp32`);
-      expect(row.pipeline[0].seconds).toBeCloseTo((json.pipeline.tiles * (enc + unet + dec) + json.pipeline.blendMs) / 1000, 9);
-      expect(row.params).toBe(predictCandidate(predictor, candidateAt(predictor.catalog, row.number % 32_768)).params + v.params);
+      const seconds = (json.pipeline.tiles * (enc + unet + dec) + json.pipeline.blendMs) / 1000;
+      expect(row.pipeline[0].seconds).toBeCloseTo(seconds, 9);
+      const u = predictCandidate(predictor, candidateAt(predictor.catalog, row.number % 32_768));
+      expect(row.params).toBe(u.params + v.params);
     }
   });
 
@@ -88,7 +94,8 @@ describe('the pipeline objective', () => {
     expect(r.stderr).toContain('no seconds per image on local');
     expect(r.stderr).toContain('pipeline/vae_encoder/teacher/l16/w1/fp32 (missing)');
     const tile = await runCommand(searchCommand, ['--lut', lutFile, '--objectives', 'pipeline', '--tile', '512']);
-    expect([tile.code, tile.stderr.trim()]).toEqual([ExitCode.usage, expect.stringMatching(/--tile 512: the LUT's entries are at latent 16, i.e. 128-pixel tiles/)]);
+    const why = /--tile 512: the LUT's entries are at latent 16, i.e. 128-pixel tiles/;
+    expect([tile.code, tile.stderr.trim()]).toEqual([ExitCode.usage, expect.stringMatching(why)]);
   });
 });
 
@@ -119,7 +126,8 @@ describe('bench lut export per-image column', () => {
 describe('bench report pareto with a pipeline', () => {
   it('embeds seconds per image and the VAE share for the tooltips, and says what they stand for', async () => {
     const out = join(dir, 'pareto.html');
-    const r = await runCommand(reportParetoCommand, ['--lut', lutFile, '--objectives', 'pipeline,params', '--vae', 'w0.5', '--out', out]);
+    const args = ['--lut', lutFile, '--objectives', 'pipeline,params', '--vae', 'w0.5', '--out', out];
+    const r = await runCommand(reportParetoCommand, args);
     expect(r.code).toBe(ExitCode.ok);
     const html = readFileSync(out, 'utf8');
     const data = JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1]!);
@@ -130,8 +138,10 @@ describe('bench report pareto with a pipeline', () => {
     expect(p.vaeShare[0]).toBeGreaterThan(0);
     // Checked with includes(): a failing toContain would print the whole inlined chart.js.
     expect(html.includes("' s per image with VAE '")).toBe(true);
-    expect(html.includes("Seconds per image (in each candidate&#39;s tooltip): 4000x3000 in 42x31 = 1302 tiles of 128 px (32 px overlap), 1 step with VAE <code>w0.5</code>")).toBe(true);
-    const all = await runCommand(reportParetoCommand, ['--lut', lutFile, '--vae', 'all', '--out', join(dir, 'all.html')]);
+    const photo = '4000x3000 in 42x31 = 1302 tiles of 128 px (32 px overlap)';
+    const note = `Seconds per image (in each candidate&#39;s tooltip): ${photo}`;
+    expect(html.includes(`${note}, 1 step with VAE <code>w0.5</code>`)).toBe(true);
+    const all = await runCommand(reportParetoCommand, ['--lut', lutFile, '--vae', 'all', '--out', join(dir, 'a.html')]);
     expect([all.code, all.stderr.trim()]).toEqual([ExitCode.usage, expect.stringMatching(/one VAE variant at a time/)]);
   });
 });

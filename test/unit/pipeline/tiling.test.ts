@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode, UsageError } from '../../../src/errors.js';
-import { axisOrigins, checkTile, describePlan, parseImageSize, planTiles, type TilePlan } from '../../../src/pipeline/tiling.js';
+import {
+  axisOrigins, checkTile, describePlan, parseImageSize, planTiles, type TilePlan,
+} from '../../../src/pipeline/tiling.js';
 
 /** How many tiles cover each pixel (by brute force over the plan). */
 function coverage(p: TilePlan): Uint16Array {
@@ -26,7 +28,8 @@ describe('tiling plan', () => {
   });
 
   it('covers every pixel, every tile inside the image, no two tiles at the same place', () => {
-    for (const [w, h, tile, overlap] of [[4000, 3000, 512, 128], [1000, 777, 256, 64], [513, 512, 512, 0], [640, 480, 128, 96]] as const) {
+    const cases = [[4000, 3000, 512, 128], [1000, 777, 256, 64], [513, 512, 512, 0], [640, 480, 128, 96]] as const;
+    for (const [w, h, tile, overlap] of cases) {
       const p = planTiles({ width: w, height: h }, { tile, overlap });
       expect(coverage(p).every((c) => c >= 1)).toBe(true);
       for (const t of p.tiles) {
@@ -69,13 +72,15 @@ describe('tiling plan', () => {
   };
 
   it('refuses an overlap as large as the tile, a tile not a multiple of 32, and empty or absurd images', () => {
-    usage(() => planTiles({ width: 100, height: 100 }, { tile: 512, overlap: 512 }), /--overlap 512: must be smaller than the tile \(512\)/);
+    const photo = { width: 100, height: 100 };
+    usage(() => planTiles(photo, { tile: 512, overlap: 512 }), /--overlap 512: must be smaller than the tile \(512\)/);
     usage(() => planTiles({ width: 100, height: 100 }, { tile: 512, overlap: 600 }), /--overlap 600/);
     usage(() => checkTile(500, 0), /--tile 500: must be a positive multiple of 32/);
     usage(() => checkTile(0, 0), /--tile 0/);
     usage(() => checkTile(512, -1), /--overlap -1/);
-    usage(() => planTiles({ width: 0, height: 3000 }, { tile: 512, overlap: 128 }), /image 0x3000: width and height must be at least 1/);
-    usage(() => planTiles({ width: 20000, height: 10000 }, { tile: 512, overlap: 128 }), /200 megapixels, more than 100/);
+    const tiles = { tile: 512, overlap: 128 };
+    usage(() => planTiles({ width: 0, height: 3000 }, tiles), /image 0x3000: width and height must be at least 1/);
+    usage(() => planTiles({ width: 20000, height: 10000 }, tiles), /200 megapixels, more than 100/);
     expect(planTiles({ width: 20000, height: 10000 }, { tile: 512, overlap: 128, force: true }).count).toBe(52 * 26);
   });
 
