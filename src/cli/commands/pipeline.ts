@@ -6,6 +6,7 @@ import { ExitCode, UsageError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { boolFlag, numberFlag, stringFlag } from '../flags.js';
 import { measureHelp, measureOptions, measureOptionsFrom } from '../measure-flags.js';
+import { jsonHelp, printJson, printNotes } from '../print.js';
 import { ProgressPrinter } from '../progress.js';
 import { pipelineJson, pipelineText } from './pipeline-text.js';
 
@@ -35,7 +36,7 @@ export const pipelineCommand: Command = {
   --picture F        where the restored photo goes (default: reports/<device>-pipeline-<W>x<H>.png)
   --force            accept images above 100 megapixels
   --vae-catalog F    VAE catalogue (default: block-variants/sd15-vae.json)${pipelineMeasureHelp}
-  --json             print the results as JSON on stdout (progress goes to stderr)
+${jsonHelp}
 
 Per tile = VAE encoder + steps x U-Net (measured whole, else the sum of its blocks) + VAE decoder;
 per image = tiles x per tile + text encoder + blending. The interval includes the model error the
@@ -94,15 +95,16 @@ when an entry the prediction needs is missing or failed (the commands that measu
     progress.finish();
     if (json) {
       const out = results.length === 1 ? pipelineJson(results[0]!) : results.map(pipelineJson);
-      io.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
+      printJson(io, out);
     } else {
       io.stdout.write(`${results.map(pipelineText).join('\n\n')}\n`);
     }
     const unavailable = results.filter((r) => !r.predicted.prediction.available);
-    for (const r of unavailable) {
-      const missing = r.predicted.prediction.missing.map((m) => m.problem).join(', ');
-      io.stderr.write(`bench: no pipeline prediction on ${r.device}: missing ${missing}\n`);
-    }
+    const missing = (r: (typeof results)[number]) => r.predicted.prediction.missing.map((m) => m.problem).join(', ');
+    printNotes(
+      io,
+      unavailable.map((r) => `no pipeline prediction on ${r.device}: missing ${missing(r)}`),
+    );
     return unavailable.length > 0 ? ExitCode.failure : ExitCode.ok;
   },
 };

@@ -19,7 +19,9 @@ describe('model error from measured/predicted ratios', () => {
     const logs = ratios.map(Math.log);
     const m = logs.reduce((a, b) => a + b) / 4;
     const s = Math.sqrt(logs.reduce((a, b) => a + (b - m) ** 2, 0) / 3);
-    const q = 3.182 * s * Math.sqrt(1.25);
+    // t(0.975, 3) = 3.182 (the Student t quantile of src/stats).
+    expect(t975(3)).toBeCloseTo(3.182, 3);
+    const q = t975(3) * s * Math.sqrt(1.25);
     const e = modelErrorFrom(ratios, 'candidates')!;
     expect(e.n).toBe(4);
     expect(e.lower).toBeCloseTo(Math.exp(m - q), 12);
