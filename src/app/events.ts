@@ -9,6 +9,8 @@ export type ProgressEvent =
   | { type: 'entry'; device: string; id: string; label: string; round: number; n: number; median: number; rme: number; flags: string[] }
   | { type: 'failure'; device: string; id: string; label: string; message: string }
   | { type: 'thermal-wait'; device: string; tempC: number; limitC: number }
+  /** Something the run could not undo (a connection not closed, a lock file left behind). */
+  | { type: 'warning'; device: string; text: string }
   | { type: 'done'; device: string; lut: string; ok: number; failed: number; ms: number };
 
 export type ProgressListener = (event: ProgressEvent) => void;
