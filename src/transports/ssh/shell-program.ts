@@ -27,11 +27,12 @@ export const shellCommand = 'exec sh';
  * output files, removed when the shell ends (its stdin closes, or the session hangs up).
  *
  * While a command runs, a watcher waits on the shell's stdin (as fd 3: a background job's own stdin
- * is /dev/null), where nothing comes until the command ended: end of file there means the channel closed (a dropped connection, an abandoned shell), and
- * the watcher kills the command's group (TERM, KILL 2 s later) instead of leaving it running on the
- * device. The shell ends the watcher as soon as the command ended, before it asks for more input,
- * with KILL: a signal the shell traps could reach the watcher before it dropped the shell's traps,
- * and run them (the EXIT trap removes the output folder).
+ * is /dev/null), where nothing comes until the command ended: end of file there means the channel
+ * closed (a dropped connection, an abandoned shell), and the watcher kills the command's group
+ * (TERM, KILL 2 s later) instead of leaving it running on the device. The shell ends the watcher as
+ * soon as the command ended, before it asks for more input, with KILL: a signal the shell traps
+ * could reach the watcher before it dropped the shell's traps, and run them (the EXIT trap removes
+ * the output folder).
  *
  * The header gives the output's lengths, and exactly that many bytes follow (`head -c`): a process
  * the command left behind may still be writing to `o`. The files are removed before the next command
