@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../catalog/load.js';
+import { sha256Hex } from '../hashing.js';
 import type { ModelConstants } from '../catalog/schema.js';
 import type { ResolvedCatalog, ResolvedUnit } from '../catalog/types.js';
 import { AtomicFile, writeFileAtomic } from '../atomic-write.js';
@@ -110,6 +111,7 @@ export class ModelStore {
     this.events.onGenerate?.(`${group}.${u.name}`, layout.size);
     // Complete or absent: a full disk removes the partial file and raises DiskFullError (exit 8).
     const out = AtomicFile.create(path);
+    // Hashed as it is generated and written, so the weights are never read back for their digest.
     const hash = createHash('sha256');
     try {
       let pos = 0;
@@ -150,7 +152,7 @@ function weightsSha(weights: Map<string, { file: string; sha256: string }>, file
 }
 
 function shortHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 12);
+  return sha256Hex(canonicalJson(value)).slice(0, 12);
 }
 
 function unique<T>(xs: T[]): T[] {
