@@ -38,7 +38,8 @@ export async function createSshTransport(spec: SshTransportSpec, options: SshTra
   const conn = new SshConnection(spec, options);
   await conn.ensure();
   // Commands run through long-lived shells: the login shell's start-up cost is paid once per shell.
-  const shells = new ShellPool(conn);
+  // Their output files live in the work folder, where a clean reaches what a crash left behind.
+  const shells = new ShellPool(conn, options.workDir);
 
   const exec = (argv: readonly string[], execOptions?: ExecOptions): Promise<ExecResult> =>
     execOverSsh(conn, shells, argv, execOptions);
