@@ -76,7 +76,8 @@ describe('a device run whose clean-up fails', () => {
     expect(events.filter((e) => e.type === 'warning')).toEqual([
       { type: 'warning', device: 'local', text: `clean-up: ${problem}` },
     ]);
-    expect(readLut(lutFile).entries.map((e) => [e.key.stage, e.state, e.samples.length])).toEqual([['conv_in', 'ok', 3]]);
+    const entries = readLut(lutFile).entries;
+    expect(entries.map((e) => [e.key.stage, e.state, e.samples.length])).toEqual([['conv_in', 'ok', 3]]);
     // The rest of the clean-up ran after the failed step: the lock is gone.
     expect(existsSync(lockPathFor(lutFile))).toBe(false);
   }, 120_000);
