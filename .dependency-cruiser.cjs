@@ -34,6 +34,7 @@ const LEAVES = [
   'src/data-path[.]ts$', // relative paths taken from data, checked
   'src/contained-file[.]ts$', // the host side of data-path: the file stays inside its folder
   'src/terminal-text[.]ts$', // control characters shown as escapes before they reach a terminal
+  'src/hashing[.]ts$', // sha256 of data and of files (remembered while a file is unchanged)
   'src/parsing/', // the text helpers parsers share
   'src/stats/', // statistics, also shipped to devices inside the device runner
   'src/lut/schema[.]ts$', // the LUT data contract: measure writes it, everything after it reads it

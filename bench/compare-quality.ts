@@ -3,8 +3,9 @@
 // intra-op threads, 6 rounds, 1.5 s of samples per entry, so the whole script takes minutes:
 //   1. same configuration, six times: three `bench compare` runs with identical sides, and every pair
 //      of three separately measured tables (`bench report regression`) -> no regressed, no improved;
-//   2. a real slowdown, --threads 1 against --threads 2: `bench compare` and two tables (against the
-//      three tables as baseline history, and against one table) -> regressed, exit 1;
+//   2. a real slowdown, one thread against two (or two against one when other work loads the cores
+//      and two threads are the slower): `bench compare` and two tables (against three tables of the
+//      faster setting as baseline history, and against one table) -> regressed, exit 1;
 //   3. a real small change: a catalogue where D1's R-R-R variant runs five extra 1x1 convolutions
 //      (+5.1% MACs) -> `bench compare` finds that entry and no other;
 //   4. cost: device time of one `bench compare` against two tables measured separately with the same
@@ -89,27 +90,12 @@ function compare(name: string, extra: string[]): Compared {
   return { name, code, doc: JSON.parse(readFileSync(json, 'utf8')) as RegressionResult, seconds, luts };
 }
 
-function report(name: string, baseline: Table, current: Table): Compared {
+function report(name: string, baselines: Table[], current: Table): Compared {
   const dir = join(out, name);
-  const r = bench([
-    'report',
-    'regression',
-    '--baseline',
-    baseline.file,
-    '--current',
-    current.file,
-    '--out',
-    dir,
-    '--format',
-    'json,md',
-  ]);
-  return {
-    name,
-    code: r.code,
-    doc: JSON.parse(readFileSync(join(dir, 'regression.json'), 'utf8')) as RegressionResult,
-    seconds: 0,
-    luts: [baseline.lut, current.lut],
-  };
+  const args = ['report', 'regression', ...baselines.flatMap((b) => ['--baseline', b.file]), '--current', current.file];
+  const r = bench([...args, '--out', dir, '--format', 'json,md']);
+  const doc = JSON.parse(readFileSync(join(dir, 'regression.json'), 'utf8')) as RegressionResult;
+  return { name, code: r.code, doc, seconds: 0, luts: [baselines[0]!.lut, current.lut] };
 }
 
 const hostSeconds = (lut: Lut) => lut.entries.reduce((a, e) => a + (e.hostMs ?? 0), 0) / 1000;
@@ -140,46 +126,43 @@ function smallChangeCatalog(): string {
   return file;
 }
 
+/** Geometric mean over the entries of median(b) / median(a). */
+function shift(a: Lut, b: Lut): number {
+  const med = (lut: Lut) => new Map(lut.entries.map((e) => [e.id, e.state === 'ok' ? e.stats.median : NaN] as const));
+  const [ma, mb] = [med(a), med(b)];
+  const logs = [...ma].filter(([id]) => mb.has(id)).map(([id, m]) => Math.log(mb.get(id)! / m));
+  return Math.exp(logs.reduce((x, y) => x + y, 0) / logs.length);
+}
+
 const started = performance.now();
 console.log(`compare quality on local (${new Date().toISOString()}): ${shared.join(' ')}; output in ${out}\n`);
 const tables = ['A', 'B', 'C'].map((n) => table(n, ['--threads', '2']));
 const oneThread = table('T1', ['--threads', '1']);
+// The real slowdown: the thread count that is slower on this machine now is the current side (one
+// thread on an idle 2-core host; two when other work loads the cores), the faster one the baseline,
+// with three tables of it as baseline history.
+const oneIsSlower = shift(tables[0]!.lut, oneThread.lut) > 1;
+const [fast, slow] = oneIsSlower ? ['2', '1'] : ['1', '2'];
+const fastTables = oneIsSlower
+  ? tables
+  : [oneThread, table('T1-b', ['--threads', '1']), table('T1-c', ['--threads', '1'])];
+const slowTable = oneIsSlower ? oneThread : tables[0]!;
 const same = ['same-1', 'same-2', 'same-3'].map((n) => compare(n, ['--threads', '2']));
-const threads = compare('threads', ['--baseline-threads', '2', '--current-threads', '1']);
+const threads = compare(`threads-${fast}-${slow}`, ['--baseline-threads', fast, '--current-threads', slow]);
 const changeRounds = values['change-rounds']!;
-const change = compare(`small-change-r${changeRounds}`, [
-  '--threads',
-  '2',
-  '--rounds',
-  changeRounds,
-  '--current-catalog',
-  smallChangeCatalog(),
-]);
+const changeArgs = ['--threads', '2', '--rounds', changeRounds, '--current-catalog', smallChangeCatalog()];
+const change = compare(`small-change-r${changeRounds}`, changeArgs);
 const pairs = [
-  report('pair-AB', tables[0]!, tables[1]!),
-  report('pair-AC', tables[0]!, tables[2]!),
-  report('pair-BC', tables[1]!, tables[2]!),
+  report('pair-AB', [tables[0]!], tables[1]!),
+  report('pair-AC', [tables[0]!], tables[2]!),
+  report('pair-BC', [tables[1]!], tables[2]!),
 ];
-const alone = report('threads-two-tables', tables[0]!, oneThread);
-// Two tables against the three as baseline history (what `--baseline A --baseline B --baseline C` does).
-const history = tables.map((t) => t.lut);
-const spread = learnRunSpread(history)!;
-const withHistory = compareLuts(
-  poolHistory(
-    history,
-    tables.map((t) => t.file),
-  ),
-  oneThread.lut,
-  { runSpread: spread },
-);
-const sameHistory = compareLuts(
-  poolHistory(
-    history.slice(0, 2),
-    tables.slice(0, 2).map((t) => t.file),
-  ),
-  tables[2]!.lut,
-  { runSpread: learnRunSpread(history.slice(0, 2))! },
-);
+const alone = report('slowdown-two-tables', [fastTables[0]!], slowTable);
+// Two tables against three of the faster configuration as baseline history (--baseline given 3 times).
+const withHistory = report('slowdown-history', fastTables, slowTable);
+const spread = learnRunSpread(fastTables.map((t) => t.lut))!;
+// And a same-configuration pair with history: A and B as history, C as current.
+const sameHistory = report('same-history', tables.slice(0, 2), tables[2]!);
 
 console.log('\nsame configuration (target: 0 regressed, 0 improved in each)');
 for (const c of [...same, ...pairs]) {
@@ -187,7 +170,7 @@ for (const c of [...same, ...pairs]) {
   console.log(`  ${c.name.padEnd(20)} exit ${c.code}  ${counts(c)}${suite(c)}  ${geo}`);
 }
 const falseCalls = [...same, ...pairs].reduce((a, c) => a + c.doc.counts.regressed + c.doc.counts.improved, 0);
-console.log(`  A+B as history, C as current: ${withHistoryLine(sameHistory)}`);
+console.log(`  A+B as history, C as current: ${withHistoryLine(sameHistory.doc)} (exit ${sameHistory.code})`);
 console.log(`  -> ${falseCalls} regressed or improved over six comparisons: ${falseCalls === 0 ? 'met' : 'NOT MET'}`);
 
 function withHistoryLine(r: RegressionResult): string {
@@ -198,11 +181,16 @@ function withHistoryLine(r: RegressionResult): string {
   );
 }
 
-console.log('\nreal slowdown, --threads 1 against --threads 2 (target: regressed, exit 1, in both modes)');
+const slower = `${((shift(tables[0]!.lut, oneThread.lut) - 1) * 100).toFixed(0)}%`;
+console.log(
+  `\nreal slowdown, --threads ${slow} against --threads ${fast} (one thread against two: ${slower}; ` +
+    'target: regressed, exit 1, in both modes)',
+);
 const threadShift = ((threads.doc.geomean!.value - 1) * 100).toFixed(1);
 console.log(`  bench compare          exit ${threads.code}  ${counts(threads)}  suite ${threadShift}%`);
 console.log(
-  `  two tables + history   ${withHistoryLine(withHistory)}; spread ±${(spread.sd * 100).toFixed(1)}% from 3 tables`,
+  `  two tables + history   ${withHistoryLine(withHistory.doc)}; ` +
+    `spread ±${(spread.sd * 100).toFixed(1)}% from 3 tables`,
 );
 console.log(`  two tables, no history exit ${alone.code}  ${counts(alone)}${suite(alone)}`);
 
@@ -219,7 +207,7 @@ console.log(`  -> ${rrr.verdict === 'regressed' && others.length === 0 ? 'met' :
 
 console.log('\ncost: one bench compare against two tables measured separately (same rounds and caps)');
 const cmpWall = same.map((c) => c.seconds).filter(Number.isFinite);
-const tabWall = tables.map((t) => t.seconds).filter(Number.isFinite);
+const tabWall = [...tables, oneThread].map((t) => t.seconds).filter(Number.isFinite);
 const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 console.log(`  wall time: bench compare ${avg(cmpWall).toFixed(0)} s; two tables ${(2 * avg(tabWall)).toFixed(0)} s`);
 const both = (c: Compared, f: (lut: Lut) => number) => f(c.luts[0]) + f(c.luts[1]);

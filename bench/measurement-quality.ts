@@ -83,7 +83,8 @@ const percent = (x: number | null) => (x === null ? 'unknown' : `${(x * 100).toF
 
 const deviceSeconds = (lut: Lut) => lut.entries.reduce((a, e) => a + e.samples.reduce((x, y) => x + y, 0), 0) / 1000;
 const hostSeconds = (lut: Lut) => lut.entries.reduce((a, e) => a + (e.hostMs ?? 0), 0) / 1000;
-const reached = (lut: Lut, target: number) => lut.entries.filter((e) => e.state === 'ok' && e.stats.rme <= target).length;
+const reached = (lut: Lut, target: number) =>
+  lut.entries.filter((e) => e.state === 'ok' && e.stats.rme <= target).length;
 const verdicts = (c: Record<string, number>) => `regressed ${c['regressed']}, improved ${c['improved']}, unchanged ${c['unchanged']}, inconclusive ${c['inconclusive']}`;
 
 console.log('runs:');
@@ -92,7 +93,8 @@ const rows: [string, string, string, boolean | null][] = [];
 
 if (wanted.has('b')) {
   const b = blocks('run-b');
-  const okIn = (lut: Lut) => new Map(lut.entries.flatMap((e) => (e.state === 'ok' ? [[e.id, e.stats.median] as const] : [])));
+  const okIn = (lut: Lut) =>
+    new Map(lut.entries.flatMap((e) => (e.state === 'ok' ? [[e.id, e.stats.median] as const] : [])));
   const [medA, medB] = [okIn(a.lut), okIn(b.lut)];
   const both = [...medA.keys()].filter((id) => medB.has(id));
   const ratio = (id: string) => medB.get(id)! / medA.get(id)!;

@@ -26,6 +26,7 @@ import type { EntryKey, Lut } from '../src/lut/schema.js';
 import { compareLuts } from '../src/compare/compare.js';
 import { regressionDefaults, type Verdict } from '../src/compare/types.js';
 import { gaussian, mulberry32, summarize } from '../src/stats/index.js';
+import { runDriftRows } from './drift-verdicts.js';
 
 interface Row {
   label: string;

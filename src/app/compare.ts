@@ -156,10 +156,18 @@ function lockBoth(plans: SessionPlan[], o: CompareOptions): OutputLock[] {
       locks.push(acquireOutputLock(p.lutFile, { command: 'bench compare', breakLock: o.breakLock === true, onNote }));
     }
   } catch (error) {
-    for (const lock of locks) lock.release();
+    releaseLocks(locks, plans[0]!.profile.name, o);
     throw error;
   }
   return locks;
+}
+
+/** Releases the sides' locks; a lock file that stays behind is told as a warning, not lost. */
+function releaseLocks(locks: OutputLock[], device: string, o: CompareOptions): void {
+  for (const lock of locks) {
+    const problem = lock.release();
+    if (problem !== undefined) o.onProgress?.({ type: 'warning', device, text: `clean-up: ${problem}` });
+  }
 }
 
 export async function runCompare(o: CompareOptions): Promise<CompareResult> {
@@ -185,7 +193,7 @@ export async function runCompare(o: CompareOptions): Promise<CompareResult> {
     }
     return await measureBoth(o, plans, pairs, outDir);
   } finally {
-    for (const lock of locks) lock.release();
+    releaseLocks(locks, plans[0].profile.name, o);
   }
 }
 

@@ -1,15 +1,16 @@
 // One device measured into one LUT, as a session: open (connect, fixed clocks on adb, prepare the
 // runner, the run's identity), resume or start its journal, measure (the caller runs the protocol,
 // one side or two interleaved), finish (entries built, the LUT written, the journal removed) and
-// close (the runner's clean-up, clocks restored, the connection closed, each failure of clean-up
-// reported instead of lost). `bench compare` opens two sessions on one device, one per side.
+// close (clocks restored, the runner's clean-up, the empty raw-output folder removed, the connection
+// closed, the LUT's lock released; each failure of clean-up reported instead of lost). `bench blocks`
+// opens one session per device, `bench compare` two on one device, one per side.
 import { mkdirSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DeviceProfile } from '../devices/schema.js';
-import { errorMessage } from '../errors.js';
 import { buildEntry } from '../lut/build.js';
 import { writeLut } from '../lut/io.js';
 import { createLut } from '../lut/create.js';
+import type { OutputLock } from '../lut/output-lock.js';
 import type { Lut, LutEntry, Precision } from '../lut/schema.js';
 import { Journal, journalPathFor, RESUME_HINT } from '../measure/journal.js';
 import type { EntryState, PlannedEntry, ProtocolEvents, ProtocolInput } from '../measure/protocol.js';
@@ -18,6 +19,7 @@ import { packageVersion } from '../paths.js';
 import type { bindRunner } from '../runners/registry.js';
 import type { RunnerContext, RunnerSetup } from '../runners/types.js';
 import type { DeviceInfo, Transport } from '../transports/types.js';
+import { CleanUp } from './clean-up.js';
 import { connectDevice, deviceWorkDir } from './connect-device.js';
 import { deviceFingerprint } from './fingerprint.js';
 import { restoreFromJournal } from './resume.js';
@@ -38,6 +40,13 @@ export interface SessionHooks {
   signal?: AbortSignal;
   /** Status lines (connecting, preparing, clocks). */
   status?: (text: string) => void;
+  /** The lock on the session's LUT: released when the session closes, or when it fails to open. */
+  lock?: OutputLock;
+  /**
+   * Told what could not be cleaned up when opening fails (the error is thrown, so no list can be
+   * returned); without it, such lines go to `status`. `close()` returns its lines instead.
+   */
+  onCleanupProblem?: (problem: string) => void;
 }
 
 export class DeviceSession {
@@ -50,17 +59,19 @@ export class DeviceSession {
     /** The device as the transport sees it (the host of a phone behind a Mac). */
     readonly hostInfo: DeviceInfo,
     readonly setup: RunnerSetup,
-    private readonly restoreClocks: (() => Promise<void>) | undefined,
+    private readonly cleanUp: CleanUp,
   ) {
     this.journal = new Journal(journalPathFor(plan.lutFile));
   }
 
   static async open(plan: SessionPlan, hooks: SessionHooks = {}): Promise<DeviceSession> {
     const status = hooks.status ?? (() => {});
-    status(`connecting (${plan.profile.transport.kind})`);
-    const transport = await connectDevice(plan.profile, hooks.signal);
-    let restoreClocks: (() => Promise<void>) | undefined;
+    const cleanUp = new CleanUp();
+    const lock = hooks.lock;
+    if (lock) cleanUp.add('releasing the lock', () => lock.release());
     try {
+      status(`connecting (${plan.profile.transport.kind})`);
+      const transport = await connectDevice(plan.profile, hooks.signal);
       const ctx: RunnerContext = {
         transport,
         profile: plan.profile,
@@ -69,18 +80,19 @@ export class DeviceSession {
         log: status,
         ...(hooks.signal ? { signal: hooks.signal } : {}),
       };
+      addConnectionCleanUp(cleanUp, plan, ctx);
       const hostInfo = await transport.info();
       if (plan.profile.fixedPerformanceMode && transport.kind === 'adb') {
         const { enableFixedPerformanceMode } = await import('../transports/adb/index.js');
         status('fixed performance mode on (restored when the run ends)');
-        restoreClocks = await enableFixedPerformanceMode(transport);
+        cleanUp.add('restoring the clocks', await enableFixedPerformanceMode(transport));
       }
       status(`preparing runner ${plan.bound.runner.name} on ${hostInfo.model} (${hostInfo.soc})`);
       const setup = await plan.bound.runner.prepare(ctx, plan.bound.options);
-      return new DeviceSession(plan, transport, ctx, hostInfo, setup, restoreClocks);
+      return new DeviceSession(plan, transport, ctx, hostInfo, setup, cleanUp);
     } catch (error) {
-      await restoreClocks?.().catch(() => {});
-      await transport.close().catch(() => {});
+      const tell = hooks.onCleanupProblem ?? ((problem: string) => status(`clean-up: ${problem}`));
+      for (const problem of await cleanUp.run()) tell(problem);
       throw error;
     }
   }
@@ -164,28 +176,43 @@ export class DeviceSession {
     return lut;
   }
 
-  /** Clean-up on every way out; what could not be cleaned up is returned, one line each. */
-  async close(): Promise<string[]> {
-    const problems: string[] = [];
-    const attempt = async (what: string, fn: () => Promise<unknown> | undefined) => {
-      try {
-        await fn();
-      } catch (error) {
-        problems.push(`${what}: ${errorMessage(error)}`);
-      }
-    };
-    const p = this.plan;
-    await attempt('restoring the clocks', () => this.restoreClocks?.());
-    // Without the run's signal: an interrupted run still cleans up.
-    const ctx: RunnerContext = { transport: this.transport, profile: p.profile, workDir: this.ctx.workDir, hostDir: this.ctx.hostDir, log: () => {} };
-    await attempt(`cleaning up runner ${p.bound.runner.name}`, () => p.bound.runner.cleanup?.(ctx, p.bound.options));
-    try {
-      // <lut>.raw/ keeps output a runner printed that could not be parsed; a run that needed none leaves no folder.
-      rmdirSync(`${p.lutFile}.raw`);
-    } catch {
-      // It holds such output, or was never made.
-    }
-    await attempt('closing the connection', () => this.transport.close());
-    return problems;
+  /**
+   * Clean-up on every way out, in the reverse order of set-up: clocks, the runner's clean-up, the
+   * raw-output folder if empty, the connection, the lock. What could not be cleaned up is returned,
+   * one line each. A second call does nothing.
+   */
+  close(): Promise<string[]> {
+    return this.cleanUp.run();
+  }
+}
+
+/**
+ * Set up once connected, undone before the connection closes: the runner's clean-up (also after a
+ * prepare that failed half-way) and `<lut>.raw/`, which keeps output a runner printed that could not
+ * be parsed; a run that needed none leaves no folder.
+ */
+function addConnectionCleanUp(cleanUp: CleanUp, plan: SessionPlan, ctx: RunnerContext): void {
+  cleanUp.add('closing the connection', () => ctx.transport.close());
+  cleanUp.add(`removing ${ctx.hostDir}`, () => removeIfEmpty(ctx.hostDir));
+  // Without the run's signal: an interrupted run still cleans up.
+  const quiet: RunnerContext = {
+    transport: ctx.transport,
+    profile: plan.profile,
+    workDir: ctx.workDir,
+    hostDir: ctx.hostDir,
+    log: () => {},
+  };
+  const { runner, options } = plan.bound;
+  cleanUp.add(`cleaning up runner ${runner.name}`, () => runner.cleanup?.(quiet, options));
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // It holds such output, or was never made.
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT') return;
+    throw error;
   }
 }

@@ -11,6 +11,8 @@ export type ProgressEvent =
   | { type: 'thermal-wait'; device: string; tempC: number; limitC: number }
   /** One tile of an end-to-end pipeline run finished (`ms`: its own time; `elapsedMs`: since the photo started). */
   | { type: 'tile'; device: string; index: number; count: number; ms: number; elapsedMs: number }
+  /** Something the run could not undo (a connection not closed, a lock file left behind). */
+  | { type: 'warning'; device: string; text: string }
   | { type: 'done'; device: string; lut: string; ok: number; failed: number; ms: number };
 
 export type ProgressListener = (event: ProgressEvent) => void;

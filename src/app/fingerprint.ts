@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../hashing.js';
 import type { DeviceInfo } from '../transports/types.js';
 
 /**
@@ -7,5 +7,5 @@ import type { DeviceInfo } from '../transports/types.js';
  */
 export function deviceFingerprint(info: DeviceInfo): string {
   const basis = [info.model, info.soc, info.os, info.build, info.abi].join('\n');
-  return createHash('sha256').update(basis).digest('hex').slice(0, 16);
+  return sha256Hex(basis).slice(0, 16);
 }

@@ -1,7 +1,7 @@
 // Loading a catalogue file: JSON, schema, structure, and one resolution at width 1 so a variant that
 // breaks its stage's signature is refused when the file is read, not halfway through a run.
-import { createHash } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
+import { sha256Hex } from '../hashing.js';
 import { loadJsonFile } from '../json-file.js';
 import { defaultCatalogFile } from '../paths.js';
 import { checkCatalogStructure, latentMultipleOf, resolveCatalog } from './resolve.js';
@@ -24,7 +24,7 @@ export function loadCatalog(file: string = defaultCatalogFile()): Catalog {
 
 export function catalogFromSpec(spec: CatalogSpec, file: string): Catalog {
   checkCatalogStructure(spec, file);
-  const hash = createHash('sha256').update(canonicalJson(semanticContent(spec))).digest('hex');
+  const hash = sha256Hex(canonicalJson(semanticContent(spec)));
   const cache = new Map<string, ResolvedCatalog>();
   const catalog: Catalog = {
     spec,

@@ -53,6 +53,9 @@ export class ProgressPrinter {
       case 'failure':
         this.update(e.device, `${e.device}: FAILED ${e.label}: ${e.message}`, true);
         break;
+      case 'warning':
+        this.update(e.device, `${e.device}: warning: ${e.text}`, true);
+        break;
       case 'thermal-wait':
         this.update(e.device, `${e.device}: waiting to cool down (${e.tempC.toFixed(1)} °C > ${e.limitC} °C)`, !this.tty);
         break;

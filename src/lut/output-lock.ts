@@ -29,7 +29,7 @@ import {
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { asDiskFull, writeAll } from '../atomic-write.js';
-import { LockedError, UsageError } from '../errors.js';
+import { errorMessage, LockedError, UsageError } from '../errors.js';
 
 /** A lock from another host that has not been refreshed for this long is taken to be abandoned. */
 export const LOCK_STALE_MS = 30 * 60_000;
@@ -51,7 +51,12 @@ export interface LockHolder {
 
 export interface OutputLock {
   file: string;
-  release(): void;
+  /**
+   * Removes the lock (a second call does nothing). Never throws, as it runs on every way out; a lock
+   * file that could not be removed is returned as a line for the caller to report (the next run
+   * takes such a lock over once its holder is gone).
+   */
+  release(): string | undefined;
 }
 
 export interface LockOptions {
@@ -92,6 +97,7 @@ export function acquireOutputLock(output: string, options: LockOptions = {}): Ou
 
 /** Releases every lock this process holds (process exit). */
 export function releaseAllOutputLocks(): void {
+  // At exit there is no one left to tell: a lock left behind is taken over by the next run.
   for (const file of [...held.keys()]) release(file);
 }
 
@@ -162,16 +168,19 @@ function register(file: string, text: string): OutputLock {
   return { file, release: () => release(file) };
 }
 
-function release(file: string): void {
+function release(file: string): string | undefined {
   const mine = held.get(file);
-  if (!mine) return;
+  if (!mine) return undefined;
   clearInterval(mine.timer);
   held.delete(file);
   // Only our own lock: after a --break-lock elsewhere, the file may now be another run's.
   try {
     if (readFileSync(file, 'utf8') === mine.text) rmSync(file, { force: true });
-  } catch {
-    // Gone already.
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    return `cannot remove the lock ${file} (${code ?? errorMessage(error)})`;
   }
 }
 

@@ -66,7 +66,10 @@ export const entryFlags = [
   'cpu-fallback',
   /** The first timed run (after warm-up) was much slower than the median: the warm-up was too short. */
   'first-run-slow',
-  /** The rounds' medians differ by more than their own noise explains (Cochran's Q): the machine drifted between rounds. */
+  /**
+   * The rounds' medians differ by more than their own noise explains (Cochran's Q): the machine drifted
+   * between rounds.
+   */
   'rounds-disagree',
 ] as const;
 export type EntryFlag = (typeof entryFlags)[number];

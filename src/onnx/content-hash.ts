@@ -1,10 +1,8 @@
 // The identity of a model: sha256 over the graph file's bytes followed by the hex sha256 of each
 // external data file, in the order the model lists them. Hashing weight files once (they are shared
 // by many graphs and can be gigabytes) keeps identities cheap without giving up content addressing.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../hashing.js';
 
 export function modelContentHash(graphBytes: Uint8Array, externalSha256: readonly string[]): string {
-  const hash = createHash('sha256').update(graphBytes);
-  for (const sha of externalSha256) hash.update(sha);
-  return hash.digest('hex');
+  return sha256Hex(graphBytes, ...externalSha256);
 }

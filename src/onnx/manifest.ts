@@ -1,7 +1,6 @@
 // Users with real distilled weights bring their own models: a manifest lists one file per stage
 // variant (and optionally per part). Each ONNX model is checked like a generated one: exactly the
 // stage's input and output names, shapes and element type. `bench export` writes the same format.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { z } from 'zod';
@@ -9,6 +8,7 @@ import type { ResolvedCatalog, TensorSig } from '../catalog/types.js';
 import { containedFile } from '../contained-file.js';
 import { shown } from '../data-path.js';
 import { InvalidFileError, ModelError } from '../errors.js';
+import { sha256FileSync } from '../hashing.js';
 import { loadJsonFile } from '../json-file.js';
 import type { Precision } from '../lut/schema.js';
 import type { ModelFiles } from './model-files.js';
@@ -176,7 +176,7 @@ function externalFiles(path: string, label: string, refs: { owner: string; locat
 }
 
 function modelFiles(root: string, graph: string, files: string[], inputs: TensorSig[], outputs: TensorSig[], precision: Precision, label: string): ModelFiles {
-  const external = files.slice(1).map((f) => createHash('sha256').update(readFileSync(join(root, f))).digest('hex'));
+  const external = files.slice(1).map((f) => sha256FileSync(join(root, f)));
   return {
     root,
     graph: graph.split('\\').join('/'),

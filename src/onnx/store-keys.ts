@@ -1,6 +1,6 @@
 // The content keys in model-store file names: a short hash of everything that determines a file.
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../catalog/load.js';
+import { sha256Hex } from '../hashing.js';
 
 /** What a store folder is for besides the catalogue: the weights' precision and their seed. */
 export interface StoreSettings {
@@ -19,5 +19,5 @@ export const GRAPH_VERSION = 2;
 
 /** 12 hex digits of the sha256 of the value's canonical JSON (undefined fields left out). */
 export function shortHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 12);
+  return sha256Hex(canonicalJson(value)).slice(0, 12);
 }

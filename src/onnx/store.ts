@@ -136,6 +136,7 @@ export class ModelStore {
     this.events.onGenerate?.(`${group}.${u.name}`, layout.size);
     // Complete or absent: a full disk removes the partial file and raises DiskFullError (exit 8).
     const out = AtomicFile.create(path);
+    // Hashed as it is generated and written, so the weights are never read back for their digest.
     const hash = createHash('sha256');
     try {
       let pos = 0;

@@ -2,12 +2,12 @@
 // tflite-benchmark) share: host folders named in a profile, a runtime folder pushed once per device,
 // library-path variables filled in per run, a tool that cannot start, and processes repeated when a
 // tool prints only an aggregate.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { ParseError, RunnerError } from '../errors.js';
-import { sha256File } from '../transports/local.js';
+import { sha256File, sha256Hex } from '../hashing.js';
 import type { ExecResult } from '../transports/types.js';
 import { checkExit } from './check-exit.js';
 import { reachedTargetMargin } from '../stats/index.js';
@@ -77,7 +77,7 @@ const STAMP = '.nsb-runtime.sha256';
 export async function runtimeHash(files: RuntimeFile[]): Promise<string> {
   const lines: string[] = [];
   for (const f of files) lines.push(`${f.rel}\t${statSync(f.local).size}\t${await sha256File(f.local)}`);
-  return createHash('sha256').update(lines.join('\n')).digest('hex');
+  return sha256Hex(lines.join('\n'));
 }
 
 /** Whether the device already holds the runtime with this hash (its stamp file says so). */

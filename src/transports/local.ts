@@ -4,11 +4,11 @@
 // device writes nowhere else: not through `..`, not through a symbolic link inside the folder that
 // leads out, and never into an existing file (its entry is replaced, so a hard link to a user's
 // file keeps that file's bytes).
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, linkSync, lstatSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { arch, cpus, hostname, platform, release, version } from 'node:os';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { copyFileAtomic } from '../atomic-write.js';
+import { sha256File } from '../hashing.js';
 import { parseSysThermal } from '../devices/facts/sys-thermal.js';
 import { checkInsideWorkDir, linkedOutError } from './confine.js';
 import { runProcess } from './process.js';
@@ -102,14 +102,4 @@ export class LocalTransport implements Transport {
   }
 
   async close(): Promise<void> {}
-}
-
-export function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (b) => hash.update(b))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }

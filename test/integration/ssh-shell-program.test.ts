@@ -4,7 +4,7 @@
 // a PATH that holds only the tools the program uses (so setsid is there or not, on purpose).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCommandLine } from '../../src/transports/quote.js';
@@ -32,15 +32,16 @@ class LocalShell {
   private wake: (() => void) | undefined;
   readonly child: ChildProcessWithoutNullStreams;
 
-  constructor(bin: string, home: string) {
+  /** Starts in `home`, as sshd starts a shell in the login folder; `workDir` as the transport gives it. */
+  constructor(bin: string, home: string, workDir?: string) {
     const sentinel = `nsb-${randomBytes(12).toString('hex')}`;
     const reader = new ShellFrameReader(sentinel);
-    this.child = spawn(join(bin, 'sh'), [], { env: { PATH: bin, HOME: home, TMPDIR: home } });
+    this.child = spawn(join(bin, 'sh'), [], { cwd: home, env: { PATH: bin, HOME: home, TMPDIR: home } });
     this.child.stdout.on('data', (chunk: Buffer) => {
       this.frames.push(...reader.push(chunk));
       this.wake?.();
     });
-    this.child.stdin.write(shellProgram(sentinel, 'test'));
+    this.child.stdin.write(shellProgram(sentinel, 'test', workDir));
   }
 
   async next(): Promise<ShellFrame> {
@@ -108,6 +109,37 @@ describe.each(cases)('the command shell under $name', ({ name, shell, setsid, me
     sh.end();
     await new Promise((resolve) => sh.child.once('exit', resolve));
     expect(existsSync(folder)).toBe(false);
+  });
+
+  it('keeps its output inside a relative work folder, made at start, and removes its folder at the end', async () => {
+    const home = join(root, `${name}-work`, 'home');
+    mkdirSync(home, { recursive: true });
+    const sh = new LocalShell(binFolder(`${name}-work`, shell, setsid), home, "work dir/it's");
+    const ready = await sh.next();
+    expect(ready).toMatchObject({ kind: 'ready', method });
+    const folder = (ready as { folder: string }).folder;
+    expect(folder.startsWith(join(home, "work dir/it's", '.shell') + '/')).toBe(true);
+    // A command that changes folder still writes its output where the shell reads it.
+    sh.send(1, ['sh', '-c', 'cd / && printf "%s" "$1"', 'sh', 'moved']);
+    await sh.next();
+    expect(await sh.next()).toMatchObject({ kind: 'exit', id: 1, status: 0, stdout: Buffer.from('moved') });
+    sh.end();
+    await new Promise((resolve) => sh.child.once('exit', resolve));
+    expect(existsSync(folder)).toBe(false);
+    expect(readdirSync(join(home, "work dir/it's", '.shell'))).toEqual([]);
+  });
+
+  it('fails to start, naming the folder, when the work folder cannot be written', async () => {
+    const home = join(root, `${name}-locked`, 'home');
+    mkdirSync(home, { recursive: true });
+    // A file where the work folder's parent should be: nothing can be made there, not even by root.
+    writeFileSync(join(home, 'locked'), '');
+    const sh = new LocalShell(binFolder(`${name}-locked`, shell, setsid), home, 'locked/work');
+    const frame = await sh.next();
+    expect(frame).toEqual({ kind: 'fail', reason: `no writable folder for output in ${join(home, 'locked/work/.shell')}` });
+    await new Promise((resolve) => sh.child.once('exit', resolve));
+    // Nothing was made elsewhere instead.
+    expect(readdirSync(home)).toEqual(['locked']);
   });
 
   it('answers hundreds of quick commands in a row, each with its own output', async () => {

@@ -213,4 +213,20 @@ describe('the command shell', () => {
     expect(await until(() => !existsSync(shell.folder), 5_000)).toBe(true);
     await own.close();
   });
+
+  it("keeps its output folder inside the transport's work folder, and removes it when it ends", async () => {
+    const work = join(sshd.dir, 'shell-work');
+    const inWork = await createSshTransport(sshd.transportSpec, { profile: 'shell-test', workDir: work });
+    try {
+      const seen = await inWork.exec(['sh', '-c', 'ls -A "$1"', 'sh', join(work, '.shell')]);
+      expect(seen.exitCode).toBe(0);
+      const folders = seen.stdout.split('\n').filter((n) => n !== '');
+      expect(folders).toHaveLength(1);
+      expect(existsSync(join(work, '.shell', folders[0]!))).toBe(true);
+      await inWork.close();
+      expect(await until(() => readdirSync(join(work, '.shell')).length === 0, 5_000)).toBe(true);
+    } finally {
+      await inWork.close();
+    }
+  });
 });

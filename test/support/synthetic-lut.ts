@@ -70,7 +70,8 @@ export function syntheticEntry(key: EntryKey, median: number, opts: { rme?: numb
   };
   const recorded = { sampleKind: 'iteration' as const, rounds: 1, flags: opts.flags ?? [] };
   if (state === 'ok') return { ...identity, state, samples, ...recorded, stats: summarize(samples) };
-  return { ...identity, state, samples: [], ...recorded, error: { code: 'NSB_RUNNER', message: 'runner exited with code 1' } };
+  const error = { code: 'NSB_RUNNER', message: 'runner exited with code 1' };
+  return { ...identity, state, samples: [], ...recorded, error };
 }
 
 export function syntheticLut(catalog: Catalog, dev: SyntheticDevice): Lut {

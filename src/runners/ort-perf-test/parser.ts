@@ -232,13 +232,9 @@ export function parseOrtPerfTest(capture: CaptureInput, stderr = ''): OrtPerfTes
   }
 
   if (averageMs === undefined || generation === undefined) {
-    const problem = 'no "Average inference time cost" (or 2019 "Average time cost") line';
-    throw new ParseError(WHAT, `${problem}${insteadOf(stdout, WHAT)}`, excerpt(stdout));
+    missingLine('no "Average inference time cost" (or 2019 "Average time cost") line', stdout);
   }
-  if (requests === undefined) {
-    const problem = 'no "Total inference requests" (or 2019 "Total iterations") line';
-    throw new ParseError(WHAT, `${problem}${insteadOf(stdout, WHAT)}`, excerpt(stdout));
-  }
+  if (requests === undefined) missingLine('no "Total inference requests" (or 2019 "Total iterations") line', stdout);
   return {
     ...out,
     generation,
@@ -248,6 +244,10 @@ export function parseOrtPerfTest(capture: CaptureInput, stderr = ''): OrtPerfTes
     ...(iterationsMs.length > 0 ? { iterationsMs } : {}),
     ...(groups.size > 0 ? { shapeGroups: [...groups.values()].sort((a, b) => a.index - b.index) } : {}),
   };
+}
+
+function missingLine(problem: string, stdout: string): never {
+  throw new ParseError(WHAT, `${problem}${insteadOf(stdout, WHAT)}`, excerpt(stdout));
 }
 
 interface ShapeBlock {

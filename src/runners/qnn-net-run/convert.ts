@@ -2,11 +2,12 @@
 // (sha256), the SDK version, the HTP arch and every setting that changes the binary, so a second run
 // (or a second phone of the same kind) converts nothing. A conversion is built in a temporary folder
 // and renamed into place when complete, so an interrupted one is never taken for a finished one.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendWhole, writeFileAtomic } from '../../atomic-write.js';
 import { RunnerError } from '../../errors.js';
+import { sha256Hex } from '../../hashing.js';
 import { runProcess } from '../../transports/process.js';
 import { checkExit, HOST } from '../check-exit.js';
 import type { ExecResult } from '../../transports/types.js';
@@ -42,7 +43,7 @@ export function conversionKey(model: ModelFiles, sdk: Pick<QnnSdk, 'version'>, o
     O: o.optimizationLevel,
     converterArgs: o.converterArgs,
   };
-  return createHash('sha256').update(JSON.stringify(basis)).digest('hex').slice(0, 24);
+  return sha256Hex(JSON.stringify(basis)).slice(0, 24);
 }
 
 /** The converters print their reason last, on stderr or stdout: the last two lines, or '' for none. */

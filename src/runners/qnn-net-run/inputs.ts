@@ -1,10 +1,10 @@
 // Raw input files for qnn-net-run: float32, little-endian, one file per input tensor, values from a
 // seeded generator so every run (and every phone) feeds the same data. Latency does not depend on the
 // values for dense graphs; fixed data only keeps runs comparable. Cached on the host by shape and seed.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../atomic-write.js';
+import { sha256Hex } from '../../hashing.js';
 import { mulberry32 } from '../../stats/index.js';
 
 export interface RawInput {
@@ -16,7 +16,7 @@ export interface RawInput {
 }
 
 export function rawInputFiles(cacheDir: string, inputs: { name: string; shape: number[] }[], seed: number): RawInput[] {
-  const key = createHash('sha256').update(JSON.stringify({ inputs, seed, format: 'f32le' })).digest('hex').slice(0, 16);
+  const key = sha256Hex(JSON.stringify({ inputs, seed, format: 'f32le' })).slice(0, 16);
   const dir = join(cacheDir, 'inputs', key);
   mkdirSync(dir, { recursive: true });
   return inputs.map((input, i) => {

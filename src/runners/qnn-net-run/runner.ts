@@ -19,6 +19,7 @@ import { join, posix } from 'node:path';
 import { writeFileAtomic } from '../../atomic-write.js';
 import { ModelError, ParseError, RunnerError } from '../../errors.js';
 import { packageRoot } from '../../paths.js';
+import { commandFailure } from '../../transports/command-error.js';
 import { runProcess } from '../../transports/process.js';
 import { parseQnnProfileJson, qnnJsonExecutes, qnnJsonLatency } from './profile-json.js';
 import { parseQnnProfileViewer, qnnViewerExecutes, qnnViewerLatency, type QnnExecuteEvents, type QnnLatency } from './profile-viewer.js';
@@ -156,8 +157,10 @@ async function decode(ctx: RunnerContext, o: QnnNetRunOptions, sdk: QnnSdk, log:
 async function pullLog(ctx: RunnerContext, outDir: string, label: string): Promise<{ local: string; cleanup(): void }> {
   const ls = await ctx.transport.exec(['ls', outDir], { timeoutMs: 30_000 });
   const name = pickProfilingLog(ls.stdout.split('\n').map((l) => l.trim()));
-  if (ls.exitCode !== 0 || name === undefined) {
+  const failed = commandFailure(ls, ctx.transport.id);
+  if (failed !== undefined || name === undefined) {
     throw new RunnerError(NAME, `${label}: qnn-net-run left no qnn-profiling-data*.log in ${outDir} on ${ctx.transport.id}`, {
+      cause: failed,
       hint: 'the SDK may be too old for --profiling_level; check `qnn-net-run --help` on the phone',
     });
   }

@@ -1,10 +1,11 @@
 // ONNX -> DLC on the host with the SDK's snpe-onnx-to-dlc, cached by model, SDK version and converter
 // arguments. Built in a temporary folder and renamed into place when complete, so an interrupted
 // conversion is never taken for a finished one. A .dlc the user brings is used as it is.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelError, RunnerError } from '../../errors.js';
+import { sha256Hex } from '../../hashing.js';
 import { runProcess } from '../../transports/process.js';
 import { checkExit, HOST } from '../check-exit.js';
 import type { ModelFiles } from '../types.js';
@@ -26,7 +27,7 @@ export function dlcKey(model: ModelFiles, sdk: Pick<SnpeSdk, 'version'>, o: KeyO
   const basis = {
     v: CONVERT_VERSION, model: model.sha256, inputs: model.inputs, sdk: sdk.version, args: o.converterArgs,
   };
-  return createHash('sha256').update(JSON.stringify(basis)).digest('hex').slice(0, 24);
+  return sha256Hex(JSON.stringify(basis)).slice(0, 24);
 }
 
 /** The converter prints its reason last, on stderr or stdout: the last two lines, or '' for none. */

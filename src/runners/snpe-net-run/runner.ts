@@ -105,8 +105,10 @@ async function diagviewOf(ctx: RunnerContext, sdk: SnpeSdk, log: string, label: 
 async function decodeLog(ctx: RunnerContext, sdk: SnpeSdk, outDir: string, label: string): Promise<SnpeDiagviewResult> {
   const ls = await ctx.transport.exec(['ls', outDir], { timeoutMs: 30_000 });
   const name = pickDiagLog(ls.stdout.split('\n').map((l) => l.trim()));
-  if (ls.exitCode !== 0 || name === undefined) {
-    throw new RunnerError(NAME, `${label}: snpe-net-run left no SNPEDiag_*.log in ${outDir} on ${ctx.transport.id}`);
+  const failed = commandFailure(ls, ctx.transport.id);
+  if (failed !== undefined || name === undefined) {
+    const message = `${label}: snpe-net-run left no SNPEDiag_*.log in ${outDir} on ${ctx.transport.id}`;
+    throw new RunnerError(NAME, message, { cause: failed });
   }
   const dir = mkdtempSync(join(tmpdir(), 'nsb-snpe-log-'));
   try {

@@ -2,14 +2,14 @@
 // already there (toybox `sha256sum`, Android 8+) and sends nothing when it matches, so a model or a
 // runtime library is transferred once per device. The same exec creates the parent folders.
 import type { DeviceClient } from '@devicefarmer/adbkit';
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { asDiskFull, isDiskFull } from '../../atomic-write.js';
 import { DeviceError } from '../../errors.js';
+import { sha256File } from '../../hashing.js';
 import { checkInsideWorkDir, insideFunction, linkedOutError } from '../confine.js';
 import type { ExecOptions, ExecResult, PushResult } from '../types.js';
 import { hints, toDeviceError } from './errors.js';
@@ -38,22 +38,6 @@ ${PROBE_SCRIPT}`;
 
 /** Hashing a large model on a phone takes a while; this bounds the probe, not the transfer. */
 const PROBE_TIMEOUT_MS = 120_000;
-
-/** Local hashes by path and inode/size/times: the same model is often pushed to several phones in a run. */
-const localHashes = new Map<string, { stamp: string; sha: string }>();
-
-export async function sha256File(path: string): Promise<string> {
-  const info = await stat(path);
-  const stamp = `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
-  const cached = localHashes.get(path);
-  if (cached?.stamp === stamp) return cached.sha;
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
-  const sha = hash.digest('hex');
-  if (localHashes.size > 4096) localHashes.clear();
-  localHashes.set(path, { stamp, sha });
-  return sha;
-}
 
 function checkRemotePath(target: SyncTarget, remote: string): void {
   if (!remote.startsWith('/') || remote.endsWith('/') || remote.includes('\0')) {

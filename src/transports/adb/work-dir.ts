@@ -20,11 +20,16 @@ const HOMES = new Set(['/home', '/Users']);
 
 /**
  * Folders the harness itself creates inside the work folder (runners/: `models`, `runtime`, `out`,
- * `runner`, `ort-optimized`, `qnn`, `qnn-models`, `devicectl`). Cleaning removes these and leaves anything else alone,
+ * `runner`, `ort-optimized`, `qnn`, `qnn-models`, `devicectl`; the SSH transport: `.shell`). Cleaning
+ * removes these and leaves anything else alone,
  * so a workDir pointed at a folder that also holds other files loses none of them. A runner that
  * starts using a new folder adds it here.
  */
-export const HARNESS_ENTRIES = ['models', 'runtime', 'out', 'runner', 'ort-optimized', 'qnn', 'qnn-models', 'devicectl'] as const;
+export const HARNESS_ENTRIES = [
+  'models', 'runtime', 'out', 'runner', 'ort-optimized', 'qnn', 'qnn-models', 'devicectl',
+  // The SSH command shells' output folders (shell-program.ts); a live shell makes its own again.
+  '.shell',
+] as const;
 
 export interface WorkDirProblem {
   problem: string;

@@ -2,10 +2,11 @@
 // Problems with the key itself (missing, a public key, protected by a passphrase) are found here,
 // before any connection, and explained once.
 import { readFileSync } from 'node:fs';
+import ssh2 from 'ssh2';
 import { DeviceError } from '../../errors.js';
 import { sha256Fingerprint } from './fingerprint.js';
 import { expandHome, type SshTransportSpec } from './spec.js';
-import { ssh2 } from './ssh2.js';
+import type { ParsedKey } from 'ssh2';
 
 export interface SshAuth {
   /** Private key text (OpenSSH, PEM or PPK), or undefined when the agent is used. */
@@ -38,8 +39,8 @@ export function resolveAuth(spec: SshTransportSpec, profile: string): SshAuth {
       hint: `fix "key" in the ssh transport of profile ${profile}`,
     });
   }
-  const parsed = ssh2().utils.parseKey(text);
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  // An OpenSSH key file that holds no key gives undefined, whatever the published type says.
+  const key = ssh2.utils.parseKey(text) as ParsedKey | Error | undefined;
   if (key === undefined || key instanceof Error) {
     const reason = key instanceof Error ? key.message : 'no key found';
     if (/passphrase/i.test(reason)) {

@@ -125,7 +125,7 @@ export class SshConnection {
     } finally {
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
-    const client = ssh.connection as unknown as Ssh2Client | null;
+    const client = ssh.connection;
     if (!client) throw new DeviceError(this.profile, `connection to ${this.target} dropped right after logging in`);
     // node-ssh stops listening for errors once connected; an unheard 'error' event would crash the
     // process, and 'close' always follows one, so keeping the message is enough.
@@ -204,7 +204,7 @@ export class SshConnection {
         const ssh = this.ssh;
         if (!ssh) throw new DeviceError(this.profile, `connection to ${this.target} dropped while opening SFTP`);
         try {
-          const session = (await ssh.requestSFTP()) as unknown as Ssh2Sftp;
+          const session = await ssh.requestSFTP();
           session.on('close', () => {
             if (this.sftpSession === opening) this.sftpSession = undefined;
           });

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname as localDirname, posix } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import ssh2 from 'ssh2';
 import { asDiskFull, isDiskFull } from '../../atomic-write.js';
 import { DeviceError, InterruptedError } from '../../errors.js';
 import type { ExecOptions, ExecResult, PushResult } from '../types.js';
@@ -14,7 +15,10 @@ import { describeLocalFile, type LocalFile } from './local-hash.js';
 import { checkInsideWorkDir, linkedOutError } from '../confine.js';
 import { confinedPreparePushScript, diskFreeScript, hashFilesScript, preparePushScript } from './scripts.js';
 import { scriptArgv } from './scripts.js';
-import { SftpStatus, type Ssh2Sftp } from './ssh2.js';
+import type { Ssh2Sftp } from './ssh2.js';
+
+/** SFTP status codes (draft-ietf-secsh-filexfer-02); a missing file and a refusal change what we tell the user. */
+const { STATUS_CODE } = ssh2.utils.sftp;
 
 export type HashTool = 'sha256sum' | 'shasum' | 'none';
 
@@ -132,7 +136,7 @@ async function writeError(ctx: FileContext, error: unknown, file: LocalFile, rem
   }
   const code = (error as { code?: number }).code;
   const folder = posix.dirname(remote);
-  if (code === SftpStatus.permissionDenied) {
+  if (code === STATUS_CODE.PERMISSION_DENIED) {
     return new DeviceError(profile, `cannot write ${remote} on ${target}: permission denied`, {
       cause: error,
       hint: `check "workDir" in profile ${profile}, or the permissions of ${folder} on the device`,
@@ -267,8 +271,8 @@ export async function pullFile(ctx: FileContext, remote: string, local: string, 
     if (!ctx.conn.connected) {
       throw new DeviceError(profile, `connection to ${target} dropped while copying ${remote}`, { cause: error, hint: 'the next command reconnects' });
     }
-    if (code === SftpStatus.noSuchFile) throw new DeviceError(profile, `no such file on ${target}: ${remote}`, { cause: error });
-    if (code === SftpStatus.permissionDenied) throw new DeviceError(profile, `cannot read ${remote} on ${target}: permission denied`, { cause: error });
+    if (code === STATUS_CODE.NO_SUCH_FILE) throw new DeviceError(profile, `no such file on ${target}: ${remote}`, { cause: error });
+    if (code === STATUS_CODE.PERMISSION_DENIED) throw new DeviceError(profile, `cannot read ${remote} on ${target}: permission denied`, { cause: error });
     throw new DeviceError(profile, `copying ${remote} from ${target} to ${local} failed: ${(error as Error).message}`, { cause: error });
   }
 }

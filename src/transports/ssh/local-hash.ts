@@ -1,9 +1,8 @@
-// SHA-256 of the local files being pushed. Models are large and pushed again on every run, so a
-// digest is remembered for as long as the file keeps its size and modification time.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+// What a push needs to know of a local file: size, permission bits and SHA-256 (from the hashing
+// service, which remembers the digests of files that have not changed).
 import { stat } from 'node:fs/promises';
 import { InvalidFileError } from '../../errors.js';
+import { sha256File } from '../../hashing.js';
 
 export interface LocalFile {
   path: string;
@@ -12,8 +11,6 @@ export interface LocalFile {
   mode: number;
   sha256: string;
 }
-
-const cache = new Map<string, { size: number; mtimeMs: number; sha256: string }>();
 
 export async function describeLocalFile(path: string): Promise<LocalFile> {
   let info;
@@ -24,18 +21,5 @@ export async function describeLocalFile(path: string): Promise<LocalFile> {
     throw new InvalidFileError(path, undefined, `cannot read the file to copy (${code === 'ENOENT' ? 'no such file' : (code ?? String(error))})`);
   }
   if (!info.isFile()) throw new InvalidFileError(path, undefined, 'only regular files can be copied to a device');
-  const known = cache.get(path);
-  if (known && known.size === info.size && known.mtimeMs === info.mtimeMs) {
-    return { path, size: info.size, mode: info.mode & 0o777, sha256: known.sha256 };
-  }
-  const hash = createHash('sha256');
-  await new Promise<void>((resolve, reject) => {
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', resolve)
-      .on('error', reject);
-  });
-  const sha256 = hash.digest('hex');
-  cache.set(path, { size: info.size, mtimeMs: info.mtimeMs, sha256 });
-  return { path, size: info.size, mode: info.mode & 0o777, sha256 };
+  return { path, size: info.size, mode: info.mode & 0o777, sha256: await sha256File(path) };
 }

@@ -69,13 +69,16 @@ export class RemoteShell {
     channel.on('close', () => this.handleClose());
   }
 
-  /** Opens a channel, starts the shell in it and waits until it is ready (or `signal` aborts). */
-  static async start(conn: SshConnection, signal?: AbortSignal): Promise<RemoteShell> {
+  /**
+   * Opens a channel, starts the shell in it and waits until it is ready (or `signal` aborts). Its
+   * output folder is made inside `workDir` when one is given (shell-program.ts says where otherwise).
+   */
+  static async start(conn: SshConnection, signal?: AbortSignal, workDir?: string): Promise<RemoteShell> {
     const sentinel = `nsb-${randomBytes(12).toString('hex')}`;
     const { channel } = await conn.openExec(shellCommand, { what: 'the command shell', ...(signal ? { signal } : {}) });
     const shell = new RemoteShell(conn, channel, sentinel);
     const ready = new Promise<void>((resolve, reject) => (shell.starting = { resolve, reject }));
-    channel.write(shellProgram(sentinel, randomBytes(4).toString('hex')));
+    channel.write(shellProgram(sentinel, randomBytes(4).toString('hex'), workDir));
     const late = `did not start a shell within ${startTimeoutMs / 1000} s`;
     const timer = setTimeout(() => shell.failStart(late), startTimeoutMs);
     const onAbort = () => shell.failStart('stopped while it started');

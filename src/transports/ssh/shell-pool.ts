@@ -26,13 +26,17 @@ export class ShellPool {
   private readonly idleTimers = new Map<RemoteShell, NodeJS.Timeout>();
   private closed = false;
 
-  constructor(private readonly conn: SshConnection) {}
+  /** `workDir`: the profile's work folder, where each shell keeps its output files; see shell-program.ts. */
+  constructor(
+    private readonly conn: SshConnection,
+    private readonly workDir?: string,
+  ) {}
 
   /** A shell for one command. Rejects when `signal` aborts while waiting for a slot or a new shell. */
   async lease(signal?: AbortSignal): Promise<ShellLease> {
     const free = await this.commands.acquire(signal);
     try {
-      const shell = this.takeIdle() ?? (await RemoteShell.start(this.conn, signal));
+      const shell = this.takeIdle() ?? (await RemoteShell.start(this.conn, signal, this.workDir));
       let released = false;
       const release = (usable: boolean) => {
         if (released) return;

@@ -12,7 +12,7 @@
 //
 // Frames on the channel's stdout, each header starting with the per-session random sentinel:
 //   <s> ready <method> <folder>      the shell is up; method: setsid | jobs | none (how groups are made)
-//   <s> fail <reason>                 it could not start (no writable temporary folder)
+//   <s> fail <reason>                 it could not start (no writable folder for the output)
 //   <s> P <id> <pid>                  the command runs; <pid> leads its process group
 //   <s> X <id> <status> <n> <m>       it ended with <status> ($? of wait: 128 + n for signal n),
 //                                     followed by exactly <n> bytes of stdout and <m> of stderr
@@ -26,12 +26,26 @@ export const shellCommand = 'exec sh';
  * The program, sent as the shell's first input. `$s` is the sentinel; `$d` a private folder for the
  * output files, removed when the shell ends (its stdin closes, or the session hangs up).
  *
+ * With a work folder, `$d` is `<workDir>/.shell/<pid>.<tag>` (a relative work folder lies in the login
+ * folder, where the shell starts): one left behind by a crash or a killed sshd is inside the work
+ * folder, where `bench devices --clean` removes it. Without one (a transport opened only to probe the
+ * device, before any profile's work folder applies) it is made under `$TMPDIR`, `/tmp` or `$HOME`.
+ * A work folder given but not writable is a failure, not a reason to write elsewhere.
+ *
+ * Output lost to a full disk: a capture file that cannot be created fails the redirection, so the
+ * command never runs and its status is the shell's (non-zero); the message goes to the channel's
+ * stderr. A write that fails half-way fails the command's own write (ENOSPC): a program that checks
+ * its writes exits non-zero, but one that ignores the error can exit 0 with its output cut short, and
+ * nothing cheap on the device can tell (the shell never sees the bytes; free space afterwards says
+ * nothing about space during the run). The bytes that were written are returned as they are.
+ *
  * While a command runs, a watcher waits on the shell's stdin (as fd 3: a background job's own stdin
- * is /dev/null), where nothing comes until the command ended: end of file there means the channel closed (a dropped connection, an abandoned shell), and
- * the watcher kills the command's group (TERM, KILL 2 s later) instead of leaving it running on the
- * device. The shell ends the watcher as soon as the command ended, before it asks for more input,
- * with KILL: a signal the shell traps could reach the watcher before it dropped the shell's traps,
- * and run them (the EXIT trap removes the output folder).
+ * is /dev/null), where nothing comes until the command ended: end of file there means the channel
+ * closed (a dropped connection, an abandoned shell), and the watcher kills the command's group
+ * (TERM, KILL 2 s later) instead of leaving it running on the device. The shell ends the watcher as
+ * soon as the command ended, before it asks for more input, with KILL: a signal the shell traps
+ * could reach the watcher before it dropped the shell's traps, and run them (the EXIT trap removes
+ * the output folder).
  *
  * The header gives the output's lengths, and exactly that many bytes follow (`head -c`): a process
  * the command left behind may still be writing to `o`. The files are removed before the next command
@@ -39,17 +53,10 @@ export const shellCommand = 'exec sh';
  * counts on a slow device: a command costs setsid and sh, the watcher, one wc, a head per output
  * that is not empty, and one rm.
  */
-export function shellProgram(sentinel: string, folderTag: string): string {
+export function shellProgram(sentinel: string, folderTag: string, workDir?: string): string {
   return `s=${quoteArg(sentinel)}
 t=${quoteArg(folderTag)}
-d=
-for b in "\${TMPDIR:-/tmp}" "$HOME"; do
-  if mkdir -m 700 "$b/.nsb-shell.$$.$t" 2>/dev/null; then d=$b/.nsb-shell.$$.$t; break; fi
-done
-if [ -z "$d" ]; then
-  printf '%s fail no writable folder for output in %s or %s\\n' "$s" "\${TMPDIR:-/tmp}" "$HOME"
-  exit 1
-fi
+${workDir === undefined ? tempFolderLines : workFolderLines(workDir)}
 trap 'rm -rf "$d"' EXIT
 trap 'exit 129' HUP
 trap 'exit 141' PIPE
@@ -65,7 +72,7 @@ k() {
   kill -KILL -"$1" 2>/dev/null || kill -KILL "$1" 2>/dev/null
 }
 r() {
-  [ -d "$d" ] || mkdir -m 700 "$d" 2>/dev/null
+  [ -d "$d" ] || mkdir -p -m 700 "$d" 2>/dev/null
   if [ "$g" = setsid ]; then setsid sh -c 'eval "$1"' sh "$2" </dev/null >"$d/o" 2>"$d/e" 3<&- &
   else sh -c 'eval "$1"' sh "$2" </dev/null >"$d/o" 2>"$d/e" 3<&- &
   fi
@@ -88,6 +95,27 @@ r() {
 }
 printf '%s ready %s %s\\n' "$s" "$g" "$d"
 `;
+}
+
+/** Makes `$d` under the temporary folder or the home folder: no work folder is known. */
+const tempFolderLines = `d=
+for b in "\${TMPDIR:-/tmp}" "$HOME"; do
+  if mkdir -m 700 "$b/.nsb-shell.$$.$t" 2>/dev/null; then d=$b/.nsb-shell.$$.$t; break; fi
+done
+if [ -z "$d" ]; then
+  printf '%s fail no writable folder for output in %s or %s\\n' "$s" "\${TMPDIR:-/tmp}" "$HOME"
+  exit 1
+fi`;
+
+/** Makes `$d` as `<workDir>/.shell/<pid>.<tag>`, absolute, so a command's `cd` cannot move it. */
+function workFolderLines(workDir: string): string {
+  return `w=${quoteArg(workDir)}
+case $w in /*) ;; *) w=$PWD/$w ;; esac
+d=$w/.shell/$$.$t
+if ! mkdir -p "$w/.shell" 2>/dev/null || ! mkdir -m 700 "$d" 2>/dev/null; then
+  printf '%s fail no writable folder for output in %s\\n' "$s" "$w/.shell"
+  exit 1
+fi`;
 }
 
 /** One request: run `commandLine` (built by buildCommandLine) as command `id`. */

@@ -38,7 +38,8 @@ export async function createSshTransport(spec: SshTransportSpec, options: SshTra
   const conn = new SshConnection(spec, options);
   await conn.ensure();
   // Commands run through long-lived shells: the login shell's start-up cost is paid once per shell.
-  const shells = new ShellPool(conn);
+  // Their output files live in the work folder, where a clean reaches what a crash left behind.
+  const shells = new ShellPool(conn, options.workDir);
 
   const exec = (argv: readonly string[], execOptions?: ExecOptions): Promise<ExecResult> =>
     execOverSsh(conn, shells, argv, execOptions);
@@ -87,26 +88,10 @@ export async function createSshTransport(spec: SshTransportSpec, options: SshTra
     sha256Many: (paths, hashOptions) => hashRemoteFiles(files, paths, hashOptions?.signal),
     pull: (remotePath, localPath, pullOptions) => pullFile(files, remotePath, localPath, pullOptions?.signal),
     platform,
-    async info(): Promise<DeviceInfo> {
-      const { os } = await platform();
-      if (os === 'Darwin') return macosDeviceInfo(await runScript('device facts', macosInfoScript));
-      if (os === 'Linux') return linuxDeviceInfo(await runScript('device facts', linuxInfoScript));
-      const uname = (await runScript('uname -a', 'uname -a')).trim();
-      return { model: 'unknown', soc: 'unknown', os, build: uname, abi: (await platform()).machine, platform: os.toLowerCase(), kernel: uname };
-    },
-    async thermal(): Promise<ThermalReading> {
-      const { os } = await platform();
-      if (os === 'Darwin') {
-        const result = await exec(['pmset', '-g', 'therm'], { timeoutMs: probeTimeoutMs });
-        if (result.exitCode !== 0) {
-          throw new DeviceError(options.profile, `${describeCommand(result.argv)} failed on ${conn.target} (exit ${result.exitCode})`);
-        }
-        const therm = parsePmsetTherm(result.stdout);
-        // pmset reports limits and warning levels, not temperatures.
-        return { temperatures: {}, throttling: therm.throttling, status: therm.status };
-      }
-      if (os === 'Linux') return parseLinuxThermal(await runScript('/sys/class/thermal', linuxThermalScript));
-      return { temperatures: {}, throttling: false, status: `no thermal source known for ${os}` };
+    info: async () => deviceInfo(await platform(), runScript),
+    thermal: async () => {
+      const sources = { runScript, exec, profile: options.profile, target: conn.target };
+      return thermalReading((await platform()).os, sources);
     },
     stats: () => ({ ...conn.stats }),
     close: () => {
@@ -115,4 +100,39 @@ export async function createSshTransport(spec: SshTransportSpec, options: SshTra
     },
   };
   return transport;
+}
+
+type ScriptRunner = (what: string, script: string) => Promise<string>;
+
+/** Model, SoC, OS and build from the device's own tools; `uname -a` where the OS is not known. */
+async function deviceInfo(p: RemotePlatform, runScript: ScriptRunner): Promise<DeviceInfo> {
+  if (p.os === 'Darwin') return macosDeviceInfo(await runScript('device facts', macosInfoScript));
+  if (p.os === 'Linux') return linuxDeviceInfo(await runScript('device facts', linuxInfoScript));
+  const uname = (await runScript('uname -a', 'uname -a')).trim();
+  const platform = p.os.toLowerCase();
+  return { model: 'unknown', soc: 'unknown', os: p.os, build: uname, abi: p.machine, platform, kernel: uname };
+}
+
+interface ThermalSources {
+  runScript: ScriptRunner;
+  exec: (argv: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
+  /** For errors: the profile and the connection's target. */
+  profile: string;
+  target: string;
+}
+
+/** pmset on a Mac, the thermal zones on Linux. */
+async function thermalReading(os: string, s: ThermalSources): Promise<ThermalReading> {
+  if (os === 'Darwin') {
+    const result = await s.exec(['pmset', '-g', 'therm'], { timeoutMs: probeTimeoutMs });
+    if (result.exitCode !== 0) {
+      const problem = `${describeCommand(result.argv)} failed on ${s.target} (exit ${result.exitCode})`;
+      throw new DeviceError(s.profile, problem);
+    }
+    const therm = parsePmsetTherm(result.stdout);
+    // pmset reports limits and warning levels, not temperatures.
+    return { temperatures: {}, throttling: therm.throttling, status: therm.status };
+  }
+  if (os === 'Linux') return parseLinuxThermal(await s.runScript('/sys/class/thermal', linuxThermalScript));
+  return { temperatures: {}, throttling: false, status: `no thermal source known for ${os}` };
 }

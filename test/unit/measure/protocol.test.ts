@@ -394,7 +394,10 @@ describe('failures', () => {
     expect(failures(r)).toHaveLength(1);
     const entry = r.built.get(bad.id)!;
     expect(entry.state).toBe('failed');
-    expect(asNotOk(entry).error).toEqual({ code: 'NSB_MODEL', message: 'the runtime cannot load model bad: Unsupported op' });
+    expect(asNotOk(entry).error).toEqual({
+      code: 'NSB_MODEL',
+      message: 'the runtime cannot load model bad: Unsupported op',
+    });
     expect(() => lutEntrySchema.parse(entry)).not.toThrow();
     // The others are measured as usual.
     for (const e of entries.slice(1)) expect(r.built.get(e.id)!).toMatchObject({ state: 'ok', rounds: 2 });
