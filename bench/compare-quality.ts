@@ -4,7 +4,7 @@
 //   1. same configuration, six times: three `bench compare` runs with identical sides, and every pair
 //      of three separately measured tables (`bench report regression`) -> no regressed, no improved;
 //   2. a real slowdown, one thread against two (or two against one when other work loads the cores
-//      and two threads are the slower): `bench compare` and two tables (against three tables of the
+//      and two threads are the slower): `bench compare` and two tables (against five tables of the
 //      faster setting as baseline history, and against one table) -> regressed, exit 1;
 //   3. a real small change: a catalogue where D1's R-R-R variant runs five extra 1x1 convolutions
 //      (+5.1% MACs) -> `bench compare` finds that entry and no other;
@@ -57,12 +57,19 @@ interface Table {
   seconds: number;
 }
 
+/** Wall seconds of a run, kept beside its output so that --reuse still reports what it cost. */
+function timed(file: string, run?: () => number): number {
+  const record = `${file}.seconds`;
+  if (run) writeFileSync(record, String(run()));
+  return existsSync(record) ? Number(readFileSync(record, 'utf8')) : NaN;
+}
+
 function table(name: string, extra: string[]): Table {
   const file = join(out, `${name}.lut.json`);
-  if (values.reuse && existsSync(file)) return { file, lut: readLut(file), seconds: NaN };
+  if (values.reuse && existsSync(file)) return { file, lut: readLut(file), seconds: timed(file) };
   const r = bench(['blocks', ...shared, '--restart', '--out', file, ...extra]);
   console.log(`  table ${name}: ${r.seconds.toFixed(0)} s (${extra.join(' ')})`);
-  return { file, lut: readLut(file), seconds: r.seconds };
+  return { file, lut: readLut(file), seconds: timed(file, () => r.seconds) };
 }
 
 interface Compared {
@@ -77,13 +84,13 @@ function compare(name: string, extra: string[]): Compared {
   const dir = join(out, name);
   const json = join(dir, 'regression.json');
   let code: number;
-  let seconds = NaN;
+  let seconds = timed(json);
   if (values.reuse && existsSync(json)) {
     code = (JSON.parse(readFileSync(json, 'utf8')) as RegressionResult).exitCode;
   } else {
     const r = bench(['compare', ...shared, '--restart', '--out', dir, ...extra]);
     code = r.code;
-    seconds = r.seconds;
+    seconds = timed(json, () => r.seconds);
     console.log(`  compare ${name}: ${seconds.toFixed(0)} s, exit ${code} (${extra.join(' ')})`);
   }
   const luts: [Lut, Lut] = [readLut(join(dir, 'baseline.lut.json')), readLut(join(dir, 'current.lut.json'))];
@@ -140,12 +147,14 @@ const tables = ['A', 'B', 'C'].map((n) => table(n, ['--threads', '2']));
 const oneThread = table('T1', ['--threads', '1']);
 // The real slowdown: the thread count that is slower on this machine now is the current side (one
 // thread on an idle 2-core host; two when other work loads the cores), the faster one the baseline,
-// with three tables of it as baseline history.
+// with five tables of it as baseline history.
 const oneIsSlower = shift(tables[0]!.lut, oneThread.lut) > 1;
 const [fast, slow] = oneIsSlower ? ['2', '1'] : ['1', '2'];
+// Five: with three, Student t(2) needs a shift of about ten times the spread (README).
+const more = (names: string[], threads: string) => names.map((n) => table(n, ['--threads', threads]));
 const fastTables = oneIsSlower
-  ? tables
-  : [oneThread, table('T1-b', ['--threads', '1']), table('T1-c', ['--threads', '1'])];
+  ? [...tables, ...more(['D', 'E'], '2')]
+  : [oneThread, ...more(['T1-b', 'T1-c', 'T1-d', 'T1-e'], '1')];
 const slowTable = oneIsSlower ? oneThread : tables[0]!;
 const same = ['same-1', 'same-2', 'same-3'].map((n) => compare(n, ['--threads', '2']));
 const threads = compare(`threads-${fast}-${slow}`, ['--baseline-threads', fast, '--current-threads', slow]);
@@ -158,7 +167,7 @@ const pairs = [
   report('pair-BC', [tables[1]!], tables[2]!),
 ];
 const alone = report('slowdown-two-tables', [fastTables[0]!], slowTable);
-// Two tables against three of the faster configuration as baseline history (--baseline given 3 times).
+// Two tables against five of the faster configuration as baseline history (--baseline given 5 times).
 const withHistory = report('slowdown-history', fastTables, slowTable);
 const spread = learnRunSpread(fastTables.map((t) => t.lut))!;
 // And a same-configuration pair with history: A and B as history, C as current.
@@ -190,7 +199,7 @@ const threadShift = ((threads.doc.geomean!.value - 1) * 100).toFixed(1);
 console.log(`  bench compare          exit ${threads.code}  ${counts(threads)}  suite ${threadShift}%`);
 console.log(
   `  two tables + history   ${withHistoryLine(withHistory.doc)}; ` +
-    `spread ±${(spread.sd * 100).toFixed(1)}% from 3 tables`,
+    `spread ±${(spread.sd * 100).toFixed(1)}% from ${fastTables.length} tables`,
 );
 console.log(`  two tables, no history exit ${alone.code}  ${counts(alone)}${suite(alone)}`);
 
