@@ -32,7 +32,10 @@ function rowName(e: LutEntry, teacher?: (stage: string, variant: string) => bool
   return `${k.arch}`;
 }
 
-export function renderLutTable(lut: Lut, options: { teacher?: (stage: string, variant: string) => boolean } = {}): string {
+export function renderLutTable(
+  lut: Lut,
+  options: { teacher?: (stage: string, variant: string) => boolean } = {},
+): string {
   const header = [
     `device  ${lut.device.profile}: ${String(lut.device.info['model'] ?? '')} / ${String(lut.device.info['soc'] ?? '')} (fingerprint ${lut.device.fingerprint})`,
     `runtime ${lut.runtime.runner} ${lut.runtime.version}, ep ${lut.runtime.ep}, ${lut.runtime.precision}${lut.runtime.threads ? `, ${lut.runtime.threads} threads` : ''}`,
