@@ -25,7 +25,9 @@ import { startAdbServer, withFakePhone } from '../test/support/adb-server.js';
 import { bench } from '../test/support/cli.js';
 import { makePerfTestRuntime, setControl, writeProfile } from '../test/integration/android-stand-ins.js';
 
-const { values } = parseArgs({ options: { width: { type: 'string', default: '0.25' }, latent: { type: 'string', default: '16' } } });
+const { values } = parseArgs({
+  options: { width: { type: 'string', default: '0.25' }, latent: { type: 'string', default: '16' } },
+});
 const width = Number(values.width);
 const latent = Number(values.latent);
 
@@ -58,7 +60,13 @@ try {
         return r;
       },
     });
-    return { transport, profile: { name: 'overhead', file: 'overhead.json' } as DeviceProfile, workDir: join(phone.sandbox, 'data/local/tmp/push'), hostDir: join(host, 'raw'), log: () => {} };
+    return {
+      transport,
+      profile: { name: 'overhead', file: 'overhead.json' } as DeviceProfile,
+      workDir: join(phone.sandbox, 'data/local/tmp/push'),
+      hostDir: join(host, 'raw'),
+      log: () => {},
+    };
   };
   const pushAll = async () => {
     const ctx = runContext();
@@ -79,14 +87,44 @@ try {
   // 2. Per-entry overhead of bench blocks.
   const profiles = join(host, 'profiles');
   const workDir = join(phone.sandbox, 'data/local/tmp/nanosd-bench');
-  writeProfile(profiles, { name: 'node', transport: phone.transportSpec, workDir, runner: { name: 'ort-node', options: { ort: localOrtPath() } } });
-  writeProfile(profiles, { name: 'perftest', transport: phone.transportSpec, workDir, runner: { name: 'ort-perf-test', options: { runtimeDir: makePerfTestRuntime(join(host, 'runtime')), ep: 'cpu' } } });
+  writeProfile(profiles, {
+    name: 'node',
+    transport: phone.transportSpec,
+    workDir,
+    runner: { name: 'ort-node', options: { ort: localOrtPath() } },
+  });
+  writeProfile(profiles, {
+    name: 'perftest',
+    transport: phone.transportSpec,
+    workDir,
+    runner: { name: 'ort-perf-test', options: { runtimeDir: makePerfTestRuntime(join(host, 'runtime')), ep: 'cpu' } },
+  });
   setControl(phone.sandbox, { realTime: true });
   // What the runner itself spends beyond its samples: ort-node really loads the model and warms up;
   // the perf_test stand-in sleeps for the first inference it replays (its session time is not spent).
   const overhead = async (device: string, countLoad: boolean) => {
     const lutFile = join(host, `${device}.lut.json`);
-    const args = ['blocks', '--device', device, '--profiles', profiles, '--width', '0.125', '--latent', '8', '--stages', 'E1,E2,D1', '--iterations', '10', '--rounds', '1', '--warmup', '1', '--out', lutFile];
+    const args = [
+      'blocks',
+      '--device',
+      device,
+      '--profiles',
+      profiles,
+      '--width',
+      '0.125',
+      '--latent',
+      '8',
+      '--stages',
+      'E1,E2,D1',
+      '--iterations',
+      '10',
+      '--rounds',
+      '1',
+      '--warmup',
+      '1',
+      '--out',
+      lutFile,
+    ];
     const r = await bench(args, { NANOSD_BENCH_STORE: join(host, 'store') });
     if (r.code !== 0) throw new Error(`bench blocks --device ${device} exited ${r.code}: ${r.stderr}`);
     const lut = JSON.parse(readFileSync(lutFile, 'utf8')) as Lut;
@@ -108,15 +146,28 @@ try {
 
   const fmt = (n: number) => n.toFixed(1).padStart(8);
   const rate = (bytes: number, ms: number) => `${(mib(bytes) / (ms / 1000)).toFixed(1)} MiB/s`;
-  console.log(`models of bench blocks --width ${width} --latent ${latent}: ${plan.entries.length} entries, ${first.sent.files + first.skipped.files} pushes`);
-  console.log(`first push:  ${first.sent.files} files sent, ${mib(first.sent.bytes).toFixed(1)} MiB in ${fmt(first.sent.ms)} ms = ${rate(first.sent.bytes, first.sent.ms)} (sha256 probe + sync);`);
-  console.log(`             ${first.skipped.files} shared weight files already there (${fmt(first.skipped.ms)} ms); whole step ${fmt(first.wall)} ms`);
-  console.log(`second push: all ${second.skipped.files} skipped by sha256 in ${fmt(second.wall)} ms (${(second.wall / second.skipped.files).toFixed(1)} ms per file; the phone hashes ${mib(second.skipped.bytes).toFixed(1)} MiB = ${rate(second.skipped.bytes, second.wall)})`);
+  console.log(
+    `models of bench blocks --width ${width} --latent ${latent}: ${plan.entries.length} entries, ${first.sent.files + first.skipped.files} pushes`,
+  );
+  console.log(
+    `first push:  ${first.sent.files} files sent, ${mib(first.sent.bytes).toFixed(1)} MiB in ${fmt(first.sent.ms)} ms = ${rate(first.sent.bytes, first.sent.ms)} (sha256 probe + sync);`,
+  );
+  console.log(
+    `             ${first.skipped.files} shared weight files already there (${fmt(first.skipped.ms)} ms); whole step ${fmt(first.wall)} ms`,
+  );
+  console.log(
+    `second push: all ${second.skipped.files} skipped by sha256 in ${fmt(second.wall)} ms (${(second.wall / second.skipped.files).toFixed(1)} ms per file; the phone hashes ${mib(second.skipped.bytes).toFixed(1)} MiB = ${rate(second.skipped.bytes, second.wall)})`,
+  );
   console.log('');
   console.log('per entry (median over E1, E2, D1 at width 0.125, latent 8; 10 samples, 1 warm-up)');
-  console.log('runner            host ms  measured ms  overhead ms  overhead beyond the runner\'s warm-up and load, ms');
-  for (const [name, o] of [['ort-node', node], ['ort-perf-test', perf]] as const) {
-    console.log(`${name.padEnd(14)} ${fmt(o.host)}     ${fmt(o.measured)}     ${fmt(o.overhead)}     ${fmt(o.beyondRunner)}`);
+  console.log("runner            host ms  measured ms  overhead ms  overhead beyond the runner's warm-up and load, ms");
+  for (const [name, o] of [
+    ['ort-node', node],
+    ['ort-perf-test', perf],
+  ] as const) {
+    console.log(
+      `${name.padEnd(14)} ${fmt(o.host)}     ${fmt(o.measured)}     ${fmt(o.overhead)}     ${fmt(o.beyondRunner)}`,
+    );
   }
 } finally {
   await phone.close();

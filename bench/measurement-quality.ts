@@ -33,7 +33,11 @@ const bin = join(import.meta.dirname, '..', 'bin', 'bench.js');
 
 function bench(args: string[]): { code: number; stdout: string; seconds: number } {
   const t = performance.now();
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' }, maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1' },
+    maxBuffer: 1 << 28,
+  });
   if (r.status !== 0 && !args.includes('regression')) {
     process.stderr.write(r.stderr);
     throw new Error(`bench ${args.join(' ')} exited ${r.status}`);
@@ -74,9 +78,25 @@ interface Comparison {
 
 function compare(baseline: Run, current: Run, name: string): Comparison {
   const dir = join(out, name);
-  const r = bench(['report', 'regression', '--baseline', baseline.file, '--current', current.file, '--out', dir, '--format', 'json,md']);
+  const r = bench([
+    'report',
+    'regression',
+    '--baseline',
+    baseline.file,
+    '--current',
+    current.file,
+    '--out',
+    dir,
+    '--format',
+    'json,md',
+  ]);
   const json = JSON.parse(readFileSync(join(dir, 'regression.json'), 'utf8'));
-  return { code: r.code, counts: json.counts, geomean: json.geomean?.value ?? null, noise: [json.baseline.roundNoise?.tau ?? null, json.current.roundNoise?.tau ?? null] };
+  return {
+    code: r.code,
+    counts: json.counts,
+    geomean: json.geomean?.value ?? null,
+    noise: [json.baseline.roundNoise?.tau ?? null, json.current.roundNoise?.tau ?? null],
+  };
 }
 
 const percent = (x: number | null) => (x === null ? 'unknown' : `${(x * 100).toFixed(1)}%`);
@@ -85,7 +105,8 @@ const deviceSeconds = (lut: Lut) => lut.entries.reduce((a, e) => a + e.samples.r
 const hostSeconds = (lut: Lut) => lut.entries.reduce((a, e) => a + (e.hostMs ?? 0), 0) / 1000;
 const reached = (lut: Lut, target: number) =>
   lut.entries.filter((e) => e.state === 'ok' && e.stats.rme <= target).length;
-const verdicts = (c: Record<string, number>) => `regressed ${c['regressed']}, improved ${c['improved']}, unchanged ${c['unchanged']}, inconclusive ${c['inconclusive']}`;
+const verdicts = (c: Record<string, number>) =>
+  `regressed ${c['regressed']}, improved ${c['improved']}, unchanged ${c['unchanged']}, inconclusive ${c['inconclusive']}`;
 
 console.log('runs:');
 const a = blocks('run-a');
@@ -101,14 +122,39 @@ if (wanted.has('b')) {
   const within = both.filter((e) => Math.abs(ratio(e) - 1) <= 0.03);
   const share = within.length / both.length;
   const repeat = compare(a, b, 'a-vs-b');
-  rows.push(['repeatability: medians within ±3%', `${within.length}/${both.length} = ${(share * 100).toFixed(1)}%`, '>= 90%', share >= 0.9]);
-  rows.push(['repeatability: whole-run shift (geomean B/A)', repeat.geomean === null ? '-' : `${((repeat.geomean - 1) * 100).toFixed(1)}%`, 'report', null]);
+  rows.push([
+    'repeatability: medians within ±3%',
+    `${within.length}/${both.length} = ${(share * 100).toFixed(1)}%`,
+    '>= 90%',
+    share >= 0.9,
+  ]);
+  rows.push([
+    'repeatability: whole-run shift (geomean B/A)',
+    repeat.geomean === null ? '-' : `${((repeat.geomean - 1) * 100).toFixed(1)}%`,
+    'report',
+    null,
+  ]);
   // Where the disagreement comes from: the machine moving as a whole (the shift above) or the
   // entries scattering around it; and how far each run's own rounds wandered (the report's tau).
   const shifted = repeat.geomean === null ? [] : both.filter((e) => Math.abs(ratio(e) / repeat.geomean! - 1) <= 0.03);
-  rows.push(['repeatability: within ±3% after dividing out the whole-run shift', `${shifted.length}/${both.length}`, 'report', null]);
-  rows.push(['repeatability: drift between rounds within each run (tau A, B)', `${percent(repeat.noise[0])}, ${percent(repeat.noise[1])}`, 'report', null]);
-  rows.push(['repeatability: regressed entries (A vs B)', `${repeat.counts['regressed']} (${verdicts(repeat.counts)}; exit ${repeat.code})`, '0', repeat.counts['regressed'] === 0]);
+  rows.push([
+    'repeatability: within ±3% after dividing out the whole-run shift',
+    `${shifted.length}/${both.length}`,
+    'report',
+    null,
+  ]);
+  rows.push([
+    'repeatability: drift between rounds within each run (tau A, B)',
+    `${percent(repeat.noise[0])}, ${percent(repeat.noise[1])}`,
+    'report',
+    null,
+  ]);
+  rows.push([
+    'repeatability: regressed entries (A vs B)',
+    `${repeat.counts['regressed']} (${verdicts(repeat.counts)}; exit ${repeat.code})`,
+    '0',
+    repeat.counts['regressed'] === 0,
+  ]);
 }
 if (wanted.has('threads')) {
   // The profile's thread count (onnxruntime's default on `local`) against all cores: whichever run is
@@ -117,7 +163,9 @@ if (wanted.has('threads')) {
   const cores = availableParallelism();
   const other = blocks(`run-${cores}-threads`, ['--threads', String(cores)]);
   const otherFaster = medianRatio(a.lut, other.lut) < 1;
-  const [fast, slow, label] = otherFaster ? [other, a, `${cores} threads -> profile default`] : [a, other, `profile default -> ${cores} threads`];
+  const [fast, slow, label] = otherFaster
+    ? [other, a, `${cores} threads -> profile default`]
+    : [a, other, `profile default -> ${cores} threads`];
   const c = compare(fast, slow, otherFaster ? `${cores}-threads-vs-a` : `a-vs-${cores}-threads`);
   rows.push([
     `slowdown caught: ${label} (geomean slower/faster)`,
@@ -140,12 +188,16 @@ if (wanted.has('loaded')) {
 }
 
 console.log('\nresults:');
-for (const [what, value, target, ok] of rows) console.log(`  ${ok === null ? '    ' : ok ? 'ok  ' : 'MISS'} ${what}: ${value} (target ${target})`);
+for (const [what, value, target, ok] of rows)
+  console.log(`  ${ok === null ? '    ' : ok ? 'ok  ' : 'MISS'} ${what}: ${value} (target ${target})`);
 
 if (wanted.has('fixed')) {
   const fixed = blocks('run-fixed-100', ['--iterations', '100', '--rounds', '1']);
   console.log('\ncost of precision (device time = sum of timed inferences; host time = all work per entry):');
-  for (const [name, r] of [['adaptive, target 1%', a], ['fixed 100 iterations', fixed]] as const) {
+  for (const [name, r] of [
+    ['adaptive, target 1%', a],
+    ['fixed 100 iterations', fixed],
+  ] as const) {
     console.log(
       `  ${name.padEnd(22)} device ${deviceSeconds(r.lut).toFixed(1)} s, host ${hostSeconds(r.lut).toFixed(1)} s, wall ${Number.isNaN(r.seconds) ? '-' : r.seconds.toFixed(0)} s, ` +
         `samples ${r.lut.entries.reduce((x, e) => x + e.samples.length, 0)}, entries at <= 1% margin ${reached(r.lut, 0.01)}/${r.lut.entries.length}, ` +

@@ -22,7 +22,12 @@ const RUNS = 15;
 const results: { what: string; value: string; target: string; met: boolean }[] = [];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 function record(what: string, value: number, unit: string, limit: number): void {
-  results.push({ what, value: `${value.toFixed(unit === 'MB' ? 2 : 1)} ${unit}`, target: `< ${limit} ${unit}`, met: value < limit });
+  results.push({
+    what,
+    value: `${value.toFixed(unit === 'MB' ? 2 : 1)} ${unit}`,
+    target: `< ${limit} ${unit}`,
+    met: value < limit,
+  });
 }
 
 function time(fn: () => void): number {
@@ -32,9 +37,19 @@ function time(fn: () => void): number {
 }
 
 const catalog = loadCatalog();
-const predictors = [createPredictor(syntheticLut(catalog, cpuDevice), 'cpu.json', catalog), createPredictor(syntheticLut(catalog, npuDevice), 'npu.json', catalog)];
+const predictors = [
+  createPredictor(syntheticLut(catalog, cpuDevice), 'cpu.json', catalog),
+  createPredictor(syntheticLut(catalog, npuDevice), 'npu.json', catalog),
+];
 const cat = predictors[0]!.catalog;
-const proxies = Object.fromEntries(cat.stages.map((s) => [s.name, Object.fromEntries(s.variants.map((v) => [v.name, 10 - v.units.filter((u) => u.kind === 'attention').length * (1 + 0.1 * v.index)]))]));
+const proxies = Object.fromEntries(
+  cat.stages.map((s) => [
+    s.name,
+    Object.fromEntries(
+      s.variants.map((v) => [v.name, 10 - v.units.filter((u) => u.kind === 'attention').length * (1 + 0.1 * v.index)]),
+    ),
+  ]),
+);
 const quality = qualityFromProxies('proxy.json', cat, proxies, { metric: 'loss', better: 'lower' });
 
 function searchTimes(opts: SearchOptions, withQuality: boolean): number[] {
@@ -59,7 +74,9 @@ const space = evaluateSpace(cat, predictors, quality);
 const result = runSearch(space, { objectives: ['latency', 'params', 'quality'] });
 let html = '';
 const renderMs = time(() => {
-  html = renderParetoReport(buildParetoData(space, result, { flagNames: entryFlags }), { chartJs: loadChartJsBundle() });
+  html = renderParetoReport(buildParetoData(space, result, { flagNames: entryFlags }), {
+    chartJs: loadChartJsBundle(),
+  });
 });
 const sizeMb = Buffer.byteLength(html) / 1e6;
 record('report with all points, 2 devices + quality', sizeMb, 'MB', 5);
@@ -69,7 +86,14 @@ const file = join(dir, 'pareto.html');
 writeFileSync(file, html);
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 const loads: number[] = [];
 const hovers: number[] = [];
@@ -86,7 +110,10 @@ try {
       const box = (await page.locator('#chart-latency-params').boundingBox())!;
       for (let k = 0; k < 10; k++) {
         const n = (k * 3271) % 32_768;
-        const p = (await page.evaluate(`window.nanosdReport.pixelOf('chart-latency-params', ${n})`)) as { x: number; y: number };
+        const p = (await page.evaluate(`window.nanosdReport.pixelOf('chart-latency-params', ${n})`)) as {
+          x: number;
+          y: number;
+        };
         await page.mouse.move(1, 1);
         await page.waitForSelector('#tooltip', { state: 'hidden' });
         const h0 = performance.now();
@@ -103,10 +130,28 @@ try {
 }
 record('report load + draw in headless Chromium, median', median(loads), 'ms', 2000);
 record('hover: mouse move to visible tooltip, median', median(hovers), 'ms', 100);
-results.push({ what: 'hover: slowest of 10', value: `${Math.max(...hovers).toFixed(1)} ms`, target: '(info)', met: true });
-results.push({ what: 'report rendering in Node (string building)', value: `${renderMs.toFixed(1)} ms`, target: '(info)', met: true });
-results.push({ what: 'fronts found', value: `2-D ${runSearch(space, { objectives: ['latency', 'quality'] }).fronts[0]!.front.length}, 3-D ${result.fronts[0]!.front.length}`, target: '(info)', met: true });
+results.push({
+  what: 'hover: slowest of 10',
+  value: `${Math.max(...hovers).toFixed(1)} ms`,
+  target: '(info)',
+  met: true,
+});
+results.push({
+  what: 'report rendering in Node (string building)',
+  value: `${renderMs.toFixed(1)} ms`,
+  target: '(info)',
+  met: true,
+});
+results.push({
+  what: 'fronts found',
+  value: `2-D ${runSearch(space, { objectives: ['latency', 'quality'] }).fronts[0]!.front.length}, 3-D ${result.fronts[0]!.front.length}`,
+  target: '(info)',
+  met: true,
+});
 
 const width = Math.max(...results.map((r) => r.what.length));
-for (const r of results) process.stdout.write(`${r.what.padEnd(width)}  ${r.value.padStart(12)}  ${r.target.padEnd(10)}  ${r.target === '(info)' ? '' : r.met ? 'met' : 'NOT MET'}\n`);
+for (const r of results)
+  process.stdout.write(
+    `${r.what.padEnd(width)}  ${r.value.padStart(12)}  ${r.target.padEnd(10)}  ${r.target === '(info)' ? '' : r.met ? 'met' : 'NOT MET'}\n`,
+  );
 process.exitCode = results.every((r) => r.met) ? 0 : 1;

@@ -49,7 +49,8 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
+const fmt = (xs: number[]) =>
+  `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MiB`;
 
 interface Split {
@@ -72,13 +73,37 @@ try {
   const profiles = join(dir, 'profiles');
   mkdirSync(profiles);
   const ortNode = { name: 'ort-node', options: { node: process.execPath, ort: localOrtPath(), ep: 'cpu' } };
-  writeFileSync(join(profiles, 'ssh-self.json'), JSON.stringify({ name: 'ssh-self', transport: sshd.transportSpec, workDir: join(dir, 'remote-work'), runner: ortNode }));
+  writeFileSync(
+    join(profiles, 'ssh-self.json'),
+    JSON.stringify({
+      name: 'ssh-self',
+      transport: sshd.transportSpec,
+      workDir: join(dir, 'remote-work'),
+      runner: ortNode,
+    }),
+  );
   const n = Number(values.iterations);
   // One warm-up, so the first warm-up time recorded in the LUT is all of it; a fixed sample count.
-  const settings = { warmup: 1, minSamples: n, maxSamples: n, targetRme: 0, maxTimeMs: Number.MAX_SAFE_INTEGER, rounds: 1, maxRounds: 1 };
-  const common = { profileDirs: [profiles], latent: Number(values.latent), width: Number(values.width), select: values.stages.split(','), settings };
+  const settings = {
+    warmup: 1,
+    minSamples: n,
+    maxSamples: n,
+    targetRme: 0,
+    maxTimeMs: Number.MAX_SAFE_INTEGER,
+    rounds: 1,
+    maxRounds: 1,
+  };
+  const common = {
+    profileDirs: [profiles],
+    latent: Number(values.latent),
+    width: Number(values.width),
+    select: values.stages.split(','),
+    settings,
+  };
 
-  console.log(`per-entry overhead: ort-node, width ${values.width}, latent ${values.latent}, stages ${values.stages}, ${n} samples + 1 warm-up per entry`);
+  console.log(
+    `per-entry overhead: ort-node, width ${values.width}, latent ${values.latent}, stages ${values.stages}, ${n} samples + 1 warm-up per entry`,
+  );
   const results: Record<string, Split[]> = {};
   for (const device of ['local', 'ssh-self']) {
     // Session channels sshd started: one long-lived shell per concurrent command, plus kills.
@@ -110,14 +135,31 @@ try {
     const catalog = loadCatalog(defaultCatalogFile());
     const store = new ModelStore(defaultStoreDir());
     const t0 = performance.now();
-    const plan = await planBlocks({ catalog, latent: Number(values['push-latent']), width: Number(values['push-width']), precision: 'fp32', seed: 1, select: [], store });
+    const plan = await planBlocks({
+      catalog,
+      latent: Number(values['push-latent']),
+      width: Number(values['push-width']),
+      precision: 'fp32',
+      seed: 1,
+      select: [],
+      store,
+    });
     const transport = await createSshTransport(sshd.transportSpec, { profile: 'ssh-self' });
-    const ctx: RunnerContext = { transport, profile: { name: 'ssh-self' } as RunnerContext['profile'], workDir: join(dir, 'push-work'), hostDir: join(dir, 'host'), log: () => {} };
+    const ctx: RunnerContext = {
+      transport,
+      profile: { name: 'ssh-self' } as RunnerContext['profile'],
+      workDir: join(dir, 'push-work'),
+      hostDir: join(dir, 'host'),
+      log: () => {},
+    };
     // Every distinct file once (weight files are shared between graphs).
     const files = new Map<string, number>();
-    for (const e of plan.entries) for (const f of e.model.files) files.set(join(e.model.root, f), statSync(join(e.model.root, f)).size);
+    for (const e of plan.entries)
+      for (const f of e.model.files) files.set(join(e.model.root, f), statSync(join(e.model.root, f)).size);
     const total = [...files.values()].reduce((a, b) => a + b, 0);
-    console.log(`\npush: default block set at width ${values['push-width']}, latent ${values['push-latent']}: ${plan.entries.length} models, ${files.size} files, ${mib(total)} (store ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    console.log(
+      `\npush: default block set at width ${values['push-width']}, latent ${values['push-latent']}: ${plan.entries.length} models, ${files.size} files, ${mib(total)} (store ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
 
     // Pushes remember, per connection, what they verified: a second run is a new connection.
     const second = await createSshTransport(sshd.transportSpec, { profile: 'ssh-self' });
@@ -145,7 +187,12 @@ try {
     const t1 = performance.now();
     for (const file of files.keys()) {
       const hash = createHash('sha256');
-      await new Promise<void>((resolve, reject) => createReadStream(file).on('data', (c) => hash.update(c)).on('end', resolve).on('error', reject));
+      await new Promise<void>((resolve, reject) =>
+        createReadStream(file)
+          .on('data', (c) => hash.update(c))
+          .on('end', resolve)
+          .on('error', reject),
+      );
     }
     console.log(`  local sha256 of all files (once per process): ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     await transport.close();

@@ -11,7 +11,9 @@ import { parseArgs } from 'node:util';
 import { createSshTransport } from '../src/transports/ssh/index.js';
 import { startSshd } from '../test/support/sshd.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, mib: { type: 'string', default: '64' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '20' }, mib: { type: 'string', default: '64' } },
+});
 const runs = Number(values.runs);
 const mib = Number(values.mib);
 
@@ -45,10 +47,14 @@ try {
   t0 = performance.now();
   const first = await transport.push(file, remote);
   const pushMs = performance.now() - t0;
-  console.log(`push ${mib} MiB (new file):           ${pushMs.toFixed(0)} ms, ${(mib / (pushMs / 1000)).toFixed(1)} MiB/s, skipped=${first.skipped}`);
+  console.log(
+    `push ${mib} MiB (new file):           ${pushMs.toFixed(0)} ms, ${(mib / (pushMs / 1000)).toFixed(1)} MiB/s, skipped=${first.skipped}`,
+  );
   t0 = performance.now();
   const second = await transport.push(file, remote);
-  console.log(`push ${mib} MiB again (sha256 equal):  ${(performance.now() - t0).toFixed(0)} ms, skipped=${second.skipped}`);
+  console.log(
+    `push ${mib} MiB again (sha256 equal):  ${(performance.now() - t0).toFixed(0)} ms, skipped=${second.skipped}`,
+  );
   console.log(`connections used: ${transport.stats().connects} (sshd saw ${sshd.connectionCount()})`);
   await transport.close();
 } finally {

@@ -40,7 +40,9 @@ interface Row {
   target?: { verdict: Verdict; atMost?: number; atLeast?: number };
 }
 
-const { values } = parseArgs({ options: { trials: { type: 'string' }, resamples: { type: 'string' }, seed: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { trials: { type: 'string' }, resamples: { type: 'string' }, seed: { type: 'string' } },
+});
 const trials = Number(values.trials ?? 1000);
 const seed = Number(values.seed ?? 20_260_101);
 const fixedResamples = values.resamples === undefined ? undefined : Number(values.resamples);
@@ -57,7 +59,14 @@ const rows: Row[] = [
   { label: '-10%, n = 30', n: 30, shift: 0.9, resamples: quick },
   { label: 'no change, n = 10', n: 10, shift: 1.0, resamples: quick },
   { label: '+10%, n = 10', n: 10, shift: 1.1, resamples: quick },
-  { label: 'drift 5%, no change', n: 30, shift: 1.0, resamples: quick, drift: 0.05, target: { verdict: 'regressed', atMost: 0.01 } },
+  {
+    label: 'drift 5%, no change',
+    n: 30,
+    shift: 1.0,
+    resamples: quick,
+    drift: 0.05,
+    target: { verdict: 'regressed', atMost: 0.01 },
+  },
   { label: '  rounds ignored', n: 30, shift: 1.0, resamples: quick, drift: 0.05, ignoreRounds: true },
   { label: 'drift 5%, +10%', n: 30, shift: 1.1, resamples: quick, drift: 0.05 },
   { label: 'drift 5%, +30%', n: 30, shift: 1.3, resamples: quick, drift: 0.05 },
@@ -67,7 +76,14 @@ const rows: Row[] = [
 const DRIFT_ENTRIES = 10;
 const DRIFT_TRIALS = Math.max(1, Math.round(trials / 5));
 
-const keyOf = (i: number): EntryKey => ({ kind: 'block', stage: 'E1', variant: `R${'-A'.repeat(i + 1)}`, latent: 16, width: 1, precision: 'fp32' });
+const keyOf = (i: number): EntryKey => ({
+  kind: 'block',
+  stage: 'E1',
+  variant: `R${'-A'.repeat(i + 1)}`,
+  latent: 16,
+  width: 1,
+  precision: 'fp32',
+});
 
 function table(samples: number[]): Lut {
   return tableOf([{ samples }]);
@@ -119,15 +135,19 @@ function wilson(k: number, n: number): [number, number] {
   const z = 1.959963984540054;
   const p = k / n;
   const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = ((z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n)));
+  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(6);
 
 const started = performance.now();
-console.log(`verdict quality: log-normal noise ${CV * 100}% CV, ${trials} trials per row (drift rows: ${DRIFT_TRIALS} x ${DRIFT_ENTRIES} entries), threshold ${regressionDefaults.threshold * 100}%, alpha ${regressionDefaults.alpha}, seed ${seed}\n`);
-console.log(`${'scenario'.padEnd(20)} ${'resamples'.padStart(9)}  regressed [95% CI]          unchanged  inconcl.  improved  target`);
+console.log(
+  `verdict quality: log-normal noise ${CV * 100}% CV, ${trials} trials per row (drift rows: ${DRIFT_TRIALS} x ${DRIFT_ENTRIES} entries), threshold ${regressionDefaults.threshold * 100}%, alpha ${regressionDefaults.alpha}, seed ${seed}\n`,
+);
+console.log(
+  `${'scenario'.padEnd(20)} ${'resamples'.padStart(9)}  regressed [95% CI]          unchanged  inconcl.  improved  target`,
+);
 let missed = 0;
 rows.forEach((row, r) => {
   const rng = mulberry32((seed + r * 7919) >>> 0);
@@ -135,7 +155,8 @@ rows.forEach((row, r) => {
   const rowTrials = row.drift === undefined ? trials : DRIFT_TRIALS;
   for (let t = 0; t < rowTrials; t++) {
     const baseline = row.drift === undefined ? table(logNormal(row.n, 10, rng)) : driftingTable(row, 1, rng);
-    const current = row.drift === undefined ? table(logNormal(row.n, 10 * row.shift, rng)) : driftingTable(row, row.shift, rng);
+    const current =
+      row.drift === undefined ? table(logNormal(row.n, 10 * row.shift, rng)) : driftingTable(row, row.shift, rng);
     const result = compareLuts(baseline, current, { resamples: row.resamples, seed: (seed + t) >>> 0 });
     for (const e of result.entries) counts[e.verdict]++;
   }

@@ -22,17 +22,20 @@ const published = {
   'catalog.schema.json': {
     schema: catalogSchema,
     title: 'nanosd-bench block-variant catalogue',
-    description: 'Stages, units, tensors and variants of one U-Net family (block-variants/*.json). Generated from src/catalog/schema.ts.',
+    description:
+      'Stages, units, tensors and variants of one U-Net family (block-variants/*.json). Generated from src/catalog/schema.ts.',
   },
   'device-profile.schema.json': {
     schema: profileSchema,
     title: 'nanosd-bench device profile',
-    description: 'How to reach a device, its runner and measurement settings (device-profiles/*.json). Generated from src/devices/schema.ts.',
+    description:
+      'How to reach a device, its runner and measurement settings (device-profiles/*.json). Generated from src/devices/schema.ts.',
   },
   'models-manifest.schema.json': {
     schema: manifestSchema,
     title: 'nanosd-bench model manifest',
-    description: 'Your own ONNX (or .tflite) files per stage variant and part, for `bench blocks --models`. Generated from src/onnx/manifest.ts.',
+    description:
+      'Your own ONNX (or .tflite) files per stage variant and part, for `bench blocks --models`. Generated from src/onnx/manifest.ts.',
   },
 } as const;
 
@@ -41,7 +44,8 @@ export function schemaTexts(): Record<string, string> {
   for (const [file, p] of Object.entries(published)) {
     // Input form: fields with defaults are optional in the files people write.
     const schema = z.toJSONSchema(p.schema, { target: 'draft-2020-12', io: 'input' });
-    out[file] = `${JSON.stringify({ ...schema, title: p.title, description: `${p.description} Do not edit by hand: run npx tsx scripts/gen-schemas.ts.` }, null, 2)}\n`;
+    out[file] =
+      `${JSON.stringify({ ...schema, title: p.title, description: `${p.description} Do not edit by hand: run npx tsx scripts/gen-schemas.ts.` }, null, 2)}\n`;
   }
   return out;
 }

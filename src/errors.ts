@@ -52,7 +52,11 @@ export class UsageError extends BenchError {
 export class UnknownNameError extends BenchError {
   constructor(what: string, name: string, known: readonly string[], where?: string) {
     const list = known.length > 0 ? known.join(', ') : '(none)';
-    super('NSB_UNKNOWN_NAME', ExitCode.usage, `unknown ${what} '${name}'${where ? ` in ${where}` : ''}; known: ${list}`);
+    super(
+      'NSB_UNKNOWN_NAME',
+      ExitCode.usage,
+      `unknown ${what} '${name}'${where ? ` in ${where}` : ''}; known: ${list}`,
+    );
   }
 }
 

@@ -53,9 +53,25 @@ export {
 
 // Catalogue
 export { loadCatalog, catalogFromSpec, type Catalog } from './catalog/load.js';
-export { candidateAt, candidateCost, formatCandidate, formatCandidateIndices, parseCandidate, spaceSize, teacherCandidate, type Candidate } from './catalog/candidates.js';
+export {
+  candidateAt,
+  candidateCost,
+  formatCandidate,
+  formatCandidateIndices,
+  parseCandidate,
+  spaceSize,
+  teacherCandidate,
+  type Candidate,
+} from './catalog/candidates.js';
 export type { CatalogSpec } from './catalog/schema.js';
-export type { ResolvedCatalog, ResolvedStage, ResolvedVariant, ResolvedUnit, ResolvedPart, TensorSig } from './catalog/types.js';
+export type {
+  ResolvedCatalog,
+  ResolvedStage,
+  ResolvedVariant,
+  ResolvedUnit,
+  ResolvedPart,
+  TensorSig,
+} from './catalog/types.js';
 
 // Models
 export { ModelStore } from './onnx/store.js';
@@ -85,7 +101,11 @@ export * as predict from './predict/index.js';
 export * as search from './search/index.js';
 export { compareLuts, renderMarkdown, renderJson, renderJunit, regressionExitCode } from './report/regression/index.js';
 export {
-  runCompare, writeCompareReports, type CompareOptions, type CompareResult, type CompareSide,
+  runCompare,
+  writeCompareReports,
+  type CompareOptions,
+  type CompareResult,
+  type CompareSide,
 } from './app/compare.js';
 export { comparePaired } from './compare/paired.js';
 export { learnRunSpread, poolHistory } from './compare/history.js';

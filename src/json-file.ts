@@ -10,7 +10,11 @@ export function readDataFile(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InvalidFileError(file, undefined, code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? String(error)})`);
+    throw new InvalidFileError(
+      file,
+      undefined,
+      code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? String(error)})`,
+    );
   }
 }
 

@@ -29,5 +29,6 @@ export function packageVersion(): string {
 export const defaultCatalogFile = () => join(packageRoot(), 'block-variants', 'sd15-nanosd.json');
 export const profilesDir = () => join(packageRoot(), 'device-profiles');
 /** The model store: generated graphs and weights, content-addressed. */
-export const defaultStoreDir = () => resolve(process.env['NANOSD_BENCH_STORE'] ?? join(packageRoot(), '.cache', 'models'));
+export const defaultStoreDir = () =>
+  resolve(process.env['NANOSD_BENCH_STORE'] ?? join(packageRoot(), '.cache', 'models'));
 export const defaultReportsDir = () => resolve('reports');

@@ -126,13 +126,20 @@ export class DeviceSession {
 
   /** `--resume`: the rounds the journal holds; otherwise a fresh journal. */
   startJournal(resume: boolean): Map<string, EntryState> {
-    const restored = resume ? restoreFromJournal(this.journal, this.identity, this.plan.entries) : new Map<string, EntryState>();
+    const restored = resume
+      ? restoreFromJournal(this.journal, this.identity, this.plan.entries)
+      : new Map<string, EntryState>();
     if (!resume) this.journal.remove();
-    if (!this.journal.exists()) this.journal.start({ type: 'header', identity: this.identity, startedAt: new Date().toISOString() });
+    if (!this.journal.exists())
+      this.journal.start({ type: 'header', identity: this.identity, startedAt: new Date().toISOString() });
     return restored;
   }
 
-  protocolInput(entries: PlannedEntry[], restored: Map<string, EntryState>, events: ProtocolEvents): ProtocolInput<unknown> {
+  protocolInput(
+    entries: PlannedEntry[],
+    restored: Map<string, EntryState>,
+    events: ProtocolEvents,
+  ): ProtocolInput<unknown> {
     const p = this.plan;
     return {
       ctx: this.ctx,

@@ -81,7 +81,8 @@ export interface DevicesOptions {
 }
 
 function problem(error: unknown): Problem {
-  if (error instanceof BenchError) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  if (error instanceof BenchError)
+    return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   return { code: 'NSB_INTERNAL', message: errorMessage(error) };
 }
 
@@ -93,7 +94,10 @@ function transportWhere(p: DeviceProfile): { kind: string; where: string } {
     case 'adb': {
       const server = t.server ?? '127.0.0.1:5037';
       const which = t.serial ?? t.connect ?? 'the only attached phone';
-      return { kind: 'adb', where: `${which} on adb server ${server}${t.connect ? ` (adb connect ${t.connect})` : ''}` };
+      return {
+        kind: 'adb',
+        where: `${which} on adb server ${server}${t.connect ? ` (adb connect ${t.connect})` : ''}`,
+      };
     }
     case 'ssh':
       return { kind: 'ssh', where: `${t.user}@${t.host}:${t.port}` };
@@ -115,7 +119,12 @@ function noServer(profile: DeviceProfile, server: string, why: string | undefine
 }
 
 /** Runs `work` with an abort signal that fires after `ms`; the timeout becomes a DeviceError. */
-async function withDeadline<T>(device: string, ms: number, outer: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withDeadline<T>(
+  device: string,
+  ms: number,
+  outer: AbortSignal | undefined,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   const onOuter = () => controller.abort(outer?.reason);
   outer?.addEventListener('abort', onOuter, { once: true });
@@ -153,7 +162,11 @@ function checkRunnerHost(profile: DeviceProfile): ProfileReport['runner'] {
 }
 
 /** The runner's own light check when it has one; otherwise its prepare() (which pushes its few files). */
-async function checkRunner(profile: DeviceProfile, transport: Transport, signal: AbortSignal): Promise<ProfileReport['runner']> {
+async function checkRunner(
+  profile: DeviceProfile,
+  transport: Transport,
+  signal: AbortSignal,
+): Promise<ProfileReport['runner']> {
   let bound;
   try {
     bound = bindRunner(profile);
@@ -166,7 +179,14 @@ async function checkRunner(profile: DeviceProfile, transport: Transport, signal:
   try {
     if (runner.check) {
       const result = await runner.check(ctx, bound.options);
-      return { name: runner.name, ready: result.ready, detail: result.detail, ...(result.hint && !result.ready ? { error: { code: 'NSB_RUNNER', message: result.detail, hint: result.hint } } : {}) };
+      return {
+        name: runner.name,
+        ready: result.ready,
+        detail: result.detail,
+        ...(result.hint && !result.ready
+          ? { error: { code: 'NSB_RUNNER', message: result.detail, hint: result.hint } }
+          : {}),
+      };
     }
     const setup = await runner.prepare(ctx, bound.options);
     await runner.cleanup?.(ctx, bound.options).catch(() => undefined);
@@ -178,7 +198,11 @@ async function checkRunner(profile: DeviceProfile, transport: Transport, signal:
   }
 }
 
-async function reportProfile(profile: DeviceProfile, servers: Map<string, AdbServerReport>, o: DevicesOptions): Promise<ProfileReport> {
+async function reportProfile(
+  profile: DeviceProfile,
+  servers: Map<string, AdbServerReport>,
+  o: DevicesOptions,
+): Promise<ProfileReport> {
   const started = performance.now();
   const base = {
     profile: profile.name,
@@ -201,7 +225,8 @@ async function reportProfile(profile: DeviceProfile, servers: Map<string, AdbSer
     return unreachable(error);
   }
   const server = adbServerOf(profile);
-  if (server !== undefined && servers.get(server)?.running === false) return unreachable(noServer(profile, server, servers.get(server)!.error));
+  if (server !== undefined && servers.get(server)?.running === false)
+    return unreachable(noServer(profile, server, servers.get(server)!.error));
   const timeoutMs = o.timeoutMs ?? DEFAULT_DEVICE_TIMEOUT_MS;
   try {
     return await withDeadline(profile.name, timeoutMs, o.signal, async (signal) => {
@@ -233,7 +258,9 @@ async function reportProfile(profile: DeviceProfile, servers: Map<string, AdbSer
   }
 }
 
-async function probeServers(profiles: DeviceProfile[]): Promise<{ servers: Map<string, AdbServerReport>; lists: Map<string, AdbDeviceEntry[]> }> {
+async function probeServers(
+  profiles: DeviceProfile[],
+): Promise<{ servers: Map<string, AdbServerReport>; lists: Map<string, AdbDeviceEntry[]> }> {
   const { queryDevices, parseServer, DEFAULT_ADB_SERVER } = await import('../transports/adb/server.js');
   const servers = new Map<string, AdbServerReport>();
   const add = (server: string, profile?: string) => {
@@ -302,13 +329,21 @@ export async function listDevices(o: DevicesOptions = {}): Promise<DevicesReport
     const server = adbServerOf(p);
     if (server === undefined || p.transport.kind !== 'adb') continue;
     const r = reports.find((x) => x.profile === p.name);
-    for (const serial of [p.transport.serial, p.transport.connect, r?.id]) if (serial) claimed.add(`${server}|${serial}`);
+    for (const serial of [p.transport.serial, p.transport.connect, r?.id])
+      if (serial) claimed.add(`${server}|${serial}`);
   }
   const unprofiled: UnprofiledDevice[] = [];
   for (const [server, entries] of lists) {
     for (const e of entries) {
       if (claimed.has(`${server}|${e.serial}`)) continue;
-      unprofiled.push({ server, serial: e.serial, state: e.state, ...(e.model ? { model: e.model } : {}), ...(e.product ? { product: e.product } : {}), ...(e.usb ? { usb: e.usb } : {}) });
+      unprofiled.push({
+        server,
+        serial: e.serial,
+        state: e.state,
+        ...(e.model ? { model: e.model } : {}),
+        ...(e.product ? { product: e.product } : {}),
+        ...(e.usb ? { usb: e.usb } : {}),
+      });
     }
   }
   return { profiles: reports, servers: [...servers.values()], unprofiled };
@@ -361,7 +396,15 @@ export async function cleanDevice(o: CleanOptions): Promise<CleanReport> {
     try {
       signal.throwIfAborted();
       const r = await cleanHarnessFiles(transport, workDir);
-      return { profile: profile.name, file: profile.file, id: transport.id, workDir: r.dir, exists: r.exists, removed: r.removed, kept: r.kept };
+      return {
+        profile: profile.name,
+        file: profile.file,
+        id: transport.id,
+        workDir: r.dir,
+        exists: r.exists,
+        removed: r.removed,
+        kept: r.kept,
+      };
     } finally {
       await transport.close().catch(() => undefined);
     }

@@ -6,7 +6,17 @@ export type ProgressEvent =
   | { type: 'generate'; what: string; bytes: number }
   | { type: 'plan'; device: string; entries: number; skipped: number; lut: string }
   | { type: 'visit'; device: string; id: string; label: string; round: number; index: number; total: number }
-  | { type: 'entry'; device: string; id: string; label: string; round: number; n: number; median: number; rme: number; flags: string[] }
+  | {
+      type: 'entry';
+      device: string;
+      id: string;
+      label: string;
+      round: number;
+      n: number;
+      median: number;
+      rme: number;
+      flags: string[];
+    }
   | { type: 'failure'; device: string; id: string; label: string; message: string }
   | { type: 'thermal-wait'; device: string; tempC: number; limitC: number }
   /** One tile of an end-to-end pipeline run finished (`ms`: its own time; `elapsedMs`: since the photo started). */

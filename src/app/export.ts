@@ -33,8 +33,18 @@ export interface ExportResult {
 
 export async function runExport(o: ExportOptions): Promise<ExportResult> {
   const catalog = loadCatalog(o.catalogFile ?? defaultCatalogFile());
-  const store = new ModelStore(o.storeDir ?? defaultStoreDir(), { onGenerate: (what, bytes) => o.onProgress?.({ type: 'generate', what, bytes }) });
-  const { entries } = await planBlocks({ catalog, latent: o.latent, width: o.width, precision: o.precision, seed: o.seed, select: o.select, store });
+  const store = new ModelStore(o.storeDir ?? defaultStoreDir(), {
+    onGenerate: (what, bytes) => o.onProgress?.({ type: 'generate', what, bytes }),
+  });
+  const { entries } = await planBlocks({
+    catalog,
+    latent: o.latent,
+    width: o.width,
+    precision: o.precision,
+    seed: o.seed,
+    select: o.select,
+    store,
+  });
   const out = resolve(o.out);
   const copied = new Set<string>();
   let bytes = 0;
@@ -55,9 +65,20 @@ export async function runExport(o: ExportOptions): Promise<ExportResult> {
       copied.add(f);
       bytes += statSync(dst).size;
     }
-    models.push(e.key.kind === 'part' ? { part: e.key.stage!, file: e.model.graph, sha256: e.model.sha256 } : { stage: e.key.stage!, variant: e.key.variant!, file: e.model.graph, sha256: e.model.sha256 });
+    models.push(
+      e.key.kind === 'part'
+        ? { part: e.key.stage!, file: e.model.graph, sha256: e.model.sha256 }
+        : { stage: e.key.stage!, variant: e.key.variant!, file: e.model.graph, sha256: e.model.sha256 },
+    );
   }
-  const manifest: Manifest = { schemaVersion: 1, catalog: catalog.spec.name, latent: o.latent, width: o.width, precision: o.precision, models };
+  const manifest: Manifest = {
+    schemaVersion: 1,
+    catalog: catalog.spec.name,
+    latent: o.latent,
+    width: o.width,
+    precision: o.precision,
+    models,
+  };
   const manifestFile = join(out, 'manifest.json');
   writeFileAtomic(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   return { manifestFile, models: models.length, files: copied.size, bytes };

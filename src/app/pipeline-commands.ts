@@ -24,9 +24,23 @@ export function measureCommands(c: PipelineCommandContext, missing: readonly Mis
   if (missing.some((m) => m.unit !== 'unet')) {
     out.push(
       command([
-        'bench', 'pipeline', '--device', c.device, '--arch', c.indices, '--vae', c.vae,
-        '--tile', String(c.tile), '--overlap', String(c.overlap),
-        '--steps', String(c.steps), ...(c.text ? ['--text-encoder'] : []), ...width, ...(c.lut ? ['--lut', c.lut] : []),
+        'bench',
+        'pipeline',
+        '--device',
+        c.device,
+        '--arch',
+        c.indices,
+        '--vae',
+        c.vae,
+        '--tile',
+        String(c.tile),
+        '--overlap',
+        String(c.overlap),
+        '--steps',
+        String(c.steps),
+        ...(c.text ? ['--text-encoder'] : []),
+        ...width,
+        ...(c.lut ? ['--lut', c.lut] : []),
       ]),
     );
   }

@@ -13,7 +13,13 @@ import { partGraphSpec, stageGraphSpec } from '../onnx/group-graph.js';
 import type { ModelStore } from '../onnx/store.js';
 import type { LutConfig } from '../predict/config.js';
 import {
-  decoderKey, encoderKey, textChoiceOf, textEncoderKey, tileKey, unetKey, vaeChoiceOf,
+  decoderKey,
+  encoderKey,
+  textChoiceOf,
+  textEncoderKey,
+  tileKey,
+  unetKey,
+  vaeChoiceOf,
 } from '../predict/pipeline-keys.js';
 
 export { textChoiceOf, vaeChoiceOf };

@@ -35,7 +35,8 @@ async function yieldTo(signal: AbortSignal | undefined): Promise<void> {
 export async function planBlocks(o: PlanOptions): Promise<{ resolved: ResolvedCatalog; entries: PlannedEntry[] }> {
   const resolved = o.catalog.resolve(o.latent, o.width);
   const known = [...resolved.stages.map((s) => s.name), ...resolved.parts.map((p) => p.name)];
-  for (const name of o.select) if (!known.includes(name)) throw new UnknownNameError('stage or part', name, known, o.catalog.file);
+  for (const name of o.select)
+    if (!known.includes(name)) throw new UnknownNameError('stage or part', name, known, o.catalog.file);
   const wanted = (name: string) => o.select.length === 0 || o.select.includes(name);
   const settings = { precision: o.precision, seed: o.seed };
   const base = { latent: o.latent, width: o.width, precision: o.precision };
@@ -63,7 +64,9 @@ export async function planBlocks(o: PlanOptions): Promise<{ resolved: ResolvedCa
       entries.push({
         id: entryId(key),
         key,
-        model: user?.files ?? o.store.ensureGroup(resolved, stageGraphSpec(stage, variant), `${stage.name}.${variant.name}`, settings),
+        model:
+          user?.files ??
+          o.store.ensureGroup(resolved, stageGraphSpec(stage, variant), `${stage.name}.${variant.name}`, settings),
         params: user?.params ?? variant.params,
         macs: variant.macs,
         source: user ? 'manifest' : 'generated',
@@ -74,7 +77,9 @@ export async function planBlocks(o: PlanOptions): Promise<{ resolved: ResolvedCa
 }
 
 /** Whole candidate U-Nets, measured end to end (`bench candidates`). `teacher` is a code for the teacher. */
-export async function planCandidates(o: Omit<PlanOptions, 'select' | 'userModels'> & { codes: string[] }): Promise<{ resolved: ResolvedCatalog; entries: PlannedEntry[] }> {
+export async function planCandidates(
+  o: Omit<PlanOptions, 'select' | 'userModels'> & { codes: string[] },
+): Promise<{ resolved: ResolvedCatalog; entries: PlannedEntry[] }> {
   const resolved = o.catalog.resolve(o.latent, o.width);
   const settings = { precision: o.precision, seed: o.seed };
   const entries: PlannedEntry[] = [];
@@ -88,7 +93,12 @@ export async function planCandidates(o: Omit<PlanOptions, 'select' | 'userModels
     entries.push({
       id: entryId(key),
       key,
-      model: o.store.ensureComposite(resolved, candidateGraphSpec(resolved, candidate, arch), `unet.${candidate.join('.')}`, settings),
+      model: o.store.ensureComposite(
+        resolved,
+        candidateGraphSpec(resolved, candidate, arch),
+        `unet.${candidate.join('.')}`,
+        settings,
+      ),
       params: cost.params,
       macs: cost.macs,
       source: 'generated',

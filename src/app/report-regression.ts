@@ -90,7 +90,11 @@ export function writeRegressionReport(o: RegressionReportOptions): RegressionRep
     baselineLabel: baseline.label,
     currentLabel: o.current,
   });
-  return { comparison, exitCode: comparison.exitCode, ...writeRegressionFiles(comparison, o.formats ?? regressionFormats, o.outDir) };
+  return {
+    comparison,
+    exitCode: comparison.exitCode,
+    ...writeRegressionFiles(comparison, o.formats ?? regressionFormats, o.outDir),
+  };
 }
 
 /** The chosen reports of a comparison (two tables or `bench compare`), written together into one folder. */
@@ -107,7 +111,10 @@ export function writeRegressionFiles(
     junit: () => renderJunit(comparison, { createdAt: meta.createdAt }),
   };
   const folder = resolve(outDir ?? defaultRegressionDir());
-  const reports = [...new Set(formats)].map((f) => ({ file: join(folder, regressionReportFiles[f]), data: texts[f]() }));
+  const reports = [...new Set(formats)].map((f) => ({
+    file: join(folder, regressionReportFiles[f]),
+    data: texts[f](),
+  }));
   writeReports(reports);
   return { markdown, document: regressionDocument(comparison, meta), files: reports.map((r) => r.file) };
 }

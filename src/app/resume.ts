@@ -8,7 +8,11 @@ import type { LutEntry } from '../lut/schema.js';
 import type { Journal } from '../measure/journal.js';
 import type { EntryState, PlannedEntry } from '../measure/protocol.js';
 
-export function restoreFromJournal(journal: Journal, identity: Record<string, unknown>, planned: PlannedEntry[]): Map<string, EntryState> {
+export function restoreFromJournal(
+  journal: Journal,
+  identity: Record<string, unknown>,
+  planned: PlannedEntry[],
+): Map<string, EntryState> {
   const restored = new Map<string, EntryState>();
   const lines = journal.read();
   if (lines.length === 0) return restored;
@@ -54,7 +58,11 @@ function sameRun(lut: NonNullable<ReturnType<typeof existingLut>>, identity: Rec
 }
 
 /** Entries of an existing LUT that need no new measurement. */
-export function reusableEntries(lutFile: string, identity: Record<string, unknown>, planned: PlannedEntry[]): LutEntry[] {
+export function reusableEntries(
+  lutFile: string,
+  identity: Record<string, unknown>,
+  planned: PlannedEntry[],
+): LutEntry[] {
   const lut = existingLut(lutFile);
   if (!lut || !sameRun(lut, identity)) return [];
   const models = new Map(planned.map((e) => [e.id, e.model.sha256]));
@@ -66,7 +74,9 @@ export function otherEntries(lutFile: string, identity: Record<string, unknown>,
   const lut = existingLut(lutFile);
   if (!lut) return [];
   if (!sameRun(lut, identity)) {
-    throw new UsageError(`${lutFile} was measured on another device, runtime or with other settings`, { hint: 'give --out a new file for these candidates' });
+    throw new UsageError(`${lutFile} was measured on another device, runtime or with other settings`, {
+      hint: 'give --out a new file for these candidates',
+    });
   }
   return outsidePlan(lut.entries, planned);
 }
@@ -77,10 +87,16 @@ export function otherEntries(lutFile: string, identity: Record<string, unknown>,
  * updates those entries and keeps the rest instead of dropping them. A table of another run is
  * replaced as a whole, as before.
  */
-export function untouchedEntries(lutFile: string, identity: Record<string, unknown>, planned: PlannedEntry[]): LutEntry[] {
+export function untouchedEntries(
+  lutFile: string,
+  identity: Record<string, unknown>,
+  planned: PlannedEntry[],
+): LutEntry[] {
   const lut = existingLut(lutFile);
   if (!lut || !sameRun(lut, identity)) return [];
-  return outsidePlan(lut.entries, planned).filter((e) => e.key.latent === identity['latent'] && e.key.width === identity['width']);
+  return outsidePlan(lut.entries, planned).filter(
+    (e) => e.key.latent === identity['latent'] && e.key.width === identity['width'],
+  );
 }
 
 function outsidePlan(entries: LutEntry[], planned: PlannedEntry[]): LutEntry[] {

@@ -80,16 +80,23 @@ function attention(d: UnitDims, k: ModelConstants): UnitCost {
     norm(c) + // GroupNorm
     conv(1, c, c) + // proj_in
     norm(c) + // LayerNorm 1
-    3 * linear(c, c, false) + linear(c, c, true) + // self-attention q, k, v, out
+    3 * linear(c, c, false) +
+    linear(c, c, true) + // self-attention q, k, v, out
     norm(c) + // LayerNorm 2
-    linear(c, c, false) + 2 * linear(dctx, c, false) + linear(c, c, true) + // cross-attention
+    linear(c, c, false) +
+    2 * linear(dctx, c, false) +
+    linear(c, c, true) + // cross-attention
     norm(c) + // LayerNorm 3
-    linear(c, 8 * c, true) + linear(4 * c, c, true) + // GEGLU feed-forward, inner width 4C
+    linear(c, 8 * c, true) +
+    linear(4 * c, c, true) + // GEGLU feed-forward, inner width 4C
     conv(1, c, c); // proj_out
   const macs =
     c * c * n + // proj_in
-    4 * c * c * n + 2 * n * n * c + // self-attention projections, QK^T and AV
-    2 * c * c * n + 2 * l * dctx * c + 2 * n * l * c + // cross-attention
+    4 * c * c * n +
+    2 * n * n * c + // self-attention projections, QK^T and AV
+    2 * c * c * n +
+    2 * l * dctx * c +
+    2 * n * l * c + // cross-attention
     12 * c * c * n + // feed-forward (C -> 8C, 4C -> C)
     c * c * n; // proj_out
   return { params, macs };
@@ -116,7 +123,10 @@ export function unitCost(d: UnitDims, k: ModelConstants): UnitCost {
     }
     case 'time-embedding':
       // Linear(timeProj -> temb), SiLU, Linear(temb -> temb); the sinusoidal projection has no weights.
-      return { params: linear(d.cin, d.cout, true) + linear(d.cout, d.cout, true), macs: d.cin * d.cout + d.cout * d.cout };
+      return {
+        params: linear(d.cin, d.cout, true) + linear(d.cout, d.cout, true),
+        macs: d.cin * d.cout + d.cout * d.cout,
+      };
     case 'norm-conv':
       // GroupNorm, SiLU, 3x3 convolution (the output stem).
       return { params: norm(d.cin) + conv(3, d.cin, d.cout), macs: 9 * d.cin * d.cout * d.side * d.side };

@@ -29,12 +29,16 @@ export function parseCandidate(cat: Pick<ResolvedCatalog, 'stages'>, code: strin
   if (/^\d+(\.\d+)*$/.test(text)) {
     const parts = text.split('.').map(Number);
     if (parts.length !== cat.stages.length) {
-      throw new UsageError(`candidate '${code}' has ${parts.length} indices; the catalogue has ${cat.stages.length} stages (${cat.stages.map((s) => s.name).join(', ')})`);
+      throw new UsageError(
+        `candidate '${code}' has ${parts.length} indices; the catalogue has ${cat.stages.length} stages (${cat.stages.map((s) => s.name).join(', ')})`,
+      );
     }
     parts.forEach((v, i) => {
       const stage = cat.stages[i]!;
       if (v >= stage.variants.length) {
-        throw new UsageError(`candidate '${code}': stage ${stage.name} has variants 0..${stage.variants.length - 1}, not ${v}`);
+        throw new UsageError(
+          `candidate '${code}': stage ${stage.name} has variants 0..${stage.variants.length - 1}, not ${v}`,
+        );
       }
     });
     return parts;
@@ -50,13 +54,19 @@ export function parseCandidate(cat: Pick<ResolvedCatalog, 'stages'>, code: strin
     chosen.set(stage.name, findVariantIndex(stage, variantName));
   }
   const missing = cat.stages.filter((s) => !chosen.has(s.name)).map((s) => s.name);
-  if (missing.length > 0) throw new UsageError(`candidate '${code}' does not choose a variant for ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new UsageError(`candidate '${code}' does not choose a variant for ${missing.join(', ')}`);
   return cat.stages.map((s) => chosen.get(s.name)!);
 }
 
 export function findStage(cat: Pick<ResolvedCatalog, 'stages'>, name: string): ResolvedStage {
   const stage = cat.stages.find((s) => s.name === name);
-  if (!stage) throw new UnknownNameError('stage', name, cat.stages.map((s) => s.name));
+  if (!stage)
+    throw new UnknownNameError(
+      'stage',
+      name,
+      cat.stages.map((s) => s.name),
+    );
   return stage;
 }
 
@@ -64,7 +74,11 @@ export function findVariantIndex(stage: ResolvedStage, nameOrIndex: string): num
   const byName = stage.variants.findIndex((v) => v.name === nameOrIndex);
   if (byName >= 0) return byName;
   if (/^\d+$/.test(nameOrIndex) && Number(nameOrIndex) < stage.variants.length) return Number(nameOrIndex);
-  throw new UnknownNameError(`variant of stage ${stage.name}`, nameOrIndex, stage.variants.map((v) => v.name));
+  throw new UnknownNameError(
+    `variant of stage ${stage.name}`,
+    nameOrIndex,
+    stage.variants.map((v) => v.name),
+  );
 }
 
 /** Parameters and MACs of a whole candidate U-Net: its variants plus the fixed parts. */

@@ -13,7 +13,7 @@ function describePhone(p: ListedPhone, bundleId: string | undefined): string[] {
   const link = join([d.transport, d.tunnelState === 'unavailable' ? 'tunnel unavailable' : d.tunnelState], ', ');
   const developer = d.developerMode === 'disabled' ? 'Developer Mode off' : undefined;
   const facts = [model || d.deviceType, os, link, developer].filter(Boolean);
-  const lines = [`${d.name ?? d.identifier}: ${facts.join(', ')}${p.inProfile ? '   <- this profile\'s udid' : ''}`];
+  const lines = [`${d.name ?? d.identifier}: ${facts.join(', ')}${p.inProfile ? "   <- this profile's udid" : ''}`];
   lines.push(`  identifier ${d.identifier}${d.udid ? `, udid ${d.udid}` : ''}`);
   const b = p.bench;
   const app = bundleId ?? 'bench app';
@@ -42,7 +42,7 @@ export function renderPhones(r: ProfileReport): string[] {
   }
   const devices = phones.devices ?? [];
   if (devices.length === 0) {
-    return ['  phones     none: the Mac\'s devicectl sees no device (plug the phone in, unlock it, trust the Mac)'];
+    return ["  phones     none: the Mac's devicectl sees no device (plug the phone in, unlock it, trust the Mac)"];
   }
   const lead =
     `  phones     ${devices.length} seen by the Mac (xcrun devicectl list devices); ` +

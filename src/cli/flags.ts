@@ -15,7 +15,10 @@ export function listFlag(args: ParsedArgs, name: string): string[] {
   const v = args.values[name];
   if (v === undefined) return [];
   const items = Array.isArray(v) ? v.map(String) : [String(v)];
-  return items.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+  return items
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 export function boolFlag(args: ParsedArgs, name: string): boolean {

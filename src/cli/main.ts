@@ -54,7 +54,9 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
     if (group.length > 0) {
       throw new UsageError(`'bench ${argv[0]}' needs one of: ${group.map((c) => c.name.split(' ')[1]).join(', ')}`);
     }
-    throw new UsageError(`unknown command '${argv[0]}'; commands: ${[...new Set(commands.map((c) => c.name.split(' ')[0]))].join(', ')}`);
+    throw new UsageError(
+      `unknown command '${argv[0]}'; commands: ${[...new Set(commands.map((c) => c.name.split(' ')[0]))].join(', ')}`,
+    );
   }
   const rest = argv.slice(command.name.split(' ').length);
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -67,7 +69,10 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
     parsed = parseArgs({ args, options: command.options, allowPositionals: true, strict: true });
   } catch (error) {
     // node's messages can span lines (an explanation, then a how-to); keep the first as the message.
-    const [first, ...rest] = (error as Error).message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+    const [first, ...rest] = (error as Error).message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0);
     throw new UsageError(`bench ${command.name}: ${first ?? 'bad arguments'}`, {
       hint: [...rest, `see 'bench ${command.name} --help'`].join(' '),
     });
@@ -82,7 +87,10 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
       { hint: `see 'bench ${command.name} --help'` },
     );
   }
-  return command.run({ values: parsed.values as Record<string, string | boolean | (string | boolean)[] | undefined>, positionals }, io);
+  return command.run(
+    { values: parsed.values as Record<string, string | boolean | (string | boolean)[] | undefined>, positionals },
+    io,
+  );
 }
 
 /**

@@ -85,7 +85,8 @@ export function measureOptionsFrom(args: ParsedArgs, io: CliIO): Omit<BlocksOpti
   }
   const threads = numberFlag(args, 'threads', { integer: true, min: 0, max: 1024 });
   const seed = numberFlag(args, 'seed', { integer: true, min: 0 });
-  if (boolFlag(args, 'resume') && boolFlag(args, 'restart')) throw new UsageError('--resume and --restart exclude each other');
+  if (boolFlag(args, 'resume') && boolFlag(args, 'restart'))
+    throw new UsageError('--resume and --restart exclude each other');
   const devices = listFlag(args, 'device');
   const { latent, width } = shapeFlags(args);
   const catalogFile = stringFlag(args, 'catalog');
@@ -101,7 +102,9 @@ export function measureOptionsFrom(args: ParsedArgs, io: CliIO): Omit<BlocksOpti
     ...(precision ? { precision } : {}),
     settings: {
       // A fixed count: no early stop, no time cap.
-      ...(iterations !== undefined ? { minSamples: iterations, maxSamples: iterations, targetRme: 0, maxTimeMs: Number.MAX_SAFE_INTEGER } : {}),
+      ...(iterations !== undefined
+        ? { minSamples: iterations, maxSamples: iterations, targetRme: 0, maxTimeMs: Number.MAX_SAFE_INTEGER }
+        : {}),
       ...(warmup !== undefined ? { warmup } : {}),
       ...(targetRme !== undefined && iterations === undefined ? { targetRme } : {}),
       ...(maxTimeMs !== undefined && iterations === undefined ? { maxTimeMs } : {}),

@@ -24,7 +24,10 @@ export class ProgressPrinter {
   private drawn = 0;
   private generated = 0;
 
-  constructor(private readonly io: CliIO, private readonly out: CliIO['stdout']) {
+  constructor(
+    private readonly io: CliIO,
+    private readonly out: CliIO['stdout'],
+  ) {
     this.tty = out.isTTY === true && io.env['CI'] === undefined;
   }
 
@@ -32,16 +35,28 @@ export class ProgressPrinter {
     switch (e.type) {
       case 'generate':
         this.generated += e.bytes;
-        this.update('store', `generating ${e.what} (${formatBytes(e.bytes)}; ${formatBytes(this.generated)} so far)`, !this.tty);
+        this.update(
+          'store',
+          `generating ${e.what} (${formatBytes(e.bytes)}; ${formatBytes(this.generated)} so far)`,
+          !this.tty,
+        );
         break;
       case 'status':
         this.update(e.device, `${e.device}: ${e.text}`, true);
         break;
       case 'plan':
-        this.update(e.device, `${e.device}: ${e.entries} entries to measure${e.skipped > 0 ? `, ${e.skipped} already in ${e.lut}` : ''}`, true);
+        this.update(
+          e.device,
+          `${e.device}: ${e.entries} entries to measure${e.skipped > 0 ? `, ${e.skipped} already in ${e.lut}` : ''}`,
+          true,
+        );
         break;
       case 'visit':
-        this.update(e.device, `${e.device}: round ${e.round + 1} ${bar(e.index, e.total)} ${e.index + 1}/${e.total} ${e.label}`, false);
+        this.update(
+          e.device,
+          `${e.device}: round ${e.round + 1} ${bar(e.index, e.total)} ${e.index + 1}/${e.total} ${e.label}`,
+          false,
+        );
         break;
       case 'entry':
         this.update(
@@ -57,7 +72,11 @@ export class ProgressPrinter {
         this.update(e.device, `${e.device}: warning: ${e.text}`, true);
         break;
       case 'thermal-wait':
-        this.update(e.device, `${e.device}: waiting to cool down (${e.tempC.toFixed(1)} °C > ${e.limitC} °C)`, !this.tty);
+        this.update(
+          e.device,
+          `${e.device}: waiting to cool down (${e.tempC.toFixed(1)} °C > ${e.limitC} °C)`,
+          !this.tty,
+        );
         break;
       case 'tile':
         this.update(
@@ -68,7 +87,11 @@ export class ProgressPrinter {
         );
         break;
       case 'done':
-        this.update(e.device, `${e.device}: ${e.ok} ok, ${e.failed} failed in ${(e.ms / 1000).toFixed(1)} s -> ${e.lut}`, true);
+        this.update(
+          e.device,
+          `${e.device}: ${e.ok} ok, ${e.failed} failed in ${(e.ms / 1000).toFixed(1)} s -> ${e.lut}`,
+          true,
+        );
         break;
     }
   };

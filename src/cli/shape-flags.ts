@@ -16,8 +16,7 @@ export const shapeOptions = {
   force: { type: 'boolean' },
 } as const;
 
-export const forceHelp =
-  `  --force            allow --latent above ${MAX_LATENT} and --width above ${MAX_WIDTH} (large models, slow, much memory)`;
+export const forceHelp = `  --force            allow --latent above ${MAX_LATENT} and --width above ${MAX_WIDTH} (large models, slow, much memory)`;
 
 export function shapeFlags(args: ParsedArgs): { latent?: number; width?: number } {
   const latent = numberFlag(args, 'latent', { integer: true, min: 1 });
@@ -28,7 +27,9 @@ export function shapeFlags(args: ParsedArgs): { latent?: number; width?: number 
       throw new UsageError(`--latent ${latent}: above ${MAX_LATENT} (${image}); add --force if you mean it`);
     }
     if (width !== undefined && width > MAX_WIDTH) {
-      throw new UsageError(`--width ${width}: above ${MAX_WIDTH} (weights grow with its square); add --force if you mean it`);
+      throw new UsageError(
+        `--width ${width}: above ${MAX_WIDTH} (weights grow with its square); add --force if you mean it`,
+      );
     }
   }
   return { ...(latent !== undefined ? { latent } : {}), ...(width !== undefined ? { width } : {}) };

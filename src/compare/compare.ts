@@ -213,7 +213,14 @@ function trendRise(entry: LutEntry): number | null {
 
 function oneSided(e: LutEntry): OneSidedEntry {
   const sorted = sortedCopy(e.samples);
-  return { id: e.id, label: entryLabel(e.key), kind: e.key.kind, state: e.state, n: sorted.length, median: sorted.length > 0 ? medianSorted(sorted) : null };
+  return {
+    id: e.id,
+    label: entryLabel(e.key),
+    kind: e.key.kind,
+    state: e.state,
+    n: sorted.length,
+    median: sorted.length > 0 ? medianSorted(sorted) : null,
+  };
 }
 
 function measurePair(base: LutEntry, cur: LutEntry, runSeed: number, resamples: number, drift: number): Pending {
@@ -286,13 +293,19 @@ export function sameMeasurement(base: LutEntry, cur: LutEntry): boolean {
 }
 
 function untestableReason(base: LutEntry, cur: LutEntry): string | undefined {
-  for (const [name, e] of [['baseline', base], ['current', cur]] as const) {
+  for (const [name, e] of [
+    ['baseline', base],
+    ['current', cur],
+  ] as const) {
     if (e.state !== 'ok') {
       const why = e.error ? ` (${e.error.code}: ${e.error.message})` : '';
       return `${e.state} in the ${name} table${why}; fix it and re-run that entry`;
     }
   }
-  for (const [name, e] of [['baseline', base], ['current', cur]] as const) {
+  for (const [name, e] of [
+    ['baseline', base],
+    ['current', cur],
+  ] as const) {
     if (e.samples.some((x) => !(x > 0))) {
       return `samples of 0 ms or less in the ${name} table: the timer is too coarse for this entry`;
     }

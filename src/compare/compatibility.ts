@@ -35,7 +35,12 @@ export function findMismatches(baseline: Lut, current: Lut): Mismatch[] {
 }
 
 /** Throws unless the tables are comparable or `allowMismatch`; returns the differences found. */
-export function checkComparable(baseline: Lut, current: Lut, allowMismatch: boolean, labels: [string, string]): Mismatch[] {
+export function checkComparable(
+  baseline: Lut,
+  current: Lut,
+  allowMismatch: boolean,
+  labels: [string, string],
+): Mismatch[] {
   const mismatches = findMismatches(baseline, current);
   if (mismatches.length > 0 && !allowMismatch) {
     const what = mismatches.map((m) => `${m.field} ${m.baseline} vs ${m.current}`).join(', ');

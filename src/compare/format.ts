@@ -55,7 +55,11 @@ export function formatInterval(ci: [number, number] | null): string {
  * The one-sided p and q in the direction of the observed change (slower when the ratio is at least
  * 1, faster otherwise), so an improvement is not shown with p(slower) = 1.
  */
-export function directional(e: EntryComparison): { p: number | null; q: number | null; direction: 'slower' | 'faster' } {
+export function directional(e: EntryComparison): {
+  p: number | null;
+  q: number | null;
+  direction: 'slower' | 'faster';
+} {
   if (e.ratio !== null && e.ratio < 1) return { p: e.pFaster, q: e.qFaster, direction: 'faster' };
   return { p: e.pSlower, q: e.qSlower, direction: 'slower' };
 }

@@ -45,7 +45,12 @@ export function clearance(statistical: Verdict, ci95: [number, number] | null, t
   return 0;
 }
 
-function downgrades(side: SideSummary, flag: (typeof downgradingFlags)[number], threshold: number, clear: number): boolean {
+function downgrades(
+  side: SideSummary,
+  flag: (typeof downgradingFlags)[number],
+  threshold: number,
+  clear: number,
+): boolean {
   if (!side.flags.includes(flag)) return false;
   if (flag === 'trend') return side.trendRise === null || clear <= side.trendRise;
   if (flag !== 'margin-not-reached') return true;
@@ -53,14 +58,24 @@ function downgrades(side: SideSummary, flag: (typeof downgradingFlags)[number], 
   return side.rme > threshold / 2 && clear <= side.rme;
 }
 
-export function downgradeReasons(baseline: SideSummary, current: SideSummary, statistical: Verdict, threshold: number, ci95: [number, number] | null = null): string[] {
+export function downgradeReasons(
+  baseline: SideSummary,
+  current: SideSummary,
+  statistical: Verdict,
+  threshold: number,
+  ci95: [number, number] | null = null,
+): string[] {
   const reasons: string[] = [];
   const clear = clearance(statistical, ci95, threshold);
-  for (const [name, side] of [['baseline', baseline], ['current', current]] as const) {
+  for (const [name, side] of [
+    ['baseline', baseline],
+    ['current', current],
+  ] as const) {
     const bad = downgradingFlags.filter((f) => downgrades(side, f, threshold, clear));
     if (bad.length === 0) continue;
     const sizes: string[] = [];
-    if (bad.includes('margin-not-reached') && side.rme !== null) sizes.push(`margin ±${(side.rme * 100).toFixed(1)}% > half the ${(threshold * 100).toFixed(0)}% threshold`);
+    if (bad.includes('margin-not-reached') && side.rme !== null)
+      sizes.push(`margin ±${(side.rme * 100).toFixed(1)}% > half the ${(threshold * 100).toFixed(0)}% threshold`);
     const clears = statistical === 'unchanged' ? 'lies inside the band by' : 'clears the band by';
     if (bad.includes('trend') && side.trendRise !== null) {
       sizes.push(`a rise of ${(side.trendRise * 100).toFixed(1)}% within a round, more than the interval ${clears}`);
@@ -69,7 +84,9 @@ export function downgradeReasons(baseline: SideSummary, current: SideSummary, st
     reasons.push(`${name} flagged ${bad.join(', ')}${size} (${bad.map((f) => advice[f]).join('; ')})`);
   }
   if (reasons.length === 0) return [];
-  reasons.push(`the numbers alone say ${statistical}; re-run the flagged table on a cooled-down, idle device to confirm`);
+  reasons.push(
+    `the numbers alone say ${statistical}; re-run the flagged table on a cooled-down, idle device to confirm`,
+  );
   return reasons;
 }
 

@@ -13,7 +13,14 @@
 // shared by the entries measured at the same time, so it does not average out over the suite.
 import type { Lut, LutEntry } from '../lut/schema.js';
 import { normalSf } from '../stats/normal.js';
-import { effectiveRounds, groupByRound, pooledRoundVariance, roundEstimate, roundEstimates, type RoundEstimate } from '../stats/rounds.js';
+import {
+  effectiveRounds,
+  groupByRound,
+  pooledRoundVariance,
+  roundEstimate,
+  roundEstimates,
+  type RoundEstimate,
+} from '../stats/rounds.js';
 import type { EntryComparison, RoundNoise } from './types.js';
 
 const Z95 = 1.959963984540054;

@@ -73,7 +73,9 @@ export function decideVerdict(v: VerdictInput): VerdictOutcome {
       const q = slower ? v.qSlower : v.qFaster;
       return {
         verdict: 'inconclusive',
-        reasons: [`the interval ${interval} is outside the ${band} band but the rank test is not significant (q = ${formatP(q)}); ${RERUN}`],
+        reasons: [
+          `the interval ${interval} is outside the ${band} band but the rank test is not significant (q = ${formatP(q)}); ${RERUN}`,
+        ],
       };
     }
     const q = slower ? v.driftQSlower : v.driftQFaster;
@@ -88,11 +90,15 @@ export function decideVerdict(v: VerdictInput): VerdictOutcome {
   if (hi - lo > upper - lower) {
     return {
       verdict: 'inconclusive',
-      reasons: [`too noisy: the 95% interval ${interval} is wider than the ${band} band; ${RERUN} or on a quieter device`],
+      reasons: [
+        `too noisy: the 95% interval ${interval} is wider than the ${band} band; ${RERUN} or on a quieter device`,
+      ],
     };
   }
   return {
     verdict: 'inconclusive',
-    reasons: [`the change is close to the threshold: the 95% interval ${interval} crosses the edge of the ${band} band; ${RERUN}`],
+    reasons: [
+      `the change is close to the threshold: the 95% interval ${interval} crosses the edge of the ${band} band; ${RERUN}`,
+    ],
   };
 }

@@ -28,7 +28,11 @@ function emit(tag: string, payload: unknown): void {
 
 /** Ends the run with an `error` line naming the stage, and an exit code the harness maps to a cause. */
 class Stop extends Error {
-  constructor(readonly stage: 'runtime' | 'load' | 'run', message: string, readonly exitCode: number) {
+  constructor(
+    readonly stage: 'runtime' | 'load' | 'run',
+    message: string,
+    readonly exitCode: number,
+  ) {
     super(message);
   }
 }
@@ -173,9 +177,10 @@ function seededFeeds(ort: Ort, session: Session, s: Settings): Record<string, un
     const shape = d?.shape ?? (meta?.shape ?? []).map((x) => (typeof x === 'number' && x > 0 ? x : 1));
     const n = shape.reduce((a, b) => a * b, 1);
     const values = Array.from({ length: n }, () => (name === 'timestep' ? 500 : rng() * 2 - 1));
-    feeds[name] = type === 'float16'
-      ? new ort.Tensor('float16', Uint16Array.from(values, toHalf), shape)
-      : new ort.Tensor('float32', Float32Array.from(values), shape);
+    feeds[name] =
+      type === 'float16'
+        ? new ort.Tensor('float16', Uint16Array.from(values, toHalf), shape)
+        : new ort.Tensor('float32', Float32Array.from(values), shape);
     io.inputs.push({ name, type, shape: meta?.shape ?? shape });
   }
   for (const name of session.outputNames) {

@@ -38,7 +38,10 @@ function emit(tag: string, payload: unknown): void {
 }
 
 class StageError extends Error {
-  constructor(readonly stage: string, message: string) {
+  constructor(
+    readonly stage: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -219,7 +222,10 @@ async function promptContext(
   const [, length, dim] = spec.unet.contextShape;
   if (!text || !spec.text) {
     const rng = mulberry32(spec.seed);
-    return m.tensor(Float32Array.from({ length: length! * dim! }, () => rng() * 2 - 1), spec.unet.contextShape);
+    return m.tensor(
+      Float32Array.from({ length: length! * dim! }, () => rng() * 2 - 1),
+      spec.unet.contextShape,
+    );
   }
   const t = now();
   // CLIP's start token, end token, then padding (token ids carried as floats).

@@ -24,7 +24,11 @@ function removeScratch(): void {
 /** Removes the scratch folders however the process ends, short of SIGKILL. */
 export function removeScratchOnExit(): void {
   process.on('exit', removeScratch);
-  for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]] as const) {
+  for (const [signal, number] of [
+    ['SIGINT', 2],
+    ['SIGTERM', 15],
+    ['SIGHUP', 1],
+  ] as const) {
     process.on(signal, () => {
       removeScratch();
       process.exit(128 + number);

@@ -35,7 +35,10 @@ export function loadProfile(name: string, dirs: readonly string[]): DeviceProfil
 function checkMeasureRanges(profile: Omit<DeviceProfile, 'file'>, file: string): void {
   const m = profile.measure;
   if (!m) return;
-  const pairs = [['minSamples', 'maxSamples'], ['rounds', 'maxRounds']] as const;
+  const pairs = [
+    ['minSamples', 'maxSamples'],
+    ['rounds', 'maxRounds'],
+  ] as const;
   for (const [low, high] of pairs) {
     const [a, b] = [m[low], m[high]];
     if (a !== undefined && b !== undefined && a > b) {
@@ -47,7 +50,8 @@ function checkMeasureRanges(profile: Omit<DeviceProfile, 'file'>, file: string):
 export function loadProfileFile(file: string): DeviceProfile {
   const profile = loadJsonFile(profileSchema, file);
   const base = file.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
-  if (profile.name !== base) throw new InvalidFileError(file, 'name', `'${profile.name}' must match the file name '${base}'`);
+  if (profile.name !== base)
+    throw new InvalidFileError(file, 'name', `'${profile.name}' must match the file name '${base}'`);
   checkMeasureRanges(profile, file);
   return { ...profile, file };
 }

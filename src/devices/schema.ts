@@ -10,9 +10,15 @@ const adbTransport = z.strictObject({
   /** Device serial (`adb devices`); for a network device the `host:port` it is connected as. */
   serial: z.string().min(1).optional(),
   /** adb server to use, `host:port` (a remote server of a device farm); default 127.0.0.1:5037. */
-  server: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
+  server: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'must be host:port')
+    .optional(),
   /** `adb connect` this `host:port` first (network devices). */
-  connect: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
+  connect: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'must be host:port')
+    .optional(),
 });
 
 const sshTransport = z.strictObject({
@@ -23,7 +29,10 @@ const sshTransport = z.strictObject({
   /** Private key file; without it the SSH agent (SSH_AUTH_SOCK) is used. */
   key: z.string().min(1).optional(),
   /** Pinned host key fingerprint, `SHA256:<base64>` as `ssh-keygen -lf` prints it. */
-  hostKey: z.string().regex(/^SHA256:[A-Za-z0-9+/]+=*$/, 'must look like SHA256:<base64>').optional(),
+  hostKey: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9+/]+=*$/, 'must look like SHA256:<base64>')
+    .optional(),
   /** known_hosts file to check the host key against when no fingerprint is pinned. */
   knownHosts: z.string().min(1).optional(),
   connectTimeoutMs: z.number().int().positive().optional(),
@@ -77,7 +86,10 @@ export const profileSchema = z.strictObject({
         .strictObject({
           tile: z.number().int().positive().multipleOf(32).optional(),
           overlap: z.number().int().nonnegative().optional(),
-          image: z.string().regex(/^\d+x\d+$/, 'WIDTHxHEIGHT in pixels').optional(),
+          image: z
+            .string()
+            .regex(/^\d+x\d+$/, 'WIDTHxHEIGHT in pixels')
+            .optional(),
         })
         .optional(),
     })
@@ -85,7 +97,10 @@ export const profileSchema = z.strictObject({
   /** Intra-op threads for the runner (0 or absent: the runtime's default); `--threads` overrides. */
   threads: z.number().int().nonnegative().optional(),
   /** CPU affinity mask in hex for `taskset` (e.g. "f0" for the big cores). */
-  affinity: z.string().regex(/^[0-9a-fA-F]+$/).optional(),
+  affinity: z
+    .string()
+    .regex(/^[0-9a-fA-F]+$/)
+    .optional(),
   /** Android: `cmd power set-fixed-performance-mode-enabled true` for the run, restored afterwards. */
   fixedPerformanceMode: z.boolean().optional(),
   thermal: thermalSchema.optional(),

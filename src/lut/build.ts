@@ -2,7 +2,14 @@
 import type { EntryState, PlannedEntry } from '../measure/protocol.js';
 import type { MeasureSettings } from '../measure/settings.js';
 import {
-  medianSorted, roundEstimates, roundHeterogeneity, sortedCopy, summarize, TREND_ROUND_SAMPLES, trendTest, tukeyOutliers,
+  medianSorted,
+  roundEstimates,
+  roundHeterogeneity,
+  sortedCopy,
+  summarize,
+  TREND_ROUND_SAMPLES,
+  trendTest,
+  tukeyOutliers,
 } from '../stats/index.js';
 import type { EntryFlag, LutEntry } from './schema.js';
 
@@ -48,11 +55,13 @@ export function buildEntry(planned: PlannedEntry, s: EntryState, settings: Measu
   if (settings.targetRme > 0 && stats.rme > settings.targetRme) flags.push('margin-not-reached');
   if (rounds.some((r) => r.cpuFallback)) flags.push('cpu-fallback');
   const agreement = roundHeterogeneity(roundEstimates(samples, base.sampleRounds));
-  if (agreement && agreement.p < ROUNDS_DISAGREE_P && agreement.spread >= ROUNDS_DISAGREE_SPREAD) flags.push('rounds-disagree');
+  if (agreement && agreement.p < ROUNDS_DISAGREE_P && agreement.spread >= ROUNDS_DISAGREE_SPREAD)
+    flags.push('rounds-disagree');
   // Warm-up runs are discarded on purpose; a slow first *timed* run means the warm-up was too short.
   const firstWarmups = rounds.map((r) => r.warmup?.[0]).filter((x): x is number => x !== undefined);
   const med = medianSorted(sortedCopy(samples));
-  if (rounds.some((r) => r.samples.length >= 3 && r.samples[0]! > FIRST_RUN_SLOW_FACTOR * med)) flags.push('first-run-slow');
+  if (rounds.some((r) => r.samples.length >= 3 && r.samples[0]! > FIRST_RUN_SLOW_FACTOR * med))
+    flags.push('first-run-slow');
   const loads = rounds.map((r) => r.loadMs).filter((x): x is number => x !== undefined);
   const peaks = rounds.map((r) => r.peakMemoryBytes).filter((x): x is number => x !== undefined);
   const providers = [...new Set(rounds.map((r) => r.provider).filter((p): p is string => p !== undefined))];

@@ -43,9 +43,13 @@ function checkEntry(entry: LutEntry, where: string, file: string): void {
   for (const field of Object.keys(fresh) as (keyof SampleSummary)[]) {
     const a = stored[field];
     const b = fresh[field];
-    const pairs: [number, number, string][] = Array.isArray(a) && Array.isArray(b)
-      ? [[a[0], b[0], `${field}[0]`], [a[1], b[1], `${field}[1]`]]
-      : [[a as number, b as number, field]];
+    const pairs: [number, number, string][] =
+      Array.isArray(a) && Array.isArray(b)
+        ? [
+            [a[0], b[0], `${field}[0]`],
+            [a[1], b[1], `${field}[1]`],
+          ]
+        : [[a as number, b as number, field]];
     for (const [got, want, key] of pairs) {
       if (!close(got, want)) {
         throw fail(`stats.${key}`, `${got} does not match its samples (${want}); the table was edited or damaged`);

@@ -22,7 +22,11 @@ function lutFromJson(data: unknown, file: string): Lut {
   }
   const head = data as { schema?: unknown; schemaVersion?: unknown };
   if (head.schema !== LUT_SCHEMA_ID) {
-    throw new InvalidFileError(file, 'schema', `not a nanosd-bench LUT (expected "${LUT_SCHEMA_ID}", found ${JSON.stringify(head.schema)})`);
+    throw new InvalidFileError(
+      file,
+      'schema',
+      `not a nanosd-bench LUT (expected "${LUT_SCHEMA_ID}", found ${JSON.stringify(head.schema)})`,
+    );
   }
   if (typeof head.schemaVersion === 'number' && head.schemaVersion > LUT_SCHEMA_VERSION) {
     throw new InvalidFileError(

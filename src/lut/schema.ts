@@ -17,40 +17,44 @@ export const precisions = ['fp32', 'fp16'] as const;
 export type Precision = (typeof precisions)[number];
 
 /** What identifies an entry: the same key in two LUTs means the same thing was measured. */
-export const entryKeySchema = z.strictObject({
-  kind: z.enum(entryKinds),
-  /** block: the stage; part: the part name (conv_in, time_mlp, conv_out). */
-  stage: z.string().optional(),
-  /** block: the variant name. */
-  variant: z.string().optional(),
-  /** candidate / pipeline: the candidate code (names form). */
-  arch: z.string().optional(),
-  /** pipeline tile graphs: denoising steps of the U-Net inside the graph. */
-  steps: z.number().int().positive().optional(),
-  latent: z.number().int().positive(),
-  width: z.number().positive(),
-  precision: z.enum(precisions),
-}).meta({ id: 'EntryKey' });
+export const entryKeySchema = z
+  .strictObject({
+    kind: z.enum(entryKinds),
+    /** block: the stage; part: the part name (conv_in, time_mlp, conv_out). */
+    stage: z.string().optional(),
+    /** block: the variant name. */
+    variant: z.string().optional(),
+    /** candidate / pipeline: the candidate code (names form). */
+    arch: z.string().optional(),
+    /** pipeline tile graphs: denoising steps of the U-Net inside the graph. */
+    steps: z.number().int().positive().optional(),
+    latent: z.number().int().positive(),
+    width: z.number().positive(),
+    precision: z.enum(precisions),
+  })
+  .meta({ id: 'EntryKey' });
 export type EntryKey = z.infer<typeof entryKeySchema>;
 
 /** Summary statistics of the samples, all in milliseconds (see src/stats for definitions). */
-export const statsSchema = z.strictObject({
-  n: z.number().int().nonnegative(),
-  median: z.number(),
-  mean: z.number(),
-  min: z.number(),
-  max: z.number(),
-  p10: z.number(),
-  p90: z.number(),
-  p99: z.number(),
-  /** Median absolute deviation scaled by 1.4826 (a consistent estimate of sigma for normal data). */
-  mad: z.number(),
-  iqr: z.number(),
-  /** Distribution-free 95% confidence interval of the median (order statistics). */
-  ci95: z.tuple([z.number(), z.number()]),
-  /** Relative margin: CI half-width / median. */
-  rme: z.number(),
-}).meta({ id: 'EntryStats' });
+export const statsSchema = z
+  .strictObject({
+    n: z.number().int().nonnegative(),
+    median: z.number(),
+    mean: z.number(),
+    min: z.number(),
+    max: z.number(),
+    p10: z.number(),
+    p90: z.number(),
+    p99: z.number(),
+    /** Median absolute deviation scaled by 1.4826 (a consistent estimate of sigma for normal data). */
+    mad: z.number(),
+    iqr: z.number(),
+    /** Distribution-free 95% confidence interval of the median (order statistics). */
+    ci95: z.tuple([z.number(), z.number()]),
+    /** Relative margin: CI half-width / median. */
+    rme: z.number(),
+  })
+  .meta({ id: 'EntryStats' });
 export type EntryStats = z.infer<typeof statsSchema>;
 
 export const entryFlags = [

@@ -128,7 +128,7 @@ function dropTornTail(file: string): void {
 /** Offset just past the last newline of the open file (0 when it has none). */
 function lastNewlineEnd(fd: number, size: number): number {
   const block = Buffer.alloc(64 * 1024);
-  for (let end = size; end > 0; ) {
+  for (let end = size; end > 0;) {
     const start = Math.max(0, end - block.length);
     const n = readSync(fd, block, 0, end - start, start);
     const at = block.subarray(0, n).lastIndexOf(0x0a);

@@ -79,7 +79,10 @@ export async function runProtocol<O>(input: ProtocolInput<O>): Promise<Map<strin
         s.rounds.push(record);
         journal.append(record);
         deviceFailures = 0;
-        events?.onRound?.(record, s.rounds.flatMap((r) => r.samples));
+        events?.onRound?.(
+          record,
+          s.rounds.flatMap((r) => r.samples),
+        );
       } catch (error) {
         if (error instanceof InterruptedError || ctx.signal?.aborted) throw ctx.signal?.reason ?? error;
         // A full disk (the journal, raw output) is no fault of the entry: stop, the journal as it was.
@@ -122,7 +125,13 @@ function needsRound(s: EntryState, round: number, settings: MeasureSettings): bo
 }
 
 /** One visit of one entry in one round, retried once unless the failure is final. */
-export async function visitWithRetry<O>(input: ProtocolInput<O>, entry: PlannedEntry, round: number, s: EntryState, staged: Map<string, StagedModel>): Promise<RoundRecord> {
+export async function visitWithRetry<O>(
+  input: ProtocolInput<O>,
+  entry: PlannedEntry,
+  round: number,
+  s: EntryState,
+  staged: Map<string, StagedModel>,
+): Promise<RoundRecord> {
   try {
     return await visit(input, entry, round, s, staged);
   } catch (error) {
@@ -134,7 +143,13 @@ export async function visitWithRetry<O>(input: ProtocolInput<O>, entry: PlannedE
   }
 }
 
-async function visit<O>(input: ProtocolInput<O>, entry: PlannedEntry, round: number, s: EntryState, staged: Map<string, StagedModel>): Promise<RoundRecord> {
+async function visit<O>(
+  input: ProtocolInput<O>,
+  entry: PlannedEntry,
+  round: number,
+  s: EntryState,
+  staged: Map<string, StagedModel>,
+): Promise<RoundRecord> {
   const { ctx, runner, options, settings } = input;
   const started = performance.now();
   const gate = await thermalGate(ctx.transport, input.thermal, ctx.signal, input.events?.onThermalWait);
@@ -150,7 +165,10 @@ async function visit<O>(input: ProtocolInput<O>, entry: PlannedEntry, round: num
   // spread between processes shows in the merged sample.
   const share = Math.max(MIN_CHUNK, Math.ceil(settings.minSamples / settings.rounds));
   const budget = settings.maxSamples - previous.length;
-  const chunkMin = Math.min(budget, Math.max(share, Math.ceil((settings.minSamples - previous.length) / remainingRounds)));
+  const chunkMin = Math.min(
+    budget,
+    Math.max(share, Math.ceil((settings.minSamples - previous.length) / remainingRounds)),
+  );
   const chunkMax = Math.min(budget, Math.max(chunkMin, Math.ceil(budget / remainingRounds)));
   const chunkTime = Math.max(1, Math.round((settings.maxTimeMs - usedTime) / remainingRounds));
   const request: RunRequest = {
@@ -164,7 +182,10 @@ async function visit<O>(input: ProtocolInput<O>, entry: PlannedEntry, round: num
     seed: settings.seed + round,
     timeoutMs: settings.timeoutMs,
   };
-  const out = runner.sampling === 'iteration' ? await runner.run(ctx, options, model, request) : await sampleProcesses(input, model, request, previous);
+  const out =
+    runner.sampling === 'iteration'
+      ? await runner.run(ctx, options, model, request)
+      : await sampleProcesses(input, model, request, previous);
   if (out.samples.length === 0) throw new ModelError(`${entry.model.label}: the runner returned no samples`);
   const after = await readThermal(ctx.transport);
   return {
@@ -188,7 +209,12 @@ async function visit<O>(input: ProtocolInput<O>, entry: PlannedEntry, round: num
 }
 
 /** For runners that print one aggregate per process: repeat processes until precise or capped. */
-async function sampleProcesses<O>(input: ProtocolInput<O>, model: StagedModel, request: RunRequest, previous: number[]): Promise<RunOutput> {
+async function sampleProcesses<O>(
+  input: ProtocolInput<O>,
+  model: StagedModel,
+  request: RunRequest,
+  previous: number[],
+): Promise<RunOutput> {
   const { ctx, runner, options } = input;
   const samples: number[] = [];
   let last: RunOutput | undefined;

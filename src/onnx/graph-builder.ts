@@ -1,7 +1,15 @@
 // A small ONNX graph builder: nodes, Constant nodes for non-parameter constants (so the initializers
 // are exactly the model's parameters), and initializers whose data lives in external weight files.
 import { toHalf } from './half.js';
-import { AttrType, DataType, type AttributeMsg, type GraphMsg, type NodeMsg, type TensorMsg, type ValueInfoMsg } from './proto.js';
+import {
+  AttrType,
+  DataType,
+  type AttributeMsg,
+  type GraphMsg,
+  type NodeMsg,
+  type TensorMsg,
+  type ValueInfoMsg,
+} from './proto.js';
 
 export type Precision = 'fp32' | 'fp16';
 export type AttrValue = number | string | number[] | { floats: number[] } | { int: number } | { float: number };
@@ -42,7 +50,12 @@ export class GraphBuilder {
   }
 
   /** Adds a node; returns its output names (fresh names derived from `out` unless given exactly). */
-  op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, out: string | string[] = opType): string[] {
+  op(
+    opType: string,
+    inputs: string[],
+    attrs: Record<string, AttrValue> = {},
+    out: string | string[] = opType,
+  ): string[] {
     const outputs = Array.isArray(out) ? out : [this.fresh(out)];
     this.nodes.push({
       name: this.fresh(`${opType}_node`),
@@ -89,7 +102,11 @@ export class GraphBuilder {
     const cached = this.constCache.get(key);
     if (cached) return cached;
     const name = this.fresh('const_f');
-    this.constantNode(name, { dims: [...dims], dataType: elemType(this.precision), rawData: floatBytes(list, this.precision) });
+    this.constantNode(name, {
+      dims: [...dims],
+      dataType: elemType(this.precision),
+      rawData: floatBytes(list, this.precision),
+    });
     this.constCache.set(key, name);
     return name;
   }
@@ -97,7 +114,11 @@ export class GraphBuilder {
   /** A float32 constant regardless of precision (Resize scales must be float32). */
   constF32(values: readonly number[]): string {
     const name = this.fresh('const_f32');
-    this.constantNode(name, { dims: [values.length], dataType: DataType.FLOAT, rawData: new Uint8Array(new Float32Array(values).buffer) });
+    this.constantNode(name, {
+      dims: [values.length],
+      dataType: DataType.FLOAT,
+      rawData: new Uint8Array(new Float32Array(values).buffer),
+    });
     return name;
   }
 
@@ -136,7 +157,13 @@ export class GraphBuilder {
   }
 
   private constantNode(name: string, t: TensorMsg): void {
-    this.nodes.push({ name: `${name}_node`, opType: 'Constant', input: [], output: [name], attribute: [{ name: 'value', type: AttrType.TENSOR, t }] });
+    this.nodes.push({
+      name: `${name}_node`,
+      opType: 'Constant',
+      input: [],
+      output: [name],
+      attribute: [{ name: 'value', type: AttrType.TENSOR, t }],
+    });
   }
 }
 
@@ -152,7 +179,8 @@ function valueInfo(name: string, shape: readonly number[], elem: number): ValueI
 function attribute(name: string, v: AttrValue): AttributeMsg {
   if (typeof v === 'string') return { name, type: AttrType.STRING, s: new TextEncoder().encode(v) };
   if (Array.isArray(v)) return { name, type: AttrType.INTS, ints: v };
-  if (typeof v === 'number') return Number.isInteger(v) ? { name, type: AttrType.INT, i: v } : { name, type: AttrType.FLOAT, f: v };
+  if (typeof v === 'number')
+    return Number.isInteger(v) ? { name, type: AttrType.INT, i: v } : { name, type: AttrType.FLOAT, f: v };
   if ('floats' in v) return { name, type: AttrType.FLOATS, floats: v.floats };
   if ('int' in v) return { name, type: AttrType.INT, i: v.int };
   return { name, type: AttrType.FLOAT, f: v.float };

@@ -26,18 +26,40 @@ export interface GroupGraphSpec {
 }
 
 export function stageGraphSpec(stage: ResolvedStage, variant: ResolvedVariant): GroupGraphSpec {
-  return { group: stage.name, inputs: stage.inputs, outputs: stage.outputs, input: stage.input, units: variant.units, emits: variant.emits, output: stage.output };
+  return {
+    group: stage.name,
+    inputs: stage.inputs,
+    outputs: stage.outputs,
+    input: stage.input,
+    units: variant.units,
+    emits: variant.emits,
+    output: stage.output,
+  };
 }
 
 export function partGraphSpec(part: ResolvedPart): GroupGraphSpec {
-  return { group: part.name, inputs: part.inputs, outputs: part.outputs, input: part.inputs[0]!.name, units: part.units, emits: [], output: part.outputs[0]!.name };
+  return {
+    group: part.name,
+    inputs: part.inputs,
+    outputs: part.outputs,
+    input: part.inputs[0]!.name,
+    units: part.units,
+    emits: [],
+    output: part.outputs[0]!.name,
+  };
 }
 
 /**
  * Appends a group's units to `b`, reading its inputs from the tensors named in `tensors` and writing
  * its outputs (emitted skips and the main output) back under their catalogue names.
  */
-export function emitGroup(b: GraphBuilder, k: ModelConstants, spec: GroupGraphSpec, locate: WeightLocator, tensors: Map<string, string>): void {
+export function emitGroup(
+  b: GraphBuilder,
+  k: ModelConstants,
+  spec: GroupGraphSpec,
+  locate: WeightLocator,
+  tensors: Map<string, string>,
+): void {
   const read = (name: string) => {
     const t = tensors.get(name);
     if (t === undefined) throw new Error(`${spec.group}: tensor '${name}' is not available`);
@@ -72,7 +94,13 @@ export function singleGroup(spec: GroupGraphSpec): CompositeGraphSpec {
   return { name: spec.group, inputs: spec.inputs, outputs: spec.outputs, groups: [spec] };
 }
 
-export function buildCompositeModel(spec: CompositeGraphSpec, k: ModelConstants, precision: Precision, locate: WeightLocator, meta: Record<string, string>): ModelMsg {
+export function buildCompositeModel(
+  spec: CompositeGraphSpec,
+  k: ModelConstants,
+  precision: Precision,
+  locate: WeightLocator,
+  meta: Record<string, string>,
+): ModelMsg {
   const b = new GraphBuilder(precision);
   const tensors = new Map<string, string>();
   for (const t of spec.inputs) tensors.set(t.name, b.input(t.name, t.shape));
@@ -81,7 +109,13 @@ export function buildCompositeModel(spec: CompositeGraphSpec, k: ModelConstants,
   return wrapModel(b, spec.name, meta);
 }
 
-export function buildGroupModel(spec: GroupGraphSpec, k: ModelConstants, precision: Precision, locate: WeightLocator, meta: Record<string, string>): ModelMsg {
+export function buildGroupModel(
+  spec: GroupGraphSpec,
+  k: ModelConstants,
+  precision: Precision,
+  locate: WeightLocator,
+  meta: Record<string, string>,
+): ModelMsg {
   return buildCompositeModel(singleGroup(spec), k, precision, locate, meta);
 }
 

@@ -68,7 +68,9 @@ export function inspectModelBytes(bytes: Uint8Array): ModelInspection {
   const decl = (v: (typeof g.input)[number]): TensorDecl => ({
     name: v.name,
     elemType: v.type?.tensorType?.elemType ?? 0,
-    shape: (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam !== undefined && d.dimParam !== '' ? d.dimParam : toNumber(d.dimValue))),
+    shape: (v.type?.tensorType?.shape?.dim ?? []).map((d) =>
+      d.dimParam !== undefined && d.dimParam !== '' ? d.dimParam : toNumber(d.dimValue),
+    ),
   });
   const initializers = (g.initializer ?? []).map((t: TensorMsg) => ({
     name: t.name ?? '',

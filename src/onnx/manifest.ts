@@ -27,7 +27,12 @@ export const manifestSchema = z.strictObject({
   models: z
     .array(
       z.union([
-        z.strictObject({ stage: z.string(), variant: z.string(), file: z.string().min(1), sha256: z.string().optional() }),
+        z.strictObject({
+          stage: z.string(),
+          variant: z.string(),
+          file: z.string().min(1),
+          sha256: z.string().optional(),
+        }),
         z.strictObject({ part: z.string(), file: z.string().min(1), sha256: z.string().optional() }),
       ]),
     )
@@ -64,10 +69,14 @@ export function loadUserModels(file: string, cat: ResolvedCatalog, precision: Pr
   const path = resolve(file);
   const m = loadJsonFile(manifestSchema, path);
   const fail = (key: string, problem: string) => new InvalidFileError(path, key, problem);
-  if (m.catalog !== undefined && m.catalog !== cat.spec.name) throw fail('catalog', `models are for catalogue '${m.catalog}', the run uses '${cat.spec.name}'`);
-  if (m.latent !== undefined && m.latent !== cat.latent) throw fail('latent', `models were exported at latent ${m.latent}; run with --latent ${m.latent}`);
-  if (m.width !== undefined && m.width !== cat.width) throw fail('width', `models were exported at width ${m.width}; run with --width ${m.width}`);
-  if (m.precision !== undefined && m.precision !== precision) throw fail('precision', `models are ${m.precision}; run with --precision ${m.precision}`);
+  if (m.catalog !== undefined && m.catalog !== cat.spec.name)
+    throw fail('catalog', `models are for catalogue '${m.catalog}', the run uses '${cat.spec.name}'`);
+  if (m.latent !== undefined && m.latent !== cat.latent)
+    throw fail('latent', `models were exported at latent ${m.latent}; run with --latent ${m.latent}`);
+  if (m.width !== undefined && m.width !== cat.width)
+    throw fail('width', `models were exported at width ${m.width}; run with --width ${m.width}`);
+  if (m.precision !== undefined && m.precision !== precision)
+    throw fail('precision', `models are ${m.precision}; run with --precision ${m.precision}`);
   const blocks = new Map<string, UserModel>();
   const parts = new Map<string, UserModel>();
   refuseDuplicates(m.models, fail);
@@ -78,23 +87,32 @@ export function loadUserModels(file: string, cat: ResolvedCatalog, precision: Pr
     let outputs: TensorSig[];
     if ('stage' in entry) {
       const stage = cat.stages.find((s) => s.name === entry.stage);
-      if (!stage) throw fail(`${key}.stage`, `unknown stage '${entry.stage}'; known: ${cat.stages.map((s) => s.name).join(', ')}`);
+      if (!stage)
+        throw fail(
+          `${key}.stage`,
+          `unknown stage '${entry.stage}'; known: ${cat.stages.map((s) => s.name).join(', ')}`,
+        );
       if (!stage.variants.some((v) => v.name === entry.variant)) {
-        throw fail(`${key}.variant`, `stage ${stage.name} has no variant '${entry.variant}'; known: ${stage.variants.map((v) => v.name).join(', ')}`);
+        throw fail(
+          `${key}.variant`,
+          `stage ${stage.name} has no variant '${entry.variant}'; known: ${stage.variants.map((v) => v.name).join(', ')}`,
+        );
       }
       label = `${stage.name}.${entry.variant}`;
       inputs = stage.inputs;
       outputs = stage.outputs;
     } else {
       const part = cat.parts.find((p) => p.name === entry.part);
-      if (!part) throw fail(`${key}.part`, `unknown part '${entry.part}'; known: ${cat.parts.map((p) => p.name).join(', ')}`);
+      if (!part)
+        throw fail(`${key}.part`, `unknown part '${entry.part}'; known: ${cat.parts.map((p) => p.name).join(', ')}`);
       label = `part.${part.name}`;
       inputs = part.inputs;
       outputs = part.outputs;
     }
     const modelPath = modelFile(path, `${key}.file`, entry.file);
     const model = checkUserModel(modelPath, label, inputs, outputs, precision);
-    if (entry.sha256 !== undefined && entry.sha256 !== model.files.sha256) throw fail(`${key}.sha256`, `${entry.file} has sha256 ${model.files.sha256}, the manifest says ${entry.sha256}`);
+    if (entry.sha256 !== undefined && entry.sha256 !== model.files.sha256)
+      throw fail(`${key}.sha256`, `${entry.file} has sha256 ${model.files.sha256}, the manifest says ${entry.sha256}`);
     if ('stage' in entry) blocks.set(`${entry.stage}/${entry.variant}`, model);
     else parts.set(entry.part, model);
   });
@@ -125,7 +143,13 @@ function modelFile(manifest: string, field: string, file: string): string {
   return found.path;
 }
 
-function checkUserModel(path: string, label: string, inputs: TensorSig[], outputs: TensorSig[], precision: Precision): UserModel {
+function checkUserModel(
+  path: string,
+  label: string,
+  inputs: TensorSig[],
+  outputs: TensorSig[],
+  precision: Precision,
+): UserModel {
   const root = dirname(path);
   const graph = basename(path);
   if (posix.extname(graph).toLowerCase() !== '.onnx') {
@@ -144,12 +168,26 @@ function checkUserModel(path: string, label: string, inputs: TensorSig[], output
   const compare = (what: string, expected: TensorSig[], got: TensorDecl[]) => {
     for (const e of expected) {
       const g = got.find((x) => x.name === e.name);
-      if (!g) throw new ModelError(`${path} (${label}): ${what} '${e.name}' is missing; the model has ${got.map((x) => x.name).join(', ')}`);
-      const ok = g.shape.length === e.shape.length && g.shape.every((d, i) => typeof d === 'string' || d === e.shape[i]);
-      if (!ok) throw new ModelError(`${path} (${label}): ${what} '${e.name}' has shape [${g.shape.join(',')}], the stage needs [${e.shape.join(',')}]`);
-      if (g.elemType !== want) throw new ModelError(`${path} (${label}): ${what} '${e.name}' has element type ${g.elemType}, ${precision} needs ${want}`);
+      if (!g)
+        throw new ModelError(
+          `${path} (${label}): ${what} '${e.name}' is missing; the model has ${got.map((x) => x.name).join(', ')}`,
+        );
+      const ok =
+        g.shape.length === e.shape.length && g.shape.every((d, i) => typeof d === 'string' || d === e.shape[i]);
+      if (!ok)
+        throw new ModelError(
+          `${path} (${label}): ${what} '${e.name}' has shape [${g.shape.join(',')}], the stage needs [${e.shape.join(',')}]`,
+        );
+      if (g.elemType !== want)
+        throw new ModelError(
+          `${path} (${label}): ${what} '${e.name}' has element type ${g.elemType}, ${precision} needs ${want}`,
+        );
     }
-    for (const g of got) if (!expected.some((e) => e.name === g.name)) throw new ModelError(`${path} (${label}): unexpected ${what} '${g.name}'; the stage has ${expected.map((x) => x.name).join(', ')}`);
+    for (const g of got)
+      if (!expected.some((e) => e.name === g.name))
+        throw new ModelError(
+          `${path} (${label}): unexpected ${what} '${g.name}'; the stage has ${expected.map((x) => x.name).join(', ')}`,
+        );
   };
   compare('input', inputs, info.inputs);
   compare('output', outputs, info.outputs);
@@ -175,7 +213,15 @@ function externalFiles(path: string, label: string, refs: { owner: string; locat
   return [...files];
 }
 
-function modelFiles(root: string, graph: string, files: string[], inputs: TensorSig[], outputs: TensorSig[], precision: Precision, label: string): ModelFiles {
+function modelFiles(
+  root: string,
+  graph: string,
+  files: string[],
+  inputs: TensorSig[],
+  outputs: TensorSig[],
+  precision: Precision,
+  label: string,
+): ModelFiles {
   const external = files.slice(1).map((f) => sha256FileSync(join(root, f)));
   return {
     root,

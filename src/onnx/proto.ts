@@ -147,7 +147,11 @@ export function encodeModel(model: ModelMsg): Uint8Array {
 }
 
 export function decodeModel(bytes: Uint8Array): ModelMsg {
-  return ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, defaults: false, arrays: true }) as unknown as ModelMsg;
+  return ModelProto.toObject(ModelProto.decode(bytes), {
+    longs: Number,
+    defaults: false,
+    arrays: true,
+  }) as unknown as ModelMsg;
 }
 
 export function toNumber(v: number | Long | undefined): number {

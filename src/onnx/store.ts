@@ -57,14 +57,19 @@ export class ModelStore {
   ensureComposite(cat: ResolvedCatalog, spec: CompositeGraphSpec, label: string, s: StoreSettings): ModelFiles {
     const dir = this.configDir(cat, s);
     const weights = new Map<string, { file: string; sha256: string }>();
-    for (const g of spec.groups) for (const u of g.units) weights.set(`${g.group}/${u.name}`, this.ensureUnitWeights(dir, cat.constants, g.group, u, s));
+    for (const g of spec.groups)
+      for (const u of g.units)
+        weights.set(`${g.group}/${u.name}`, this.ensureUnitWeights(dir, cat.constants, g.group, u, s));
     const graphKey = shortHash({
       v: BUILDER_VERSION,
       g: GRAPH_VERSION,
       precision: s.precision,
       inputs: spec.inputs,
       outputs: spec.outputs,
-      groups: spec.groups.map((g) => ({ emits: g.emits, units: g.units.map((u) => [u.name, u.sideIn, weights.get(`${g.group}/${u.name}`)!.file]) })),
+      groups: spec.groups.map((g) => ({
+        emits: g.emits,
+        units: g.units.map((u) => [u.name, u.sideIn, weights.get(`${g.group}/${u.name}`)!.file]),
+      })),
     });
     const graphFile = `${label}.l${cat.latent}.${graphKey}.onnx`;
     const graphPath = join(dir, graphFile);
@@ -72,14 +77,20 @@ export class ModelStore {
     if (existsSync(graphPath)) {
       graphBytes = readFileSync(graphPath);
     } else {
-      const model = buildCompositeModel(spec, cat.constants, s.precision, (g, u) => weights.get(`${g}/${u.name}`)!.file, {
-        catalog: cat.spec.name,
-        graph: spec.name,
-        latent: String(cat.latent),
-        width: String(cat.width),
-        precision: s.precision,
-        seed: String(s.seed),
-      });
+      const model = buildCompositeModel(
+        spec,
+        cat.constants,
+        s.precision,
+        (g, u) => weights.get(`${g}/${u.name}`)!.file,
+        {
+          catalog: cat.spec.name,
+          graph: spec.name,
+          latent: String(cat.latent),
+          width: String(cat.width),
+          precision: s.precision,
+          seed: String(s.seed),
+        },
+      );
       graphBytes = encodeModel(model);
       writeFileAtomic(graphPath, graphBytes);
     }
@@ -88,7 +99,10 @@ export class ModelStore {
       root: dir,
       graph: graphFile,
       files,
-      sha256: modelContentHash(graphBytes, files.slice(1).map((f) => weightsSha(weights, f))),
+      sha256: modelContentHash(
+        graphBytes,
+        files.slice(1).map((f) => weightsSha(weights, f)),
+      ),
       inputs: spec.inputs.map((t) => ({ name: t.name, shape: [...t.shape] })),
       outputs: spec.outputs.map((t) => ({ name: t.name, shape: [...t.shape] })),
       precision: s.precision,
@@ -175,7 +189,6 @@ function weightsSha(weights: Map<string, { file: string; sha256: string }>, file
   for (const w of weights.values()) if (w.file === file) return w.sha256;
   throw new Error(`no hash for ${file}`);
 }
-
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];

@@ -47,7 +47,15 @@ function attention(ctx: Ctx, u: ResolvedUnit, io: UnitInputs): string {
   let tokens = b.op1('Transpose', [b.op1('Reshape', [h, b.constI64([1, c, n])])], { perm: [0, 2, 1] });
   // Self-attention.
   let y = layerNorm(ctx, tokens, c, 'norm1');
-  let a = heads(ctx, linear(ctx, y, c, c, 'attn1.to_q', false), linear(ctx, y, c, c, 'attn1.to_k', false), linear(ctx, y, c, c, 'attn1.to_v', false), n, n, c);
+  let a = heads(
+    ctx,
+    linear(ctx, y, c, c, 'attn1.to_q', false),
+    linear(ctx, y, c, c, 'attn1.to_k', false),
+    linear(ctx, y, c, c, 'attn1.to_v', false),
+    n,
+    n,
+    c,
+  );
   tokens = b.op1('Add', [tokens, linear(ctx, a, c, c, 'attn1.to_out', true)]);
   // Cross-attention to the text context.
   y = layerNorm(ctx, tokens, c, 'norm2');
@@ -66,7 +74,10 @@ function attention(ctx: Ctx, u: ResolvedUnit, io: UnitInputs): string {
   // GEGLU feed-forward: project to 2 x 4C, value * GELU(gate), back to C.
   y = layerNorm(ctx, tokens, c, 'norm3');
   const proj = linear(ctx, y, c, 8 * c, 'ff.proj', true);
-  const [value, gate] = b.op('Split', [proj, b.constI64([4 * c, 4 * c])], { axis: -1 }, [b.fresh('geglu_value'), b.fresh('geglu_gate')]);
+  const [value, gate] = b.op('Split', [proj, b.constI64([4 * c, 4 * c])], { axis: -1 }, [
+    b.fresh('geglu_value'),
+    b.fresh('geglu_gate'),
+  ]);
   const gelu = b.op1('Mul', [
     b.op1('Mul', [gate!, b.constF([0.5], [])]),
     b.op1('Add', [b.op1('Erf', [b.op1('Mul', [gate!, b.constF([Math.SQRT1_2], [])])]), b.constF([1], [])]),

@@ -85,7 +85,10 @@ export interface WeightLayout {
 }
 
 /** Offsets of each tensor in the unit's weight file: declaration order, aligned. */
-export function layoutWeights(specs: readonly WeightSpec[], precision: 'fp32' | 'fp16'): { tensors: WeightLayout[]; size: number } {
+export function layoutWeights(
+  specs: readonly WeightSpec[],
+  precision: 'fp32' | 'fp16',
+): { tensors: WeightLayout[]; size: number } {
   const bytesPer = precision === 'fp32' ? 4 : 2;
   let offset = 0;
   // Checked before any file is opened: a width forced far past the usual range fails here in one line.

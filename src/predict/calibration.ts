@@ -79,5 +79,8 @@ export function calibration(p: Predictor): Calibration {
 
 /** The model error the calibration points show (undefined without points). */
 export function candidateModelError(c: Calibration): ModelError | undefined {
-  return modelErrorFrom(c.points.map((x) => x.ratio), c.points.length === 1 ? 'candidate' : 'candidates');
+  return modelErrorFrom(
+    c.points.map((x) => x.ratio),
+    c.points.length === 1 ? 'candidate' : 'candidates',
+  );
 }

@@ -42,9 +42,12 @@ export function chooseConfig(lut: Lut, file: string, wanted: Partial<LutConfig> 
       (wanted.precision === undefined || c.precision === wanted.precision),
   );
   const list = all.map(configLabel).join('; ');
-  if (matching.length === 0) throw new UsageError(`${file} has no block entries at the requested configuration; it has: ${list}`);
+  if (matching.length === 0)
+    throw new UsageError(`${file} has no block entries at the requested configuration; it has: ${list}`);
   if (matching.length > 1) {
-    throw new UsageError(`${file} holds blocks at ${matching.length} configurations (${list}); choose one with --latent, --width or --precision`);
+    throw new UsageError(
+      `${file} holds blocks at ${matching.length} configurations (${list}); choose one with --latent, --width or --precision`,
+    );
   }
   return matching[0]!;
 }

@@ -47,7 +47,9 @@ export function estimateOf(index: Map<string, LutEntry>, key: EntryKey): EntryEs
 
 export function blockTable(lut: Lut, cat: ResolvedCatalog, config: LutConfig): BlockTable {
   if (cat.latent !== config.latent || cat.width !== config.width) {
-    throw new Error(`catalogue resolved at latent ${cat.latent}/width ${cat.width}, LUT config is ${config.latent}/${config.width}`);
+    throw new Error(
+      `catalogue resolved at latent ${cat.latent}/width ${cat.width}, LUT config is ${config.latent}/${config.width}`,
+    );
   }
   const index = indexEntries(lut);
   const base = { latent: config.latent, width: config.width, precision: config.precision };

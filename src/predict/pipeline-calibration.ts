@@ -8,7 +8,11 @@ import { errorMessage } from '../errors.js';
 import { calibration, candidateModelError } from './calibration.js';
 import { TILE_STAGE, type VaeChoice } from './pipeline-keys.js';
 import {
-  blockPredictor, hasBlocksAt, predictPipeline, type PipelinePrediction, type PipelineRequest,
+  blockPredictor,
+  hasBlocksAt,
+  predictPipeline,
+  type PipelinePrediction,
+  type PipelineRequest,
 } from './pipeline.js';
 import { modelErrorFrom, type ModelError } from './uncertainty.js';
 
@@ -73,7 +77,10 @@ export function pipelineCalibration(r: Base, vaeNamed: (name: string) => VaeChoi
 /** The model error of one pipeline prediction (undefined when the LUT holds no end-to-end measurement). */
 export function pipelineModelError(p: PipelinePrediction, cal: PipelineCalibration): ModelError | undefined {
   const tileSource = cal.tiles.length === 1 ? 'pipeline tile' : 'pipeline tiles';
-  const tile = modelErrorFrom(cal.tiles.map((t) => t.ratio), tileSource);
+  const tile = modelErrorFrom(
+    cal.tiles.map((t) => t.ratio),
+    tileSource,
+  );
   // The block sum's own error matters only where the U-Net term is a block sum.
   const unet = p.unet?.source === 'blocks' && cal.candidates ? candidateModelError(cal.candidates) : undefined;
   if (!unet) return tile;

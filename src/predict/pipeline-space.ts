@@ -6,7 +6,12 @@ import type { Lut } from '../lut/schema.js';
 import type { LutConfig } from './config.js';
 import { describeProblem, estimateOf, indexEntries, type EntryEstimate } from './entries.js';
 import {
-  decoderKey, encoderKey, textEncoderKey, VAE_STAGE_PREFIX, type TextEncoderChoice, type VaeChoice,
+  decoderKey,
+  encoderKey,
+  textEncoderKey,
+  VAE_STAGE_PREFIX,
+  type TextEncoderChoice,
+  type VaeChoice,
 } from './pipeline-keys.js';
 import type { Predictor } from './predictor.js';
 import type { SpacePrediction } from './space.js';

@@ -14,7 +14,13 @@ import type { EntryFlag, Lut } from '../lut/schema.js';
 import type { LutConfig } from './config.js';
 import { blockTable, describeProblem, estimateOf, indexEntries, type EntryEstimate } from './entries.js';
 import {
-  decoderKey, encoderKey, textEncoderKey, tileKey, unetKey, type TextEncoderChoice, type VaeChoice,
+  decoderKey,
+  encoderKey,
+  textEncoderKey,
+  tileKey,
+  unetKey,
+  type TextEncoderChoice,
+  type VaeChoice,
 } from './pipeline-keys.js';
 import { predictCandidate, type Predictor } from './predictor.js';
 import { halfWidths, type Estimate, type SumEstimate } from './uncertainty.js';

@@ -64,9 +64,20 @@ export function predictCandidate(p: Predictor, candidate: Candidate): CandidateP
   const cat = p.catalog;
   const stages: Contribution[] = cat.stages.map((s, i) => {
     const v = s.variants[candidate[i]!]!;
-    return { name: s.name, variant: v.name, params: v.params, macs: v.macs, entry: p.table.stages[i]!.variants[v.index]! };
+    return {
+      name: s.name,
+      variant: v.name,
+      params: v.params,
+      macs: v.macs,
+      entry: p.table.stages[i]!.variants[v.index]!,
+    };
   });
-  const parts: Contribution[] = cat.parts.map((part, i) => ({ name: part.name, params: part.params, macs: part.macs, entry: p.table.parts[i]! }));
+  const parts: Contribution[] = cat.parts.map((part, i) => ({
+    name: part.name,
+    params: part.params,
+    macs: part.macs,
+    entry: p.table.parts[i]!,
+  }));
   const all = [...stages, ...parts];
   const missing = all.filter((c) => c.entry.status !== 'ok').map((c) => describeProblem(c.entry));
   const flagSet = new Set<EntryFlag>();

@@ -47,7 +47,15 @@ interface Term {
 function term(e: EntryEstimate): Term {
   if (e.status !== 'ok') return { ok: 0, m: 0, below: 0, above: 0, below2: 0, above2: 0, bits: flagBits(e.flags) };
   const h = halfWidths(e);
-  return { ok: 1, m: e.median, below: h.below, above: h.above, below2: h.below * h.below, above2: h.above * h.above, bits: flagBits(e.flags) };
+  return {
+    ok: 1,
+    m: e.median,
+    below: h.below,
+    above: h.above,
+    below2: h.below * h.below,
+    above2: h.above * h.above,
+    bits: flagBits(e.flags),
+  };
 }
 
 export function predictSpace(p: Predictor): SpacePrediction {
@@ -76,7 +84,9 @@ export function predictSpace(p: Predictor): SpacePrediction {
     available: new Uint8Array(size),
     flags: new Uint8Array(size),
     availableCount: 0,
-    problems: [...p.table.stages.flatMap((s) => s.variants), ...p.table.parts].filter((e) => e.status !== 'ok').map(describeProblem),
+    problems: [...p.table.stages.flatMap((s) => s.variants), ...p.table.parts]
+      .filter((e) => e.status !== 'ok')
+      .map(describeProblem),
   };
   const k = stages.length;
   const digit = new Array<number>(k).fill(0);

@@ -19,17 +19,30 @@ export type { RunnerCheck } from './types.js';
  * A host path from a profile option: `$VAR` / `${VAR}` from the environment, `~/` for the home
  * folder, relative paths from the profile's folder (so a profile and its runtime can travel together).
  */
-export function expandHostPath(runner: string, ctx: Pick<RunnerContext, 'profile'>, key: string, value: string, env: NodeJS.ProcessEnv = process.env): string {
-  const expanded = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, braced: string | undefined, bare: string | undefined) => {
-    const name = (braced ?? bare)!;
-    const v = env[name];
-    if (v === undefined || v === '') {
-      throw new RunnerError(runner, `runner.options.${key} (${value}) in ${ctx.profile.file} needs the environment variable ${name}, which is not set`, {
-        hint: `export ${name}=<folder> (or write the folder into runner.options.${key}), then run \`bench devices\``,
-      });
-    }
-    return v;
-  });
+export function expandHostPath(
+  runner: string,
+  ctx: Pick<RunnerContext, 'profile'>,
+  key: string,
+  value: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const expanded = value.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_, braced: string | undefined, bare: string | undefined) => {
+      const name = (braced ?? bare)!;
+      const v = env[name];
+      if (v === undefined || v === '') {
+        throw new RunnerError(
+          runner,
+          `runner.options.${key} (${value}) in ${ctx.profile.file} needs the environment variable ${name}, which is not set`,
+          {
+            hint: `export ${name}=<folder> (or write the folder into runner.options.${key}), then run \`bench devices\``,
+          },
+        );
+      }
+      return v;
+    },
+  );
   const home = expanded === '~' || expanded.startsWith('~/') ? join(homedir(), expanded.slice(1)) : expanded;
   return isAbsolute(home) ? home : resolve(dirname(ctx.profile.file), home);
 }
@@ -92,12 +105,19 @@ export async function remoteRuntimeMatches(ctx: RunnerContext, remoteDir: string
  * completed next time (each file push skips files the device already holds). `executables` are made
  * executable on the device whatever their mode on the host (archives often lose the bit).
  */
-export async function pushRuntime(runner: string, ctx: RunnerContext, files: RuntimeFile[], remoteDir: string, executables: readonly string[]): Promise<RuntimePush> {
+export async function pushRuntime(
+  runner: string,
+  ctx: RunnerContext,
+  files: RuntimeFile[],
+  remoteDir: string,
+  executables: readonly string[],
+): Promise<RuntimePush> {
   const sha256 = await runtimeHash(files);
   const bytes = files.reduce((a, f) => a + statSync(f.local).size, 0);
   if (await remoteRuntimeMatches(ctx, remoteDir, sha256)) return { sha256, pushed: false, files: files.length, bytes };
   ctx.log(`pushing the runtime (${files.length} files, ${(bytes / 1048576).toFixed(1)} MiB) to ${remoteDir}`);
-  for (const f of files) await ctx.transport.push(f.local, posix.join(remoteDir, f.rel), ctx.signal ? { signal: ctx.signal } : {});
+  for (const f of files)
+    await ctx.transport.push(f.local, posix.join(remoteDir, f.rel), ctx.signal ? { signal: ctx.signal } : {});
   const stampPath = posix.join(remoteDir, STAMP);
   const script = 'chmod 755 "$@" || exit 1; printf %s "$STAMP_VALUE" > "$STAMP_FILE"';
   const r = await ctx.transport.exec(['sh', '-c', script, 'sh', ...executables.map((e) => posix.join(remoteDir, e))], {
@@ -114,20 +134,33 @@ export async function pushRuntime(runner: string, ctx: RunnerContext, files: Run
  * separator (`:` for LD_LIBRARY_PATH, `;` for ADSP_LIBRARY_PATH) would be split by the loader, so it
  * is given as `.` instead: the tools run with the runtime folder as their working directory.
  */
-export function expandDeviceEnv(env: Record<string, string>, vars: { runtime?: string; workDir: string }): Record<string, string> {
+export function expandDeviceEnv(
+  env: Record<string, string>,
+  vars: { runtime?: string; workDir: string },
+): Record<string, string> {
   const runtime = vars.runtime === undefined ? undefined : /[:;]/.test(vars.runtime) ? '.' : vars.runtime;
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (value === '') continue;
     if (value.includes('{runtime}') && runtime === undefined) continue;
-    out[name] = value.split('{runtime}').join(runtime ?? '').split('{workDir}').join(vars.workDir);
+    out[name] = value
+      .split('{runtime}')
+      .join(runtime ?? '')
+      .split('{workDir}')
+      .join(vars.workDir);
   }
   return out;
 }
 
 /** The first line a failed command left, for messages. */
 export function firstLine(r: ExecResult): string {
-  return (r.stderr || r.stdout).trim().split('\n').find((l) => l.trim() !== '')?.trim() ?? `exit ${r.exitCode}`;
+  return (
+    (r.stderr || r.stdout)
+      .trim()
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? `exit ${r.exitCode}`
+  );
 }
 
 // What the shell prints when a program is missing or cannot be executed (exit 126/127), and what the
@@ -138,10 +171,14 @@ const LOADER = /CANNOT LINK EXECUTABLE|library "[^"]+" not found|cannot open sha
 /** Set when the tool itself could not start (missing binary or library, wrong ABI), not when it ran and failed. */
 export function startFailure(r: ExecResult): string | undefined {
   if (r.timedOut || r.exitCode === 0) return undefined;
-  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = `${r.stderr}\n${r.stdout}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const loader = lines.find((l) => LOADER.test(l));
   if (loader !== undefined) return loader;
-  if (r.exitCode === 126 || r.exitCode === 127) return lines.find((l) => NOT_STARTED.test(l)) ?? lines[0] ?? `exit ${r.exitCode}`;
+  if (r.exitCode === 126 || r.exitCode === 127)
+    return lines.find((l) => NOT_STARTED.test(l)) ?? lines[0] ?? `exit ${r.exitCode}`;
   return undefined;
 }
 
@@ -173,7 +210,12 @@ export async function repeatProcesses(request: RunRequest, once: () => Promise<R
       if (request.targetRme === 0) break;
     }
   }
-  return { ...last!, kind: 'process', samples, ...(last!.cpuFallback !== undefined || cpuFallback ? { cpuFallback } : {}) };
+  return {
+    ...last!,
+    kind: 'process',
+    samples,
+    ...(last!.cpuFallback !== undefined || cpuFallback ? { cpuFallback } : {}),
+  };
 }
 
 /** Whether a host folder exists (for messages that say which one is missing). */
@@ -191,12 +233,23 @@ export interface HostRuntime {
  * The runtime folder a profile names, checked on the host: it must exist and hold the binary and the
  * `required` libraries. Each problem is a RunnerError naming the folder, the option and what is missing.
  */
-export function resolveRuntimeFolder(runner: string, ctx: Pick<RunnerContext, 'profile'>, option: string, binary: string, required: readonly string[], what: string): HostRuntime {
+export function resolveRuntimeFolder(
+  runner: string,
+  ctx: Pick<RunnerContext, 'profile'>,
+  option: string,
+  binary: string,
+  required: readonly string[],
+  what: string,
+): HostRuntime {
   const dir = expandHostPath(runner, ctx, 'runtimeDir', option);
   if (!folderExists(dir)) {
-    throw new RunnerError(runner, `the runtime folder ${dir} (runner.options.runtimeDir in ${ctx.profile.file}) does not exist`, {
-      hint: `put ${what} there, or point runner.options.runtimeDir at the folder that holds them; then run \`bench devices\``,
-    });
+    throw new RunnerError(
+      runner,
+      `the runtime folder ${dir} (runner.options.runtimeDir in ${ctx.profile.file}) does not exist`,
+      {
+        hint: `put ${what} there, or point runner.options.runtimeDir at the folder that holds them; then run \`bench devices\``,
+      },
+    );
   }
   const files = listRuntimeFolder(dir);
   const missing = missingFiles(files, [binary, ...required]);

@@ -29,12 +29,22 @@ export interface BoundRunner {
 export function bindRunner(profile: DeviceProfile): BoundRunner {
   const runner = runners.find((r) => r.name === profile.runner.name) as Runner<unknown> | undefined;
   if (!runner) {
-    throw new InvalidFileError(profile.file, 'runner.name', `unknown runner '${profile.runner.name}'; known: ${runners.map((r) => r.name).join(', ')}`);
+    throw new InvalidFileError(
+      profile.file,
+      'runner.name',
+      `unknown runner '${profile.runner.name}'; known: ${runners.map((r) => r.name).join(', ')}`,
+    );
   }
   const parsed = runner.optionsSchema.safeParse(profile.runner.options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new InvalidFileError(profile.file, `runner.options${formatPath(profile.runner.options, issue.path).replace(/^\(top level\)$/, '').replace(/^(?=[^.[])/, '.')}`, issue.message);
+    throw new InvalidFileError(
+      profile.file,
+      `runner.options${formatPath(profile.runner.options, issue.path)
+        .replace(/^\(top level\)$/, '')
+        .replace(/^(?=[^.[])/, '.')}`,
+      issue.message,
+    );
   }
   return { runner, options: parsed.data };
 }

@@ -44,7 +44,12 @@ export function candidateRow(space: EvaluatedSpace, n: number): CandidateRow {
     macs: space.macs[n]!,
     latency: space.devices.map(({ prediction: p }) =>
       p.available[n]
-        ? { median: p.median[n]!, interval: [p.lo[n]!, p.hi[n]!], conservative: [p.consLo[n]!, p.consHi[n]!], flags: flagsFromBits(p.flags[n]!) }
+        ? {
+            median: p.median[n]!,
+            interval: [p.lo[n]!, p.hi[n]!],
+            conservative: [p.consLo[n]!, p.consHi[n]!],
+            flags: flagsFromBits(p.flags[n]!),
+          }
         : null,
     ),
     quality: q === undefined || Number.isNaN(q) ? null : q,

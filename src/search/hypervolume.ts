@@ -14,7 +14,12 @@ export function hypervolume(points: readonly Point[], ref: Point): number {
   const inside = points.filter((p) => p.length === k && p.every((v, j) => v < ref[j]!));
   if (inside.length === 0) return 0;
   if (k === 1) return ref[0]! - Math.min(...inside.map((p) => p[0]!));
-  if (k === 2) return area2(inside.slice().sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!), ref[0]!, ref[1]!);
+  if (k === 2)
+    return area2(
+      inside.slice().sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!),
+      ref[0]!,
+      ref[1]!,
+    );
   if (k === 3) return volume3(inside, ref);
   throw new Error(`hypervolume supports 1 to 3 objectives, not ${k}`);
 }

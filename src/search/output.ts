@@ -60,7 +60,12 @@ export function pipelineJson(space: EvaluatedSpace) {
 export function searchResultJson(space: EvaluatedSpace, result: SearchResult) {
   const row = (n: number | undefined) => (n === undefined ? null : candidateRow(space, n));
   return {
-    catalog: { name: space.catalog.spec.name, hash: space.catalog.hash, latent: space.catalog.latent, width: space.catalog.width },
+    catalog: {
+      name: space.catalog.spec.name,
+      hash: space.catalog.hash,
+      latent: space.catalog.latent,
+      width: space.catalog.width,
+    },
     candidates: space.size,
     ...(space.pipeline ? { pipeline: pipelineJson(space) } : {}),
     devices: devicesJson(space),
@@ -83,7 +88,15 @@ export function searchResultJson(space: EvaluatedSpace, result: SearchResult) {
 function headerFor(space: EvaluatedSpace): string[] {
   const vae = space.pipeline ? ['vae'] : [];
   const head = ['number', ...vae, 'code', 'indices', ...space.catalog.stages.map((s) => s.name), 'params', 'macs'];
-  for (const d of space.devices) head.push(`${d.label}_latency_ms`, `${d.label}_lo_ms`, `${d.label}_hi_ms`, `${d.label}_cons_lo_ms`, `${d.label}_cons_hi_ms`, `${d.label}_flags`);
+  for (const d of space.devices)
+    head.push(
+      `${d.label}_latency_ms`,
+      `${d.label}_lo_ms`,
+      `${d.label}_hi_ms`,
+      `${d.label}_cons_lo_ms`,
+      `${d.label}_cons_hi_ms`,
+      `${d.label}_flags`,
+    );
   // The per-image column: seconds for the whole tiled photo, and the VAE's share of a tile.
   if (space.pipeline) for (const d of space.devices) head.push(`${d.label}_image_s`, `${d.label}_vae_share`);
   if (space.quality) head.push(space.quality.metric);
@@ -119,7 +132,12 @@ export function* allCandidates(space: EvaluatedSpace): Generator<number> {
 /** JSON export of every candidate, for external search tools. */
 export function spaceJson(space: EvaluatedSpace) {
   return {
-    catalog: { name: space.catalog.spec.name, hash: space.catalog.hash, latent: space.catalog.latent, width: space.catalog.width },
+    catalog: {
+      name: space.catalog.spec.name,
+      hash: space.catalog.hash,
+      latent: space.catalog.latent,
+      width: space.catalog.width,
+    },
     stages: space.catalog.stages.map((s) => ({ name: s.name, variants: s.variants.map((v) => v.name) })),
     devices: devicesJson(space).map((d) => ({ ...d, config: configLabel(d.config) })),
     quality: qualityJson(space),

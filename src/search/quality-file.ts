@@ -10,7 +10,13 @@ import type { ResolvedCatalog } from '../catalog/types.js';
 import { InvalidFileError } from '../errors.js';
 import { parseJsonText, readDataFile } from '../json-file.js';
 import { parseCsv } from './csv.js';
-import { qualityFromProxies, qualityFromScores, type QualityDirection, type QualityInput, type QualityMeta } from './quality.js';
+import {
+  qualityFromProxies,
+  qualityFromScores,
+  type QualityDirection,
+  type QualityInput,
+  type QualityMeta,
+} from './quality.js';
 
 export function readQualityFile(file: string, cat: ResolvedCatalog): QualityInput {
   return parseQualityText(readDataFile(file), file, cat);
@@ -61,7 +67,12 @@ export function parseQualityCsv(text: string, file: string, cat: ResolvedCatalog
   const names = head.fields.map((f) => f.trim().toLowerCase());
   const ci = names.indexOf('code');
   const si = names.indexOf('score');
-  if (ci < 0 || si < 0) throw new InvalidFileError(file, `line ${head.line}`, `header must have columns code and score, found ${head.fields.join(',')}`);
+  if (ci < 0 || si < 0)
+    throw new InvalidFileError(
+      file,
+      `line ${head.line}`,
+      `header must have columns code and score, found ${head.fields.join(',')}`,
+    );
   return qualityFromScores(
     file,
     cat,
@@ -84,10 +95,14 @@ export function parseQualityJson(data: unknown, file: string, cat: ResolvedCatal
       meta.metric = data['metric'];
     }
     if (data['better'] !== undefined) meta.better = direction(file, 'better', data['better']);
-    const unknown = Object.keys(data).filter((k) => !['metric', 'better', 'scores', 'proxies', 'description'].includes(k));
-    if (unknown.length > 0) throw new InvalidFileError(file, unknown[0], 'unknown key (expected metric, better, scores or proxies)');
+    const unknown = Object.keys(data).filter(
+      (k) => !['metric', 'better', 'scores', 'proxies', 'description'].includes(k),
+    );
+    if (unknown.length > 0)
+      throw new InvalidFileError(file, unknown[0], 'unknown key (expected metric, better, scores or proxies)');
     if ('proxies' in data) {
-      if (!isPlainObject(data['proxies'])) throw new InvalidFileError(file, 'proxies', 'expected an object {stage: {variant: value}}');
+      if (!isPlainObject(data['proxies']))
+        throw new InvalidFileError(file, 'proxies', 'expected an object {stage: {variant: value}}');
       return qualityFromProxies(file, cat, data['proxies'], meta, 'proxies.');
     }
     body = data['scores'];
@@ -96,15 +111,19 @@ export function parseQualityJson(data: unknown, file: string, cat: ResolvedCatal
   if (Array.isArray(body)) {
     const rows = body.map((item, i) => {
       const key = `${at}[${i}]`;
-      if (Array.isArray(item) && item.length === 2 && typeof item[0] === 'string') return { key, code: item[0], score: item[1] as unknown };
-      if (isPlainObject(item) && typeof item['code'] === 'string') return { key, code: item['code'], score: item['score'] };
+      if (Array.isArray(item) && item.length === 2 && typeof item[0] === 'string')
+        return { key, code: item[0], score: item[1] as unknown };
+      if (isPlainObject(item) && typeof item['code'] === 'string')
+        return { key, code: item['code'], score: item['score'] };
       throw new InvalidFileError(file, key, 'expected {"code": ..., "score": ...} or [code, score]');
     });
     return qualityFromScores(file, cat, rows, meta);
   }
-  if (!isPlainObject(body)) throw new InvalidFileError(file, at || undefined, 'expected an object or an array of scores');
+  if (!isPlainObject(body))
+    throw new InvalidFileError(file, at || undefined, 'expected an object or an array of scores');
   const keys = Object.keys(body);
-  const looksLikeProxies = keys.length > 0 && keys.every((k) => cat.stages.some((s) => s.name === k) && isPlainObject(body[k]));
+  const looksLikeProxies =
+    keys.length > 0 && keys.every((k) => cat.stages.some((s) => s.name === k) && isPlainObject(body[k]));
   if (looksLikeProxies && at === '') return qualityFromProxies(file, cat, body, meta);
   return qualityFromScores(
     file,

@@ -30,7 +30,13 @@ export interface QualityMeta {
   better?: QualityDirection;
 }
 
-function finish(file: string, cat: ResolvedCatalog, kind: QualityInput['kind'], values: Float64Array, meta: QualityMeta): QualityInput {
+function finish(
+  file: string,
+  cat: ResolvedCatalog,
+  kind: QualityInput['kind'],
+  values: Float64Array,
+  meta: QualityMeta,
+): QualityInput {
   let count = 0;
   const first: string[] = [];
   for (let n = 0; n < values.length; n++) {
@@ -55,7 +61,8 @@ function spaceSizeOf(cat: ResolvedCatalog): number {
 
 function finiteScore(file: string, key: string, value: unknown): number {
   const v = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidFileError(file, key, `score ${JSON.stringify(value)} is not a finite number`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new InvalidFileError(file, key, `score ${JSON.stringify(value)} is not a finite number`);
   return v;
 }
 
@@ -84,12 +91,23 @@ export function qualityFromScores(
 }
 
 /** Per-variant proxies: `{stage: {variant name or index: value}}`; the score is the sum over stages. */
-export function qualityFromProxies(file: string, cat: ResolvedCatalog, proxies: Record<string, unknown>, meta: QualityMeta = {}, at = ''): QualityInput {
+export function qualityFromProxies(
+  file: string,
+  cat: ResolvedCatalog,
+  proxies: Record<string, unknown>,
+  meta: QualityMeta = {},
+  at = '',
+): QualityInput {
   const table = cat.stages.map((s) => new Array<number>(s.variants.length).fill(Number.NaN));
   for (const [stageName, byVariant] of Object.entries(proxies)) {
     const key = `${at}${stageName}`;
     const si = cat.stages.findIndex((s) => s.name === stageName);
-    if (si < 0) throw new InvalidFileError(file, key, `unknown stage; the catalogue has ${cat.stages.map((s) => s.name).join(', ')}`);
+    if (si < 0)
+      throw new InvalidFileError(
+        file,
+        key,
+        `unknown stage; the catalogue has ${cat.stages.map((s) => s.name).join(', ')}`,
+      );
     if (byVariant === null || typeof byVariant !== 'object' || Array.isArray(byVariant)) {
       throw new InvalidFileError(file, key, 'expected an object of variant -> value');
     }
@@ -98,7 +116,12 @@ export function qualityFromProxies(file: string, cat: ResolvedCatalog, proxies: 
       const vkey = `${key}.${variant}`;
       let vi = stage.variants.findIndex((v) => v.name === variant);
       if (vi < 0 && /^\d+$/.test(variant) && Number(variant) < stage.variants.length) vi = Number(variant);
-      if (vi < 0) throw new InvalidFileError(file, vkey, `unknown variant of ${stage.name}; known: ${stage.variants.map((v) => v.name).join(', ')}`);
+      if (vi < 0)
+        throw new InvalidFileError(
+          file,
+          vkey,
+          `unknown variant of ${stage.name}; known: ${stage.variants.map((v) => v.name).join(', ')}`,
+        );
       if (!Number.isNaN(table[si]![vi]!)) throw new InvalidFileError(file, vkey, 'variant given twice');
       table[si]![vi] = finiteScore(file, vkey, value);
     }

@@ -105,11 +105,18 @@ function deviceFront(space: EvaluatedSpace, opts: SearchOptions, d: number): Dev
   const out: DeviceFront = { label: dev.label, eligible: ids.length, excluded, front };
   const knee = kneePoint(cols, front);
   if (knee !== undefined) out.knee = knee;
-  if (front.length > 0 && cols.length <= 3) out.hypervolume = frontHypervolume(cols, ids, front, opts.objectives, space);
+  if (front.length > 0 && cols.length <= 3)
+    out.hypervolume = frontHypervolume(cols, ids, front, opts.objectives, space);
   return out;
 }
 
-function frontHypervolume(cols: Columns, ids: readonly number[], front: readonly number[], objectives: readonly Objective[], space: EvaluatedSpace): Hypervolume {
+function frontHypervolume(
+  cols: Columns,
+  ids: readonly number[],
+  front: readonly number[],
+  objectives: readonly Objective[],
+  space: EvaluatedSpace,
+): Hypervolume {
   const ideal = cols.map(() => Number.POSITIVE_INFINITY);
   const nadir = cols.map(() => Number.NEGATIVE_INFINITY);
   for (const n of ids) {
@@ -120,7 +127,10 @@ function frontHypervolume(cols: Columns, ids: readonly number[], front: readonly
   }
   const range = ideal.map((lo, j) => (nadir[j]! > lo ? nadir[j]! - lo : 1));
   const points = front.map((n) => cols.map((c, j) => (c[n]! - ideal[j]!) / range[j]!));
-  const value = hypervolume(points, cols.map(() => HV_REFERENCE));
+  const value = hypervolume(
+    points,
+    cols.map(() => HV_REFERENCE),
+  );
   // Back to the user's units: negated quality columns are turned back.
   const raw = (j: number, v: number) => (objectives[j] === 'quality' && space.quality?.better === 'higher' ? -v : v);
   return {
@@ -176,7 +186,11 @@ export function runSearch(space: EvaluatedSpace, opts: SearchOptions): SearchRes
   const latency = space.devices[0]!.prediction.median;
   const references: SearchResult['references'] = {
     teacher: candidateNumber(space.catalog, teacherCandidate(space.catalog)),
-    smallest: argBest(space.size, space.params, latency.map((v) => (Number.isNaN(v) ? Number.POSITIVE_INFINITY : v)))!,
+    smallest: argBest(
+      space.size,
+      space.params,
+      latency.map((v) => (Number.isNaN(v) ? Number.POSITIVE_INFINITY : v)),
+    )!,
   };
   const fastest = argBest(space.size, latency, space.params);
   if (fastest !== undefined) references.fastest = fastest;

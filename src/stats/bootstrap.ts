@@ -77,7 +77,11 @@ export function percentileInterval(logReplicates: Float64Array, confidence = 0.9
 }
 
 /** median(current) / median(baseline) with a seeded percentile-bootstrap interval. */
-export function ratioOfMedians(baseline: readonly number[], current: readonly number[], options: BootstrapOptions): RatioEstimate {
+export function ratioOfMedians(
+  baseline: readonly number[],
+  current: readonly number[],
+  options: BootstrapOptions,
+): RatioEstimate {
   const mb = medianSorted(sortedCopy(baseline));
   const mc = medianSorted(sortedCopy(current));
   if (!(mb > 0 && mc > 0)) throw new Error(`ratio of medians needs positive medians (baseline ${mb}, current ${mc})`);
@@ -113,7 +117,9 @@ export function geomeanOfRatios(
   options: BootstrapOptions,
 ): { geomean: number; ci95: [number, number] } {
   const ratios = pairs.map((p) => medianSorted(sortedCopy(p.current)) / medianSorted(sortedCopy(p.baseline)));
-  const reps = pairs.map((p, i) => bootstrapLogRatios(p.baseline, p.current, { ...options, seed: (options.seed + i) >>> 0 }));
+  const reps = pairs.map((p, i) =>
+    bootstrapLogRatios(p.baseline, p.current, { ...options, seed: (options.seed + i) >>> 0 }),
+  );
   return geomeanFromReplicates(ratios, reps, options.confidence ?? 0.95);
 }
 

@@ -5,11 +5,26 @@ export { gaussian, mulberry32, seedFor, shuffled } from './rng.js';
 export { median, medianSorted, quantile, quantileSorted, sortedCopy } from './quantile.js';
 export { geometricMean, mean } from './mean.js';
 export {
-  MIN_PRECISE_SAMPLES, medianCi, medianCiRanks, medianCiSorted, reachedTargetMargin, relativeMargin, relativeMarginSorted, type MedianCiRanks,
+  MIN_PRECISE_SAMPLES,
+  medianCi,
+  medianCiRanks,
+  medianCiSorted,
+  reachedTargetMargin,
+  relativeMargin,
+  relativeMarginSorted,
+  type MedianCiRanks,
 } from './median-ci.js';
 export { MAD_SCALE, summarize, type SampleSummary } from './summary.js';
 export { tukeyOutliers, type OutlierLabel, type TukeyOutliers } from './outliers.js';
-export { mannKendall, theilSenSlope, trendTest, TREND_MIN_SAMPLES, TREND_ROUND_SAMPLES, type TrendOptions, type TrendResult } from './trend.js';
+export {
+  mannKendall,
+  theilSenSlope,
+  trendTest,
+  TREND_MIN_SAMPLES,
+  TREND_ROUND_SAMPLES,
+  type TrendOptions,
+  type TrendResult,
+} from './trend.js';
 export {
   bootstrapLogRatios,
   bootstrapMedians,

@@ -118,7 +118,11 @@ function normalP(u: number, m: number, n: number, ties: readonly number[], alter
   return Math.min(1, 2 * normalSf(z));
 }
 
-export function mannWhitney(a: readonly number[], b: readonly number[], alternative: Alternative = 'two-sided'): MannWhitneyResult {
+export function mannWhitney(
+  a: readonly number[],
+  b: readonly number[],
+  alternative: Alternative = 'two-sided',
+): MannWhitneyResult {
   const m = a.length;
   const n = b.length;
   if (m === 0 || n === 0) throw new Error(`Mann-Whitney needs two non-empty samples (sizes ${m} and ${n})`);

@@ -8,7 +8,10 @@
 // exactly this, with the same arithmetic; this file adds the checks it leaves out (it returns NaN
 // for p = NaN) and takes typed arrays (bootstrap replicates, Theil-Sen slopes) as well as arrays.
 import {
-  median as ssMedian, medianSorted as ssMedianSorted, quantile as ssQuantile, quantileSorted as ssQuantileSorted,
+  median as ssMedian,
+  medianSorted as ssMedianSorted,
+  quantile as ssQuantile,
+  quantileSorted as ssQuantileSorted,
 } from 'simple-statistics';
 
 export function sortedCopy(xs: ArrayLike<number>): number[] {

@@ -81,11 +81,20 @@ const MIN_LOG_VAR = 1e-12;
 export function roundHeterogeneity(rounds: readonly RoundEstimate[]): RoundHeterogeneity | null {
   if (rounds.length < 2) return null;
   const w = rounds.map((r) => 1 / Math.max(r.logVar, MIN_LOG_VAR));
-  const centre = weightedMean(rounds.map((r) => r.logMedian), w);
+  const centre = weightedMean(
+    rounds.map((r) => r.logMedian),
+    w,
+  );
   const q = sum(rounds.map((r, i) => w[i]! * (r.logMedian - centre) ** 2));
   const df = rounds.length - 1;
   const medians = rounds.map((r) => r.median);
-  return { rounds: rounds.length, q, df, p: chiSquareSf(q, df), spread: Math.max(...medians) / Math.min(...medians) - 1 };
+  return {
+    rounds: rounds.length,
+    q,
+    df,
+    p: chiSquareSf(q, df),
+    spread: Math.max(...medians) / Math.min(...medians) - 1,
+  };
 }
 
 export interface PooledRoundVariance {
@@ -112,7 +121,10 @@ export function pooledRoundVariance(perEntry: readonly (readonly RoundEstimate[]
   for (const rounds of perEntry) {
     const r = rounds.length;
     if (r < 2) continue;
-    ss += sumNthPowerDeviations(rounds.map((x) => x.logMedian), 2);
+    ss += sumNthPowerDeviations(
+      rounds.map((x) => x.logMedian),
+      2,
+    );
     within += (1 - 1 / r) * sum(rounds.map((x) => x.logVar));
     df += r - 1;
     entries++;

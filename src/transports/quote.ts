@@ -21,7 +21,8 @@ export function buildCommandLine(argv: readonly string[], options: CommandLineOp
   if (argv.length === 0) throw new Error('buildCommandLine: empty argv');
   const envEntries = Object.entries(options.env ?? {});
   for (const [name] of envEntries) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid environment variable name: ${JSON.stringify(name)}`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new Error(`invalid environment variable name: ${JSON.stringify(name)}`);
   }
   const command = [
     ...(envEntries.length > 0 ? ['env', ...envEntries.map(([k, v]) => `${k}=${quoteArg(v)}`)] : []),

@@ -74,7 +74,10 @@ export interface Transport {
    * Several files at once, when the transport can check all hashes in one round trip (SSH, where
    * each remote command costs ~130 ms); callers fall back to push() per file otherwise.
    */
-  pushMany?(items: readonly { local: string; remote: string }[], options?: { signal?: AbortSignal }): Promise<PushResult[]>;
+  pushMany?(
+    items: readonly { local: string; remote: string }[],
+    options?: { signal?: AbortSignal },
+  ): Promise<PushResult[]>;
   pull(remotePath: string, localPath: string, options?: { signal?: AbortSignal }): Promise<void>;
   info(): Promise<DeviceInfo>;
   thermal(): Promise<ThermalReading>;

@@ -19,7 +19,14 @@ import { runCommand } from '../support/run-command.js';
 import { cpuDevice, mulberry32, npuDevice, syntheticLut } from '../support/synthetic-lut.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
 const catalog = loadCatalog('block-variants/sd15-nanosd.json');
@@ -34,7 +41,15 @@ const requests: string[] = [];
 let expectedFront: number[] = [];
 
 function writeInputs(): void {
-  writeFileSync(files.cpu, JSON.stringify(syntheticLut(catalog, { ...cpuDevice, flags: { 'block/E1/R-A-R-A/l16/w1/fp32': ['throttled'], 'part/conv_in/l16/w1/fp32': ['margin-not-reached'] } })));
+  writeFileSync(
+    files.cpu,
+    JSON.stringify(
+      syntheticLut(catalog, {
+        ...cpuDevice,
+        flags: { 'block/E1/R-A-R-A/l16/w1/fp32': ['throttled'], 'part/conv_in/l16/w1/fp32': ['margin-not-reached'] },
+      }),
+    ),
+  );
   writeFileSync(files.npu, JSON.stringify(syntheticLut(catalog, npuDevice)));
   // A teacher-aligned FID-like score for 90% of the candidates: more attention, lower (better) score.
   const cat = catalog.resolve(16, 1);
@@ -43,7 +58,10 @@ function writeInputs(): void {
   for (let n = 0; n < 32_768; n++) {
     if (rand() < 0.1) continue;
     const c = candidateAt(cat, n);
-    const attention = c.reduce((s, v, i) => s + cat.stages[i]!.variants[v]!.units.filter((u) => u.kind === 'attention').length, 0);
+    const attention = c.reduce(
+      (s, v, i) => s + cat.stages[i]!.variants[v]!.units.filter((u) => u.kind === 'attention').length,
+      0,
+    );
     lines.push(`"${formatCandidate(cat, c)}",${(30 - attention * 1.5 + rand() * 2).toFixed(3)}`);
   }
   writeFileSync(files.quality, `${lines.join('\n')}\n`);
@@ -70,10 +88,26 @@ async function hoverAt(p: Page, id: string, x: number, y: number): Promise<strin
 
 beforeAll(async () => {
   writeInputs();
-  const r = await runCommand(reportParetoCommand, ['--lut', files.cpu, '--lut', files.npu, '--quality', files.quality, '--out', reportFile]);
+  const r = await runCommand(reportParetoCommand, [
+    '--lut',
+    files.cpu,
+    '--lut',
+    files.npu,
+    '--quality',
+    files.quality,
+    '--out',
+    reportFile,
+  ]);
   expect(r.code, r.stderr).toBe(0);
-  const predictors = [createPredictor(syntheticLut(catalog, { ...cpuDevice }), files.cpu, catalog), createPredictor(syntheticLut(catalog, npuDevice), files.npu, catalog)];
-  const space = evaluateSpace(predictors[0]!.catalog, predictors, readQualityFile(files.quality, predictors[0]!.catalog));
+  const predictors = [
+    createPredictor(syntheticLut(catalog, { ...cpuDevice }), files.cpu, catalog),
+    createPredictor(syntheticLut(catalog, npuDevice), files.npu, catalog),
+  ];
+  const space = evaluateSpace(
+    predictors[0]!.catalog,
+    predictors,
+    readQualityFile(files.quality, predictors[0]!.catalog),
+  );
   expectedFront = runSearch(space, { objectives: ['latency', 'params', 'quality'] }).fronts[0]!.front;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -98,20 +132,32 @@ describe('Pareto report in Chromium', () => {
 
   it('draws every chart', async () => {
     const ids: string[] = await page.evaluate('Array.from(document.querySelectorAll("canvas")).map((c) => c.id)');
-    expect(ids).toEqual(expect.arrayContaining(['chart-latency-params', 'chart-quality-latency', 'chart-blocks-params-0', 'chart-blocks-macs-1', 'chart-devices-1']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'chart-latency-params',
+        'chart-quality-latency',
+        'chart-blocks-params-0',
+        'chart-blocks-macs-1',
+        'chart-devices-1',
+      ]),
+    );
     for (const id of ids) expect(await paintedPixels(page, id), id).toBeGreaterThan(2000);
   });
 
   it('lists the search front in the front table, sortable', async () => {
-    const numbers: number[] = await page.evaluate('Array.from(document.querySelectorAll("#front-table tbody tr")).map((r) => Number(r.dataset.number))');
+    const numbers: number[] = await page.evaluate(
+      'Array.from(document.querySelectorAll("#front-table tbody tr")).map((r) => Number(r.dataset.number))',
+    );
     expect(numbers).toEqual(expectedFront);
     await page.click('#front-table th[data-col="3"]');
     await page.click('#front-table th[data-col="3"]');
-    const latencies: number[] = await page.evaluate('Array.from(document.querySelectorAll("#front-table tbody tr")).map((r) => Number(r.cells[3].dataset.sort))');
+    const latencies: number[] = await page.evaluate(
+      'Array.from(document.querySelectorAll("#front-table tbody tr")).map((r) => Number(r.cells[3].dataset.sort))',
+    );
     expect(latencies).toEqual([...latencies].sort((a, b) => b - a));
   });
 
-  it('shows a front point\'s code in the tooltip on hover, and a plain candidate\'s too', async () => {
+  it("shows a front point's code in the tooltip on hover, and a plain candidate's too", async () => {
     // The search front (latency, params, quality) is drawn as its own dataset on the main chart.
     const target: { n: number; x: number; y: number } = await page.evaluate(`(() => {
       const chart = window.nanosdReport.charts['chart-latency-params'];

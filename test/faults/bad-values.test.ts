@@ -97,7 +97,10 @@ describe('comparisons that must not pass CI', () => {
       }
     });
     const empty = editedLut((l) => (l.entries = []));
-    for (const [current, what] of [[l8, /39 entries at latent 8, width 1, fp32/], [empty, /\(no entries\)/]] as const) {
+    for (const [current, what] of [
+      [l8, /39 entries at latent 8, width 1, fp32/],
+      [empty, /\(no entries\)/],
+    ] as const) {
       const out = join(dir, `reg-${counter++}`);
       const r = await bench(['report', 'regression', '--baseline', baseline, '--current', current, '--out', out]);
       expectOneLine(r, 3, /^bench: nothing to compare: no entry of /);
@@ -238,14 +241,17 @@ describe('profiles, manifests and flags accepted silently before', () => {
   });
 
   it('a manifest listing one block twice is refused before any model is read', async () => {
-    const manifest = file('manifest.json', JSON.stringify({
-      schemaVersion: 1,
-      models: [
-        { part: 'conv_in', file: 'a.onnx' },
-        { stage: 'E1', variant: 'R-R', file: 'b.onnx' },
-        { stage: 'E1', variant: 'R-R', file: 'c.onnx' },
-      ],
-    }));
+    const manifest = file(
+      'manifest.json',
+      JSON.stringify({
+        schemaVersion: 1,
+        models: [
+          { part: 'conv_in', file: 'a.onnx' },
+          { stage: 'E1', variant: 'R-R', file: 'b.onnx' },
+          { stage: 'E1', variant: 'R-R', file: 'c.onnx' },
+        ],
+      }),
+    );
     const r = await bench(['blocks', '--models', manifest, ...small], env);
     expectOneLine(r, 4, /manifest\.json: models\[2\]: E1\.R-R is listed twice \(also models\[1\]\)/);
     recordFault('bad-value:duplicate-manifest-entry');
@@ -257,4 +263,3 @@ describe('profiles, manifests and flags accepted silently before', () => {
     recordFault('bad-value:rounds-with-iterations');
   });
 });
-

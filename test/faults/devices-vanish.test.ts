@@ -322,7 +322,10 @@ exec ${quoteArg(process.execPath)} "$@"
     const entry = readLut(out).entries[0]!;
     expect(entry).toMatchObject({ state: 'failed', error: { code: 'NSB_RUNNER' } });
     // Two attempts (the entry and its retry), each a shell and its sleeping child: all gone.
-    const started = readFileSync(pids, 'utf8').trim().split('\n').flatMap((l) => l.split(' ').map(Number));
+    const started = readFileSync(pids, 'utf8')
+      .trim()
+      .split('\n')
+      .flatMap((l) => l.split(' ').map(Number));
     expect(started).toHaveLength(4);
     for (const pid of started) expect(processAlive(pid), `pid ${pid}`).toBe(false);
 

@@ -53,7 +53,10 @@ function strays(dir?: string): string[] {
 function journalRecords(file: string): JournalLine[] {
   const text = readFileSync(file, 'utf8');
   expect(text.endsWith('\n'), 'the journal ends with a whole line').toBe(true);
-  return text.trimEnd().split('\n').map((line) => JSON.parse(line) as JournalLine);
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as JournalLine);
 }
 
 function rounds(lines: JournalLine[]): RoundRecord[] {

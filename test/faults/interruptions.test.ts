@@ -117,50 +117,57 @@ describe('interrupted at a seeded-random point, then --resume', () => {
     expect(reference, 'the reference run (the two-writers test) ran first').toBeDefined();
   });
 
-  it.each(cases)('$signal after $after journaled visits (+$delayMs ms)', async ({ signal, after, delayMs }) => {
-    const out = join(host, `${signal}.lut.json`);
-    const journal = `${out}.journal.jsonl`;
-    const started = startBench(run(out), env);
-    await waitFor(() => journalRounds(journal).length >= after, 90_000, `${after} journaled visits`);
-    await new Promise((r) => setTimeout(r, delayMs));
-    started.child.kill(signal);
-    const stopped = await started.done;
-    const journaled = journalRounds(journal);
-    expect(journaled.length).toBeGreaterThanOrEqual(after);
-    expect(journaled.length, 'the run was still going when stopped').toBeLessThan(ENTRIES * ROUNDS);
-    expect(existsSync(out)).toBe(false);
-    if (signal === 'SIGKILL') {
-      expect(stopped.code).toBeNull();
-      // Nothing runs on a SIGKILL: the lock stays, naming the dead process.
-      expect(JSON.parse(readFileSync(`${out}.lock`, 'utf8')).pid).toBe(started.child.pid);
-    } else {
-      expect(stopped.code).toBe(130);
-      expect(stopped.stderr).toBe(`bench: interrupted by ${signal}\n`);
-      expect(existsSync(`${out}.lock`)).toBe(false);
-    }
+  it.each(cases)(
+    '$signal after $after journaled visits (+$delayMs ms)',
+    async ({ signal, after, delayMs }) => {
+      const out = join(host, `${signal}.lut.json`);
+      const journal = `${out}.journal.jsonl`;
+      const started = startBench(run(out), env);
+      await waitFor(() => journalRounds(journal).length >= after, 90_000, `${after} journaled visits`);
+      await new Promise((r) => setTimeout(r, delayMs));
+      started.child.kill(signal);
+      const stopped = await started.done;
+      const journaled = journalRounds(journal);
+      expect(journaled.length).toBeGreaterThanOrEqual(after);
+      expect(journaled.length, 'the run was still going when stopped').toBeLessThan(ENTRIES * ROUNDS);
+      expect(existsSync(out)).toBe(false);
+      if (signal === 'SIGKILL') {
+        expect(stopped.code).toBeNull();
+        // Nothing runs on a SIGKILL: the lock stays, naming the dead process.
+        expect(JSON.parse(readFileSync(`${out}.lock`, 'utf8')).pid).toBe(started.child.pid);
+      } else {
+        expect(stopped.code).toBe(130);
+        expect(stopped.stderr).toBe(`bench: interrupted by ${signal}\n`);
+        expect(existsSync(`${out}.lock`)).toBe(false);
+      }
 
-    if (signal === 'SIGTERM') {
-      // Completed under other caps it would end as neither run: refused, the journal left as it was.
-      const other = await bench([...run(out, '--resume'), '--iterations', '15'], env);
-      expect(other.code).toBe(3);
-      expect(other.stderr).toMatch(/journal\.jsonl comes from another run \(caps differ from this one's\)\n/);
-      expect(journalRounds(journal)).toEqual(journaled);
-    }
-    const resumed = await bench(run(out, '--resume'), env);
-    expect(resumed.stderr).toBe('');
-    expect(resumed.code).toBe(0);
-    const takeover = /lock of pid (\d+) .* taken over: pid \1 is no longer running/;
-    if (signal === 'SIGKILL') expect(resumed.stdout).toMatch(takeover);
-    else expect(resumed.stdout).not.toMatch(/\.lock/);
-    const final = readLut(out);
-    expect(shape(final)).toEqual(shape(reference));
-    // Every round the journal held is in the table as it was measured, not measured again.
-    for (const r of journaled) {
-      const e = final.entries.find((x) => x.id === r.id)!;
-      expect(e.samples.filter((_, i) => e.sampleRounds![i] === r.round), `${r.id} round ${r.round}`).toEqual(r.samples);
-    }
-    expect(existsSync(journal)).toBe(false);
-    expect(existsSync(`${out}.lock`)).toBe(false);
-    recordFault(`${signal.toLowerCase()}+resume`, { entriesLost: entriesLost(reference, final, journaled) });
-  }, 120_000);
+      if (signal === 'SIGTERM') {
+        // Completed under other caps it would end as neither run: refused, the journal left as it was.
+        const other = await bench([...run(out, '--resume'), '--iterations', '15'], env);
+        expect(other.code).toBe(3);
+        expect(other.stderr).toMatch(/journal\.jsonl comes from another run \(caps differ from this one's\)\n/);
+        expect(journalRounds(journal)).toEqual(journaled);
+      }
+      const resumed = await bench(run(out, '--resume'), env);
+      expect(resumed.stderr).toBe('');
+      expect(resumed.code).toBe(0);
+      const takeover = /lock of pid (\d+) .* taken over: pid \1 is no longer running/;
+      if (signal === 'SIGKILL') expect(resumed.stdout).toMatch(takeover);
+      else expect(resumed.stdout).not.toMatch(/\.lock/);
+      const final = readLut(out);
+      expect(shape(final)).toEqual(shape(reference));
+      // Every round the journal held is in the table as it was measured, not measured again.
+      for (const r of journaled) {
+        const e = final.entries.find((x) => x.id === r.id)!;
+        expect(
+          e.samples.filter((_, i) => e.sampleRounds![i] === r.round),
+          `${r.id} round ${r.round}`,
+        ).toEqual(r.samples);
+      }
+      expect(existsSync(journal)).toBe(false);
+      expect(existsSync(`${out}.lock`)).toBe(false);
+      recordFault(`${signal.toLowerCase()}+resume`, { entriesLost: entriesLost(reference, final, journaled) });
+    },
+    120_000,
+  );
 });

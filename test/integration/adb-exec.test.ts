@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdbTransport, type AdbTransport } from '../../src/transports/adb/index.js';
 import { parseWrappedOutput, wrapCommand } from '../../src/transports/adb/shell-wrapper.js';
-import { eventually, isAlive, startAdbServer, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
+import {
+  eventually,
+  isAlive,
+  startAdbServer,
+  withFakePhone,
+  type AdbServerHandle,
+  type FakePhone,
+} from '../support/adb-server.js';
 
 let server: AdbServerHandle;
 let phone: FakePhone;
@@ -27,7 +34,13 @@ afterAll(async () => {
 describe('adb exec', () => {
   it('returns real exit codes and stdout', async () => {
     const ok = await adb.exec(['echo', 'hello world']);
-    expect(ok).toMatchObject({ exitCode: 0, stdout: 'hello world\n', stderr: '', timedOut: false, argv: ['echo', 'hello world'] });
+    expect(ok).toMatchObject({
+      exitCode: 0,
+      stdout: 'hello world\n',
+      stderr: '',
+      timedOut: false,
+      argv: ['echo', 'hello world'],
+    });
     expect((await adb.exec(['sh', '-c', 'exit 3'])).exitCode).toBe(3);
     const missing = await adb.exec(['no-such-tool-on-the-phone']);
     expect(missing.exitCode).toBe(127);
@@ -43,7 +56,10 @@ describe('adb exec', () => {
 
   it('runs in cwd with extra environment variables, and without stdin', async () => {
     await adb.exec(['mkdir', '-p', join(phone.sandbox, 'work dir')]);
-    const r = await adb.exec(['sh', '-c', 'pwd; printf "%s\\n" "$GREETING"; cat'], { cwd: join(phone.sandbox, 'work dir'), env: { GREETING: "it's $HOME" } });
+    const r = await adb.exec(['sh', '-c', 'pwd; printf "%s\\n" "$GREETING"; cat'], {
+      cwd: join(phone.sandbox, 'work dir'),
+      env: { GREETING: "it's $HOME" },
+    });
     expect(r.stdout).toBe(`${join(phone.sandbox, 'work dir')}\nit's $HOME\n`);
     expect(r.exitCode).toBe(0);
   });
@@ -51,7 +67,10 @@ describe('adb exec', () => {
   it('runs tools installed on the phone (stand-ins for benchmark binaries)', async () => {
     const tool = phone.device.installTool('fake_perf_test', '#!/bin/sh\nprintf "arg=%s\\n" "$@"\nexit 7\n');
     expect(tool).toBe(join(phone.sandbox, 'bin', 'fake_perf_test'));
-    expect(await adb.exec(['fake_perf_test', '-m', 'model a.onnx'])).toMatchObject({ exitCode: 7, stdout: 'arg=-m\narg=model a.onnx\n' });
+    expect(await adb.exec(['fake_perf_test', '-m', 'model a.onnx'])).toMatchObject({
+      exitCode: 7,
+      stdout: 'arg=-m\narg=model a.onnx\n',
+    });
   });
 
   it('brings back large output intact', async () => {
@@ -64,7 +83,9 @@ describe('adb exec', () => {
 
   it('kills the whole process tree on the phone when the timeout expires', async () => {
     const pidFile = join(phone.sandbox, 'child.pid');
-    const r = await adb.exec(['sh', '-c', `sleep 60 & echo $! > '${pidFile}'; echo started; echo warn >&2; wait`], { timeoutMs: 700 });
+    const r = await adb.exec(['sh', '-c', `sleep 60 & echo $! > '${pidFile}'; echo started; echo warn >&2; wait`], {
+      timeoutMs: 700,
+    });
     expect(r).toMatchObject({ exitCode: null, timedOut: true, stdout: 'started\n', stderr: 'warn\n' });
     const child = Number(readFileSync(pidFile, 'utf8'));
     await eventually(() => !isAlive(child), 5_000, `sleep (pid ${child}) killed`);
@@ -74,7 +95,10 @@ describe('adb exec', () => {
   it('stops a command on abort and reports it as killed, not timed out', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
-    const r = await adb.exec(['sh', '-c', 'echo $$ > abort.pid; exec sleep 60'], { signal: controller.signal, cwd: phone.sandbox });
+    const r = await adb.exec(['sh', '-c', 'echo $$ > abort.pid; exec sleep 60'], {
+      signal: controller.signal,
+      cwd: phone.sandbox,
+    });
     expect(r).toMatchObject({ exitCode: null, timedOut: false });
     const pid = Number(readFileSync(join(phone.sandbox, 'abort.pid'), 'utf8'));
     await eventually(() => !isAlive(pid), 5_000, 'aborted command killed');
@@ -100,7 +124,9 @@ describe('adb exec', () => {
     try {
       const error = await adb.exec(['true'], { timeoutMs: 200 }).catch((e: unknown) => e);
       expect(error).toMatchObject({ name: 'DeviceError', hint: expect.stringMatching(/bench devices/) });
-      expect((error as Error).message).toMatch(/^device fake: `true` ran past its 200 ms timeout and the phone did not answer the request to stop it/);
+      expect((error as Error).message).toMatch(
+        /^device fake: `true` ran past its 200 ms timeout and the phone did not answer the request to stop it/,
+      );
     } finally {
       phone.device.hangCommands(false);
     }
@@ -112,7 +138,9 @@ describe('shell wrapper on a real POSIX shell', () => {
   const run = (shell: string, tmp: string) =>
     new Promise<Buffer>((resolve, reject) => {
       const nonce = 'a1b2c3d4e5f60718';
-      const child = spawn(shell, ['-c', wrapCommand(['sh', '-c', 'echo out; echo err >&2; exit 4'], {}, nonce)], { env: { PATH: process.env.PATH, TMPDIR: tmp } });
+      const child = spawn(shell, ['-c', wrapCommand(['sh', '-c', 'echo out; echo err >&2; exit 4'], {}, nonce)], {
+        env: { PATH: process.env.PATH, TMPDIR: tmp },
+      });
       const chunks: Buffer[] = [];
       child.stdout.on('data', (c: Buffer) => chunks.push(c));
       child.stderr.on('data', (c: Buffer) => chunks.push(c));

@@ -11,7 +11,9 @@ const fixture = (name: string) => readFileSync(join('test', 'fixtures', 'outputs
 let server: AdbServerHandle;
 const phones: FakePhone[] = [];
 
-async function phoneWith(options: Parameters<typeof withFakePhone>[1]): Promise<{ phone: FakePhone; adb: AdbTransport }> {
+async function phoneWith(
+  options: Parameters<typeof withFakePhone>[1],
+): Promise<{ phone: FakePhone; adb: AdbTransport }> {
   const phone = await withFakePhone(server, options);
   phones.push(phone);
   return { phone, adb: await createAdbTransport(phone.transportSpec, { profile: 'pixel' }) };
@@ -28,7 +30,11 @@ afterAll(async () => {
 
 describe('adb info()', () => {
   it('reads model, SoC, Android version, fingerprint, ABI and the battery', async () => {
-    const { phone, adb } = await phoneWith({ model: 'Pixel 8 Pro', getprop: fixture('getprop-pixel.txt'), battery: fixture('battery-charging.txt') });
+    const { phone, adb } = await phoneWith({
+      model: 'Pixel 8 Pro',
+      getprop: fixture('getprop-pixel.txt'),
+      battery: fixture('battery-charging.txt'),
+    });
     expect(await adb.info()).toMatchObject({
       model: 'Pixel 8 Pro',
       soc: 'Tensor G3',
@@ -55,7 +61,11 @@ describe('adb info()', () => {
 describe('adb thermal()', () => {
   it('reads the current HAL temperatures of the Samsung sample', async () => {
     const { adb } = await phoneWith({ thermalservice: fixture('thermalservice-samsung.txt') });
-    expect(await adb.thermal()).toEqual({ temperatures: { TYPE_CPU: 24.0, TYPE_SKIN: 25.3 }, throttling: false, status: 'none (0)' });
+    expect(await adb.thermal()).toEqual({
+      temperatures: { TYPE_CPU: 24.0, TYPE_SKIN: 25.3 },
+      throttling: false,
+      status: 'none (0)',
+    });
   });
 
   it('flags throttling from status 2 (moderate) and drops unavailable sensors', async () => {
@@ -69,7 +79,11 @@ describe('adb thermal()', () => {
 
   it('records light throttling (status 1) without flagging it', async () => {
     const { adb } = await phoneWith({ thermalservice: fixture('thermalservice-reordered.txt') });
-    expect(await adb.thermal()).toMatchObject({ throttling: false, status: 'light (1)', temperatures: { 'VIRTUAL-SKIN': 36.25 } });
+    expect(await adb.thermal()).toMatchObject({
+      throttling: false,
+      status: 'light (1)',
+      temperatures: { 'VIRTUAL-SKIN': 36.25 },
+    });
   });
 
   it('falls back to /sys/class/thermal when the phone has no thermal service', async () => {
@@ -97,14 +111,18 @@ describe('fixed performance mode', () => {
       }),
     ).rejects.toThrow('measurement failed');
     expect(phone.device.fixedPerformanceMode()).toBe('false');
-    expect(readFileSync(join(phone.device.sandbox.fake, 'state', 'fixed-performance-mode.log'), 'utf8')).toBe('true\nfalse\ntrue\nfalse\n');
+    expect(readFileSync(join(phone.device.sandbox.fake, 'state', 'fixed-performance-mode.log'), 'utf8')).toBe(
+      'true\nfalse\ntrue\nfalse\n',
+    );
   });
 
   it('says what to change when the phone does not support it', async () => {
     const { phone, adb } = await phoneWith({ fixedPerformanceMode: false });
     const error = await withFixedPerformanceMode(adb, async () => 'never').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeviceError);
-    expect((error as DeviceError).message).toMatch(/^device pixel: cannot enable fixed performance mode: Failed to set FIXED_PERFORMANCE mode/);
+    expect((error as DeviceError).message).toMatch(
+      /^device pixel: cannot enable fixed performance mode: Failed to set FIXED_PERFORMANCE mode/,
+    );
     expect((error as DeviceError).hint).toMatch(/fixedPerformanceMode/);
     expect(phone.device.fixedPerformanceMode()).toBeUndefined();
   });

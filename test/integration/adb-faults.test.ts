@@ -8,7 +8,15 @@ import { DeviceError } from '../../src/errors.js';
 import { Adb } from '../../src/transports/adb/adbkit.js';
 import { createAdbTransport, listAdbDevices } from '../../src/transports/adb/index.js';
 import { FakeAdbDevice } from '../fixtures/fake-adb-device/index.js';
-import { freePort, startAdbServer, stopAdbServerAt, waitForPort, waitForState, withFakePhone, type AdbServerHandle } from '../support/adb-server.js';
+import {
+  freePort,
+  startAdbServer,
+  stopAdbServerAt,
+  waitForPort,
+  waitForState,
+  withFakePhone,
+  type AdbServerHandle,
+} from '../support/adb-server.js';
 
 let server: AdbServerHandle;
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -41,8 +49,12 @@ describe('device states', () => {
   it('unauthorized: tells the user to accept the RSA prompt', async () => {
     const device = await fake();
     device.setUnauthorized();
-    const error = await deviceError(createAdbTransport({ kind: 'adb', server: server.server, connect: device.address }, { profile: 'pixel' }));
-    expect(error.message).toBe(`device pixel: ${device.address} is unauthorized: the phone has not accepted this computer's adb key`);
+    const error = await deviceError(
+      createAdbTransport({ kind: 'adb', server: server.server, connect: device.address }, { profile: 'pixel' }),
+    );
+    expect(error.message).toBe(
+      `device pixel: ${device.address} is unauthorized: the phone has not accepted this computer's adb key`,
+    );
     expect(error.hint).toMatch(/RSA key\) prompt on the phone, then run `bench devices`/);
     expect(error.exitCode).toBe(6);
   });
@@ -51,16 +63,27 @@ describe('device states', () => {
     const device = await fake();
     device.setOffline();
     // adb waits 10 s for a silent phone before `connect` gives up; it lists it as offline at once.
-    void Adb.createClient({ host: '127.0.0.1', port: server.port }).connect('127.0.0.1', device.port).catch(() => undefined);
+    void Adb.createClient({ host: '127.0.0.1', port: server.port })
+      .connect('127.0.0.1', device.port)
+      .catch(() => undefined);
     await waitForState(server, device.address, 'offline', 5_000);
-    const error = await deviceError(createAdbTransport({ kind: 'adb', server: server.server, serial: device.address }, { profile: 'pixel', waitMs: 300 }));
+    const error = await deviceError(
+      createAdbTransport(
+        { kind: 'adb', server: server.server, serial: device.address },
+        { profile: 'pixel', waitMs: 300 },
+      ),
+    );
     expect(error.message).toBe(`device pixel: ${device.address} is offline`);
     expect(error.hint).toMatch(/reconnect.*bench devices/);
   });
 
   it('a serial that is not attached lists what is', async () => {
-    const error = await deviceError(createAdbTransport({ kind: 'adb', server: server.server, serial: 'R58M00000' }, { profile: 's25' }));
-    expect(error.message).toMatch(/^device s25: R58M00000 is not attached to the adb server at 127\.0\.0\.1:\d+; attached: /);
+    const error = await deviceError(
+      createAdbTransport({ kind: 'adb', server: server.server, serial: 'R58M00000' }, { profile: 's25' }),
+    );
+    expect(error.message).toMatch(
+      /^device s25: R58M00000 is not attached to the adb server at 127\.0\.0\.1:\d+; attached: /,
+    );
     expect(error.hint).toMatch(/USB debugging.*bench devices/);
   });
 
@@ -82,7 +105,9 @@ describe('a phone that drops off', () => {
     const adb = await createAdbTransport(phone.transportSpec, { profile: 'pixel' });
     setTimeout(() => phone.device.dropConnection(), 300);
     const error = await deviceError(adb.exec(['sh', '-c', 'echo started; sleep 30']));
-    expect(error.message).toBe(`device pixel: lost the connection to ${phone.serial} while running \`sh\` (no exit status came back)`);
+    expect(error.message).toBe(
+      `device pixel: lost the connection to ${phone.serial} while running \`sh\` (no exit status came back)`,
+    );
     expect(error.hint).toMatch(/--resume/);
     // adb reconnects network phones by itself.
     await waitForState(server, phone.serial, 'device', 10_000);
@@ -110,7 +135,10 @@ describe('the adb server', () => {
     process.env.ANDROID_USER_HOME = join(home, '.android');
     const device = await fake();
     try {
-      const adb = await createAdbTransport({ kind: 'adb', server: `127.0.0.1:${port}`, connect: device.address }, { profile: 'pixel' });
+      const adb = await createAdbTransport(
+        { kind: 'adb', server: `127.0.0.1:${port}`, connect: device.address },
+        { profile: 'pixel' },
+      );
       expect(adb.serial).toBe(device.address);
       expect((await adb.exec(['echo', 'via a started server'])).stdout).toBe('via a started server\n');
     } finally {
@@ -128,8 +156,12 @@ describe('the adb server', () => {
     const savedPath = process.env.PATH;
     process.env.PATH = mkdtempSync(join(tmpdir(), 'nsb-empty-path-'));
     try {
-      const error = await deviceError(createAdbTransport({ kind: 'adb', server: `127.0.0.1:${port}` }, { profile: 'pixel' }));
-      expect(error.message).toBe(`device pixel: no adb server runs at 127.0.0.1:${port} and the \`adb\` program is not installed`);
+      const error = await deviceError(
+        createAdbTransport({ kind: 'adb', server: `127.0.0.1:${port}` }, { profile: 'pixel' }),
+      );
+      expect(error.message).toBe(
+        `device pixel: no adb server runs at 127.0.0.1:${port} and the \`adb\` program is not installed`,
+      );
       expect(error.hint).toMatch(/apt-get install adb/);
     } finally {
       rmSync(process.env.PATH, { recursive: true, force: true });
@@ -140,7 +172,9 @@ describe('the adb server', () => {
   it('a remote server that does not answer is reported, not started', async () => {
     // 0.0.0.0 is not a loopback name, but connecting to it reaches this machine and is refused at once.
     const port = await freePort();
-    const error = await deviceError(createAdbTransport({ kind: 'adb', server: `0.0.0.0:${port}` }, { profile: 'farm' }));
+    const error = await deviceError(
+      createAdbTransport({ kind: 'adb', server: `0.0.0.0:${port}` }, { profile: 'farm' }),
+    );
     expect(error.message).toBe(`device farm: no adb server answers at 0.0.0.0:${port} (ECONNREFUSED)`);
     expect(error.hint).toMatch(/nodaemon server|transport\.server/);
   });

@@ -20,7 +20,9 @@ let host: string;
 const hostile = 'a b;$(touch PWNED)\'"x`touch PWNED2`&& touch PWNED3 |$HOME*';
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? [e.name, ...walk(join(dir, e.name))] : [e.name]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? [e.name, ...walk(join(dir, e.name))] : [e.name],
+  );
 }
 
 beforeAll(async () => {
@@ -54,7 +56,10 @@ describe('hostile names', () => {
     expect((await adb.exec(['cat', remote])).stdout).toBe('weights');
     expect((await adb.exec(['ls', remoteDir])).stdout).toBe(`${hostile}.onnx\n`);
 
-    const inDir = await adb.exec(['sh', '-c', 'pwd; printf "%s\\n" "$NSB_VALUE"; ls'], { cwd: remoteDir, env: { NSB_VALUE: hostile } });
+    const inDir = await adb.exec(['sh', '-c', 'pwd; printf "%s\\n" "$NSB_VALUE"; ls'], {
+      cwd: remoteDir,
+      env: { NSB_VALUE: hostile },
+    });
     expect(inDir.stdout).toBe(`${remoteDir}\n${hostile}\n${hostile}.onnx\n`);
 
     await adb.pull(remote, join(host, 'back', `${hostile}.copy`));
@@ -66,7 +71,10 @@ describe('hostile names', () => {
   });
 
   it('a serial cannot smuggle commands either (it is never put on a command line)', async () => {
-    const error = await createAdbTransport({ kind: 'adb', server: server.server, serial: `x;touch PWNED` }, { profile: 'fake' }).catch((e: unknown) => e);
+    const error = await createAdbTransport(
+      { kind: 'adb', server: server.server, serial: `x;touch PWNED` },
+      { profile: 'fake' },
+    ).catch((e: unknown) => e);
     expect(String(error)).toMatch(/x;touch PWNED is not attached/);
     expect(walk(phone.sandbox).filter((name) => name.startsWith('PWNED'))).toEqual([]);
   });
@@ -87,7 +95,12 @@ describe('a phone whose serial is shell syntax', () => {
     workDir = join(phone.sandbox, 'data/local/tmp/nsb-serial');
     const runtime = makePerfTestRuntime(join(host, 'runtime'));
     const runner = { name: 'ort-perf-test', options: { runtimeDir: runtime, ep: 'cpu' } };
-    writeProfile(profiles, { name: 'by-serial', transport: { kind: 'adb', server: proxy.server, serial: hostile }, workDir, runner });
+    writeProfile(profiles, {
+      name: 'by-serial',
+      transport: { kind: 'adb', server: proxy.server, serial: hostile },
+      workDir,
+      runner,
+    });
     writeProfile(profiles, { name: 'only-one', transport: { kind: 'adb', server: proxy.server }, workDir, runner });
   });
 
@@ -98,7 +111,10 @@ describe('a phone whose serial is shell syntax', () => {
   const pwned = () => [...walk(phone.sandbox), ...walk(host)].filter((name) => name.startsWith('PWNED'));
 
   it('is selected by that serial and used intact: commands run, files move, nothing is injected', async () => {
-    const t = await createAdbTransport({ kind: 'adb', server: proxy.server, serial: hostile }, { profile: 'by-serial' });
+    const t = await createAdbTransport(
+      { kind: 'adb', server: proxy.server, serial: hostile },
+      { profile: 'by-serial' },
+    );
     expect(t.serial).toBe(hostile);
     const echoed = await t.exec(['printf', '%s\\n', 'ran', hostile]);
     expect(echoed).toMatchObject({ exitCode: 0, stdout: `ran\n${hostile}\n` });
@@ -118,15 +134,33 @@ describe('a phone whose serial is shell syntax', () => {
     expect(listed.stderr).toBe('');
     expect(listed.code).toBe(0);
     const report = JSON.parse(listed.stdout) as DevicesReport;
-    expect(report.profiles[0]).toMatchObject({ profile: 'only-one', reachable: true, id: hostile, runner: { ready: true } });
+    expect(report.profiles[0]).toMatchObject({
+      profile: 'only-one',
+      reachable: true,
+      id: hostile,
+      runner: { ready: true },
+    });
     // The proxy lists no other phone: the one it renamed is claimed by the profile.
     expect(report.unprofiled.filter((d) => d.server === proxy.server)).toEqual([]);
 
     mkdirSync(join(workDir, 'out'), { recursive: true });
     writeFileSync(join(workDir, 'notes.txt'), 'mine');
-    const cleaned = await runCommand(devicesCommand, ['--profiles', profiles, '--device', 'by-serial', '--clean', '--json']);
+    const cleaned = await runCommand(devicesCommand, [
+      '--profiles',
+      profiles,
+      '--device',
+      'by-serial',
+      '--clean',
+      '--json',
+    ]);
     expect(cleaned.code).toBe(0);
-    expect(JSON.parse(cleaned.stdout) as CleanReport).toMatchObject({ id: hostile, workDir, exists: true, removed: ['models', 'out'], kept: ['notes.txt'] });
+    expect(JSON.parse(cleaned.stdout) as CleanReport).toMatchObject({
+      id: hostile,
+      workDir,
+      exists: true,
+      removed: ['models', 'out'],
+      kept: ['notes.txt'],
+    });
     expect(readdirSync(workDir)).toEqual(['notes.txt']);
     expect(pwned()).toEqual([]);
   });

@@ -72,12 +72,16 @@ describe('adb push/pull', () => {
   });
 
   it('reports a missing remote file, a relative remote path and an aborted push clearly', async () => {
-    await expect(adb.pull(join(phone.sandbox, 'nope.txt'), join(host, 'nope.txt'))).rejects.toThrow(/cannot pull .*nope\.txt.*no such file/);
+    await expect(adb.pull(join(phone.sandbox, 'nope.txt'), join(host, 'nope.txt'))).rejects.toThrow(
+      /cannot pull .*nope\.txt.*no such file/,
+    );
     expect(existsSync(join(host, 'nope.txt'))).toBe(false);
     await expect(adb.push(join(host, 'model.onnx'), 'relative/path')).rejects.toThrow(DeviceError);
     const controller = new AbortController();
     controller.abort();
-    await expect(adb.push(join(host, 'model.onnx'), join(phone.sandbox, 'x'), { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      adb.push(join(host, 'model.onnx'), join(phone.sandbox, 'x'), { signal: controller.signal }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
 
@@ -102,7 +106,9 @@ describe('work folder', () => {
 
   it('refuses folders outside the work folder and system folders', async () => {
     const workDir = join(phone.sandbox, 'data/local/tmp/nsb-work');
-    await expect(cleanWorkDir(adb, workDir, join(phone.sandbox, 'data/local/tmp'))).rejects.toThrow(/not inside the work folder/);
+    await expect(cleanWorkDir(adb, workDir, join(phone.sandbox, 'data/local/tmp'))).rejects.toThrow(
+      /not inside the work folder/,
+    );
     await expect(cleanWorkDir(adb, workDir, `${workDir}/../..`)).rejects.toThrow(/not inside the work folder/);
     await expect(cleanWorkDir(adb, workDir, `${workDir}-sibling`)).rejects.toThrow(/not inside the work folder/);
     await expect(cleanWorkDir(adb, '/data/local/tmp')).rejects.toThrow(/refusing to use \/data\/local\/tmp/);

@@ -31,7 +31,9 @@ describe('two phones on one adb server', () => {
     expect((await only.info()).model).toBe('Phone A');
 
     phones.push(await withFakePhone(server, { model: 'Phone B' }));
-    await expect(createAdbTransport({ kind: 'adb', server: server.server }, { profile: 'a' })).rejects.toThrow(DeviceError);
+    await expect(createAdbTransport({ kind: 'adb', server: server.server }, { profile: 'a' })).rejects.toThrow(
+      DeviceError,
+    );
     const listed = await listAdbDevices(server.server);
     expect(listed.map((d) => [d.serial, d.state, d.model]).sort()).toEqual(
       [
@@ -62,7 +64,9 @@ describe('two phones on one adb server', () => {
     expect(results.map((r) => r.slept.stdout)).toEqual(['phone 0\n', 'phone 1\n']);
     for (const r of results) {
       expect(r.pushed.skipped).toBe(false);
-      expect(createHash('sha256').update(readFileSync(r.remote)).digest('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(createHash('sha256').update(readFileSync(r.remote)).digest('hex')).toBe(
+        createHash('sha256').update(bytes).digest('hex'),
+      );
     }
   });
 });

@@ -2,7 +2,16 @@
 // stops with a clear message, `--resume` completes it), an unauthorized or offline phone (exit 6 with
 // the next step), no adb server running (started), a missing runtime folder (exit 7), and names full
 // of shell syntax that must reach the phone as data.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +19,15 @@ import { readLut } from '../../src/lut/io.js';
 import { localOrtPath } from '../../src/runners/ort-node/runner.js';
 import { Adb } from '../../src/transports/adb/adbkit.js';
 import { FakeAdbDevice } from '../fixtures/fake-adb-device/index.js';
-import { freePort, startAdbServer, stopAdbServerAt, waitForState, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
+import {
+  freePort,
+  startAdbServer,
+  stopAdbServerAt,
+  waitForState,
+  withFakePhone,
+  type AdbServerHandle,
+  type FakePhone,
+} from '../support/adb-server.js';
 import { bench, repoRoot, startBench, waitFor } from '../support/cli.js';
 import { makePerfTestRuntime, phoneCalls, readCalls, writeProfile } from './android-stand-ins.js';
 
@@ -43,7 +60,9 @@ async function phone(options: Parameters<typeof withFakePhone>[1] = {}): Promise
 
 function walk(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? [e.name, ...walk(join(dir, e.name))] : [e.name]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? [e.name, ...walk(join(dir, e.name))] : [e.name],
+  );
 }
 
 describe('a phone that drops off mid-run', () => {
@@ -57,24 +76,42 @@ describe('a phone that drops off mid-run', () => {
       defaults: { latent: 8, width: 0.125 },
     });
     const lutFile = join(host, 'dropper.lut.json');
-    const args = ['blocks', '--device', 'dropper', '--profiles', profiles, '--stages', 'E1,E2', ...small, '--out', lutFile];
+    const args = [
+      'blocks',
+      '--device',
+      'dropper',
+      '--profiles',
+      profiles,
+      '--stages',
+      'E1,E2',
+      ...small,
+      '--out',
+      lutFile,
+    ];
     const run = startBench(args, env());
     await waitFor(() => /dropper: round 1 E\d/.test(run.output()), 60_000, 'a first measured entry');
     p.device.dropConnection({ refuseMs: 3_000 });
     const stopped = await run.done;
     expect(stopped.code).toBe(6);
     // One line naming the device and its state, then the next step.
-    expect(stopped.stderr).toMatch(/^bench: device dropper: (127\.0\.0\.1:\d+ is offline|127\.0\.0\.1:\d+ is not attached to the adb server.*|lost the connection to 127\.0\.0\.1:\d+.*)\n {2}\S.*bench devices`?.*\n$/);
+    expect(stopped.stderr).toMatch(
+      /^bench: device dropper: (127\.0\.0\.1:\d+ is offline|127\.0\.0\.1:\d+ is not attached to the adb server.*|lost the connection to 127\.0\.0\.1:\d+.*)\n {2}\S.*bench devices`?.*\n$/,
+    );
     expect(stopped.stdout.match(/^dropper: FAILED E\d [RA-]+: device dropper: /gm)).toHaveLength(2);
     expect(existsSync(lutFile)).toBe(false);
-    const journal = readFileSync(`${lutFile}.journal.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; id: string; samples?: number[] });
+    const journal = readFileSync(`${lutFile}.journal.jsonl`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; id: string; samples?: number[] });
     const measured = journal.filter((l) => l.type === 'round');
     expect(measured.length).toBeGreaterThanOrEqual(1);
     expect(journal.filter((l) => l.type === 'failed').length).toBeGreaterThanOrEqual(2);
 
     // The phone comes back (adb reconnects network phones; `adb connect` makes sure).
     await new Promise((r) => setTimeout(r, 3_000));
-    await Adb.createClient({ host: '127.0.0.1', port: server.port }).connect('127.0.0.1', p.device.port).catch(() => undefined);
+    await Adb.createClient({ host: '127.0.0.1', port: server.port })
+      .connect('127.0.0.1', p.device.port)
+      .catch(() => undefined);
     await waitForState(server, p.serial, 'device', 15_000);
     const resumed = await bench([...args, '--resume'], env());
     expect(resumed.stderr).toBe('');
@@ -92,8 +129,26 @@ describe('phones that cannot be used', () => {
     const device = await FakeAdbDevice.start();
     cleanups.push(() => device.close());
     device.setUnauthorized();
-    writeProfile(profiles, { name: 'locked', transport: { kind: 'adb', server: server.server, connect: device.address }, workDir: '/data/local/tmp/nsb', runner: { name: 'ort-node' } });
-    const r = await bench(['blocks', '--device', 'locked', '--profiles', profiles, '--stages', 'conv_in', '--out', join(host, 'locked.lut.json')], env());
+    writeProfile(profiles, {
+      name: 'locked',
+      transport: { kind: 'adb', server: server.server, connect: device.address },
+      workDir: '/data/local/tmp/nsb',
+      runner: { name: 'ort-node' },
+    });
+    const r = await bench(
+      [
+        'blocks',
+        '--device',
+        'locked',
+        '--profiles',
+        profiles,
+        '--stages',
+        'conv_in',
+        '--out',
+        join(host, 'locked.lut.json'),
+      ],
+      env(),
+    );
     expect(r.code).toBe(6);
     expect(r.stderr).toBe(
       `bench: device locked: ${device.address} is unauthorized: the phone has not accepted this computer's adb key\n  accept the "Allow USB debugging?" (RSA key) prompt on the phone, then run \`bench devices\`\n`,
@@ -105,12 +160,36 @@ describe('phones that cannot be used', () => {
     const device = await FakeAdbDevice.start();
     cleanups.push(() => device.close());
     device.setOffline();
-    void Adb.createClient({ host: '127.0.0.1', port: server.port }).connect('127.0.0.1', device.port).catch(() => undefined);
+    void Adb.createClient({ host: '127.0.0.1', port: server.port })
+      .connect('127.0.0.1', device.port)
+      .catch(() => undefined);
     await waitForState(server, device.address, 'offline', 5_000);
-    writeProfile(profiles, { name: 'asleep', transport: { kind: 'adb', server: server.server, serial: device.address }, workDir: '/data/local/tmp/nsb', runner: { name: 'ort-node' } });
-    const r = await bench(['blocks', '--device', 'asleep', '--profiles', profiles, '--stages', 'conv_in', '--out', join(host, 'asleep.lut.json')], env());
+    writeProfile(profiles, {
+      name: 'asleep',
+      transport: { kind: 'adb', server: server.server, serial: device.address },
+      workDir: '/data/local/tmp/nsb',
+      runner: { name: 'ort-node' },
+    });
+    const r = await bench(
+      [
+        'blocks',
+        '--device',
+        'asleep',
+        '--profiles',
+        profiles,
+        '--stages',
+        'conv_in',
+        '--out',
+        join(host, 'asleep.lut.json'),
+      ],
+      env(),
+    );
     expect(r.code).toBe(6);
-    expect(r.stderr).toMatch(new RegExp(`^bench: device asleep: ${device.address.replace(/\./g, '\\.')} is offline\\n {2}reconnect the phone .*bench devices`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^bench: device asleep: ${device.address.replace(/\./g, '\\.')} is offline\\n {2}reconnect the phone .*bench devices`,
+      ),
+    );
   });
 
   it('a missing runtime folder: exit 7 naming the folder and the option', async () => {
@@ -122,7 +201,24 @@ describe('phones that cannot be used', () => {
       workDir: join(p.sandbox, 'data/local/tmp/nsb'),
       runner: { name: 'ort-perf-test', options: { runtimeDir: missing, ep: 'qnn', htpArch: 'v79' } },
     });
-    const r = await bench(['blocks', '--device', 'noruntime', '--profiles', profiles, '--stages', 'conv_in', '--width', '0.125', '--latent', '8', '--out', join(host, 'nr.lut.json')], env());
+    const r = await bench(
+      [
+        'blocks',
+        '--device',
+        'noruntime',
+        '--profiles',
+        profiles,
+        '--stages',
+        'conv_in',
+        '--width',
+        '0.125',
+        '--latent',
+        '8',
+        '--out',
+        join(host, 'nr.lut.json'),
+      ],
+      env(),
+    );
     expect(r.code).toBe(7);
     expect(r.stderr).toBe(
       `bench: runner ort-perf-test: the runtime folder ${missing} (runner.options.runtimeDir in ${join(profiles, 'noruntime.json')}) does not exist\n` +
@@ -130,15 +226,39 @@ describe('phones that cannot be used', () => {
     );
     // A folder without the HTP skel for the profile's arch names the file.
     const partial = makePerfTestRuntime(join(host, 'runtime-v75'), 'v75');
-    writeProfile(profiles, { name: 'noruntime', transport: p.transportSpec, workDir: join(p.sandbox, 'data/local/tmp/nsb'), runner: { name: 'ort-perf-test', options: { runtimeDir: partial, ep: 'qnn', htpArch: 'v79' } } });
-    const r2 = await bench(['blocks', '--device', 'noruntime', '--profiles', profiles, '--stages', 'conv_in', '--width', '0.125', '--latent', '8', '--out', join(host, 'nr.lut.json')], env());
+    writeProfile(profiles, {
+      name: 'noruntime',
+      transport: p.transportSpec,
+      workDir: join(p.sandbox, 'data/local/tmp/nsb'),
+      runner: { name: 'ort-perf-test', options: { runtimeDir: partial, ep: 'qnn', htpArch: 'v79' } },
+    });
+    const r2 = await bench(
+      [
+        'blocks',
+        '--device',
+        'noruntime',
+        '--profiles',
+        profiles,
+        '--stages',
+        'conv_in',
+        '--width',
+        '0.125',
+        '--latent',
+        '8',
+        '--out',
+        join(host, 'nr.lut.json'),
+      ],
+      env(),
+    );
     expect(r2.code).toBe(7);
-    expect(r2.stderr).toMatch(/^bench: runner ort-perf-test: the runtime folder .*runtime-v75 lacks libQnnHtpV79Stub\.so, libQnnHtpV79Skel\.so\n/);
+    expect(r2.stderr).toMatch(
+      /^bench: runner ort-perf-test: the runtime folder .*runtime-v75 lacks libQnnHtpV79Stub\.so, libQnnHtpV79Skel\.so\n/,
+    );
   });
 });
 
 describe('the adb server', () => {
-  it('is started when none runs on the profile\'s local port', async () => {
+  it("is started when none runs on the profile's local port", async () => {
     const port = await freePort();
     const device = await FakeAdbDevice.start();
     cleanups.push(() => device.close());
@@ -152,7 +272,25 @@ describe('the adb server', () => {
     });
     try {
       // The server adb forks keeps its keys in this HOME, not the user's.
-      const r = await bench(['blocks', '--device', 'fresh', '--profiles', profiles, '--stages', 'conv_in', '--width', '0.125', '--latent', '8', ...small, '--out', join(host, 'fresh.lut.json')], { ...env(), HOME: home, ANDROID_USER_HOME: join(home, '.android') });
+      const r = await bench(
+        [
+          'blocks',
+          '--device',
+          'fresh',
+          '--profiles',
+          profiles,
+          '--stages',
+          'conv_in',
+          '--width',
+          '0.125',
+          '--latent',
+          '8',
+          ...small,
+          '--out',
+          join(host, 'fresh.lut.json'),
+        ],
+        { ...env(), HOME: home, ANDROID_USER_HOME: join(home, '.android') },
+      );
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(readLut(join(host, 'fresh.lut.json')).entries[0]!.state).toBe('ok');
@@ -168,20 +306,47 @@ describe('names full of shell syntax', () => {
   it('a work folder, a models manifest path and a model file name with spaces, quotes, ; and $(...) reach the phone intact and run nothing', async () => {
     const p = await phone();
     const models = join(host, hostile);
-    const exported = await bench(['export', '--out', models, '--width', '0.125', '--latent', '8', '--stages', 'E1'], env());
+    const exported = await bench(
+      ['export', '--out', models, '--width', '0.125', '--latent', '8', '--stages', 'E1'],
+      env(),
+    );
     expect(exported.code).toBe(0);
     // One model file gets a hostile name of its own.
     const manifestFile = join(models, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { models: { stage?: string; variant?: string; file: string }[] };
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+      models: { stage?: string; variant?: string; file: string }[];
+    };
     const rr = manifest.models.find((m) => m.stage === 'E1' && m.variant === 'R-R')!;
     const hostileFile = `r r;$(touch PWNED2)'.onnx`;
     renameSync(join(models, rr.file), join(models, hostileFile));
     rr.file = hostileFile;
     writeFileSync(manifestFile, JSON.stringify(manifest));
     const workDir = join(p.sandbox, 'data/local/tmp', hostile);
-    writeProfile(profiles, { name: 'hostile', transport: p.transportSpec, workDir, runner: { name: 'ort-perf-test', options: { runtimeDir: runtime, ep: 'qnn' } }, defaults: { latent: 8, width: 0.125 } });
+    writeProfile(profiles, {
+      name: 'hostile',
+      transport: p.transportSpec,
+      workDir,
+      runner: { name: 'ort-perf-test', options: { runtimeDir: runtime, ep: 'qnn' } },
+      defaults: { latent: 8, width: 0.125 },
+    });
     const lutFile = join(host, 'hostile.lut.json');
-    const r = await bench(['blocks', '--device', 'hostile', '--profiles', profiles, '--models', join(models, 'manifest.json'), '--stages', 'E1', ...small, '--out', lutFile], env());
+    const r = await bench(
+      [
+        'blocks',
+        '--device',
+        'hostile',
+        '--profiles',
+        profiles,
+        '--models',
+        join(models, 'manifest.json'),
+        '--stages',
+        'E1',
+        ...small,
+        '--out',
+        lutFile,
+      ],
+      env(),
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readLut(lutFile).entries.every((e) => e.state === 'ok' && e.model.source === 'manifest')).toBe(true);

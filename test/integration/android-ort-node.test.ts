@@ -27,10 +27,16 @@ beforeAll(async () => {
       getprop: readFileSync(fixture('android/getprop-pixel.txt'), 'utf8'),
       thermalservice: readFileSync(fixture('android/thermalservice-samsung.txt'), 'utf8'),
     }),
-    withFakePhone(server, { model: 'Galaxy S25', thermalservice: readFileSync(fixture('android/thermalservice-reordered.txt'), 'utf8') }),
+    withFakePhone(server, {
+      model: 'Galaxy S25',
+      thermalservice: readFileSync(fixture('android/thermalservice-reordered.txt'), 'utf8'),
+    }),
   ]);
   profiles = join(host, 'profiles');
-  for (const [name, phone, fixed] of [['fakeA', a, true], ['fakeB', b, false]] as const) {
+  for (const [name, phone, fixed] of [
+    ['fakeA', a, true],
+    ['fakeB', b, false],
+  ] as const) {
     writeProfile(profiles, {
       name,
       transport: phone.transportSpec,
@@ -53,7 +59,23 @@ describe('two phones at once', () => {
   it('measures real models on both concurrently: two LUTs, a progress line per device, each with its own phone facts', async () => {
     const out = join(host, 'luts');
     const r = await bench(
-      ['blocks', '--device', 'fakeA,fakeB', '--profiles', profiles, '--stages', 'E1', '--iterations', '3', '--rounds', '1', '--warmup', '1', '--out', out],
+      [
+        'blocks',
+        '--device',
+        'fakeA,fakeB',
+        '--profiles',
+        profiles,
+        '--stages',
+        'E1',
+        '--iterations',
+        '3',
+        '--rounds',
+        '1',
+        '--warmup',
+        '1',
+        '--out',
+        out,
+      ],
       { NANOSD_BENCH_STORE: join(host, 'store') },
     );
     expect(r.stderr).toBe('');
@@ -92,7 +114,11 @@ describe('two phones at once', () => {
     }
     // Temperatures come from each phone's own dumpsys thermalservice.
     expect(Object.keys(lutA.entries[0]!.temperatures!.before).sort()).toEqual(['TYPE_CPU', 'TYPE_SKIN']);
-    expect(lutB.entries[0]!.temperatures!.before).toEqual({ 'VIRTUAL-SKIN': 36.25, 'cpu-0-0-usr': 42.5, battery: 30.1 });
+    expect(lutB.entries[0]!.temperatures!.before).toEqual({
+      'VIRTUAL-SKIN': 36.25,
+      'cpu-0-0-usr': 42.5,
+      battery: 30.1,
+    });
     // Fixed performance mode was on for the run on phone A, and restored; phone B was left alone.
     expect(readFileSync(join(a.sandbox, '.fake/state/fixed-performance-mode.log'), 'utf8')).toBe('true\nfalse\n');
     expect(b.device.fixedPerformanceMode()).toBeUndefined();

@@ -15,7 +15,14 @@ import { createAdbTransport } from '../../src/transports/adb/index.js';
 import type { DeviceProfile } from '../../src/devices/schema.js';
 import { isAlive, startAdbServer, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
 import { bench } from '../support/cli.js';
-import { makePerfTestRuntime, perfTestScript, phoneCalls, readCalls, setControl, writeProfile } from './android-stand-ins.js';
+import {
+  makePerfTestRuntime,
+  perfTestScript,
+  phoneCalls,
+  readCalls,
+  setControl,
+  writeProfile,
+} from './android-stand-ins.js';
 
 let server: AdbServerHandle;
 let phone: FakePhone;
@@ -36,7 +43,15 @@ beforeAll(async () => {
     name: 'fakeqnn',
     transport: phone.transportSpec,
     workDir,
-    runner: { name: 'ort-perf-test', options: { runtimeDir: runtime, ep: 'qnn', htpArch: 'v79', epOptions: { htp_graph_finalization_optimization_mode: 3 } } },
+    runner: {
+      name: 'ort-perf-test',
+      options: {
+        runtimeDir: runtime,
+        ep: 'qnn',
+        htpArch: 'v79',
+        epOptions: { htp_graph_finalization_optimization_mode: 3 },
+      },
+    },
     defaults: { latent: 8, width: 0.125, precision: 'fp16' },
     measure: { timeoutMs: 2_500 },
   });
@@ -57,7 +72,27 @@ afterAll(async () => {
 });
 
 const blocks = (extra: string[], out: string) =>
-  bench(['blocks', '--device', 'fakeqnn', '--profiles', profiles, '--stages', 'E1', '--iterations', '3', '--rounds', '1', '--warmup', '2', '--out', out, ...extra], env());
+  bench(
+    [
+      'blocks',
+      '--device',
+      'fakeqnn',
+      '--profiles',
+      profiles,
+      '--stages',
+      'E1',
+      '--iterations',
+      '3',
+      '--rounds',
+      '1',
+      '--warmup',
+      '2',
+      '--out',
+      out,
+      ...extra,
+    ],
+    env(),
+  );
 
 describe('bench blocks with the QNN execution provider (ort-perf-test)', () => {
   it('pushes the runtime once, runs perf_test with burst and no CPU fallback, and reads the result file', async () => {
@@ -75,7 +110,12 @@ describe('bench blocks with the QNN execution provider (ort-perf-test)', () => {
       expect(e.sampleKind).toBe('iteration');
       // perf_test's own warm-up plus one dropped row: the samples are rows 2..4 of the captured file (s -> ms).
       expect(e.samples).toEqual(fixtureMs.slice(1, 4));
-      expect(e.extra).toMatchObject({ samplesFrom: 'result_file', toolAverageMs: 98.961997, provider: 'qnn-htp', loadMs: [217.932] });
+      expect(e.extra).toMatchObject({
+        samplesFrom: 'result_file',
+        toolAverageMs: 98.961997,
+        provider: 'qnn-htp',
+        loadMs: [217.932],
+      });
       expect(e.flags).not.toContain('cpu-fallback');
     }
 
@@ -86,22 +126,44 @@ describe('bench blocks with the QNN execution provider (ort-perf-test)', () => {
       const model = c.argv.at(-2)!;
       const resultFile = c.argv.at(-1)!;
       expect(c.argv).toEqual([
-        '-e', 'qnn',
-        '-i', 'backend_path|libQnnHtp.so htp_performance_mode|burst htp_graph_finalization_optimization_mode|3',
-        '-C', 'session.disable_cpu_ep_fallback|1',
-        '-m', 'times', '-r', '4',
-        '-I', '-S', '1',
-        model, resultFile,
+        '-e',
+        'qnn',
+        '-i',
+        'backend_path|libQnnHtp.so htp_performance_mode|burst htp_graph_finalization_optimization_mode|3',
+        '-C',
+        'session.disable_cpu_ep_fallback|1',
+        '-m',
+        'times',
+        '-r',
+        '4',
+        '-I',
+        '-S',
+        '1',
+        model,
+        resultFile,
       ]);
       expect(model.startsWith(join(workDir, 'models'))).toBe(true);
       expect(model).toMatch(/\/E1\.[RA-]+\.l8\.[0-9a-f]+\.onnx$/);
-      expect(resultFile).toMatch(new RegExp(`^${join(workDir, 'out').replace(/\./g, '\\.')}/E1\\.[RA-]+\\.[0-9a-f]{8}\\.csv$`));
+      expect(resultFile).toMatch(
+        new RegExp(`^${join(workDir, 'out').replace(/\./g, '\\.')}/E1\\.[RA-]+\\.[0-9a-f]{8}\\.csv$`),
+      );
       expect(c.cwd).toBe(remoteRuntime);
       expect(c.LD_LIBRARY_PATH).toBe(remoteRuntime);
-      expect(c.ADSP_LIBRARY_PATH).toBe(`${remoteRuntime};/vendor/dsp/cdsp;/vendor/lib/rfsa/adsp;/system/lib/rfsa/adsp;/dsp`);
+      expect(c.ADSP_LIBRARY_PATH).toBe(
+        `${remoteRuntime};/vendor/dsp/cdsp;/vendor/lib/rfsa/adsp;/system/lib/rfsa/adsp;/dsp`,
+      );
     }
     expect(readdirSync(remoteRuntime).sort()).toEqual(
-      ['.nsb-runtime.sha256', 'libQnnHtp.so', 'libQnnHtpPrepare.so', 'libQnnHtpV79Skel.so', 'libQnnHtpV79Stub.so', 'libQnnSystem.so', 'libonnxruntime.so', 'onnxruntime_perf_test'].sort(),
+      [
+        '.nsb-runtime.sha256',
+        'libQnnHtp.so',
+        'libQnnHtpPrepare.so',
+        'libQnnHtpV79Skel.so',
+        'libQnnHtpV79Stub.so',
+        'libQnnSystem.so',
+        'libonnxruntime.so',
+        'onnxruntime_perf_test',
+      ].sort(),
     );
     // Result files are read back and removed; the out folder goes at the end of the run.
     expect(existsSync(join(workDir, 'out'))).toBe(false);
@@ -127,10 +189,14 @@ describe('bench blocks with the QNN execution provider (ort-perf-test)', () => {
     expect(byVariant['R-A-R-A']!.state).toBe('ok');
     expect(byVariant['R-R-A']!.state).toBe('ok');
     expect(byVariant['R-A-R']!.state).toBe('failed');
-    expect(byVariant['R-A-R']!.error!.message).toMatch(/^runner ort-perf-test: timed out after 2500 ms on 127\.0\.0\.1:\d+ running E1\.R-A-R; the process was killed \(its output so far: .*faults\.lut\.json\.raw\/E1\.R-A-R\.\d+\.txt\)$/);
+    expect(byVariant['R-A-R']!.error!.message).toMatch(
+      /^runner ort-perf-test: timed out after 2500 ms on 127\.0\.0\.1:\d+ running E1\.R-A-R; the process was killed \(its output so far: .*faults\.lut\.json\.raw\/E1\.R-A-R\.\d+\.txt\)$/,
+    );
     expect(byVariant['R-R']!.state).toBe('failed');
     expect(byVariant['R-R']!.error!.code).toBe('NSB_PARSE');
-    expect(byVariant['R-R']!.error!.message).toMatch(/^cannot parse onnxruntime_perf_test output for E1\.R-R: no "Average inference time cost".* \(raw output saved to .*faults\.lut\.json\.raw\/E1\.R-R\.\d+\.txt\)$/);
+    expect(byVariant['R-R']!.error!.message).toMatch(
+      /^cannot parse onnxruntime_perf_test output for E1\.R-R: no "Average inference time cost".* \(raw output saved to .*faults\.lut\.json\.raw\/E1\.R-R\.\d+\.txt\)$/,
+    );
     expect(r.stdout).toMatch(/fakeqnn: FAILED E1 R-A-R.*timed out/);
     const raw = readdirSync(`${lutFile}.raw`);
     expect(raw.some((f) => f.startsWith('E1.R-R.'))).toBe(true);
@@ -155,7 +221,26 @@ describe('bench blocks with the NNAPI execution provider: no silent CPU fallback
     const before = readCalls(phoneCalls(phone.sandbox, 'onnxruntime_perf_test')).length;
     let r;
     try {
-      r = await bench(['blocks', '--device', 'fakennapi', '--profiles', profiles, '--stages', 'E1', '--iterations', '10', '--rounds', '2', '--warmup', '2', '--out', lutFile], env());
+      r = await bench(
+        [
+          'blocks',
+          '--device',
+          'fakennapi',
+          '--profiles',
+          profiles,
+          '--stages',
+          'E1',
+          '--iterations',
+          '10',
+          '--rounds',
+          '2',
+          '--warmup',
+          '2',
+          '--out',
+          lutFile,
+        ],
+        env(),
+      );
     } finally {
       setControl(phone.sandbox, {});
     }
@@ -163,7 +248,11 @@ describe('bench blocks with the NNAPI execution provider: no silent CPU fallback
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('one profiling run per entry');
     const lut = readLut(lutFile);
-    expect(lut.runtime).toMatchObject({ runner: 'ort-perf-test', ep: 'nnapi', options: { epFlags: ['NNAPI_FLAG_CPU_DISABLED'], sessionOptions: {}, checkPlacement: true } });
+    expect(lut.runtime).toMatchObject({
+      runner: 'ort-perf-test',
+      ep: 'nnapi',
+      options: { epFlags: ['NNAPI_FLAG_CPU_DISABLED'], sessionOptions: {}, checkPlacement: true },
+    });
     const byVariant = Object.fromEntries(lut.entries.map((e) => [e.key.variant, e]));
     expect(Object.keys(byVariant).sort()).toEqual(['R-A-R', 'R-A-R-A', 'R-R', 'R-R-A']);
 
@@ -191,11 +280,18 @@ describe('bench blocks with the NNAPI execution provider: no silent CPU fallback
       const e = byVariant[variant]!;
       expect(e.state).toBe('ok');
       expect(e.flags).not.toContain('cpu-fallback');
-      expect(e.extra).toMatchObject({ providers: { NnapiExecutionProvider: 1 }, fallbackEvidence: ['ORT profile: no node ran on CPUExecutionProvider; nodes per provider: NnapiExecutionProvider 1'] });
+      expect(e.extra).toMatchObject({
+        providers: { NnapiExecutionProvider: 1 },
+        fallbackEvidence: [
+          'ORT profile: no node ran on CPUExecutionProvider; nodes per provider: NnapiExecutionProvider 1',
+        ],
+      });
       expect(e.extra).not.toHaveProperty('cpuNodes');
     }
 
-    const calls = readCalls(phoneCalls(phone.sandbox, 'onnxruntime_perf_test')).slice(before).filter((c) => c.argv[0] !== '-h');
+    const calls = readCalls(phoneCalls(phone.sandbox, 'onnxruntime_perf_test'))
+      .slice(before)
+      .filter((c) => c.argv[0] !== '-h');
     const profiled = calls.filter((c) => c.argv.includes('-p'));
     const timed = calls.filter((c) => !c.argv.includes('-p'));
     // Two rounds of four entries, and one profiling run per entry, not per round.
@@ -209,7 +305,22 @@ describe('bench blocks with the NNAPI execution provider: no silent CPU fallback
     for (const c of profiled) {
       const [model, prefix] = [c.argv.at(-1)!, c.argv[c.argv.indexOf('-p') + 1]!];
       // One run (perf_test's own warm-up comes on top), the same EP options, no result file.
-      expect(c.argv).toEqual(['-e', 'nnapi', '-i', 'NNAPI_FLAG_CPU_DISABLED', '-m', 'times', '-r', '1', '-I', '-S', c.argv[10]!, '-p', prefix, model]);
+      expect(c.argv).toEqual([
+        '-e',
+        'nnapi',
+        '-i',
+        'NNAPI_FLAG_CPU_DISABLED',
+        '-m',
+        'times',
+        '-r',
+        '1',
+        '-I',
+        '-S',
+        c.argv[10]!,
+        '-p',
+        prefix,
+        model,
+      ]);
       expect(model).toMatch(/\/E1\.[RA-]+\.l8\.[0-9a-f]+\.onnx$/);
       expect(prefix).toMatch(new RegExp(`^${out}/E1\\.[RA-]+\\.[0-9a-f]{8}\\.profile$`));
     }
@@ -220,16 +331,39 @@ describe('bench blocks with the NNAPI execution provider: no silent CPU fallback
 });
 
 describe('the runner on its own', () => {
-  const request: RunRequest = { warmup: 1, minIterations: 3, maxIterations: 3, maxTimeMs: 1e9, targetRme: 0, seed: 7, timeoutMs: 30_000 };
+  const request: RunRequest = {
+    warmup: 1,
+    minIterations: 3,
+    maxIterations: 3,
+    maxTimeMs: 1e9,
+    targetRme: 0,
+    seed: 7,
+    timeoutMs: 30_000,
+  };
   let ctx: RunnerContext;
   let model: ModelFiles;
 
   beforeAll(async () => {
     const transport = await createAdbTransport(phone.transportSpec, { profile: 'unit' });
     const profile = { name: 'unit', file: join(profiles, 'unit.json') } as DeviceProfile;
-    ctx = { transport, profile, workDir: join(phone.sandbox, 'data/local/tmp/unit'), hostDir: join(host, 'unit.raw'), log: () => {} };
+    ctx = {
+      transport,
+      profile,
+      workDir: join(phone.sandbox, 'data/local/tmp/unit'),
+      hostDir: join(host, 'unit.raw'),
+      log: () => {},
+    };
     // Any small file stands in for a model: the stand-in only checks that it reached the phone.
-    model = { root: runtime, graph: 'libonnxruntime.so', files: ['libonnxruntime.so'], sha256: 'x', inputs: [], outputs: [], precision: 'fp32', label: 'E9.fake' };
+    model = {
+      root: runtime,
+      graph: 'libonnxruntime.so',
+      files: ['libonnxruntime.so'],
+      sha256: 'x',
+      inputs: [],
+      outputs: [],
+      precision: 'fp32',
+      label: 'E9.fake',
+    };
   });
 
   const options = (o: Record<string, unknown>) => ortPerfTestOptionsSchema.parse(o);
@@ -241,12 +375,20 @@ describe('the runner on its own', () => {
   it('QNN with CPU fallback disabled: a graph the EP cannot take whole fails as a model error', async () => {
     const o = options({ runtimeDir: runtime, ep: 'qnn' });
     await ortPerfTestRunner.prepare(ctx, o);
-    const staged = { model: { ...model, graph: 'x.onnx' }, remotePath: join(ctx.workDir, 'runtime', 'libQnnSystem.so') };
-    setControl(phone.sandbox, { unsupported: ['libQnnSystem'], profile: [{ match: 'libQnnSystem', file: 'qnn-partial-assembled.json' }] });
+    const staged = {
+      model: { ...model, graph: 'x.onnx' },
+      remotePath: join(ctx.workDir, 'runtime', 'libQnnSystem.so'),
+    };
+    setControl(phone.sandbox, {
+      unsupported: ['libQnnSystem'],
+      profile: [{ match: 'libQnnSystem', file: 'qnn-partial-assembled.json' }],
+    });
     try {
       const error = await ortPerfTestRunner.run(ctx, o, staged, request).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ModelError);
-      expect((error as Error).message).toMatch(/^E9\.fake: the qnn execution provider cannot run every node and CPU fallback is disabled \(.*fallback to CPU EP has been explicitly disabled/);
+      expect((error as Error).message).toMatch(
+        /^E9\.fake: the qnn execution provider cannot run every node and CPU fallback is disabled \(.*fallback to CPU EP has been explicitly disabled/,
+      );
       // With the fallback allowed, the run is measured and flagged: the QNN EP's summary and the profile agree.
       const allowed = options({ runtimeDir: runtime, ep: 'qnn', disableCpuFallback: false });
       const out = await ortPerfTestRunner.run(ctx, allowed, staged, request);
@@ -265,7 +407,10 @@ describe('the runner on its own', () => {
   it('without a result file: one sample per process (the printed average), processes repeated', async () => {
     // XNNPACK is not placement-checked by default (it is a CPU library); asked for, the split is recorded.
     const o = options({ runtimeDir: runtime, ep: 'xnnpack', resultFile: false, iterations: 5, checkPlacement: true });
-    const staged = { model: { ...model, graph: 'x.onnx' }, remotePath: join(ctx.workDir, 'runtime', 'libQnnSystem.so') };
+    const staged = {
+      model: { ...model, graph: 'x.onnx' },
+      remotePath: join(ctx.workDir, 'runtime', 'libQnnSystem.so'),
+    };
     const before = readCalls(phoneCalls(phone.sandbox, 'onnxruntime_perf_test')).length;
     setControl(phone.sandbox, { profile: [{ match: '', file: 'xnnpack-partial-assembled.json' }] });
     let out;
@@ -281,27 +426,65 @@ describe('the runner on its own', () => {
     // Three timed processes and one profiling run, after the first of them.
     expect(calls).toHaveLength(4);
     // taskset runs the binary; xnnpack gets no QNN options and no fallback refusal.
-    expect(calls[0]!.argv).toEqual(['-e', 'xnnpack', '-m', 'times', '-r', '5', '-x', '2', '-I', '-S', '7', staged.remotePath]);
+    expect(calls[0]!.argv).toEqual([
+      '-e',
+      'xnnpack',
+      '-m',
+      'times',
+      '-r',
+      '5',
+      '-x',
+      '2',
+      '-I',
+      '-S',
+      '7',
+      staged.remotePath,
+    ]);
     expect(calls[0]!.ADSP_LIBRARY_PATH).toBeNull();
     const prefix = calls[1]!.argv[calls[1]!.argv.indexOf('-p') + 1]!;
-    expect(calls[1]!.argv).toEqual(['-e', 'xnnpack', '-m', 'times', '-r', '1', '-x', '2', '-I', '-S', '7', '-p', prefix, staged.remotePath]);
+    expect(calls[1]!.argv).toEqual([
+      '-e',
+      'xnnpack',
+      '-m',
+      'times',
+      '-r',
+      '1',
+      '-x',
+      '2',
+      '-I',
+      '-S',
+      '7',
+      '-p',
+      prefix,
+      staged.remotePath,
+    ]);
     expect(calls.slice(2).every((c) => !c.argv.includes('-p'))).toBe(true);
   });
 
   it('a profiling run that leaves no profile: measured, not flagged, and the reason kept and logged', async () => {
     const lines: string[] = [];
     const logged = { ...ctx, log: (l: string) => lines.push(l) };
-    const staged = { model: { ...model, graph: 'x.onnx' }, remotePath: join(ctx.workDir, 'runtime', 'libQnnSystem.so') };
+    const staged = {
+      model: { ...model, graph: 'x.onnx' },
+      remotePath: join(ctx.workDir, 'runtime', 'libQnnSystem.so'),
+    };
     const out = await ortPerfTestRunner.run(logged, options({ runtimeDir: runtime, ep: 'nnapi' }), staged, request);
     expect(out.kind).toBe('iteration');
     expect(out).not.toHaveProperty('cpuFallback');
-    expect(out.extra?.['placementCheck']).toMatch(/^no profile \S+\/E9\.fake\.[0-9a-f]{8}\.profile_\*\.json came back$/);
-    expect(lines).toEqual([`E9.fake: cannot tell which nodes ran on the CPU: ${String(out.extra?.['placementCheck'])}`]);
+    expect(out.extra?.['placementCheck']).toMatch(
+      /^no profile \S+\/E9\.fake\.[0-9a-f]{8}\.profile_\*\.json came back$/,
+    );
+    expect(lines).toEqual([
+      `E9.fake: cannot tell which nodes ran on the CPU: ${String(out.extra?.['placementCheck'])}`,
+    ]);
   });
 
   it('nnapi asked to run on its CPU only (NNAPI_FLAG_CPU_ONLY) is flagged even when the profile shows only NNAPI nodes', async () => {
     const o = options({ runtimeDir: runtime, ep: 'nnapi', epFlags: ['NNAPI_FLAG_CPU_ONLY'] });
-    const staged = { model: { ...model, graph: 'x.onnx' }, remotePath: join(ctx.workDir, 'runtime', 'libQnnSystem.so') };
+    const staged = {
+      model: { ...model, graph: 'x.onnx' },
+      remotePath: join(ctx.workDir, 'runtime', 'libQnnSystem.so'),
+    };
     setControl(phone.sandbox, { profile: [{ match: '', file: 'nnapi-all-on-ep-assembled.json' }] });
     try {
       const out = await ortPerfTestRunner.run(ctx, o, staged, request);
@@ -321,7 +504,10 @@ describe('the runner on its own', () => {
     phone.device.installTool('onnxruntime_perf_test', perfTestScript());
     const o = options({ ep: 'cpu' });
     await ortPerfTestRunner.prepare(ctx, o);
-    const staged = { model: { ...model, graph: 'x.onnx' }, remotePath: join(ctx.workDir, 'runtime', 'libQnnSystem.so') };
+    const staged = {
+      model: { ...model, graph: 'x.onnx' },
+      remotePath: join(ctx.workDir, 'runtime', 'libQnnSystem.so'),
+    };
     const out = await ortPerfTestRunner.run(ctx, o, staged, request);
     expect(out.kind).toBe('iteration');
     const last = readCalls(phoneCalls(phone.sandbox, 'onnxruntime_perf_test')).at(-1)!;

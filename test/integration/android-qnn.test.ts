@@ -27,9 +27,11 @@ let profiles: string;
 let workDir: string;
 const env = () => ({ NANOSD_BENCH_STORE: join(host, 'store'), QNN_SDK_ROOT: sdk.root });
 /** What the stand-in viewer prints (text reader). */
-const viewer = (file: string) => writeFileSync(join(sdk.root, 'viewer-output.txt'), readFileSync(fixture(`qnn-profile-viewer/${file}`), 'utf8'));
+const viewer = (file: string) =>
+  writeFileSync(join(sdk.root, 'viewer-output.txt'), readFileSync(fixture(`qnn-profile-viewer/${file}`), 'utf8'));
 /** What the stand-in viewer writes to its --output file (CSV or JSON). */
-const viewerFile = (file: string) => writeFileSync(join(sdk.root, 'viewer-output.json'), readFileSync(fixture(file), 'utf8'));
+const viewerFile = (file: string) =>
+  writeFileSync(join(sdk.root, 'viewer-output.json'), readFileSync(fixture(file), 'utf8'));
 const VIEWER_CSV = 'qnn-profiling-csv/viewer-netrun-assembled.csv';
 
 beforeAll(async () => {
@@ -62,8 +64,33 @@ afterAll(async () => {
   rmSync(host, { recursive: true, force: true });
 });
 
-const blocks = (out: string, extraEnv: Record<string, string | undefined> = {}, device = 'fakeqnn', extraArgs: string[] = []) =>
-  bench(['blocks', '--device', device, '--profiles', profiles, '--stages', 'E1', '--iterations', '3', '--rounds', '1', '--warmup', '1', '--out', out, ...extraArgs], { ...env(), ...extraEnv });
+const blocks = (
+  out: string,
+  extraEnv: Record<string, string | undefined> = {},
+  device = 'fakeqnn',
+  extraArgs: string[] = [],
+) =>
+  bench(
+    [
+      'blocks',
+      '--device',
+      device,
+      '--profiles',
+      profiles,
+      '--stages',
+      'E1',
+      '--iterations',
+      '3',
+      '--rounds',
+      '1',
+      '--warmup',
+      '1',
+      '--out',
+      out,
+      ...extraArgs,
+    ],
+    { ...env(), ...extraEnv },
+  );
 
 describe('bench blocks through qnn-net-run', () => {
   it('converts on the host, runs with burst and basic profiling, pulls the log and reads NetRun per execute from the viewer CSV', async () => {
@@ -72,7 +99,12 @@ describe('bench blocks through qnn-net-run', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lut = readLut(lutFile);
-    expect(lut.runtime).toMatchObject({ runner: 'qnn-net-run', version: 'QNN SDK 2.39.0.250926', ep: 'qnn-htp', precision: 'fp16' });
+    expect(lut.runtime).toMatchObject({
+      runner: 'qnn-net-run',
+      version: 'QNN SDK 2.39.0.250926',
+      ep: 'qnn-htp',
+      precision: 'fp16',
+    });
     // The metric is part of the runtime options, and so of what --resume compares.
     expect(lut.runtime.options).toMatchObject({ viewer: 'csv', latency: 'netrun', latencyMetric: 'NetRun' });
     expect(lut.entries).toHaveLength(4);
@@ -97,18 +129,43 @@ describe('bench blocks through qnn-net-run', () => {
     // Host side: one conversion per model, fp16, with the stage's input shapes (width 0.125 of 320
     // channels, rounded to the group-norm's 32); a context for v79; the viewer once per process.
     const hostCalls = readCalls(sdk.calls);
-    const toolOf = (c: { argv: string[] }) => (c.argv.includes('--input_network') ? 'converter' : c.argv.includes('-c') ? 'lib' : c.argv.includes('--binary_file') ? 'context' : 'viewer');
+    const toolOf = (c: { argv: string[] }) =>
+      c.argv.includes('--input_network')
+        ? 'converter'
+        : c.argv.includes('-c')
+          ? 'lib'
+          : c.argv.includes('--binary_file')
+            ? 'context'
+            : 'viewer';
     const tool = (name: string) => hostCalls.filter((c) => toolOf(c) === name);
     expect(tool('converter')).toHaveLength(4);
     for (const c of tool('converter')) {
       expect(c.argv.slice(0, 1)).toEqual(['--input_network']);
       expect(c.argv[1]).toMatch(/\/E1\.[RA-]+\.l8\.[0-9a-f]+\.onnx$/);
       expect(c.argv[3]).toMatch(/\/[0-9a-f]{24}\.tmp-\d+-[0-9a-f]{6}\/model\.cpp$/);
-      expect(c.argv.slice(4)).toEqual(['--input_dim', 's0', '1,32,8,8', '--input_dim', 'temb', '1,1280', '--input_dim', 'context', '1,77,768', '--float_bitwidth', '16']);
+      expect(c.argv.slice(4)).toEqual([
+        '--input_dim',
+        's0',
+        '1,32,8,8',
+        '--input_dim',
+        'temb',
+        '1,1280',
+        '--input_dim',
+        'context',
+        '1,77,768',
+        '--float_bitwidth',
+        '16',
+      ]);
     }
     for (const c of tool('lib')) expect(c.argv.slice(4, 6)).toEqual(['-t', 'x86_64-linux-clang']);
     expect(tool('viewer')).toHaveLength(4);
-    for (const c of tool('viewer')) expect(c.argv).toEqual(['--input_log', expect.stringMatching(/\/qnn-profiling-data_0\.log$/), '--output', expect.stringMatching(/\/profile\.csv$/)]);
+    for (const c of tool('viewer'))
+      expect(c.argv).toEqual([
+        '--input_log',
+        expect.stringMatching(/\/qnn-profiling-data_0\.log$/),
+        '--output',
+        expect.stringMatching(/\/profile\.csv$/),
+      ]);
     for (const c of tool('context')) {
       expect(c.argv[1]).toBe(join(sdk.root, 'lib/x86_64-linux-clang/libQnnHtp.so'));
       expect(c.argv.slice(4, 6)).toEqual(['--binary_file', 'context']);
@@ -122,21 +179,31 @@ describe('bench blocks through qnn-net-run', () => {
       const key = /^\.\.\/qnn-models\/([0-9a-f]{24})\/context\.bin$/.exec(c.argv[3]!)?.[1];
       expect(key).toBeDefined();
       expect(c.argv).toEqual([
-        '--backend', 'libQnnHtp.so',
-        '--retrieve_context', `../qnn-models/${key}/context.bin`,
-        '--input_list', `../qnn-models/${key}/input_list.txt`,
-        '--output_dir', c.argv[7],
-        '--perf_profile', 'burst',
-        '--profiling_level', 'basic',
-        '--num_inferences', '4',
-        '--keep_num_outputs', '1',
+        '--backend',
+        'libQnnHtp.so',
+        '--retrieve_context',
+        `../qnn-models/${key}/context.bin`,
+        '--input_list',
+        `../qnn-models/${key}/input_list.txt`,
+        '--output_dir',
+        c.argv[7],
+        '--perf_profile',
+        'burst',
+        '--profiling_level',
+        'basic',
+        '--num_inferences',
+        '4',
+        '--keep_num_outputs',
+        '1',
       ]);
       expect(c.argv[7]).toMatch(/^out\/E1\.[RA-]+\.[0-9a-f]{8}\.out$/);
       expect(c.cwd).toBe(runtime);
       expect(c.LD_LIBRARY_PATH).toBe(runtime);
       expect(c.ADSP_LIBRARY_PATH).toBe(`${runtime};/vendor/dsp/cdsp;/vendor/lib/rfsa/adsp;/system/lib/rfsa/adsp;/dsp`);
       // The context binary on the phone is the one generated for the profile's HTP arch.
-      expect(readFileSync(join(workDir, 'qnn-models', key!, 'context.bin'), 'utf8')).toBe('CONTEXT dsp_arch=v79 graph=model\n');
+      expect(readFileSync(join(workDir, 'qnn-models', key!, 'context.bin'), 'utf8')).toBe(
+        'CONTEXT dsp_arch=v79 graph=model\n',
+      );
       expect(readFileSync(join(workDir, 'qnn-models', key!, 'input_list.txt'), 'utf8')).toBe(
         `s0:=../qnn-models/${key}/inputs/0.raw temb:=../qnn-models/${key}/inputs/1.raw context:=../qnn-models/${key}/inputs/2.raw\n`,
       );
@@ -166,11 +233,20 @@ describe('bench blocks through qnn-net-run', () => {
     const r = await blocks(lutFile, {}, 'fakeqnn-accel');
     expect(r.code).toBe(0);
     const lut = readLut(lutFile);
-    expect(lut.runtime.options).toMatchObject({ viewer: 'text', latency: 'qnn-accelerator', latencyMetric: 'QNN accelerator (execute) time' });
+    expect(lut.runtime.options).toMatchObject({
+      viewer: 'text',
+      latency: 'qnn-accelerator',
+      latencyMetric: 'QNN accelerator (execute) time',
+    });
     for (const e of lut.entries) {
       // Executes 2 and 3 of the captured per-run layout (the first is the warm-up), µs -> ms.
       expect(e.samples).toEqual([2698.84, 2700.56]);
-      expect(e.extra).toMatchObject({ latencyMetric: 'QNN accelerator (execute) time', hvxThreads: 4, npuRan: true, viewerSamples: 'per-execute' });
+      expect(e.extra).toMatchObject({
+        latencyMetric: 'QNN accelerator (execute) time',
+        hvxThreads: 4,
+        npuRan: true,
+        viewerSamples: 'per-execute',
+      });
     }
   });
 
@@ -187,7 +263,14 @@ describe('bench blocks through qnn-net-run', () => {
       expect(e.sampleKind).toBe('process');
       // NetRun of "Execute Stats (Average)", 2952 µs, once per process.
       expect(e.samples).toEqual([2.952, 2.952, 2.952]);
-      expect(e.extra).toMatchObject({ latencyMetric: 'NetRun', qnnExecuteMs: 2.949, acceleratorMs: 2.492, hvxThreads: 4, npuRan: true, warmupsInAverage: 1 });
+      expect(e.extra).toMatchObject({
+        latencyMetric: 'NetRun',
+        qnnExecuteMs: 2.949,
+        acceleratorMs: 2.492,
+        hvxThreads: 4,
+        npuRan: true,
+        warmupsInAverage: 1,
+      });
     }
   });
 
@@ -212,12 +295,22 @@ describe('bench blocks through qnn-net-run', () => {
   it('without QNN_SDK_ROOT: exit 7 and what is missing', async () => {
     const r = await blocks(join(host, 'nosdk.lut.json'), { QNN_SDK_ROOT: '' });
     expect(r.code).toBe(7);
-    expect(r.stderr).toMatch(/^bench: runner qnn-net-run: QNN_SDK_ROOT is not set \(and .*fakeqnn\.json has no runner\.options\.sdkRoot\): the QNN SDK tools cannot be found\n {2}install the Qualcomm AI Runtime SDK/);
+    expect(r.stderr).toMatch(
+      /^bench: runner qnn-net-run: QNN_SDK_ROOT is not set \(and .*fakeqnn\.json has no runner\.options\.sdkRoot\): the QNN SDK tools cannot be found\n {2}install the Qualcomm AI Runtime SDK/,
+    );
   });
 });
 
 describe('the runner on its own', () => {
-  const request: RunRequest = { warmup: 0, minIterations: 2, maxIterations: 2, maxTimeMs: 1e9, targetRme: 0, seed: 1, timeoutMs: 30_000 };
+  const request: RunRequest = {
+    warmup: 0,
+    minIterations: 2,
+    maxIterations: 2,
+    maxTimeMs: 1e9,
+    targetRme: 0,
+    seed: 1,
+    timeoutMs: 30_000,
+  };
   const profile = { name: 'unit', file: '/profiles/unit.json' } as DeviceProfile;
 
   it('names every SDK file it lacks and where it looked', () => {
@@ -227,7 +320,9 @@ describe('the runner on its own', () => {
       expect(() => locateSdk({ profile }, o)).toThrow(RunnerError);
       expect(() => locateSdk({ profile }, o)).toThrow(`lacks lib/hexagon-v79/unsigned/libQnnHtpV79Skel.so`);
       const v81 = qnnNetRunOptionsSchema.parse({ htpArch: 'v81', sdkRoot: sdk.root });
-      expect(() => locateSdk({ profile }, v81)).toThrow(/lacks lib\/aarch64-android\/libQnnHtpV81Stub\.so, lib\/hexagon-v81\/unsigned\/libQnnHtpV81Skel\.so/);
+      expect(() => locateSdk({ profile }, v81)).toThrow(
+        /lacks lib\/aarch64-android\/libQnnHtpV81Stub\.so, lib\/hexagon-v81\/unsigned\/libQnnHtpV81Skel\.so/,
+      );
     } finally {
       writeFileSync(join(sdk.root, 'lib/hexagon-v79/unsigned/libQnnHtpV79Skel.so'), 'stand-in skel\n');
     }
@@ -235,28 +330,51 @@ describe('the runner on its own', () => {
 
   it('JSON reader: one sample per BACKEND_EXECUTE, QNN (execute) time for netrun (it has no NetRun); a CPU-only log is flagged as fallback', async () => {
     const transport = await createAdbTransport(phone.transportSpec, { profile: 'unit' });
-    const ctx: RunnerContext = { transport, profile, workDir: join(phone.sandbox, 'data/local/tmp/unit'), hostDir: join(host, 'unit.raw'), log: () => {} };
+    const ctx: RunnerContext = {
+      transport,
+      profile,
+      workDir: join(phone.sandbox, 'data/local/tmp/unit'),
+      hostDir: join(host, 'unit.raw'),
+      log: () => {},
+    };
     const { ModelStore } = await import('../../src/onnx/store.js');
     const { loadCatalog } = await import('../../src/catalog/load.js');
     const { defaultCatalogFile } = await import('../../src/paths.js');
     const { partGraphSpec } = await import('../../src/onnx/group-graph.js');
     const cat = loadCatalog(defaultCatalogFile()).resolve(8, 0.125);
-    const model = new ModelStore(join(host, 'store')).ensureGroup(cat, partGraphSpec(cat.parts[0]!), 'part.conv_in', { precision: 'fp32', seed: 1 });
+    const model = new ModelStore(join(host, 'store')).ensureGroup(cat, partGraphSpec(cat.parts[0]!), 'part.conv_in', {
+      precision: 'fp32',
+      seed: 1,
+    });
     viewerFile('qnn-profile-json/reader-2.49-assembled.json');
-    const json = qnnNetRunOptionsSchema.parse({ htpArch: 'v79', sdkRoot: sdk.root, viewer: 'json', cacheDir: join(host, 'qnn-cache') });
+    const json = qnnNetRunOptionsSchema.parse({
+      htpArch: 'v79',
+      sdkRoot: sdk.root,
+      viewer: 'json',
+      cacheDir: join(host, 'qnn-cache'),
+    });
     const setup = await qnnNetRunRunner.prepare(ctx, json);
     expect(setup.options).toMatchObject({ viewer: 'json', latency: 'netrun', latencyMetric: 'QNN (execute) time' });
     const staged = await qnnNetRunRunner.stage(ctx, json, model);
     const out = await qnnNetRunRunner.run(ctx, json, staged, request);
     // "QNN (execute) time" 3001 µs: the closest to NetRun the reader has (never the accelerator's 1734).
     expect(out).toMatchObject({ kind: 'iteration', samples: [3.001], cpuFallback: false });
-    expect(out.extra).toMatchObject({ latencyMetric: 'QNN (execute) time', acceleratorMs: 1.734, viewerSamples: 'per-execute' });
+    expect(out.extra).toMatchObject({
+      latencyMetric: 'QNN (execute) time',
+      acceleratorMs: 1.734,
+      viewerSamples: 'per-execute',
+    });
     const accelerator = await qnnNetRunRunner.run(ctx, { ...json, latency: 'accelerator' }, staged, request);
     expect(accelerator).toMatchObject({ kind: 'iteration', samples: [1.734] });
     expect(accelerator.extra).toMatchObject({ latencyMetric: 'Accelerator (execute) time' });
 
     viewer('cpu-backend-assembled.txt');
-    const text = qnnNetRunOptionsSchema.parse({ htpArch: 'v79', sdkRoot: sdk.root, viewer: 'text', cacheDir: join(host, 'qnn-cache') });
+    const text = qnnNetRunOptionsSchema.parse({
+      htpArch: 'v79',
+      sdkRoot: sdk.root,
+      viewer: 'text',
+      cacheDir: join(host, 'qnn-cache'),
+    });
     const cpu = await qnnNetRunRunner.run(ctx, text, staged, request);
     expect(cpu).toMatchObject({ kind: 'process', samples: [148.259, 148.259], cpuFallback: true });
     expect(cpu.extra).toMatchObject({ npuRan: false });

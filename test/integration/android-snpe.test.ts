@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
 import { startAdbServer, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
 import { bench } from '../support/cli.js';
-import { fixture, makeFakeSnpeSdk, phoneCalls, readCalls, setControl, writeProfile, type FakeSnpeSdk } from './android-stand-ins.js';
+import {
+  fixture,
+  makeFakeSnpeSdk,
+  phoneCalls,
+  readCalls,
+  setControl,
+  writeProfile,
+  type FakeSnpeSdk,
+} from './android-stand-ins.js';
 import { asNotOk } from '../support/lut-entries.js';
 
 let server: AdbServerHandle;
@@ -20,14 +28,17 @@ let profiles: string;
 let workDir: string;
 const env = (root = sdk.root) => ({ NANOSD_BENCH_STORE: join(host, 'store'), SNPE_ROOT: root, QNN_SDK_ROOT: '' });
 /** What the stand-in snpe-diagview prints. */
-const diagview = (file: string, root = sdk.root) => writeFileSync(join(root, 'diagview-output.txt'), readFileSync(fixture(file), 'utf8'));
+const diagview = (file: string, root = sdk.root) =>
+  writeFileSync(join(root, 'diagview-output.txt'), readFileSync(fixture(file), 'utf8'));
 
 beforeAll(async () => {
   host = mkdtempSync(join(tmpdir(), 'nsb-android-snpe-'));
   server = await startAdbServer();
   phone = await withFakePhone(server, { model: 'SM-S931B' });
   workDir = join(phone.sandbox, 'data/local/tmp/nanosd-bench');
-  sdk = makeFakeSnpeSdk(join(host, 'qairt', '2.37.0.250724'), { diagviewText: readFileSync(fixture('snpe-diagview/v2.37-dsp-int8-gesture.txt'), 'utf8') });
+  sdk = makeFakeSnpeSdk(join(host, 'qairt', '2.37.0.250724'), {
+    diagviewText: readFileSync(fixture('snpe-diagview/v2.37-dsp-int8-gesture.txt'), 'utf8'),
+  });
   profiles = join(host, 'profiles');
   snpeProfile('fakesnpe', {});
 });
@@ -43,13 +54,36 @@ function snpeProfile(name: string, options: Record<string, unknown>): void {
     name,
     transport: phone.transportSpec,
     workDir,
-    runner: { name: 'snpe-net-run', options: { runtime: 'dsp', htpArch: 'v79', cacheDir: join(host, 'snpe-cache'), ...options } },
+    runner: {
+      name: 'snpe-net-run',
+      options: { runtime: 'dsp', htpArch: 'v79', cacheDir: join(host, 'snpe-cache'), ...options },
+    },
     defaults: { latent: 8, width: 0.125, precision: 'fp16' },
   });
 }
 
 const blocks = (out: string, device = 'fakesnpe', extra: string[] = [], extraEnv: Record<string, string> = {}) =>
-  bench(['blocks', '--device', device, '--profiles', profiles, '--stages', 'E1', '--iterations', '3', '--rounds', '1', '--warmup', '1', '--out', out, ...extra], { ...env(), ...extraEnv });
+  bench(
+    [
+      'blocks',
+      '--device',
+      device,
+      '--profiles',
+      profiles,
+      '--stages',
+      'E1',
+      '--iterations',
+      '3',
+      '--rounds',
+      '1',
+      '--warmup',
+      '1',
+      '--out',
+      out,
+      ...extra,
+    ],
+    { ...env(), ...extraEnv },
+  );
 
 describe('bench blocks through snpe-net-run', () => {
   it('converts to DLC on the host, runs on the DSP with burst and basic profiling, and reads Total Inference Time per process', async () => {
@@ -59,7 +93,12 @@ describe('bench blocks through snpe-net-run', () => {
     expect(r.code).toBe(0);
     const lut = readLut(lutFile);
     expect(lut.runtime).toMatchObject({ runner: 'snpe-net-run', version: 'SNPE SDK 2.37.0.250724', ep: 'snpe-dsp' });
-    expect(lut.runtime.options).toMatchObject({ runtime: 'dsp', perfProfile: 'burst', latency: 'total', latencyMetric: 'totalInferenceMs' });
+    expect(lut.runtime.options).toMatchObject({
+      runtime: 'dsp',
+      perfProfile: 'burst',
+      latency: 'total',
+      latencyMetric: 'totalInferenceMs',
+    });
     expect(lut.entries).toHaveLength(4);
     for (const e of lut.entries) {
       expect(e.state).toBe('ok');
@@ -67,8 +106,14 @@ describe('bench blocks through snpe-net-run', () => {
       // "Total Inference Time: 1328 us" of the captured QAIRT 2.37 DSP run, once per process.
       expect(e.samples).toEqual([1.328, 1.328, 1.328]);
       expect(e.extra).toMatchObject({
-        totalInferenceMs: 1.328, forwardPropagateMs: 1.315, rpcExecuteMs: 0.29, snpeAcceleratorMs: 0.25, acceleratorMs: 0.059,
-        layerRuntimes: ['DSP'], snpeVersion: '2.37.0.250724', warmupsInAverage: 1,
+        totalInferenceMs: 1.328,
+        forwardPropagateMs: 1.315,
+        rpcExecuteMs: 0.29,
+        snpeAcceleratorMs: 0.25,
+        acceleratorMs: 0.059,
+        layerRuntimes: ['DSP'],
+        snpeVersion: '2.37.0.250724',
+        warmupsInAverage: 1,
       });
       expect(e.flags).not.toContain('cpu-fallback');
     }
@@ -76,7 +121,18 @@ describe('bench blocks through snpe-net-run', () => {
     // Host: one conversion per model with the stage's input shapes.
     const converter = readCalls(sdk.calls).filter((c) => c.argv.includes('--input_network'));
     expect(converter).toHaveLength(4);
-    for (const c of converter) expect(c.argv.slice(4)).toEqual(['--input_dim', 's0', '1,32,8,8', '--input_dim', 'temb', '1,1280', '--input_dim', 'context', '1,77,768']);
+    for (const c of converter)
+      expect(c.argv.slice(4)).toEqual([
+        '--input_dim',
+        's0',
+        '1,32,8,8',
+        '--input_dim',
+        'temb',
+        '1,1280',
+        '--input_dim',
+        'context',
+        '1,77,768',
+      ]);
 
     // Phone: the exact command line, from the pushed runtime, with the DSP library path.
     const runtime = join(workDir, 'snpe');
@@ -86,11 +142,16 @@ describe('bench blocks through snpe-net-run', () => {
       const key = /\/snpe-models\/([0-9a-f]{24})\/model\.dlc$/.exec(c.argv[1]!)?.[1];
       expect(key).toBeDefined();
       expect(c.argv).toEqual([
-        '--container', join(workDir, 'snpe-models', key!, 'model.dlc'),
-        '--input_list', join(workDir, 'snpe-models', key!, `input_list.${c.argv[3]!.match(/input_list\.(\d+)\.txt$/)![1]}.txt`),
-        '--output_dir', expect.stringMatching(new RegExp(`^${runtime}/out/E1\\.[RA-]+\\.[0-9a-f]{8}\\.out$`)),
-        '--perf_profile', 'burst',
-        '--profiling_level', 'basic',
+        '--container',
+        join(workDir, 'snpe-models', key!, 'model.dlc'),
+        '--input_list',
+        join(workDir, 'snpe-models', key!, `input_list.${c.argv[3]!.match(/input_list\.(\d+)\.txt$/)![1]}.txt`),
+        '--output_dir',
+        expect.stringMatching(new RegExp(`^${runtime}/out/E1\\.[RA-]+\\.[0-9a-f]{8}\\.out$`)),
+        '--perf_profile',
+        'burst',
+        '--profiling_level',
+        'basic',
         '--use_dsp',
       ]);
       expect(c.cwd).toBe(runtime);
@@ -157,7 +218,9 @@ describe('bench blocks through snpe-net-run', () => {
       const lutFile = join(host, 'garbage.lut.json');
       expect((await blocks(lutFile)).code).toBe(7);
       for (const e of readLut(lutFile).entries) {
-        expect(asNotOk(e).error.message).toMatch(/^runner snpe-net-run: E1\.[RA-]+: snpe-net-run exited 1 on \S+: error_code=306; error_message=Error loading the DLC container\./);
+        expect(asNotOk(e).error.message).toMatch(
+          /^runner snpe-net-run: E1\.[RA-]+: snpe-net-run exited 1 on \S+: error_code=306; error_message=Error loading the DLC container\./,
+        );
       }
     } finally {
       setControl(phone.sandbox, {});
@@ -165,13 +228,22 @@ describe('bench blocks through snpe-net-run', () => {
   });
 
   it("brings the user's own .dlc files from a manifest, with an SDK that has no converter", async () => {
-    const bare = makeFakeSnpeSdk(join(host, 'snpe-no-converter'), { converter: false, diagviewText: readFileSync(fixture('snpe-diagview/v2.37-dsp-int8-gesture.txt'), 'utf8') });
+    const bare = makeFakeSnpeSdk(join(host, 'snpe-no-converter'), {
+      converter: false,
+      diagviewText: readFileSync(fixture('snpe-diagview/v2.37-dsp-int8-gesture.txt'), 'utf8'),
+    });
     const models = join(host, 'dlc models');
     mkdirSync(models, { recursive: true });
     const variants = ['R-R', 'R-A-R', 'R-R-A', 'R-A-R-A'];
     for (const v of variants) writeFileSync(join(models, `e1-${v}.dlc`), `DLC ${v}`);
     const manifest = join(models, 'manifest.json');
-    writeFileSync(manifest, JSON.stringify({ schemaVersion: 1, models: variants.map((v) => ({ stage: 'E1', variant: v, file: `e1-${v}.dlc` })) }));
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        schemaVersion: 1,
+        models: variants.map((v) => ({ stage: 'E1', variant: v, file: `e1-${v}.dlc` })),
+      }),
+    );
     const lutFile = join(host, 'own-dlc.lut.json');
     const r = await blocks(lutFile, 'fakesnpe', ['--models', manifest], env(bare.root));
     expect(r.code).toBe(0);
@@ -182,6 +254,8 @@ describe('bench blocks through snpe-net-run', () => {
   it('without SNPE_ROOT or QNN_SDK_ROOT: exit 7 and what is missing', async () => {
     const r = await blocks(join(host, 'nosdk.lut.json'), 'fakesnpe', [], { SNPE_ROOT: '' });
     expect(r.code).toBe(7);
-    expect(r.stderr).toMatch(/^bench: runner snpe-net-run: neither SNPE_ROOT nor QNN_SDK_ROOT is set \(and .*fakesnpe\.json has no runner\.options\.sdkRoot\)/);
+    expect(r.stderr).toMatch(
+      /^bench: runner snpe-net-run: neither SNPE_ROOT nor QNN_SDK_ROOT is set \(and .*fakesnpe\.json has no runner\.options\.sdkRoot\)/,
+    );
   });
 });

@@ -21,7 +21,11 @@ export interface Call {
 
 export function readCalls(file: string): Call[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Call);
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Call);
 }
 
 // Works whether node treats the file as CommonJS or as an ES module.
@@ -157,7 +161,10 @@ export interface FakeQnnSdk {
  * qnn-net-run stand-in and empty libraries where the real SDK has its libraries. The viewer prints
  * `viewerText` (text mode) or writes `viewerJson` to --output (JSON reader).
  */
-export function makeFakeQnnSdk(root: string, o: { version?: string; arch?: string; viewerText: string; viewerJson?: string }): FakeQnnSdk {
+export function makeFakeQnnSdk(
+  root: string,
+  o: { version?: string; arch?: string; viewerText: string; viewerJson?: string },
+): FakeQnnSdk {
   const arch = o.arch ?? 'v79';
   const v = arch.toUpperCase();
   const calls = join(root, 'host-tools.calls.jsonl');
@@ -169,7 +176,8 @@ export function makeFakeQnnSdk(root: string, o: { version?: string; arch?: strin
   };
   write('sdk.yaml', `version: ${o.version ?? '2.39.0.250926'}\nbuild_id: 250926\n`);
   write('QNN_README.txt', 'stand-in\n');
-  const host = (name: string, body: string) => write(`bin/x86_64-linux-clang/${name}`, `${prelude(JSON.stringify(calls))}${body}`, 0o755);
+  const host = (name: string, body: string) =>
+    write(`bin/x86_64-linux-clang/${name}`, `${prelude(JSON.stringify(calls))}${body}`, 0o755);
   host(
     'qnn-onnx-converter',
     `const opt = (n) => args[args.indexOf(n) + 1];
@@ -211,9 +219,17 @@ else process.stdout.write(fs.readFileSync(path.join(${JSON.stringify(root)}, 'vi
   write('viewer-output.txt', o.viewerText);
   write('viewer-output.json', o.viewerJson ?? '{}');
   write('bin/aarch64-android/qnn-net-run', qnnNetRunScript(), 0o755);
-  for (const lib of ['libQnnHtp.so', `libQnnHtp${v}Stub.so`, 'libQnnSystem.so', 'libQnnHtpPrepare.so', 'libQnnHtpNetRunExtensions.so']) write(`lib/aarch64-android/${lib}`, `stand-in ${lib}\n`);
+  for (const lib of [
+    'libQnnHtp.so',
+    `libQnnHtp${v}Stub.so`,
+    'libQnnSystem.so',
+    'libQnnHtpPrepare.so',
+    'libQnnHtpNetRunExtensions.so',
+  ])
+    write(`lib/aarch64-android/${lib}`, `stand-in ${lib}\n`);
   write(`lib/hexagon-${arch}/unsigned/libQnnHtp${v}Skel.so`, 'stand-in skel\n');
-  for (const lib of ['libQnnHtp.so', 'libQnnHtpNetRunExtensions.so', 'libQnnJsonProfilingReader.so']) write(`lib/x86_64-linux-clang/${lib}`, `stand-in ${lib}\n`);
+  for (const lib of ['libQnnHtp.so', 'libQnnHtpNetRunExtensions.so', 'libQnnJsonProfilingReader.so'])
+    write(`lib/x86_64-linux-clang/${lib}`, `stand-in ${lib}\n`);
   return { root, calls };
 }
 
@@ -222,7 +238,15 @@ export function makePerfTestRuntime(dir: string, arch = 'v79'): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'onnxruntime_perf_test'), perfTestScript(), { mode: 0o755 });
   const v = arch.toUpperCase();
-  for (const lib of ['libonnxruntime.so', 'libQnnHtp.so', `libQnnHtp${v}Stub.so`, `libQnnHtp${v}Skel.so`, 'libQnnSystem.so', 'libQnnHtpPrepare.so']) writeFileSync(join(dir, lib), `stand-in ${lib}\n`);
+  for (const lib of [
+    'libonnxruntime.so',
+    'libQnnHtp.so',
+    `libQnnHtp${v}Stub.so`,
+    `libQnnHtp${v}Skel.so`,
+    'libQnnSystem.so',
+    'libQnnHtpPrepare.so',
+  ])
+    writeFileSync(join(dir, lib), `stand-in ${lib}\n`);
   return dir;
 }
 
@@ -286,7 +310,10 @@ export interface FakeSnpeSdk {
  * `converter: false`), a snpe-diagview that prints `diagview-output.txt` for a log the stand-in
  * snpe-net-run wrote, the phone-side snpe-net-run and empty libraries where the real SDK has its own.
  */
-export function makeFakeSnpeSdk(root: string, o: { version?: string; arch?: string; diagviewText: string; converter?: boolean }): FakeSnpeSdk {
+export function makeFakeSnpeSdk(
+  root: string,
+  o: { version?: string; arch?: string; diagviewText: string; converter?: boolean },
+): FakeSnpeSdk {
   const version = o.version ?? '2.37.0.250724';
   const arch = o.arch ?? 'v79';
   const v = arch.toUpperCase();
@@ -298,7 +325,8 @@ export function makeFakeSnpeSdk(root: string, o: { version?: string; arch?: stri
     chmodSync(file, mode);
   };
   write('sdk.yaml', `version: ${version}\n`);
-  const host = (name: string, body: string) => write(`bin/x86_64-linux-clang/${name}`, `${prelude(JSON.stringify(calls))}${body}`, 0o755);
+  const host = (name: string, body: string) =>
+    write(`bin/x86_64-linux-clang/${name}`, `${prelude(JSON.stringify(calls))}${body}`, 0o755);
   if (o.converter !== false) {
     host(
       'snpe-onnx-to-dlc',
@@ -318,7 +346,8 @@ process.stdout.write(fs.readFileSync(path.join(${JSON.stringify(root)}, 'diagvie
   );
   write('diagview-output.txt', o.diagviewText);
   write('bin/aarch64-android/snpe-net-run', snpeNetRunScript(version), 0o755);
-  for (const lib of ['libSNPE.so', `libSnpeHtp${v}Stub.so`, 'libSnpeHtpPrepare.so']) write(`lib/aarch64-android/${lib}`, `stand-in ${lib}\n`);
+  for (const lib of ['libSNPE.so', `libSnpeHtp${v}Stub.so`, 'libSnpeHtpPrepare.so'])
+    write(`lib/aarch64-android/${lib}`, `stand-in ${lib}\n`);
   write(`lib/hexagon-${arch}/unsigned/libSnpeHtp${v}Skel.so`, 'stand-in skel\n');
   return { root, calls };
 }

@@ -31,7 +31,13 @@ beforeAll(async () => {
   mkdirSync(models, { recursive: true });
   for (const v of variants) writeFileSync(join(models, `e1-${v}.tflite`), `TFL3 ${v}`);
   manifest = join(models, 'manifest.json');
-  writeFileSync(manifest, JSON.stringify({ schemaVersion: 1, models: variants.map((v) => ({ stage: 'E1', variant: v, file: `e1-${v}.tflite` })) }));
+  writeFileSync(
+    manifest,
+    JSON.stringify({
+      schemaVersion: 1,
+      models: variants.map((v) => ({ stage: 'E1', variant: v, file: `e1-${v}.tflite` })),
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -47,14 +53,38 @@ describe('bench blocks with .tflite models from a manifest', () => {
       name: 'pixel-tflite',
       transport: phone.transportSpec,
       workDir,
-      runner: { name: 'tflite-benchmark', options: { runtimeDir: runtime, delegate: 'nnapi', nnapiAccelerator: 'google-edgetpu', runsPerProcess: 50 } },
+      runner: {
+        name: 'tflite-benchmark',
+        options: { runtimeDir: runtime, delegate: 'nnapi', nnapiAccelerator: 'google-edgetpu', runsPerProcess: 50 },
+      },
       threads: 4,
       defaults: { latent: 8, width: 0.125 },
     });
     const lutFile = join(host, 'tflite.lut.json');
-    const r = await bench(['blocks', '--device', 'pixel-tflite', '--profiles', profiles, '--models', manifest, '--stages', 'E1', '--iterations', '3', '--rounds', '1', '--warmup', '1', '--out', lutFile], {
-      NANOSD_BENCH_STORE: join(host, 'store'),
-    });
+    const r = await bench(
+      [
+        'blocks',
+        '--device',
+        'pixel-tflite',
+        '--profiles',
+        profiles,
+        '--models',
+        manifest,
+        '--stages',
+        'E1',
+        '--iterations',
+        '3',
+        '--rounds',
+        '1',
+        '--warmup',
+        '1',
+        '--out',
+        lutFile,
+      ],
+      {
+        NANOSD_BENCH_STORE: join(host, 'store'),
+      },
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lut = readLut(lutFile);
@@ -64,13 +94,17 @@ describe('bench blocks with .tflite models from a manifest', () => {
       expect(e.model.source).toBe('manifest');
       expect(e.samples).toEqual([1240.27, 1240.27, 1240.27]);
       expect(e.flags).toContain('cpu-fallback');
-      expect(e.extra).toMatchObject({ processRuns: { count: 50, minMs: 1238.588, maxMs: 1252.566, stdMs: 2.565, medianMs: 1239.807 } });
+      expect(e.extra).toMatchObject({
+        processRuns: { count: 50, minMs: 1238.588, maxMs: 1252.566, stdMs: 2.565, medianMs: 1239.807 },
+      });
     }
     const calls = readCalls(phoneCalls(phone.sandbox, 'benchmark_model')).filter((c) => c.argv[0] !== '--help');
     expect(calls).toHaveLength(12);
     for (const c of calls) {
       expect(c.argv).toEqual([
-        expect.stringMatching(new RegExp(`^--graph=${join(workDir, 'models', 'my models').replace(/\./g, '\\.')}/e1-[RA-]+\\.tflite$`)),
+        expect.stringMatching(
+          new RegExp(`^--graph=${join(workDir, 'models', 'my models').replace(/\./g, '\\.')}/e1-[RA-]+\\.tflite$`),
+        ),
         '--num_threads=4',
         '--num_runs=50',
         '--warmup_runs=1',
@@ -86,20 +120,55 @@ describe('bench blocks with .tflite models from a manifest', () => {
 });
 
 describe('the runner on its own', () => {
-  const request: RunRequest = { warmup: 2, minIterations: 1, maxIterations: 1, maxTimeMs: 1e9, targetRme: 0, seed: 1, timeoutMs: 30_000 };
+  const request: RunRequest = {
+    warmup: 2,
+    minIterations: 1,
+    maxIterations: 1,
+    maxTimeMs: 1e9,
+    targetRme: 0,
+    seed: 1,
+    timeoutMs: 30_000,
+  };
 
   it('XNNPACK: no fallback flag; generated ONNX graphs are refused with the next step', async () => {
     const transport = await createAdbTransport(phone.transportSpec, { profile: 'unit' });
     const profile = { name: 'unit', file: join(host, 'unit.json') } as DeviceProfile;
-    const ctx: RunnerContext = { transport, profile, workDir: join(phone.sandbox, 'data/local/tmp/unit'), hostDir: join(host, 'unit.raw'), log: () => {} };
+    const ctx: RunnerContext = {
+      transport,
+      profile,
+      workDir: join(phone.sandbox, 'data/local/tmp/unit'),
+      hostDir: join(host, 'unit.raw'),
+      log: () => {},
+    };
     const o = tfliteBenchmarkOptionsSchema.parse({ runtimeDir: runtime });
     const setup = await tfliteBenchmarkRunner.prepare(ctx, o);
     expect(setup.ep).toBe('xnnpack');
-    const model = { root: join(host, 'my models'), graph: 'e1-R-R.tflite', files: ['e1-R-R.tflite'], sha256: 'x', inputs: [], outputs: [], precision: 'fp32' as const, label: 'E1.R-R' };
+    const model = {
+      root: join(host, 'my models'),
+      graph: 'e1-R-R.tflite',
+      files: ['e1-R-R.tflite'],
+      sha256: 'x',
+      inputs: [],
+      outputs: [],
+      precision: 'fp32' as const,
+      label: 'E1.R-R',
+    };
     const staged = await tfliteBenchmarkRunner.stage(ctx, o, model);
     const out = await tfliteBenchmarkRunner.run(ctx, o, staged, { ...request, affinity: '1' });
-    expect(out).toMatchObject({ kind: 'process', samples: [1240.27], cpuFallback: false, loadMs: 5.579, warmup: [1357.6] });
-    expect(readCalls(phoneCalls(phone.sandbox, 'benchmark_model')).at(-1)!.argv.slice(1)).toEqual(['--num_runs=20', '--warmup_runs=2', '--min_secs=0', '--warmup_min_secs=0', '--use_xnnpack=true']);
+    expect(out).toMatchObject({
+      kind: 'process',
+      samples: [1240.27],
+      cpuFallback: false,
+      loadMs: 5.579,
+      warmup: [1357.6],
+    });
+    expect(readCalls(phoneCalls(phone.sandbox, 'benchmark_model')).at(-1)!.argv.slice(1)).toEqual([
+      '--num_runs=20',
+      '--warmup_runs=2',
+      '--min_secs=0',
+      '--warmup_min_secs=0',
+      '--use_xnnpack=true',
+    ]);
     const onnx = await tfliteBenchmarkRunner.stage(ctx, o, { ...model, graph: 'x.onnx' }).catch((e: unknown) => e);
     expect(onnx).toBeInstanceOf(ModelError);
     expect((onnx as ModelError).hint).toMatch(/--models manifest\.json/);

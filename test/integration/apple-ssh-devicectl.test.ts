@@ -44,20 +44,29 @@ function phoneProfile(name: string, options: Record<string, unknown> = {}, more:
   const workDir = join(dir, `work ${name}`);
   writeSshProfile(profiles, name, sshd, {
     workDir,
-    runner: { name: 'devicectl-app', options: { udid, bundleId: 'com.example.nsbench', xcrun: xcrun.path, iterations: 5, ...options } },
+    runner: {
+      name: 'devicectl-app',
+      options: { udid, bundleId: 'com.example.nsbench', xcrun: xcrun.path, iterations: 5, ...options },
+    },
     more,
   });
   return workDir;
 }
 
 const run = (device: string, args: string[]) =>
-  bench(['blocks', '--device', device, '--profiles', profiles, ...small, ...args, '--out', join(dir, `${device}.lut.json`)], env);
+  bench(
+    ['blocks', '--device', device, '--profiles', profiles, ...small, ...args, '--out', join(dir, `${device}.lut.json`)],
+    env,
+  );
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-const launches = (calls: string[][]) => calls.filter((c) => c.slice(0, 4).join(' ') === 'devicectl device process launch');
+const launches = (calls: string[][]) =>
+  calls.filter((c) => c.slice(0, 4).join(' ') === 'devicectl device process launch');
 const copies = (calls: string[][]) => calls.filter((c) => c.slice(0, 4).join(' ') === 'devicectl device copy to');
 
 function filesUnder(root: string): string[] {
-  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(root, f)).isFile()).sort();
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((f) => statSync(join(root, f)).isFile())
+    .sort();
 }
 
 describe('devicectl-app over SSH', () => {
@@ -81,7 +90,9 @@ describe('devicectl-app over SSH', () => {
     const [config] = readdirSync(macModels);
     const files = filesUnder(join(macModels, config!));
     expect(files.some((f) => f.startsWith('weights/'))).toBe(true);
-    const expected = files.map((f) => copyToDeviceArgv(t, join(macModels, config!, f), posix.join(evilContainer, config!, f)).slice(1));
+    const expected = files.map((f) =>
+      copyToDeviceArgv(t, join(macModels, config!, f), posix.join(evilContainer, config!, f)).slice(1),
+    );
     expect([...copies(calls)].sort()).toEqual(expected.sort());
     const container = join(xcrun.container(evilBundle), evilContainer, config!);
     expect(filesUnder(container)).toEqual(files);
@@ -91,10 +102,28 @@ describe('devicectl-app over SSH', () => {
     const launched = launches(calls);
     expect(launched).toHaveLength(2);
     for (const argv of launched) {
-      expect(argv.slice(0, 9)).toEqual(['devicectl', 'device', 'process', 'launch', '--console', '--terminate-existing', '--device', udid, evilBundle]);
+      expect(argv.slice(0, 9)).toEqual([
+        'devicectl',
+        'device',
+        'process',
+        'launch',
+        '--console',
+        '--terminate-existing',
+        '--device',
+        udid,
+        evilBundle,
+      ]);
       const app = argv.slice(9);
-      expect(app[0]).toMatch(new RegExp(`^--nsbench-model=${evilContainer.replace(/[$()]/g, '\\$&')}/${config}/part\\.conv_(in|out)\\.l8\\.[0-9a-f]+\\.onnx$`));
-      expect(app.slice(1, 4)).toEqual(['--nsbench-iterations=5', '--nsbench-warmup=2', '--nsbench-compute-units=cpuAndNeuralEngine']);
+      expect(app[0]).toMatch(
+        new RegExp(
+          `^--nsbench-model=${evilContainer.replace(/[$()]/g, '\\$&')}/${config}/part\\.conv_(in|out)\\.l8\\.[0-9a-f]+\\.onnx$`,
+        ),
+      );
+      expect(app.slice(1, 4)).toEqual([
+        '--nsbench-iterations=5',
+        '--nsbench-warmup=2',
+        '--nsbench-compute-units=cpuAndNeuralEngine',
+      ]);
       expect(app[4]).toMatch(/^--nsbench-run-id=nsb-[0-9a-z]+-[0-9a-f]{8}$/);
       expect(app.slice(5).every((a) => /^--nsbench-input=\w+:float32:\d+(,\d+)*$/.test(a))).toBe(true);
       expect(app.length).toBeGreaterThan(5);
@@ -102,14 +131,37 @@ describe('devicectl-app over SSH', () => {
 
     // 4. The LUT: the app's per-iteration samples and facts; the phone in the runtime, the Mac as device.
     const lut = readLut(join(dir, 'phone.lut.json'));
-    expect(lut.runtime).toMatchObject({ runner: 'devicectl-app', version: 'bench app on iPhone16,1, iOS 18.2 (22C152)', ep: 'coreml-cpuAndNeuralEngine' });
-    expect(lut.runtime.options).toMatchObject({ udid, bundleId: evilBundle, computeUnits: 'cpuAndNeuralEngine', ortMLComputeUnits: 'CPUAndNeuralEngine' });
+    expect(lut.runtime).toMatchObject({
+      runner: 'devicectl-app',
+      version: 'bench app on iPhone16,1, iOS 18.2 (22C152)',
+      ep: 'coreml-cpuAndNeuralEngine',
+    });
+    expect(lut.runtime.options).toMatchObject({
+      udid,
+      bundleId: evilBundle,
+      computeUnits: 'cpuAndNeuralEngine',
+      ortMLComputeUnits: 'CPUAndNeuralEngine',
+    });
     // The LUT describes the phone that was measured; the Mac it was reached through is kept as host.
-    expect(lut.device.info).toMatchObject({ model: 'iPhone16,1', marketingName: 'iPhone 15 Pro', osBuild: '22C152', udid: '00008130-0000000000000001', host: { os: expect.any(String) } });
+    expect(lut.device.info).toMatchObject({
+      model: 'iPhone16,1',
+      marketingName: 'iPhone 15 Pro',
+      osBuild: '22C152',
+      udid: '00008130-0000000000000001',
+      host: { os: expect.any(String) },
+    });
     expect(lut.device.info['host']).toMatchObject({ platform: 'linux' });
     for (const e of lut.entries) {
       expect(e).toMatchObject({ state: 'ok', sampleKind: 'iteration', samples: fixtureSamples });
-      expect(e.extra).toMatchObject({ loadMs: [812.4], firstWarmupMs: [31.2008], compileMs: 2310.75, computeUnits: 'cpuAndNeuralEngine', iphone: 'iPhone16,1 iOS 18.2', app: '1.0', iphoneThermal: { before: 'nominal', after: 'fair' } });
+      expect(e.extra).toMatchObject({
+        loadMs: [812.4],
+        firstWarmupMs: [31.2008],
+        compileMs: 2310.75,
+        computeUnits: 'cpuAndNeuralEngine',
+        iphone: 'iPhone16,1 iOS 18.2',
+        app: '1.0',
+        iphoneThermal: { before: 'nominal', after: 'fair' },
+      });
     }
     expect(pwnedFiles(dir)).toEqual([]);
   });
@@ -128,12 +180,19 @@ describe('devicectl-app over SSH', () => {
     const entries = readLut(join(dir, 'phone-faults.lut.json')).entries;
     const error = (part: string) => asNotOk(entries.find((e) => e.key.stage === part)).error.message;
     expect(entries.every((e) => e.state === 'failed')).toBe(true);
-    expect(error('conv_in')).toMatch(/^runner devicectl-app: the bench app on iPhone .* failed on part\.conv_in: MLModel load failed: The model does not have a valid input feature named latent$/);
-    expect(error('time_mlp')).toMatch(/^runner devicectl-app: xcrun devicectl device process launch failed on .* \(exit 1\): ERROR: The requested application com\.example\.nsbench is not installed/);
+    expect(error('conv_in')).toMatch(
+      /^runner devicectl-app: the bench app on iPhone .* failed on part\.conv_in: MLModel load failed: The model does not have a valid input feature named latent$/,
+    );
+    expect(error('time_mlp')).toMatch(
+      /^runner devicectl-app: xcrun devicectl device process launch failed on .* \(exit 1\): ERROR: The requested application com\.example\.nsbench is not installed/,
+    );
     // The copy claimed success but nothing arrived: the app says it cannot load the model, which no retry fixes.
-    expect(error('conv_out')).toMatch(/^the bench app on iPhone .* cannot load part\.conv_out: no model at Documents\/nsbench\/.*\/part\.conv_out\./);
+    expect(error('conv_out')).toMatch(
+      /^the bench app on iPhone .* cannot load part\.conv_out: no model at Documents\/nsbench\/.*\/part\.conv_out\./,
+    );
     const launched = launches(xcrun.calls().slice(before));
-    const count = (part: string) => launched.filter((c) => c.some((a) => a.startsWith('--nsbench-model=') && a.includes(part))).length;
+    const count = (part: string) =>
+      launched.filter((c) => c.some((a) => a.startsWith('--nsbench-model=') && a.includes(part))).length;
     expect([count('conv_in'), count('time_mlp'), count('conv_out')]).toEqual([2, 2, 1]);
   });
 
@@ -150,8 +209,12 @@ describe('devicectl-app over SSH', () => {
       xcrun.setMode('ok');
     }
     expect(r.code).toBe(7);
-    expect(r.stdout).toMatch(/FAILED part conv_in: runner devicectl-app: the bench app on iPhone .* did not finish part\.conv_in within 1500 ms \(devicectl on .* was stopped\)/);
-    expect(r.stdout).toMatch(/FAILED part time_mlp: runner devicectl-app: copying Documents\/nsbench\/.*\/part\.time_mlp\.\S+ into the container of com\.example\.nsbench\.hang on iPhone .* failed \(exit 1: ERROR: Failed to copy to the app container/);
+    expect(r.stdout).toMatch(
+      /FAILED part conv_in: runner devicectl-app: the bench app on iPhone .* did not finish part\.conv_in within 1500 ms \(devicectl on .* was stopped\)/,
+    );
+    expect(r.stdout).toMatch(
+      /FAILED part time_mlp: runner devicectl-app: copying Documents\/nsbench\/.*\/part\.time_mlp\.\S+ into the container of com\.example\.nsbench\.hang on iPhone .* failed \(exit 1: ERROR: Failed to copy to the app container/,
+    );
     expect(launches(xcrun.calls().slice(before)).filter((c) => c.some((a) => a.includes('time_mlp')))).toHaveLength(0);
     expect(pid).toBeGreaterThan(0);
     expect(processAlive(pid!)).toBe(false);
@@ -161,21 +224,29 @@ describe('devicectl-app over SSH', () => {
     phoneProfile('phone-missing', { udid: 'missing-device' });
     const missing = await run('phone-missing', ['--stages', 'conv_in']);
     expect(missing.code).toBe(7);
-    expect(missing.stderr).toMatch(/^bench: runner devicectl-app: devicectl cannot reach iPhone missing-device: devicectl reported outcome "failed": The specified device was not found\. \(com\.apple\.dt\.CoreDeviceError 1000\)\n {2}list the phones the Mac sees with xcrun devicectl list devices and set "udid" in profile phone-missing/);
+    expect(missing.stderr).toMatch(
+      /^bench: runner devicectl-app: devicectl cannot reach iPhone missing-device: devicectl reported outcome "failed": The specified device was not found\. \(com\.apple\.dt\.CoreDeviceError 1000\)\n {2}list the phones the Mac sees with xcrun devicectl list devices and set "udid" in profile phone-missing/,
+    );
 
     // bench devices reports the same, as a runner that is not ready (and the phone that is, as ready).
     const devices = await bench(['devices', '--profiles', profiles, '--device', 'phone-missing'], env);
     expect(devices.code).toBe(7);
-    expect(devices.stdout).toMatch(/runner {5}devicectl-app: NOT READY: devicectl cannot reach iPhone missing-device: .*The specified device was not found/);
+    expect(devices.stdout).toMatch(
+      /runner {5}devicectl-app: NOT READY: devicectl cannot reach iPhone missing-device: .*The specified device was not found/,
+    );
     phoneProfile('phone-ready');
     const ready = await bench(['devices', '--profiles', profiles, '--device', 'phone-ready'], env);
     expect(ready.code).toBe(0);
-    expect(ready.stdout).toContain('runner     devicectl-app: ready (bench app on iPhone16,1, iOS 18.2 (22C152), coreml-cpuAndNeuralEngine)');
+    expect(ready.stdout).toContain(
+      'runner     devicectl-app: ready (bench app on iPhone16,1, iOS 18.2 (22C152), coreml-cpuAndNeuralEngine)',
+    );
 
     phoneProfile('phone-noxcrun', { xcrun: join(dir, 'no such folder', 'xcrun') });
     const noXcrun = await run('phone-noxcrun', ['--stages', 'conv_in']);
     expect(noXcrun.code).toBe(7);
-    expect(noXcrun.stderr).toMatch(/^bench: runner devicectl-app: cannot run .*no such folder\/xcrun devicectl on \S+@127\.0\.0\.1:\d+: .*not found\n {2}install Xcode/);
+    expect(noXcrun.stderr).toMatch(
+      /^bench: runner devicectl-app: cannot run .*no such folder\/xcrun devicectl on \S+@127\.0\.0\.1:\d+: .*not found\n {2}install Xcode/,
+    );
     expect(existsSync(join(dir, 'work phone-noxcrun', 'models'))).toBe(false);
   });
 });

@@ -33,18 +33,32 @@ afterAll(async () => {
 
 const runner = { name: 'ort-node', options: { node: process.execPath, ort: localOrtPath() } };
 
-async function attempt(name: string, transport: Record<string, unknown>, stages = 'conv_in', workDir = join(dir, `work-${name}`)) {
+async function attempt(
+  name: string,
+  transport: Record<string, unknown>,
+  stages = 'conv_in',
+  workDir = join(dir, `work-${name}`),
+) {
   writeSshProfile(profiles, name, sshd, { workDir, runner, transport });
   const lutFile = join(dir, `${name}.lut.json`);
   const connections = sshd.connectionCount();
   const logins = sshd.loginCount();
-  const r = await bench(['blocks', '--device', name, '--profiles', profiles, ...small, '--stages', stages, '--out', lutFile], env);
+  const r = await bench(
+    ['blocks', '--device', name, '--profiles', profiles, ...small, '--stages', stages, '--out', lutFile],
+    env,
+  );
   // Let sshd finish logging the attempt before counting.
   await new Promise((resolve) => setTimeout(resolve, 200));
   const [line, hint = ''] = r.stderr.trimEnd().split('\n');
   expect(r.stderr.trimEnd().split('\n')).toHaveLength(2);
   expect(existsSync(lutFile)).toBe(false);
-  return { ...r, line: line!, hint, connections: sshd.connectionCount() - connections, logins: sshd.loginCount() - logins };
+  return {
+    ...r,
+    line: line!,
+    hint,
+    connections: sshd.connectionCount() - connections,
+    logins: sshd.loginCount() - logins,
+  };
 }
 
 describe('SSH faults through bench blocks', () => {
@@ -52,7 +66,9 @@ describe('SSH faults through bench blocks', () => {
     const wrong = generateKey(dir, 'not_authorized');
     const r = await attempt('badkey', { key: wrong });
     expect(r.code).toBe(6);
-    expect(r.line).toBe(`bench: device badkey: ${sshd.user}@127.0.0.1:${sshd.port} refused the login as ${sshd.user} with key ${wrong} (${keyFingerprint(`${wrong}.pub`)})`);
+    expect(r.line).toBe(
+      `bench: device badkey: ${sshd.user}@127.0.0.1:${sshd.port} refused the login as ${sshd.user} with key ${wrong} (${keyFingerprint(`${wrong}.pub`)})`,
+    );
     expect(r.hint).toMatch(/authorized_keys.*ssh-copy-id -i <key>\.pub/);
     expect([r.connections, r.logins]).toEqual([1, 0]);
   });
@@ -60,7 +76,9 @@ describe('SSH faults through bench blocks', () => {
   it('a user that does not exist: refused once', async () => {
     const r = await attempt('baduser', { user: 'nsb-no-such-user' });
     expect(r.code).toBe(6);
-    expect(r.line).toMatch(/^bench: device baduser: nsb-no-such-user@127\.0\.0\.1:\d+ refused the login as nsb-no-such-user with key /);
+    expect(r.line).toMatch(
+      /^bench: device baduser: nsb-no-such-user@127\.0\.0\.1:\d+ refused the login as nsb-no-such-user with key /,
+    );
     expect([r.connections, r.logins]).toEqual([1, 0]);
   });
 
@@ -78,9 +96,15 @@ describe('SSH faults through bench blocks', () => {
   it('no pinned host key: refused, showing the fingerprint ssh-keyscan | ssh-keygen -lf - prints', async () => {
     const r = await attempt('unpinned', { hostKey: undefined });
     expect(r.code).toBe(6);
-    expect(r.line).toContain(`host key of ${sshd.user}@127.0.0.1:${sshd.port} is unknown: the server presented ssh-ed25519 ${sshd.hostKeyFingerprint}`);
+    expect(r.line).toContain(
+      `host key of ${sshd.user}@127.0.0.1:${sshd.port} is unknown: the server presented ssh-ed25519 ${sshd.hostKeyFingerprint}`,
+    );
     expect(r.hint).toContain(`pin it with "hostKey": "${sshd.hostKeyFingerprint}"`);
-    const scan = spawnSync('sh', ['-c', 'ssh-keyscan -p "$1" -t ed25519 127.0.0.1 2>/dev/null | ssh-keygen -lf -', 'sh', String(sshd.port)], { encoding: 'utf8' });
+    const scan = spawnSync(
+      'sh',
+      ['-c', 'ssh-keyscan -p "$1" -t ed25519 127.0.0.1 2>/dev/null | ssh-keygen -lf -', 'sh', String(sshd.port)],
+      { encoding: 'utf8' },
+    );
     expect(scan.stdout).toContain(sshd.hostKeyFingerprint);
     expect(r.logins).toBe(0);
   });
@@ -90,7 +114,9 @@ describe('SSH faults through bench blocks', () => {
     writeFileSync(blocker, 'a file, not a folder');
     const r = await attempt('nowork', {}, 'conv_in', join(blocker, 'work'));
     expect(r.code).toBe(6);
-    expect(r.line).toMatch(new RegExp(`^bench: device nowork: cannot create folder ${join(blocker, 'work')}.* on .*: .*Not a directory`));
+    expect(r.line).toMatch(
+      new RegExp(`^bench: device nowork: cannot create folder ${join(blocker, 'work')}.* on .*: .*Not a directory`),
+    );
     expect(r.hint).toContain('workDir');
   });
 
@@ -105,18 +131,25 @@ describe('SSH faults through bench blocks', () => {
     return ok;
   })();
 
-  it.skipIf(!canMount)('a full remote disk: says so, with the folder, the free space and what the file needs', async () => {
-    const small = join(dir, 'small-disk');
-    mkdirSync(small);
-    // Room for the device runner (~40 KB) and a weight file or two of E1, not for all of them.
-    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=600k', 'tmpfs', small]).status).toBe(0);
-    try {
-      const r = await attempt('fulldisk', {}, 'E1', join(small, 'work'));
-      expect(r.code).toBe(6);
-      expect(r.line).toMatch(new RegExp(`^bench: device fulldisk: remote disk full: ${join(small, 'work', 'models')}/\\S+/weights on \\S+ has [0-9.]+ MiB free, E1\\.\\w+\\.[0-9a-f]+\\.bin needs 0\\.[0-9] MiB`));
-      expect(r.hint).toContain('workDir');
-    } finally {
-      spawnSync('umount', [small]);
-    }
-  });
+  it.skipIf(!canMount)(
+    'a full remote disk: says so, with the folder, the free space and what the file needs',
+    async () => {
+      const small = join(dir, 'small-disk');
+      mkdirSync(small);
+      // Room for the device runner (~40 KB) and a weight file or two of E1, not for all of them.
+      expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=600k', 'tmpfs', small]).status).toBe(0);
+      try {
+        const r = await attempt('fulldisk', {}, 'E1', join(small, 'work'));
+        expect(r.code).toBe(6);
+        expect(r.line).toMatch(
+          new RegExp(
+            `^bench: device fulldisk: remote disk full: ${join(small, 'work', 'models')}/\\S+/weights on \\S+ has [0-9.]+ MiB free, E1\\.\\w+\\.[0-9a-f]+\\.bin needs 0\\.[0-9] MiB`,
+          ),
+        );
+        expect(r.hint).toContain('workDir');
+      } finally {
+        spawnSync('umount', [small]);
+      }
+    },
+  );
 });

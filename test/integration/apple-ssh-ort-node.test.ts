@@ -35,7 +35,10 @@ afterAll(async () => {
   for (const d of [dir, store]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
-const ortNode = (options: Record<string, unknown> = {}) => ({ name: 'ort-node', options: { node: node.path, ort: localOrtPath(), ...options } });
+const ortNode = (options: Record<string, unknown> = {}) => ({
+  name: 'ort-node',
+  options: { node: node.path, ort: localOrtPath(), ...options },
+});
 /** Calls of the device runner that ran a model (not the probe). */
 const modelRuns = (calls: string[][]) => calls.filter((c) => c.includes('--model'));
 const after = <T>(list: T[], from: number) => list.slice(from);
@@ -48,7 +51,23 @@ describe('ort-node over SSH', () => {
     const lutFile = join(dir, 'sshbox.lut.json');
     const logins = sshd.loginCount();
     const calls = node.calls().length;
-    const r = await bench(['blocks', '--device', 'sshbox', '--profiles', profiles, ...small, '--iterations', '3', '--stages', 'E1,conv_in', '--out', lutFile], env);
+    const r = await bench(
+      [
+        'blocks',
+        '--device',
+        'sshbox',
+        '--profiles',
+        profiles,
+        ...small,
+        '--iterations',
+        '3',
+        '--stages',
+        'E1,conv_in',
+        '--out',
+        lutFile,
+      ],
+      env,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
 
@@ -69,7 +88,11 @@ describe('ort-node over SSH', () => {
       kernel: spawnSync('uname', ['-a'], { encoding: 'utf8' }).stdout.trim(),
       abi: spawnSync('uname', ['-m'], { encoding: 'utf8' }).stdout.trim(),
     });
-    expect(lut.runtime).toMatchObject({ runner: 'ort-node', ep: 'cpu', options: { node: process.version, ep: 'cpu', epOptions: {} } });
+    expect(lut.runtime).toMatchObject({
+      runner: 'ort-node',
+      ep: 'cpu',
+      options: { node: process.version, ep: 'cpu', epOptions: {} },
+    });
     expect(lut.runtime.version).toMatch(/^onnxruntime-node 1\./);
     expect(sshd.loginCount() - logins).toBe(1);
 
@@ -81,16 +104,39 @@ describe('ort-node over SSH', () => {
       expect(argv[0]).toBe(join(work, 'runner', 'device-runner', 'ort-runner.js'));
       expect(value(argv, '--model')!.startsWith(join(work, 'models', ''))).toBe(true);
       expect(existsSync(value(argv, '--model')!)).toBe(true);
-      expect([value(argv, '--ep'), value(argv, '--ep-options'), value(argv, '--ort')]).toEqual(['cpu', '{}', localOrtPath()]);
+      expect([value(argv, '--ep'), value(argv, '--ep-options'), value(argv, '--ort')]).toEqual([
+        'cpu',
+        '{}',
+        localOrtPath(),
+      ]);
     }
     expect(pwnedFiles(dir)).toEqual([]);
   });
 
   it('hands the execution provider to the device runner, which refuses one its onnxruntime build lacks', async () => {
-    writeSshProfile(profiles, 'coremlbox', sshd, { workDir: join(dir, 'work-coreml'), runner: ortNode({ ep: 'coreml', epOptions: { coreMlFlags: 20 } }) });
+    writeSshProfile(profiles, 'coremlbox', sshd, {
+      workDir: join(dir, 'work-coreml'),
+      runner: ortNode({ ep: 'coreml', epOptions: { coreMlFlags: 20 } }),
+    });
     const lutFile = join(dir, 'coremlbox.lut.json');
     const calls = node.calls().length;
-    const r = await bench(['blocks', '--device', 'coremlbox', '--profiles', profiles, ...small, '--iterations', '2', '--stages', 'conv_in', '--out', lutFile], env);
+    const r = await bench(
+      [
+        'blocks',
+        '--device',
+        'coremlbox',
+        '--profiles',
+        profiles,
+        ...small,
+        '--iterations',
+        '2',
+        '--stages',
+        'conv_in',
+        '--out',
+        lutFile,
+      ],
+      env,
+    );
     // This Linux build of onnxruntime-node has no CoreML EP: rather than run everything on the CPU
     // under an NPU profile's name, the runner stops before any model is pushed.
     expect(r.code).toBe(7);
@@ -104,10 +150,31 @@ describe('ort-node over SSH', () => {
 
   it('reads user models from a manifest whose path has spaces, quotes and $(...)', async () => {
     const exported = join(dir, `my models 'v2' $(touch PWNED)`);
-    const ex = await bench(['export', '--out', exported, '--width', '0.125', '--latent', '8', '--stages', 'conv_in'], env);
+    const ex = await bench(
+      ['export', '--out', exported, '--width', '0.125', '--latent', '8', '--stages', 'conv_in'],
+      env,
+    );
     expect(ex.code).toBe(0);
     const lutFile = join(dir, 'manifest.lut.json');
-    const r = await bench(['blocks', '--device', 'sshbox', '--profiles', profiles, ...small, '--iterations', '2', '--models', join(exported, 'manifest.json'), '--stages', 'conv_in', '--out', lutFile], env);
+    const r = await bench(
+      [
+        'blocks',
+        '--device',
+        'sshbox',
+        '--profiles',
+        profiles,
+        ...small,
+        '--iterations',
+        '2',
+        '--models',
+        join(exported, 'manifest.json'),
+        '--stages',
+        'conv_in',
+        '--out',
+        lutFile,
+      ],
+      env,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const [entry] = readLut(lutFile).entries;
@@ -120,7 +187,20 @@ describe('ort-node over SSH', () => {
   it('sshd killed mid-run: the entry fails cleanly, the run stops, --resume completes after sshd returns', async () => {
     writeSshProfile(profiles, 'dropbox', sshd, { workDir: join(dir, 'work-drop'), runner: ortNode({ ep: 'cpu' }) });
     const lutFile = join(dir, 'drop.lut.json');
-    const args = ['blocks', '--device', 'dropbox', '--profiles', profiles, ...small, '--iterations', '5', '--stages', 'E1,conv_in', '--out', lutFile];
+    const args = [
+      'blocks',
+      '--device',
+      'dropbox',
+      '--profiles',
+      profiles,
+      ...small,
+      '--iterations',
+      '5',
+      '--stages',
+      'E1,conv_in',
+      '--out',
+      lutFile,
+    ];
     // The third model run parks in `sleep`, so sshd dies while an entry is running on the device
     // (never while a login shell is still starting, whose start-up files must not be cut short).
     node.setMode(`hang-at ${modelRuns(node.calls()).length + 3}`);
@@ -135,7 +215,10 @@ describe('ort-node over SSH', () => {
     expect(stopped.code).toBe(6);
     expect(stopped.stderr).toMatch(/^bench: device dropbox: connection to 127\.0\.0\.1:\d+ refused/);
     expect(existsSync(lutFile)).toBe(false);
-    const journal = readFileSync(`${lutFile}.journal.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const journal = readFileSync(`${lutFile}.journal.jsonl`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const rounds = journal.filter((l) => l.type === 'round');
     const failures = journal.filter((l) => l.type === 'failed');
     expect(rounds).toHaveLength(2);
@@ -154,13 +237,33 @@ describe('ort-node over SSH', () => {
   });
 
   it('a runner that hangs is timed out and killed on the host; the entry fails, the run goes on', async () => {
-    writeSshProfile(profiles, 'hangbox', sshd, { workDir: join(dir, 'work-hang'), runner: ortNode({ ep: 'cpu' }), more: { measure: { timeoutMs: 1500 } } });
+    writeSshProfile(profiles, 'hangbox', sshd, {
+      workDir: join(dir, 'work-hang'),
+      runner: ortNode({ ep: 'cpu' }),
+      more: { measure: { timeoutMs: 1500 } },
+    });
     const lutFile = join(dir, 'hang.lut.json');
     node.setMode('hang');
     let r: Awaited<ReturnType<typeof bench>>;
     let pid: number | undefined;
     try {
-      r = await bench(['blocks', '--device', 'hangbox', '--profiles', profiles, ...small, '--iterations', '2', '--stages', 'conv_in', '--out', lutFile], env);
+      r = await bench(
+        [
+          'blocks',
+          '--device',
+          'hangbox',
+          '--profiles',
+          profiles,
+          ...small,
+          '--iterations',
+          '2',
+          '--stages',
+          'conv_in',
+          '--out',
+          lutFile,
+        ],
+        env,
+      );
       pid = node.hungPid();
     } finally {
       node.setMode('ok');
@@ -168,7 +271,10 @@ describe('ort-node over SSH', () => {
     expect(r.code).toBe(7);
     expect(r.stdout).toMatch(/FAILED .*conv_in.*timed out after 1500 ms/);
     const [entry] = readLut(lutFile).entries;
-    expect(entry).toMatchObject({ state: 'failed', error: { code: 'NSB_RUNNER', message: expect.stringMatching(/timed out after 1500 ms on .*127\.0\.0\.1/) } });
+    expect(entry).toMatchObject({
+      state: 'failed',
+      error: { code: 'NSB_RUNNER', message: expect.stringMatching(/timed out after 1500 ms on .*127\.0\.0\.1/) },
+    });
     // The process that hung on the host (the retry's) was killed with its process group.
     expect(pid).toBeGreaterThan(0);
     expect(processAlive(pid!)).toBe(false);

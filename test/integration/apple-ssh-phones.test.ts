@@ -46,7 +46,10 @@ function phoneProfile(name: string, options: Record<string, unknown>): string {
 const devices = (name: string, json = false) =>
   bench(['devices', '--device', name, '--profiles', profiles, ...(json ? ['--json'] : [])]);
 const calls = (verb: string, since: number) =>
-  xcrun.calls().slice(since).filter((c) => c.slice(0, verb.split(' ').length).join(' ') === verb);
+  xcrun
+    .calls()
+    .slice(since)
+    .filter((c) => c.slice(0, verb.split(' ').length).join(' ') === verb);
 
 interface PhonesJson {
   bundleId: string;
@@ -101,8 +104,18 @@ describe('bench devices: the phones behind a Mac', () => {
       ['devicectl', 'list', 'devices', '--json-output', json('list-devices.json')],
     ]);
     expect(calls('devicectl device info apps', before)).toEqual([
-      ['devicectl', 'device', 'info', 'apps', '--device', IPHONE, '--bundle-id', BUNDLE,
-        '--json-output', json('apps-1.json')],
+      [
+        'devicectl',
+        'device',
+        'info',
+        'apps',
+        '--device',
+        IPHONE,
+        '--bundle-id',
+        BUNDLE,
+        '--json-output',
+        json('apps-1.json'),
+      ],
     ]);
 
     const text = await devices('phone');

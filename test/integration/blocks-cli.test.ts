@@ -27,7 +27,11 @@ describe('bench blocks on the local device', () => {
     const lut = readLut(lutFile);
     expect(lut.entries).toHaveLength(39);
     expect(lut.entries.filter((e) => e.state === 'ok')).toHaveLength(39);
-    expect(lut.entries.filter((e) => e.key.kind === 'part').map((e) => e.key.stage)).toEqual(['conv_in', 'time_mlp', 'conv_out']);
+    expect(lut.entries.filter((e) => e.key.kind === 'part').map((e) => e.key.stage)).toEqual([
+      'conv_in',
+      'time_mlp',
+      'conv_out',
+    ]);
     for (const e of lut.entries) {
       expect(e.samples).toHaveLength(3);
       expect(asOk(e).stats.median).toBeGreaterThan(0);
@@ -53,16 +57,39 @@ describe('bench blocks on the local device', () => {
   });
 
   it('--json prints the LUT on stdout and progress on stderr', async () => {
-    const r = await bench(['blocks', ...small, '--stages', 'E1', '--iterations', '2', '--rounds', '1', '--out', join(dir, 'e1.lut.json'), '--json'], env);
+    const r = await bench(
+      [
+        'blocks',
+        ...small,
+        '--stages',
+        'E1',
+        '--iterations',
+        '2',
+        '--rounds',
+        '1',
+        '--out',
+        join(dir, 'e1.lut.json'),
+        '--json',
+      ],
+      env,
+    );
     expect(r.code).toBe(0);
     const lut = JSON.parse(r.stdout);
-    expect(lut.entries.map((e: { key: { variant: string } }) => e.key.variant)).toEqual(['R-A-R-A', 'R-A-R', 'R-R-A', 'R-R']);
+    expect(lut.entries.map((e: { key: { variant: string } }) => e.key.variant)).toEqual([
+      'R-A-R-A',
+      'R-A-R',
+      'R-R-A',
+      'R-R',
+    ]);
     expect(r.stderr).toContain('local: 4 ok, 0 failed');
   });
 
   it('a narrower run into the same table re-measures its stages and keeps every other entry', async () => {
     const before = readLut(lutFile);
-    const r = await bench(['blocks', ...small, '--stages', 'E1', '--iterations', '3', '--rounds', '1', '--out', lutFile], env);
+    const r = await bench(
+      ['blocks', ...small, '--stages', 'E1', '--iterations', '3', '--rounds', '1', '--out', lutFile],
+      env,
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/local: 4 entries to measure\n/);
     const after = readLut(lutFile);
@@ -88,7 +115,11 @@ describe('Ctrl-C and --resume', () => {
     expect(stopped.stderr).toMatch(/bench: interrupted by SIGINT/);
     expect(existsSync(lutFile)).toBe(false);
     const journal = `${lutFile}.journal.jsonl`;
-    const rounds = readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'round');
+    const rounds = readFileSync(journal, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.type === 'round');
     expect(rounds.length).toBeGreaterThanOrEqual(4);
 
     const again = await bench(args, env);
@@ -120,7 +151,11 @@ describe('bad input: one line, a distinct exit code, no LUT', () => {
   const dir = tempDir();
   const lutFile = join(dir, 'bad.lut.json');
   const run = (args: string[]) => bench(['blocks', ...args, '--out', lutFile], env);
-  const oneLine = (stderr: string) => stderr.trim().split('\n').filter((l) => !l.startsWith('  ')).length === 1;
+  const oneLine = (stderr: string) =>
+    stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('  ')).length === 1;
 
   it.each([
     [['--device', 'pixel9'], 3, /unknown device 'pixel9'.*known: .*local/],
@@ -142,7 +177,9 @@ describe('bad input: one line, a distinct exit code, no LUT', () => {
     const out = join(dir, 'lut-folder');
     const r = await bench(['blocks', '--stages', 'conv_in', '--out', out], env);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^bench: --out .*lut-folder: with one device --out is the LUT file; give a name ending in \.json\n/);
+    expect(r.stderr).toMatch(
+      /^bench: --out .*lut-folder: with one device --out is the LUT file; give a name ending in \.json\n/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 
@@ -167,7 +204,15 @@ describe('bad input: one line, a distinct exit code, no LUT', () => {
   it('a broken device profile -> exit 4 naming file and key', async () => {
     const profiles = join(dir, 'profiles');
     mkdirSync(profiles, { recursive: true });
-    writeFileSync(join(profiles, 'broken.json'), JSON.stringify({ name: 'broken', transport: { kind: 'adb', server: 'nohost' }, workDir: '/x', runner: { name: 'ort-node' } }));
+    writeFileSync(
+      join(profiles, 'broken.json'),
+      JSON.stringify({
+        name: 'broken',
+        transport: { kind: 'adb', server: 'nohost' },
+        workDir: '/x',
+        runner: { name: 'ort-node' },
+      }),
+    );
     const r = await run(['--device', 'broken', '--profiles', profiles]);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/broken\.json: transport\.server: must be host:port/);
@@ -178,7 +223,9 @@ describe('bad input: one line, a distinct exit code, no LUT', () => {
     expect((await bench(['export', '--out', exported, ...small.slice(0, 4), '--stages', 'E1,E2'], env)).code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(exported, 'manifest.json'), 'utf8'));
     // Claim that E1's teacher graph is E2's teacher: its input s0 is not E2's s3.
-    const e1 = manifest.models.find((m: { stage?: string; variant?: string }) => m.stage === 'E1' && m.variant === 'R-A-R-A');
+    const e1 = manifest.models.find(
+      (m: { stage?: string; variant?: string }) => m.stage === 'E1' && m.variant === 'R-A-R-A',
+    );
     manifest.models = [{ stage: 'E2', variant: 'R-A-R-A', file: e1.file }];
     writeFileSync(join(exported, 'wrong.json'), JSON.stringify(manifest));
     const r = await run([...small.slice(0, 4), '--models', join(exported, 'wrong.json')]);
@@ -191,7 +238,10 @@ describe('bad input: one line, a distinct exit code, no LUT', () => {
     const models = join(dir, 'garbage');
     mkdirSync(models, { recursive: true });
     writeFileSync(join(models, 'e1.onnx'), 'this is not a protobuf');
-    writeFileSync(join(models, 'm.json'), JSON.stringify({ schemaVersion: 1, models: [{ stage: 'E1', variant: 'R-R', file: 'e1.onnx' }] }));
+    writeFileSync(
+      join(models, 'm.json'),
+      JSON.stringify({ schemaVersion: 1, models: [{ stage: 'E1', variant: 'R-R', file: 'e1.onnx' }] }),
+    );
     const r = await run([...small.slice(0, 4), '--models', join(models, 'm.json')]);
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/e1\.onnx: not a readable ONNX model/);
@@ -201,7 +251,9 @@ describe('bad input: one line, a distinct exit code, no LUT', () => {
     const exported = join(dir, 'export-unloadable');
     expect((await bench(['export', '--out', exported, ...small.slice(0, 4), '--stages', 'E1'], env)).code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(exported, 'manifest.json'), 'utf8'));
-    const entry = manifest.models.find((m: { stage?: string; variant?: string }) => m.stage === 'E1' && m.variant === 'R-R');
+    const entry = manifest.models.find(
+      (m: { stage?: string; variant?: string }) => m.stage === 'E1' && m.variant === 'R-R',
+    );
     // Same protobuf, same inputs and outputs, but an operator no runtime knows: the signature check
     // passes and onnxruntime refuses the session.
     const graph = readFileSync(join(exported, entry.file));
@@ -211,7 +263,23 @@ describe('bad input: one line, a distinct exit code, no LUT', () => {
     manifest.models = [{ ...entry, file: 'unloadable.onnx', sha256: undefined }];
     writeFileSync(join(exported, 'unloadable.json'), JSON.stringify(manifest));
     const out = join(dir, 'unloadable.lut.json');
-    const r = await bench(['blocks', ...small, '--stages', 'E1', '--iterations', '3', '--rounds', '1', '--models', join(exported, 'unloadable.json'), '--out', out], env);
+    const r = await bench(
+      [
+        'blocks',
+        ...small,
+        '--stages',
+        'E1',
+        '--iterations',
+        '3',
+        '--rounds',
+        '1',
+        '--models',
+        join(exported, 'unloadable.json'),
+        '--out',
+        out,
+      ],
+      env,
+    );
     expect(r.code).toBe(5);
     // One progress line says what failed and why; the table's row for it says the same.
     const failedLines = r.stdout.split('\n').filter((l) => l.startsWith('local: FAILED'));
@@ -219,8 +287,16 @@ describe('bad input: one line, a distinct exit code, no LUT', () => {
     expect(failedLines[0]).toMatch(/^local: FAILED E1 R-R: the runtime cannot load model .*No Op registered for Cnvx/);
     expect(r.stdout).toMatch(/\n {2}R-R +FAILED .*the runtime cannot load model/);
     const lut = readLut(out);
-    expect(lut.entries.filter((e) => e.state === 'ok').map((e) => e.key.variant).sort()).toEqual(['R-A-R', 'R-A-R-A', 'R-R-A']);
-    expect(lut.entries.find((e) => e.key.variant === 'R-R')).toMatchObject({ state: 'failed', error: { code: 'NSB_MODEL' } });
+    expect(
+      lut.entries
+        .filter((e) => e.state === 'ok')
+        .map((e) => e.key.variant)
+        .sort(),
+    ).toEqual(['R-A-R', 'R-A-R-A', 'R-R-A']);
+    expect(lut.entries.find((e) => e.key.variant === 'R-R')).toMatchObject({
+      state: 'failed',
+      error: { code: 'NSB_MODEL' },
+    });
   }, 240_000);
 
   it('an existing LUT survives a failed run untouched', async () => {

@@ -18,7 +18,22 @@ import { asOk } from '../support/lut-entries.js';
 
 const store = tempDir('nsb-store-fp16-');
 const env = { NANOSD_BENCH_STORE: store };
-const args = ['--precision', 'fp16', '--width', '0.1', '--latent', '8', '--stages', 'E1,D1', '--warmup', '1', '--iterations', '3', '--rounds', '1'];
+const args = [
+  '--precision',
+  'fp16',
+  '--width',
+  '0.1',
+  '--latent',
+  '8',
+  '--stages',
+  'E1,D1',
+  '--warmup',
+  '1',
+  '--iterations',
+  '3',
+  '--rounds',
+  '1',
+];
 
 describe('bench blocks --precision fp16 on the local device', () => {
   const dir = tempDir();
@@ -32,13 +47,19 @@ describe('bench blocks --precision fp16 on the local device', () => {
     // A run that fails before measuring writes no LUT; the first test then shows its output.
     if (existsSync(lutFile)) lut = readLut(lutFile);
     const configs = readdirSync(store).filter((d) => statSync(join(store, d)).isDirectory());
-    graphs = configs.flatMap((c) => readdirSync(join(store, c)).filter((f) => f.endsWith('.onnx')).map((f) => join(store, c, f)));
+    graphs = configs.flatMap((c) =>
+      readdirSync(join(store, c))
+        .filter((f) => f.endsWith('.onnx'))
+        .map((f) => join(store, c, f)),
+    );
   }, 300_000);
 
   it('measures every variant of E1 and D1 as an ok fp16 entry', () => {
     expect(lut, `no LUT written; exit ${run.code}\n${run.stdout}\n${run.stderr}`).toBeDefined();
     // On failure, show what the runtime said for each entry.
-    const failed = lut.entries.filter((e) => e.state !== 'ok').map((e) => `${e.id}: ${e.error?.code} ${e.error?.message}`);
+    const failed = lut.entries
+      .filter((e) => e.state !== 'ok')
+      .map((e) => `${e.id}: ${e.error?.code} ${e.error?.message}`);
     expect(failed).toEqual([]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stderr).toBe('');
@@ -58,7 +79,9 @@ describe('bench blocks --precision fp16 on the local device', () => {
 
   it('the graphs measured are float16: inputs, outputs and every floating-point weight', () => {
     // Only an fp16 model folder exists in this run's store, with one graph per entry.
-    expect(readdirSync(store).filter((d) => statSync(join(store, d)).isDirectory())).toEqual([expect.stringMatching(/-w0\.1-fp16-s1$/)]);
+    expect(readdirSync(store).filter((d) => statSync(join(store, d)).isDirectory())).toEqual([
+      expect.stringMatching(/-w0\.1-fp16-s1$/),
+    ]);
     expect(graphs).toHaveLength(lut.entries.length);
     for (const e of lut.entries) {
       const matching = graphs.filter((g) => g.split('/').pop()!.startsWith(`${e.key.stage}.${e.key.variant}.l8.`));
@@ -67,9 +90,14 @@ describe('bench blocks --precision fp16 on the local device', () => {
       expect(m.metadata['precision']).toBe('fp16');
       expect(m.inputs.length).toBeGreaterThan(0);
       for (const t of [...m.inputs, ...m.outputs]) expect(t.elemType, `${e.id} ${t.name}`).toBe(DataType.FLOAT16);
-      const floats = m.initializers.filter((t) => t.elemType === DataType.FLOAT || t.elemType === DataType.FLOAT16 || t.elemType === DataType.DOUBLE);
+      const floats = m.initializers.filter(
+        (t) => t.elemType === DataType.FLOAT || t.elemType === DataType.FLOAT16 || t.elemType === DataType.DOUBLE,
+      );
       expect(floats.length).toBeGreaterThan(0);
-      expect(floats.filter((t) => t.elemType !== DataType.FLOAT16).map((t) => t.name), e.id).toEqual([]);
+      expect(
+        floats.filter((t) => t.elemType !== DataType.FLOAT16).map((t) => t.name),
+        e.id,
+      ).toEqual([]);
     }
   });
 
@@ -85,7 +113,11 @@ describe('bench blocks --precision fp16 on the local device', () => {
           expect(meta.type, `${graph} ${meta.name}`).toBe('float16');
           const shape = meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
           const n = shape.reduce((a, b) => a * b, 1);
-          feeds[meta.name] = new ort.Tensor('float16', Uint16Array.from({ length: n }, () => toHalf(rng() * 2 - 1)), shape);
+          feeds[meta.name] = new ort.Tensor(
+            'float16',
+            Uint16Array.from({ length: n }, () => toHalf(rng() * 2 - 1)),
+            shape,
+          );
         }
         const out = await session.run(feeds);
         for (const name of session.outputNames) {

@@ -18,7 +18,26 @@ const runnerJs = join(import.meta.dirname, '..', '..', 'dist', 'device-runner', 
 
 function run(model: ModelFiles, extra: string[]): { out: NsbRunnerOutput; stderr: string } {
   const inputs = model.inputs.flatMap((i) => ['--input', `${i.name}:float32:${i.shape.join(',')}`]);
-  const r = spawnSync(process.execPath, [runnerJs, '--model', join(model.root, model.graph), '--ort', localOrtPath(), '--warmup', '1', '--min-iterations', '3', '--max-iterations', '3', '--no-profile', ...inputs, ...extra], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      runnerJs,
+      '--model',
+      join(model.root, model.graph),
+      '--ort',
+      localOrtPath(),
+      '--warmup',
+      '1',
+      '--min-iterations',
+      '3',
+      '--max-iterations',
+      '3',
+      '--no-profile',
+      ...inputs,
+      ...extra,
+    ],
+    { encoding: 'utf8' },
+  );
   return { out: parseNsbRunner(r.stdout), stderr: r.stderr };
 }
 

@@ -36,8 +36,16 @@ const leftovers = (work: string) => (existsSync(scratchOf(work)) ? readdirSync(s
 describe('device runner scratch folder', () => {
   let model: ModelFiles;
   const args = (m: string, extra: string[] = []) => [
-    '--model', m, '--ort', localOrtPath(), '--min-iterations', '3', '--max-iterations', '3',
-    ...model.inputs.flatMap((i) => ['--input', `${i.name}:float32:${i.shape.join(',')}`]), ...extra,
+    '--model',
+    m,
+    '--ort',
+    localOrtPath(),
+    '--min-iterations',
+    '3',
+    '--max-iterations',
+    '3',
+    ...model.inputs.flatMap((i) => ['--input', `${i.name}:float32:${i.shape.join(',')}`]),
+    ...extra,
   ];
 
   const modelPath = () => join(model.root, model.graph);
@@ -47,7 +55,12 @@ describe('device runner scratch folder', () => {
   beforeAll(() => {
     const cat = loadCatalog('block-variants/sd15-nanosd.json').resolve(8, 0.1);
     const stage = cat.stages.find((s) => s.name === 'E2')!;
-    model = singleUnitModel(tempStore(), cat, 'E2', stage.variants[stage.teacher]!.units.find((u) => u.name === 'R1')!);
+    model = singleUnitModel(
+      tempStore(),
+      cat,
+      'E2',
+      stage.variants[stage.teacher]!.units.find((u) => u.name === 'R1')!,
+    );
   });
 
   it('a model that fails to load leaves nothing, in the temporary folder or the work folder', () => {

@@ -35,7 +35,11 @@ describe('ssh login', () => {
   it('a key that is not authorized fails once, quickly, naming user, host and key', async () => {
     const wrongKey = generateKey(sshd.dir, 'not_authorized');
     const { error, ms, connections } = await failure({ ...sshd.transportSpec, key: wrongKey });
-    expect(error.message).toMatch(new RegExp(`^device auth: ${sshd.user}@127\\.0\\.0\\.1:${sshd.port} refused the login as ${sshd.user} with key .*not_authorized \\(SHA256:`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^device auth: ${sshd.user}@127\\.0\\.0\\.1:${sshd.port} refused the login as ${sshd.user} with key .*not_authorized \\(SHA256:`,
+      ),
+    );
     expect(error.hint).toContain('authorized_keys');
     expect(connections).toBe(1);
     expect(ms).toBeLessThan(5_000);

@@ -66,7 +66,10 @@ describe('ssh exec', () => {
     const weird = `a b;$(touch PWNED)'"x\`touch PWNED2\`|&>`;
     const folder = join(sshd.dir, weird);
     mkdirSync(folder);
-    const r = await transport.exec(['sh', '-c', 'pwd; printf "%s|%s" "$V" "$1"', 'sh', weird], { cwd: folder, env: { V: weird } });
+    const r = await transport.exec(['sh', '-c', 'pwd; printf "%s|%s" "$V" "$1"', 'sh', weird], {
+      cwd: folder,
+      env: { V: weird },
+    });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe(`${folder}\n${weird}|${weird}`);
     const home = (await transport.exec(['sh', '-c', 'printf %s "$HOME"'])).stdout;
@@ -84,9 +87,12 @@ describe('ssh exec', () => {
   it('a timeout kills the remote command and everything it started', async () => {
     const pidFile = join(sshd.dir, 'timeout.pid');
     const childFile = join(sshd.dir, 'timeout-child.pid');
-    const run = transport.exec(['sh', '-c', 'sleep 60 & echo $! > "$2"; echo $$ > "$1"; echo started; wait', 'sh', pidFile, childFile], {
-      timeoutMs: 1_500,
-    });
+    const run = transport.exec(
+      ['sh', '-c', 'sleep 60 & echo $! > "$2"; echo $$ > "$1"; echo started; wait', 'sh', pidFile, childFile],
+      {
+        timeoutMs: 1_500,
+      },
+    );
     const pid = await readPid(pidFile);
     const child = await readPid(childFile);
     expect(processAlive(pid)).toBe(true);
@@ -99,7 +105,9 @@ describe('ssh exec', () => {
   it('an abort kills the remote command; the result says it was stopped', async () => {
     const pidFile = join(sshd.dir, 'abort.pid');
     const controller = new AbortController();
-    const run = transport.exec(['sh', '-c', 'echo $$ > "$1"; echo started; exec sleep 60', 'sh', pidFile], { signal: controller.signal });
+    const run = transport.exec(['sh', '-c', 'echo $$ > "$1"; echo started; exec sleep 60', 'sh', pidFile], {
+      signal: controller.signal,
+    });
     const pid = await readPid(pidFile);
     controller.abort();
     // As on the local and adb transports: exitCode null, not a timeout.
@@ -107,7 +115,10 @@ describe('ssh exec', () => {
     expect(await goneWithin(pid)).toBe(true);
     // An already-aborted signal never starts the command.
     const commands = transport.stats().commands;
-    expect(await transport.exec(['true'], { signal: controller.signal })).toMatchObject({ exitCode: null, timedOut: false });
+    expect(await transport.exec(['true'], { signal: controller.signal })).toMatchObject({
+      exitCode: null,
+      timedOut: false,
+    });
     expect(transport.stats().commands).toBe(commands);
   });
 
@@ -115,7 +126,9 @@ describe('ssh exec', () => {
     const before = { log: sshd.connectionCount(), stats: transport.stats() };
     for (let i = 0; i < 5; i++) expect((await transport.exec(['echo', String(i)])).stdout).toBe(`${i}\n`);
     // More than OpenSSH's 10 sessions per connection at once: the transport queues them.
-    const many = await Promise.all(Array.from({ length: 15 }, (_, i) => transport.exec(['sh', '-c', 'sleep 0.2; echo $1', 'sh', String(i)])));
+    const many = await Promise.all(
+      Array.from({ length: 15 }, (_, i) => transport.exec(['sh', '-c', 'sleep 0.2; echo $1', 'sh', String(i)])),
+    );
     expect(many.map((r) => r.stdout)).toEqual(Array.from({ length: 15 }, (_, i) => `${i}\n`));
     expect(sshd.connectionCount()).toBe(before.log);
     expect(transport.stats().connects).toBe(before.stats.connects);

@@ -112,12 +112,16 @@ describe('ssh push and pull', () => {
     const controller = new AbortController();
     controller.abort();
     const target = join(remote, 'aborted', 'm.onnx');
-    await expect(transport.push(join(local, 'm.onnx'), target, { signal: controller.signal })).rejects.toBeInstanceOf(InterruptedError);
+    await expect(transport.push(join(local, 'm.onnx'), target, { signal: controller.signal })).rejects.toBeInstanceOf(
+      InterruptedError,
+    );
     expect(existsSync(target)).toBe(false);
   });
 
   it('pulling a missing file is a DeviceError naming it', async () => {
-    await expect(transport.pull(join(remote, 'nope.txt'), join(local, 'nope.txt'))).rejects.toThrow(/no such file on .*nope\.txt/);
+    await expect(transport.pull(join(remote, 'nope.txt'), join(local, 'nope.txt'))).rejects.toThrow(
+      /no such file on .*nope\.txt/,
+    );
     expect(existsSync(join(local, 'nope.txt'))).toBe(false);
   });
 
@@ -138,7 +142,9 @@ describe('ssh push and pull', () => {
     mkdirSync(folder, { recursive: true });
     chmodSync(folder, 0o555);
     try {
-      await expect(transport.push(join(local, 'm.onnx'), join(folder, 'm.onnx'))).rejects.toThrow(`folder ${folder} on`);
+      await expect(transport.push(join(local, 'm.onnx'), join(folder, 'm.onnx'))).rejects.toThrow(
+        `folder ${folder} on`,
+      );
     } finally {
       chmodSync(folder, 0o755);
     }
@@ -177,7 +183,11 @@ describe('ssh push and pull', () => {
       writeFileSync(file, randomBytes(2 << 20));
       const error = await transport.push(file, join(small(), 'models', 'two-mib.bin')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DeviceError);
-      expect((error as DeviceError).message).toMatch(new RegExp(`remote disk full: ${join(small(), 'models')} on .* has [0-9.]+ MiB free, two-mib\\.bin needs 2\\.0 MiB`));
+      expect((error as DeviceError).message).toMatch(
+        new RegExp(
+          `remote disk full: ${join(small(), 'models')} on .* has [0-9.]+ MiB free, two-mib\\.bin needs 2\\.0 MiB`,
+        ),
+      );
       // The partial copy was removed.
       expect(readdirSync(join(small(), 'models'))).toEqual([]);
     } finally {

@@ -100,7 +100,9 @@ describe('ssh host key', () => {
 
   it('a missing known_hosts file is a clear error without connecting', async () => {
     const connections = sshd.connectionCount();
-    await expect(createSshTransport(spec({ knownHosts: join(sshd.dir, 'nope') }), { profile: 'hk' })).rejects.toThrow(/cannot read known_hosts file .*nope/);
+    await expect(createSshTransport(spec({ knownHosts: join(sshd.dir, 'nope') }), { profile: 'hk' })).rejects.toThrow(
+      /cannot read known_hosts file .*nope/,
+    );
     expect(sshd.connectionCount()).toBe(connections);
   });
 });

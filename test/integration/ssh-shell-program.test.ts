@@ -100,10 +100,22 @@ describe.each(cases)('the command shell under $name', ({ name, shell, setsid, me
     expect(ready).toMatchObject({ kind: 'ready', method });
     sh.send(1, ['sh', '-c', 'printf "out"; printf "err\\n" >&2; exit 5']);
     expect(await sh.next()).toMatchObject({ kind: 'pid', id: 1 });
-    expect(await sh.next()).toEqual({ kind: 'exit', id: 1, status: 5, stdout: Buffer.from('out'), stderr: Buffer.from('err\n') });
+    expect(await sh.next()).toEqual({
+      kind: 'exit',
+      id: 1,
+      status: 5,
+      stdout: Buffer.from('out'),
+      stderr: Buffer.from('err\n'),
+    });
     sh.send(2, ['sh', '-c', 'cat; printf "%s" "$1"', 'sh', "it's"]);
     await sh.next();
-    expect(await sh.next()).toEqual({ kind: 'exit', id: 2, status: 0, stdout: Buffer.from("it's"), stderr: Buffer.alloc(0) });
+    expect(await sh.next()).toEqual({
+      kind: 'exit',
+      id: 2,
+      status: 0,
+      stdout: Buffer.from("it's"),
+      stderr: Buffer.alloc(0),
+    });
     const folder = (ready as { folder: string }).folder;
     expect(existsSync(folder)).toBe(true);
     sh.end();
@@ -136,7 +148,10 @@ describe.each(cases)('the command shell under $name', ({ name, shell, setsid, me
     writeFileSync(join(home, 'locked'), '');
     const sh = new LocalShell(binFolder(`${name}-locked`, shell, setsid), home, 'locked/work');
     const frame = await sh.next();
-    expect(frame).toEqual({ kind: 'fail', reason: `no writable folder for output in ${join(home, 'locked/work/.shell')}` });
+    expect(frame).toEqual({
+      kind: 'fail',
+      reason: `no writable folder for output in ${join(home, 'locked/work/.shell')}`,
+    });
     await new Promise((resolve) => sh.child.once('exit', resolve));
     // Nothing was made elsewhere instead.
     expect(readdirSync(home)).toEqual(['locked']);
@@ -149,7 +164,10 @@ describe.each(cases)('the command shell under $name', ({ name, shell, setsid, me
     await sh.next();
     // A command that ends at once races the shell's clean-up of its watcher: none may disturb the next.
     for (let id = 1; id <= 200; id++) {
-      sh.send(id, id % 2 ? ['sh', '-c', 'cd /nonexistent-nsb 2>/dev/null || printf "%s" "$1"', 'sh', String(id)] : ['true']);
+      sh.send(
+        id,
+        id % 2 ? ['sh', '-c', 'cd /nonexistent-nsb 2>/dev/null || printf "%s" "$1"', 'sh', String(id)] : ['true'],
+      );
       expect(await sh.next()).toMatchObject({ kind: 'pid', id });
       const stdout = Buffer.from(id % 2 ? String(id) : '');
       expect(await sh.next()).toEqual({ kind: 'exit', id, status: 0, stdout, stderr: Buffer.alloc(0) });
@@ -157,29 +175,32 @@ describe.each(cases)('the command shell under $name', ({ name, shell, setsid, me
     sh.end();
   });
 
-  it.skipIf(method === 'none')('runs each command as the leader of its own process group: one signal ends its tree', async () => {
-    const home = join(root, `${name}-group`, 'home');
-    mkdirSync(home, { recursive: true });
-    const sh = new LocalShell(binFolder(`${name}-group`, shell, setsid), home);
-    await sh.next();
-    sh.send(1, ['sh', '-c', 'sleep 300 & sleep 300']);
-    const started = await sh.next();
-    expect(started).toMatchObject({ kind: 'pid', id: 1 });
-    const leader = (started as { pid: number }).pid;
-    // The wrapper, `sh -c` and both sleeps, once all have started (the shell says the pid at once).
-    for (let i = 0; i < 100 && members(leader).length < 4; i++) await new Promise((r) => setTimeout(r, 20));
-    const tree = members(leader);
-    expect(tree).toHaveLength(4);
-    expect(groupOf(leader)).toBe(leader);
-    expect(groupOf(sh.child.pid!)).not.toBe(leader);
-    process.kill(-leader, 'SIGTERM');
-    expect(await sh.next()).toMatchObject({ kind: 'exit', id: 1, status: 143 });
-    for (let i = 0; i < 100 && tree.some(processAlive); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(tree.filter(processAlive)).toEqual([]);
-    // The shell itself lives on.
-    sh.send(2, ['echo', 'next']);
-    await sh.next();
-    expect(await sh.next()).toMatchObject({ kind: 'exit', id: 2, status: 0, stdout: Buffer.from('next\n') });
-    sh.end();
-  });
+  it.skipIf(method === 'none')(
+    'runs each command as the leader of its own process group: one signal ends its tree',
+    async () => {
+      const home = join(root, `${name}-group`, 'home');
+      mkdirSync(home, { recursive: true });
+      const sh = new LocalShell(binFolder(`${name}-group`, shell, setsid), home);
+      await sh.next();
+      sh.send(1, ['sh', '-c', 'sleep 300 & sleep 300']);
+      const started = await sh.next();
+      expect(started).toMatchObject({ kind: 'pid', id: 1 });
+      const leader = (started as { pid: number }).pid;
+      // The wrapper, `sh -c` and both sleeps, once all have started (the shell says the pid at once).
+      for (let i = 0; i < 100 && members(leader).length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+      const tree = members(leader);
+      expect(tree).toHaveLength(4);
+      expect(groupOf(leader)).toBe(leader);
+      expect(groupOf(sh.child.pid!)).not.toBe(leader);
+      process.kill(-leader, 'SIGTERM');
+      expect(await sh.next()).toMatchObject({ kind: 'exit', id: 1, status: 143 });
+      for (let i = 0; i < 100 && tree.some(processAlive); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(tree.filter(processAlive)).toEqual([]);
+      // The shell itself lives on.
+      sh.send(2, ['echo', 'next']);
+      await sh.next();
+      expect(await sh.next()).toMatchObject({ kind: 'exit', id: 2, status: 0, stdout: Buffer.from('next\n') });
+      sh.end();
+    },
+  );
 });

@@ -51,7 +51,9 @@ function sleepersOfThisSshd(): number[] {
     }
     return false;
   };
-  return [...table].filter(([pid, { cmd }]) => cmd === ['sleep', '300', ''].join('\0') && fromThisSshd(pid) && processAlive(pid)).map(([pid]) => pid);
+  return [...table]
+    .filter(([pid, { cmd }]) => cmd === ['sleep', '300', ''].join('\0') && fromThisSshd(pid) && processAlive(pid))
+    .map(([pid]) => pid);
 }
 
 /** The nearest ancestor of `pid` whose command line matches `name` (read from /proc). */
@@ -106,7 +108,9 @@ describe('the command shell', () => {
       expect(all.stdout.equals(bytes)).toBe(true);
       expect(all.stderr.equals(bytes)).toBe(true);
       const big = join(sshd.dir, 'random.bin');
-      const random = await shell.run(buildCommandLine(['sh', '-c', 'head -c 16777216 /dev/urandom | tee "$1"', 'sh', big])).done;
+      const random = await shell.run(
+        buildCommandLine(['sh', '-c', 'head -c 16777216 /dev/urandom | tee "$1"', 'sh', big]),
+      ).done;
       expect(random.stdout.length).toBe(16 << 20);
       expect(sha256(random.stdout)).toBe(sha256(readFileSync(big)));
     } finally {
@@ -118,9 +122,21 @@ describe('the command shell', () => {
   });
 
   it('keeps output without a final newline, stderr alone, exit codes and deaths by signal', async () => {
-    expect(await transport.exec(['printf', 'no newline'])).toMatchObject({ exitCode: 0, stdout: 'no newline', stderr: '' });
-    expect(await transport.exec(['sh', '-c', 'printf "only err" >&2'])).toMatchObject({ exitCode: 0, stdout: '', stderr: 'only err' });
-    expect(await transport.exec(['sh', '-c', 'echo out; exit 42'])).toMatchObject({ exitCode: 42, stdout: 'out\n', timedOut: false });
+    expect(await transport.exec(['printf', 'no newline'])).toMatchObject({
+      exitCode: 0,
+      stdout: 'no newline',
+      stderr: '',
+    });
+    expect(await transport.exec(['sh', '-c', 'printf "only err" >&2'])).toMatchObject({
+      exitCode: 0,
+      stdout: '',
+      stderr: 'only err',
+    });
+    expect(await transport.exec(['sh', '-c', 'echo out; exit 42'])).toMatchObject({
+      exitCode: 42,
+      stdout: 'out\n',
+      timedOut: false,
+    });
     // A shell reports a death by signal n as 128 + n.
     expect(await transport.exec(['sh', '-c', 'kill -KILL $$'])).toMatchObject({ exitCode: 137, timedOut: false });
     expect(await transport.exec(['sh', '-c', 'kill -SEGV $$'])).toMatchObject({ exitCode: 139, timedOut: false });
@@ -135,11 +151,16 @@ describe('the command shell', () => {
   });
 
   it('a process left writing after its command ended cannot corrupt the next results', async () => {
-    const late = await transport.exec(['sh', '-c', '(i=0; while [ $i -lt 40 ]; do echo late; i=$((i+1)); sleep 0.02; done) & echo now']);
+    const late = await transport.exec([
+      'sh',
+      '-c',
+      '(i=0; while [ $i -lt 40 ]; do echo late; i=$((i+1)); sleep 0.02; done) & echo now',
+    ]);
     expect(late.exitCode).toBe(0);
     expect(late.stdout.split('\n').filter((l) => l === 'now')).toHaveLength(1);
     expect(late.stdout).toMatch(/^((now|late)\n)+$/);
-    for (let i = 0; i < 10; i++) expect(await transport.exec(['echo', String(i)])).toMatchObject({ stdout: `${i}\n`, stderr: '' });
+    for (let i = 0; i < 10; i++)
+      expect(await transport.exec(['echo', String(i)])).toMatchObject({ stdout: `${i}\n`, stderr: '' });
   });
 
   it('a timeout kills the whole tree of sh -c "sleep 300 & sleep 300"; the same shell runs the next command', async () => {
@@ -160,7 +181,8 @@ describe('the command shell', () => {
     const meeting = join(sshd.dir, 'meeting');
     mkdirSync(meeting);
     // Each command waits (up to 10 s) until all three have arrived: they meet only if they run at once.
-    const script = 'touch "$1/$2"; i=0; while [ "$(ls "$1" | wc -l)" -lt 3 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; ls "$1" | wc -l';
+    const script =
+      'touch "$1/$2"; i=0; while [ "$(ls "$1" | wc -l)" -lt 3 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; ls "$1" | wc -l';
     const met = await Promise.all(['a', 'b', 'c'].map((n) => transport.exec(['sh', '-c', script, 'sh', meeting, n])));
     expect(met.map((r) => r.stdout.trim())).toEqual(['3', '3', '3']);
     const sessions = transport.stats().channels;
@@ -171,7 +193,8 @@ describe('the command shell', () => {
 
   it('a shell killed under its command fails that command with a DeviceError; the next gets a new shell', async () => {
     // The shell is the nearest ancestor whose command line is just `sh` (started as `exec sh`).
-    const killShell = 'p=$PPID; while [ "$(ps -o args= -p "$p")" != sh ]; do p=$(ps -o ppid= -p "$p" | tr -d " "); done; kill -KILL "$p"; sleep 2';
+    const killShell =
+      'p=$PPID; while [ "$(ps -o args= -p "$p")" != sh ]; do p=$(ps -o ppid= -p "$p" | tr -d " "); done; kill -KILL "$p"; sleep 2';
     const failed = await transport.exec(['sh', '-c', killShell]).then(
       () => undefined,
       (e: unknown) => e,

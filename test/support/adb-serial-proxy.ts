@@ -52,7 +52,12 @@ function listRewriter(client: Socket, rename: (text: string) => string): (chunk:
   };
 }
 
-function handle(client: Socket, upstreamPort: number, names: { real: string; shown: string }, requests: string[]): void {
+function handle(
+  client: Socket,
+  upstreamPort: number,
+  names: { real: string; shown: string },
+  requests: string[],
+): void {
   let head = Buffer.alloc(0);
   const onData = (chunk: Buffer) => {
     head = Buffer.concat([head, chunk]);
@@ -71,7 +76,10 @@ function handle(client: Socket, upstreamPort: number, names: { real: string; sho
       upstream.write(frame(request.split(names.shown).join(names.real)));
       if (rest.length > 0) upstream.write(rest);
       if (LIST_REQUEST.test(request)) {
-        upstream.on('data', listRewriter(client, (text) => text.split(names.real).join(names.shown)));
+        upstream.on(
+          'data',
+          listRewriter(client, (text) => text.split(names.real).join(names.shown)),
+        );
         upstream.on('end', () => client.end());
         client.on('end', () => upstream.end());
         client.resume();
@@ -87,7 +95,10 @@ function handle(client: Socket, upstreamPort: number, names: { real: string; sho
 }
 
 /** Starts the proxy on a free port in front of the adb server on `upstreamPort`. */
-export async function startSerialProxy(upstreamPort: number, names: { real: string; shown: string }): Promise<SerialProxy> {
+export async function startSerialProxy(
+  upstreamPort: number,
+  names: { real: string; shown: string },
+): Promise<SerialProxy> {
   const requests: string[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {

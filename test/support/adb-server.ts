@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { FakeAdbDevice, type FakeAdbDeviceOptions } from '../fixtures/fake-adb-device/index.js';
 import type { TransportSpec } from '../../src/devices/schema.js';
 
-
 export type AdbSpec = Extract<TransportSpec, { kind: 'adb' }>;
 
 export interface AdbServerHandle {
@@ -63,7 +62,10 @@ export async function waitForPort(port: number, timeoutMs: number, open = true):
   }
 }
 
-export function runAdb(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runAdb(
+  env: NodeJS.ProcessEnv,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('adb', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -123,7 +125,9 @@ export async function startAdbServer(options: { port?: number } = {}): Promise<A
 /** Stops whatever adb server listens on `port` (also one forked by `adb start-server`) and waits until it is gone. */
 export async function stopAdbServerAt(port: number): Promise<void> {
   if (!(await canConnect(port))) return;
-  await Adb.createClient({ host: '127.0.0.1', port }).kill().catch(() => undefined);
+  await Adb.createClient({ host: '127.0.0.1', port })
+    .kill()
+    .catch(() => undefined);
   await waitForPort(port, 5_000, false);
 }
 
@@ -157,7 +161,12 @@ export async function withFakePhone(server: AdbServerHandle, options: FakeAdbDev
 }
 
 /** Polls the server until `serial` is listed in `state` ('device', 'offline', 'unauthorized', ...; 'gone' = not listed). */
-export async function waitForState(server: AdbServerHandle, serial: string, state: string, timeoutMs: number): Promise<void> {
+export async function waitForState(
+  server: AdbServerHandle,
+  serial: string,
+  state: string,
+  timeoutMs: number,
+): Promise<void> {
   const client = Adb.createClient({ host: '127.0.0.1', port: server.port });
   const deadline = Date.now() + timeoutMs;
   let last = 'gone';
@@ -185,7 +194,11 @@ export function isAlive(pid: number): boolean {
 }
 
 /** Polls until `check` is true, or throws after `timeoutMs`. */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);

@@ -272,5 +272,9 @@ process.stdout.write(fs.readFileSync(path.join(fixtures, 'v1.23-total-arm-learni
 `;
   const s = standIn(runtimeDir, 'onnxruntime_perf_test', script);
   const cpus = `${logPath}.cpus`;
-  return { ...s, calls: () => readCalls(`${logPath}.argv.log`), cpus: () => (existsSync(cpus) ? readFileSync(cpus, 'utf8').trim().split('\n') : []) };
+  return {
+    ...s,
+    calls: () => readCalls(`${logPath}.argv.log`),
+    cpus: () => (existsSync(cpus) ? readFileSync(cpus, 'utf8').trim().split('\n') : []),
+  };
 }

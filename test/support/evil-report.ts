@@ -32,10 +32,17 @@ export function evilReport(): string {
   const other = syntheticLut(catalog, { ...npuDevice, profile: `npu${EVIL}` });
   const p = [createPredictor(lut, `lut${EVIL}.json`, catalog), createPredictor(other, 'npu.json', catalog)];
   const cat = p[0]!.catalog;
-  const quality = qualityFromScores(`q${EVIL}.csv`, cat, [{ key: 'line 2', code: '0.0.0.0.0.0', score: 1 }, { key: 'line 3', code: '3.3.3.7.7.7', score: 0.5 }], { metric: `m${EVIL}` });
+  const quality = qualityFromScores(
+    `q${EVIL}.csv`,
+    cat,
+    [
+      { key: 'line 2', code: '0.0.0.0.0.0', score: 1 },
+      { key: 'line 3', code: '3.3.3.7.7.7', score: 0.5 },
+    ],
+    { metric: `m${EVIL}` },
+  );
   const space = evaluateSpace(cat, p, quality);
   const result = runSearch(space, { objectives: ['latency', 'quality'] });
   const data = buildParetoData(space, result, { flagNames: entryFlags, title: `title${EVIL}` });
   return renderParetoReport(data, { chartJs: loadChartJsBundle(), footer: `footer${EVIL}` });
 }
-

@@ -17,15 +17,16 @@ export function randomColumns(seed: number, n: number, k: number, levels: number
 
 /** O(n^2) reference: indices of points not dominated by any other (minimisation). */
 export function bruteForceFront(cols: Float64Array[], ids: number[]): number[] {
-  return ids.filter((p) =>
-    !ids.some((q) => {
-      if (q === p) return false;
-      let strictly = false;
-      for (const c of cols) {
-        if (c[q]! > c[p]!) return false;
-        if (c[q]! < c[p]!) strictly = true;
-      }
-      return strictly;
-    }),
+  return ids.filter(
+    (p) =>
+      !ids.some((q) => {
+        if (q === p) return false;
+        let strictly = false;
+        for (const c of cols) {
+          if (c[q]! > c[p]!) return false;
+          if (c[q]! < c[p]!) strictly = true;
+        }
+        return strictly;
+      }),
   );
 }

@@ -11,7 +11,15 @@ export const tensor = (shape: number[], data?: ArrayLike<number>): Tensor => ({
   data: data ? Float64Array.from(data) : new Float64Array(shape.reduce((a, b) => a * b, 1)),
 });
 
-export function conv2d(x: Tensor, w: Float32Array, b: Float32Array, cout: number, k: number, stride: number, pad: number): Tensor {
+export function conv2d(
+  x: Tensor,
+  w: Float32Array,
+  b: Float32Array,
+  cout: number,
+  k: number,
+  stride: number,
+  pad: number,
+): Tensor {
   const [, cin, h, wd] = x.shape as [number, number, number, number];
   const oh = Math.floor((h + 2 * pad - k) / stride) + 1;
   const ow = Math.floor((wd + 2 * pad - k) / stride) + 1;
@@ -57,7 +65,14 @@ export const silu = (x: Tensor): Tensor => ({ shape: x.shape, data: x.data.map((
 export const add = (a: Tensor, b: Tensor): Tensor => ({ shape: a.shape, data: a.data.map((v, i) => v + b.data[i]!) });
 
 /** [n, cin] x W[cin, cout] (+ b) */
-export function linear(x: Float64Array, n: number, cin: number, w: Float32Array, cout: number, b?: Float32Array): Float64Array {
+export function linear(
+  x: Float64Array,
+  n: number,
+  cin: number,
+  w: Float32Array,
+  cout: number,
+  b?: Float32Array,
+): Float64Array {
   const y = new Float64Array(n * cout);
   for (let t = 0; t < n; t++)
     for (let o = 0; o < cout; o++) {
@@ -68,7 +83,14 @@ export function linear(x: Float64Array, n: number, cin: number, w: Float32Array,
   return y;
 }
 
-export function layerNorm(x: Float64Array, n: number, c: number, eps: number, gamma: Float32Array, beta: Float32Array): Float64Array {
+export function layerNorm(
+  x: Float64Array,
+  n: number,
+  c: number,
+  eps: number,
+  gamma: Float32Array,
+  beta: Float32Array,
+): Float64Array {
   const y = new Float64Array(n * c);
   for (let t = 0; t < n; t++) {
     let mean = 0;
@@ -82,7 +104,15 @@ export function layerNorm(x: Float64Array, n: number, c: number, eps: number, ga
   return y;
 }
 
-export function attention(q: Float64Array, k: Float64Array, v: Float64Array, n: number, m: number, c: number, heads: number): Float64Array {
+export function attention(
+  q: Float64Array,
+  k: Float64Array,
+  v: Float64Array,
+  n: number,
+  m: number,
+  c: number,
+  heads: number,
+): Float64Array {
   const d = c / heads;
   const out = new Float64Array(n * c);
   for (let h = 0; h < heads; h++)

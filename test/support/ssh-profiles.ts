@@ -37,6 +37,10 @@ export function pwnedFiles(testDir: string): string[] {
   const pwned = (n: string) => /^PWNED\d?$/.test(n.split('/').pop() ?? '');
   return [
     ...readdirSync(testDir, { recursive: true, encoding: 'utf8' }).filter(pwned),
-    ...[homedir(), process.cwd()].flatMap((d) => readdirSync(d).filter(pwned).map((n) => join(d, n))),
+    ...[homedir(), process.cwd()].flatMap((d) =>
+      readdirSync(d)
+        .filter(pwned)
+        .map((n) => join(d, n)),
+    ),
   ];
 }

@@ -65,7 +65,6 @@ export function keyFingerprint(publicKeyFile: string): string {
   return match[0];
 }
 
-
 /** Every live descendant of `root` (children of children...), read from /proc. */
 function descendants(root: number): number[] {
   const children = new Map<number, number[]>();
@@ -110,7 +109,8 @@ process.once('exit', () => {
 });
 
 export async function startSshd(): Promise<TestSshd> {
-  if (!existsSync(sshdBinary)) throw new Error(`${sshdBinary} is missing: run scripts/ensure-system-deps.sh (apt-get install openssh-server)`);
+  if (!existsSync(sshdBinary))
+    throw new Error(`${sshdBinary} is missing: run scripts/ensure-system-deps.sh (apt-get install openssh-server)`);
   if (!existsSync('/run/sshd')) {
     // sshd refuses to start without its privilege separation folder (platform-notes §4, gotcha 1).
     try {
@@ -165,7 +165,10 @@ export async function startSshd(): Promise<TestSshd> {
     // Only this launch's lines count: after a restart the log already holds the earlier ones.
     const from = logText.length;
     return new Promise<boolean>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`sshd did not start listening within 10 s:\n${logText}`)), 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`sshd did not start listening within 10 s:\n${logText}`)),
+        10_000,
+      );
       proc.stderr!.setEncoding('utf8');
       proc.stderr!.on('data', (chunk: string) => {
         logText += chunk;
@@ -220,7 +223,15 @@ export async function startSshd(): Promise<TestSshd> {
     hostKeyFingerprint,
     knownHostsFile,
     hostPublicKey,
-    transportSpec: { kind: 'ssh', host: '127.0.0.1', port, user, key: keyFile, hostKey: hostKeyFingerprint, connectTimeoutMs: 10_000 },
+    transportSpec: {
+      kind: 'ssh',
+      host: '127.0.0.1',
+      port,
+      user,
+      key: keyFile,
+      hostKey: hostKeyFingerprint,
+      connectTimeoutMs: 10_000,
+    },
     log: () => logText,
     connectionCount: () => (logText.match(/Connection from 127\.0\.0\.1 port \d+ on/g) ?? []).length,
     loginCount: () => (logText.match(/Accepted publickey for /g) ?? []).length,

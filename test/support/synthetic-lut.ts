@@ -50,14 +50,21 @@ export interface SyntheticDevice {
   extra?: LutEntry[];
 }
 
-function unitMs(u: ResolvedUnit, d: Required<Pick<SyntheticDevice, 'convMsPerGmac' | 'attnQuadMs' | 'paramMsPerM'>>): number {
+function unitMs(
+  u: ResolvedUnit,
+  d: Required<Pick<SyntheticDevice, 'convMsPerGmac' | 'attnQuadMs' | 'paramMsPerM'>>,
+): number {
   const base = (u.macs / 1e9) * d.convMsPerGmac + (u.params / 1e6) * d.paramMsPerM;
   if (u.kind !== 'attention') return base;
   const tokens = u.sideIn * u.sideIn;
   return base + d.attnQuadMs * (tokens / 1024) ** 2;
 }
 
-export function syntheticEntry(key: EntryKey, median: number, opts: { rme?: number; flags?: EntryFlag[]; state?: LutEntry['state']; params?: number; macs?: number } = {}): LutEntry {
+export function syntheticEntry(
+  key: EntryKey,
+  median: number,
+  opts: { rme?: number; flags?: EntryFlag[]; state?: LutEntry['state']; params?: number; macs?: number } = {},
+): LutEntry {
   // Eight samples around the median whose spread grows with the wanted margin; the stored statistics
   // are computed from them, as a real run does (a LUT whose stats disagree with its samples is refused).
   const spread = (opts.rme ?? 0.02) / 0.02;
@@ -79,7 +86,11 @@ export function syntheticLut(catalog: Catalog, dev: SyntheticDevice): Lut {
   const width = dev.width ?? 1;
   const precision = dev.precision ?? 'fp32';
   const cat = catalog.resolve(latent, width);
-  const model = { convMsPerGmac: dev.convMsPerGmac ?? 2, attnQuadMs: dev.attnQuadMs ?? 1.5, paramMsPerM: dev.paramMsPerM ?? 0.004 };
+  const model = {
+    convMsPerGmac: dev.convMsPerGmac ?? 2,
+    attnQuadMs: dev.attnQuadMs ?? 1.5,
+    paramMsPerM: dev.paramMsPerM ?? 0.004,
+  };
   const rand = mulberry32(dev.seed ?? 1);
   const jitter = dev.jitter ?? 0.03;
   const entries: LutEntry[] = [];
@@ -94,22 +105,51 @@ export function syntheticLut(catalog: Catalog, dev: SyntheticDevice): Lut {
     entries.push(syntheticEntry(key, median, opts));
   };
   for (const s of cat.stages) {
-    for (const v of s.variants) add({ kind: 'block', stage: s.name, variant: v.name, latent, width, precision }, v.units, v.params, v.macs);
+    for (const v of s.variants)
+      add({ kind: 'block', stage: s.name, variant: v.name, latent, width, precision }, v.units, v.params, v.macs);
   }
-  if (dev.parts !== false) for (const p of cat.parts) add({ kind: 'part', stage: p.name, latent, width, precision }, p.units, p.params, p.macs);
+  if (dev.parts !== false)
+    for (const p of cat.parts)
+      add({ kind: 'part', stage: p.name, latent, width, precision }, p.units, p.params, p.macs);
   entries.push(...(dev.extra ?? []));
   const now = '2026-01-01T00:00:00.000Z';
   return createLut({
     harnessVersion: '0.1.0',
     createdAt: now,
     updatedAt: now,
-    device: { profile: dev.profile, fingerprint: dev.fingerprint ?? `fp-${dev.profile}`, info: dev.info ?? { model: dev.profile } },
-    runtime: { runner: dev.runner ?? 'ort-node', version: '1.30.0', ep: dev.ep ?? 'cpu', precision, threads: 2, options: {} },
+    device: {
+      profile: dev.profile,
+      fingerprint: dev.fingerprint ?? `fp-${dev.profile}`,
+      info: dev.info ?? { model: dev.profile },
+    },
+    runtime: {
+      runner: dev.runner ?? 'ort-node',
+      version: '1.30.0',
+      ep: dev.ep ?? 'cpu',
+      precision,
+      threads: 2,
+      options: {},
+    },
     catalog: { name: catalog.spec.name, hash: catalog.hash },
     entries,
   });
 }
 
 /** A CPU-like device and an NPU-like device whose latency rankings differ (attention much dearer on the NPU). */
-export const cpuDevice: SyntheticDevice = { profile: 'local', ep: 'cpu', convMsPerGmac: 2, attnQuadMs: 1.5, paramMsPerM: 0.004, seed: 11 };
-export const npuDevice: SyntheticDevice = { profile: 's25', ep: 'qnn-htp', precision: 'fp16', convMsPerGmac: 0.15, attnQuadMs: 2.5, paramMsPerM: 0.01, seed: 23 };
+export const cpuDevice: SyntheticDevice = {
+  profile: 'local',
+  ep: 'cpu',
+  convMsPerGmac: 2,
+  attnQuadMs: 1.5,
+  paramMsPerM: 0.004,
+  seed: 11,
+};
+export const npuDevice: SyntheticDevice = {
+  profile: 's25',
+  ep: 'qnn-htp',
+  precision: 'fp16',
+  convMsPerGmac: 0.15,
+  attnQuadMs: 2.5,
+  paramMsPerM: 0.01,
+  seed: 23,
+};

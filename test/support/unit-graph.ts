@@ -14,10 +14,16 @@ export function tempStore(): ModelStore {
 }
 
 /** A graph holding just `unit`, reading `x` (+ skip, temb, context) and writing `y`. */
-export function singleUnitModel(store: ModelStore, cat: ResolvedCatalog, group: string, unit: ResolvedUnit): ModelFiles {
+export function singleUnitModel(
+  store: ModelStore,
+  cat: ResolvedCatalog,
+  group: string,
+  unit: ResolvedUnit,
+): ModelFiles {
   const x: TensorSig = { name: 'x', shape: [1, unit.in, unit.sideIn, unit.sideIn] };
   const inputs: TensorSig[] = [x];
-  if (unit.concat) inputs.push({ name: unit.concat.tensor, shape: [1, unit.concat.channels, unit.sideIn, unit.sideIn] });
+  if (unit.concat)
+    inputs.push({ name: unit.concat.tensor, shape: [1, unit.concat.channels, unit.sideIn, unit.sideIn] });
   if (unit.kind === 'resnet') inputs.push(cat.tensors.get('temb')!);
   if (unit.kind === 'attention') inputs.push(cat.tensors.get('context')!);
   const spec: GroupGraphSpec = {
@@ -33,11 +39,19 @@ export function singleUnitModel(store: ModelStore, cat: ResolvedCatalog, group: 
 }
 
 /** The unit's fp32 weights by local name, read from its weight file. */
-export function readUnitWeights(cat: ResolvedCatalog, model: ModelFiles, unit: ResolvedUnit): Map<string, Float32Array> {
+export function readUnitWeights(
+  cat: ResolvedCatalog,
+  model: ModelFiles,
+  unit: ResolvedUnit,
+): Map<string, Float32Array> {
   const bytes = readFileSync(join(model.root, model.files[1]!));
   const layout = layoutWeights(unitWeightSpecs(cat.constants, unit, 'fp32'), 'fp32');
   const out = new Map<string, Float32Array>();
-  for (const t of layout.tensors) out.set(t.spec.local, new Float32Array(bytes.buffer.slice(bytes.byteOffset + t.offset, bytes.byteOffset + t.offset + t.length)));
+  for (const t of layout.tensors)
+    out.set(
+      t.spec.local,
+      new Float32Array(bytes.buffer.slice(bytes.byteOffset + t.offset, bytes.byteOffset + t.offset + t.length)),
+    );
   return out;
 }
 
@@ -54,7 +68,10 @@ export function seededInput(shape: number[], seed: number): Float32Array {
   return out;
 }
 
-export async function runOrt(model: ModelFiles, feeds: Record<string, Float32Array>): Promise<Record<string, Float32Array>> {
+export async function runOrt(
+  model: ModelFiles,
+  feeds: Record<string, Float32Array>,
+): Promise<Record<string, Float32Array>> {
   const session = await ort.InferenceSession.create(join(model.root, model.graph));
   try {
     const inputs: Record<string, ort.Tensor> = {};

@@ -216,7 +216,12 @@ describe('the model store on a full disk', () => {
     expect(bins).toHaveLength(1);
     for (const bin of bins) {
       const sha = readFileSync(join(weights, `${bin}.sha256`), 'utf8').trim();
-      expect(createHash('sha256').update(readFileSync(join(weights, bin))).digest('hex'), bin).toBe(sha);
+      expect(
+        createHash('sha256')
+          .update(readFileSync(join(weights, bin)))
+          .digest('hex'),
+        bin,
+      ).toBe(sha);
     }
     // With room again the store completes what was missing and reuses what was whole.
     disk.room = Infinity;

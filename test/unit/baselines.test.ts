@@ -40,7 +40,9 @@ describe('committed baselines', () => {
           // The same statistics up to rounding: the mean is a compensated sum now, so its last bits may move.
           const pairs = Array.isArray(value) ? value.map((v, i) => [(stored as number[])[i]!, v]) : [[stored, value]];
           for (const [a, b] of pairs as [number, number][]) {
-            expect(Math.abs(a - b), `${e.id} ${name}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
+            expect(Math.abs(a - b), `${e.id} ${name}: ${a} vs ${b}`).toBeLessThanOrEqual(
+              1e-12 * Math.max(1, Math.abs(b)),
+            );
           }
         }
       }

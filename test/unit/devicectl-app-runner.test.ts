@@ -17,7 +17,12 @@ import {
   sequenceCompleted,
 } from '../../src/runners/devicectl-app/commands.js';
 import { devicectlAppOptionsSchema } from '../../src/runners/devicectl-app/options.js';
-import { cpuNodes, isModelLoadError, ORT_COREML_COMPUTE_UNITS, readBenchAppExtras } from '../../src/runners/devicectl-app/output.js';
+import {
+  cpuNodes,
+  isModelLoadError,
+  ORT_COREML_COMPUTE_UNITS,
+  readBenchAppExtras,
+} from '../../src/runners/devicectl-app/output.js';
 import { COMPUTE_UNITS, parseDevicectlAppOutput } from '../../src/runners/devicectl-app/parser.js';
 import { bindRunner } from '../../src/runners/registry.js';
 import { buildCommandLine } from '../../src/transports/quote.js';
@@ -25,26 +30,74 @@ import { repoRoot } from '../support/cli.js';
 
 const evil = `Bench App 'q' $(touch PWNED) \`touch PWNED2\`;`;
 const t = { xcrun: '/usr/bin/xcrun', udid: '00008130-0000000000000001', bundleId: 'com.example.nsbench' };
-const model = { inputs: [{ name: 's0', shape: [1, 320, 16, 16] }, { name: 'temb', shape: [1, 1280] }], precision: 'fp32' as const };
+const model = {
+  inputs: [
+    { name: 's0', shape: [1, 320, 16, 16] },
+    { name: 'temb', shape: [1, 1280] },
+  ],
+  precision: 'fp32' as const,
+};
 
 describe('devicectl command lines', () => {
   it('device details', () => {
     expect(deviceDetailsArgv(t, '/w/devicectl/device-details.json')).toEqual([
-      '/usr/bin/xcrun', 'devicectl', 'device', 'info', 'details', '--device', '00008130-0000000000000001', '--json-output', '/w/devicectl/device-details.json',
+      '/usr/bin/xcrun',
+      'devicectl',
+      'device',
+      'info',
+      'details',
+      '--device',
+      '00008130-0000000000000001',
+      '--json-output',
+      '/w/devicectl/device-details.json',
     ]);
   });
 
   it('copy into the app data container, names passed as single arguments', () => {
-    expect(copyToDeviceArgv({ ...t, bundleId: evil }, `/w/models/${evil}/E1.onnx`, `Documents/${evil}/E1.onnx`)).toEqual([
-      '/usr/bin/xcrun', 'devicectl', 'device', 'copy', 'to', '--device', t.udid, '--domain-type', 'appDataContainer',
-      '--domain-identifier', evil, '--source', `/w/models/${evil}/E1.onnx`, '--destination', `Documents/${evil}/E1.onnx`,
+    expect(
+      copyToDeviceArgv({ ...t, bundleId: evil }, `/w/models/${evil}/E1.onnx`, `Documents/${evil}/E1.onnx`),
+    ).toEqual([
+      '/usr/bin/xcrun',
+      'devicectl',
+      'device',
+      'copy',
+      'to',
+      '--device',
+      t.udid,
+      '--domain-type',
+      'appDataContainer',
+      '--domain-identifier',
+      evil,
+      '--source',
+      `/w/models/${evil}/E1.onnx`,
+      '--destination',
+      `Documents/${evil}/E1.onnx`,
     ]);
   });
 
   it('launch with the console, the NSBENCH arguments and the model inputs', () => {
-    const argv = launchAppArgv(t, { modelPath: 'Documents/nsbench/c/E1.R-A-R-A.onnx', iterations: 20, warmup: 5, computeUnits: 'cpuAndNeuralEngine', runId: 'nsb-1' }, model);
+    const argv = launchAppArgv(
+      t,
+      {
+        modelPath: 'Documents/nsbench/c/E1.R-A-R-A.onnx',
+        iterations: 20,
+        warmup: 5,
+        computeUnits: 'cpuAndNeuralEngine',
+        runId: 'nsb-1',
+      },
+      model,
+    );
     expect(argv).toEqual([
-      '/usr/bin/xcrun', 'devicectl', 'device', 'process', 'launch', '--console', '--terminate-existing', '--device', t.udid, 'com.example.nsbench',
+      '/usr/bin/xcrun',
+      'devicectl',
+      'device',
+      'process',
+      'launch',
+      '--console',
+      '--terminate-existing',
+      '--device',
+      t.udid,
+      'com.example.nsbench',
       '--nsbench-model=Documents/nsbench/c/E1.R-A-R-A.onnx',
       '--nsbench-iterations=20',
       '--nsbench-warmup=5',
@@ -57,7 +110,13 @@ describe('devicectl command lines', () => {
   });
 
   it('odd names stay quoted on the remote command line', () => {
-    const line = buildCommandLine(launchAppArgv({ ...t, bundleId: evil }, { modelPath: `Documents/${evil}.onnx`, iterations: 1, warmup: 0, computeUnits: 'all', runId: 'r' }, model));
+    const line = buildCommandLine(
+      launchAppArgv(
+        { ...t, bundleId: evil },
+        { modelPath: `Documents/${evil}.onnx`, iterations: 1, warmup: 0, computeUnits: 'all', runId: 'r' },
+        model,
+      ),
+    );
     expect(line).toContain(`'Bench App '\\''q'\\'' $(touch PWNED) \`touch PWNED2\`;'`);
     expect(line).toContain(`'--nsbench-model=Documents/Bench App '\\''q'\\'' $(touch PWNED) \`touch PWNED2\`;.onnx'`);
   });
@@ -68,7 +127,16 @@ describe('sequence of commands in one remote command', () => {
 
   it('runs each argv exactly, in order, and reports each success', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nsb-seq-'));
-    const r = run(sequenceArgv([['printf', '<%s>', 'a b', "it's", evil, ''], ['sh', '-c', 'printf "%s:%s" "$#" "$1"', 'sh', '']], '--sep--'), dir);
+    const r = run(
+      sequenceArgv(
+        [
+          ['printf', '<%s>', 'a b', "it's", evil, ''],
+          ['sh', '-c', 'printf "%s:%s" "$#" "$1"', 'sh', ''],
+        ],
+        '--sep--',
+      ),
+      dir,
+    );
     expect(r.status).toBe(0);
     expect(r.stderr).toBe(`<a b><it's><${evil}><>1:`);
     expect(sequenceCompleted(r.stdout)).toBe(2);
@@ -103,7 +171,10 @@ describe('what the runner reads beyond the parser', () => {
   it('the runtime header key and the providers line; the parser still accepts the run', () => {
     expect(parseDevicectlAppOutput(console, { runId: 'r1' }).samplesMs).toEqual([12.8, 12.9]);
     const extras = readBenchAppExtras(console);
-    expect(extras).toEqual({ runtime: 'onnxruntime 1.22.0', providers: { CoreMLExecutionProvider: 3, CPUExecutionProvider: 2 } });
+    expect(extras).toEqual({
+      runtime: 'onnxruntime 1.22.0',
+      providers: { CoreMLExecutionProvider: 3, CPUExecutionProvider: 2 },
+    });
     expect(cpuNodes(extras.providers)).toBe(2);
     expect(readBenchAppExtras('NSBENCH/1 header {"device":"x"}')).toEqual({});
     expect(cpuNodes(undefined)).toBe(0);
@@ -115,10 +186,18 @@ describe('what the runner reads beyond the parser', () => {
     const run = parseDevicectlAppOutput(example, { runId: 'nsb-m1x2y3z4-9f8e7d6c' });
     expect(run.samplesMs).toHaveLength(5);
     expect(run.header.model).toBe('E1.R-A-R-A.l16.3f2a9c.onnx');
-    expect(readBenchAppExtras(example)).toEqual({ runtime: 'onnxruntime 1.22.0', providers: { CoreMLExecutionProvider: 9 } });
+    expect(readBenchAppExtras(example)).toEqual({
+      runtime: 'onnxruntime 1.22.0',
+      providers: { CoreMLExecutionProvider: 9 },
+    });
     // The argument table documents every argument the runner passes.
-    const argv = launchAppArgv(t, { modelPath: 'm.onnx', iterations: 1, warmup: 0, computeUnits: 'all', runId: 'r' }, model);
-    for (const a of argv.filter((x) => x.startsWith('--nsbench-'))) expect(doc).toContain(`\`${a.slice(0, a.indexOf('=') + 1)}`);
+    const argv = launchAppArgv(
+      t,
+      { modelPath: 'm.onnx', iterations: 1, warmup: 0, computeUnits: 'all', runId: 'r' },
+      model,
+    );
+    for (const a of argv.filter((x) => x.startsWith('--nsbench-')))
+      expect(doc).toContain(`\`${a.slice(0, a.indexOf('=') + 1)}`);
   });
 
   it('a model that cannot be loaded is told by the `load:` prefix', () => {
@@ -136,30 +215,48 @@ describe('what the runner reads beyond the parser', () => {
 describe('options and profiles', () => {
   it('defaults, and a container folder must stay inside the container', () => {
     expect(devicectlAppOptionsSchema.parse({ udid: 'u', bundleId: 'b' })).toEqual({
-      udid: 'u', bundleId: 'b', computeUnits: 'cpuAndNeuralEngine', iterations: 20, xcrun: 'xcrun', containerDir: 'Documents/nsbench',
+      udid: 'u',
+      bundleId: 'b',
+      computeUnits: 'cpuAndNeuralEngine',
+      iterations: 20,
+      xcrun: 'xcrun',
+      containerDir: 'Documents/nsbench',
     });
-    expect(devicectlAppOptionsSchema.safeParse({ udid: 'u', bundleId: 'b', containerDir: '/var/mobile' }).success).toBe(false);
-    expect(devicectlAppOptionsSchema.safeParse({ udid: 'u', bundleId: 'b', containerDir: 'Documents/../..' }).success).toBe(false);
+    expect(devicectlAppOptionsSchema.safeParse({ udid: 'u', bundleId: 'b', containerDir: '/var/mobile' }).success).toBe(
+      false,
+    );
+    expect(
+      devicectlAppOptionsSchema.safeParse({ udid: 'u', bundleId: 'b', containerDir: 'Documents/../..' }).success,
+    ).toBe(false);
     expect(devicectlAppOptionsSchema.safeParse({ udid: 'u', bundleId: 'b', computeUnits: 'ane' }).success).toBe(false);
   });
 
-  it.each(['mac', 'iphone', 'linux-board'])('built-in profile %s validates, binds its runner and says what to edit', (name) => {
-    const profile = loadProfile(name, [profilesDir()]);
-    const bound = bindRunner(profile);
-    expect(profile.transport.kind).toBe('ssh');
-    expect(profile.requires?.length).toBeGreaterThan(2);
-    const text = JSON.stringify(profile);
-    for (const key of ['host', 'user', 'key', 'hostKey'] as const) expect(JSON.stringify((profile.transport as Record<string, unknown>)[key])).toMatch(/EDIT.?ME/i);
-    expect(profile.requires!.join(' ')).toMatch(/ssh-keyscan .*\| ssh-keygen -lf -/);
-    if (name === 'iphone') {
-      expect(bound.runner.name).toBe('devicectl-app');
-      expect(bound.options).toMatchObject({ computeUnits: 'cpuAndNeuralEngine', udid: expect.stringMatching(/EDIT-ME/) });
-      expect(profile.requires!.join(' ')).toMatch(/devicectl list devices/);
-    } else {
-      expect(bound.runner.name).toBe('ort-node');
-      expect(text).toMatch(/"ort":"\/[^"]*EDIT-ME/);
-    }
-    if (name === 'mac') expect(bound.options).toMatchObject({ ep: 'coreml', epOptions: { coreMlFlags: 0x010 | 0x004 } });
-    if (name === 'linux-board') expect(profile).toMatchObject({ affinity: 'f0', threads: 4, runner: { options: { ep: 'cpu' } } });
-  });
+  it.each(['mac', 'iphone', 'linux-board'])(
+    'built-in profile %s validates, binds its runner and says what to edit',
+    (name) => {
+      const profile = loadProfile(name, [profilesDir()]);
+      const bound = bindRunner(profile);
+      expect(profile.transport.kind).toBe('ssh');
+      expect(profile.requires?.length).toBeGreaterThan(2);
+      const text = JSON.stringify(profile);
+      for (const key of ['host', 'user', 'key', 'hostKey'] as const)
+        expect(JSON.stringify((profile.transport as Record<string, unknown>)[key])).toMatch(/EDIT.?ME/i);
+      expect(profile.requires!.join(' ')).toMatch(/ssh-keyscan .*\| ssh-keygen -lf -/);
+      if (name === 'iphone') {
+        expect(bound.runner.name).toBe('devicectl-app');
+        expect(bound.options).toMatchObject({
+          computeUnits: 'cpuAndNeuralEngine',
+          udid: expect.stringMatching(/EDIT-ME/),
+        });
+        expect(profile.requires!.join(' ')).toMatch(/devicectl list devices/);
+      } else {
+        expect(bound.runner.name).toBe('ort-node');
+        expect(text).toMatch(/"ort":"\/[^"]*EDIT-ME/);
+      }
+      if (name === 'mac')
+        expect(bound.options).toMatchObject({ ep: 'coreml', epOptions: { coreMlFlags: 0x010 | 0x004 } });
+      if (name === 'linux-board')
+        expect(profile).toMatchObject({ affinity: 'f0', threads: 4, runner: { options: { ep: 'cpu' } } });
+    },
+  );
 });

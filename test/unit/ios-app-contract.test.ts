@@ -185,12 +185,20 @@ describe('the NSBench app prints what the harness reads (NSBENCH/1)', () => {
     expect(swiftKeys.sort()).toEqual(known.filter((k) => k !== 'compileMs').sort());
   });
 
-  it('the run prints its lines in the contract\'s order', () => {
+  it("the run prints its lines in the contract's order", () => {
     const body = swiftBlock(core('BenchRun.swift'), /public static func execute\(/);
     const emits = [...body.matchAll(/emit\(\.(\w+)\(([^,)]*)/g)];
     const order = emits.map((m) => (m[1] === 'thermal' ? `thermal ${m[2]}` : m[1]!));
     expect(order).toEqual([
-      'header', 'thermal .before', 'warmup', 'providers', 'sample', 'thermal .after', 'done', 'error', 'error',
+      'header',
+      'thermal .before',
+      'warmup',
+      'providers',
+      'sample',
+      'thermal .after',
+      'done',
+      'error',
+      'error',
     ]);
   });
 });
@@ -205,8 +213,9 @@ describe('the NSBench app reads what the harness passes', () => {
     const appArguments = argv.filter((a) => a.startsWith('--nsbench-'));
     const keys = [...new Set(appArguments.map((a) => a.slice('--nsbench-'.length, a.indexOf('='))))].sort();
     const swift = core('Arguments.swift');
-    const parsed = [...swift.matchAll(/values\["([\w-]+)"\]/g), ...swift.matchAll(/key == "([\w-]+)"/g)]
-      .map((m) => m[1]!);
+    const parsed = [...swift.matchAll(/values\["([\w-]+)"\]/g), ...swift.matchAll(/key == "([\w-]+)"/g)].map(
+      (m) => m[1]!,
+    );
     expect(keys).toEqual(['compute-units', 'input', 'iterations', 'model', 'run-id', 'warmup']);
     expect([...new Set(parsed)].sort()).toEqual(keys);
     // fp16 models get float16 inputs, which the app builds.
@@ -214,7 +223,7 @@ describe('the NSBench app reads what the harness passes', () => {
     expect(enumCases(swiftBlock(swift, /public enum ElementType\b/))).toEqual(['float32', 'float16']);
   });
 
-  it('compute units, their CoreML EP values and the thermal states are the harness\'s', () => {
+  it("compute units, their CoreML EP values and the thermal states are the harness's", () => {
     const swift = core('Arguments.swift');
     const units = swiftBlock(swift, /public enum ComputeUnits\b/);
     expect(enumCases(units)).toEqual([...COMPUTE_UNITS]);
@@ -226,9 +235,10 @@ describe('the NSBench app reads what the harness passes', () => {
 });
 
 describe('the NSBench project', () => {
-  it('pins ONNX Runtime\'s Swift package and keeps the data container reachable', () => {
+  it("pins ONNX Runtime's Swift package and keeps the data container reachable", () => {
     const spec = read(app, 'project.yml');
-    const pinned = /url: https:\/\/github\.com\/microsoft\/onnxruntime-swift-package-manager\n\s+exactVersion: \d+\.\d+\.\d+/;
+    const pinned =
+      /url: https:\/\/github\.com\/microsoft\/onnxruntime-swift-package-manager\n\s+exactVersion: \d+\.\d+\.\d+/;
     expect(spec).toMatch(pinned);
     expect(spec).toMatch(/- package: onnxruntime\n\s+product: onnxruntime/);
     const plist = read(app, 'App', 'Info.plist');

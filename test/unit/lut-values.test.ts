@@ -49,7 +49,11 @@ describe('values in a LUT', () => {
   });
 
   it('samples that are not latencies: negative, absurdly long', () => {
-    for (const [value, shown] of [[-32.1, '-32.1'], [1e308, '1e+308'], [2e8, '200000000']] as const) {
+    for (const [value, shown] of [
+      [-32.1, '-32.1'],
+      [1e308, '1e+308'],
+      [2e8, '200000000'],
+    ] as const) {
       const e = refusal(edited((l) => (l.entries[E]!.samples[7] = value)));
       expect(e.key).toBe('entries[3] (block/E1/R-A-R-A/l16/w1/fp32).samples[7]');
       expect(e.message).toContain(`${shown} ms is not a latency (expected a number from 0 to 100000000 ms)`);
@@ -61,11 +65,14 @@ describe('values in a LUT', () => {
   });
 
   it('a sample of 0 ms (a timer too coarse for the entry) is a reading, and stays readable', () => {
-    const lut = parseLut(edited((l) => {
-      const e = asOk(l.entries[E]);
-      e.samples = e.samples.map((x, i) => (i === 0 ? 0 : x));
-      e.stats = summarize(e.samples);
-    }), 'zero.lut.json');
+    const lut = parseLut(
+      edited((l) => {
+        const e = asOk(l.entries[E]);
+        e.samples = e.samples.map((x, i) => (i === 0 ? 0 : x));
+        e.stats = summarize(e.samples);
+      }),
+      'zero.lut.json',
+    );
     expect(lut.entries[E]!.samples[0]).toBe(0);
   });
 });

@@ -22,7 +22,12 @@ describe('parsePmsetTherm', () => {
   it('reads every CPU power key, at full speed', () => {
     const therm = parsePmsetTherm(fixture('apple-silicon-cpu-power.txt'));
     expect(therm.cpuPower).toEqual({ CPU_Scheduler_Limit: 100, CPU_Available_CPUs: 12, CPU_Speed_Limit: 100 });
-    expect(therm).toMatchObject({ cpuSpeedLimit: 100, cpuSchedulerLimit: 100, cpuAvailableCpus: 12, throttling: false });
+    expect(therm).toMatchObject({
+      cpuSpeedLimit: 100,
+      cpuSchedulerLimit: 100,
+      cpuAvailableCpus: 12,
+      throttling: false,
+    });
   });
 
   it('a speed limit below 100 is throttling', () => {
@@ -37,11 +42,16 @@ describe('parsePmsetTherm', () => {
   });
 
   it('accepts the keys without tabs and a reduced scheduler limit', () => {
-    expect(parsePmsetTherm('CPU_Scheduler_Limit = 50\nCPU_Speed_Limit = 100\n')).toMatchObject({ cpuSchedulerLimit: 50, throttling: true });
+    expect(parsePmsetTherm('CPU_Scheduler_Limit = 50\nCPU_Speed_Limit = 100\n')).toMatchObject({
+      cpuSchedulerLimit: 50,
+      throttling: true,
+    });
   });
 
   it('keeps pmset error lines in the status', () => {
-    const therm = parsePmsetTherm('Error:Failed to get thermal warning level with error code 0xe00002c7\nNote: No CPU power status has been recorded\n');
+    const therm = parsePmsetTherm(
+      'Error:Failed to get thermal warning level with error code 0xe00002c7\nNote: No CPU power status has been recorded\n',
+    );
     expect(therm.errors).toHaveLength(1);
     expect(therm.status).toContain('0xe00002c7');
   });

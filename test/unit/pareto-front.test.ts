@@ -42,7 +42,9 @@ describe('exact non-dominated set', () => {
 /** Exact reference: sum of the grid cells (between consecutive coordinates) dominated by some point. */
 function gridHypervolume(points: Point[], ref: Point): number {
   const k = ref.length;
-  const axes = Array.from({ length: k }, (_, j) => [...new Set([...points.map((p) => p[j]!), ref[j]!])].filter((v) => v <= ref[j]!).sort((a, b) => a - b));
+  const axes = Array.from({ length: k }, (_, j) =>
+    [...new Set([...points.map((p) => p[j]!), ref[j]!])].filter((v) => v <= ref[j]!).sort((a, b) => a - b),
+  );
   let volume = 0;
   const walk = (j: number, lower: number[], size: number) => {
     if (j === k) {
@@ -70,7 +72,16 @@ describe('hypervolume', () => {
   }
 
   it('ignores points outside the reference box and handles hand-computed cases', () => {
-    expect(hypervolume([[1, 3], [2, 2], [3, 1]], [4, 4])).toBe(3 + 2 + 1);
+    expect(
+      hypervolume(
+        [
+          [1, 3],
+          [2, 2],
+          [3, 1],
+        ],
+        [4, 4],
+      ),
+    ).toBe(3 + 2 + 1);
     expect(hypervolume([[5, 0]], [4, 4])).toBe(0);
     expect(hypervolume([[0, 0, 0]], [1, 2, 3])).toBe(6);
     expect(hypervolume([], [1, 1])).toBe(0);

@@ -7,8 +7,8 @@ describe('Pareto report HTML', () => {
   const html = evilReport();
 
   it('escapes every string from data: no raw markup from names anywhere in the file', () => {
-    expect(html.includes("<img")).toBe(false);
-    expect(html.includes("onerror=alert(1)>")).toBe(false);
+    expect(html.includes('<img')).toBe(false);
+    expect(html.includes('onerror=alert(1)>')).toBe(false);
     expect(html.match(/<\/script>/g)?.length).toBe(3); // data, chart.js, page script
     expect(html.includes('&#60;/script&#62;&#60;img src=x onerror=alert(1)&#62;')).toBe(true);
     expect(html.includes('\\u003c/script\\u003e\\u003cimg src=x onerror=alert(1)\\u003e')).toBe(true);
@@ -19,7 +19,7 @@ describe('Pareto report HTML', () => {
     expect(REPORT_CSP).toBe("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:");
     expect(html.includes('Chart.js v4.6.1')).toBe(true);
     expect(html.includes('Released under the MIT License')).toBe(true);
-    expect(html.includes("sourceMappingURL")).toBe(false);
+    expect(html.includes('sourceMappingURL')).toBe(false);
     expect(/<(script|link|img|iframe)\b[^>]*\b(src|href)=/i.exec(html)?.[0] ?? null).toBeNull();
     expect(html.includes('animation: false')).toBe(true);
   });

@@ -22,7 +22,12 @@ describe('candidate prediction', () => {
     expect(lutSchema.safeParse(lut).success).toBe(true);
   });
 
-  for (const code of ['0.0.0.0.0.0', '3.3.3.7.7.7', 'E1=R-A-R,E2=R-R,E3=R-R-A,D3=R-A-R-R,D2=R-R-R-A,D1=R-A-R-A-R', '3.0.1.7.2.5']) {
+  for (const code of [
+    '0.0.0.0.0.0',
+    '3.3.3.7.7.7',
+    'E1=R-A-R,E2=R-R,E3=R-R-A,D3=R-A-R-R,D2=R-R-R-A,D1=R-A-R-A-R',
+    '3.0.1.7.2.5',
+  ]) {
     it(`equals the hand sum of block and part medians for ${code}`, () => {
       const c = parseCandidate(p.catalog, code);
       const ids = [
@@ -40,8 +45,14 @@ describe('candidate prediction', () => {
       const above = Math.sqrt(parts.reduce((s, x) => s + (x.hi - x.m) ** 2, 0));
       expect(r.latency!.interval[0]).toBeCloseTo(sum - below, 10);
       expect(r.latency!.interval[1]).toBeCloseTo(sum + above, 10);
-      expect(r.latency!.conservative[0]).toBeCloseTo(parts.reduce((s, x) => s + x.lo, 0), 10);
-      expect(r.latency!.conservative[1]).toBeCloseTo(parts.reduce((s, x) => s + x.hi, 0), 10);
+      expect(r.latency!.conservative[0]).toBeCloseTo(
+        parts.reduce((s, x) => s + x.lo, 0),
+        10,
+      );
+      expect(r.latency!.conservative[1]).toBeCloseTo(
+        parts.reduce((s, x) => s + x.hi, 0),
+        10,
+      );
       // The conservative interval always contains the quadrature one.
       expect(r.latency!.conservative[0]).toBeLessThanOrEqual(r.latency!.interval[0]);
       expect(r.latency!.conservative[1]).toBeGreaterThanOrEqual(r.latency!.interval[1]);
@@ -56,12 +67,19 @@ describe('candidate prediction', () => {
   });
 
   it('is unavailable with the missing and failed keys named', () => {
-    const broken = syntheticLut(catalog, { ...cpuDevice, omit: ['part/time_mlp/l16/w1/fp32'], failed: ['block/D1/R-R-R/l16/w1/fp32'] });
+    const broken = syntheticLut(catalog, {
+      ...cpuDevice,
+      omit: ['part/time_mlp/l16/w1/fp32'],
+      failed: ['block/D1/R-R-R/l16/w1/fp32'],
+    });
     const bp = createPredictor(broken, 'broken.json', catalog);
     const r = predictCandidate(bp, parseCandidate(bp.catalog, '0.0.0.0.0.7'));
     expect(r.available).toBe(false);
     expect(r.latency).toBeUndefined();
-    expect(r.missing).toEqual(['block/D1/R-R-R/l16/w1/fp32 (failed: runner exited with code 1)', 'part/time_mlp/l16/w1/fp32 (missing)']);
+    expect(r.missing).toEqual([
+      'block/D1/R-R-R/l16/w1/fp32 (failed: runner exited with code 1)',
+      'part/time_mlp/l16/w1/fp32 (missing)',
+    ]);
     const space = predictSpace(bp);
     expect(space.availableCount).toBe(0);
     expect(space.problems).toHaveLength(2);
@@ -89,7 +107,9 @@ describe('candidate prediction', () => {
     expect(() => createPredictor(both, 'both.json', catalog)).toThrow(UsageError);
     expect(() => createPredictor(both, 'both.json', catalog)).toThrow(/--latent/);
     expect(createPredictor(both, 'both.json', catalog, { latent: 32 }).config.latent).toBe(32);
-    expect(() => createPredictor(both, 'both.json', catalog, { latent: 48 })).toThrow(/no block entries at the requested/);
+    expect(() => createPredictor(both, 'both.json', catalog, { latent: 48 })).toThrow(
+      /no block entries at the requested/,
+    );
   });
 });
 
@@ -98,10 +118,17 @@ describe('calibration against end-to-end candidates', () => {
     const codes = ['0.0.0.0.0.0', '3.3.3.7.7.7'];
     const predicted = codes.map((c) => predictCandidate(p, parseCandidate(p.catalog, c)));
     const extra = predicted.map((r, i) =>
-      syntheticEntry({ kind: 'candidate', arch: r.code, latent: 16, width: 1, precision: 'fp32' }, r.latency!.median * (i === 0 ? 1.1 : 1.2)),
+      syntheticEntry(
+        { kind: 'candidate', arch: r.code, latent: 16, width: 1, precision: 'fp32' },
+        r.latency!.median * (i === 0 ? 1.1 : 1.2),
+      ),
     );
     extra.push(syntheticEntry({ kind: 'candidate', arch: 'E1=nope', latent: 16, width: 1, precision: 'fp32' }, 10));
-    const withCandidates = syntheticLut(catalog, { ...cpuDevice, flags: { 'block/E2/R-R/l16/w1/fp32': ['throttled'] }, extra });
+    const withCandidates = syntheticLut(catalog, {
+      ...cpuDevice,
+      flags: { 'block/E2/R-R/l16/w1/fp32': ['throttled'] },
+      extra,
+    });
     const cal = calibration(createPredictor(withCandidates, 'cal.json', catalog));
     expect(cal.points.map((x) => x.ratio)).toEqual([expect.closeTo(1.1, 9), expect.closeTo(1.2, 9)]);
     expect(cal.summary!.median).toBeCloseTo(1.15, 9);

@@ -44,16 +44,28 @@ describe('per-candidate quality scores', () => {
   });
 
   it('reads JSON objects, arrays of objects and pairs, and the wrapped form', () => {
-    expect(parseQualityText(JSON.stringify({ '0.0.0.0.0.0': 1, [formatCandidate(cat, candidateAt(cat, 5))]: 2 }), 'q.json', cat).values[5]).toBe(2);
+    expect(
+      parseQualityText(
+        JSON.stringify({ '0.0.0.0.0.0': 1, [formatCandidate(cat, candidateAt(cat, 5))]: 2 }),
+        'q.json',
+        cat,
+      ).values[5],
+    ).toBe(2);
     expect(parseQualityText(JSON.stringify([{ code: '0.0.0.0.0.3', score: 4 }]), 'q.json', cat).values[3]).toBe(4);
     expect(parseQualityText(JSON.stringify([['0.0.0.0.0.4', 5]]), 'q.json', cat).values[4]).toBe(5);
-    const wrapped = parseQualityText(JSON.stringify({ metric: 'FID', better: 'lower', scores: { '0.0.0.0.0.0': 9 } }), 'q.json', cat);
+    const wrapped = parseQualityText(
+      JSON.stringify({ metric: 'FID', better: 'lower', scores: { '0.0.0.0.0.0': 9 } }),
+      'q.json',
+      cat,
+    );
     expect([wrapped.metric, wrapped.better, wrapped.values[0]]).toEqual(['FID', 'lower', 9]);
     expect(parseQualityText('{"0.0.0.0.0.0": 1}', 'q.json', cat).better).toBe('higher');
   });
 
   it('refuses bad codes, duplicates and non-numbers with file and key', () => {
-    expect(invalid(() => parseQualityText('code,score\n9.9.9.9.9.9,1\n', 'q.csv', cat), 'line 2')).toMatch(/^q\.csv: line 2: bad candidate code/);
+    expect(invalid(() => parseQualityText('code,score\n9.9.9.9.9.9,1\n', 'q.csv', cat), 'line 2')).toMatch(
+      /^q\.csv: line 2: bad candidate code/,
+    );
     invalid(() => parseQualityText(`code,score\n0.0.0.0.0.0,1\n"${teacherNames}",2\n`, 'q.csv', cat), 'line 3');
     invalid(() => parseQualityText('code,score\n0.0.0.0.0.0,abc\n', 'q.csv', cat), 'line 2');
     invalid(() => parseQualityText('name,value\n0.0.0.0.0.0,1\n', 'q.csv', cat), 'line 1');
@@ -72,14 +84,19 @@ describe('per-candidate quality scores', () => {
 });
 
 describe('per-variant additive proxies', () => {
-  const proxies = Object.fromEntries(cat.stages.map((s) => [s.name, Object.fromEntries(s.variants.map((v, i) => [v.name, (i + 1) / 10]))]));
+  const proxies = Object.fromEntries(
+    cat.stages.map((s) => [s.name, Object.fromEntries(s.variants.map((v, i) => [v.name, (i + 1) / 10]))]),
+  );
 
   it('scores a candidate with the sum of its variants (names or indices as keys)', () => {
     const q = parseQualityText(JSON.stringify(proxies), 'p.json', cat);
     expect(q.kind).toBe('proxy');
     expect(q.count).toBe(32_768);
     const c = parseCandidate(cat, '3.0.1.7.2.5');
-    expect(q.values[num('3.0.1.7.2.5')]).toBeCloseTo(c.reduce((s, v) => s + (v + 1) / 10, 0), 12);
+    expect(q.values[num('3.0.1.7.2.5')]).toBeCloseTo(
+      c.reduce((s, v) => s + (v + 1) / 10, 0),
+      12,
+    );
     const byIndex = { metric: 'loss', better: 'lower', proxies: { ...proxies, E1: { 0: 1, 1: 1, 2: 1, 3: 1 } } };
     const qi = parseQualityText(JSON.stringify(byIndex), 'p.json', cat);
     expect(qi.better).toBe('lower');

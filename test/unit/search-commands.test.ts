@@ -17,7 +17,15 @@ const dir = mkdtempSync(join(tmpdir(), 'nsb-search-'));
 const cpuFile = join(dir, 'cpu.json');
 const npuFile = join(dir, 'npu.json');
 const partlessFile = join(dir, 'partless.json');
-writeFileSync(cpuFile, JSON.stringify(syntheticLut(catalog, { ...cpuDevice, flags: { 'block/D1/R-R-R/l16/w1/fp32': ['cpu-fallback'], 'block/D1/R-R-A-R/l16/w1/fp32': ['cpu-fallback'] } })));
+writeFileSync(
+  cpuFile,
+  JSON.stringify(
+    syntheticLut(catalog, {
+      ...cpuDevice,
+      flags: { 'block/D1/R-R-R/l16/w1/fp32': ['cpu-fallback'], 'block/D1/R-R-A-R/l16/w1/fp32': ['cpu-fallback'] },
+    }),
+  ),
+);
 writeFileSync(npuFile, JSON.stringify(syntheticLut(catalog, npuDevice)));
 writeFileSync(partlessFile, JSON.stringify(syntheticLut(catalog, { ...cpuDevice, parts: false })));
 const otherCatalog = join(dir, 'other-cat.json');
@@ -25,7 +33,10 @@ writeFileSync(otherCatalog, JSON.stringify({ ...catalog.spec, name: 'other' }));
 const foreignFile = join(dir, 'foreign.json');
 writeFileSync(foreignFile, JSON.stringify(syntheticLut(loadCatalog(otherCatalog), cpuDevice)));
 const qualityFile = join(dir, 'q.csv');
-writeFileSync(qualityFile, '# better: lower\n# metric: taFID\ncode,score\n0.0.0.0.0.0,10\n3.3.3.7.7.7,30\n1.1.1.1.1.1,15\n');
+writeFileSync(
+  qualityFile,
+  '# better: lower\n# metric: taFID\ncode,score\n0.0.0.0.0.0,10\n3.3.3.7.7.7,30\n1.1.1.1.1.1,15\n',
+);
 
 describe('bench predict', () => {
   it('prints latency with interval, params, MACs and the per-stage breakdown', async () => {
@@ -35,7 +46,19 @@ describe('bench predict', () => {
     expect(r.stdout).toMatch(/latency +\d+\.\d+ ms +95% interval/);
     expect(r.stdout).toContain('part conv_out');
     expect(r.stdout).toContain('[cpu-fallback]');
-    const json = JSON.parse((await runCommand(predictCommand, ['--lut', cpuFile, '--lut', npuFile, '--arch', 'E1=R-R,E2=R-R,E3=R-R,D3=R-R-R,D2=R-R-R,D1=R-R-R', '--json'])).stdout);
+    const json = JSON.parse(
+      (
+        await runCommand(predictCommand, [
+          '--lut',
+          cpuFile,
+          '--lut',
+          npuFile,
+          '--arch',
+          'E1=R-R,E2=R-R,E3=R-R,D3=R-R-R,D2=R-R-R,D1=R-R-R',
+          '--json',
+        ])
+      ).stdout,
+    );
     expect(json.candidate.indices).toBe('3.3.3.7.7.7');
     expect(json.devices).toHaveLength(2);
     expect(json.devices[0].flags).toEqual(['cpu-fallback']);
@@ -50,20 +73,37 @@ describe('bench predict', () => {
 
   it('gives one-line errors with distinct exit codes', async () => {
     const bad = await runCommand(predictCommand, ['--lut', cpuFile, '--arch', '9.9.9.9.9.9']);
-    expect([bad.code, bad.stderr.trim().split('\n')]).toEqual([ExitCode.usage, [expect.stringMatching(/stage E1 has variants 0\.\.3, not 9/)]]);
-    expect((await runCommand(predictCommand, ['--lut', join(dir, 'none.json'), '--arch', '0.0.0.0.0.0'])).code).toBe(ExitCode.invalidFile);
+    expect([bad.code, bad.stderr.trim().split('\n')]).toEqual([
+      ExitCode.usage,
+      [expect.stringMatching(/stage E1 has variants 0\.\.3, not 9/)],
+    ]);
+    expect((await runCommand(predictCommand, ['--lut', join(dir, 'none.json'), '--arch', '0.0.0.0.0.0'])).code).toBe(
+      ExitCode.invalidFile,
+    );
     expect((await runCommand(predictCommand, ['--lut', cpuFile])).code).toBe(ExitCode.usage);
     const foreign = await runCommand(predictCommand, ['--lut', foreignFile, '--arch', '0.0.0.0.0.0']);
     expect(foreign.code).toBe(ExitCode.invalidFile);
     expect(foreign.stderr).toMatch(/foreign\.json: catalog: measured with catalogue 'other'/);
-    expect((await runCommand(predictCommand, ['--lut', foreignFile, '--catalog', otherCatalog, '--arch', '0.0.0.0.0.0'])).code).toBe(ExitCode.ok);
+    expect(
+      (await runCommand(predictCommand, ['--lut', foreignFile, '--catalog', otherCatalog, '--arch', '0.0.0.0.0.0']))
+        .code,
+    ).toBe(ExitCode.ok);
   });
 });
 
 describe('bench search', () => {
   it('prints the front, reference points and the device transfer; writes JSON and CSV', async () => {
     const out = join(dir, 'front.json');
-    const r = await runCommand(searchCommand, ['--lut', cpuFile, '--lut', npuFile, '--objectives', 'latency,macs', '--out', out]);
+    const r = await runCommand(searchCommand, [
+      '--lut',
+      cpuFile,
+      '--lut',
+      npuFile,
+      '--objectives',
+      'latency,macs',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(ExitCode.ok);
     expect(r.stdout).toContain('objectives: latency (min), macs (min)');
     expect(r.stdout).toMatch(/transfer local -> s25: Spearman 0\.\d+, Kendall tau-b 0\.\d+ over 32768 candidates/);
@@ -78,7 +118,15 @@ describe('bench search', () => {
   });
 
   it('uses quality (lower is better here) and says which candidates have no score', async () => {
-    const r = await runCommand(searchCommand, ['--lut', cpuFile, '--quality', qualityFile, '--objectives', 'latency,quality', '--json']);
+    const r = await runCommand(searchCommand, [
+      '--lut',
+      cpuFile,
+      '--quality',
+      qualityFile,
+      '--objectives',
+      'latency,quality',
+      '--json',
+    ]);
     const json = JSON.parse(r.stdout);
     expect(json.directions).toEqual(['min', 'min']);
     expect(json.quality.missing.count).toBe(32_765);
@@ -90,8 +138,13 @@ describe('bench search', () => {
 
   it('refuses an unknown objective, a bad --out and a bad quality file', async () => {
     const r = await runCommand(searchCommand, ['--lut', cpuFile, '--objectives', 'latency,speed']);
-    expect([r.code, r.stderr]).toEqual([ExitCode.usage, "bench: --objectives: unknown objective 'speed'; known: latency, params, macs, quality, pipeline\n"]);
-    expect((await runCommand(searchCommand, ['--lut', cpuFile, '--out', join(dir, 'x.csv')])).code).toBe(ExitCode.usage);
+    expect([r.code, r.stderr]).toEqual([
+      ExitCode.usage,
+      "bench: --objectives: unknown objective 'speed'; known: latency, params, macs, quality, pipeline\n",
+    ]);
+    expect((await runCommand(searchCommand, ['--lut', cpuFile, '--out', join(dir, 'x.csv')])).code).toBe(
+      ExitCode.usage,
+    );
     const badQ = join(dir, 'bad.csv');
     writeFileSync(badQ, 'code,score\nE1=R-R,1\n');
     const q = await runCommand(searchCommand, ['--lut', cpuFile, '--quality', badQ]);
@@ -122,9 +175,23 @@ describe('bench lut export', () => {
     const rows = parseCsv(readFileSync(out, 'utf8'));
     expect(rows).toHaveLength(32_769);
     const head = rows[0]!.fields;
-    expect(head).toEqual(expect.arrayContaining(['code', 'indices', 'D1', 'params', 'macs', 'local_latency_ms', 'local_lo_ms', 'local_hi_ms', 's25_latency_ms']));
+    expect(head).toEqual(
+      expect.arrayContaining([
+        'code',
+        'indices',
+        'D1',
+        'params',
+        'macs',
+        'local_latency_ms',
+        'local_lo_ms',
+        'local_hi_ms',
+        's25_latency_ms',
+      ]),
+    );
     const teacher = rows[1]!.fields;
-    expect(teacher[head.indexOf('code')]).toBe('E1=R-A-R-A,E2=R-A-R-A,E3=R-A-R-A,D3=R-A-R-A-R-A,D2=R-A-R-A-R-A,D1=R-A-R-A-R-A');
+    expect(teacher[head.indexOf('code')]).toBe(
+      'E1=R-A-R-A,E2=R-A-R-A,E3=R-A-R-A,D3=R-A-R-A-R-A,D2=R-A-R-A-R-A,D1=R-A-R-A-R-A',
+    );
     expect(Number(teacher[head.indexOf('params')])).toBe(523_217_604);
   });
 
@@ -154,7 +221,16 @@ describe('bench lut export', () => {
 describe('bench report pareto', () => {
   it('writes one HTML file', async () => {
     const out = join(dir, 'r', 'pareto.html');
-    const r = await runCommand(reportParetoCommand, ['--lut', cpuFile, '--lut', npuFile, '--quality', qualityFile, '--out', out]);
+    const r = await runCommand(reportParetoCommand, [
+      '--lut',
+      cpuFile,
+      '--lut',
+      npuFile,
+      '--quality',
+      qualityFile,
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(ExitCode.ok);
     const html = readFileSync(out, 'utf8');
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);

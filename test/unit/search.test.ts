@@ -14,7 +14,18 @@ const npu = createPredictor(syntheticLut(catalog, { ...npuDevice, precision: 'fp
 const cat = cpu.catalog;
 // Attention helps quality (lower loss), more so in decoders: a proxy that trades against latency.
 const proxies = Object.fromEntries(
-  cat.stages.map((s) => [s.name, Object.fromEntries(s.variants.map((v) => [v.name, 10 - v.units.filter((u) => u.kind === 'attention').length * (s.name.startsWith('D') ? 1.3 : 1) * (1 + 0.1 * v.index)]))]),
+  cat.stages.map((s) => [
+    s.name,
+    Object.fromEntries(
+      s.variants.map((v) => [
+        v.name,
+        10 -
+          v.units.filter((u) => u.kind === 'attention').length *
+            (s.name.startsWith('D') ? 1.3 : 1) *
+            (1 + 0.1 * v.index),
+      ]),
+    ),
+  ]),
 );
 const quality = qualityFromProxies('proxy.json', cat, proxies, { metric: 'loss', better: 'lower' });
 const space = evaluateSpace(cat, [cpu, npu], quality);
@@ -39,7 +50,11 @@ describe('search over the whole space', () => {
   });
 
   it('finds the exact front in 2 and 3 objectives (checked against dominance over the whole space)', () => {
-    for (const objectives of [['latency', 'quality'], ['latency', 'params', 'quality'], ['latency', 'params']] as const) {
+    for (const objectives of [
+      ['latency', 'quality'],
+      ['latency', 'params', 'quality'],
+      ['latency', 'params'],
+    ] as const) {
       const r = runSearch(space, { objectives: [...objectives] });
       const cols = objectiveColumns(space, objectives, 0);
       const eligible = Array.from({ length: space.size }, (_, n) => n);
@@ -48,7 +63,11 @@ describe('search over the whole space', () => {
       // Checking every pair over 32,768 candidates is too slow: check every front member against a
       // sample and every sampled non-front candidate against the front.
       const set = new Set(front);
-      checkFront(cols, eligible.filter((n) => n % 7 === 0 || set.has(n)), front);
+      checkFront(
+        cols,
+        eligible.filter((n) => n % 7 === 0 || set.has(n)),
+        front,
+      );
     }
   });
 
@@ -96,12 +115,17 @@ describe('search over the whole space', () => {
     expect(t.kendallTauB).toBeLessThan(t.spearman);
     const onB = new Set(r.fronts[1]!.front);
     expect(t.kept).toBe(r.fronts[0]!.front.filter((n) => onB.has(n)).length);
-    const same = runSearch(evaluateSpace(cat, [cpu, cpu], quality), { objectives: ['latency', 'quality'] }).transfer[0]!;
+    const same = runSearch(evaluateSpace(cat, [cpu, cpu], quality), { objectives: ['latency', 'quality'] })
+      .transfer[0]!;
     expect([same.spearman, same.kendallTauB, same.kept]).toEqual([expect.closeTo(1, 12), 1, same.frontSize]);
   });
 
   it('leaves candidates without a prediction or a score out, and says how many', () => {
-    const broken = createPredictor(syntheticLut(catalog, { ...cpuDevice, omit: ['block/D1/R-R-R/l16/w1/fp32'] }), 'b.json', catalog);
+    const broken = createPredictor(
+      syntheticLut(catalog, { ...cpuDevice, omit: ['block/D1/R-R-R/l16/w1/fp32'] }),
+      'b.json',
+      catalog,
+    );
     const partial = qualityFromProxies('p.json', cat, { ...proxies, E1: { 'R-A-R-A': 1 } });
     const r = runSearch(evaluateSpace(cat, [broken], partial), { objectives: ['latency', 'quality'] });
     expect(r.fronts[0]!.excluded.noLatency).toBe(32_768 / 8);
@@ -110,7 +134,9 @@ describe('search over the whole space', () => {
   });
 
   it('rejects unknown and repeated objectives, and quality without a file', () => {
-    expect(() => parseObjectives(['latency', 'speed'], false)).toThrow(/unknown objective 'speed'; known: latency, params, macs, quality/);
+    expect(() => parseObjectives(['latency', 'speed'], false)).toThrow(
+      /unknown objective 'speed'; known: latency, params, macs, quality/,
+    );
     expect(() => parseObjectives(['latency', 'latency'], false)).toThrow(/twice/);
     expect(() => parseObjectives(['quality', 'latency'], false)).toThrow(/--quality/);
     expect(parseObjectives([], false)).toEqual(['latency', 'params']);

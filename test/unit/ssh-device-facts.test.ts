@@ -99,7 +99,14 @@ describe('device facts', () => {
   });
 
   it('a Mac reports sw_vers, the chip and the model identifier', () => {
-    expect(macosDeviceInfo(mac)).toMatchObject({ model: 'Mac14,9', soc: 'Apple M2 Pro', os: 'macOS 14.4.1', build: '23E224', abi: 'arm64', cpus: 12 });
+    expect(macosDeviceInfo(mac)).toMatchObject({
+      model: 'Mac14,9',
+      soc: 'Apple M2 Pro',
+      os: 'macOS 14.4.1',
+      build: '23E224',
+      abi: 'arm64',
+      cpus: 12,
+    });
   });
 });
 
@@ -107,7 +114,16 @@ describe('Linux thermal', () => {
   // Zones in the shared sys-thermal format, then the cooling devices.
   it('reads zones through the shared parser and ignores fans', () => {
     const reading = parseLinuxThermal(
-      ['cpu-thermal 48686', 'acpitz 27800', 'acpitz 29800', 'bogus -273000', '@@cooling', 'cooling_device0\tFan\t3\t5', 'cooling_device1\tProcessor\t0\t10', ''].join('\n'),
+      [
+        'cpu-thermal 48686',
+        'acpitz 27800',
+        'acpitz 29800',
+        'bogus -273000',
+        '@@cooling',
+        'cooling_device0\tFan\t3\t5',
+        'cooling_device1\tProcessor\t0\t10',
+        '',
+      ].join('\n'),
     );
     expect(reading.temperatures).toEqual({ 'cpu-thermal': 48.686, acpitz: 27.8, 'acpitz#2': 29.8 });
     expect(reading.throttling).toBe(false);
@@ -115,7 +131,11 @@ describe('Linux thermal', () => {
 
   it('a CPU cooling device in a non-zero state is throttling', () => {
     const reading = parseLinuxThermal('cpu-thermal 85000\n@@cooling\ncooling_device0\tthermal-cpufreq-0\t2\t4\n');
-    expect(reading).toMatchObject({ temperatures: { 'cpu-thermal': 85 }, throttling: true, status: 'cooling active: thermal-cpufreq-0=2' });
+    expect(reading).toMatchObject({
+      temperatures: { 'cpu-thermal': 85 },
+      throttling: true,
+      status: 'cooling active: thermal-cpufreq-0=2',
+    });
   });
 
   it('no thermal zones is an empty reading', () => {

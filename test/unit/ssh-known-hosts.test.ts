@@ -2,7 +2,12 @@
 // (`ssh-keygen -lf` for the fingerprints, `ssh-keygen -H` for the hashed entry).
 import { describe, expect, it } from 'vitest';
 import { keyBlobType, normalizeFingerprint, sha256Fingerprint } from '../../src/transports/ssh/fingerprint.js';
-import { checkKnownHosts, knownHostsName, knownKeyTypes, parseKnownHosts } from '../../src/transports/ssh/known-hosts.js';
+import {
+  checkKnownHosts,
+  knownHostsName,
+  knownKeyTypes,
+  parseKnownHosts,
+} from '../../src/transports/ssh/known-hosts.js';
 
 const k1 = 'AAAAC3NzaC1lZDI1NTE5AAAAIH9+/wtRPWSDDOCXOgYrcXZ2qpt2k73cdV/J9G8TkLqe';
 const k1Fingerprint = 'SHA256:FVz4n/w5Gto1aCJjOepwpqDIEWz/QcBgqHobW6lU1H8';
@@ -73,7 +78,11 @@ describe('known_hosts', () => {
 
   it('honours negation, @revoked and ignores @cert-authority', () => {
     const entries = parseKnownHosts(
-      [`*.lan,!bad.lan ssh-ed25519 ${k1}`, `@revoked * ssh-ed25519 ${k2}`, `@cert-authority *.lan ssh-ed25519 ${k2}`].join('\n'),
+      [
+        `*.lan,!bad.lan ssh-ed25519 ${k1}`,
+        `@revoked * ssh-ed25519 ${k2}`,
+        `@cert-authority *.lan ssh-ed25519 ${k2}`,
+      ].join('\n'),
     );
     expect(checkKnownHosts(entries, 'good.lan', 22, blob(k1)).kind).toBe('match');
     expect(checkKnownHosts(entries, 'bad.lan', 22, blob(k1)).kind).toBe('unknown');

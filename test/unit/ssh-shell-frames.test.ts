@@ -27,7 +27,9 @@ const ready = Buffer.from(`${s} ready setsid /tmp/.nsb-shell.42.beef\n`);
 
 describe('shell frames', () => {
   it('skips start-up noise, even noise that ends without a newline right before the ready line', () => {
-    const noise = Buffer.from(`Welcome!\n${'x'.repeat(10_000)}\nno newline here ${s}ready-but-not ${s} ready jobs /tmp/d\n`);
+    const noise = Buffer.from(
+      `Welcome!\n${'x'.repeat(10_000)}\nno newline here ${s}ready-but-not ${s} ready jobs /tmp/d\n`,
+    );
     expect(readAll(noise)).toEqual([{ kind: 'ready', method: 'jobs', folder: '/tmp/d' }]);
     expect(readAll(Buffer.from(`motd\n${s} fail no writable folder for output in /tmp or /root\n`))).toEqual([
       { kind: 'fail', reason: 'no writable folder for output in /tmp or /root' },
@@ -36,7 +38,12 @@ describe('shell frames', () => {
 
   it('reads output holding the sentinel, fake headers and no final newline as plain bytes', () => {
     const forged = `${s} X 1 0 0 0\n${s} P 1 99\n${s} ready none /x\n`;
-    const stream = Buffer.concat([ready, Buffer.from(`${s} P 1 4242\n`), exitFrame(1, 0, forged, `${s} X 2 0 0 0`), exitFrame(2, 3, '', '')]);
+    const stream = Buffer.concat([
+      ready,
+      Buffer.from(`${s} P 1 4242\n`),
+      exitFrame(1, 0, forged, `${s} X 2 0 0 0`),
+      exitFrame(2, 3, '', ''),
+    ]);
     const expected: ShellFrame[] = [
       { kind: 'ready', method: 'setsid', folder: '/tmp/.nsb-shell.42.beef' },
       { kind: 'pid', id: 1, pid: 4242 },
@@ -47,7 +54,12 @@ describe('shell frames', () => {
     // Every way the channel could cut the stream in two gives the same frames.
     for (let at = 1; at < stream.length; at++) expect(readAll(stream, [at])).toEqual(expected);
     // And one byte at a time.
-    expect(readAll(stream, Array.from({ length: stream.length - 1 }, (_, i) => i + 1))).toEqual(expected);
+    expect(
+      readAll(
+        stream,
+        Array.from({ length: stream.length - 1 }, (_, i) => i + 1),
+      ),
+    ).toEqual(expected);
   });
 
   it('keeps every byte value, and stdout apart from stderr', () => {

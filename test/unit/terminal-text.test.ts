@@ -13,7 +13,7 @@ describe('terminalSafe', () => {
       expect(terminalSafe(text)).toBe(text);
     }
   });
-  it('keeps the printer\'s own line breaks when a text is made safe line by line', () => {
+  it("keeps the printer's own line breaks when a text is made safe line by line", () => {
     expect(terminalSafeLines('one\x1b[K\ntwo')).toBe('one\\x1b[K\ntwo');
   });
 });

@@ -12,7 +12,8 @@ import { ProgressPrinter } from '../progress.js';
 export const blocksCommand: Command = {
   name: 'blocks',
   summary: 'measure every block variant of every stage (and the fixed parts) on a device, write its LUT',
-  usage: 'bench blocks [--device local] [--catalog F] [--models F] [--latent N] [--width W] [--precision fp32|fp16] [--stages E1,D3] [--iterations N] [--warmup N] [--out F] [--resume] [--json]',
+  usage:
+    'bench blocks [--device local] [--catalog F] [--models F] [--latent N] [--width W] [--precision fp32|fp16] [--stages E1,D3] [--iterations N] [--warmup N] [--out F] [--resume] [--json]',
   help: `${measureHelp}
   --models F         manifest of your own ONNX models per stage variant (replaces generated ones)
   --stages LIST      only these stages and/or parts (E1,D3,conv_in,...)`,
@@ -47,13 +48,22 @@ const EXIT_BY_ERROR: Record<string, number> = {
  * stopped for it); 7 for a runner that hung and was killed, crashed, or printed output that cannot be
  * parsed. A script can tell "fix the model" from "reconnect the device" from "fix the tool".
  */
-export function printResults(results: DeviceResult[], catalogFile: string | undefined, json: boolean, io: CliIO): number {
+export function printResults(
+  results: DeviceResult[],
+  catalogFile: string | undefined,
+  json: boolean,
+  io: CliIO,
+): number {
   const catalog = loadCatalog(catalogFile ?? defaultCatalogFile());
-  const teacher = (stage: string, variant: string) => catalog.spec.stages.find((s) => s.name === stage)?.teacher === variant;
+  const teacher = (stage: string, variant: string) =>
+    catalog.spec.stages.find((s) => s.name === stage)?.teacher === variant;
   if (json) {
     io.stdout.write(`${JSON.stringify(results.length === 1 ? results[0]!.lut : results.map((r) => r.lut), null, 1)}\n`);
   } else {
-    for (const r of results) io.stdout.write(`\n${renderLutTable(r.lut, { teacher })}LUT written to ${r.lutFile} (${(r.ms / 1000).toFixed(1)} s)\n`);
+    for (const r of results)
+      io.stdout.write(
+        `\n${renderLutTable(r.lut, { teacher })}LUT written to ${r.lutFile} (${(r.ms / 1000).toFixed(1)} s)\n`,
+      );
   }
   const failed = results.flatMap((r) => r.lut.entries.filter((e) => e.state === 'failed'));
   const shared = new Set(failed.map((e) => EXIT_BY_ERROR[e.error?.code ?? ''] ?? ExitCode.failure));

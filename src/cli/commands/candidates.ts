@@ -11,7 +11,8 @@ import { printResults } from './blocks.js';
 export const candidatesCommand: Command = {
   name: 'candidates',
   summary: 'measure whole candidate U-Nets end to end and add them to the device LUT (calibration)',
-  usage: 'bench candidates --arch CODE [--arch CODE ...] [--teacher] [--device local] [--latent N] [--width W] [--out F] [...]',
+  usage:
+    'bench candidates --arch CODE [--arch CODE ...] [--teacher] [--device local] [--latent N] [--width W] [--out F] [...]',
   help: `
   --arch CODE        a candidate: E1=R-A-R-A,E2=R-R,... or variant indices 0.3.1.0.7.2 (repeatable)
   --teacher          also the teacher U-Net${measureHelp}`,
@@ -19,12 +20,18 @@ export const candidatesCommand: Command = {
   async run(args, io) {
     // Codes contain commas: each --arch is one code.
     const raw = args.values['arch'];
-    const codes = (Array.isArray(raw) ? raw.map(String) : raw === undefined ? [] : [String(raw)]).map((c) => c.trim()).filter((c) => c.length > 0);
+    const codes = (Array.isArray(raw) ? raw.map(String) : raw === undefined ? [] : [String(raw)])
+      .map((c) => c.trim())
+      .filter((c) => c.length > 0);
     if (boolFlag(args, 'teacher')) codes.unshift('teacher');
     if (codes.length === 0) throw new UsageError('bench candidates needs --arch CODE or --teacher');
     const json = boolFlag(args, 'json');
     const progress = new ProgressPrinter(io, json ? io.stderr : io.stdout);
-    const results = await runBlocks({ ...measureOptionsFrom(args, io), candidates: codes, onProgress: progress.handle });
+    const results = await runBlocks({
+      ...measureOptionsFrom(args, io),
+      candidates: codes,
+      onProgress: progress.handle,
+    });
     progress.finish();
     return printResults(results, stringFlag(args, 'catalog'), json, io);
   },

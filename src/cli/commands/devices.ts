@@ -3,7 +3,15 @@
 // no profile names. Exit 0, except with --device NAME:
 // 4 when its profile is unusable, 6 when that device cannot be reached, 7 when its runner is not
 // ready. `--device NAME --clean` removes what the harness put into that device's work folder.
-import { cleanDevice, DEFAULT_CLEAN_TIMEOUT_MS, DEFAULT_DEVICE_TIMEOUT_MS, listDevices, type CleanReport, type DevicesReport, type ProfileReport } from '../../app/devices.js';
+import {
+  cleanDevice,
+  DEFAULT_CLEAN_TIMEOUT_MS,
+  DEFAULT_DEVICE_TIMEOUT_MS,
+  listDevices,
+  type CleanReport,
+  type DevicesReport,
+  type ProfileReport,
+} from '../../app/devices.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { terminalSafe } from '../../terminal-text.js';
 import type { Command } from '../command.js';
@@ -17,13 +25,22 @@ function facts(r: ProfileReport): string[] {
   const battery = [
     typeof i['batteryPercent'] === 'number' ? `${i['batteryPercent']}%` : undefined,
     typeof i['batteryTemperatureC'] === 'number' ? `${i['batteryTemperatureC']} °C` : undefined,
-    typeof i['batteryPlugged'] === 'string' ? (i['batteryPlugged'] === 'none' ? 'on battery' : `charging (${i['batteryPlugged']})`) : undefined,
+    typeof i['batteryPlugged'] === 'string'
+      ? i['batteryPlugged'] === 'none'
+        ? 'on battery'
+        : `charging (${i['batteryPlugged']})`
+      : undefined,
   ].filter((x) => x !== undefined);
   if (battery.length > 0) lines.push(`battery ${battery.join(', ')}`);
   const t = r.thermal;
   if (t) {
     const temps = Object.entries(t.temperatures).map(([k, v]) => `${k} ${v.toFixed(1)} °C`);
-    const status = t.status !== undefined ? `status ${t.status}${t.throttling ? ' (throttling)' : ''}` : t.throttling ? 'throttling' : undefined;
+    const status =
+      t.status !== undefined
+        ? `status ${t.status}${t.throttling ? ' (throttling)' : ''}`
+        : t.throttling
+          ? 'throttling'
+          : undefined;
     const text = [status, temps.length > 0 ? temps.join(', ') : 'no sensors'].filter((x) => x !== undefined).join('; ');
     lines.push(`thermal ${text}`);
   }
@@ -49,7 +66,8 @@ function renderProfile(r: ProfileReport): string {
     if (r.error?.hint) out.push(`             ${r.error.hint}`);
   }
   const runner = r.runner;
-  if (runner.ready === true) out.push(`  runner     ${runner.name}: ready${runner.detail ? ` (${runner.detail})` : ''}`);
+  if (runner.ready === true)
+    out.push(`  runner     ${runner.name}: ready${runner.detail ? ` (${runner.detail})` : ''}`);
   else if (runner.ready === false) {
     out.push(`  runner     ${runner.name}: NOT READY: ${bare(runner.error?.message ?? runner.detail)}`);
     if (runner.error?.hint) out.push(`             ${runner.error.hint}`);
@@ -74,7 +92,9 @@ export function renderDevices(report: DevicesReport): string {
     const rows = report.unprofiled.map((d) =>
       terminalSafe(`  ${d.serial}  ${d.state}${d.model ? `  ${d.model}` : ''}  on ${d.server}`),
     );
-    parts.push(`devices without a profile (copy device-profiles/pixel.json and set transport.serial)\n${rows.join('\n')}`);
+    parts.push(
+      `devices without a profile (copy device-profiles/pixel.json and set transport.serial)\n${rows.join('\n')}`,
+    );
   }
   return `${parts.join('\n\n')}\n`;
 }
@@ -82,7 +102,11 @@ export function renderDevices(report: DevicesReport): string {
 export function renderClean(r: CleanReport): string {
   const where = `${r.workDir} on ${r.id}`;
   if (!r.exists) return `${r.profile}: nothing to clean: ${where} does not exist\n`;
-  const lines = [r.removed.length > 0 ? `${r.profile}: removed ${r.removed.join(', ')} from ${where}` : `${r.profile}: nothing of the harness's in ${where}`];
+  const lines = [
+    r.removed.length > 0
+      ? `${r.profile}: removed ${r.removed.join(', ')} from ${where}`
+      : `${r.profile}: nothing of the harness's in ${where}`,
+  ];
   if (r.kept.length > 0) lines.push(`  left alone (not created by the harness): ${r.kept.join(', ')}`);
   return `${lines.map(terminalSafe).join('\n')}\n`;
 }
@@ -94,7 +118,8 @@ function errorLines(message: string, hint: string | undefined): string {
 
 export const devicesCommand: Command = {
   name: 'devices',
-  summary: 'list every device profile: reachable?, device facts, runner ready?; and phones on the adb servers no profile names',
+  summary:
+    'list every device profile: reachable?, device facts, runner ready?; and phones on the adb servers no profile names',
   usage: 'bench devices [--device NAME [--clean]] [--profiles DIR] [--timeout-ms MS] [--json]',
   help: `
   --device NAME      only this profile; exit 4 if the profile is unusable (e.g. its workDir), 6 if its
@@ -116,7 +141,8 @@ No adb server is started: a profile whose server is not running is reported as s
     const device = stringFlag(args, 'device');
     const timeoutMs = numberFlag(args, 'timeout-ms', { integer: true, min: 100 });
     if (boolFlag(args, 'clean')) {
-      if (device === undefined) throw new UsageError('bench devices: --clean needs --device NAME (one device at a time)');
+      if (device === undefined)
+        throw new UsageError('bench devices: --clean needs --device NAME (one device at a time)');
       const cleaned = await cleanDevice({
         device,
         profileDirs: listFlag(args, 'profiles'),
@@ -146,7 +172,11 @@ No adb server is started: a profile whose server is not running is reported as s
       io.stderr.write(errorLines(message, one.runner.error?.hint));
       const code = one.runner.error?.code;
       // The phone went away during the runner's check: that is the device's problem.
-      return code === 'NSB_INVALID_FILE' ? ExitCode.invalidFile : code === 'NSB_DEVICE' ? ExitCode.device : ExitCode.runner;
+      return code === 'NSB_INVALID_FILE'
+        ? ExitCode.invalidFile
+        : code === 'NSB_DEVICE'
+          ? ExitCode.device
+          : ExitCode.runner;
     }
     return ExitCode.ok;
   },

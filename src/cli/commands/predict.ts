@@ -32,7 +32,10 @@ when an entry the candidate needs is missing or failed (the entries are named).`
     if (boolFlag(args, 'json')) printJson(io, report, 2);
     else io.stdout.write(renderPrediction(report));
     const unavailable = report.devices.filter((d) => !d.available);
-    printNotes(io, unavailable.map((d) => `no prediction on ${d.device}: missing ${d.missing.join(', ')}`));
+    printNotes(
+      io,
+      unavailable.map((d) => `no prediction on ${d.device}: missing ${d.missing.join(', ')}`),
+    );
     return unavailable.length > 0 ? ExitCode.failure : ExitCode.ok;
   },
 };

@@ -38,7 +38,9 @@ function optionsFrom(args: ParsedArgs): RegressionReportOptions & { outDir: stri
   const seed = numberFlag(args, 'seed', { integer: true, min: 0, max: 0xffffffff });
   const saveBaseline = stringFlag(args, 'save-baseline');
   if (saveBaseline !== undefined && baseline.length < 2) {
-    throw new UsageError('--save-baseline needs baseline history: give --baseline two or more times (tables of one configuration)');
+    throw new UsageError(
+      '--save-baseline needs baseline history: give --baseline two or more times (tables of one configuration)',
+    );
   }
   return {
     baseline: baseline.length === 1 ? baseline[0]! : baseline,
@@ -83,7 +85,7 @@ export const reportRegressionCommand: Command = {
   help: [
     '  --baseline FILE     the reference LUT (e.g. a committed baseline under reports/); give it several times for',
     '                      baseline history (tables of one configuration measured at different times): they are',
-    '                      pooled and the machine\'s run-to-run spread is learnt from them (5 or more tables: with',
+    "                      pooled and the machine's run-to-run spread is learnt from them (5 or more tables: with",
     '                      3, a whole-suite shift must be about ten times the spread to count)',
     '  --save-baseline F   write that pooled baseline, its spread recorded, to F (commit it as the baseline)',
     '  --current FILE      the LUT to judge',

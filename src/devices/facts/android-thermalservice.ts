@@ -20,9 +20,26 @@ import { insteadOf } from '../../parsing/looks-like.js';
 
 /** android.os.Temperature TYPE_* constants (AOSP). */
 const AOSP_TYPES: Record<number, string> = {
-  0: 'cpu', 1: 'gpu', 2: 'battery', 3: 'skin', 4: 'usb_port', 5: 'power_amplifier', 6: 'bcl_voltage',
-  7: 'bcl_current', 8: 'bcl_percentage', 9: 'npu', 10: 'tpu', 11: 'display', 12: 'modem', 13: 'soc',
-  14: 'wifi', 15: 'camera', 16: 'flashlight', 17: 'speaker', 18: 'ambient', 19: 'pogo',
+  0: 'cpu',
+  1: 'gpu',
+  2: 'battery',
+  3: 'skin',
+  4: 'usb_port',
+  5: 'power_amplifier',
+  6: 'bcl_voltage',
+  7: 'bcl_current',
+  8: 'bcl_percentage',
+  9: 'npu',
+  10: 'tpu',
+  11: 'display',
+  12: 'modem',
+  13: 'soc',
+  14: 'wifi',
+  15: 'camera',
+  16: 'flashlight',
+  17: 'speaker',
+  18: 'ambient',
+  19: 'pogo',
 };
 const AOSP_NUMBER = new Map(Object.entries(AOSP_TYPES).map(([n, kind]) => [kind, Number(n)]));
 
@@ -40,7 +57,15 @@ const NAME_KINDS: [RegExp, string][] = [
 ];
 
 /** Thermal Status values (PowerManager.THERMAL_STATUS_*). */
-export const THERMAL_STATUS_NAMES = ['none', 'light', 'moderate', 'severe', 'critical', 'emergency', 'shutdown'] as const;
+export const THERMAL_STATUS_NAMES = [
+  'none',
+  'light',
+  'moderate',
+  'severe',
+  'critical',
+  'emergency',
+  'shutdown',
+] as const;
 
 /** What an entry's value measures: only `temperature` values are degrees Celsius. */
 export type ThermalQuantity = 'temperature' | 'bcl-voltage' | 'bcl-current' | 'bcl-percentage' | 'unknown';
@@ -157,7 +182,12 @@ export function parseThermalService(capture: CaptureInput): ThermalServiceReadin
     if (!Number.isFinite(value) || Math.abs(value + 99.9) < 1e-6) continue;
     const type = f.has('mType') ? Number(f.get('mType')) : undefined;
     const sensorStatus = f.has('mStatus') ? Number(f.get('mStatus')) : undefined;
-    raw.push({ name, celsius: value, type: Number.isFinite(type) ? type : undefined, status: Number.isFinite(sensorStatus) ? sensorStatus : undefined });
+    raw.push({
+      name,
+      celsius: value,
+      type: Number.isFinite(type) ? type : undefined,
+      status: Number.isFinite(sensorStatus) ? sensorStatus : undefined,
+    });
   }
 
   const typeOffset = detectOffset(raw);

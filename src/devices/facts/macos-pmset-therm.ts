@@ -48,7 +48,10 @@ export function parsePmsetTherm(capture: CaptureInput): PmsetTherm {
       performanceWarningLevel = Number(m[1]);
     } else if ((m = /^(CPU_[A-Za-z_]+)\s*=\s*(-?\d+)$/.exec(line))) {
       cpuPower[m[1]!] = Number(m[2]);
-    } else if (/^Note: No (thermal warning level|performance warning level|CPU power status) has been recorded/i.test(line) || /CPU Power notify$/.test(line)) {
+    } else if (
+      /^Note: No (thermal warning level|performance warning level|CPU power status) has been recorded/i.test(line) ||
+      /CPU Power notify$/.test(line)
+    ) {
       // Recognised, nothing to record.
     } else if (/^Error/i.test(line)) {
       errors.push(line);
@@ -57,7 +60,12 @@ export function parsePmsetTherm(capture: CaptureInput): PmsetTherm {
     }
     recognised = true;
   }
-  if (!recognised) throw new ParseError('pmset -g therm output', 'no thermal, performance or CPU power report found', text.slice(0, 200));
+  if (!recognised)
+    throw new ParseError(
+      'pmset -g therm output',
+      'no thermal, performance or CPU power report found',
+      text.slice(0, 200),
+    );
   const limit = (key: string) => cpuPower[key] ?? null;
   const cpuSpeedLimit = limit('CPU_Speed_Limit');
   const cpuSchedulerLimit = limit('CPU_Scheduler_Limit');

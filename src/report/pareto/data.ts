@@ -57,7 +57,15 @@ export interface ParetoData {
   params: number[];
   gmacs: number[];
   devices: ReportDevice[];
-  quality: null | { metric: string; better: 'higher' | 'lower'; file: string; kind: string; count: number; missing: { count: number; first: string[] }; values: (number | null)[] };
+  quality: null | {
+    metric: string;
+    better: 'higher' | 'lower';
+    file: string;
+    kind: string;
+    count: number;
+    missing: { count: number; first: string[] };
+    values: (number | null)[];
+  };
   objectives: string[];
   directions: string[];
   constraints: { maxLatencyMs?: number; maxParams?: number };

@@ -6,7 +6,16 @@ import { clientCloud } from './client-cloud.js';
 import { clientUi } from './client-ui.js';
 import type { ParetoData } from './data.js';
 import { escapeHtml as h, inlineScript, scriptJson } from './escape.js';
-import { calibrationSection, devicesSection, flagBanner, flagsSection, frontTableSection, heatmapSection, notesSection, transferSection } from './sections.js';
+import {
+  calibrationSection,
+  devicesSection,
+  flagBanner,
+  flagsSection,
+  frontTableSection,
+  heatmapSection,
+  notesSection,
+  transferSection,
+} from './sections.js';
 import { reportCss } from './styles.js';
 
 export const REPORT_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
@@ -29,7 +38,10 @@ export function renderParetoReport(data: ParetoData, opts: PageOptions): string 
     ? `<section id="quality"><h2>${h(data.quality.metric)} vs latency</h2>${chartBox('chart-quality-latency', `${data.quality.metric} (${data.quality.better} is better) vs predicted latency on ${d0.label}`)}</section>`
     : '';
   const blocks = data.devices
-    .map((d, i) => `<h3>${h(d.label)}</h3><div class="grid2">${chartBox(`chart-blocks-params-${i}`, `block latency vs parameters (${d.label})`, true)}${chartBox(`chart-blocks-macs-${i}`, `block latency vs MACs (${d.label})`, true)}</div>`)
+    .map(
+      (d, i) =>
+        `<h3>${h(d.label)}</h3><div class="grid2">${chartBox(`chart-blocks-params-${i}`, `block latency vs parameters (${d.label})`, true)}${chartBox(`chart-blocks-macs-${i}`, `block latency vs MACs (${d.label})`, true)}</div>`,
+    )
     .join('\n');
   const devices =
     data.devices.length > 1

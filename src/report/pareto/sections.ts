@@ -44,7 +44,8 @@ export function flagBanner(data: ParetoData): string {
       if (b.status !== 'ok') counts.set(b.status, (counts.get(b.status) ?? 0) + 1);
     }
   }
-  if (counts.size === 0) return '<p class="ok-banner" id="flag-banner">No entry carries a flag; every block and part was measured.</p>';
+  if (counts.size === 0)
+    return '<p class="ok-banner" id="flag-banner">No entry carries a flag; every block and part was measured.</p>';
   const list = [...counts].map(([f, n]) => `<span class="flag">${h(f)}</span> ×${n}`).join(', ');
   return `<p class="warn-banner" id="flag-banner"><strong>Measurement flags:</strong> ${list}. Candidates that use these entries carry the flags in tooltips and in the front table; see <a href="#flags">Flags</a>.</p>`;
 }
@@ -52,10 +53,22 @@ export function flagBanner(data: ParetoData): string {
 export function flagsSection(data: ParetoData): string {
   const parts = data.devices.map((d) => {
     const rows = flaggedEntries(d)
-      .map((b) => `<tr><td><code>${h(b.id)}</code></td><td>${h(b.status)}</td><td>${b.flags.map((f) => `<span class="flag">${h(f)}</span>`).join(' ')}</td><td>${h(b.error ?? '')}</td></tr>`)
+      .map(
+        (b) =>
+          `<tr><td><code>${h(b.id)}</code></td><td>${h(b.status)}</td><td>${b.flags.map((f) => `<span class="flag">${h(f)}</span>`).join(' ')}</td><td>${h(b.error ?? '')}</td></tr>`,
+      )
       .join('\n');
-    const problems = d.problems.length > 0 ? `<p class="warn">${h(d.problems.length)} entries keep candidates from a prediction: ${d.problems.slice(0, 8).map((p) => `<code>${h(p)}</code>`).join(', ')}${d.problems.length > 8 ? ', …' : ''}</p>` : '';
-    const body = rows.length > 0 ? `<table class="plain"><thead><tr><th>entry</th><th>state</th><th>flags</th><th>error</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>No flagged or failed entries.</p>';
+    const problems =
+      d.problems.length > 0
+        ? `<p class="warn">${h(d.problems.length)} entries keep candidates from a prediction: ${d.problems
+            .slice(0, 8)
+            .map((p) => `<code>${h(p)}</code>`)
+            .join(', ')}${d.problems.length > 8 ? ', …' : ''}</p>`
+        : '';
+    const body =
+      rows.length > 0
+        ? `<table class="plain"><thead><tr><th>entry</th><th>state</th><th>flags</th><th>error</th></tr></thead><tbody>${rows}</tbody></table>`
+        : '<p>No flagged or failed entries.</p>';
     return `<h3>${h(d.label)}</h3><p>${h(d.predicted)} of ${h(data.size)} candidates predicted.</p>${problems}${body}`;
   });
   return `<section id="flags"><h2>Flags</h2>${parts.join('\n')}</section>`;
@@ -64,19 +77,33 @@ export function flagsSection(data: ParetoData): string {
 export function notesSection(data: ParetoData): string {
   const notes: string[] = [];
   const ex = data.excluded;
-  if (ex.noLatency > 0) notes.push(`${ex.noLatency} candidates have no latency prediction on ${h(data.devices[0]!.label)} and are not on any chart or front.`);
-  if (ex.overLatency > 0) notes.push(`${ex.overLatency} candidates exceed --max-latency ${h(data.constraints.maxLatencyMs)} ms.`);
-  if (ex.overParams > 0) notes.push(`${ex.overParams} candidates exceed --max-params ${h(data.constraints.maxParams)}.`);
+  if (ex.noLatency > 0)
+    notes.push(
+      `${ex.noLatency} candidates have no latency prediction on ${h(data.devices[0]!.label)} and are not on any chart or front.`,
+    );
+  if (ex.overLatency > 0)
+    notes.push(`${ex.overLatency} candidates exceed --max-latency ${h(data.constraints.maxLatencyMs)} ms.`);
+  if (ex.overParams > 0)
+    notes.push(`${ex.overParams} candidates exceed --max-params ${h(data.constraints.maxParams)}.`);
   const q = data.quality;
   if (q && q.missing.count > 0) {
-    const use = data.objectives.includes('quality') ? ` and ${h(ex.noQuality)} of them are left out of the quality objective` : '';
-    notes.push(`Quality file ${h(q.file)}: ${h(q.missing.count)} of ${h(data.size)} candidates have no ${h(q.metric)} score (none is invented)${use}, e.g. ${q.missing.first.map((c) => `<code>${h(c)}</code>`).join(', ')}.`);
+    const use = data.objectives.includes('quality')
+      ? ` and ${h(ex.noQuality)} of them are left out of the quality objective`
+      : '';
+    notes.push(
+      `Quality file ${h(q.file)}: ${h(q.missing.count)} of ${h(data.size)} candidates have no ${h(q.metric)} score (none is invented)${use}, e.g. ${q.missing.first.map((c) => `<code>${h(c)}</code>`).join(', ')}.`,
+    );
   }
   const hv = data.hypervolume;
   const hvText = hv
     ? `Hypervolume ${fmtNumber(hv.value, 5)} (objectives normalised to [0, 1] over the ${h(data.eligible)} eligible candidates, reference point 1.1 in each).`
     : 'No hypervolume (more than three objectives or an empty front).';
-  const objectives = data.objectives.map((o, i) => `${h(o === 'quality' && q ? q.metric : o)} (${data.directions[i] === 'max' ? 'maximised' : 'minimised'})`).join(', ');
+  const objectives = data.objectives
+    .map(
+      (o, i) =>
+        `${h(o === 'quality' && q ? q.metric : o)} (${data.directions[i] === 'max' ? 'maximised' : 'minimised'})`,
+    )
+    .join(', ');
   return `<section id="summary"><h2>Search</h2><p>Objectives: ${objectives}. Front: ${h(data.front.length)} of ${h(data.eligible)} eligible candidates. ${hvText}</p>
 <p>Predicted latency is the sum of the six stage variants' block medians and the fixed parts' medians; intervals combine the entries' 95% half-widths in quadrature.</p>
 ${notes.length > 0 ? `<ul class="notes">${notes.map((n) => `<li>${n}</li>`).join('')}</ul>` : ''}</section>`;
@@ -96,7 +123,8 @@ export function heatmapSection(data: ParetoData): string {
     const rows = data.stages.map((s) => {
       const cells = s.variants.map((v) => {
         const b = d.blocks.find((x) => x.kind === 'block' && x.stage === s.name && x.variant === v);
-        if (!b || b.median === null) return `<td class="missing" title="${h(b?.status ?? 'missing')}">${h(v)}<br>${h(b?.status ?? 'missing')}</td>`;
+        if (!b || b.median === null)
+          return `<td class="missing" title="${h(b?.status ?? 'missing')}">${h(v)}<br>${h(b?.status ?? 'missing')}</td>`;
         const flags = b.flags.length > 0 ? `<br><span class="flag">${b.flags.map(h).join(' ')}</span>` : '';
         return `<td style="background:${heatColour(b.median, lo, hi)}" data-ms="${b.median}">${h(v)}<br><strong>${fmtMs(b.median)}</strong> ms${flags}</td>`;
       });
@@ -105,7 +133,10 @@ export function heatmapSection(data: ParetoData): string {
     });
     const parts = d.blocks
       .filter((b) => b.kind === 'part')
-      .map((b) => `${h(b.stage)} ${b.median === null ? h(b.status) : `${fmtMs(b.median)} ms`}${b.flags.length > 0 ? ` <span class="flag">${b.flags.map(h).join(' ')}</span>` : ''}`)
+      .map(
+        (b) =>
+          `${h(b.stage)} ${b.median === null ? h(b.status) : `${fmtMs(b.median)} ms`}${b.flags.length > 0 ? ` <span class="flag">${b.flags.map(h).join(' ')}</span>` : ''}`,
+      )
       .join('; ');
     const head = Array.from({ length: width }, (_, i) => `<th>${i}</th>`).join('');
     return `<h3>${h(d.label)}</h3><table class="heatmap"><thead><tr><th>stage</th>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table><p>Fixed parts: ${parts || 'none'}</p>`;
@@ -137,12 +168,20 @@ export function frontTableSection(data: ParetoData): string {
       [n, `${n} <small>${h(indices)}</small>`],
       [code, `<code>${h(code)}</code>`],
       [d0.latency[n], fmtMs(d0.latency[n])],
-      [d0.hi[n] !== null && d0.lo[n] !== null ? d0.hi[n]! - d0.lo[n]! : null, `${fmtMs(d0.lo[n])} – ${fmtMs(d0.hi[n])}`],
+      [
+        d0.hi[n] !== null && d0.lo[n] !== null ? d0.hi[n]! - d0.lo[n]! : null,
+        `${fmtMs(d0.lo[n])} – ${fmtMs(d0.hi[n])}`,
+      ],
       ...others.map((d) => [d.latency[n], fmtMs(d.latency[n])]),
       [data.params[n]!, fmtMillions(data.params[n]!)],
       [data.gmacs[n]!, fmtNumber(data.gmacs[n], 4)],
       ...(q ? [[q.values[n] ?? null, fmtNumber(q.values[n], 5)]] : []),
-      [flagNamesOf(bits, data.flagNames).join(' '), flagNamesOf(bits, data.flagNames).map((f) => `<span class="flag">${h(f)}</span>`).join(' ')],
+      [
+        flagNamesOf(bits, data.flagNames).join(' '),
+        flagNamesOf(bits, data.flagNames)
+          .map((f) => `<span class="flag">${h(f)}</span>`)
+          .join(' '),
+      ],
     ] as [unknown, string][];
     return `<tr data-number="${n}">${cells.map(([v, text]) => `<td data-sort="${h(v ?? '')}">${text}</td>`).join('')}</tr>`;
   });
@@ -155,7 +194,10 @@ export function frontTableSection(data: ParetoData): string {
 export function transferSection(data: ParetoData): string {
   if (data.transfer.length === 0) return '';
   const rows = data.transfer
-    .map((t) => `<tr><td>${h(t.from)} → ${h(t.to)}</td><td>${h(t.n)}</td><td>${fmtNumber(t.spearman, 4)}</td><td>${fmtNumber(t.kendallTauB, 4)}</td><td>${h(t.kept)} of ${h(t.frontSize)}</td></tr>`)
+    .map(
+      (t) =>
+        `<tr><td>${h(t.from)} → ${h(t.to)}</td><td>${h(t.n)}</td><td>${fmtNumber(t.spearman, 4)}</td><td>${fmtNumber(t.kendallTauB, 4)}</td><td>${h(t.kept)} of ${h(t.frontSize)}</td></tr>`,
+    )
     .join('');
   return `<table class="plain" id="transfer-table"><thead><tr><th>devices</th><th>candidates</th><th>Spearman ρ</th><th>Kendall τ-b</th><th>front kept</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -166,11 +208,24 @@ export function calibrationSection(data: ParetoData): string {
     .map((d) => {
       const c = d.calibration!;
       const rows = c.points
-        .map((p) => `<tr><td><code>${h(p.code)}</code></td><td>${fmtMs(p.measured)}</td><td>${fmtMs(p.predicted)}</td><td>${fmtNumber(p.ratio, 4)}</td><td>${p.flags.map((f) => `<span class="flag">${h(f)}</span>`).join(' ')}</td></tr>`)
+        .map(
+          (p) =>
+            `<tr><td><code>${h(p.code)}</code></td><td>${fmtMs(p.measured)}</td><td>${fmtMs(p.predicted)}</td><td>${fmtNumber(p.ratio, 4)}</td><td>${p.flags.map((f) => `<span class="flag">${h(f)}</span>`).join(' ')}</td></tr>`,
+        )
         .join('');
-      const skipped = c.skipped.length > 0 ? `<p class="warn">${c.skipped.length} candidate entries not compared: ${c.skipped.slice(0, 5).map((s) => `${h(s.arch)} (${h(s.reason)})`).join('; ')}</p>` : '';
-      const summary = c.summary ? `<p>Measured / predicted: median ${fmtNumber(c.summary.median, 4)}, geometric mean ${fmtNumber(c.summary.geomean, 4)} over ${c.summary.n} candidates.</p>` : '';
+      const skipped =
+        c.skipped.length > 0
+          ? `<p class="warn">${c.skipped.length} candidate entries not compared: ${c.skipped
+              .slice(0, 5)
+              .map((s) => `${h(s.arch)} (${h(s.reason)})`)
+              .join('; ')}</p>`
+          : '';
+      const summary = c.summary
+        ? `<p>Measured / predicted: median ${fmtNumber(c.summary.median, 4)}, geometric mean ${fmtNumber(c.summary.geomean, 4)} over ${c.summary.n} candidates.</p>`
+        : '';
       return `<h3>${h(d.label)}</h3>${summary}<table class="plain"><thead><tr><th>candidate</th><th>measured ms</th><th>predicted ms</th><th>ratio</th><th>flags</th></tr></thead><tbody>${rows}</tbody></table>${skipped}`;
     });
-  return parts.length > 0 ? `<section id="calibration"><h2>Calibration against candidates measured end to end</h2>${parts.join('')}</section>` : '';
+  return parts.length > 0
+    ? `<section id="calibration"><h2>Calibration against candidates measured end to end</h2>${parts.join('')}</section>`
+    : '';
 }

@@ -2,7 +2,15 @@
 // <failure> for a regression, <skipped> for inconclusive entries and entries present in only one
 // table. Counts on <testsuites> and <testsuite> follow the children; times are 0 because a test
 // case here is a comparison, not a timed run.
-import { directional, formatChange, formatInterval, formatMs, formatP, formatPercent, formatRatio } from '../../compare/format.js';
+import {
+  directional,
+  formatChange,
+  formatInterval,
+  formatMs,
+  formatP,
+  formatPercent,
+  formatRatio,
+} from '../../compare/format.js';
 import type { EntryComparison, OneSidedEntry, RegressionResult } from '../../compare/types.js';
 
 export interface JunitOptions {
@@ -18,7 +26,12 @@ export function xmlText(text: string): string {
 }
 
 export function xmlAttr(text: string): string {
-  return xmlText(text).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+  return xmlText(text)
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;');
 }
 
 function attrs(values: Record<string, string | number>): string {
@@ -66,7 +79,8 @@ function suiteCase(r: RegressionResult): string[] {
   if (!s?.separated) return [];
   const open = `    <testcase${attrs({ name: 'whole suite', classname: classname('suite'), time: 0 })}`;
   const detail = `${s.verdict}: ${s.summary}; geometric mean ${formatRatio(s.ratio)} (${formatChange(s.ratio)}), ${s.sharedBy} of ${s.entries} entries moved with it`;
-  if (s.verdict === 'regressed') return [`${open}>\n      <failure${attrs({ message: detail, type: 'regressed' })}/>\n    </testcase>`];
+  if (s.verdict === 'regressed')
+    return [`${open}>\n      <failure${attrs({ message: detail, type: 'regressed' })}/>\n    </testcase>`];
   if (s.verdict === 'inconclusive') return [`${open}>\n      <skipped${attrs({ message: detail })}/>\n    </testcase>`];
   return [`${open}>\n      <system-out>${xmlText(detail)}</system-out>\n    </testcase>`];
 }
@@ -81,7 +95,8 @@ export function renderJunit(r: RegressionResult, options: JunitOptions = {}): st
   const tests = cases.length;
   const suite = r.suite?.separated ? r.suite.verdict : null;
   const failures = r.counts.regressed + (suite === 'regressed' ? 1 : 0);
-  const skipped = r.counts.inconclusive + r.counts.onlyInBaseline + r.counts.onlyInCurrent + (suite === 'inconclusive' ? 1 : 0);
+  const skipped =
+    r.counts.inconclusive + r.counts.onlyInBaseline + r.counts.onlyInCurrent + (suite === 'inconclusive' ? 1 : 0);
   const counts = { tests, failures, errors: 0, skipped, time: 0 };
   const suiteName = `latency regression: ${r.current.profile} ${r.current.runner} ${r.current.ep} ${r.current.precision}`;
   const properties: [string, string | number][] = [
@@ -97,7 +112,11 @@ export function renderJunit(r: RegressionResult, options: JunitOptions = {}): st
     ['current-round-noise', r.current.roundNoise?.tau ?? 'unknown'],
     ['mode', r.mode ?? 'two-table'],
   ];
-  if (r.suite) properties.push(['suite-shift', r.suite.ratio], ['suite-verdict', r.suite.separated ? r.suite.verdict : 'not separated']);
+  if (r.suite)
+    properties.push(
+      ['suite-shift', r.suite.ratio],
+      ['suite-verdict', r.suite.separated ? r.suite.verdict : 'not separated'],
+    );
   if (r.suite?.spread) properties.push(['run-spread', r.suite.spread.sd], ['run-spread-source', r.suite.spread.source]);
   if (r.geomean) {
     properties.push(['geomean-ratio', r.geomean.value], ['geomean-ci95', formatInterval(r.geomean.ci95)]);

@@ -1,7 +1,16 @@
 // Markdown summary for a pull-request comment or $GITHUB_STEP_SUMMARY: a header with the counts
 // and the suite geometric mean, the entries that need attention worst first, the full table folded
 // in <details>, and the entries present in only one table. GitHub-flavoured Markdown.
-import { directional, formatChange, formatInterval, formatMs, formatP, formatPercent, formatRatio, formatRoundNoise } from '../../compare/format.js';
+import {
+  directional,
+  formatChange,
+  formatInterval,
+  formatMs,
+  formatP,
+  formatPercent,
+  formatRatio,
+  formatRoundNoise,
+} from '../../compare/format.js';
 import type { EntryComparison, OneSidedEntry, RegressionResult, Verdict } from '../../compare/types.js';
 import { terminalSafe } from '../../terminal-text.js';
 import { runWideLines, summariseFlags } from '../flags.js';
@@ -18,7 +27,10 @@ const rank: Record<Verdict, number> = { regressed: 0, inconclusive: 1, improved:
 export function worstFirst(entries: readonly EntryComparison[]): EntryComparison[] {
   return entries
     .map((e, i) => ({ e, i }))
-    .sort((a, b) => rank[a.e.verdict] - rank[b.e.verdict] || (b.e.ratio ?? -Infinity) - (a.e.ratio ?? -Infinity) || a.i - b.i)
+    .sort(
+      (a, b) =>
+        rank[a.e.verdict] - rank[b.e.verdict] || (b.e.ratio ?? -Infinity) - (a.e.ratio ?? -Infinity) || a.i - b.i,
+    )
     .map((x) => x.e);
 }
 
@@ -47,8 +59,10 @@ export function code(raw: string): string {
 function title(r: RegressionResult): string {
   const c = r.counts;
   const suite = r.suite?.separated ? r.suite : null;
-  if (c.regressed > 0) return `${icon.regressed} Latency: ${c.regressed} ${c.regressed === 1 ? 'entry' : 'entries'} regressed`;
-  if (suite?.verdict === 'regressed') return `${icon.regressed} Latency: the whole suite regressed (${formatChange(suite.ratio)})`;
+  if (c.regressed > 0)
+    return `${icon.regressed} Latency: ${c.regressed} ${c.regressed === 1 ? 'entry' : 'entries'} regressed`;
+  if (suite?.verdict === 'regressed')
+    return `${icon.regressed} Latency: the whole suite regressed (${formatChange(suite.ratio)})`;
   if (c.inconclusive > 0) return `${icon.inconclusive} Latency: no regression found, ${c.inconclusive} inconclusive`;
   if (suite?.verdict === 'inconclusive') {
     return `${icon.inconclusive} Latency: no entry moved against the suite; the whole suite moved ${formatChange(suite.ratio)}, which this machine could do between runs`;
@@ -85,7 +99,9 @@ function header(r: RegressionResult): string[] {
       '',
     );
   }
-  const conditions = runWideLines(summariseFlags(r.entries.map((e) => ({ flags: [...new Set([...e.baseline.flags, ...e.current.flags])] }))));
+  const conditions = runWideLines(
+    summariseFlags(r.entries.map((e) => ({ flags: [...new Set([...e.baseline.flags, ...e.current.flags])] }))),
+  );
   if (conditions.length > 0) lines.push(`Run-wide: ${conditions.map(cell).join('; ')}.`, '');
   for (const n of r.notes) lines.push(`> ${cell(n)}`, '');
   return lines;
@@ -93,8 +109,10 @@ function header(r: RegressionResult): string[] {
 
 function methodLine(r: RegressionResult): string {
   const o = r.options;
-  const rt = (t: RegressionResult['current']) => `${t.runner} ${t.runtimeVersion} ${t.ep} ${t.precision}${t.threads !== null ? `, ${t.threads} threads` : ''}`;
-  const sides = `Baseline ${code(r.baseline.label)} (${cell(rt(r.baseline))}) · current ${code(r.current.label)} (${cell(rt(r.current))}) · ` +
+  const rt = (t: RegressionResult['current']) =>
+    `${t.runner} ${t.runtimeVersion} ${t.ep} ${t.precision}${t.threads !== null ? `, ${t.threads} threads` : ''}`;
+  const sides =
+    `Baseline ${code(r.baseline.label)} (${cell(rt(r.baseline))}) · current ${code(r.current.label)} (${cell(rt(r.current))}) · ` +
     `device ${code(r.current.profile)} · threshold ±${formatPercent(o.threshold)} · α = ${o.alpha} `;
   if (r.mode === 'paired') {
     const rounds = Math.max(0, ...r.entries.map((e) => e.paired?.rounds ?? 0));
@@ -146,7 +164,9 @@ function oneSidedList(heading: string, entries: OneSidedEntry[]): string[] {
   return [
     `### ${heading} (${entries.length})`,
     '',
-    ...entries.map((e) => `- ${code(e.id)}: ${e.state}${e.median !== null ? `, median ${formatMs(e.median)} ms (n = ${e.n})` : ''}`),
+    ...entries.map(
+      (e) => `- ${code(e.id)}: ${e.state}${e.median !== null ? `, median ${formatMs(e.median)} ms (n = ${e.n})` : ''}`,
+    ),
     '',
   ];
 }
@@ -168,11 +188,24 @@ export function renderMarkdown(r: RegressionResult, options: MarkdownOptions = {
     );
   }
   if (r.counts.inconclusive > 0) {
-    lines.push(`Inconclusive entries could not be decided either way: re-run them with more samples (or on a cooler, idle device) and compare again.`, '');
+    lines.push(
+      `Inconclusive entries could not be decided either way: re-run them with more samples (or on a cooler, idle device) and compare again.`,
+      '',
+    );
   }
   if (sorted.length > 0) {
-    lines.push(`<details><summary>All ${sorted.length} compared entries</summary>`, '', ...fullTable(sorted, options.maxDetailRows ?? 500), '', '</details>', '');
+    lines.push(
+      `<details><summary>All ${sorted.length} compared entries</summary>`,
+      '',
+      ...fullTable(sorted, options.maxDetailRows ?? 500),
+      '',
+      '</details>',
+      '',
+    );
   }
-  lines.push(...oneSidedList('Only in the baseline', r.onlyInBaseline), ...oneSidedList('Only in the current table', r.onlyInCurrent));
+  lines.push(
+    ...oneSidedList('Only in the baseline', r.onlyInBaseline),
+    ...oneSidedList('Only in the current table', r.onlyInCurrent),
+  );
   return `${lines.join('\n').trimEnd()}\n`;
 }

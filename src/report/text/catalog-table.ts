@@ -16,7 +16,9 @@ export function renderCatalog(cat: ResolvedCatalog): string {
     out.push('parts (fixed)');
   }
   for (const p of cat.parts) {
-    out.push(`  ${p.name.padEnd(10)} ${formatCount(p.params).padStart(9)} params ${formatCount(p.macs).padStart(9)} MACs   ${sig(p.inputs)} -> ${sig(p.outputs)}`);
+    out.push(
+      `  ${p.name.padEnd(10)} ${formatCount(p.params).padStart(9)} params ${formatCount(p.macs).padStart(9)} MACs   ${sig(p.inputs)} -> ${sig(p.outputs)}`,
+    );
   }
   for (const s of cat.stages) {
     out.push('');
@@ -25,7 +27,9 @@ export function renderCatalog(cat: ResolvedCatalog): string {
     const width = Math.max(...s.variants.map((v) => v.name.length)) + 2;
     for (const v of s.variants) {
       const units = v.units.map((u) => `${u.name}(${u.cin}->${u.out}@${u.sideIn})`).join(' ');
-      out.push(`  ${`${v.index}`.padStart(2)} ${(v.name + (v.isTeacher ? ' *' : '')).padEnd(width)} ${formatCount(v.params).padStart(9)} params ${formatCount(v.macs).padStart(9)} MACs   ${units}`);
+      out.push(
+        `  ${`${v.index}`.padStart(2)} ${(v.name + (v.isTeacher ? ' *' : '')).padEnd(width)} ${formatCount(v.params).padStart(9)} params ${formatCount(v.macs).padStart(9)} MACs   ${units}`,
+      );
     }
   }
   const teacher = candidateCost(cat, teacherCandidate(cat));
@@ -62,7 +66,14 @@ export function catalogJson(cat: ResolvedCatalog): unknown {
     width: cat.width,
     candidates: spaceSize(cat),
     teacher,
-    parts: cat.parts.map((p) => ({ name: p.name, inputs: p.inputs, outputs: p.outputs, params: p.params, macs: p.macs, units: p.units })),
+    parts: cat.parts.map((p) => ({
+      name: p.name,
+      inputs: p.inputs,
+      outputs: p.outputs,
+      params: p.params,
+      macs: p.macs,
+      units: p.units,
+    })),
     stages: cat.stages.map((s) => ({
       name: s.name,
       inputs: s.inputs,

@@ -56,25 +56,27 @@ export function renderLutTable(
   for (const [group, entries] of groups) {
     const first = entries[0]!.key;
     const title = terminalSafe(`${group}  (latent ${first.latent}, width ${first.width}, ${first.precision})`);
-    const r = entries.map((e) => {
-      const name = rowName(e, options.teacher);
-      const mem = memory ? [megabytes(e.peakMemoryBytes)] : [];
-      if (e.state !== 'ok') {
-        const counts = [String(e.rounds), formatCount(e.model.params), formatCount(e.model.macs)];
-        return [`  ${name}`, e.state.toUpperCase(), '', '', ...counts, ...mem, e.error.message];
-      }
-      return [
-        `  ${name}`,
-        ms(e.stats.median),
-        Number.isFinite(e.stats.rme) ? `${(e.stats.rme * 100).toFixed(2)}%` : '-',
-        String(e.stats.n),
-        String(e.rounds),
-        formatCount(e.model.params),
-        formatCount(e.model.macs),
-        ...mem,
-        flagSummary.perRow(e.flags).join(', '),
-      ];
-    }).map((cells) => cells.map(terminalSafe));
+    const r = entries
+      .map((e) => {
+        const name = rowName(e, options.teacher);
+        const mem = memory ? [megabytes(e.peakMemoryBytes)] : [];
+        if (e.state !== 'ok') {
+          const counts = [String(e.rounds), formatCount(e.model.params), formatCount(e.model.macs)];
+          return [`  ${name}`, e.state.toUpperCase(), '', '', ...counts, ...mem, e.error.message];
+        }
+        return [
+          `  ${name}`,
+          ms(e.stats.median),
+          Number.isFinite(e.stats.rme) ? `${(e.stats.rme * 100).toFixed(2)}%` : '-',
+          String(e.stats.n),
+          String(e.rounds),
+          formatCount(e.model.params),
+          formatCount(e.model.macs),
+          ...mem,
+          flagSummary.perRow(e.flags).join(', '),
+        ];
+      })
+      .map((cells) => cells.map(terminalSafe));
     sections.push({ title, rows: r });
     rows.push(...r);
   }
@@ -93,6 +95,8 @@ export function renderLutTable(
   const failed = lut.entries.filter((e) => e.state !== 'ok').length;
   const flagged = lut.entries.filter((e) => flagSummary.perRow(e.flags).length > 0).length;
   out.push('');
-  out.push(`${lut.entries.length - failed} ok, ${failed} failed${flagged ? `, ${flagged} flagged` : ''}${options.teacher ? '; * = teacher variant' : ''}`);
+  out.push(
+    `${lut.entries.length - failed} ok, ${failed} failed${flagged ? `, ${flagged} flagged` : ''}${options.teacher ? '; * = teacher variant' : ''}`,
+  );
   return `${out.join('\n')}\n`;
 }

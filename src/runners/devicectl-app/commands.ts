@@ -45,7 +45,11 @@ export function benchAppInputArguments(model: Pick<ModelFiles, 'inputs' | 'preci
 }
 
 /** Launches the app with its console attached; returns when the app exits. */
-export function launchAppArgv(t: DevicectlTarget, request: BenchAppRequest, model: Pick<ModelFiles, 'inputs' | 'precision'>): string[] {
+export function launchAppArgv(
+  t: DevicectlTarget,
+  request: BenchAppRequest,
+  model: Pick<ModelFiles, 'inputs' | 'precision'>,
+): string[] {
   return [
     t.xcrun,
     'devicectl',

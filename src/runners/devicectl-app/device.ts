@@ -20,21 +20,39 @@ export async function deviceDetails(ctx: RunnerContext, options: DevicectlAppOpt
   const file = posix.join(dir, 'device-details.json');
   const signal = ctx.signal ? { signal: ctx.signal } : {};
   const separator = `--nsb-${randomBytes(8).toString('hex')}--`;
-  const r = await ctx.transport.exec(sequenceArgv([['mkdir', '-p', dir], ['rm', '-f', file], deviceDetailsArgv(targetOf(options), file)], separator), {
-    timeoutMs: DETAILS_TIMEOUT_MS,
-    ...signal,
-  });
+  const r = await ctx.transport.exec(
+    sequenceArgv([['mkdir', '-p', dir], ['rm', '-f', file], deviceDetailsArgv(targetOf(options), file)], separator),
+    {
+      timeoutMs: DETAILS_TIMEOUT_MS,
+      ...signal,
+    },
+  );
   const done = sequenceCompleted(r.stdout);
-  if (r.timedOut) throw new RunnerError(RUNNER_NAME, `xcrun devicectl device info details did not answer within ${DETAILS_TIMEOUT_MS} ms on ${ctx.transport.id}`);
+  if (r.timedOut)
+    throw new RunnerError(
+      RUNNER_NAME,
+      `xcrun devicectl device info details did not answer within ${DETAILS_TIMEOUT_MS} ms on ${ctx.transport.id}`,
+    );
   if (done < 2) {
-    throw new DeviceError(ctx.profile.name, `cannot create ${dir} on ${ctx.transport.id}: ${lastLine({ stdout: '', stderr: r.stderr })}`, {
-      hint: `check "workDir" in profile ${ctx.profile.name}`,
-    });
+    throw new DeviceError(
+      ctx.profile.name,
+      `cannot create ${dir} on ${ctx.transport.id}: ${lastLine({ stdout: '', stderr: r.stderr })}`,
+      {
+        hint: `check "workDir" in profile ${ctx.profile.name}`,
+      },
+    );
   }
-  if (r.exitCode === 127 || (r.exitCode !== 0 && /(xcrun|devicectl).*(not found|No such file)|unable to find utility/i.test(r.stderr))) {
-    throw new RunnerError(RUNNER_NAME, `cannot run ${options.xcrun} devicectl on ${ctx.transport.id}: ${lastLine({ stdout: '', stderr: r.stderr })}`, {
-      hint: 'install Xcode 15 or later on the Mac (xcode-select -s /Applications/Xcode.app), or set runner.options.xcrun to its path',
-    });
+  if (
+    r.exitCode === 127 ||
+    (r.exitCode !== 0 && /(xcrun|devicectl).*(not found|No such file)|unable to find utility/i.test(r.stderr))
+  ) {
+    throw new RunnerError(
+      RUNNER_NAME,
+      `cannot run ${options.xcrun} devicectl on ${ctx.transport.id}: ${lastLine({ stdout: '', stderr: r.stderr })}`,
+      {
+        hint: 'install Xcode 15 or later on the Mac (xcode-select -s /Applications/Xcode.app), or set runner.options.xcrun to its path',
+      },
+    );
   }
   const json = await ctx.transport.exec(['cat', file], { timeoutMs: 30_000, ...signal });
   if (json.exitCode !== 0) {
@@ -51,8 +69,12 @@ export async function deviceDetails(ctx: RunnerContext, options: DevicectlAppOpt
     return parseDevicectlDeviceDetails(json.stdout);
   } catch (error) {
     if (!(error instanceof ParseError)) throw error;
-    throw new RunnerError(RUNNER_NAME, `devicectl cannot reach ${phoneName(options)}: ${error.message.replace(/^cannot parse [^:]*: /, '')}`, {
-      hint: `list the phones the Mac sees with xcrun devicectl list devices and set "udid" in profile ${ctx.profile.name}; the phone must be paired, unlocked and trusted`,
-    });
+    throw new RunnerError(
+      RUNNER_NAME,
+      `devicectl cannot reach ${phoneName(options)}: ${error.message.replace(/^cannot parse [^:]*: /, '')}`,
+      {
+        hint: `list the phones the Mac sees with xcrun devicectl list devices and set "udid" in profile ${ctx.profile.name}; the phone must be paired, unlocked and trusted`,
+      },
+    );
   }
 }

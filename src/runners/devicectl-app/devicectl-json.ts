@@ -145,7 +145,12 @@ function deviceOf(value: unknown, where: string): DevicectlDevice {
     const path = `${where}.${issue?.path.join('.') ?? ''}`;
     throw new ParseError(WHAT, `${path}: ${issue?.message ?? 'invalid'}`, JSON.stringify(value)?.slice(0, 400) ?? '');
   }
-  const { identifier, deviceProperties: d = {}, hardwareProperties: h = {}, connectionProperties: c = {} } = parsed.data;
+  const {
+    identifier,
+    deviceProperties: d = {},
+    hardwareProperties: h = {},
+    connectionProperties: c = {},
+  } = parsed.data;
   const facts: Omit<DevicectlDevice, 'identifier'> = {
     udid: h.udid,
     name: d.name,

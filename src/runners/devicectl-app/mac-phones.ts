@@ -50,8 +50,19 @@ export function listDevicesArgv(xcrun: string, jsonFile: string): string[] {
 
 /** `xcrun devicectl device info apps --device <id> --bundle-id <bundle id> --json-output <file>` */
 export function appsArgv(xcrun: string, device: string, bundleId: string, jsonFile: string): string[] {
-  return [xcrun, 'devicectl', 'device', 'info', 'apps', '--device', device, '--bundle-id', bundleId,
-    '--json-output', jsonFile];
+  return [
+    xcrun,
+    'devicectl',
+    'device',
+    'info',
+    'apps',
+    '--device',
+    device,
+    '--bundle-id',
+    bundleId,
+    '--json-output',
+    jsonFile,
+  ];
 }
 
 /** Runs one devicectl command that writes `jsonFile` on the Mac; the file's text, or why there is none. */

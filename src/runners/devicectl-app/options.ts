@@ -26,7 +26,10 @@ export const devicectlAppOptionsSchema = z.strictObject({
     .string()
     .min(1)
     .default('Documents/nsbench')
-    .refine((p) => !posix.isAbsolute(p) && !p.split('/').includes('..'), 'must be a relative path inside the app container (no leading / or ..)'),
+    .refine(
+      (p) => !posix.isAbsolute(p) && !p.split('/').includes('..'),
+      'must be a relative path inside the app container (no leading / or ..)',
+    ),
 });
 export type DevicectlAppOptions = z.infer<typeof devicectlAppOptionsSchema>;
 

@@ -43,7 +43,9 @@ export function readBenchAppExtras(text: string): BenchAppExtras {
   if (typeof header?.runtime === 'string' && header.runtime !== '') out.runtime = header.runtime;
   const providers = taggedJson(text, 'providers');
   if (providers && typeof providers === 'object' && !Array.isArray(providers)) {
-    const counts = Object.entries(providers as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isInteger(e[1]) && e[1] >= 0);
+    const counts = Object.entries(providers as Record<string, unknown>).filter(
+      (e): e is [string, number] => typeof e[1] === 'number' && Number.isInteger(e[1]) && e[1] >= 0,
+    );
     if (counts.length > 0) out.providers = Object.fromEntries(counts);
   }
   return out;
@@ -63,6 +65,11 @@ export function cpuNodes(providers: Record<string, number> | undefined): number 
 
 /** The last line a failed command printed: its error output first (devicectl writes ERROR: lines there). */
 export function lastLine(r: Pick<ExecResult, 'stdout' | 'stderr'>): string {
-  const last = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l !== '').pop();
+  const last = (text: string) =>
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+      .pop();
   return last(r.stderr) ?? last(r.stdout) ?? '(no output)';
 }

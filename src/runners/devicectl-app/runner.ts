@@ -38,11 +38,17 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
   async prepare(ctx, options): Promise<RunnerSetup> {
     const device = await deviceDetails(ctx, options);
     if (device.developerMode === 'disabled') {
-      throw new RunnerError(RUNNER_NAME, `${phoneName(options)} has Developer Mode off, so devicectl cannot launch apps on it`, {
-        hint: 'turn it on in Settings > Privacy & Security > Developer Mode on the phone',
-      });
+      throw new RunnerError(
+        RUNNER_NAME,
+        `${phoneName(options)} has Developer Mode off, so devicectl cannot launch apps on it`,
+        {
+          hint: 'turn it on in Settings > Privacy & Security > Developer Mode on the phone',
+        },
+      );
     }
-    const os = [device.platform ?? 'iOS', device.osVersion, device.osBuild ? `(${device.osBuild})` : undefined].filter((x) => x !== undefined).join(' ');
+    const os = [device.platform ?? 'iOS', device.osVersion, device.osBuild ? `(${device.osBuild})` : undefined]
+      .filter((x) => x !== undefined)
+      .join(' ');
     return {
       // The phone and its system are what the numbers depend on; the Mac is only the way in.
       version: `bench app on ${device.model ?? device.marketingName ?? 'iPhone'}, ${os}`,
@@ -87,10 +93,16 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
       const t = targetOf(options);
       const separator = `--nsb-${randomBytes(8).toString('hex')}--`;
       // All the copies in one remote command; each file's copy is its own devicectl call.
-      const r = await ctx.transport.exec(sequenceArgv(todo.map((c) => copyToDeviceArgv(t, c.source, c.destination)), separator), {
-        timeoutMs: COPY_TIMEOUT_MS,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
+      const r = await ctx.transport.exec(
+        sequenceArgv(
+          todo.map((c) => copyToDeviceArgv(t, c.source, c.destination)),
+          separator,
+        ),
+        {
+          timeoutMs: COPY_TIMEOUT_MS,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        },
+      );
       const done = sequenceCompleted(r.stdout);
       for (const c of todo.slice(0, done)) record.set(key(c.destination), c.stamp);
       const error = commandFailure(r, ctx.transport.id);
@@ -100,25 +112,44 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
         const why = r.timedOut
           ? `timed out after ${COPY_TIMEOUT_MS} ms`
           : `${error?.status ?? 'exit 0'}: ${stderrLine}`;
-        throw new RunnerError(RUNNER_NAME, `copying ${failed.destination} into the container of ${options.bundleId} on ${phoneName(options)} failed (${why})`, {
-          cause: error,
-          hint: `is the bench app installed on the phone (xcrun devicectl device info apps --device ${options.udid}) and are "bundleId" and "udid" in profile ${ctx.profile.name} right?`,
-        });
+        throw new RunnerError(
+          RUNNER_NAME,
+          `copying ${failed.destination} into the container of ${options.bundleId} on ${phoneName(options)} failed (${why})`,
+          {
+            cause: error,
+            hint: `is the bench app installed on the phone (xcrun devicectl device info apps --device ${options.udid}) and are "bundleId" and "udid" in profile ${ctx.profile.name} right?`,
+          },
+        );
       }
     }
-    return { model, remotePath: posix.join(deviceDir, model.graph), extra: { macPath: posix.join(macDir, model.graph) } };
+    return {
+      model,
+      remotePath: posix.join(deviceDir, model.graph),
+      extra: { macPath: posix.join(macDir, model.graph) },
+    };
   },
 
   async run(ctx, options, staged, request): Promise<RunOutput> {
     const iterations = Math.min(request.maxIterations, Math.max(request.minIterations, options.iterations));
     const runId = `nsb-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-    const argv = launchAppArgv(targetOf(options), { modelPath: staged.remotePath, iterations, warmup: request.warmup, computeUnits: options.computeUnits, runId }, staged.model);
+    const argv = launchAppArgv(
+      targetOf(options),
+      { modelPath: staged.remotePath, iterations, warmup: request.warmup, computeUnits: options.computeUnits, runId },
+      staged.model,
+    );
     const label = staged.model.label;
-    const r = await ctx.transport.exec(argv, { timeoutMs: request.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    const r = await ctx.transport.exec(argv, {
+      timeoutMs: request.timeoutMs,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
     if (r.timedOut) {
-      throw new RunnerError(RUNNER_NAME, `the bench app on ${phoneName(options)} did not finish ${label} within ${request.timeoutMs} ms (devicectl on ${ctx.transport.id} was stopped)`, {
-        hint: 'the app must print "NSBENCH/1 done" and exit; see docs/ios-bench-app.md, or raise measure.timeoutMs in the profile',
-      });
+      throw new RunnerError(
+        RUNNER_NAME,
+        `the bench app on ${phoneName(options)} did not finish ${label} within ${request.timeoutMs} ms (devicectl on ${ctx.transport.id} was stopped)`,
+        {
+          hint: 'the app must print "NSBENCH/1 done" and exit; see docs/ios-bench-app.md, or raise measure.timeoutMs in the profile',
+        },
+      );
     }
     const what = 'xcrun devicectl device process launch';
     const launch = { runner: RUNNER_NAME, what, where: ctx.transport.id, reason: () => lastLine(r) };
@@ -133,8 +164,14 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
       run = parseDevicectlAppOutput(r.stdout, { runId });
     } catch (error) {
       if (error instanceof BenchAppReportedError) {
-        if (isModelLoadError(error.appMessage)) throw new ModelError(`the bench app on ${phoneName(options)} cannot load ${label}: ${error.appMessage.replace(/^load:\s*/i, '')}`);
-        throw new RunnerError(RUNNER_NAME, `the bench app on ${phoneName(options)} failed on ${label}: ${error.appMessage}`);
+        if (isModelLoadError(error.appMessage))
+          throw new ModelError(
+            `the bench app on ${phoneName(options)} cannot load ${label}: ${error.appMessage.replace(/^load:\s*/i, '')}`,
+          );
+        throw new RunnerError(
+          RUNNER_NAME,
+          `the bench app on ${phoneName(options)} failed on ${label}: ${error.appMessage}`,
+        );
       }
       if (!(error instanceof ParseError)) throw error;
       const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
@@ -142,16 +179,27 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
         const hint = `check that the phone is unlocked and the app ${options.bundleId} is installed`;
         checkExit(r, { ...launch, hint: `${hint} (raw output: ${file})` });
       }
-      throw new ParseError(`bench app output for ${label}`, `${error.message.replace(/^cannot parse [^:]*: /, '')} (exit ${r.exitCode}; raw output saved to ${file})`, error.excerpt);
+      throw new ParseError(
+        `bench app output for ${label}`,
+        `${error.message.replace(/^cannot parse [^:]*: /, '')} (exit ${r.exitCode}; raw output saved to ${file})`,
+        error.excerpt,
+      );
     }
     const header = run.header;
     if (header.computeUnits !== options.computeUnits) {
-      throw new RunnerError(RUNNER_NAME, `the bench app ran ${label} with compute units ${header.computeUnits}, the profile asks for ${options.computeUnits}`, {
-        hint: 'the app must set --nsbench-compute-units on the CoreML EP (see docs/ios-bench-app.md)',
-      });
+      throw new RunnerError(
+        RUNNER_NAME,
+        `the bench app ran ${label} with compute units ${header.computeUnits}, the profile asks for ${options.computeUnits}`,
+        {
+          hint: 'the app must set --nsbench-compute-units on the CoreML EP (see docs/ios-bench-app.md)',
+        },
+      );
     }
     if (header.model !== posix.basename(staged.remotePath)) {
-      throw new RunnerError(RUNNER_NAME, `the bench app loaded ${header.model}, not ${posix.basename(staged.remotePath)}`);
+      throw new RunnerError(
+        RUNNER_NAME,
+        `the bench app loaded ${header.model}, not ${posix.basename(staged.remotePath)}`,
+      );
     }
     const extras = readBenchAppExtras(r.stdout);
     const hot = [run.thermal.before, run.thermal.after].find((s) => s === 'serious' || s === 'critical');
@@ -162,7 +210,12 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
       warmup: run.warmupMs,
       loadMs: header.loadMs,
       // Only a profile of the warm-ups tells which provider ran the nodes; without it, say nothing.
-      ...(extras.providers ? { provider: Object.keys(extras.providers).join('+'), cpuFallback: options.computeUnits !== 'cpuOnly' && cpuNodes(extras.providers) > 0 } : {}),
+      ...(extras.providers
+        ? {
+            provider: Object.keys(extras.providers).join('+'),
+            cpuFallback: options.computeUnits !== 'cpuOnly' && cpuNodes(extras.providers) > 0,
+          }
+        : {}),
       extra: {
         computeUnits: header.computeUnits,
         iphone: `${header.device} iOS ${header.os}`,

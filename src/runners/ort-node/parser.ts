@@ -58,7 +58,8 @@ export function parseNsbRunner(capture: CaptureInput): NsbRunnerOutput {
         out.loadMs = num(payload, line);
         break;
       case 'graph':
-        if (payload !== 'online' && payload !== 'cached' && payload !== 'saved') throw new ParseError('device runner output', `unknown graph source '${payload}'`, line);
+        if (payload !== 'online' && payload !== 'cached' && payload !== 'saved')
+          throw new ParseError('device runner output', `unknown graph source '${payload}'`, line);
         out.graph = payload;
         break;
       case 'io':
@@ -87,23 +88,43 @@ export function parseNsbRunner(capture: CaptureInput): NsbRunnerOutput {
     }
   }
   if (out.error) return out;
-  if (!out.start) throw new ParseError('device runner output', 'no start line (is this the nanosd-bench device runner?)', excerpt(stdout));
-  if (!out.done) throw new ParseError('device runner output', `output ends after ${out.samples.length} samples without a done line (killed or disconnected?)`, excerpt(stdout));
+  if (!out.start)
+    throw new ParseError(
+      'device runner output',
+      'no start line (is this the nanosd-bench device runner?)',
+      excerpt(stdout),
+    );
+  if (!out.done)
+    throw new ParseError(
+      'device runner output',
+      `output ends after ${out.samples.length} samples without a done line (killed or disconnected?)`,
+      excerpt(stdout),
+    );
   if (out.done.n !== out.samples.length) {
-    throw new ParseError('device runner output', `done reports ${out.done.n} samples but ${out.samples.length} sample lines arrived`, excerpt(stdout));
+    throw new ParseError(
+      'device runner output',
+      `done reports ${out.done.n} samples but ${out.samples.length} sample lines arrived`,
+      excerpt(stdout),
+    );
   }
   return out;
 }
 
 function indexed(payload: string, expected: number, line: string): number {
   const [i, v] = payload.split(/\s+/);
-  if (Number(i) !== expected) throw new ParseError('device runner output', `expected iteration ${expected}, got '${i}' (a line is missing)`, line);
+  if (Number(i) !== expected)
+    throw new ParseError(
+      'device runner output',
+      `expected iteration ${expected}, got '${i}' (a line is missing)`,
+      line,
+    );
   return num(v ?? '', line);
 }
 
 function num(text: string, line: string): number {
   const v = Number(text);
-  if (text === '' || !Number.isFinite(v) || v < 0) throw new ParseError('device runner output', `'${text}' is not a duration in ms`, line);
+  if (text === '' || !Number.isFinite(v) || v < 0)
+    throw new ParseError('device runner output', `'${text}' is not a duration in ms`, line);
   return v;
 }
 

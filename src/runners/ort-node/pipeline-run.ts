@@ -12,7 +12,10 @@ import { saveRawOutput } from '../raw-output.js';
 import { pushFiles, pushModel } from '../remote-files.js';
 import type { ModelFiles, RunnerContext } from '../types.js';
 import {
-  parsePipelineLine, parsePipelineRun, type PipelineRunOutput, type PipelineTileTimes,
+  parsePipelineLine,
+  parsePipelineRun,
+  type PipelineRunOutput,
+  type PipelineTileTimes,
 } from './pipeline-output.js';
 
 export interface PipelineModels {

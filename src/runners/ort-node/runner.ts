@@ -56,11 +56,25 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
 
   async prepare(ctx, options): Promise<RunnerSetup> {
     const dir = runnerDir(ctx);
-    await pushFiles(ctx, runnerFiles().map((f) => ({ local: f.local, remote: posix.join(dir, f.remote) })));
-    const argv = [options.node, posix.join(dir, 'device-runner', 'ort-runner.js'), '--probe', '--ort', options.ort ?? localOrtPath(), '--ep', options.ep];
+    await pushFiles(
+      ctx,
+      runnerFiles().map((f) => ({ local: f.local, remote: posix.join(dir, f.remote) })),
+    );
+    const argv = [
+      options.node,
+      posix.join(dir, 'device-runner', 'ort-runner.js'),
+      '--probe',
+      '--ort',
+      options.ort ?? localOrtPath(),
+      '--ep',
+      options.ep,
+    ];
     const probe = await ctx.transport.exec(argv, { timeoutMs: 60_000 });
     const firstLine = (probe.stderr || probe.stdout).trim().split('\n')[0] ?? '';
-    if (probe.exitCode === 127 || /not found|No such file/i.test(firstLine) && probe.exitCode !== 0 && !probe.stdout.includes('NSB-RUNNER')) {
+    if (
+      probe.exitCode === 127 ||
+      (/not found|No such file/i.test(firstLine) && probe.exitCode !== 0 && !probe.stdout.includes('NSB-RUNNER'))
+    ) {
       throw new RunnerError('ort-node', `cannot start '${options.node}' on ${ctx.transport.id}: ${firstLine}`, {
         hint: 'install Node.js >= 20 on the device or set runner.options.node in the profile',
       });
@@ -108,27 +122,44 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
       String(request.targetRme),
       '--seed',
       String(request.seed),
-      ...staged.model.inputs.flatMap((i) => ['--input', `${i.name}:${staged.model.precision === 'fp16' ? 'float16' : 'float32'}:${i.shape.join(',')}`]),
+      ...staged.model.inputs.flatMap((i) => [
+        '--input',
+        `${i.name}:${staged.model.precision === 'fp16' ? 'float16' : 'float32'}:${i.shape.join(',')}`,
+      ]),
       ...(options.profileProviders ? [] : ['--no-profile']),
       // The runner itself caches only for the CPU provider.
-      ...(options.cacheOptimizedGraph ? ['--optimized-cache', posix.join(ctx.workDir, OPTIMIZED_CACHE), '--model-id', staged.model.sha256] : []),
+      ...(options.cacheOptimizedGraph
+        ? ['--optimized-cache', posix.join(ctx.workDir, OPTIMIZED_CACHE), '--model-id', staged.model.sha256]
+        : []),
     ];
     const command = request.affinity ? ['taskset', request.affinity, ...argv] : argv;
-    const r = await ctx.transport.exec(command, { timeoutMs: request.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
-    if (r.timedOut) throw new RunnerError('ort-node', `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${staged.model.label}`);
+    const r = await ctx.transport.exec(command, {
+      timeoutMs: request.timeoutMs,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    if (r.timedOut)
+      throw new RunnerError(
+        'ort-node',
+        `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${staged.model.label}`,
+      );
     let parsed;
     try {
       parsed = parseNsbRunner(r.stdout);
     } catch (error) {
       if (error instanceof ParseError) {
         const file = saveRawOutput(ctx, staged.model.label, r.stdout, r.stderr);
-        throw new ParseError(`device runner output for ${staged.model.label}`, `${error.message.replace(/^cannot parse [^:]*: /, '')} (exit ${r.exitCode}; raw output saved to ${file})`, error.excerpt);
+        throw new ParseError(
+          `device runner output for ${staged.model.label}`,
+          `${error.message.replace(/^cannot parse [^:]*: /, '')} (exit ${r.exitCode}; raw output saved to ${file})`,
+          error.excerpt,
+        );
       }
       throw error;
     }
     if (parsed.error) {
       const msg = `${staged.model.label}: ${parsed.error.message}`;
-      if (parsed.error.stage === 'load' || parsed.error.stage === 'run') throw new ModelError(`the runtime cannot ${parsed.error.stage} model ${msg}`);
+      if (parsed.error.stage === 'load' || parsed.error.stage === 'run')
+        throw new ModelError(`the runtime cannot ${parsed.error.stage} model ${msg}`);
       throw new RunnerError('ort-node', msg);
     }
     const reason = () => (r.stderr || r.stdout).trim().split('\n').pop() ?? '';
@@ -137,7 +168,9 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
     const providers = parsed.providers ?? {};
     const names = Object.keys(providers);
     const requested = `${options.ep.toUpperCase()}`;
-    const cpuNodes = Object.entries(providers).filter(([p]) => p.startsWith('CPU')).reduce((a, [, n]) => a + n, 0);
+    const cpuNodes = Object.entries(providers)
+      .filter(([p]) => p.startsWith('CPU'))
+      .reduce((a, [, n]) => a + n, 0);
     return {
       kind: 'iteration',
       samples: parsed.samples,
@@ -157,18 +190,37 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
 };
 
 /** Checks the I/O the runtime saw against the model's expected signature (names and shapes). */
-function checkSignature(staged: StagedModel, io: { inputs: { name: string; shape: (number | string)[] }[]; outputs: { name: string; shape: (number | string)[] }[] } | undefined): void {
+function checkSignature(
+  staged: StagedModel,
+  io:
+    | {
+        inputs: { name: string; shape: (number | string)[] }[];
+        outputs: { name: string; shape: (number | string)[] }[];
+      }
+    | undefined,
+): void {
   if (!io) return;
-  const compare = (what: string, expected: { name: string; shape: number[] }[], got: { name: string; shape: (number | string)[] }[]) => {
+  const compare = (
+    what: string,
+    expected: { name: string; shape: number[] }[],
+    got: { name: string; shape: (number | string)[] }[],
+  ) => {
     for (const e of expected) {
       const g = got.find((x) => x.name === e.name);
-      if (!g) throw new ModelError(`${staged.model.label}: ${what} '${e.name}' is missing (the model has ${got.map((x) => x.name).join(', ')})`);
+      if (!g)
+        throw new ModelError(
+          `${staged.model.label}: ${what} '${e.name}' is missing (the model has ${got.map((x) => x.name).join(', ')})`,
+        );
       const fixed = g.shape.map((d, i) => (typeof d === 'number' && d > 0 ? d : e.shape[i]));
       if (fixed.length !== e.shape.length || fixed.some((d, i) => d !== e.shape[i])) {
-        throw new ModelError(`${staged.model.label}: ${what} '${e.name}' has shape [${g.shape.join(',')}], expected [${e.shape.join(',')}]`);
+        throw new ModelError(
+          `${staged.model.label}: ${what} '${e.name}' has shape [${g.shape.join(',')}], expected [${e.shape.join(',')}]`,
+        );
       }
     }
-    for (const g of got) if (!expected.some((e) => e.name === g.name)) throw new ModelError(`${staged.model.label}: unexpected ${what} '${g.name}'`);
+    for (const g of got)
+      if (!expected.some((e) => e.name === g.name))
+        throw new ModelError(`${staged.model.label}: unexpected ${what} '${g.name}'`);
   };
   compare('input', staged.model.inputs, io.inputs);
   compare('output', staged.model.outputs, io.outputs);
@@ -179,4 +231,3 @@ export function localOrtPath(): string {
   const require = createRequire(import.meta.url);
   return dirname(require.resolve('onnxruntime-node/package.json'));
 }
-

@@ -7,8 +7,16 @@ const token = z.string().regex(/^[^\s|]+$/, 'must not contain spaces or |');
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
 export const htpPerformanceModes = [
-  'burst', 'balanced', 'default', 'high_performance', 'high_power_saver', 'low_balanced',
-  'extreme_power_saver', 'low_power_saver', 'power_saver', 'sustained_high_performance',
+  'burst',
+  'balanced',
+  'default',
+  'high_performance',
+  'high_power_saver',
+  'low_balanced',
+  'extreme_power_saver',
+  'low_power_saver',
+  'power_saver',
+  'sustained_high_performance',
 ] as const;
 
 export const ortPerfTestOptionsSchema = z.strictObject({
@@ -21,7 +29,10 @@ export const ortPerfTestOptionsSchema = z.strictObject({
   runtimeDir: z.string().min(1).optional(),
   binary: z.string().min(1).default('onnxruntime_perf_test'),
   /** `-e`: qnn, nnapi, xnnpack, cpu, coreml, ... */
-  ep: z.string().regex(/^[a-z0-9_]+$/, 'must be an execution provider name such as qnn, nnapi, xnnpack, cpu, coreml').default('cpu'),
+  ep: z
+    .string()
+    .regex(/^[a-z0-9_]+$/, 'must be an execution provider name such as qnn, nnapi, xnnpack, cpu, coreml')
+    .default('cpu'),
   /** `-i` key|value pairs; added to (and overriding) the ones the runner sets for the EP. */
   epOptions: z.record(token, z.union([token, z.number()])).default({}),
   /** `-i` bare flags (NNAPI: NNAPI_FLAG_USE_FP16, NNAPI_FLAG_CPU_DISABLED, ...). */
@@ -33,7 +44,10 @@ export const ortPerfTestOptionsSchema = z.strictObject({
   /** QNN HTP: `htp_performance_mode`. */
   htpPerformanceMode: z.enum(htpPerformanceModes).default('burst'),
   /** HTP architecture (v73, v75, v79, ...): the stub and skel libraries the runtime folder must hold. */
-  htpArch: z.string().regex(/^v\d+$/, 'must look like v79').optional(),
+  htpArch: z
+    .string()
+    .regex(/^v\d+$/, 'must look like v79')
+    .optional(),
   /**
    * `session.disable_cpu_ep_fallback|1`: a model the EP cannot take whole fails instead of running
    * partly on ONNX Runtime's CPU EP. Default: on for qnn only. XNNPACK and ORT's NNAPI EP take a
@@ -88,7 +102,9 @@ export function isQnn(o: OrtPerfTestOptions): boolean {
 
 /** `-i` pairs: for qnn the backend and burst mode first, then the profile's own (which win). */
 export function providerOptions(o: OrtPerfTestOptions): Record<string, string> {
-  const base: Record<string, string> = isQnn(o) ? { backend_path: o.qnnBackend, htp_performance_mode: o.htpPerformanceMode } : {};
+  const base: Record<string, string> = isQnn(o)
+    ? { backend_path: o.qnnBackend, htp_performance_mode: o.htpPerformanceMode }
+    : {};
   for (const [k, v] of Object.entries(o.epOptions)) base[k] = String(v);
   return base;
 }
@@ -158,5 +174,11 @@ export function requiredRuntimeFiles(o: OrtPerfTestOptions): string[] {
 /** What the LUT calls the runtime's EP: qnn with the HTP backend is `qnn-htp`. */
 export function lutEp(o: OrtPerfTestOptions): string {
   if (!isQnn(o)) return o.ep;
-  return /htp/i.test(o.qnnBackend) ? 'qnn-htp' : /cpu/i.test(o.qnnBackend) ? 'qnn-cpu' : /gpu/i.test(o.qnnBackend) ? 'qnn-gpu' : 'qnn';
+  return /htp/i.test(o.qnnBackend)
+    ? 'qnn-htp'
+    : /cpu/i.test(o.qnnBackend)
+      ? 'qnn-cpu'
+      : /gpu/i.test(o.qnnBackend)
+        ? 'qnn-gpu'
+        : 'qnn';
 }

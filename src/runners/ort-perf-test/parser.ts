@@ -260,7 +260,8 @@ interface ShapeBlock {
 function readShapeLine(block: ShapeBlock, raw: string, groupOf: (index: number) => OrtShapeGroup): void {
   let m: RegExpExecArray | null;
   if (block.unit === 's') {
-    if (block.group && (m = INDENTED_PERCENTILE_RE.exec(raw))) setOnce(block.group.latenciesMs, percentileKey(m[1]), shift(m[2], 3));
+    if (block.group && (m = INDENTED_PERCENTILE_RE.exec(raw)))
+      setOnce(block.group.latenciesMs, percentileKey(m[1]), shift(m[2], 3));
     return;
   }
   if ((m = SHAPE_MS_GROUP_RE.exec(raw))) {
@@ -481,5 +482,3 @@ function isInt(s: string | undefined): s is string {
 function percentileKey(label: string | undefined): keyof OrtLatencyPercentilesMs {
   return PERCENTILE_KEYS[label as keyof typeof PERCENTILE_KEYS];
 }
-
-

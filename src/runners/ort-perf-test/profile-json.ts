@@ -76,11 +76,23 @@ export function cpuPlacement(p: OrtProfilePlacement): CpuPlacementVerdict {
     return { ...base, fellBack: undefined, evidence: ['ORT profile: no node event names its execution provider'] };
   }
   const total = p.nodes.length;
-  const shapeNote = cpuShapeNodes.length > 0 ? ` (${cpuShapeNodes.length} shape-computation node(s) on the CPU not counted: ${opSummary(cpuShapeNodes)})` : '';
+  const shapeNote =
+    cpuShapeNodes.length > 0
+      ? ` (${cpuShapeNodes.length} shape-computation node(s) on the CPU not counted: ${opSummary(cpuShapeNodes)})`
+      : '';
   if (cpuNodes.length === 0) {
-    return { ...base, fellBack: false, evidence: [`ORT profile: no node ran on ${CPU_EP}; nodes per provider: ${providerSummary(p.providers)}${shapeNote}`] };
+    return {
+      ...base,
+      fellBack: false,
+      evidence: [
+        `ORT profile: no node ran on ${CPU_EP}; nodes per provider: ${providerSummary(p.providers)}${shapeNote}`,
+      ],
+    };
   }
-  const names = cpuNodes.slice(0, NAMES_SHOWN).map((n) => n.name).join(', ');
+  const names = cpuNodes
+    .slice(0, NAMES_SHOWN)
+    .map((n) => n.name)
+    .join(', ');
   const more = cpuNodes.length > NAMES_SHOWN ? ` and ${cpuNodes.length - NAMES_SHOWN} more` : '';
   return {
     ...base,
@@ -100,5 +112,7 @@ function opSummary(nodes: OrtProfileNode[]): string {
 }
 
 function providerSummary(providers: Record<string, number>): string {
-  return Object.entries(providers).map(([p, k]) => `${p} ${k}`).join(', ');
+  return Object.entries(providers)
+    .map(([p, k]) => `${p} ${k}`)
+    .join(', ');
 }

@@ -18,19 +18,41 @@
 import { posix } from 'node:path';
 import { ModelError, ParseError, RunnerError } from '../../errors.js';
 import {
-  detectOrtPerfTestFailure, detectQnnFallback, OrtPerfTestFailedError, parseOrtPerfTest, parseOrtPerfTestResultFile, type OrtPerfTestResult,
+  detectOrtPerfTestFailure,
+  detectQnnFallback,
+  OrtPerfTestFailedError,
+  parseOrtPerfTest,
+  parseOrtPerfTestResultFile,
+  type OrtPerfTestResult,
 } from './parser.js';
 import { cpuPlacement, parseOrtProfile, type CpuPlacementVerdict } from './profile-json.js';
 import { saveRawOutput } from '../raw-output.js';
 import { pushModel } from '../remote-files.js';
 import { ortPerfTestArgv } from './args.js';
 import {
-  cpuFallbackDisabled, isQnn, lutEp, nnapiCpuOnly, ortPerfTestOptionsSchema, placementChecked, providerFlags, providerOptions, requiredRuntimeFiles,
-  runtimeEnv, sessionOptions, type OrtPerfTestOptions,
+  cpuFallbackDisabled,
+  isQnn,
+  lutEp,
+  nnapiCpuOnly,
+  ortPerfTestOptionsSchema,
+  placementChecked,
+  providerFlags,
+  providerOptions,
+  requiredRuntimeFiles,
+  runtimeEnv,
+  sessionOptions,
+  type OrtPerfTestOptions,
 } from './options.js';
 import {
-  expandDeviceEnv, pushRuntime, remoteRuntimeMatches, repeatProcesses, resolveRuntimeFolder, runFileName, runtimeHash,
-  startFailure, type RunnerCheck,
+  expandDeviceEnv,
+  pushRuntime,
+  remoteRuntimeMatches,
+  repeatProcesses,
+  resolveRuntimeFolder,
+  runFileName,
+  runtimeHash,
+  startFailure,
+  type RunnerCheck,
 } from '../device-tool.js';
 import { commandFailure } from '../../transports/command-error.js';
 import type { ExecResult } from '../../transports/types.js';
@@ -38,7 +60,8 @@ import { checkExit } from '../check-exit.js';
 import type { RunOutput, Runner, RunnerContext, RunnerSetup, RunRequest, StagedModel } from '../types.js';
 
 const NAME = 'ort-perf-test';
-const WHAT = 'onnxruntime_perf_test built for the device (ORT build.sh --android ... --build_shared_lib, with --use_qnn for QNN) and its libraries';
+const WHAT =
+  'onnxruntime_perf_test built for the device (ORT build.sh --android ... --build_shared_lib, with --use_qnn for QNN) and its libraries';
 
 /** Where things are on the device for one profile. */
 interface Layout {
@@ -63,18 +86,30 @@ function layout(ctx: RunnerContext, o: OrtPerfTestOptions): Layout {
 
 /** Runs the binary with `-h` to learn whether it starts at all (binary, libraries, ABI). */
 async function probe(ctx: RunnerContext, o: OrtPerfTestOptions, l: Layout): Promise<void> {
-  const r = await ctx.transport.exec([l.binary, '-h'], { cwd: l.cwd, env: l.env, timeoutMs: 60_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const r = await ctx.transport.exec([l.binary, '-h'], {
+    cwd: l.cwd,
+    env: l.env,
+    timeoutMs: 60_000,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
   const failed = r.timedOut ? 'it did not answer -h within 60 s' : startFailure(r);
   if (failed !== undefined) {
     throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${failed}`, {
-      hint: o.runtimeDir === undefined ? 'set runner.options.runtimeDir to a host folder holding the binary and its libraries (it is pushed for you)' : `check that ${o.runtimeDir} holds a build for this device's ABI with every library it links`,
+      hint:
+        o.runtimeDir === undefined
+          ? 'set runner.options.runtimeDir to a host folder holding the binary and its libraries (it is pushed for you)'
+          : `check that ${o.runtimeDir} holds a build for this device's ABI with every library it links`,
     });
   }
 }
 
 function setupOf(o: OrtPerfTestOptions, runtimeSha: string | undefined): RunnerSetup {
   return {
-    version: o.version ?? (runtimeSha ? `onnxruntime_perf_test runtime ${runtimeSha.slice(0, 12)}` : `onnxruntime_perf_test on the device (${o.binary})`),
+    version:
+      o.version ??
+      (runtimeSha
+        ? `onnxruntime_perf_test runtime ${runtimeSha.slice(0, 12)}`
+        : `onnxruntime_perf_test on the device (${o.binary})`),
     ep: lutEp(o),
     options: {
       binary: o.binary,
@@ -93,7 +128,8 @@ function setupOf(o: OrtPerfTestOptions, runtimeSha: string | undefined): RunnerS
 
 /** The host half of the check (no device needed): the runtime folder and the files it must hold. */
 export function checkOrtPerfTestHost(ctx: Pick<RunnerContext, 'profile'>, o: OrtPerfTestOptions): RunnerCheck {
-  if (o.runtimeDir === undefined) return { ready: true, detail: `${o.binary} expected on the device (no runtime folder to push)` };
+  if (o.runtimeDir === undefined)
+    return { ready: true, detail: `${o.binary} expected on the device (no runtime folder to push)` };
   const host = resolveRuntimeFolder(NAME, ctx, o.runtimeDir, o.binary, requiredRuntimeFiles(o), WHAT);
   return { ready: true, detail: `${lutEp(o)}: runtime ${host.dir} (${host.files.length} files)` };
 }
@@ -119,13 +155,31 @@ async function readResultFile(ctx: RunnerContext, file: string): Promise<string 
   return r.exitCode === 0 && r.stdout.trim() !== '' ? r.stdout : undefined;
 }
 
-function fail(ctx: RunnerContext, staged: StagedModel, what: string, stdout: string, stderr: string, error: ParseError): never {
+function fail(
+  ctx: RunnerContext,
+  staged: StagedModel,
+  what: string,
+  stdout: string,
+  stderr: string,
+  error: ParseError,
+): never {
   const file = saveRawOutput(ctx, staged.model.label, stdout, stderr);
-  throw new ParseError(`${what} for ${staged.model.label}`, `${error.message.replace(/^cannot parse [^:]*: /, '')} (raw output saved to ${file})`, error.excerpt);
+  throw new ParseError(
+    `${what} for ${staged.model.label}`,
+    `${error.message.replace(/^cannot parse [^:]*: /, '')} (raw output saved to ${file})`,
+    error.excerpt,
+  );
 }
 
 /** The perf_test argv for this profile and request, with `runs` runs and an optional output file. */
-function argvFor(o: OrtPerfTestOptions, l: Layout, staged: StagedModel, request: RunRequest, runs: number, out: { resultFile?: string; profilePrefix?: string }): string[] {
+function argvFor(
+  o: OrtPerfTestOptions,
+  l: Layout,
+  staged: StagedModel,
+  request: RunRequest,
+  runs: number,
+  out: { resultFile?: string; profilePrefix?: string },
+): string[] {
   return ortPerfTestArgv({
     binary: l.binary,
     ep: o.ep,
@@ -160,7 +214,12 @@ interface Placement {
 // rounds (and stages again after a retry), so this is once per entry, not once per round.
 const placements = new WeakMap<StagedModel, Placement>();
 
-async function placementOf(ctx: RunnerContext, o: OrtPerfTestOptions, staged: StagedModel, request: RunRequest): Promise<Placement | undefined> {
+async function placementOf(
+  ctx: RunnerContext,
+  o: OrtPerfTestOptions,
+  staged: StagedModel,
+  request: RunRequest,
+): Promise<Placement | undefined> {
   if (!placementChecked(o)) return undefined;
   let p = placements.get(staged);
   if (p === undefined) {
@@ -173,7 +232,12 @@ async function placementOf(ctx: RunnerContext, o: OrtPerfTestOptions, staged: St
 
 /** One perf_test run with `-p`, then the profile read back and judged. Never throws for the tool's sake:
  * the timed process already succeeded, so a profiling problem costs the verdict, not the entry. */
-async function profileRun(ctx: RunnerContext, o: OrtPerfTestOptions, staged: StagedModel, request: RunRequest): Promise<Placement> {
+async function profileRun(
+  ctx: RunnerContext,
+  o: OrtPerfTestOptions,
+  staged: StagedModel,
+  request: RunRequest,
+): Promise<Placement> {
   const l = layout(ctx, o);
   const label = staged.model.label;
   const prefix = posix.join(l.out, runFileName(label, '.profile'));
@@ -218,13 +282,22 @@ interface FallbackVerdict {
 /** Any source saying "CPU" wins; "not CPU" needs one source that looked and none that disagrees. */
 function combine(verdicts: (FallbackVerdict | undefined)[]): FallbackVerdict {
   const known = verdicts.filter((v): v is FallbackVerdict => v !== undefined);
-  const fellBack = known.some((v) => v.fellBack === true) ? true : known.some((v) => v.fellBack === false) ? false : undefined;
+  const fellBack = known.some((v) => v.fellBack === true)
+    ? true
+    : known.some((v) => v.fellBack === false)
+      ? false
+      : undefined;
   return { fellBack, evidence: known.flatMap((v) => v.evidence) };
 }
 
 /** What the options alone say: NNAPI_FLAG_CPU_ONLY puts every operation on nnapi-reference. */
 function optionsVerdict(o: OrtPerfTestOptions): FallbackVerdict | undefined {
-  return nnapiCpuOnly(o) ? { fellBack: true, evidence: ['NNAPI_FLAG_CPU_ONLY: NNAPI runs every operation on its own CPU implementation (nnapi-reference)'] } : undefined;
+  return nnapiCpuOnly(o)
+    ? {
+        fellBack: true,
+        evidence: ['NNAPI_FLAG_CPU_ONLY: NNAPI runs every operation on its own CPU implementation (nnapi-reference)'],
+      }
+    : undefined;
 }
 
 function placementExtra(p: Placement | undefined): Record<string, unknown> {
@@ -239,7 +312,15 @@ function placementExtra(p: Placement | undefined): Record<string, unknown> {
 // ---------------------------------------------------------------------------------------------------
 
 /** One perf_test process. `runs` timed runs; `drop` leading rows of the result file are extra warm-ups. */
-async function runProcess(ctx: RunnerContext, o: OrtPerfTestOptions, staged: StagedModel, request: RunRequest, runs: number, drop: number, withFile: boolean): Promise<RunOutput> {
+async function runProcess(
+  ctx: RunnerContext,
+  o: OrtPerfTestOptions,
+  staged: StagedModel,
+  request: RunRequest,
+  runs: number,
+  drop: number,
+  withFile: boolean,
+): Promise<RunOutput> {
   const l = layout(ctx, o);
   const label = staged.model.label;
   const resultFile = withFile ? posix.join(l.out, runFileName(label, '.csv')) : undefined;
@@ -247,12 +328,17 @@ async function runProcess(ctx: RunnerContext, o: OrtPerfTestOptions, staged: Sta
   const r = await execIn(ctx, l, argv, request.timeoutMs);
   if (r.timedOut) {
     const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-    throw new RunnerError(NAME, `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`, {
-      hint: 'raise measure.timeoutMs in the profile if the block is that slow',
-    });
+    throw new RunnerError(
+      NAME,
+      `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`,
+      {
+        hint: 'raise measure.timeoutMs in the profile if the block is that slow',
+      },
+    );
   }
   const cannotStart = startFailure(r);
-  if (cannotStart !== undefined) throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
+  if (cannotStart !== undefined)
+    throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
   let parsed: OrtPerfTestResult;
   try {
     parsed = parseOrtPerfTest(r.stdout, r.stderr);
@@ -260,11 +346,17 @@ async function runProcess(ctx: RunnerContext, o: OrtPerfTestOptions, staged: Sta
     if (error instanceof OrtPerfTestFailedError) {
       const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
       if (error.failure.signal === 'fallback to CPU EP has been explicitly disabled') {
-        throw new ModelError(`${label}: the ${o.ep} execution provider cannot run every node and CPU fallback is disabled (${error.failure.line})`, {
-          hint: 'set runner.options.disableCpuFallback to false to measure it anyway, flagged cpu-fallback',
-        });
+        throw new ModelError(
+          `${label}: the ${o.ep} execution provider cannot run every node and CPU fallback is disabled (${error.failure.line})`,
+          {
+            hint: 'set runner.options.disableCpuFallback to false to measure it anyway, flagged cpu-fallback',
+          },
+        );
       }
-      throw new RunnerError(NAME, `${label} failed on ${ctx.transport.id}: ${error.failure.line} (raw output saved to ${file})`);
+      throw new RunnerError(
+        NAME,
+        `${label} failed on ${ctx.transport.id}: ${error.failure.line} (raw output saved to ${file})`,
+      );
     }
     if (error instanceof ParseError) fail(ctx, staged, 'onnxruntime_perf_test output', r.stdout, r.stderr, error);
     throw error;
@@ -274,7 +366,11 @@ async function runProcess(ctx: RunnerContext, o: OrtPerfTestOptions, staged: Sta
   // The timed process's file first: the profiling run comes after and must not disturb it.
   const text = resultFile !== undefined ? await readResultFile(ctx, resultFile) : undefined;
   const placement = await placementOf(ctx, o, staged, request);
-  const fallback = combine([optionsVerdict(o), isQnn(o) ? detectQnnFallback(r.stdout, r.stderr) : undefined, placement?.verdict]);
+  const fallback = combine([
+    optionsVerdict(o),
+    isQnn(o) ? detectQnnFallback(r.stdout, r.stderr) : undefined,
+    placement?.verdict,
+  ]);
   const base = {
     ...(parsed.sessionCreationMs !== undefined ? { loadMs: parsed.sessionCreationMs } : {}),
     provider: lutEp(o),
@@ -296,8 +392,17 @@ async function runProcess(ctx: RunnerContext, o: OrtPerfTestOptions, staged: Sta
       if (error instanceof ParseError) fail(ctx, staged, 'onnxruntime_perf_test result file', text, r.stdout, error);
       throw error;
     }
-    const warmup = [...(parsed.firstInferenceMs !== undefined ? [parsed.firstInferenceMs] : []), ...rows.slice(0, drop)];
-    return { kind: 'iteration', samples: rows.slice(drop), warmup, ...base, extra: { ...extra, samplesFrom: 'result_file' } };
+    const warmup = [
+      ...(parsed.firstInferenceMs !== undefined ? [parsed.firstInferenceMs] : []),
+      ...rows.slice(0, drop),
+    ];
+    return {
+      kind: 'iteration',
+      samples: rows.slice(drop),
+      warmup,
+      ...base,
+      extra: { ...extra, samplesFrom: 'result_file' },
+    };
   }
   if (resultFile !== undefined) ctx.log(`${label}: no result file came back; using the printed average of the process`);
   return {
@@ -320,10 +425,16 @@ export const AVERAGE_RUNS_DEFAULT = 10;
 export function runsPerProcess(o: OrtPerfTestOptions, request: RunRequest): number {
   if (!o.resultFile) return o.iterations ?? AVERAGE_RUNS_DEFAULT;
   if (o.iterations === undefined) return Math.max(1, request.minIterations);
-  return Math.min(Math.max(o.iterations, request.minIterations), Math.max(request.maxIterations, request.minIterations));
+  return Math.min(
+    Math.max(o.iterations, request.minIterations),
+    Math.max(request.maxIterations, request.minIterations),
+  );
 }
 
-export const ortPerfTestRunner: Runner<OrtPerfTestOptions> & { check: typeof checkOrtPerfTest; checkHost: typeof checkOrtPerfTestHost } = {
+export const ortPerfTestRunner: Runner<OrtPerfTestOptions> & {
+  check: typeof checkOrtPerfTest;
+  checkHost: typeof checkOrtPerfTestHost;
+} = {
   name: NAME,
   sampling: 'iteration',
   optionsSchema: ortPerfTestOptionsSchema,
@@ -340,16 +451,21 @@ export const ortPerfTestRunner: Runner<OrtPerfTestOptions> & { check: typeof che
     const mk = await ctx.transport.exec(['mkdir', '-p', l.out], { timeoutMs: 30_000 });
     checkExit(mk, { runner: NAME, what: `creating ${l.out}`, where: ctx.transport.id });
     await probe(ctx, o, l);
-    if (cpuFallbackDisabled(o)) ctx.log(`${o.ep}: CPU fallback disabled (a block the EP cannot take whole fails instead of running on the CPU)`);
-    else if (placementChecked(o)) ctx.log(`${o.ep}: one profiling run per entry tells which nodes ran on the CPU (flagged cpu-fallback)`);
+    if (cpuFallbackDisabled(o))
+      ctx.log(`${o.ep}: CPU fallback disabled (a block the EP cannot take whole fails instead of running on the CPU)`);
+    else if (placementChecked(o))
+      ctx.log(`${o.ep}: one profiling run per entry tells which nodes ran on the CPU (flagged cpu-fallback)`);
     if (o.ep === 'nnapi' && !providerFlags(o).includes('NNAPI_FLAG_CPU_DISABLED') && !nnapiCpuOnly(o)) {
-      ctx.log('nnapi: NNAPI may run operations on its own CPU implementation, which no profile shows (disableNnapiCpu is off)');
+      ctx.log(
+        'nnapi: NNAPI may run operations on its own CPU implementation, which no profile shows (disableNnapiCpu is off)',
+      );
     }
     return setupOf(o, sha);
   },
 
   async stage(ctx, _o, model): Promise<StagedModel> {
-    if (!model.graph.endsWith('.onnx')) throw new ModelError(`${model.label}: ${model.graph} is not an ONNX model; ${NAME} runs .onnx files`);
+    if (!model.graph.endsWith('.onnx'))
+      throw new ModelError(`${model.label}: ${model.graph} is not an ONNX model; ${NAME} runs .onnx files`);
     return pushModel(ctx, model);
   },
 

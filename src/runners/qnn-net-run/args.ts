@@ -39,7 +39,17 @@ export function converterArgv(a: ConverterArgs): string[] {
 }
 
 export function modelLibArgv(tool: string, outDir: string, target: string): string[] {
-  return [tool, '-c', `${outDir}/${GRAPH_NAME}.cpp`, '-b', `${outDir}/${GRAPH_NAME}.bin`, '-t', target, '-o', `${outDir}/lib`];
+  return [
+    tool,
+    '-c',
+    `${outDir}/${GRAPH_NAME}.cpp`,
+    '-b',
+    `${outDir}/${GRAPH_NAME}.bin`,
+    '-t',
+    target,
+    '-o',
+    `${outDir}/lib`,
+  ];
 }
 
 export function modelLibPath(outDir: string, target: string): string {
@@ -55,7 +65,19 @@ export interface ContextArgs {
 }
 
 export function contextBinaryArgv(a: ContextArgs): string[] {
-  return [a.tool, '--backend', a.backend, '--model', a.modelLib, '--binary_file', 'context', '--output_dir', `${a.outDir}/ctx`, '--config_file', a.configFile];
+  return [
+    a.tool,
+    '--backend',
+    a.backend,
+    '--model',
+    a.modelLib,
+    '--binary_file',
+    'context',
+    '--output_dir',
+    `${a.outDir}/ctx`,
+    '--config_file',
+    a.configFile,
+  ];
 }
 
 export function contextBinaryPath(outDir: string): string {
@@ -135,7 +157,11 @@ export function netRunArgv(a: NetRunArgs): string[] {
   ];
 }
 
-export function viewerArgv(tool: string, log: string, output: { kind: 'text' } | { kind: 'json'; reader: string; file: string } | { kind: 'csv'; file: string }): string[] {
+export function viewerArgv(
+  tool: string,
+  log: string,
+  output: { kind: 'text' } | { kind: 'json'; reader: string; file: string } | { kind: 'csv'; file: string },
+): string[] {
   switch (output.kind) {
     case 'text':
       return [tool, '--input_log', log];
@@ -148,5 +174,8 @@ export function viewerArgv(tool: string, log: string, output: { kind: 'text' } |
 
 /** The profiling log qnn-net-run leaves in its output folder (newer SDKs number it). */
 export function pickProfilingLog(names: readonly string[]): string | undefined {
-  return names.find((n) => /^qnn-profiling-data_0\.log$/.test(n)) ?? names.find((n) => /^qnn-profiling-data(?:_\d+)?\.log$/.test(n));
+  return (
+    names.find((n) => /^qnn-profiling-data_0\.log$/.test(n)) ??
+    names.find((n) => /^qnn-profiling-data(?:_\d+)?\.log$/.test(n))
+  );
 }

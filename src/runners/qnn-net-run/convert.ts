@@ -12,7 +12,13 @@ import { runProcess } from '../../transports/process.js';
 import { checkExit, HOST } from '../check-exit.js';
 import type { ExecResult } from '../../transports/types.js';
 import {
-  backendConfig, contextBinaryArgv, contextBinaryPath, converterArgv, htpExtensionConfig, modelLibArgv, modelLibPath,
+  backendConfig,
+  contextBinaryArgv,
+  contextBinaryPath,
+  converterArgv,
+  htpExtensionConfig,
+  modelLibArgv,
+  modelLibPath,
 } from './args.js';
 import type { QnnNetRunOptions } from './options.js';
 import { HOST_TARGET, type QnnSdk } from './sdk.js';
@@ -48,23 +54,50 @@ export function conversionKey(model: ModelFiles, sdk: Pick<QnnSdk, 'version'>, o
 
 /** The converters print their reason last, on stderr or stdout: the last two lines, or '' for none. */
 function tail(r: ExecResult): string {
-  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = `${r.stderr}\n${r.stdout}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   return lines.slice(-2).join(' | ');
 }
 
-async function step(label: string, argv: string[], expect: string, sdk: QnnSdk, o: QnnNetRunOptions, logFile: string, signal?: AbortSignal): Promise<void> {
-  const r = await runProcess(argv, { env: { QNN_SDK_ROOT: sdk.root }, timeoutMs: o.convertTimeoutMs, ...(signal ? { signal } : {}) });
+async function step(
+  label: string,
+  argv: string[],
+  expect: string,
+  sdk: QnnSdk,
+  o: QnnNetRunOptions,
+  logFile: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const r = await runProcess(argv, {
+    env: { QNN_SDK_ROOT: sdk.root },
+    timeoutMs: o.convertTimeoutMs,
+    ...(signal ? { signal } : {}),
+  });
   appendWhole(logFile, `$ ${argv.join(' ')}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}\n`);
   const tool = argv[0]!.replace(/^.*\//, '');
-  if (r.timedOut) throw new RunnerError(NAME, `${tool} did not finish converting ${label} within ${o.convertTimeoutMs} ms (log: ${logFile})`);
+  if (r.timedOut)
+    throw new RunnerError(
+      NAME,
+      `${tool} did not finish converting ${label} within ${o.convertTimeoutMs} ms (log: ${logFile})`,
+    );
   const reason = (e: { reason: string }) => tail(r) || e.reason;
   const saved = () => `log: ${logFile}`;
   checkExit(r, { runner: NAME, what: `${tool} converting ${label}`, where: HOST, reason, saved });
-  if (!existsSync(expect)) throw new RunnerError(NAME, `${tool} exited 0 on ${label} but wrote no ${expect} (log: ${logFile})`);
+  if (!existsSync(expect))
+    throw new RunnerError(NAME, `${tool} exited 0 on ${label} but wrote no ${expect} (log: ${logFile})`);
 }
 
 /** The context binary for `model`, converted now or taken from the cache. */
-export async function convertModel(model: ModelFiles, sdk: QnnSdk, o: QnnNetRunOptions, cacheDir: string, log: (line: string) => void, signal?: AbortSignal): Promise<Converted> {
+export async function convertModel(
+  model: ModelFiles,
+  sdk: QnnSdk,
+  o: QnnNetRunOptions,
+  cacheDir: string,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<Converted> {
   const key = conversionKey(model, sdk, o);
   const dir = join(cacheDir, key);
   if (existsSync(join(dir, 'done.json'))) return { key, dir, contextBinary: contextBinaryPath(dir), fresh: false };
@@ -74,22 +107,60 @@ export async function convertModel(model: ModelFiles, sdk: QnnSdk, o: QnnNetRunO
   const logFile = join(tmp, 'convert.log');
   log(`converting ${model.label} with QNN ${sdk.version} for HTP ${o.htpArch}`);
   try {
-    await step(model.label, converterArgv({ tool: sdk.tool('qnn-onnx-converter'), model: join(model.root, model.graph), outDir: tmp, inputs: model.inputs, precision: model.precision, extra: o.converterArgs }), join(tmp, 'model.cpp'), sdk, o, logFile, signal);
-    await step(model.label, modelLibArgv(sdk.tool('qnn-model-lib-generator'), tmp, HOST_TARGET), modelLibPath(tmp, HOST_TARGET), sdk, o, logFile, signal);
-    const extFile = join(tmp, 'htp_ext.json');
-    const configFile = join(tmp, 'htp_config.json');
-    writeFileAtomic(extFile, `${JSON.stringify(htpExtensionConfig({ htpArch: o.htpArch, optimizationLevel: o.optimizationLevel, ...(o.socId !== undefined ? { socId: o.socId } : {}), ...(o.vtcmMb !== undefined ? { vtcmMb: o.vtcmMb } : {}) }), null, 1)}\n`);
-    writeFileAtomic(configFile, `${JSON.stringify(backendConfig(sdk.hostLib('libQnnHtpNetRunExtensions.so'), extFile), null, 1)}\n`);
     await step(
       model.label,
-      contextBinaryArgv({ tool: sdk.tool('qnn-context-binary-generator'), backend: sdk.hostLib('libQnnHtp.so'), modelLib: modelLibPath(tmp, HOST_TARGET), outDir: tmp, configFile }),
+      converterArgv({
+        tool: sdk.tool('qnn-onnx-converter'),
+        model: join(model.root, model.graph),
+        outDir: tmp,
+        inputs: model.inputs,
+        precision: model.precision,
+        extra: o.converterArgs,
+      }),
+      join(tmp, 'model.cpp'),
+      sdk,
+      o,
+      logFile,
+      signal,
+    );
+    await step(
+      model.label,
+      modelLibArgv(sdk.tool('qnn-model-lib-generator'), tmp, HOST_TARGET),
+      modelLibPath(tmp, HOST_TARGET),
+      sdk,
+      o,
+      logFile,
+      signal,
+    );
+    const extFile = join(tmp, 'htp_ext.json');
+    const configFile = join(tmp, 'htp_config.json');
+    writeFileAtomic(
+      extFile,
+      `${JSON.stringify(htpExtensionConfig({ htpArch: o.htpArch, optimizationLevel: o.optimizationLevel, ...(o.socId !== undefined ? { socId: o.socId } : {}), ...(o.vtcmMb !== undefined ? { vtcmMb: o.vtcmMb } : {}) }), null, 1)}\n`,
+    );
+    writeFileAtomic(
+      configFile,
+      `${JSON.stringify(backendConfig(sdk.hostLib('libQnnHtpNetRunExtensions.so'), extFile), null, 1)}\n`,
+    );
+    await step(
+      model.label,
+      contextBinaryArgv({
+        tool: sdk.tool('qnn-context-binary-generator'),
+        backend: sdk.hostLib('libQnnHtp.so'),
+        modelLib: modelLibPath(tmp, HOST_TARGET),
+        outDir: tmp,
+        configFile,
+      }),
       contextBinaryPath(tmp),
       sdk,
       o,
       logFile,
       signal,
     );
-    writeFileAtomic(join(tmp, 'done.json'), `${JSON.stringify({ model: model.sha256, label: model.label, sdk: sdk.version, arch: o.htpArch, at: new Date().toISOString() })}\n`);
+    writeFileAtomic(
+      join(tmp, 'done.json'),
+      `${JSON.stringify({ model: model.sha256, label: model.label, sdk: sdk.version, arch: o.htpArch, at: new Date().toISOString() })}\n`,
+    );
     try {
       renameSync(tmp, dir);
     } catch (error) {

@@ -4,8 +4,17 @@ import { z } from 'zod';
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
 export const qnnPerfProfiles = [
-  'low_balanced', 'balanced', 'default', 'high_performance', 'sustained_high_performance', 'burst',
-  'low_power_saver', 'power_saver', 'high_power_saver', 'extreme_power_saver', 'system_settings',
+  'low_balanced',
+  'balanced',
+  'default',
+  'high_performance',
+  'sustained_high_performance',
+  'burst',
+  'low_power_saver',
+  'power_saver',
+  'high_power_saver',
+  'extreme_power_saver',
+  'system_settings',
 ] as const;
 
 export const qnnNetRunOptionsSchema = z.strictObject({

@@ -119,7 +119,9 @@ function eventOf(e: unknown, where: string): QnnJsonEvent {
     identifier: e.identifier,
     type: typeof e.type === 'string' ? e.type : '',
     unit,
-    subEvents: Array.isArray(e['sub-events']) ? e['sub-events'].map((s, k) => eventOf(s, `${where}.sub-events[${k}]`)) : [],
+    subEvents: Array.isArray(e['sub-events'])
+      ? e['sub-events'].map((s, k) => eventOf(s, `${where}.sub-events[${k}]`))
+      : [],
   };
   const value = typeof e.value === 'number' ? e.value : typeof e.value === 'string' ? Number(e.value) : undefined;
   if (value !== undefined) {

@@ -17,14 +17,11 @@ import { shift, headExcerpt as excerpt } from '../../parsing/text.js';
 import { captureText, type CaptureInput } from '../../parsing/capture-text.js';
 import { insteadOf } from '../../parsing/looks-like.js';
 
-
 const WHAT = 'qnn-profile-viewer output';
 
 /** A profiling value: times converted from µs to ms; cycles and counts kept as printed. */
 export type QnnMetric =
-  | { unit: 'ms'; value: number }
-  | { unit: 'cycles'; value: number }
-  | { unit: 'count'; value: number };
+  { unit: 'ms'; value: number } | { unit: 'cycles'; value: number } | { unit: 'count'; value: number };
 
 /** A per-op line of detailed profiling. Cycles have no fixed relation to time (ops run in parallel on
  * the HTP), so they are only good as shares. */
@@ -96,7 +93,13 @@ export interface QnnLatency extends QnnExecuteSample {
   npuRan: boolean | undefined;
 }
 
-const SAMPLE_KEYS = ['netRunMs', 'acceleratorExecuteMs', 'qnnAcceleratorExecuteMs', 'acceleratorCycles', 'hvxThreads'] as const;
+const SAMPLE_KEYS = [
+  'netRunMs',
+  'acceleratorExecuteMs',
+  'qnnAcceleratorExecuteMs',
+  'acceleratorCycles',
+  'hvxThreads',
+] as const;
 const NUM = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;
 const SECTION_RE = /^(.+?) Stats(?: \((Average|Min|Max|Overall)\))?:$/;
 const RUN_HEADER_RE = /^Execute Stat (\d+)$/;
@@ -203,9 +206,15 @@ export function qnnViewerLatency(result: QnnProfileViewerResult, options: { warm
  * dropping `warmup` leading executes, or the one record of "Execute Stats (Average)" (which the tool
  * averaged over every execute, warm-ups included). Empty when the output has no execute data.
  */
-export function qnnViewerExecutes(result: QnnProfileViewerResult, options: { warmup?: number } = {}): QnnExecuteEvents[] {
+export function qnnViewerExecutes(
+  result: QnnProfileViewerResult,
+  options: { warmup?: number } = {},
+): QnnExecuteEvents[] {
   if (result.layout === 'per-run') {
-    return result.sections.filter((s) => s.statistic === 'run').map((s) => eventsOfGroup(firstGroup(s))).slice(options.warmup ?? 0);
+    return result.sections
+      .filter((s) => s.statistic === 'run')
+      .map((s) => eventsOfGroup(firstGroup(s)))
+      .slice(options.warmup ?? 0);
   }
   const average = result.sections.find((s) => s.phase === 'execute' && s.statistic === 'average');
   return average ? [eventsOfGroup(firstGroup(average))] : [];
@@ -214,7 +223,10 @@ export function qnnViewerExecutes(result: QnnProfileViewerResult, options: { war
 /** A group's Backend events plus its NetRun line under the name "NetRun". */
 function eventsOfGroup(group: QnnViewerGroup | undefined): QnnExecuteEvents {
   if (!group) return {};
-  return { ...group.events, ...(group.netRunMs !== undefined ? { NetRun: { unit: 'ms' as const, value: group.netRunMs } } : {}) };
+  return {
+    ...group.events,
+    ...(group.netRunMs !== undefined ? { NetRun: { unit: 'ms' as const, value: group.netRunMs } } : {}),
+  };
 }
 
 /** Reduces per-execute samples to their means and the NPU verdict. Shared by the CSV and JSON readers. */
@@ -294,4 +306,3 @@ function metricOf(value: string | undefined, unit: string | undefined): QnnMetri
 /** Moves the decimal point of a printed number by `places` instead of multiplying, so 2952 µs is
  * exactly 2.952 ms and 70.3736 µs exactly 0.0703736 ms (a multiplication leaves binary noise behind).
  * Shared with the CSV and JSON readers. */
-

@@ -245,7 +245,8 @@ export function tokenizeCsv(text: string): CsvRecord[] {
       const start = line;
       i += 1;
       for (;;) {
-        if (i >= text.length) throw new ParseError(WHAT, `quote opened on line ${start} is never closed`, text.slice(-200));
+        if (i >= text.length)
+          throw new ParseError(WHAT, `quote opened on line ${start} is never closed`, text.slice(-200));
         const q = text[i];
         if (q === '"') {
           if (text[i + 1] === '"') {
@@ -262,7 +263,11 @@ export function tokenizeCsv(text: string): CsvRecord[] {
       }
       const next = text[i];
       if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
-        throw new ParseError(WHAT, `text after a closing quote on line ${line}`, text.slice(Math.max(0, i - 60), i + 60));
+        throw new ParseError(
+          WHAT,
+          `text after a closing quote on line ${line}`,
+          text.slice(Math.max(0, i - 60), i + 60),
+        );
       }
       continue;
     }

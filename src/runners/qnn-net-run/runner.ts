@@ -22,14 +22,27 @@ import { packageRoot } from '../../paths.js';
 import { commandFailure } from '../../transports/command-error.js';
 import { runProcess } from '../../transports/process.js';
 import { parseQnnProfileJson, qnnJsonExecutes, qnnJsonLatency } from './profile-json.js';
-import { parseQnnProfileViewer, qnnViewerExecutes, qnnViewerLatency, type QnnExecuteEvents, type QnnLatency } from './profile-viewer.js';
+import {
+  parseQnnProfileViewer,
+  qnnViewerExecutes,
+  qnnViewerLatency,
+  type QnnExecuteEvents,
+  type QnnLatency,
+} from './profile-viewer.js';
 import { parseQnnProfilingCsv, qnnCsvExecutes, qnnCsvLatency } from './profiling-csv.js';
 import { checkExit, HOST } from '../check-exit.js';
 import { saveRawOutput } from '../raw-output.js';
 import { ADSP_DEFAULT } from '../ort-perf-test/options.js';
 import {
-  expandDeviceEnv, expandHostPath, pushRuntime, remoteRuntimeMatches, repeatProcesses, runFileName, runtimeHash,
-  startFailure, type RunnerCheck,
+  expandDeviceEnv,
+  expandHostPath,
+  pushRuntime,
+  remoteRuntimeMatches,
+  repeatProcesses,
+  runFileName,
+  runtimeHash,
+  startFailure,
+  type RunnerCheck,
 } from '../device-tool.js';
 import { inputListText, netRunArgv, pickProfilingLog, viewerArgv } from './args.js';
 import { convertModel } from './convert.js';
@@ -52,13 +65,18 @@ function layout(ctx: RunnerContext, o: QnnNetRunOptions): Layout {
   return {
     runtime,
     binary: posix.join(runtime, 'qnn-net-run'),
-    env: expandDeviceEnv({ LD_LIBRARY_PATH: '{runtime}', ADSP_LIBRARY_PATH: ADSP_DEFAULT, ...o.env }, { runtime, workDir: ctx.workDir }),
+    env: expandDeviceEnv(
+      { LD_LIBRARY_PATH: '{runtime}', ADSP_LIBRARY_PATH: ADSP_DEFAULT, ...o.env },
+      { runtime, workDir: ctx.workDir },
+    ),
     models: posix.join(ctx.workDir, 'qnn-models'),
   };
 }
 
 function cacheDir(ctx: RunnerContext, o: QnnNetRunOptions): string {
-  return o.cacheDir !== undefined ? expandHostPath(NAME, ctx, 'cacheDir', o.cacheDir) : join(packageRoot(), '.cache', 'qnn');
+  return o.cacheDir !== undefined
+    ? expandHostPath(NAME, ctx, 'cacheDir', o.cacheDir)
+    : join(packageRoot(), '.cache', 'qnn');
 }
 
 // The SDK is looked up once per device run (prepare) and kept for stage and run.
@@ -83,7 +101,10 @@ export async function checkQnnNetRun(ctx: RunnerContext, o: QnnNetRunOptions): P
   const sdk = locateSdk(ctx, o);
   const l = layout(ctx, o);
   const pushed = await remoteRuntimeMatches(ctx, l.runtime, await runtimeHash(sdk.deviceFiles));
-  return { ready: true, detail: `QNN SDK ${sdk.version} at ${sdk.root}, HTP ${o.htpArch}; qnn-net-run ${pushed ? 'already on the device' : 'pushed on first use'}` };
+  return {
+    ready: true,
+    detail: `QNN SDK ${sdk.version} at ${sdk.root}, HTP ${o.htpArch}; qnn-net-run ${pushed ? 'already on the device' : 'pushed on first use'}`,
+  };
 }
 
 /** Milliseconds of `event` in one execute, when it is a time. */
@@ -103,15 +124,29 @@ function meanOf(executes: QnnExecuteEvents[], event: string): number | undefined
  * The entry fails when an execute lacks the run's event: it names the event, the option that chose
  * it, the time events the output does have and the `latency` values that would take one of them.
  */
-function missingEvent(ctx: RunnerContext, o: QnnNetRunOptions, label: string, event: string, executes: QnnExecuteEvents[], dropped: number, saved: string): RunnerError {
+function missingEvent(
+  ctx: RunnerContext,
+  o: QnnNetRunOptions,
+  label: string,
+  event: string,
+  executes: QnnExecuteEvents[],
+  dropped: number,
+  saved: string,
+): RunnerError {
   if (executes.length === 0) {
     const after = dropped > 0 ? ` left after dropping ${dropped} warm-up execute${dropped === 1 ? '' : 's'}` : '';
-    return new RunnerError(NAME, `${label}: the qnn-profile-viewer ${o.viewer} output has no execute${after} (raw output saved to ${saved})`);
+    return new RunnerError(
+      NAME,
+      `${label}: the qnn-profile-viewer ${o.viewer} output has no execute${after} (raw output saved to ${saved})`,
+    );
   }
   const present = [...new Set(executes.flatMap((e) => Object.keys(e).filter((k) => timeOf(e, k) !== undefined)))];
-  const choices = Object.entries(LATENCY_EVENTS).filter(([, name]) => name !== event && present.includes(name)).map(([value, name]) => `"${value}" (${name})`);
+  const choices = Object.entries(LATENCY_EVENTS)
+    .filter(([, name]) => name !== event && present.includes(name))
+    .map(([value, name]) => `"${value}" (${name})`);
   const has = present.length > 0 ? `it reports ${present.join(', ')}` : 'it reports no time at all';
-  const instead = choices.length > 0 ? `; set runner.options.latency to ${choices.join(' or ')} to measure that instead` : '';
+  const instead =
+    choices.length > 0 ? `; set runner.options.latency to ${choices.join(' or ')} to measure that instead` : '';
   return new RunnerError(
     NAME,
     `${label}: the qnn-profile-viewer ${o.viewer} output has no "${event}" per execute, which runner.options.latency "${o.latency}" in ${ctx.profile.file} measures; ${has}${instead} (raw output saved to ${saved})`,
@@ -119,7 +154,14 @@ function missingEvent(ctx: RunnerContext, o: QnnNetRunOptions, label: string, ev
 }
 
 /** Decodes a pulled profiling log on the host. */
-async function decode(ctx: RunnerContext, o: QnnNetRunOptions, sdk: QnnSdk, log: string, warmup: number, label: string): Promise<{ latency: QnnLatency; executes: QnnExecuteEvents[]; text: string }> {
+async function decode(
+  ctx: RunnerContext,
+  o: QnnNetRunOptions,
+  sdk: QnnSdk,
+  log: string,
+  warmup: number,
+  label: string,
+): Promise<{ latency: QnnLatency; executes: QnnExecuteEvents[]; text: string }> {
   const dir = join(log, '..');
   const output =
     o.viewer === 'json'
@@ -148,8 +190,15 @@ async function decode(ctx: RunnerContext, o: QnnNetRunOptions, sdk: QnnSdk, log:
   } catch (error) {
     if (!(error instanceof ParseError) && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     const file = saveRawOutput(ctx, label, text, r.stderr);
-    const why = error instanceof ParseError ? error.message.replace(/^cannot parse [^:]*: /, '') : `it wrote no ${(output as { file: string }).file}`;
-    throw new ParseError(`qnn-profile-viewer output for ${label}`, `${why} (raw output saved to ${file})`, error instanceof ParseError ? error.excerpt : '');
+    const why =
+      error instanceof ParseError
+        ? error.message.replace(/^cannot parse [^:]*: /, '')
+        : `it wrote no ${(output as { file: string }).file}`;
+    throw new ParseError(
+      `qnn-profile-viewer output for ${label}`,
+      `${why} (raw output saved to ${file})`,
+      error instanceof ParseError ? error.excerpt : '',
+    );
   }
 }
 
@@ -159,10 +208,14 @@ async function pullLog(ctx: RunnerContext, outDir: string, label: string): Promi
   const name = pickProfilingLog(ls.stdout.split('\n').map((l) => l.trim()));
   const failed = commandFailure(ls, ctx.transport.id);
   if (failed !== undefined || name === undefined) {
-    throw new RunnerError(NAME, `${label}: qnn-net-run left no qnn-profiling-data*.log in ${outDir} on ${ctx.transport.id}`, {
-      cause: failed,
-      hint: 'the SDK may be too old for --profiling_level; check `qnn-net-run --help` on the phone',
-    });
+    throw new RunnerError(
+      NAME,
+      `${label}: qnn-net-run left no qnn-profiling-data*.log in ${outDir} on ${ctx.transport.id}`,
+      {
+        cause: failed,
+        hint: 'the SDK may be too old for --profiling_level; check `qnn-net-run --help` on the phone',
+      },
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), 'nsb-qnn-log-'));
   const local = join(dir, name);
@@ -170,7 +223,13 @@ async function pullLog(ctx: RunnerContext, outDir: string, label: string): Promi
   return { local, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-async function runOnce(ctx: RunnerContext, o: QnnNetRunOptions, staged: StagedModel, request: RunRequest, inferences: number): Promise<RunOutput> {
+async function runOnce(
+  ctx: RunnerContext,
+  o: QnnNetRunOptions,
+  staged: StagedModel,
+  request: RunRequest,
+  inferences: number,
+): Promise<RunOutput> {
   const sdk = sdkFor(ctx, o);
   const l = layout(ctx, o);
   const label = staged.model.label;
@@ -193,14 +252,23 @@ async function runOnce(ctx: RunnerContext, o: QnnNetRunOptions, staged: StagedMo
     ...(request.affinity !== undefined ? { affinity: request.affinity } : {}),
     extra: o.extraArgs,
   });
-  const r = await ctx.transport.exec(argv, { cwd: l.runtime, env: l.env, timeoutMs: request.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const r = await ctx.transport.exec(argv, {
+    cwd: l.runtime,
+    env: l.env,
+    timeoutMs: request.timeoutMs,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
   try {
     if (r.timedOut) {
       const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-      throw new RunnerError(NAME, `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`);
+      throw new RunnerError(
+        NAME,
+        `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`,
+      );
     }
     const cannotStart = startFailure(r);
-    if (cannotStart !== undefined) throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
+    if (cannotStart !== undefined)
+      throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
     const saved = () => `raw output saved to ${saveRawOutput(ctx, label, r.stdout, r.stderr)}`;
     checkExit(r, { runner: NAME, what: label, where: ctx.transport.id, saved });
     const log = await pullLog(ctx, outDir, label);
@@ -232,7 +300,11 @@ async function runOnce(ctx: RunnerContext, o: QnnNetRunOptions, staged: StagedMo
       // The tool's average cannot leave the warm-ups out: say how many it holds.
       ...(latency.kind === 'average' ? { warmupsInAverage: warmup } : {}),
     };
-    const common = { provider: 'qnn-htp', ...(latency.npuRan !== undefined ? { cpuFallback: latency.npuRan === false } : {}), extra };
+    const common = {
+      provider: 'qnn-htp',
+      ...(latency.npuRan !== undefined ? { cpuFallback: latency.npuRan === false } : {}),
+      extra,
+    };
     if (latency.kind === 'per-execute') return { kind: 'iteration', samples: values, ...common };
     return { kind: 'process', samples: values.slice(0, 1), ...common };
   } finally {
@@ -240,7 +312,10 @@ async function runOnce(ctx: RunnerContext, o: QnnNetRunOptions, staged: StagedMo
   }
 }
 
-export const qnnNetRunRunner: Runner<QnnNetRunOptions> & { check: typeof checkQnnNetRun; checkHost: typeof checkQnnNetRunHost } = {
+export const qnnNetRunRunner: Runner<QnnNetRunOptions> & {
+  check: typeof checkQnnNetRun;
+  checkHost: typeof checkQnnNetRunHost;
+} = {
   name: NAME,
   sampling: 'iteration',
   optionsSchema: qnnNetRunOptionsSchema,
@@ -254,7 +329,9 @@ export const qnnNetRunRunner: Runner<QnnNetRunOptions> & { check: typeof checkQn
     const probe = await ctx.transport.exec([l.binary, '--version'], { cwd: l.runtime, env: l.env, timeoutMs: 60_000 });
     const failed = probe.timedOut ? 'it did not answer --version within 60 s' : startFailure(probe);
     if (failed !== undefined) {
-      throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${failed}`, { hint: `check that ${sdk.root}/bin/aarch64-android/qnn-net-run matches this phone (arm64-v8a)` });
+      throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${failed}`, {
+        hint: `check that ${sdk.root}/bin/aarch64-android/qnn-net-run matches this phone (arm64-v8a)`,
+      });
     }
     return {
       version: `QNN SDK ${sdk.version}`,
@@ -277,7 +354,8 @@ export const qnnNetRunRunner: Runner<QnnNetRunOptions> & { check: typeof checkQn
   },
 
   async stage(ctx, o, model): Promise<StagedModel> {
-    if (!model.graph.endsWith('.onnx')) throw new ModelError(`${model.label}: ${model.graph} is not an ONNX model; ${NAME} converts .onnx files`);
+    if (!model.graph.endsWith('.onnx'))
+      throw new ModelError(`${model.label}: ${model.graph} is not an ONNX model; ${NAME} converts .onnx files`);
     const sdk = sdkFor(ctx, o);
     const cache = cacheDir(ctx, o);
     const converted = await convertModel(model, sdk, o, cache, ctx.log, ctx.signal);
@@ -286,9 +364,12 @@ export const qnnNetRunRunner: Runner<QnnNetRunOptions> & { check: typeof checkQn
     const inputs = rawInputFiles(cache, model.inputs, o.inputSeed);
     const listFile = join(converted.dir, 'input_list.txt');
     // Relative to the runtime folder, so the same text serves every phone (and holds no spaces).
-    const list = inputListText(inputs.map((i) => ({ name: i.name, path: posix.relative(l.runtime, posix.join(dir, 'inputs', i.remoteName)) })));
+    const list = inputListText(
+      inputs.map((i) => ({ name: i.name, path: posix.relative(l.runtime, posix.join(dir, 'inputs', i.remoteName)) })),
+    );
     if (!existsSync(listFile) || readFileSync(listFile, 'utf8') !== list) writeFileAtomic(listFile, list);
-    const push = (local: string, remote: string) => ctx.transport.push(local, remote, ctx.signal ? { signal: ctx.signal } : {});
+    const push = (local: string, remote: string) =>
+      ctx.transport.push(local, remote, ctx.signal ? { signal: ctx.signal } : {});
     await push(converted.contextBinary, posix.join(dir, 'context.bin'));
     for (const i of inputs) await push(i.file, posix.join(dir, 'inputs', i.remoteName));
     await push(listFile, posix.join(dir, 'input_list.txt'));

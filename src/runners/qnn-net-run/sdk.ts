@@ -16,14 +16,18 @@ export interface QnnSdk {
   root: string;
   /** From sdk.yaml (`version: 2.39.0.250926`), else the folder name. */
   version: string;
-  tool(name: 'qnn-onnx-converter' | 'qnn-model-lib-generator' | 'qnn-context-binary-generator' | 'qnn-profile-viewer'): string;
+  tool(
+    name: 'qnn-onnx-converter' | 'qnn-model-lib-generator' | 'qnn-context-binary-generator' | 'qnn-profile-viewer',
+  ): string;
   hostLib(name: string): string;
   /** qnn-net-run and the libraries it needs on the phone, flat in the remote runtime folder. */
   deviceFiles: RuntimeFile[];
 }
 
 function hostTools(): string[] {
-  return ['qnn-onnx-converter', 'qnn-model-lib-generator', 'qnn-context-binary-generator', 'qnn-profile-viewer'].map((t) => `bin/${HOST_TARGET}/${t}`);
+  return ['qnn-onnx-converter', 'qnn-model-lib-generator', 'qnn-context-binary-generator', 'qnn-profile-viewer'].map(
+    (t) => `bin/${HOST_TARGET}/${t}`,
+  );
 }
 
 /** Paths (relative to the SDK root) the runner needs, with whether each is optional. */
@@ -55,7 +59,11 @@ export function sdkVersion(root: string): string {
 }
 
 /** Finds the SDK and checks every file the runner will use; throws a RunnerError naming what is missing. */
-export function locateSdk(ctx: Pick<RunnerContext, 'profile'>, o: QnnNetRunOptions, env: NodeJS.ProcessEnv = process.env): QnnSdk {
+export function locateSdk(
+  ctx: Pick<RunnerContext, 'profile'>,
+  o: QnnNetRunOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): QnnSdk {
   let root: string;
   let where: string;
   if (o.sdkRoot !== undefined) {
@@ -64,15 +72,21 @@ export function locateSdk(ctx: Pick<RunnerContext, 'profile'>, o: QnnNetRunOptio
   } else {
     const fromEnv = env['QNN_SDK_ROOT'];
     if (fromEnv === undefined || fromEnv === '') {
-      throw new RunnerError(NAME, `QNN_SDK_ROOT is not set (and ${ctx.profile.file} has no runner.options.sdkRoot): the QNN SDK tools cannot be found`, {
-        hint: 'install the Qualcomm AI Runtime SDK (QAIRT) and `export QNN_SDK_ROOT=/opt/qcom/aistack/qairt/<version>` (or set runner.options.sdkRoot), then run `bench devices`',
-      });
+      throw new RunnerError(
+        NAME,
+        `QNN_SDK_ROOT is not set (and ${ctx.profile.file} has no runner.options.sdkRoot): the QNN SDK tools cannot be found`,
+        {
+          hint: 'install the Qualcomm AI Runtime SDK (QAIRT) and `export QNN_SDK_ROOT=/opt/qcom/aistack/qairt/<version>` (or set runner.options.sdkRoot), then run `bench devices`',
+        },
+      );
     }
     root = fromEnv;
     where = 'QNN_SDK_ROOT';
   }
   if (!folderExists(root)) {
-    throw new RunnerError(NAME, `the QNN SDK folder ${root} (${where}) does not exist`, { hint: 'point it at the unpacked QAIRT SDK (the folder holding bin/, lib/ and sdk.yaml)' });
+    throw new RunnerError(NAME, `the QNN SDK folder ${root} (${where}) does not exist`, {
+      hint: 'point it at the unpacked QAIRT SDK (the folder holding bin/, lib/ and sdk.yaml)',
+    });
   }
   const files = sdkFiles(o);
   const missing = [...files.host, ...files.device].filter((f) => !existsSync(join(root, f)));
@@ -81,7 +95,10 @@ export function locateSdk(ctx: Pick<RunnerContext, 'profile'>, o: QnnNetRunOptio
       hint: `use a QAIRT SDK with HTP ${o.htpArch} support for Linux x86_64 hosts and Android aarch64 targets; then run \`bench devices\``,
     });
   }
-  const deviceFiles = [...files.device, ...files.optionalDevice.filter((f) => existsSync(join(root, f)))].map((f) => ({ local: join(root, f), rel: basename(f) }));
+  const deviceFiles = [...files.device, ...files.optionalDevice.filter((f) => existsSync(join(root, f)))].map((f) => ({
+    local: join(root, f),
+    rel: basename(f),
+  }));
   return {
     root,
     version: sdkVersion(root),

@@ -25,14 +25,21 @@ type KeyOptions = Pick<SnpeNetRunOptions, 'converterArgs'>;
 
 export function dlcKey(model: ModelFiles, sdk: Pick<SnpeSdk, 'version'>, o: KeyOptions): string {
   const basis = {
-    v: CONVERT_VERSION, model: model.sha256, inputs: model.inputs, sdk: sdk.version, args: o.converterArgs,
+    v: CONVERT_VERSION,
+    model: model.sha256,
+    inputs: model.inputs,
+    sdk: sdk.version,
+    args: o.converterArgs,
   };
   return sha256Hex(JSON.stringify(basis)).slice(0, 24);
 }
 
 /** The converter prints its reason last, on stderr or stdout: the last two lines, or '' for none. */
 function tail(stdout: string, stderr: string): string {
-  const lines = `${stderr}\n${stdout}`.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = `${stderr}\n${stdout}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   return lines.slice(-2).join(' | ');
 }
 

@@ -20,7 +20,10 @@ export const snpeNetRunOptionsSchema = z.strictObject({
   /** --use_dsp (the Hexagon DSP/HTP), --use_gpu (Adreno) or the CPU. */
   runtime: z.enum(['dsp', 'gpu', 'cpu']).default('dsp'),
   /** Hexagon architecture (v79 on SM8750); needed for `dsp` to push the HTP stub and skel. */
-  htpArch: z.string().regex(/^v\d+$/, 'must look like v79').optional(),
+  htpArch: z
+    .string()
+    .regex(/^v\d+$/, 'must look like v79')
+    .optional(),
   /** --perf_profile (SNPE takes the same values as qnn-net-run). */
   perfProfile: z.enum(qnnPerfProfiles).default('burst'),
   /** --profiling_level: basic gives the execute statistics, detailed adds per-layer rows. */

@@ -19,8 +19,16 @@ import { commandFailure } from '../../transports/command-error.js';
 import { runProcess } from '../../transports/process.js';
 import { checkExit, HOST } from '../check-exit.js';
 import {
-  expandDeviceEnv, expandHostPath, firstLine, pushRuntime, remoteRuntimeMatches, repeatProcesses, runFileName,
-  runtimeHash, startFailure, type RunnerCheck,
+  expandDeviceEnv,
+  expandHostPath,
+  firstLine,
+  pushRuntime,
+  remoteRuntimeMatches,
+  repeatProcesses,
+  runFileName,
+  runtimeHash,
+  startFailure,
+  type RunnerCheck,
 } from '../device-tool.js';
 import { ADSP_DEFAULT } from '../ort-perf-test/options.js';
 import { rawInputFiles } from '../qnn-net-run/inputs.js';

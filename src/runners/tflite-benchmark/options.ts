@@ -62,8 +62,13 @@ export function delegateFlags(o: TfliteBenchmarkOptions, externalDelegatePath?: 
     case 'gpu':
       return ['--use_gpu=true'];
     case 'external': {
-      const opts = Object.entries(o.externalDelegateOptions).map(([k, v]) => `${k}:${v}`).join(';');
-      return [`--external_delegate_path=${externalDelegatePath ?? o.externalDelegate ?? ''}`, ...(opts ? [`--external_delegate_options=${opts}`] : [])];
+      const opts = Object.entries(o.externalDelegateOptions)
+        .map(([k, v]) => `${k}:${v}`)
+        .join(';');
+      return [
+        `--external_delegate_path=${externalDelegatePath ?? o.externalDelegate ?? ''}`,
+        ...(opts ? [`--external_delegate_options=${opts}`] : []),
+      ];
     }
   }
 }

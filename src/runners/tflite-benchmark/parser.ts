@@ -112,7 +112,8 @@ const MEMORY_DELTA_RE = new RegExp(
 const MEMORY_PEAK_RE = new RegExp(String.raw`^Peak memory footprint \(MB\): init=(${NUM}) overall=(${NUM})`);
 const PEAK_MONITOR_RE = new RegExp(String.raw`Overall peak memory footprint \(MB\) via periodic monitoring: (${NUM})`);
 const SESSION_RE = new RegExp(String.raw`^Initialized session in (${NUM})\s*ms`);
-const REPLACING_RE = /Replacing (\d+) out of (\d+) node\(s\) with delegate \(([^)]*)\) node(?:, yielding (\d+) partitions)?/;
+const REPLACING_RE =
+  /Replacing (\d+) out of (\d+) node\(s\) with delegate \(([^)]*)\) node(?:, yielding (\d+) partitions)?/;
 // The three verdicts benchmark_tflite_model prints after applying a delegate it was asked for.
 const FULL_RE = /the model graph will be completely executed by the delegate/;
 const PARTIAL_RE = /the model graph will be partially executed by the delegate/;
@@ -287,5 +288,3 @@ function runStatsOf(line: string): TfliteRunStats {
 function usToMs(value: string | undefined): number {
   return shift(value, -3);
 }
-
-

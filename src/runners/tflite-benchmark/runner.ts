@@ -16,13 +16,20 @@ import { checkExit } from '../check-exit.js';
 import { saveRawOutput } from '../raw-output.js';
 import { pushModel } from '../remote-files.js';
 import {
-  expandDeviceEnv, pushRuntime, remoteRuntimeMatches, resolveRuntimeFolder, runtimeHash, startFailure, type RunnerCheck,
+  expandDeviceEnv,
+  pushRuntime,
+  remoteRuntimeMatches,
+  resolveRuntimeFolder,
+  runtimeHash,
+  startFailure,
+  type RunnerCheck,
 } from '../device-tool.js';
 import { tfliteArgv, tfliteBenchmarkOptionsSchema, tfliteEp, type TfliteBenchmarkOptions } from './options.js';
 import type { RunOutput, Runner, RunnerContext, RunnerSetup, StagedModel } from '../types.js';
 
 const NAME = 'tflite-benchmark';
-const WHAT = 'benchmark_model built for the device (bazel build -c opt --config=android_arm64 //tensorflow/lite/tools/benchmark:benchmark_model) and any delegate library';
+const WHAT =
+  'benchmark_model built for the device (bazel build -c opt --config=android_arm64 //tensorflow/lite/tools/benchmark:benchmark_model) and any delegate library';
 
 interface Layout {
   runtime?: string;
@@ -41,17 +48,24 @@ function layout(ctx: RunnerContext, o: TfliteBenchmarkOptions): Layout {
     binary: runtime !== undefined ? posix.join(runtime, o.binary) : o.binary,
     cwd: runtime ?? ctx.workDir,
     env: expandDeviceEnv(env, { ...(runtime !== undefined ? { runtime } : {}), workDir: ctx.workDir }),
-    ...(ext !== undefined ? { externalDelegatePath: ext.startsWith('/') || runtime === undefined ? ext : posix.join(runtime, ext) } : {}),
+    ...(ext !== undefined
+      ? { externalDelegatePath: ext.startsWith('/') || runtime === undefined ? ext : posix.join(runtime, ext) }
+      : {}),
   };
 }
 
 function required(o: TfliteBenchmarkOptions): string[] {
-  return o.delegate === 'external' && o.externalDelegate !== undefined && !o.externalDelegate.startsWith('/') ? [o.externalDelegate] : [];
+  return o.delegate === 'external' && o.externalDelegate !== undefined && !o.externalDelegate.startsWith('/')
+    ? [o.externalDelegate]
+    : [];
 }
 
 function checkOptions(ctx: Pick<RunnerContext, 'profile'>, o: TfliteBenchmarkOptions): void {
   if (o.delegate === 'external' && o.externalDelegate === undefined) {
-    throw new RunnerError(NAME, `delegate "external" needs runner.options.externalDelegate (the delegate library) in ${ctx.profile.file}`);
+    throw new RunnerError(
+      NAME,
+      `delegate "external" needs runner.options.externalDelegate (the delegate library) in ${ctx.profile.file}`,
+    );
   }
 }
 
@@ -60,7 +74,10 @@ async function probe(ctx: RunnerContext, o: TfliteBenchmarkOptions, l: Layout): 
   const failed = r.timedOut ? 'it did not answer --help within 60 s' : startFailure(r);
   if (failed !== undefined) {
     throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${failed}`, {
-      hint: o.runtimeDir === undefined ? 'set runner.options.runtimeDir to a host folder holding benchmark_model (it is pushed for you)' : `check that ${o.runtimeDir} holds a benchmark_model built for this device's ABI`,
+      hint:
+        o.runtimeDir === undefined
+          ? 'set runner.options.runtimeDir to a host folder holding benchmark_model (it is pushed for you)'
+          : `check that ${o.runtimeDir} holds a benchmark_model built for this device's ABI`,
     });
   }
 }
@@ -68,7 +85,8 @@ async function probe(ctx: RunnerContext, o: TfliteBenchmarkOptions, l: Layout): 
 /** The host half of the check (no device needed). */
 export function checkTfliteBenchmarkHost(ctx: Pick<RunnerContext, 'profile'>, o: TfliteBenchmarkOptions): RunnerCheck {
   checkOptions(ctx, o);
-  if (o.runtimeDir === undefined) return { ready: true, detail: `${o.binary} expected on the device (no runtime folder to push)` };
+  if (o.runtimeDir === undefined)
+    return { ready: true, detail: `${o.binary} expected on the device (no runtime folder to push)` };
   const host = resolveRuntimeFolder(NAME, ctx, o.runtimeDir, o.binary, required(o), WHAT);
   return { ready: true, detail: `${tfliteEp(o)}: runtime ${host.dir} (${host.files.length} files)` };
 }
@@ -78,11 +96,17 @@ export async function checkTfliteBenchmark(ctx: RunnerContext, o: TfliteBenchmar
   const l = layout(ctx, o);
   if (o.runtimeDir === undefined) {
     await probe(ctx, o, l);
-    return { ready: true, detail: `${o.binary} starts on the device (${tfliteEp(o)}); needs .tflite models via --models` };
+    return {
+      ready: true,
+      detail: `${o.binary} starts on the device (${tfliteEp(o)}); needs .tflite models via --models`,
+    };
   }
   const host = resolveRuntimeFolder(NAME, ctx, o.runtimeDir, o.binary, required(o), WHAT);
   const pushed = await remoteRuntimeMatches(ctx, l.runtime!, await runtimeHash(host.files));
-  return { ready: true, detail: `${tfliteEp(o)}: runtime ${host.dir} (${host.files.length} files)${pushed ? ', already on the device' : ', pushed on first use'}; needs .tflite models via --models` };
+  return {
+    ready: true,
+    detail: `${tfliteEp(o)}: runtime ${host.dir} (${host.files.length} files)${pushed ? ', already on the device' : ', pushed on first use'}; needs .tflite models via --models`,
+  };
 }
 
 /** The entry fails when the output states no inference average (only op-profiler tables): the
@@ -108,16 +132,31 @@ function toOutput(o: TfliteBenchmarkOptions, parsed: TfliteBenchmarkResult & { i
     // Only the periodic monitor reports a peak; the footprint lines are deltas from the tool's start.
     ...(parsed.peakMemoryMb !== undefined ? { peakMemoryBytes: Math.round(parsed.peakMemoryMb * 1024 * 1024) } : {}),
     extra: {
-      ...(runs ? { processRuns: { count: runs.count, minMs: runs.minMs, maxMs: runs.maxMs, stdMs: runs.stdMs, medianMs: runs.medianMs } } : {}),
+      ...(runs
+        ? {
+            processRuns: {
+              count: runs.count,
+              minMs: runs.minMs,
+              maxMs: runs.maxMs,
+              stdMs: runs.stdMs,
+              medianMs: runs.medianMs,
+            },
+          }
+        : {}),
       ...(parsed.firstInferenceMs !== undefined ? { firstInferenceMs: parsed.firstInferenceMs } : {}),
-      ...(parsed.delegatedNodes !== undefined ? { delegatedNodes: parsed.delegatedNodes, totalNodes: parsed.totalNodes } : {}),
+      ...(parsed.delegatedNodes !== undefined
+        ? { delegatedNodes: parsed.delegatedNodes, totalNodes: parsed.totalNodes }
+        : {}),
       ...(parsed.fallbackEvidence.length > 0 ? { fallbackEvidence: parsed.fallbackEvidence } : {}),
       ...(parsed.memory ? { memoryMb: parsed.memory } : {}),
     },
   };
 }
 
-export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & { check: typeof checkTfliteBenchmark; checkHost: typeof checkTfliteBenchmarkHost } = {
+export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & {
+  check: typeof checkTfliteBenchmark;
+  checkHost: typeof checkTfliteBenchmarkHost;
+} = {
   name: NAME,
   sampling: 'process',
   optionsSchema: tfliteBenchmarkOptionsSchema,
@@ -134,13 +173,17 @@ export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & { check: ty
     }
     await probe(ctx, o, l);
     return {
-      version: o.version ?? (sha ? `benchmark_model runtime ${sha.slice(0, 12)}` : `benchmark_model on the device (${o.binary})`),
+      version:
+        o.version ??
+        (sha ? `benchmark_model runtime ${sha.slice(0, 12)}` : `benchmark_model on the device (${o.binary})`),
       ep: tfliteEp(o),
       options: {
         binary: o.binary,
         delegate: o.delegate,
         ...(o.nnapiAccelerator ? { nnapiAccelerator: o.nnapiAccelerator, disableNnapiCpu: o.disableNnapiCpu } : {}),
-        ...(o.externalDelegate ? { externalDelegate: o.externalDelegate, externalDelegateOptions: o.externalDelegateOptions } : {}),
+        ...(o.externalDelegate
+          ? { externalDelegate: o.externalDelegate, externalDelegateOptions: o.externalDelegateOptions }
+          : {}),
         runsPerProcess: o.runsPerProcess,
         ...(sha ? { runtimeSha256: sha } : {}),
       },
@@ -168,13 +211,22 @@ export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & { check: ty
       ...(request.affinity !== undefined ? { affinity: request.affinity } : {}),
       ...(l.externalDelegatePath !== undefined ? { externalDelegatePath: l.externalDelegatePath } : {}),
     });
-    const r = await ctx.transport.exec(argv, { cwd: l.cwd, env: l.env, timeoutMs: request.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    const r = await ctx.transport.exec(argv, {
+      cwd: l.cwd,
+      env: l.env,
+      timeoutMs: request.timeoutMs,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
     if (r.timedOut) {
       const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-      throw new RunnerError(NAME, `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`);
+      throw new RunnerError(
+        NAME,
+        `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`,
+      );
     }
     const cannotStart = startFailure(r);
-    if (cannotStart !== undefined) throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
+    if (cannotStart !== undefined)
+      throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
     // benchmark_model logs to stderr on most builds, to stdout on some.
     const text = `${r.stdout}\n${r.stderr}`;
     let parsed: TfliteBenchmarkResult;
@@ -183,8 +235,16 @@ export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & { check: ty
     } catch (error) {
       if (!(error instanceof ParseError)) throw error;
       const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-      if (/Benchmarking failed/.test(error.message)) throw new RunnerError(NAME, `${label} on ${ctx.transport.id}: ${error.message.replace(/^cannot parse [^:]*: /, '')} (raw output saved to ${file})`);
-      throw new ParseError(`benchmark_model output for ${label}`, `${error.message.replace(/^cannot parse [^:]*: /, '')} (raw output saved to ${file})`, error.excerpt);
+      if (/Benchmarking failed/.test(error.message))
+        throw new RunnerError(
+          NAME,
+          `${label} on ${ctx.transport.id}: ${error.message.replace(/^cannot parse [^:]*: /, '')} (raw output saved to ${file})`,
+        );
+      throw new ParseError(
+        `benchmark_model output for ${label}`,
+        `${error.message.replace(/^cannot parse [^:]*: /, '')} (raw output saved to ${file})`,
+        error.excerpt,
+      );
     }
     const saved = () => `raw output saved to ${saveRawOutput(ctx, label, r.stdout, r.stderr)}`;
     checkExit(r, { runner: NAME, what: label, where: ctx.transport.id, saved });

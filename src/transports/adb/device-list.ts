@@ -14,7 +14,8 @@ export interface AdbDeviceEntry {
   usb?: string;
 }
 
-const STATES = /^(.*?)\s+(device|offline|unauthorized|authorizing|connecting|recovery|rescue|sideload|bootloader|host|detached|unknown|no permissions.*)$/;
+const STATES =
+  /^(.*?)\s+(device|offline|unauthorized|authorizing|connecting|recovery|rescue|sideload|bootloader|host|detached|unknown|no permissions.*)$/;
 
 const INFO_PAIR = /\s+((usb|product|model|device|transport_id|features):(\S*))$/;
 
@@ -42,7 +43,8 @@ export function parseDeviceList(text: string): AdbDeviceEntry[] {
     if (info.model !== undefined) entry.model = info.model;
     if (info.device !== undefined) entry.device = info.device;
     if (info.usb !== undefined) entry.usb = info.usb;
-    if (info.transport_id !== undefined && /^\d+$/.test(info.transport_id)) entry.transportId = Number(info.transport_id);
+    if (info.transport_id !== undefined && /^\d+$/.test(info.transport_id))
+      entry.transportId = Number(info.transport_id);
     entries.push(entry);
   }
   return entries;

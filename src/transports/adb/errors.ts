@@ -24,16 +24,25 @@ export function toDeviceError(device: string, serial: string, what: string, erro
   const message = adbMessage(error);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (/unauthorized/i.test(message)) {
-    return new DeviceError(device, `${serial} is unauthorized: the phone has not accepted this computer's adb key`, { cause: error, hint: hints.unauthorized });
+    return new DeviceError(device, `${serial} is unauthorized: the phone has not accepted this computer's adb key`, {
+      cause: error,
+      hint: hints.unauthorized,
+    });
   }
   if (/offline/i.test(message)) {
     return new DeviceError(device, `${serial} is offline`, { cause: error, hint: hints.offline });
   }
   if (/not found|no devices/i.test(message)) {
-    return new DeviceError(device, `${serial} is not attached to the adb server`, { cause: error, hint: hints.missing });
+    return new DeviceError(device, `${serial} is not attached to the adb server`, {
+      cause: error,
+      hint: hints.missing,
+    });
   }
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || /closed|premature|EOF/i.test(message)) {
-    return new DeviceError(device, `lost the adb connection to ${serial} while trying to ${what}: ${message}`, { cause: error, hint: hints.lost });
+    return new DeviceError(device, `lost the adb connection to ${serial} while trying to ${what}: ${message}`, {
+      cause: error,
+      hint: hints.lost,
+    });
   }
   return new DeviceError(device, `${serial}: ${what} failed: ${message}`, { cause: error });
 }

@@ -4,7 +4,9 @@ import { DeviceError } from '../../errors.js';
 import { parseDumpsysBattery, type BatteryState } from '../../devices/facts/android-battery.js';
 import { firstProp, parseGetprop } from '../../devices/facts/android-getprop.js';
 import {
-  parseThermalService, temperaturesOnly, thermalStatusText,
+  parseThermalService,
+  temperaturesOnly,
+  thermalStatusText,
 } from '../../devices/facts/android-thermalservice.js';
 import { parseSysThermal } from '../../devices/facts/sys-thermal.js';
 import { sysThermalArgv } from '../sys-thermal-script.js';
@@ -42,7 +44,10 @@ export async function readBattery(target: FactsTarget): Promise<BatteryState | u
 export async function readInfo(target: FactsTarget): Promise<DeviceInfo> {
   const result = await run(target, ['getprop']);
   if (result.exitCode !== 0) {
-    throw new DeviceError(target.device, `\`getprop\` failed on ${target.serial} (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n')[0] ?? ''}`);
+    throw new DeviceError(
+      target.device,
+      `\`getprop\` failed on ${target.serial} (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n')[0] ?? ''}`,
+    );
   }
   const props = parseGetprop(result.stdout);
   const battery = await readBattery(target);
@@ -85,5 +90,9 @@ export async function readThermal(target: FactsTarget): Promise<ThermalReading> 
     const why = zones.stderr.trim().split('\n')[0] || (zones.timedOut ? 'timed out' : `exit ${zones.exitCode}`);
     throw new DeviceError(target.device, `cannot read temperatures on ${target.serial}: ${why}`);
   }
-  return { temperatures: Object.fromEntries(parseSysThermal(zones.stdout).map((z) => [z.name, z.celsius])), throttling, ...statusFields };
+  return {
+    temperatures: Object.fromEntries(parseSysThermal(zones.stdout).map((z) => [z.name, z.celsius])),
+    throttling,
+    ...statusFields,
+  };
 }

@@ -6,12 +6,18 @@ import type { Transport } from '../types.js';
 import { deviceLabel } from './label.js';
 
 export async function setFixedPerformanceMode(transport: Transport, enabled: boolean): Promise<void> {
-  const result = await transport.exec(['cmd', 'power', 'set-fixed-performance-mode-enabled', String(enabled)], { timeoutMs: 15_000 });
+  const result = await transport.exec(['cmd', 'power', 'set-fixed-performance-mode-enabled', String(enabled)], {
+    timeoutMs: 15_000,
+  });
   if (result.exitCode !== 0) {
     const why = `${result.stdout}\n${result.stderr}`.trim().split('\n')[0] || `exit ${result.exitCode}`;
-    throw new DeviceError(deviceLabel(transport), `cannot ${enabled ? 'enable' : 'disable'} fixed performance mode: ${why}`, {
-      hint: 'it needs Android 11+ with a Power HAL that supports it; set "fixedPerformanceMode": false in the profile',
-    });
+    throw new DeviceError(
+      deviceLabel(transport),
+      `cannot ${enabled ? 'enable' : 'disable'} fixed performance mode: ${why}`,
+      {
+        hint: 'it needs Android 11+ with a Power HAL that supports it; set "fixedPerformanceMode": false in the profile',
+      },
+    );
   }
 }
 

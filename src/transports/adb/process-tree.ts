@@ -15,7 +15,10 @@ export function parseProcStat(text: string): ProcEntry[] {
     if (close < 0) continue;
     const pid = Number.parseInt(line, 10);
     // After the name: state, ppid, pgrp, ...
-    const rest = line.slice(close + 1).trim().split(/\s+/);
+    const rest = line
+      .slice(close + 1)
+      .trim()
+      .split(/\s+/);
     const ppid = Number(rest[1]);
     const pgrp = Number(rest[2]);
     if (Number.isInteger(pid) && Number.isInteger(ppid) && Number.isInteger(pgrp)) entries.push({ pid, ppid, pgrp });

@@ -17,7 +17,9 @@ function stateError(device: string, entry: AdbDeviceEntry): DeviceError {
   switch (entry.state) {
     case 'unauthorized':
     case 'authorizing':
-      return new DeviceError(device, `${serial} is unauthorized: the phone has not accepted this computer's adb key`, { hint: hints.unauthorized });
+      return new DeviceError(device, `${serial} is unauthorized: the phone has not accepted this computer's adb key`, {
+        hint: hints.unauthorized,
+      });
     case 'offline':
     case 'connecting':
       return new DeviceError(device, `${serial} is ${entry.state}`, { hint: hints.offline });
@@ -40,7 +42,11 @@ export interface SelectOptions {
   signal?: AbortSignal;
 }
 
-export async function selectDevice(address: AdbServerAddress, device: string, options: SelectOptions): Promise<AdbDeviceEntry> {
+export async function selectDevice(
+  address: AdbServerAddress,
+  device: string,
+  options: SelectOptions,
+): Promise<AdbDeviceEntry> {
   const where = formatServer(address);
   const deadline = Date.now() + (options.waitMs ?? 3_000);
   for (;;) {
@@ -49,21 +55,30 @@ export async function selectDevice(address: AdbServerAddress, device: string, op
     try {
       entries = await queryDevices(address);
     } catch (error) {
-      throw new DeviceError(device, `cannot list devices on the adb server at ${where}: ${(error as Error).message}`, { cause: error });
+      throw new DeviceError(device, `cannot list devices on the adb server at ${where}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     let entry: AdbDeviceEntry | undefined;
     if (options.serial !== undefined) {
       entry = entries.find((e) => e.serial === options.serial);
       if (!entry) {
         const others = entries.length > 0 ? `; attached: ${describe(entries)}` : '';
-        throw new DeviceError(device, `${options.serial} is not attached to the adb server at ${where}${others}`, { hint: hints.missing });
+        throw new DeviceError(device, `${options.serial} is not attached to the adb server at ${where}${others}`, {
+          hint: hints.missing,
+        });
       }
     } else {
-      if (entries.length === 0) throw new DeviceError(device, `no phone is attached to the adb server at ${where}`, { hint: hints.missing });
+      if (entries.length === 0)
+        throw new DeviceError(device, `no phone is attached to the adb server at ${where}`, { hint: hints.missing });
       if (entries.length > 1) {
-        throw new DeviceError(device, `${entries.length} devices are attached to the adb server at ${where}: ${describe(entries)}`, {
-          hint: 'set transport.serial in the profile to the one to use',
-        });
+        throw new DeviceError(
+          device,
+          `${entries.length} devices are attached to the adb server at ${where}: ${describe(entries)}`,
+          {
+            hint: 'set transport.serial in the profile to the one to use',
+          },
+        );
       }
       entry = entries[0]!;
     }

@@ -10,7 +10,6 @@ import { CommandError, HOST } from '../command-error.js';
 import { runProcess } from '../process.js';
 import { parseDeviceList, type AdbDeviceEntry } from './device-list.js';
 
-
 export const DEFAULT_ADB_SERVER = '127.0.0.1:5037';
 
 export interface AdbServerAddress {
@@ -98,7 +97,11 @@ export function queryDevices(address: AdbServerAddress, timeoutMs = 10_000): Pro
     let data = Buffer.alloc(0);
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(Object.assign(new Error(`adb server at ${formatServer(address)} did not answer host:devices-l`), { code: 'ETIMEDOUT' }));
+      reject(
+        Object.assign(new Error(`adb server at ${formatServer(address)} did not answer host:devices-l`), {
+          code: 'ETIMEDOUT',
+        }),
+      );
     }, timeoutMs);
     socket.once('connect', () => socket.write(request.length.toString(16).padStart(4, '0') + request));
     socket.on('data', (chunk: Buffer) => {

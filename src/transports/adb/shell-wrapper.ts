@@ -78,7 +78,13 @@ export function parseWrappedOutput(output: Buffer, nonce: string): WrappedOutput
 
 /** Lists the processes (and the wrapper's PID file) so the host can pick the tree to kill. Fixed text. */
 export function processListArgv(nonce: string): string[] {
-  return ['sh', '-c', `d=${tmpDirExpr}; echo "pidfile $(cat "$d/.nsb-$1.pid" 2>/dev/null)"; cat /proc/[0-9]*/stat 2>/dev/null; true`, 'sh', nonce];
+  return [
+    'sh',
+    '-c',
+    `d=${tmpDirExpr}; echo "pidfile $(cat "$d/.nsb-$1.pid" 2>/dev/null)"; cat /proc/[0-9]*/stat 2>/dev/null; true`,
+    'sh',
+    nonce,
+  ];
 }
 
 /** Kills the given PIDs, prints what the command had written to stderr, removes the temp files. */

@@ -49,7 +49,12 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-export async function pushFile(target: SyncTarget, local: string, remote: string, signal?: AbortSignal): Promise<PushResult> {
+export async function pushFile(
+  target: SyncTarget,
+  local: string,
+  remote: string,
+  signal?: AbortSignal,
+): Promise<PushResult> {
   checkRemotePath(target, remote);
   checkInsideWorkDir(target.device, target.workDir, remote, 'write');
   signal?.throwIfAborted();
@@ -57,16 +62,18 @@ export async function pushFile(target: SyncTarget, local: string, remote: string
   const info = await stat(local);
   if (!info.isFile()) throw new DeviceError(target.device, `cannot push ${local}: not a file`);
   const folder = posix.dirname(remote);
-  const argv = target.workDir === undefined
-    ? ['sh', '-c', PROBE_SCRIPT, 'sh', folder, remote]
-    : ['sh', '-c', CONFINED_PROBE_SCRIPT, 'sh', folder, remote, target.workDir];
+  const argv =
+    target.workDir === undefined
+      ? ['sh', '-c', PROBE_SCRIPT, 'sh', folder, remote]
+      : ['sh', '-c', CONFINED_PROBE_SCRIPT, 'sh', folder, remote, target.workDir];
   const probing = target.exec(argv, { timeoutMs: PROBE_TIMEOUT_MS, signal });
   const [sha, probe] = await Promise.all([sha256File(local), probing]);
   signal?.throwIfAborted();
   const outside = probe.exitCode === 3 ? /^outside\t(.*)$/m.exec(probe.stdout)?.[1] : undefined;
   if (outside !== undefined) throw linkedOutError(target.device, target.workDir!, remote, outside);
   if (probe.exitCode !== 0) {
-    const why = (probe.stderr || probe.stdout).trim().split('\n')[0] || (probe.timedOut ? 'timed out' : `exit ${probe.exitCode}`);
+    const why =
+      (probe.stderr || probe.stdout).trim().split('\n')[0] || (probe.timedOut ? 'timed out' : `exit ${probe.exitCode}`);
     throw new DeviceError(target.device, `cannot create ${posix.dirname(remote)} on ${target.serial}: ${why}`);
   }
   const remoteSha = /^([0-9a-f]{64})\s/m.exec(probe.stdout)?.[1];
@@ -109,7 +116,8 @@ export async function pullFile(target: SyncTarget, remote: string, local: string
   let size: bigint;
   try {
     const st = await target.client.stat(remote);
-    if (!st.isFile()) throw new DeviceError(target.device, `cannot pull ${remote} from ${target.serial}: not a regular file`);
+    if (!st.isFile())
+      throw new DeviceError(target.device, `cannot pull ${remote} from ${target.serial}: not a regular file`);
     size = st.sizeBig;
   } catch (error) {
     if (error instanceof DeviceError) throw error;
@@ -133,7 +141,12 @@ export async function pullFile(target: SyncTarget, remote: string, local: string
     signal?.throwIfAborted();
     const got = BigInt((await stat(temp)).size);
     // Sync v1 STAT reports the size in 32 bits.
-    if ((got & 0xffffffffn) !== (size & 0xffffffffn)) throw new DeviceError(target.device, `pull of ${remote} from ${target.serial} stopped after ${got} of ${size} bytes`, { hint: hints.lost });
+    if ((got & 0xffffffffn) !== (size & 0xffffffffn))
+      throw new DeviceError(
+        target.device,
+        `pull of ${remote} from ${target.serial} stopped after ${got} of ${size} bytes`,
+        { hint: hints.lost },
+      );
     await rename(temp, local);
   } catch (error) {
     await rm(temp, { force: true });

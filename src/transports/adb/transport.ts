@@ -107,10 +107,14 @@ export async function createAdbTransport(spec: AdbTransportSpec, options: AdbTra
     entry = await selectDevice(address, device, { serial, waitMs: options.waitMs, signal: options.signal });
   } catch (error) {
     if (connectError && error instanceof DeviceError && /not attached/.test(error.message)) {
-      throw new DeviceError(device, `\`adb connect ${spec.connect}\` failed: ${connectError.message.replace(/^device [^:]+: /, '')}`, {
-        cause: connectError,
-        hint: 'check that the phone is reachable with wireless debugging (or `adb tcpip 5555`) enabled, then run `bench devices`',
-      });
+      throw new DeviceError(
+        device,
+        `\`adb connect ${spec.connect}\` failed: ${connectError.message.replace(/^device [^:]+: /, '')}`,
+        {
+          cause: connectError,
+          hint: 'check that the phone is reachable with wireless debugging (or `adb tcpip 5555`) enabled, then run `bench devices`',
+        },
+      );
     }
     throw error;
   }

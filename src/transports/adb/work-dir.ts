@@ -9,10 +9,49 @@ import { deviceLabel } from './label.js';
 
 /** Folders that are never a harness's own, even if a profile names them as workDir. */
 const PROTECTED = new Set([
-  '/', '/data', '/data/local', '/data/local/tmp', '/data/data', '/sdcard', '/storage', '/storage/emulated', '/storage/emulated/0',
-  '/system', '/vendor', '/product', '/apex', '/odm', '/mnt', '/dev', '/proc', '/sys',
-  '/tmp', '/var', '/var/tmp', '/home', '/root', '/usr', '/usr/local', '/etc', '/opt', '/bin', '/sbin', '/lib', '/boot', '/srv', '/run', '/media',
-  '/Users', '/Users/Shared', '/Applications', '/Library', '/System', '/Volumes', '/private', '/private/tmp', '/private/var',
+  '/',
+  '/data',
+  '/data/local',
+  '/data/local/tmp',
+  '/data/data',
+  '/sdcard',
+  '/storage',
+  '/storage/emulated',
+  '/storage/emulated/0',
+  '/system',
+  '/vendor',
+  '/product',
+  '/apex',
+  '/odm',
+  '/mnt',
+  '/dev',
+  '/proc',
+  '/sys',
+  '/tmp',
+  '/var',
+  '/var/tmp',
+  '/home',
+  '/root',
+  '/usr',
+  '/usr/local',
+  '/etc',
+  '/opt',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/boot',
+  '/srv',
+  '/run',
+  '/media',
+  '/Users',
+  '/Users/Shared',
+  '/Applications',
+  '/Library',
+  '/System',
+  '/Volumes',
+  '/private',
+  '/private/tmp',
+  '/private/var',
 ]);
 
 /** Folders whose direct children are someone's home: `/home/pi` is not the harness's either. */
@@ -26,7 +65,14 @@ const HOMES = new Set(['/home', '/Users']);
  * starts using a new folder adds it here.
  */
 export const HARNESS_ENTRIES = [
-  'models', 'runtime', 'out', 'runner', 'ort-optimized', 'qnn', 'qnn-models', 'devicectl',
+  'models',
+  'runtime',
+  'out',
+  'runner',
+  'ort-optimized',
+  'qnn',
+  'qnn-models',
+  'devicectl',
   // The SSH command shells' output folders (shell-program.ts); a live shell makes its own again.
   '.shell',
 ] as const;
@@ -52,21 +98,30 @@ export function workDirProblem(workDir: string, kind: Transport['kind']): WorkDi
     return { problem, path: workDir };
   }
   if (!workDir.startsWith('/')) {
-    if (kind === 'adb') return { problem: `work folder paths must be absolute, got ${JSON.stringify(workDir)}`, path: workDir };
+    if (kind === 'adb')
+      return { problem: `work folder paths must be absolute, got ${JSON.stringify(workDir)}`, path: workDir };
     const rel = posix.normalize(workDir).replace(/\/+$/, '');
     const base = kind === 'ssh' ? 'the login folder' : "the package's folder";
-    if (rel === '.' || rel === '') return { problem: `refusing to use ${base} itself as the work folder`, path: workDir };
-    if (rel === '..' || rel.startsWith('../')) return { problem: `refusing a work folder outside ${base}: ${JSON.stringify(workDir)}`, path: workDir };
+    if (rel === '.' || rel === '')
+      return { problem: `refusing to use ${base} itself as the work folder`, path: workDir };
+    if (rel === '..' || rel.startsWith('../'))
+      return { problem: `refusing a work folder outside ${base}: ${JSON.stringify(workDir)}`, path: workDir };
     return undefined;
   }
   const dir = normalised(workDir);
-  if (PROTECTED.has(dir)) return { problem: `refusing to use ${dir} as the work folder: it is not a folder the harness owns`, path: dir };
-  if (HOMES.has(posix.dirname(dir))) return { problem: `refusing to use ${dir} as the work folder: it is a home folder, not a folder the harness owns`, path: dir };
+  if (PROTECTED.has(dir))
+    return { problem: `refusing to use ${dir} as the work folder: it is not a folder the harness owns`, path: dir };
+  if (HOMES.has(posix.dirname(dir)))
+    return {
+      problem: `refusing to use ${dir} as the work folder: it is a home folder, not a folder the harness owns`,
+      path: dir,
+    };
   return undefined;
 }
 
 /** What to do about a refused workDir. */
-export const WORK_DIR_HINT = 'set workDir to a folder of the harness\'s own, e.g. /data/local/tmp/nanosd-bench on a phone or nanosd-bench over SSH';
+export const WORK_DIR_HINT =
+  "set workDir to a folder of the harness's own, e.g. /data/local/tmp/nanosd-bench on a phone or nanosd-bench over SSH";
 
 function normalised(path: string): string {
   const normal = posix.normalize(path);
@@ -82,8 +137,15 @@ function checkWorkDir(transport: Transport, workDir: string): string {
 /** `target`, normalised, when it is the work folder `dir` or lies inside it. */
 function insideWorkDir(transport: Transport, dir: string, target: string): string {
   const path = normalised(target);
-  if (path.includes('\0') || path.startsWith('/') !== dir.startsWith('/') || (path !== dir && !path.startsWith(`${dir}/`))) {
-    throw new DeviceError(deviceLabel(transport), `refusing to remove ${path}: it is not inside the work folder ${dir}`);
+  if (
+    path.includes('\0') ||
+    path.startsWith('/') !== dir.startsWith('/') ||
+    (path !== dir && !path.startsWith(`${dir}/`))
+  ) {
+    throw new DeviceError(
+      deviceLabel(transport),
+      `refusing to remove ${path}: it is not inside the work folder ${dir}`,
+    );
   }
   return path;
 }
@@ -91,7 +153,9 @@ function insideWorkDir(transport: Transport, dir: string, target: string): strin
 async function run(transport: Transport, argv: string[], what: string): Promise<string> {
   const result = await transport.exec(argv, { timeoutMs: 120_000 });
   if (result.exitCode !== 0) {
-    const why = (result.stderr || result.stdout).trim().split('\n')[0] || (result.timedOut ? 'timed out' : `exit ${result.exitCode}`);
+    const why =
+      (result.stderr || result.stdout).trim().split('\n')[0] ||
+      (result.timedOut ? 'timed out' : `exit ${result.exitCode}`);
     throw new DeviceError(deviceLabel(transport), `cannot ${what}: ${why}`);
   }
   return result.stdout;
@@ -143,6 +207,7 @@ export async function cleanHarnessFiles(transport: Transport, workDir: string): 
   const owned = new Set<string>(HARNESS_ENTRIES);
   const removed = names.filter((n) => owned.has(n));
   const kept = names.filter((n) => !owned.has(n));
-  if (removed.length > 0) await run(transport, ['rm', '-rf', ...removed.map((n) => posix.join(dir, n))], `clean the work folder ${dir}`);
+  if (removed.length > 0)
+    await run(transport, ['rm', '-rf', ...removed.map((n) => posix.join(dir, n))], `clean the work folder ${dir}`);
   return { dir, exists: true, removed, kept };
 }

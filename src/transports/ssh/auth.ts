@@ -35,9 +35,13 @@ export function resolveAuth(spec: SshTransportSpec, profile: string): SshAuth {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new DeviceError(profile, `cannot read key file ${file} (${code === 'ENOENT' ? 'no such file' : (code ?? String(error))})`, {
-      hint: `fix "key" in the ssh transport of profile ${profile}`,
-    });
+    throw new DeviceError(
+      profile,
+      `cannot read key file ${file} (${code === 'ENOENT' ? 'no such file' : (code ?? String(error))})`,
+      {
+        hint: `fix "key" in the ssh transport of profile ${profile}`,
+      },
+    );
   }
   // An OpenSSH key file that holds no key gives undefined, whatever the published type says.
   const key = ssh2.utils.parseKey(text) as ParsedKey | Error | undefined;

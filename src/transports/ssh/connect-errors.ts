@@ -58,13 +58,19 @@ export function describeConnectError(error: unknown, ctx: Context): ConnectFailu
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return {
       final: false,
-      error: new DeviceError(profile, `cannot resolve host name ${ctx.host}`, { cause: error, hint: `check "host" in profile ${profile}` }),
+      error: new DeviceError(profile, `cannot resolve host name ${ctx.host}`, {
+        cause: error,
+        hint: `check "host" in profile ${profile}`,
+      }),
     };
   }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT') {
     return {
       final: false,
-      error: new DeviceError(profile, `${ctx.host}:${ctx.port} is unreachable (${code})`, { cause: error, hint: 'check the network path to the device' }),
+      error: new DeviceError(profile, `${ctx.host}:${ctx.port} is unreachable (${code})`, {
+        cause: error,
+        hint: 'check the network path to the device',
+      }),
     };
   }
   if (err?.level === 'handshake' || /handshake failed/i.test(message)) {

@@ -72,7 +72,8 @@ export class SshConnection {
 
   private async open(): Promise<Ssh2Client> {
     const signal = this.options.signal;
-    if (signal?.aborted) throw new InterruptedError(`device ${this.profile}: stopped before connecting to ${this.target}`);
+    if (signal?.aborted)
+      throw new InterruptedError(`device ${this.profile}: stopped before connecting to ${this.target}`);
     let auth: SshAuth;
     let policy: ReturnType<typeof createHostKeyPolicy>;
     try {
@@ -100,7 +101,8 @@ export class SshConnection {
         ...(policy.preferredAlgorithms ? { algorithms: { serverHostKey: policy.preferredAlgorithms } } : {}),
       });
       await new Promise<void>((resolve, reject) => {
-        onAbort = () => reject(new InterruptedError(`device ${this.profile}: stopped while connecting to ${this.target}`));
+        onAbort = () =>
+          reject(new InterruptedError(`device ${this.profile}: stopped while connecting to ${this.target}`));
         signal?.addEventListener('abort', onAbort, { once: true });
         connecting.then(() => resolve(), reject);
       });
@@ -185,9 +187,12 @@ export class SshConnection {
       return { channel };
     } catch (error) {
       if (error instanceof DeviceError || error instanceof InterruptedError) throw error;
-      if (options.signal?.aborted) throw new InterruptedError(`device ${this.profile}: stopped while waiting to run ${what}`);
+      if (options.signal?.aborted)
+        throw new InterruptedError(`device ${this.profile}: stopped while waiting to run ${what}`);
       if (!this.connected) {
-        throw new DeviceError(this.profile, `connection to ${this.target} dropped while starting ${what}`, { cause: error });
+        throw new DeviceError(this.profile, `connection to ${this.target} dropped while starting ${what}`, {
+          cause: error,
+        });
       }
       throw new DeviceError(this.profile, `${this.target} refused to run ${what}: ${(error as Error).message}`, {
         cause: error,

@@ -38,7 +38,8 @@ function keyValues(text: string | undefined, separator: RegExp): Map<string, str
 }
 
 /** Values firmware vendors leave in DMI tables when they have nothing to say. */
-const placeholder = /^(to be filled by o\.e\.m\.|default string|system product name|system manufacturer|not specified|none|)$/i;
+const placeholder =
+  /^(to be filled by o\.e\.m\.|default string|system product name|system manufacturer|not specified|none|)$/i;
 
 function firstReal(...values: (string | undefined)[]): string | undefined {
   return values.map((v) => v?.trim()).find((v): v is string => v !== undefined && !placeholder.test(v));
@@ -54,7 +55,10 @@ export function linuxDeviceInfo(text: string): DeviceInfo {
   const osRelease = keyValues(s.get('os-release'), /=/);
   const cpuinfo = keyValues(s.get('cpuinfo'), /\s*:\s*/);
   const lscpu = keyValues(s.get('lscpu'), /:\s*/);
-  const dmi = (s.get('dmi') ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !placeholder.test(l));
+  const dmi = (s.get('dmi') ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !placeholder.test(l));
   const release = s.get('uname-r') ?? '';
   const name = osRelease.get('NAME');
   const version = osRelease.get('VERSION_ID');
@@ -62,7 +66,9 @@ export function linuxDeviceInfo(text: string): DeviceInfo {
     // Boards name themselves in the device tree (Raspberry Pi, Jetson, RK3588 boards); PCs in DMI.
     model: firstReal(s.get('dt-model'), cpuinfo.get('Model'), dmi.length > 0 ? dmi.join(' ') : undefined) ?? 'unknown',
     soc: firstReal(cpuinfo.get('Hardware'), cpuinfo.get('model name'), lscpu.get('Model name')) ?? 'unknown',
-    os: firstReal(osRelease.get('PRETTY_NAME'), name && version ? `${name} ${version}` : name) ?? `Linux ${release}`.trim(),
+    os:
+      firstReal(osRelease.get('PRETTY_NAME'), name && version ? `${name} ${version}` : name) ??
+      `Linux ${release}`.trim(),
     build: `${release} ${s.get('uname-v') ?? ''}`.trim(),
     abi: s.get('uname-m') || 'unknown',
     platform: 'linux',

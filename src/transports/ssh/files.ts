@@ -64,11 +64,20 @@ function batches<T>(items: readonly T[], size: (item: T) => number): T[][] {
 }
 
 /** Runs a fixed script and returns its stdout lines; a failing script is a DeviceError. */
-async function scriptLines(ctx: FileContext, script: string, args: string[], what: string, signal?: AbortSignal): Promise<string[]> {
+async function scriptLines(
+  ctx: FileContext,
+  script: string,
+  args: string[],
+  what: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
   const result = await ctx.exec(scriptArgv(script, args), signal ? { signal } : {});
   if (signal?.aborted) throw new InterruptedError(`device ${ctx.conn.profile}: stopped while ${what}`);
   if (result.exitCode !== 0) {
-    throw new DeviceError(ctx.conn.profile, `${what} failed on ${ctx.conn.target} (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`);
+    throw new DeviceError(
+      ctx.conn.profile,
+      `${what} failed on ${ctx.conn.target} (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`,
+    );
   }
   return result.stdout.split('\n').filter((l) => l.length > 0);
 }
@@ -81,11 +90,21 @@ async function prepare(ctx: FileContext, items: readonly PushItem[], signal?: Ab
   const states: RemoteState[] = [];
   for (const batch of batches(items, (i) => i.remote.length * 2 + 16)) {
     const pairs = batch.flatMap((i) => [posix.dirname(i.remote), i.remote]);
-    const lines = ctx.workDir === undefined
-      ? await scriptLines(ctx, preparePushScript, [tool, ...pairs], 'preparing the copy', signal)
-      : await scriptLines(ctx, confinedPreparePushScript, [tool, ctx.workDir, ...pairs], 'preparing the copy', signal);
+    const lines =
+      ctx.workDir === undefined
+        ? await scriptLines(ctx, preparePushScript, [tool, ...pairs], 'preparing the copy', signal)
+        : await scriptLines(
+            ctx,
+            confinedPreparePushScript,
+            [tool, ctx.workDir, ...pairs],
+            'preparing the copy',
+            signal,
+          );
     if (lines.length !== batch.length) {
-      throw new DeviceError(ctx.conn.profile, `preparing the copy on ${ctx.conn.target} answered ${lines.length} lines for ${batch.length} files`);
+      throw new DeviceError(
+        ctx.conn.profile,
+        `preparing the copy on ${ctx.conn.target} answered ${lines.length} lines for ${batch.length} files`,
+      );
     }
     batch.forEach((item, index) => {
       const line = lines[index] ?? '';
@@ -93,14 +112,22 @@ async function prepare(ctx: FileContext, items: readonly PushItem[], signal?: Ab
       const folder = posix.dirname(item.remote);
       if (tag === 'O') throw linkedOutError(ctx.conn.profile, ctx.workDir!, item.remote, detail.trim());
       if (tag === 'M') {
-        throw new DeviceError(ctx.conn.profile, `cannot create folder ${folder} on ${ctx.conn.target}: ${detail.trim()}`, {
-          hint: `check "workDir" in profile ${ctx.conn.profile}: it must be a folder the SSH user can write`,
-        });
+        throw new DeviceError(
+          ctx.conn.profile,
+          `cannot create folder ${folder} on ${ctx.conn.target}: ${detail.trim()}`,
+          {
+            hint: `check "workDir" in profile ${ctx.conn.profile}: it must be a folder the SSH user can write`,
+          },
+        );
       }
       if (tag === 'W') {
-        throw new DeviceError(ctx.conn.profile, `folder ${folder} on ${ctx.conn.target} is not writable by ${ctx.conn.target.split('@')[0]}`, {
-          hint: `check "workDir" in profile ${ctx.conn.profile}, or fix the folder's permissions on the device`,
-        });
+        throw new DeviceError(
+          ctx.conn.profile,
+          `folder ${folder} on ${ctx.conn.target} is not writable by ${ctx.conn.target.split('@')[0]}`,
+          {
+            hint: `check "workDir" in profile ${ctx.conn.profile}, or fix the folder's permissions on the device`,
+          },
+        );
       }
       if (tag === 'H') states.push({ kind: 'hash', sha256: digestOf(detail) });
       else if (tag === 'R') states.push({ kind: 'hash', sha256: undefined });
@@ -110,7 +137,9 @@ async function prepare(ctx: FileContext, items: readonly PushItem[], signal?: Ab
   return states;
 }
 
-function sftpCall(run: (cb: (err: (Error & { code?: number | string }) | null | undefined) => void) => void): Promise<void> {
+function sftpCall(
+  run: (cb: (err: (Error & { code?: number | string }) | null | undefined) => void) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => run((err) => (err ? reject(err) : resolve())));
 }
 
@@ -132,7 +161,10 @@ function mib(bytes: number): string {
 async function writeError(ctx: FileContext, error: unknown, file: LocalFile, remote: string): Promise<DeviceError> {
   const { profile, target } = ctx.conn;
   if (!ctx.conn.connected) {
-    return new DeviceError(profile, `connection to ${target} dropped while copying ${remote}`, { cause: error, hint: 'the next command reconnects' });
+    return new DeviceError(profile, `connection to ${target} dropped while copying ${remote}`, {
+      cause: error,
+      hint: 'the next command reconnects',
+    });
   }
   const code = (error as { code?: number }).code;
   const folder = posix.dirname(remote);
@@ -144,12 +176,20 @@ async function writeError(ctx: FileContext, error: unknown, file: LocalFile, rem
   }
   const free = await freeBytes(ctx, folder);
   if (free !== undefined && free < file.size) {
-    return new DeviceError(profile, `remote disk full: ${folder} on ${target} has ${mib(free)} free, ${posix.basename(remote)} needs ${mib(file.size)}`, {
-      cause: error,
-      hint: `free space on the device or point "workDir" in profile ${profile} at a larger file system`,
-    });
+    return new DeviceError(
+      profile,
+      `remote disk full: ${folder} on ${target} has ${mib(free)} free, ${posix.basename(remote)} needs ${mib(file.size)}`,
+      {
+        cause: error,
+        hint: `free space on the device or point "workDir" in profile ${profile} at a larger file system`,
+      },
+    );
   }
-  return new DeviceError(profile, `copying ${file.path} to ${remote} on ${target} failed: ${(error as Error).message}`, { cause: error });
+  return new DeviceError(
+    profile,
+    `copying ${file.path} to ${remote} on ${target} failed: ${(error as Error).message}`,
+    { cause: error },
+  );
 }
 
 async function renameRemote(sftp: Ssh2Sftp, from: string, to: string): Promise<void> {
@@ -172,7 +212,12 @@ function remoteSize(sftp: Ssh2Sftp, path: string): Promise<number> {
  * dropped connection fails it too: ssh2's fastPut/fastGet never call back when the connection dies
  * mid-transfer, and with nothing else pending the process would simply end (exit 13, no message).
  */
-async function withAbort<T>(ctx: FileContext, signal: AbortSignal | undefined, what: string, work: () => Promise<T>): Promise<T> {
+async function withAbort<T>(
+  ctx: FileContext,
+  signal: AbortSignal | undefined,
+  what: string,
+  work: () => Promise<T>,
+): Promise<T> {
   if (signal?.aborted) throw new InterruptedError(`device ${ctx.conn.profile}: stopped before ${what}`);
   const onAbort = () => ctx.conn.resetSftp();
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -204,7 +249,10 @@ async function upload(ctx: FileContext, file: LocalFile, remote: string, signal?
       await renameRemote(sftp, temp, remote);
       const size = await remoteSize(sftp, remote);
       if (size !== file.size) {
-        throw new DeviceError(ctx.conn.profile, `copy of ${file.path} to ${remote} on ${ctx.conn.target} is incomplete (${size} of ${file.size} bytes)`);
+        throw new DeviceError(
+          ctx.conn.profile,
+          `copy of ${file.path} to ${remote} on ${ctx.conn.target} is incomplete (${size} of ${file.size} bytes)`,
+        );
       }
     } catch (error) {
       if (ctx.conn.connected && !signal?.aborted) await sftpCall((cb) => sftp.unlink(temp, cb)).catch(() => {});
@@ -214,11 +262,18 @@ async function upload(ctx: FileContext, file: LocalFile, remote: string, signal?
   });
 }
 
-export async function pushFiles(ctx: FileContext, items: readonly PushItem[], signal?: AbortSignal): Promise<PushResult[]> {
+export async function pushFiles(
+  ctx: FileContext,
+  items: readonly PushItem[],
+  signal?: AbortSignal,
+): Promise<PushResult[]> {
   if (items.length === 0) return [];
   for (const item of items) checkInsideWorkDir(ctx.conn.profile, ctx.workDir, item.remote, 'write');
   const started = performance.now();
-  const [locals, states] = await Promise.all([Promise.all(items.map((i) => describeLocalFile(i.local))), prepare(ctx, items, signal)]);
+  const [locals, states] = await Promise.all([
+    Promise.all(items.map((i) => describeLocalFile(i.local))),
+    prepare(ctx, items, signal),
+  ]);
   const checkedMs = performance.now() - started;
   const results: PushResult[] = [];
   for (const [index, item] of items.entries()) {
@@ -237,10 +292,16 @@ export async function pushFiles(ctx: FileContext, items: readonly PushItem[], si
 }
 
 /** sha256 of each remote file (undefined when missing or unreadable), in one command per batch. */
-export async function hashRemoteFiles(ctx: FileContext, paths: readonly string[], signal?: AbortSignal): Promise<(string | undefined)[]> {
+export async function hashRemoteFiles(
+  ctx: FileContext,
+  paths: readonly string[],
+  signal?: AbortSignal,
+): Promise<(string | undefined)[]> {
   const tool = await ctx.hashTool();
   if (tool === 'none') {
-    throw new DeviceError(ctx.conn.profile, `${ctx.conn.target} has neither sha256sum nor shasum`, { hint: 'install coreutils (Linux) on the device' });
+    throw new DeviceError(ctx.conn.profile, `${ctx.conn.target} has neither sha256sum nor shasum`, {
+      hint: 'install coreutils (Linux) on the device',
+    });
   }
   const out: (string | undefined)[] = [];
   for (const batch of batches(paths, (p) => p.length + 8)) {
@@ -259,7 +320,9 @@ export async function pullFile(ctx: FileContext, remote: string, local: string, 
   const temp = `${local}.${process.pid}.${randomBytes(4).toString('hex')}.part`;
   const sftp = await ctx.conn.sftp();
   try {
-    await withAbort(ctx, signal, `copying ${remote} from the device`, () => sftpCall((cb) => sftp.fastGet(remote, temp, {}, cb)));
+    await withAbort(ctx, signal, `copying ${remote} from the device`, () =>
+      sftpCall((cb) => sftp.fastGet(remote, temp, {}, cb)),
+    );
     await rename(temp, local);
   } catch (error) {
     await rm(temp, { force: true });
@@ -269,10 +332,17 @@ export async function pullFile(ctx: FileContext, remote: string, local: string, 
     const { profile, target } = ctx.conn;
     const code = (error as { code?: number | string }).code;
     if (!ctx.conn.connected) {
-      throw new DeviceError(profile, `connection to ${target} dropped while copying ${remote}`, { cause: error, hint: 'the next command reconnects' });
+      throw new DeviceError(profile, `connection to ${target} dropped while copying ${remote}`, {
+        cause: error,
+        hint: 'the next command reconnects',
+      });
     }
-    if (code === STATUS_CODE.NO_SUCH_FILE) throw new DeviceError(profile, `no such file on ${target}: ${remote}`, { cause: error });
-    if (code === STATUS_CODE.PERMISSION_DENIED) throw new DeviceError(profile, `cannot read ${remote} on ${target}: permission denied`, { cause: error });
-    throw new DeviceError(profile, `copying ${remote} from ${target} to ${local} failed: ${(error as Error).message}`, { cause: error });
+    if (code === STATUS_CODE.NO_SUCH_FILE)
+      throw new DeviceError(profile, `no such file on ${target}: ${remote}`, { cause: error });
+    if (code === STATUS_CODE.PERMISSION_DENIED)
+      throw new DeviceError(profile, `cannot read ${remote} on ${target}: permission denied`, { cause: error });
+    throw new DeviceError(profile, `copying ${remote} from ${target} to ${local} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

@@ -9,7 +9,10 @@ export function sha256Fingerprint(keyBlob: Buffer): string {
 
 /** A pinned value with or without padding, with or without the `SHA256:` prefix, compared as OpenSSH prints it. */
 export function normalizeFingerprint(value: string): string {
-  const body = value.trim().replace(/^SHA256:/i, '').replace(/=+$/, '');
+  const body = value
+    .trim()
+    .replace(/^SHA256:/i, '')
+    .replace(/=+$/, '');
   return `SHA256:${body}`;
 }
 

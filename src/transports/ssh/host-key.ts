@@ -19,7 +19,13 @@ export interface HostKeyPolicy {
 
 /** `/etc/ssh/ssh_host_<x>_key.pub` holds the key of this type on an OpenSSH server. */
 function hostKeyFileHint(keyType: string): string {
-  const kind = keyType.startsWith('ecdsa-') ? 'ecdsa' : keyType === 'ssh-ed25519' ? 'ed25519' : keyType === 'ssh-rsa' ? 'rsa' : '*';
+  const kind = keyType.startsWith('ecdsa-')
+    ? 'ecdsa'
+    : keyType === 'ssh-ed25519'
+      ? 'ed25519'
+      : keyType === 'ssh-rsa'
+        ? 'rsa'
+        : '*';
   return `ssh-keygen -lf /etc/ssh/ssh_host_${kind}_key.pub`;
 }
 
@@ -87,9 +93,13 @@ export function createHostKeyPolicy(spec: SshTransportSpec, profile: string): Ho
         if (verdict.kind === 'match') return true;
         const name = knownHostsName(spec.host, spec.port);
         if (verdict.kind === 'revoked') {
-          policy.refusal = new DeviceError(profile, `host key of ${target} (${keyType} ${presented}) is marked @revoked in ${knownHostsFile} line ${verdict.line}`, {
-            hint: 'the device must get a new host key before it can be used',
-          });
+          policy.refusal = new DeviceError(
+            profile,
+            `host key of ${target} (${keyType} ${presented}) is marked @revoked in ${knownHostsFile} line ${verdict.line}`,
+            {
+              hint: 'the device must get a new host key before it can be used',
+            },
+          );
         } else if (verdict.kind === 'changed') {
           const expected = verdict.expected.map((e) => `${e.keyType} ${e.fingerprint} (line ${e.line})`).join(', ');
           policy.refusal = new DeviceError(
@@ -100,15 +110,23 @@ export function createHostKeyPolicy(spec: SshTransportSpec, profile: string): Ho
             },
           );
         } else {
-          policy.refusal = new DeviceError(profile, `host key of ${target} is not in ${knownHostsFile}: the server presented ${keyType} ${presented}`, {
-            hint: `check it on the device (${hostKeyFileHint(keyType)}); if it matches, set ${pinHint} in profile ${profile} or add the host to ${knownHostsFile} (ssh-keyscan -p ${spec.port} ${spec.host})`,
-          });
+          policy.refusal = new DeviceError(
+            profile,
+            `host key of ${target} is not in ${knownHostsFile}: the server presented ${keyType} ${presented}`,
+            {
+              hint: `check it on the device (${hostKeyFileHint(keyType)}); if it matches, set ${pinHint} in profile ${profile} or add the host to ${knownHostsFile} (ssh-keyscan -p ${spec.port} ${spec.host})`,
+            },
+          );
         }
         return false;
       }
-      policy.refusal = new DeviceError(profile, `host key of ${target} is unknown: the server presented ${keyType} ${presented}`, {
-        hint: `check it on the device (${hostKeyFileHint(keyType)}); if it matches, pin it with ${pinHint} in the ssh transport of profile ${profile} (or set "knownHosts" to a known_hosts file)`,
-      });
+      policy.refusal = new DeviceError(
+        profile,
+        `host key of ${target} is unknown: the server presented ${keyType} ${presented}`,
+        {
+          hint: `check it on the device (${hostKeyFileHint(keyType)}); if it matches, pin it with ${pinHint} in the ssh transport of profile ${profile} (or set "knownHosts" to a known_hosts file)`,
+        },
+      );
       return false;
     },
   };

@@ -54,7 +54,10 @@ export function knownHostsName(host: string, port: number): string {
 }
 
 function wildcardMatch(pattern: string, name: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`, 'i').test(name);
 }
 
@@ -80,7 +83,12 @@ export type KnownHostsVerdict =
   | { kind: 'changed'; expected: { keyType: string; fingerprint: string; line: number }[] }
   | { kind: 'unknown' };
 
-export function checkKnownHosts(entries: readonly KnownHostEntry[], host: string, port: number, keyBlob: Buffer): KnownHostsVerdict {
+export function checkKnownHosts(
+  entries: readonly KnownHostEntry[],
+  host: string,
+  port: number,
+  keyBlob: Buffer,
+): KnownHostsVerdict {
   const name = knownHostsName(host, port);
   // A revoked key is refused wherever it appears, whatever host it is listed for.
   const revoked = entries.find((e) => e.marker === 'revoked' && e.keyBlob.equals(keyBlob));

@@ -18,7 +18,11 @@ export async function describeLocalFile(path: string): Promise<LocalFile> {
     info = await stat(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InvalidFileError(path, undefined, `cannot read the file to copy (${code === 'ENOENT' ? 'no such file' : (code ?? String(error))})`);
+    throw new InvalidFileError(
+      path,
+      undefined,
+      `cannot read the file to copy (${code === 'ENOENT' ? 'no such file' : (code ?? String(error))})`,
+    );
   }
   if (!info.isFile()) throw new InvalidFileError(path, undefined, 'only regular files can be copied to a device');
   return { path, size: info.size, mode: info.mode & 0o777, sha256: await sha256File(path) };

@@ -48,7 +48,9 @@ export async function createSshTransport(spec: SshTransportSpec, options: SshTra
   const runScript = async (what: string, script: string, args: string[] = []): Promise<string> => {
     const result = await exec(scriptArgv(script, args), { timeoutMs: probeTimeoutMs });
     if (result.timedOut || result.exitCode !== 0) {
-      const why = result.timedOut ? `timed out after ${probeTimeoutMs} ms` : `exit ${result.exitCode}: ${result.stderr.trim().split('\n')[0] ?? ''}`;
+      const why = result.timedOut
+        ? `timed out after ${probeTimeoutMs} ms`
+        : `exit ${result.exitCode}: ${result.stderr.trim().split('\n')[0] ?? ''}`;
       throw new DeviceError(options.profile, `reading ${what} from ${conn.target} failed (${why})`);
     }
     return result.stdout;

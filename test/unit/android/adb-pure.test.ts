@@ -62,11 +62,27 @@ describe('adb devices -l', () => {
     expect(parseDeviceList(text)).toEqual([
       { serial: '127.0.0.1:41127', state: 'unauthorized', transportId: 1 },
       { serial: '127.0.0.1:42585', state: 'offline', transportId: 2 },
-      { serial: '127.0.0.1:42597', state: 'device', product: 'fake', model: 'FakePixel', device: 'fake', transportId: 3 },
-      { serial: 'R58M12ABCDE', state: 'device', usb: '1-1.2', product: 'pa3qxxx', model: 'SM_S938B', device: 'pa3q', transportId: 7 },
+      {
+        serial: '127.0.0.1:42597',
+        state: 'device',
+        product: 'fake',
+        model: 'FakePixel',
+        device: 'fake',
+        transportId: 3,
+      },
+      {
+        serial: 'R58M12ABCDE',
+        state: 'device',
+        usb: '1-1.2',
+        product: 'pa3qxxx',
+        model: 'SM_S938B',
+        device: 'pa3q',
+        transportId: 7,
+      },
       {
         serial: 'emulator-5554',
-        state: 'no permissions (user in plugdev group; are your udev rules wrong?); see [http://developer.android.com/tools/device.html]',
+        state:
+          'no permissions (user in plugdev group; are your udev rules wrong?); see [http://developer.android.com/tools/device.html]',
         usb: '1-2',
       },
     ]);
@@ -91,17 +107,26 @@ describe('adb devices -l: serials with spaces', () => {
 describe('adb failures as DeviceErrors', () => {
   const failure = (text: string) => new Error(`Failure: '${text}'`);
   it('unwraps adbkit failure text to its first line', () => {
-    expect(adbMessage(failure("device unauthorized.\nThis adb server's $ADB_VENDOR_KEYS is not set"))).toBe('device unauthorized.');
+    expect(adbMessage(failure("device unauthorized.\nThis adb server's $ADB_VENDOR_KEYS is not set"))).toBe(
+      'device unauthorized.',
+    );
   });
   it('maps unauthorized, offline, missing and dropped connections to a message and a next step', () => {
     const unauthorized = toDeviceError('pixel', 'R58M', 'run `ls`', failure('device unauthorized.\nTry ...'));
-    expect(unauthorized.message).toBe("device pixel: R58M is unauthorized: the phone has not accepted this computer's adb key");
-    expect(unauthorized.hint).toMatch(/prompt on the phone, then run `bench devices`/);
-    expect(toDeviceError('pixel', 'R58M', 'x', failure('device offline')).message).toBe('device pixel: R58M is offline');
-    expect(toDeviceError('pixel', 'R58M', 'x', failure("device 'R58M' not found")).message).toBe('device pixel: R58M is not attached to the adb server');
-    expect(toDeviceError('pixel', 'R58M', 'push m.onnx', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })).message).toBe(
-      'device pixel: lost the adb connection to R58M while trying to push m.onnx: read ECONNRESET',
+    expect(unauthorized.message).toBe(
+      "device pixel: R58M is unauthorized: the phone has not accepted this computer's adb key",
     );
+    expect(unauthorized.hint).toMatch(/prompt on the phone, then run `bench devices`/);
+    expect(toDeviceError('pixel', 'R58M', 'x', failure('device offline')).message).toBe(
+      'device pixel: R58M is offline',
+    );
+    expect(toDeviceError('pixel', 'R58M', 'x', failure("device 'R58M' not found")).message).toBe(
+      'device pixel: R58M is not attached to the adb server',
+    );
+    expect(
+      toDeviceError('pixel', 'R58M', 'push m.onnx', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))
+        .message,
+    ).toBe('device pixel: lost the adb connection to R58M while trying to push m.onnx: read ECONNRESET');
   });
 });
 

@@ -22,7 +22,9 @@ describe('getprop', () => {
   it('falls back from ro.soc.model to ro.board.platform, then ro.hardware', () => {
     const props = parseGetprop(fixture('getprop-old-no-soc.txt'));
     expect(firstProp(props, 'ro.soc.model', 'ro.board.platform', 'ro.hardware')).toBe('msm8998');
-    expect(firstProp({ 'ro.soc.model': ' ', 'ro.hardware': 'qcom' }, 'ro.soc.model', 'ro.board.platform', 'ro.hardware')).toBe('qcom');
+    expect(
+      firstProp({ 'ro.soc.model': ' ', 'ro.hardware': 'qcom' }, 'ro.soc.model', 'ro.board.platform', 'ro.hardware'),
+    ).toBe('qcom');
   });
   it('handles CRLF, empty values and brackets inside values', () => {
     expect(parseGetprop('[a]: []\r\n[b]: [x [y] z]\r\n')).toEqual({ a: '', b: 'x [y] z' });
@@ -48,7 +50,20 @@ describe('dumpsys thermalservice', () => {
     const r = parseThermalService(fixture('thermalservice-xiaomi.txt'));
     expect(r.status).toBe(2);
     const byName = Object.fromEntries(r.temperatures.map((t) => [t.name, t]));
-    expect(Object.keys(byName)).toEqual(['CPU0', 'CPU1', 'CPU2', 'CPU3', 'CPU4', 'CPU5', 'CPU6', 'CPU7', 'GPU0', 'battery', 'skin', 'soc']);
+    expect(Object.keys(byName)).toEqual([
+      'CPU0',
+      'CPU1',
+      'CPU2',
+      'CPU3',
+      'CPU4',
+      'CPU5',
+      'CPU6',
+      'CPU7',
+      'GPU0',
+      'battery',
+      'skin',
+      'soc',
+    ]);
     // Cached said 61.2 / 44.9; the current HAL values are what count.
     expect(byName.CPU0!.celsius).toBe(48.3);
     expect(byName.skin!.celsius).toBe(41.8);
@@ -68,9 +83,13 @@ describe('dumpsys thermalservice', () => {
     ]);
   });
   it('falls back to the AOSP type when the name says nothing, and makes repeated names unique', () => {
-    const text = 'Thermal Status: 0\nCurrent temperatures from HAL:\n\tTemperature{mValue=30.0, mType=9, mName=x1, mStatus=0}\n\tTemperature{mValue=31.0, mType=9, mName=x1, mStatus=0}\n';
+    const text =
+      'Thermal Status: 0\nCurrent temperatures from HAL:\n\tTemperature{mValue=30.0, mType=9, mName=x1, mStatus=0}\n\tTemperature{mValue=31.0, mType=9, mName=x1, mStatus=0}\n';
     const r = parseThermalService(text);
-    expect(r.temperatures.map((t) => [t.name, t.kind])).toEqual([['x1', 'npu'], ['x1#2', 'npu']]);
+    expect(r.temperatures.map((t) => [t.name, t.kind])).toEqual([
+      ['x1', 'npu'],
+      ['x1#2', 'npu'],
+    ]);
   });
   it('says when there is no HAL block, keeping the status', () => {
     const r = parseThermalService('IsStatusOverride: false\nThermal Status: 3\nHAL Ready: false\n');

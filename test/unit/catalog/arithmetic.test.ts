@@ -27,14 +27,31 @@ describe('exact parameter counts at width 1', () => {
   it('per unit, as in the §2.4 table', () => {
     const r = nano.resolve(64, 1);
     const table: [string, string, number][] = [
-      ['E1', 'R1', 2.255], ['E1', 'A1', 2.546], ['E1', 'Down', 0.922],
-      ['E2', 'R1', 6.558], ['E2', 'R2', 8.196], ['E2', 'A1', 9.188], ['E2', 'Down', 3.687],
-      ['E3', 'R1', 24.585], ['E3', 'R2', 31.139], ['E3', 'A1', 34.761],
-      ['D3', 'R1', 49.165], ['D3', 'R2', 49.165], ['D3', 'R3', 40.972], ['D3', 'Up', 14.747],
-      ['D2', 'R1', 16.801], ['D2', 'R2', 12.704], ['D2', 'R3', 10.655], ['D2', 'Up', 3.687],
-      ['D1', 'R1', 4.407], ['D1', 'R2', 3.382], ['D1', 'R3', 3.382], ['D1', 'A1', 2.546],
+      ['E1', 'R1', 2.255],
+      ['E1', 'A1', 2.546],
+      ['E1', 'Down', 0.922],
+      ['E2', 'R1', 6.558],
+      ['E2', 'R2', 8.196],
+      ['E2', 'A1', 9.188],
+      ['E2', 'Down', 3.687],
+      ['E3', 'R1', 24.585],
+      ['E3', 'R2', 31.139],
+      ['E3', 'A1', 34.761],
+      ['D3', 'R1', 49.165],
+      ['D3', 'R2', 49.165],
+      ['D3', 'R3', 40.972],
+      ['D3', 'Up', 14.747],
+      ['D2', 'R1', 16.801],
+      ['D2', 'R2', 12.704],
+      ['D2', 'R3', 10.655],
+      ['D2', 'Up', 3.687],
+      ['D1', 'R1', 4.407],
+      ['D1', 'R2', 3.382],
+      ['D1', 'R3', 3.382],
+      ['D1', 'A1', 2.546],
     ];
-    for (const [stage, unit, millions] of table) expect(M(unitOf(r, stage, unit).params), `${stage} ${unit}`).toBe(millions);
+    for (const [stage, unit, millions] of table)
+      expect(M(unitOf(r, stage, unit).params), `${stage} ${unit}`).toBe(millions);
     expect(M(r.parts.reduce((a, p) => a + p.params, 0))).toBe(2.075);
   });
   it('H1 minimum (all residual-only) is 290.7 M; teacher-minus-one-attention as listed', () => {
@@ -63,7 +80,14 @@ describe('MACs', () => {
   it('at latent 16: teacher total 21.3 G, H1 minimum 11.75 G', () => {
     const r = nano.resolve(16, 1);
     expect(Math.round(candidateCost(r, teacherCandidate(r)).macs / 1e8) / 10).toBe(21.3);
-    expect(Math.round(candidateCost(r, r.stages.map((s) => s.variants.length - 1)).macs / 1e7) / 100).toBe(11.75);
+    expect(
+      Math.round(
+        candidateCost(
+          r,
+          r.stages.map((s) => s.variants.length - 1),
+        ).macs / 1e7,
+      ) / 100,
+    ).toBe(11.75);
   });
 });
 
@@ -99,6 +123,8 @@ describe('the search space', () => {
     expect(parseCandidate(r, '0.3.1.0.7.2')).toEqual(byName);
     expect(() => parseCandidate(r, '0.3.1.0.8.2')).toThrow(/D2 has variants 0..7/);
     expect(() => parseCandidate(r, 'E1=R-A-R-A')).toThrow(/does not choose a variant for E2/);
-    expect(() => parseCandidate(r, 'E1=R-A-X-A,E2=R-R,E3=R-A-R,D3=R-A-R-A-R-A,D2=R-R-R,D1=R-A-R-R-A')).toThrow(/unknown variant of stage E1 'R-A-X-A'; known: R-A-R-A, R-A-R, R-R-A, R-R/);
+    expect(() => parseCandidate(r, 'E1=R-A-X-A,E2=R-R,E3=R-A-R,D3=R-A-R-A-R-A,D2=R-R-R,D1=R-A-R-R-A')).toThrow(
+      /unknown variant of stage E1 'R-A-X-A'; known: R-A-R-A, R-A-R, R-R-A, R-R/,
+    );
   });
 });

@@ -30,10 +30,18 @@ describe('a catalogue for the depth-removal reading (H2)', () => {
     const store = tempStore();
     for (const stage of r.stages) {
       const v = stage.variants.find((x) => x.name === 'R')!;
-      const m = store.ensureGroup(r, stageGraphSpec(stage, v), `${stage.name}.${v.name}`, { precision: 'fp32', seed: 1 });
+      const m = store.ensureGroup(r, stageGraphSpec(stage, v), `${stage.name}.${v.name}`, {
+        precision: 'fp32',
+        seed: 1,
+      });
       const s = await ort.InferenceSession.create(join(m.root, m.graph));
       const feeds: Record<string, ort.Tensor> = {};
-      for (const i of m.inputs) feeds[i.name] = new ort.Tensor('float32', new Float32Array(i.shape.reduce((a, b) => a * b, 1)).fill(0.1), i.shape);
+      for (const i of m.inputs)
+        feeds[i.name] = new ort.Tensor(
+          'float32',
+          new Float32Array(i.shape.reduce((a, b) => a * b, 1)).fill(0.1),
+          i.shape,
+        );
       const out = await s.run(feeds);
       expect(Object.keys(out).sort()).toEqual(stage.outputs.map((o) => o.name).sort());
       await s.release();

@@ -59,22 +59,51 @@ describe('statistics', () => {
     expect(entry.rounds).toBe(3);
     expect(entry.sampleKind).toBe('iteration');
     expect(entry.targetRme).toBe(0.01);
-    expect(entry.model).toEqual({ sha256: planned.model.sha256, params: planned.params, macs: planned.macs, source: 'generated' });
+    expect(entry.model).toEqual({
+      sha256: planned.model.sha256,
+      params: planned.params,
+      macs: planned.macs,
+      source: 'generated',
+    });
     expect(entry.temperatures).toEqual({ before: { cpu: 40 }, after: { cpu: 43 } });
     expect(entry.hostMs).toBe(300);
   });
 
   it('records process samples, load times, providers and first warm-ups', () => {
     const entry = build([
-      round(0, clean(10, 10, 0.01, 1), { kind: 'process', warmup: [30, 12], loadMs: 50, provider: 'CPUExecutionProvider' }),
-      round(1, clean(10, 10, 0.01, 2), { kind: 'process', warmup: [31, 12], loadMs: 52, provider: 'CPUExecutionProvider', extra: { stopReason: 'target' } }),
+      round(0, clean(10, 10, 0.01, 1), {
+        kind: 'process',
+        warmup: [30, 12],
+        loadMs: 50,
+        provider: 'CPUExecutionProvider',
+      }),
+      round(1, clean(10, 10, 0.01, 2), {
+        kind: 'process',
+        warmup: [31, 12],
+        loadMs: 52,
+        provider: 'CPUExecutionProvider',
+        extra: { stopReason: 'target' },
+      }),
     ]);
     expect(entry.sampleKind).toBe('process');
-    expect(entry.extra).toMatchObject({ loadMs: [50, 52], provider: 'CPUExecutionProvider', firstWarmupMs: [30, 31], stopReason: 'target' });
+    expect(entry.extra).toMatchObject({
+      loadMs: [50, 52],
+      provider: 'CPUExecutionProvider',
+      firstWarmupMs: [30, 31],
+      stopReason: 'target',
+    });
   });
 
   it('a failure or no samples gives a failed entry with the error and no statistics', () => {
-    const failure = { type: 'failed' as const, id: planned.id, key: planned.key, modelSha256: planned.model.sha256, round: 0, error: { code: 'NSB_MODEL', message: 'cannot load' }, permanent: true };
+    const failure = {
+      type: 'failed' as const,
+      id: planned.id,
+      key: planned.key,
+      modelSha256: planned.model.sha256,
+      round: 0,
+      error: { code: 'NSB_MODEL', message: 'cannot load' },
+      permanent: true,
+    };
     const failed = build([], adaptive, { failure });
     expect(failed).toMatchObject({ state: 'failed', error: { code: 'NSB_MODEL', message: 'cannot load' }, flags: [] });
     expect(failed).not.toHaveProperty('stats');
@@ -116,7 +145,12 @@ describe('flags', () => {
       expect(entry.flags).toContain('outliers');
       expect(entry.samples).toContain(30);
       const t = tukeyOutliers(xs);
-      expect(entry.outliers).toEqual({ lowMild: t.lowMild, highMild: t.highMild, lowSevere: t.lowSevere, highSevere: t.highSevere });
+      expect(entry.outliers).toEqual({
+        lowMild: t.lowMild,
+        highMild: t.highMild,
+        lowSevere: t.lowSevere,
+        highSevere: t.highSevere,
+      });
       expect(entry.outliers!.highSevere).toBe(1);
     });
 
@@ -154,22 +188,34 @@ describe('flags', () => {
 
   describe('rounds-disagree', () => {
     it('rounds 5% apart with 1% noise each disagree; rounds 0.5% apart do not', () => {
-      expect(flagsOf([round(0, clean(20, 10, 0.01, 1)), round(1, clean(20, 10.5, 0.01, 2))])).toContain('rounds-disagree');
-      expect(flagsOf([round(0, clean(20, 10, 0.01, 1)), round(1, clean(20, 10.05, 0.01, 2))])).not.toContain('rounds-disagree');
+      expect(flagsOf([round(0, clean(20, 10, 0.01, 1)), round(1, clean(20, 10.5, 0.01, 2))])).toContain(
+        'rounds-disagree',
+      );
+      expect(flagsOf([round(0, clean(20, 10, 0.01, 1)), round(1, clean(20, 10.05, 0.01, 2))])).not.toContain(
+        'rounds-disagree',
+      );
     });
     it('a real but tiny disagreement (under 2%) is not flagged, nor is one round', () => {
       // Noise of 0.1%: 1.5% apart is far beyond the noise, but below the practical floor.
-      expect(flagsOf([round(0, clean(20, 10, 0.001, 1)), round(1, clean(20, 10.15, 0.001, 2))])).not.toContain('rounds-disagree');
-      expect(flagsOf([round(0, clean(20, 10, 0.001, 1)), round(1, clean(20, 10.25, 0.001, 2))])).toContain('rounds-disagree');
+      expect(flagsOf([round(0, clean(20, 10, 0.001, 1)), round(1, clean(20, 10.15, 0.001, 2))])).not.toContain(
+        'rounds-disagree',
+      );
+      expect(flagsOf([round(0, clean(20, 10, 0.001, 1)), round(1, clean(20, 10.25, 0.001, 2))])).toContain(
+        'rounds-disagree',
+      );
       expect(flagsOf([round(0, clean(40, 10, 0.3, 1))])).not.toContain('rounds-disagree');
     });
     it('noisy rounds whose medians differ within their noise agree', () => {
-      expect(flagsOf([round(0, clean(20, 10, 0.3, 1)), round(1, clean(20, 10.3, 0.3, 2))])).not.toContain('rounds-disagree');
+      expect(flagsOf([round(0, clean(20, 10, 0.3, 1)), round(1, clean(20, 10.3, 0.3, 2))])).not.toContain(
+        'rounds-disagree',
+      );
     });
   });
 
   it('throttled: when any round was throttled, and only then', () => {
-    expect(flagsOf([round(0, clean(20, 10, 0.01, 1)), round(1, clean(20, 10, 0.01, 2), { throttled: true })])).toContain('throttled');
+    expect(
+      flagsOf([round(0, clean(20, 10, 0.01, 1)), round(1, clean(20, 10, 0.01, 2), { throttled: true })]),
+    ).toContain('throttled');
     expect(flagsOf([round(0, clean(20, 10, 0.01, 1)), round(1, clean(20, 10, 0.01, 2))])).not.toContain('throttled');
   });
 
@@ -206,7 +252,12 @@ describe('flags', () => {
 
   it('several flags at once, each for its own reason', () => {
     const rising = Array.from({ length: 30 }, (_, i) => 10 + 0.1 * i);
-    const flags = flagsOf([round(0, [25, ...clean(20, 10, 0.3)], { throttled: true, cpuFallback: true }), round(1, rising)]);
-    expect([...flags].sort()).toEqual(['cpu-fallback', 'first-run-slow', 'margin-not-reached', 'outliers', 'throttled', 'trend'].sort());
+    const flags = flagsOf([
+      round(0, [25, ...clean(20, 10, 0.3)], { throttled: true, cpuFallback: true }),
+      round(1, rising),
+    ]);
+    expect([...flags].sort()).toEqual(
+      ['cpu-fallback', 'first-run-slow', 'margin-not-reached', 'outliers', 'throttled', 'trend'].sort(),
+    );
   });
 });

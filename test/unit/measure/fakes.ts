@@ -19,7 +19,14 @@ import {
 } from '../../../src/measure/protocol.js';
 import type { MeasureSettings } from '../../../src/measure/settings.js';
 import type { ThermalPolicy } from '../../../src/measure/thermal-gate.js';
-import type { ModelFiles, RunOutput, Runner, RunnerContext, RunRequest, StagedModel } from '../../../src/runners/types.js';
+import type {
+  ModelFiles,
+  RunOutput,
+  Runner,
+  RunnerContext,
+  RunRequest,
+  StagedModel,
+} from '../../../src/runners/types.js';
 import { gaussian, mulberry32, relativeMargin, seedFor } from '../../../src/stats/index.js';
 import type { DeviceInfo, ExecResult, PushResult, ThermalReading, Transport } from '../../../src/transports/types.js';
 
@@ -37,7 +44,12 @@ export class FakeTransport implements Transport {
   thermalCalls = 0;
   readonly readings: ThermalReading[] = [];
 
-  constructor(private readonly reading: (call: number) => ThermalReading = () => ({ temperatures: { cpu: 40 }, throttling: false })) {}
+  constructor(
+    private readonly reading: (call: number) => ThermalReading = () => ({
+      temperatures: { cpu: 40 },
+      throttling: false,
+    }),
+  ) {}
 
   async exec(argv: readonly string[]): Promise<ExecResult> {
     const stderr = 'the fake device runs no commands';
@@ -181,7 +193,16 @@ export function plannedEntry(label: string, key: EntryKey = blockKey('E1', label
   return {
     id: entryId(key),
     key,
-    model: { root: '/nonexistent', graph: `${label}.onnx`, files: [`${label}.onnx`], sha256: sha, inputs: [], outputs: [], precision: key.precision, label },
+    model: {
+      root: '/nonexistent',
+      graph: `${label}.onnx`,
+      files: [`${label}.onnx`],
+      sha256: sha,
+      inputs: [],
+      outputs: [],
+      precision: key.precision,
+      label,
+    },
     params: 1000,
     macs: 2000,
     source: 'generated',

@@ -9,10 +9,25 @@ import { buildEntry } from '../../../src/lut/build.js';
 import { lutEntrySchema } from '../../../src/lut/schema.js';
 import type { FailureRecord, RoundRecord } from '../../../src/measure/journal.js';
 import type { EntryState, PlannedEntry } from '../../../src/measure/protocol.js';
-import { DEFAULT_SETTINGS, mergeSettings, type MeasureSettings, type SettingsOverride } from '../../../src/measure/settings.js';
+import {
+  DEFAULT_SETTINGS,
+  mergeSettings,
+  type MeasureSettings,
+  type SettingsOverride,
+} from '../../../src/measure/settings.js';
 import type { ThermalPolicy } from '../../../src/measure/thermal-gate.js';
 import { relativeMargin, summarize } from '../../../src/stats/index.js';
-import { FakeTransport, fakeRunner, harness, noisy, plannedEntries, plannedEntry, profile, type FakeRunnerOptions, type SampleFn } from './fakes.js';
+import {
+  FakeTransport,
+  fakeRunner,
+  harness,
+  noisy,
+  plannedEntries,
+  plannedEntry,
+  profile,
+  type FakeRunnerOptions,
+  type SampleFn,
+} from './fakes.js';
 import { asOk, asNotOk } from '../../support/lut-entries.js';
 
 const settingsWith = (over: SettingsOverride = {}): MeasureSettings => mergeSettings({ warmup: 0, ...over });
@@ -21,22 +36,44 @@ const settingsWith = (over: SettingsOverride = {}): MeasureSettings => mergeSett
 function cliSettings(args: string[], ...layers: (SettingsOverride | undefined)[]): MeasureSettings {
   const parsed = parseArgs({ args, options: measureOptions, allowPositionals: true, strict: true });
   const sink = { write: () => true };
-  const o = measureOptionsFrom({ values: parsed.values, positionals: parsed.positionals }, { stdout: sink, stderr: sink, signal: new AbortController().signal, env: {} });
+  const o = measureOptionsFrom(
+    { values: parsed.values, positionals: parsed.positionals },
+    { stdout: sink, stderr: sink, signal: new AbortController().signal, env: {} },
+  );
   return mergeSettings(...layers, o.settings);
 }
 
 const merged = (s: EntryState): number[] => [...s.rounds].sort((a, b) => a.round - b.round).flatMap((r) => r.samples);
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-const constant = (ms: number): SampleFn => () => ms;
+const constant =
+  (ms: number): SampleFn =>
+  () =>
+    ms;
 
-async function measure(o: FakeRunnerOptions & { entries?: PlannedEntry[]; settings: MeasureSettings; thermal?: ThermalPolicy; transport?: FakeTransport }) {
+async function measure(
+  o: FakeRunnerOptions & {
+    entries?: PlannedEntry[];
+    settings: MeasureSettings;
+    thermal?: ThermalPolicy;
+    transport?: FakeTransport;
+  },
+) {
   const runner = fakeRunner({ seed: o.settings.seed, ...o });
   const entries = o.entries ?? plannedEntries(3);
-  const h = harness({ runner, entries, settings: o.settings, ...(o.thermal ? { thermal: o.thermal } : {}), ...(o.transport ? { transport: o.transport } : {}) });
+  const h = harness({
+    runner,
+    entries,
+    settings: o.settings,
+    ...(o.thermal ? { thermal: o.thermal } : {}),
+    ...(o.transport ? { transport: o.transport } : {}),
+  });
   const state = await h.run();
   const built = new Map(entries.map((e) => [e.id, buildEntry(e, state.get(e.id)!, o.settings)]));
   // Outside the failure tests, every entry must be measured.
-  if (!o.fail && !o.failStage) expect(entries.filter((e) => state.get(e.id)!.failure).map((e) => state.get(e.id)!.failure!.error.message)).toEqual([]);
+  if (!o.fail && !o.failStage)
+    expect(entries.filter((e) => state.get(e.id)!.failure).map((e) => state.get(e.id)!.failure!.error.message)).toEqual(
+      [],
+    );
   return { ...h, runner, entries, state, built };
 }
 
@@ -66,17 +103,20 @@ describe('sampling until precise', () => {
     [20, 2],
     [30, 3],
     [40, 2],
-  ])('the minimum sample count (%i, %i rounds) holds even for samples with no spread at all', async (minSamples, rounds) => {
-    const settings = settingsWith({ minSamples, rounds, maxRounds: rounds + 2 });
-    const r = await measure({ samples: constant(7), settings });
-    for (const e of r.entries) {
-      const s = r.state.get(e.id)!;
-      expect(merged(s).length).toBeGreaterThanOrEqual(minSamples);
-      expect(merged(s).length).toBeLessThan(settings.maxSamples);
-      // Precise from the start: no extra round.
-      expect(s.rounds).toHaveLength(rounds);
-    }
-  });
+  ])(
+    'the minimum sample count (%i, %i rounds) holds even for samples with no spread at all',
+    async (minSamples, rounds) => {
+      const settings = settingsWith({ minSamples, rounds, maxRounds: rounds + 2 });
+      const r = await measure({ samples: constant(7), settings });
+      for (const e of r.entries) {
+        const s = r.state.get(e.id)!;
+        expect(merged(s).length).toBeGreaterThanOrEqual(minSamples);
+        expect(merged(s).length).toBeLessThan(settings.maxSamples);
+        // Precise from the start: no extra round.
+        expect(s.rounds).toHaveLength(rounds);
+      }
+    },
+  );
 
   it('a moderately noisy entry samples beyond the minimum, stops once precise, before the caps', async () => {
     const settings = settingsWith({ minSamples: 10 });
@@ -152,7 +192,10 @@ describe('--iterations N: exactly N samples', () => {
     const ten = cliSettings(['--iterations', '10', '--rounds', '2']);
     expect(ten).toMatchObject({ minSamples: 10, maxSamples: 10, targetRme: 0, rounds: 2, maxRounds: 2 });
     // --target-rme and --max-time-ms do not loosen a fixed count.
-    expect(cliSettings(['--iterations', '5', '--target-rme', '2%', '--max-time-ms', '10'])).toMatchObject({ targetRme: 0, maxSamples: 5 });
+    expect(cliSettings(['--iterations', '5', '--target-rme', '2%', '--max-time-ms', '10'])).toMatchObject({
+      targetRme: 0,
+      maxSamples: 5,
+    });
   });
 
   const cases: [string[], number, number][] = [
@@ -167,7 +210,11 @@ describe('--iterations N: exactly N samples', () => {
     [['--iterations', '40', '--rounds', '1'], 40, 1],
   ];
   it('--rounds that N samples cannot fill (each round takes at least 5) is refused, not quietly lowered', () => {
-    for (const [n, rounds, most] of [[3, 2, 1], [1, 2, 1], [10, 4, 2]] as const) {
+    for (const [n, rounds, most] of [
+      [3, 2, 1],
+      [1, 2, 1],
+      [10, 4, 2],
+    ] as const) {
       const flags = ['--iterations', String(n), '--rounds', String(rounds)];
       const message = `--rounds ${rounds} with --iterations ${n}: every round takes at least 5 samples`;
       expect(() => cliSettings(flags)).toThrow(`${message}, so ${n} samples make at most ${most} rounds`);
@@ -191,19 +238,24 @@ describe('--iterations N: exactly N samples', () => {
         expect(entry.flags).not.toContain('margin-not-reached');
       }
       // The runner is asked for a fixed count: no early stop.
-      expect(r.runner.calls.every((c) => c.request.minIterations === c.request.maxIterations && c.request.targetRme === 0)).toBe(true);
+      expect(
+        r.runner.calls.every((c) => c.request.minIterations === c.request.maxIterations && c.request.targetRme === 0),
+      ).toBe(true);
     }
   });
 
-  it.each([3, 12])('--iterations %i over the local profile (4 rounds of at least 5 samples there) still gives exactly N', async (n) => {
-    const settings = cliSettings(['--iterations', String(n)], profile().measure);
-    expect(settings.rounds).toBe(4);
-    const r = await measure({ samples: noisy(10, 0.2), settings });
-    for (const e of r.entries) {
-      expect(r.state.get(e.id)!.failure).toBeUndefined();
-      expect(merged(r.state.get(e.id)!)).toHaveLength(n);
-    }
-  });
+  it.each([3, 12])(
+    '--iterations %i over the local profile (4 rounds of at least 5 samples there) still gives exactly N',
+    async (n) => {
+      const settings = cliSettings(['--iterations', String(n)], profile().measure);
+      expect(settings.rounds).toBe(4);
+      const r = await measure({ samples: noisy(10, 0.2), settings });
+      for (const e of r.entries) {
+        expect(r.state.get(e.id)!.failure).toBeUndefined();
+        expect(merged(r.state.get(e.id)!)).toHaveLength(n);
+      }
+    },
+  );
 });
 
 describe('rounds in a seeded random order', () => {
@@ -223,7 +275,9 @@ describe('rounds in a seeded random order', () => {
     expect(o1).not.toEqual(o2);
     expect(o0).not.toEqual(o2);
     // The runner ran them in that order.
-    expect(r.runner.calls.map((c) => `${c.round}:${c.label}`)).toEqual(r.visits.map((v) => `${v.round}:${r.entries.find((e) => e.id === v.id)!.model.label}`));
+    expect(r.runner.calls.map((c) => `${c.round}:${c.label}`)).toEqual(
+      r.visits.map((v) => `${v.round}:${r.entries.find((e) => e.id === v.id)!.model.label}`),
+    );
   });
 
   it('the same seed gives the same order; another seed another', async () => {
@@ -249,20 +303,26 @@ describe('extra rounds', () => {
   // never reaches 1%; `steady` is precise after the regular rounds.
   const steady = plannedEntry('steady');
   const shifting = plannedEntry('shifting');
-  const samples: SampleFn = (spot) => (spot.label === 'shifting' ? noisy((x) => 10 * (1 + 0.05 * x.round), 0.0005)(spot) : noisy(10, 0.002)(spot));
+  const samples: SampleFn = (spot) =>
+    spot.label === 'shifting' ? noisy((x) => 10 * (1 + 0.05 * x.round), 0.0005)(spot) : noisy(10, 0.002)(spot);
 
-  it.each([2, 3, 4, 6])('only entries whose margin is not reached get them, up to maxRounds = %i', async (maxRounds) => {
-    const settings = settingsWith({ minSamples: 10, rounds: 2, maxRounds });
-    const r = await measure({ samples, settings, entries: [steady, shifting] });
-    expect(r.state.get(steady.id)!.rounds.map((x) => x.round)).toEqual([0, 1]);
-    expect(r.state.get(shifting.id)!.rounds.map((x) => x.round)).toEqual(Array.from({ length: maxRounds }, (_, i) => i));
-    expect(r.visits.filter((v) => v.round >= 2).every((v) => v.id === shifting.id)).toBe(true);
-    expect(r.built.get(shifting.id)!.flags).toContain('margin-not-reached');
-    expect(r.built.get(steady.id)!.flags).not.toContain('margin-not-reached');
-    expect(r.built.get(shifting.id)!.rounds).toBe(maxRounds);
-    const rounds = [...r.state.get(shifting.id)!.rounds].sort((a, b) => a.round - b.round);
-    expect(r.built.get(shifting.id)!.sampleRounds).toEqual(rounds.flatMap((x) => x.samples.map(() => x.round)));
-  });
+  it.each([2, 3, 4, 6])(
+    'only entries whose margin is not reached get them, up to maxRounds = %i',
+    async (maxRounds) => {
+      const settings = settingsWith({ minSamples: 10, rounds: 2, maxRounds });
+      const r = await measure({ samples, settings, entries: [steady, shifting] });
+      expect(r.state.get(steady.id)!.rounds.map((x) => x.round)).toEqual([0, 1]);
+      expect(r.state.get(shifting.id)!.rounds.map((x) => x.round)).toEqual(
+        Array.from({ length: maxRounds }, (_, i) => i),
+      );
+      expect(r.visits.filter((v) => v.round >= 2).every((v) => v.id === shifting.id)).toBe(true);
+      expect(r.built.get(shifting.id)!.flags).toContain('margin-not-reached');
+      expect(r.built.get(steady.id)!.flags).not.toContain('margin-not-reached');
+      expect(r.built.get(shifting.id)!.rounds).toBe(maxRounds);
+      const rounds = [...r.state.get(shifting.id)!.rounds].sort((a, b) => a.round - b.round);
+      expect(r.built.get(shifting.id)!.sampleRounds).toEqual(rounds.flatMap((x) => x.samples.map(() => x.round)));
+    },
+  );
 
   it('stop at the sample cap before maxRounds', async () => {
     const settings = settingsWith({ minSamples: 10, maxSamples: 24, rounds: 2, maxRounds: 10 });
@@ -328,33 +388,66 @@ describe('thermal gate', () => {
   it('a device reporting throttling waits like a hot one; throttling after the run flags the entry', async () => {
     const cools = new FakeTransport((call) => reading(60, call < 2));
     const thermal: ThermalPolicy = { sensors: [], limitC: 90, cooldownMaxMs: 5_000, pollMs: 5 };
-    const a = await measure({ samples: constant(3), settings, entries: [plannedEntry('a')], thermal, transport: cools });
+    const a = await measure({
+      samples: constant(3),
+      settings,
+      entries: [plannedEntry('a')],
+      thermal,
+      transport: cools,
+    });
     expect(a.thermalWaits).toHaveLength(2);
     expect(a.built.get(a.entries[0]!.id)!.flags).not.toContain('throttled');
 
     // Cool and quiet before the entry, throttling by the end of it.
     const heats = new FakeTransport((call) => reading(60, call >= 1));
-    const b = await measure({ samples: constant(3), settings, entries: [plannedEntry('a')], thermal, transport: heats });
+    const b = await measure({
+      samples: constant(3),
+      settings,
+      entries: [plannedEntry('a')],
+      thermal,
+      transport: heats,
+    });
     expect(b.thermalWaits).toHaveLength(0);
     expect(b.built.get(b.entries[0]!.id)!.flags).toContain('throttled');
   });
 
   it('only the profile sensors count; without a limit nothing waits but temperatures are recorded', async () => {
     const hotBattery = () => new FakeTransport(() => ({ temperatures: { cpu: 50, battery: 99 }, throttling: false }));
-    const a = await measure({ samples: constant(3), settings, entries: [plannedEntry('a')], thermal: { sensors: ['CPU'], limitC: 90, cooldownMaxMs: 5_000, pollMs: 5 }, transport: hotBattery() });
+    const a = await measure({
+      samples: constant(3),
+      settings,
+      entries: [plannedEntry('a')],
+      thermal: { sensors: ['CPU'], limitC: 90, cooldownMaxMs: 5_000, pollMs: 5 },
+      transport: hotBattery(),
+    });
     expect(a.thermalWaits).toHaveLength(0);
     expect(a.built.get(a.entries[0]!.id)!.flags).not.toContain('throttled');
 
-    const b = await measure({ samples: constant(3), settings, entries: [plannedEntry('a')], thermal: { sensors: [], cooldownMaxMs: 5_000, pollMs: 5 }, transport: hotBattery() });
+    const b = await measure({
+      samples: constant(3),
+      settings,
+      entries: [plannedEntry('a')],
+      thermal: { sensors: [], cooldownMaxMs: 5_000, pollMs: 5 },
+      transport: hotBattery(),
+    });
     expect(b.thermalWaits).toHaveLength(0);
-    expect(b.built.get(b.entries[0]!.id)!.temperatures).toEqual({ before: { cpu: 50, battery: 99 }, after: { cpu: 50, battery: 99 } });
+    expect(b.built.get(b.entries[0]!.id)!.temperatures).toEqual({
+      before: { cpu: 50, battery: 99 },
+      after: { cpu: 50, battery: 99 },
+    });
   });
 
   it('a device that cannot report temperatures is measured anyway, with none recorded', async () => {
     const transport = new FakeTransport(() => {
       throw new Error('no thermal zones');
     });
-    const r = await measure({ samples: constant(3), settings, entries: [plannedEntry('a')], thermal: { sensors: [], limitC: 90, cooldownMaxMs: 5_000, pollMs: 5 }, transport });
+    const r = await measure({
+      samples: constant(3),
+      settings,
+      entries: [plannedEntry('a')],
+      thermal: { sensors: [], limitC: 90, cooldownMaxMs: 5_000, pollMs: 5 },
+      transport,
+    });
     const entry = r.built.get(r.entries[0]!.id)!;
     expect(entry.state).toBe('ok');
     expect(entry.temperatures).toEqual({ before: {}, after: {} });
@@ -381,15 +474,28 @@ describe('thermal gate', () => {
 
 describe('failures', () => {
   const settings = settingsWith({ minSamples: 10, maxSamples: 10, targetRme: 0, rounds: 2, maxRounds: 2 });
-  const failures = (r: { journal: { read(): unknown[] } }) => r.journal.read().filter((l): l is FailureRecord => (l as FailureRecord).type === 'failed');
+  const failures = (r: { journal: { read(): unknown[] } }) =>
+    r.journal.read().filter((l): l is FailureRecord => (l as FailureRecord).type === 'failed');
 
   it('a model the runtime cannot load fails for good: no retry, no later round', async () => {
     const entries = [plannedEntry('bad'), ...plannedEntries(3)];
     const bad = entries[0]!;
-    const r = await measure({ samples: constant(2), settings, entries, fail: (label) => (label === 'bad' ? new ModelError('the runtime cannot load model bad: Unsupported op') : undefined) });
+    const r = await measure({
+      samples: constant(2),
+      settings,
+      entries,
+      fail: (label) =>
+        label === 'bad' ? new ModelError('the runtime cannot load model bad: Unsupported op') : undefined,
+    });
     expect(r.runner.runAttempts.get('bad')).toBe(1);
     const s = r.state.get(bad.id)!;
-    expect(s.failure).toMatchObject({ type: 'failed', id: bad.id, round: 0, permanent: true, error: { code: 'NSB_MODEL' } });
+    expect(s.failure).toMatchObject({
+      type: 'failed',
+      id: bad.id,
+      round: 0,
+      permanent: true,
+      error: { code: 'NSB_MODEL' },
+    });
     expect(r.visits.filter((v) => v.id === bad.id).map((v) => v.round)).toEqual([0]);
     expect(failures(r)).toHaveLength(1);
     const entry = r.built.get(bad.id)!;
@@ -404,16 +510,30 @@ describe('failures', () => {
   });
 
   it('a ModelError while staging is not retried either', async () => {
-    const r = await measure({ samples: constant(2), settings, entries: [plannedEntry('bad')], failStage: () => new ModelError('bad.onnx is not an ONNX model') });
+    const r = await measure({
+      samples: constant(2),
+      settings,
+      entries: [plannedEntry('bad')],
+      failStage: () => new ModelError('bad.onnx is not an ONNX model'),
+    });
     expect(r.runner.calls).toHaveLength(0);
-    expect(r.state.get(plannedEntry('bad').id)!.failure).toMatchObject({ permanent: true, error: { code: 'NSB_MODEL' } });
+    expect(r.state.get(plannedEntry('bad').id)!.failure).toMatchObject({
+      permanent: true,
+      error: { code: 'NSB_MODEL' },
+    });
     expect(r.logs.filter((l) => l.startsWith('retrying'))).toEqual([]);
   });
 
   it('any other error is retried once (staging again); a success then counts as usual', async () => {
     const entries = plannedEntries(3);
     const flaky = entries[1]!.model.label;
-    const r = await measure({ samples: constant(2), settings, entries, fail: (label, attempt) => (label === flaky && attempt === 0 ? new RunnerError('fake', 'exit code 139') : undefined) });
+    const r = await measure({
+      samples: constant(2),
+      settings,
+      entries,
+      fail: (label, attempt) =>
+        label === flaky && attempt === 0 ? new RunnerError('fake', 'exit code 139') : undefined,
+    });
     expect(r.runner.runAttempts.get(flaky)).toBe(3); // round 0 twice, round 1 once
     expect(r.runner.staged.filter((l) => l === flaky)).toHaveLength(2);
     expect(r.logs).toEqual([`retrying ${entries[1]!.id} after: runner fake: exit code 139`]);
@@ -429,7 +549,12 @@ describe('failures', () => {
   ])('a %s that persists fails the entry after one retry (not permanent)', async (_name, error, code) => {
     const entries = plannedEntries(3);
     const flaky = entries[0]!.model.label;
-    const r = await measure({ samples: constant(2), settings, entries, fail: (label) => (label === flaky ? error() : undefined) });
+    const r = await measure({
+      samples: constant(2),
+      settings,
+      entries,
+      fail: (label) => (label === flaky ? error() : undefined),
+    });
     expect(r.runner.runAttempts.get(flaky)).toBe(2);
     expect(r.state.get(entries[0]!.id)!.failure).toMatchObject({ permanent: false, error: { code } });
     expect(r.visits.filter((v) => v.id === entries[0]!.id)).toHaveLength(1);
@@ -453,13 +578,19 @@ describe('failures', () => {
   it('device failures with a success between them do not stop the run', async () => {
     const entries = plannedEntries(5);
     let visit = -1;
-    const runner = fakeRunner({ samples: constant(2), fail: (_label, _attempt, round) => (round === 0 && (visit === 0 || visit === 2) ? new DeviceError('fake-device', 'device offline') : undefined) });
+    const runner = fakeRunner({
+      samples: constant(2),
+      fail: (_label, _attempt, round) =>
+        round === 0 && (visit === 0 || visit === 2) ? new DeviceError('fake-device', 'device offline') : undefined,
+    });
     const h = harness({ runner, entries, settings, events: { onVisit: () => void visit++ } });
     const state = await h.run();
     const failed = entries.filter((e) => state.get(e.id)!.failure);
     expect(failed.map((e) => e.id)).toEqual([h.visits[0]!.id, h.visits[2]!.id]);
     expect(failed.every((e) => state.get(e.id)!.failure!.error.code === 'NSB_DEVICE')).toBe(true);
-    expect(entries.filter((e) => !state.get(e.id)!.failure).every((e) => state.get(e.id)!.rounds.length === 2)).toBe(true);
+    expect(entries.filter((e) => !state.get(e.id)!.failure).every((e) => state.get(e.id)!.rounds.length === 2)).toBe(
+      true,
+    );
   });
 
   it('Ctrl-C while running is not retried and not recorded as a failure', async () => {
@@ -507,13 +638,23 @@ describe('runners that print one aggregate per process', () => {
   });
 
   it('noise: processes are repeated up to the sample cap, or the time cap', async () => {
-    const bySamples = await measure({ sampling: 'process', samples: noisy(1, 0.3), settings: settingsWith({ minSamples: 20, maxSamples: 60 }), entries: plannedEntries(2) });
+    const bySamples = await measure({
+      sampling: 'process',
+      samples: noisy(1, 0.3),
+      settings: settingsWith({ minSamples: 20, maxSamples: 60 }),
+      entries: plannedEntries(2),
+    });
     for (const e of bySamples.entries) {
       expect(merged(bySamples.state.get(e.id)!)).toHaveLength(60);
       expect(bySamples.built.get(e.id)!.flags).toContain('margin-not-reached');
     }
     const settings = settingsWith({ minSamples: 10, maxTimeMs: 300 });
-    const byTime = await measure({ sampling: 'process', samples: noisy(10, 0.3), settings, entries: plannedEntries(2) });
+    const byTime = await measure({
+      sampling: 'process',
+      samples: noisy(10, 0.3),
+      settings,
+      entries: plannedEntries(2),
+    });
     for (const e of byTime.entries) {
       const xs = merged(byTime.state.get(e.id)!);
       expect(sum(xs)).toBeGreaterThanOrEqual(settings.maxTimeMs - 1);
@@ -524,7 +665,13 @@ describe('runners that print one aggregate per process', () => {
 
   it('one process falling back to the CPU flags the entry', async () => {
     const settings = settingsWith({ minSamples: 10, maxSamples: 10, targetRme: 0 });
-    const r = await measure({ sampling: 'process', samples: noisy(10, 0.01), settings, entries: [plannedEntry('a')], output: (_l, round, k) => ({ cpuFallback: round === 1 && k === 2 }) });
+    const r = await measure({
+      sampling: 'process',
+      samples: noisy(10, 0.01),
+      settings,
+      entries: [plannedEntry('a')],
+      output: (_l, round, k) => ({ cpuFallback: round === 1 && k === 2 }),
+    });
     const s = r.state.get(plannedEntry('a').id)!;
     expect(s.rounds.map((x) => x.cpuFallback)).toEqual([false, true]);
     expect(r.built.get(plannedEntry('a').id)!.flags).toContain('cpu-fallback');

@@ -26,7 +26,9 @@ describe('(a) initializer elements equal the catalogue parameter count', () => {
           }
         }
         for (const part of cat.parts) {
-          const info = inspectModelBytes(encodeModel(buildGroupModel(partGraphSpec(part), cat.constants, 'fp32', noWeights, {})));
+          const info = inspectModelBytes(
+            encodeModel(buildGroupModel(partGraphSpec(part), cat.constants, 'fp32', noWeights, {})),
+          );
           expect(info.parameterElements, part.name).toBe(part.params);
         }
         expect(checked).toBe(cat.stages.reduce((a, s) => a + s.variants.length, 0));
@@ -54,7 +56,10 @@ describe('(b) every variant has exactly the stage signature when loaded in onnxr
   for (const stage of cat.stages) {
     it(`${stage.name}: all ${stage.variants.length} variants`, async () => {
       const teacher = stage.variants[stage.teacher]!;
-      const tm = store.ensureGroup(cat, stageGraphSpec(stage, teacher), `${stage.name}.${teacher.name}`, { precision: 'fp32', seed: 1 });
+      const tm = store.ensureGroup(cat, stageGraphSpec(stage, teacher), `${stage.name}.${teacher.name}`, {
+        precision: 'fp32',
+        seed: 1,
+      });
       const signature = async (graph: string) => {
         const s = await ort.InferenceSession.create(graph);
         const sig = {
@@ -68,7 +73,10 @@ describe('(b) every variant has exactly the stage signature when loaded in onnxr
       expect(expected.inputs).toEqual(stage.inputs.map((t) => ({ name: t.name, shape: t.shape })));
       expect(expected.outputs).toEqual(stage.outputs.map((t) => ({ name: t.name, shape: t.shape })));
       for (const v of stage.variants) {
-        const m = store.ensureGroup(cat, stageGraphSpec(stage, v), `${stage.name}.${v.name}`, { precision: 'fp32', seed: 1 });
+        const m = store.ensureGroup(cat, stageGraphSpec(stage, v), `${stage.name}.${v.name}`, {
+          precision: 'fp32',
+          seed: 1,
+        });
         expect(await signature(join(m.root, m.graph)), `${stage.name} ${v.name}`).toEqual(expected);
       }
     });

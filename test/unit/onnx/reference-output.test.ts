@@ -3,7 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/catalog/load.js';
 import type { ResolvedUnit } from '../../../src/catalog/types.js';
-import { add, attention, conv2d, erf, groupNorm, layerNorm, linear, silu, tensor, type Tensor } from '../../support/reference-units.js';
+import {
+  add,
+  attention,
+  conv2d,
+  erf,
+  groupNorm,
+  layerNorm,
+  linear,
+  silu,
+  tensor,
+  type Tensor,
+} from '../../support/reference-units.js';
 import { readUnitWeights, runOrt, seededInput, singleUnitModel, tempStore } from '../../support/unit-graph.js';
 
 const cat = loadCatalog('block-variants/sd15-nanosd.json').resolve(8, 0.1);
@@ -49,7 +60,15 @@ function referenceAttention(u: ResolvedUnit, w: Map<string, Float32Array>, x: Te
   const ctx = Float64Array.from(context);
   const L = contextLength;
   let y = layerNorm(tok, n, c, k.layerNormEps, W('norm1.weight'), W('norm1.bias'));
-  let a = attention(linear(y, n, c, W('attn1.to_q.weight'), c), linear(y, n, c, W('attn1.to_k.weight'), c), linear(y, n, c, W('attn1.to_v.weight'), c), n, n, c, k.heads);
+  let a = attention(
+    linear(y, n, c, W('attn1.to_q.weight'), c),
+    linear(y, n, c, W('attn1.to_k.weight'), c),
+    linear(y, n, c, W('attn1.to_v.weight'), c),
+    n,
+    n,
+    c,
+    k.heads,
+  );
   let o = linear(a, n, c, W('attn1.to_out.weight'), c, W('attn1.to_out.bias'));
   tok = tok.map((v, i) => v + o[i]!);
   y = layerNorm(tok, n, c, k.layerNormEps, W('norm2.weight'), W('norm2.bias'));

@@ -12,7 +12,11 @@ function generateAll(store: ModelStore, width: number, precision: 'fp32' | 'fp16
   const cat = loadCatalog('block-variants/sd15-nanosd.json').resolve(8, width);
   const models = [
     ...cat.parts.map((p) => store.ensureGroup(cat, partGraphSpec(p), `part.${p.name}`, { precision, seed: 1 })),
-    ...cat.stages.flatMap((s) => s.variants.map((v) => store.ensureGroup(cat, stageGraphSpec(s, v), `${s.name}.${v.name}`, { precision, seed: 1 }))),
+    ...cat.stages.flatMap((s) =>
+      s.variants.map((v) =>
+        store.ensureGroup(cat, stageGraphSpec(s, v), `${s.name}.${v.name}`, { precision, seed: 1 }),
+      ),
+    ),
   ];
   return { cat, models };
 }
@@ -27,7 +31,9 @@ describe('model store', () => {
     const dir = join(store.configDir(cat, { precision: 'fp32', seed: 1 }), 'weights');
     const bins = readdirSync(dir).filter((f) => f.endsWith('.bin'));
     // Every unit of the pool appears in the teacher, so the distinct units are the teacher's units plus the parts.
-    const units = cat.parts.reduce((a, p) => a + p.units.length, 0) + cat.stages.reduce((a, s) => a + s.variants[s.teacher]!.units.length, 0);
+    const units =
+      cat.parts.reduce((a, p) => a + p.units.length, 0) +
+      cat.stages.reduce((a, s) => a + s.variants[s.teacher]!.units.length, 0);
     expect(bins).toHaveLength(units);
     expect(generated).toHaveLength(units);
     const bytes = bins.reduce((a, f) => a + statSync(join(dir, f)).size, 0);
@@ -43,7 +49,9 @@ describe('model store', () => {
   it('a second run regenerates nothing and gives the same content hashes', () => {
     const root = mkdtempSync(join(tmpdir(), 'nsb-store-'));
     const first = generateAll(new ModelStore(root), 0.125, 'fp32').models;
-    const mtimes = new Map(first.flatMap((m) => m.files.map((f) => [join(m.root, f), statSync(join(m.root, f)).mtimeMs] as const)));
+    const mtimes = new Map(
+      first.flatMap((m) => m.files.map((f) => [join(m.root, f), statSync(join(m.root, f)).mtimeMs] as const)),
+    );
     const generated: string[] = [];
     const second = generateAll(new ModelStore(root, { onGenerate: (w) => generated.push(w) }), 0.125, 'fp32').models;
     expect(generated).toEqual([]);

@@ -15,13 +15,29 @@ import { DIAGVIEW, NET_RUN_LOG, ORT, THERMAL, TFLITE } from './corpus-expectatio
 
 const read = (path: string) => readFileSync(new URL(`../../fixtures/outputs/${path}`, import.meta.url), 'utf8');
 /** What Windows PowerShell writes for `adb shell … > file`: UTF-16LE with a mark, CRLF. */
-const powershell = (text: string) => new Uint8Array([0xff, 0xfe, ...Buffer.from(text.replace(/\r?\n/g, '\r\n'), 'utf16le')]);
+const powershell = (text: string) =>
+  new Uint8Array([0xff, 0xfe, ...Buffer.from(text.replace(/\r?\n/g, '\r\n'), 'utf16le')]);
 
 describe('onnxruntime_perf_test output whose every line is indented or prefixed', () => {
   it('reads a documentation code block (ORT 1.20.1, ACL EP) indented by four spaces', () => {
     const r = parseOrtPerfTest(read('ort-perf-test/v1.20-acl-indented-yocto-doc.txt'));
-    expect(r).toMatchObject({ generation: 'inference', averageMs: 17.735, requests: 8, firstInferenceMs: 20, totalRunMs: 141.991, statisticsRuns: 8 });
-    expect(r.latenciesMs).toEqual({ min: 15.9831, max: 23.2702, p50: 16.7086, p90: 23.2702, p95: 23.2702, p99: 23.2702, p999: 23.2702 });
+    expect(r).toMatchObject({
+      generation: 'inference',
+      averageMs: 17.735,
+      requests: 8,
+      firstInferenceMs: 20,
+      totalRunMs: 141.991,
+      statisticsRuns: 8,
+    });
+    expect(r.latenciesMs).toEqual({
+      min: 15.9831,
+      max: 23.2702,
+      p50: 16.7086,
+      p90: 23.2702,
+      p95: 23.2702,
+      p99: 23.2702,
+      p999: 23.2702,
+    });
     expect(r.shapeGroups).toBeUndefined();
   });
 
@@ -50,8 +66,17 @@ describe('dumpsys thermalservice entries that are not temperatures', () => {
   it('keeps mA, mV and unknown-unit entries of a Pixel 6 away from the hottest-sensor rule', () => {
     const r = parseThermalService(read('android/thermalservice-pixel6-bcl-skia.txt'));
     const quantities = Object.fromEntries(r.temperatures.map((t) => [t.name, t.quantity]));
-    expect(quantities).toMatchObject({ ocp_cpu2: 'bcl-current', vdroop1: 'bcl-voltage', soc: 'bcl-percentage', 'USB2-MINUS-USB': 'unknown', battery: 'temperature' });
-    const reading = { temperatures: Object.fromEntries(temperaturesOnly(r).map((t) => [t.name, t.celsius])), throttling: false };
+    expect(quantities).toMatchObject({
+      ocp_cpu2: 'bcl-current',
+      vdroop1: 'bcl-voltage',
+      soc: 'bcl-percentage',
+      'USB2-MINUS-USB': 'unknown',
+      battery: 'temperature',
+    });
+    const reading = {
+      temperatures: Object.fromEntries(temperaturesOnly(r).map((t) => [t.name, t.celsius])),
+      throttling: false,
+    };
     // Read as °C, ocp_cpu2's 11900 mA would be the hottest sensor by far and hold every run in cool-down.
     expect(hottest(reading, [])).toBe(27.000002);
   });
@@ -59,22 +84,34 @@ describe('dumpsys thermalservice entries that are not temperatures', () => {
 
 describe('captures saved as UTF-16 with a byte-order mark and CRLF', () => {
   it('getprop: every property, the first one included', () => {
-    const bytes = new Uint8Array(readFileSync(new URL('../../fixtures/outputs/android/getprop-pixel-utf16le-bom-crlf-assembled.txt', import.meta.url)));
+    const bytes = new Uint8Array(
+      readFileSync(
+        new URL('../../fixtures/outputs/android/getprop-pixel-utf16le-bom-crlf-assembled.txt', import.meta.url),
+      ),
+    );
     const props = parseGetprop(bytes);
     expect(props['aaudio.mmap_policy']).toBe('2');
     expect(props).toEqual(parseGetprop(read('android/getprop-pixel.txt')));
   });
 
   const cases = [
-    ...ORT.filter((c) => !c.expected.failure).map((c) => ['onnxruntime_perf_test', `ort-perf-test/${c.file}`, parseOrtPerfTest] as const),
-    ...TFLITE.filter((c) => !c.expected.failed).map((c) => ['benchmark_model', `tflite-benchmark/${c.file}`, parseTfliteBenchmark] as const),
-    ...THERMAL.filter((c) => !c.file.includes('utf16')).map((c) => ['thermalservice', `android/${c.file}`, parseThermalService] as const),
+    ...ORT.filter((c) => !c.expected.failure).map(
+      (c) => ['onnxruntime_perf_test', `ort-perf-test/${c.file}`, parseOrtPerfTest] as const,
+    ),
+    ...TFLITE.filter((c) => !c.expected.failed).map(
+      (c) => ['benchmark_model', `tflite-benchmark/${c.file}`, parseTfliteBenchmark] as const,
+    ),
+    ...THERMAL.filter((c) => !c.file.includes('utf16')).map(
+      (c) => ['thermalservice', `android/${c.file}`, parseThermalService] as const,
+    ),
     ...DIAGVIEW.map((c) => ['snpe-diagview', `snpe-diagview/${c.file}`, parseSnpeDiagview] as const),
     ...NET_RUN_LOG.map((c) => ['snpe-net-run log', `snpe-net-run/${c.file}`, parseSnpeNetRunLog] as const),
   ];
   it.each(cases)('%s: %s reads the same in UTF-16LE + CRLF', (_tool, path, parse) => {
     const text = read(path);
-    expect((parse as (input: string | Uint8Array) => unknown)(powershell(text))).toEqual((parse as (input: string) => unknown)(text));
+    expect((parse as (input: string | Uint8Array) => unknown)(powershell(text))).toEqual(
+      (parse as (input: string) => unknown)(text),
+    );
   });
 });
 
@@ -86,13 +123,17 @@ describe('text given to the wrong parser says what it looks like', () => {
     expect(() => parseSnpeDiagview(read('qnn-profile-viewer/basic-average-reference.txt'))).toThrow(
       'cannot parse snpe-diagview output: no "Average SNPE Statistics:" (or QAIRT-era "SNPE Execute Statistics (Averaged):") section; the text looks like qnn-profile-viewer output (QNN), not snpe-diagview output',
     );
-    expect(() => parseSnpeNetRunLog(read('ort-perf-test/2019-readme.txt'))).toThrow(/; the text looks like onnxruntime_perf_test output, not snpe-net-run's log$/);
+    expect(() => parseSnpeNetRunLog(read('ort-perf-test/2019-readme.txt'))).toThrow(
+      /; the text looks like onnxruntime_perf_test output, not snpe-net-run's log$/,
+    );
   });
 
   it('names the missing line and quotes an unknown text', () => {
     expect(() => parseOrtPerfTest('*** stack smashing detected ***: terminated\n')).toThrow(
       'cannot parse onnxruntime_perf_test output: no "Average inference time cost" (or 2019 "Average time cost") line; the text is 1 line of unknown text starting "*** stack smashing detected ***: terminated"',
     );
-    expect(() => parseGetprop('/system/bin/sh: getprop: not found\n')).toThrow('no `[key]: [value]` line; the text looks like a shell error, not getprop output');
+    expect(() => parseGetprop('/system/bin/sh: getprop: not found\n')).toThrow(
+      'no `[key]: [value]` line; the text looks like a shell error, not getprop output',
+    );
   });
 });

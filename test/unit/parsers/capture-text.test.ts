@@ -32,7 +32,10 @@ describe('stripCommonPrefix', () => {
   it('removes a logcat header, a CI timestamp or a shared indent on every line, keeping relative indent', () => {
     const brief = ['I/onnxruntime(12345): a: 1', 'I/onnxruntime(12345):   b: 2'];
     expect(stripCommonPrefix(brief)).toEqual(['a: 1', '  b: 2']);
-    const threadtime = ['06-18 10:20:41.892  4669  4669 I tflite  : count=1', '06-18 10:20:41.900  4669  4669 I tflite  : x'];
+    const threadtime = [
+      '06-18 10:20:41.892  4669  4669 I tflite  : count=1',
+      '06-18 10:20:41.900  4669  4669 I tflite  : x',
+    ];
     expect(stripCommonPrefix(threadtime)).toEqual(['count=1', 'x']);
     const ci = ['2025-03-04T10:15:10.1234567Z Total: 1', '2025-03-04T10:15:11Z   P50: 2'];
     expect(stripCommonPrefix(ci)).toEqual(['Total: 1', '  P50: 2']);

@@ -23,7 +23,11 @@ export interface OrtExpected {
 }
 
 const V123: OrtExpected = {
-  averageMs: 98.961997, requests: 5, avgCpuPercent: 11, sessionCreationMs: 217.932, p50Ms: 99.5086,
+  averageMs: 98.961997,
+  requests: 5,
+  avgCpuPercent: 11,
+  sessionCreationMs: 217.932,
+  p50Ms: 99.5086,
 };
 
 export const ORT: Capture<OrtExpected>[] = [
@@ -146,8 +150,18 @@ export const THERMAL: Capture<ThermalExpected>[] = [
     expected: {
       status: 0,
       temperatures: {
-        battery: 29.0, skin: 33.136, nsp1: 34.7, GPU0: 34.3, nsp0: 34.3, CPU5: 35.0, GPU1: 34.3, CPU4: 35.0, CPU1: 36.2,
-        CPU3: 36.2, CPU2: 35.4, CPU0: 36.2,
+        battery: 29.0,
+        skin: 33.136,
+        nsp1: 34.7,
+        GPU0: 34.3,
+        nsp0: 34.3,
+        CPU5: 35.0,
+        GPU1: 34.3,
+        CPU4: 35.0,
+        CPU1: 36.2,
+        CPU3: 36.2,
+        CPU2: 35.4,
+        CPU0: 36.2,
       },
     },
   },
@@ -162,8 +176,17 @@ export const THERMAL: Capture<ThermalExpected>[] = [
     expected: {
       status: 2,
       temperatures: {
-        battery: 43.8, skin: 44.637, gpu: 45.9, CPU7: 47.8, CPU6: 48.2, CPU5: 47.8, CPU4: 47.5, CPU1: 47.2, CPU3: 47.5,
-        CPU2: 46.2, CPU0: 47.8,
+        battery: 43.8,
+        skin: 44.637,
+        gpu: 45.9,
+        CPU7: 47.8,
+        CPU6: 48.2,
+        CPU5: 47.8,
+        CPU4: 47.5,
+        CPU1: 47.2,
+        CPU3: 47.5,
+        CPU2: 46.2,
+        CPU0: 47.8,
       },
     },
   },
@@ -173,9 +196,18 @@ export const THERMAL: Capture<ThermalExpected>[] = [
     expected: {
       status: 0,
       temperatures: {
-        'cpu0-gold-usr': 31.7, 'cpu0-silver-usr': 32.300003, 'cpu1-gold-usr': 31.400002, 'cpu1-silver-usr': 32.0,
-        'cpu2-gold-usr': 30.400002, 'cpu2-silver-usr': 32.0, 'cpu3-gold-usr': 31.000002, 'cpu3-silver-usr': 31.400002,
-        'fps-therm-monitor': 28.348001, 'gpu0-usr': 31.400002, 'gpu1-usr': 31.000002, maxfg: 25.900002,
+        'cpu0-gold-usr': 31.7,
+        'cpu0-silver-usr': 32.300003,
+        'cpu1-gold-usr': 31.400002,
+        'cpu1-silver-usr': 32.0,
+        'cpu2-gold-usr': 30.400002,
+        'cpu2-silver-usr': 32.0,
+        'cpu3-gold-usr': 31.000002,
+        'cpu3-silver-usr': 31.400002,
+        'fps-therm-monitor': 28.348001,
+        'gpu0-usr': 31.400002,
+        'gpu1-usr': 31.000002,
+        maxfg: 25.900002,
         'usbc-therm-monitor': 26.926,
       },
     },
@@ -186,9 +218,16 @@ export const THERMAL: Capture<ThermalExpected>[] = [
     expected: {
       status: 0,
       temperatures: {
-        TPU: 25.000002, G3D: 26.000002, BIG: 26.000002, LITTLE: 27.000002, 'VIRTUAL-USB-THROTTLING': 0.0,
+        TPU: 25.000002,
+        G3D: 26.000002,
+        BIG: 26.000002,
+        LITTLE: 27.000002,
+        'VIRTUAL-USB-THROTTLING': 0.0,
         'cellular-emergency': 24.83324,
-        MID: 27.000002, 'VIRTUAL-SKIN': 24.83324, 'VIRTUAL-USB-UI': 0.0, battery: 22.1,
+        MID: 27.000002,
+        'VIRTUAL-SKIN': 24.83324,
+        'VIRTUAL-USB-UI': 0.0,
+        battery: 22.1,
       },
     },
   },
@@ -197,7 +236,17 @@ export const THERMAL: Capture<ThermalExpected>[] = [
     kind: 'verbatim',
     expected: {
       status: 0,
-      temperatures: { AP: 25.6, BAT: 23.8, LRB: 24.7, LRF: 24.7, LRP: 24.7, PA: 25.7, SUBBAT: 0.0, SUBBATRAW: 0.0, USB: 0.0 },
+      temperatures: {
+        AP: 25.6,
+        BAT: 23.8,
+        LRB: 24.7,
+        LRF: 24.7,
+        LRP: 24.7,
+        PA: 25.7,
+        SUBBAT: 0.0,
+        SUBBATRAW: 0.0,
+        USB: 0.0,
+      },
     },
   },
   {

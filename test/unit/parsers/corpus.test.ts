@@ -9,7 +9,14 @@ import { parseTfliteBenchmark } from '../../../src/runners/tflite-benchmark/pars
 import { parseSnpeDiagview } from '../../../src/runners/snpe-net-run/diagview.js';
 import { parseSnpeNetRunLog } from '../../../src/runners/snpe-net-run/net-run-log.js';
 import {
-  DIAGVIEW, GETPROP, NET_RUN_LOG, ORT, THERMAL, TFLITE, type OrtExpected, type TfliteExpected,
+  DIAGVIEW,
+  GETPROP,
+  NET_RUN_LOG,
+  ORT,
+  THERMAL,
+  TFLITE,
+  type OrtExpected,
+  type TfliteExpected,
 } from './corpus-expectations.js';
 import { capture } from './corpus-files.js';
 
@@ -61,7 +68,9 @@ describe('corpus: dumpsys thermalservice', () => {
   it.each(THERMAL)('$file ($kind)', ({ file, expected }) => {
     const r = parseThermalService(capture('android', file));
     // What may reach the thermal gate: the sensors whose values are temperatures.
-    const kept = r.temperatures.filter((t) => [undefined, 'temperature'].includes((t as { quantity?: string }).quantity));
+    const kept = r.temperatures.filter((t) =>
+      [undefined, 'temperature'].includes((t as { quantity?: string }).quantity),
+    );
     const temperatures = Object.fromEntries(kept.map((t) => [t.name, t.celsius]));
     expect({ status: r.status, temperatures }).toEqual(expected);
   });

@@ -9,7 +9,8 @@ import {
   parseDevicectlAppOutput,
 } from '../../../src/runners/devicectl-app/parser.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/devicectl-app/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/outputs/devicectl-app/${name}`, import.meta.url), 'utf8');
 
 const RUN = {
   version: 1,
@@ -46,10 +47,12 @@ describe('parseDevicectlAppOutput', () => {
   });
 
   it('rejects a missing sample line', () => {
-    expect(() => parseDevicectlAppOutput(fixture('missing-sample.txt'))).toThrow(/sample 2 where sample 1 was expected/);
+    expect(() => parseDevicectlAppOutput(fixture('missing-sample.txt'))).toThrow(
+      /sample 2 where sample 1 was expected/,
+    );
   });
 
-  it('turns an error line into BenchAppReportedError with the app\'s message', () => {
+  it("turns an error line into BenchAppReportedError with the app's message", () => {
     let error: unknown;
     try {
       parseDevicectlAppOutput(fixture('app-error.txt'));
@@ -58,37 +61,58 @@ describe('parseDevicectlAppOutput', () => {
     }
     expect(error).toBeInstanceOf(BenchAppReportedError);
     expect(error).toBeInstanceOf(ParseError);
-    expect((error as BenchAppReportedError).appMessage).toBe('MLModel load failed: The model does not have a valid input feature named latent');
+    expect((error as BenchAppReportedError).appMessage).toBe(
+      'MLModel load failed: The model does not have a valid input feature named latent',
+    );
   });
 
   it('rejects a done count that differs from the samples, and a header whose counts differ', () => {
     const clean = lines(fixture('clean.txt'));
-    expect(() => parseDevicectlAppOutput([...clean.slice(0, -1), 'NSBENCH/1 done 4'].join('\n'))).toThrow(/done 4 but 5 samples/);
-    const fewer = clean.filter((l) => !l.includes('sample 4')).map((l) => (l === 'NSBENCH/1 done 5' ? 'NSBENCH/1 done 4' : l));
+    expect(() => parseDevicectlAppOutput([...clean.slice(0, -1), 'NSBENCH/1 done 4'].join('\n'))).toThrow(
+      /done 4 but 5 samples/,
+    );
+    const fewer = clean
+      .filter((l) => !l.includes('sample 4'))
+      .map((l) => (l === 'NSBENCH/1 done 5' ? 'NSBENCH/1 done 4' : l));
     expect(() => parseDevicectlAppOutput(fewer.join('\n'))).toThrow(/asks for 5 iterations but 4 samples/);
   });
 
   it('rejects output of another launch, another format version, and lines merged by the console', () => {
-    expect(() => parseDevicectlAppOutput(fixture('clean.txt'), { runId: 'r-other' })).toThrow(/run id r-20250114-0007 is not this launch's r-other/);
-    expect(() => parseDevicectlAppOutput(fixture('clean.txt').replaceAll('NSBENCH/1', 'NSBENCH/2'))).toThrow(/version 2 is not supported/);
-    const merged = fixture('clean.txt').replace('NSBENCH/1 sample 1 12.9034\nNSBENCH/1 sample 2', 'NSBENCH/1 sample 1 12.9034NSBENCH/1 sample 2');
+    expect(() => parseDevicectlAppOutput(fixture('clean.txt'), { runId: 'r-other' })).toThrow(
+      /run id r-20250114-0007 is not this launch's r-other/,
+    );
+    expect(() => parseDevicectlAppOutput(fixture('clean.txt').replaceAll('NSBENCH/1', 'NSBENCH/2'))).toThrow(
+      /version 2 is not supported/,
+    );
+    const merged = fixture('clean.txt').replace(
+      'NSBENCH/1 sample 1 12.9034\nNSBENCH/1 sample 2',
+      'NSBENCH/1 sample 1 12.9034NSBENCH/1 sample 2',
+    );
     expect(() => parseDevicectlAppOutput(merged)).toThrow(/expected "sample <index> <ms>"/);
   });
 
   it('rejects a bad header, samples before the header, warm-ups after samples and lines after done', () => {
     const clean = lines(fixture('clean.txt'));
     const header = clean[0] ?? '';
-    expect(() => parseDevicectlAppOutput(header.replace('"cpuAndNeuralEngine"', '"npu"'))).toThrow(/header computeUnits/);
+    expect(() => parseDevicectlAppOutput(header.replace('"cpuAndNeuralEngine"', '"npu"'))).toThrow(
+      /header computeUnits/,
+    );
     expect(() => parseDevicectlAppOutput(header.replace('"loadMs":812.4', '"loadMs":-1'))).toThrow(/header loadMs/);
     expect(() => parseDevicectlAppOutput('NSBENCH/1 header {device:')).toThrow(/not a JSON object/);
     expect(() => parseDevicectlAppOutput('NSBENCH/1 sample 0 12.1\n')).toThrow(/before the header/);
-    expect(() => parseDevicectlAppOutput([header, 'NSBENCH/1 sample 0 1.0', 'NSBENCH/1 warmup 0 2.0'].join('\n'))).toThrow(/warm-up after the first sample/);
+    expect(() =>
+      parseDevicectlAppOutput([header, 'NSBENCH/1 sample 0 1.0', 'NSBENCH/1 warmup 0 2.0'].join('\n')),
+    ).toThrow(/warm-up after the first sample/);
     expect(() => parseDevicectlAppOutput([...clean, 'NSBENCH/1 sample 5 12.0'].join('\n'))).toThrow(/after "done"/);
-    expect(() => parseDevicectlAppOutput([header, 'NSBENCH/1 thermal before toasty'].join('\n'))).toThrow(/thermal before\|after/);
+    expect(() => parseDevicectlAppOutput([header, 'NSBENCH/1 thermal before toasty'].join('\n'))).toThrow(
+      /thermal before\|after/,
+    );
   });
 
   it('rejects output with no tagged line at all', () => {
-    expect(() => parseDevicectlAppOutput('Launched application with com.example.nsbench bundle identifier.\n')).toThrow(/no "NSBENCH\/1 header"/);
+    expect(() => parseDevicectlAppOutput('Launched application with com.example.nsbench bundle identifier.\n')).toThrow(
+      /no "NSBENCH\/1 header"/,
+    );
     expect(() => parseDevicectlAppOutput('')).toThrow(ParseError);
   });
 
@@ -102,7 +126,13 @@ describe('parseDevicectlAppOutput', () => {
 describe('benchAppArguments', () => {
   it('passes each setting as one --nsbench-<key>=<value> token', () => {
     expect(
-      benchAppArguments({ modelPath: 'Documents/nsbench/E1 v2.mlpackage', iterations: 50, warmup: 5, computeUnits: 'all', runId: 'r1' }),
+      benchAppArguments({
+        modelPath: 'Documents/nsbench/E1 v2.mlpackage',
+        iterations: 50,
+        warmup: 5,
+        computeUnits: 'all',
+        runId: 'r1',
+      }),
     ).toEqual([
       '--nsbench-model=Documents/nsbench/E1 v2.mlpackage',
       '--nsbench-iterations=50',

@@ -19,7 +19,7 @@ describe('parseDevicectlAppList', () => {
     expect(parseDevicectlAppList(fixture('info-apps-none-flutter.json'))).toEqual([]);
   });
 
-  it('a failed command is a ParseError carrying devicectl\'s description', () => {
+  it("a failed command is a ParseError carrying devicectl's description", () => {
     expect(() => parseDevicectlAppList(fixture('info-apps-failed-flutter.json'))).toThrow(
       /outcome "failed": The specified device was not found\. \(com\.apple\.dt\.CoreDeviceError 1000\)/,
     );

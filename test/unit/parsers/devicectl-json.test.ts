@@ -6,9 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
-import { parseDevicectlDeviceDetails, parseDevicectlDeviceList } from '../../../src/runners/devicectl-app/devicectl-json.js';
+import {
+  parseDevicectlDeviceDetails,
+  parseDevicectlDeviceList,
+} from '../../../src/runners/devicectl-app/devicectl-json.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/devicectl/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/outputs/devicectl/${name}`, import.meta.url), 'utf8');
 
 describe('parseDevicectlDeviceList', () => {
   it('reads every device with model, name, OS version and UDID', () => {
@@ -50,7 +54,7 @@ describe('parseDevicectlDeviceList', () => {
     ]);
   });
 
-  it('accepts the document after devicectl\'s own lines (--json-output /dev/stdout)', () => {
+  it("accepts the document after devicectl's own lines (--json-output /dev/stdout)", () => {
     const text = `10:42:17  Acquired tunnel connection to device.\nDevices:\n${fixture('list-devices-rock.json')}`;
     expect(parseDevicectlDeviceList(text)).toHaveLength(2);
   });
@@ -83,17 +87,25 @@ describe('parseDevicectlDeviceDetails', () => {
     });
   });
 
-  it('reports a failed command with devicectl\'s description', () => {
+  it("reports a failed command with devicectl's description", () => {
     expect(() => parseDevicectlDeviceDetails(fixture('device-not-found-constructed.json'))).toThrow(
       /outcome "failed": The specified device was not found\. \(com\.apple\.dt\.CoreDeviceError 1000\)/,
     );
   });
 
   it('rejects the output of another command, a device without identifier, and non-JSON', () => {
-    expect(() => parseDevicectlDeviceDetails(fixture('list-devices-rock.json'))).toThrow(/expected the output of devicectl.device.info.details/);
-    expect(() => parseDevicectlDeviceList(fixture('device-details-constructed.json'))).toThrow(/expected the output of devicectl.list.devices/);
-    expect(() => parseDevicectlDeviceDetails('{"info":{"outcome":"success"},"result":{"deviceProperties":{}}}')).toThrow(/result.identifier/);
-    expect(() => parseDevicectlDeviceList('{"info":{"outcome":"success"},"result":{}}')).toThrow(/result.devices is not an array/);
+    expect(() => parseDevicectlDeviceDetails(fixture('list-devices-rock.json'))).toThrow(
+      /expected the output of devicectl.device.info.details/,
+    );
+    expect(() => parseDevicectlDeviceList(fixture('device-details-constructed.json'))).toThrow(
+      /expected the output of devicectl.list.devices/,
+    );
+    expect(() =>
+      parseDevicectlDeviceDetails('{"info":{"outcome":"success"},"result":{"deviceProperties":{}}}'),
+    ).toThrow(/result.identifier/);
+    expect(() => parseDevicectlDeviceList('{"info":{"outcome":"success"},"result":{}}')).toThrow(
+      /result.devices is not an array/,
+    );
     expect(() => parseDevicectlDeviceList('ERROR: Unable to connect')).toThrow(ParseError);
     expect(() => parseDevicectlDeviceList(fixture('list-devices-rock.json').slice(0, 500))).toThrow(/not JSON/);
   });

@@ -10,10 +10,20 @@ import {
 } from '../../../src/runners/ort-perf-test/parser.js';
 import { cpuPlacement, parseOrtProfile } from '../../../src/runners/ort-perf-test/profile-json.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/ort-perf-test/${name}`, import.meta.url), 'utf8');
-const profileFixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/ort-profile-json/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/outputs/ort-perf-test/${name}`, import.meta.url), 'utf8');
+const profileFixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/outputs/ort-profile-json/${name}`, import.meta.url), 'utf8');
 
-const V123_PERCENTILES = { min: 95.8204, max: 101.519, p50: 99.5086, p90: 101.519, p95: 101.519, p99: 101.519, p999: 101.519 };
+const V123_PERCENTILES = {
+  min: 95.8204,
+  max: 101.519,
+  p50: 99.5086,
+  p90: 101.519,
+  p95: 101.519,
+  p99: 101.519,
+  p999: 101.519,
+};
 
 describe('parseOrtPerfTest: the three generations', () => {
   it('reads ORT 1.23+ output ("... cost total"): average stays ms, percentiles and session go s -> ms', () => {
@@ -81,11 +91,20 @@ describe('parseOrtPerfTest: the three generations', () => {
     const r = parseOrtPerfTest(fixture('2019-issue17313.txt'));
     expect(r.generation).toBe('legacy');
     expect(r.requests).toBe(1000);
-    expect(r.latenciesMs).toEqual({ min: 55.9777, max: 62.3472, p50: 58.7108, p90: 59.9845, p95: 60.5676, p99: 61.9517, p999: 62.3472 });
+    expect(r.latenciesMs).toEqual({
+      min: 55.9777,
+      max: 62.3472,
+      p50: 58.7108,
+      p90: 59.9845,
+      p95: 60.5676,
+      p99: 61.9517,
+      p999: 62.3472,
+    });
   });
 
   it('reads percentiles printed in scientific notation', () => {
-    const text = 'Total inference requests: 3\nAverage inference time cost total: 0.012 ms\nMin Latency: 1.2e-05 s\nMax Latency: 1.3e-05 s\n';
+    const text =
+      'Total inference requests: 3\nAverage inference time cost total: 0.012 ms\nMin Latency: 1.2e-05 s\nMax Latency: 1.3e-05 s\n';
     expect(parseOrtPerfTest(text).latenciesMs).toEqual({ min: 0.012, max: 0.013 });
   });
 
@@ -111,24 +130,39 @@ describe('parseOrtPerfTest: the optional lines and blocks of §1.3', () => {
   // -g (CUDA IO binding): "Average inference time cost submission: … ms" right after the average.
   it('reads the -g submission average in ms and keeps it apart from the average', () => {
     const r = parseOrtPerfTest(fixture('v1.23-io-binding-submission-assembled.txt'));
-    expect(r).toMatchObject({ generation: 'total', averageMs: 98.961997, averageSubmissionMs: 41.203617, requests: 5, latenciesMs: V123_PERCENTILES });
+    expect(r).toMatchObject({
+      generation: 'total',
+      averageMs: 98.961997,
+      averageSubmissionMs: 41.203617,
+      requests: 5,
+      latenciesMs: V123_PERCENTILES,
+    });
   });
 
   it('never takes the submission line for the average, whichever wording the average uses', () => {
     const text = fixture('v1.23-io-binding-submission-assembled.txt');
     const older = parseOrtPerfTest(text.replace('Average inference time cost total:', 'Average inference time cost:'));
     expect(older).toMatchObject({ generation: 'inference', averageMs: 98.961997, averageSubmissionMs: 41.203617 });
-    const withoutAverage = text.split('\n').filter((l) => !l.startsWith('Average inference time cost total:')).join('\n');
+    const withoutAverage = text
+      .split('\n')
+      .filter((l) => !l.startsWith('Average inference time cost total:'))
+      .join('\n');
     expect(() => parseOrtPerfTest(withoutAverage)).toThrow(/no "Average inference time cost"/);
   });
 
   const GROUPS = [
     {
-      index: 1, iterations: 3, shapes: 'sample : [1,320,8,8]', averageMs: 99.1671,
+      index: 1,
+      iterations: 3,
+      shapes: 'sample : [1,320,8,8]',
+      averageMs: 99.1671,
       latenciesMs: { min: 95.8204, max: 101.519, p50: 100.162, p90: 101.519, p95: 101.519, p99: 101.519 },
     },
     {
-      index: 2, iterations: 2, shapes: 'sample : [1,320,16,16]', averageMs: 98.6543,
+      index: 2,
+      iterations: 2,
+      shapes: 'sample : [1,320,16,16]',
+      averageMs: 98.6543,
       latenciesMs: { min: 97.8, max: 99.5086, p50: 99.5086, p90: 99.5086, p95: 99.5086, p99: 99.5086 },
     },
   ];
@@ -155,15 +189,26 @@ describe('parseOrtPerfTest: the optional lines and blocks of §1.3', () => {
   it('--data_shape: the s blocks alone give the same milliseconds (s -> ms)', () => {
     const lines = dataShape();
     const start = lines.indexOf('Latency per shape group:');
-    const sOnly = parseOrtPerfTest([...lines.slice(0, start), ...lines.slice(lines.indexOf('Avg CPU usage:11'))].join('\n'));
-    expect(sOnly.shapeGroups).toEqual(GROUPS.map(({ index, iterations, latenciesMs }) => ({ index, iterations, latenciesMs })));
+    const sOnly = parseOrtPerfTest(
+      [...lines.slice(0, start), ...lines.slice(lines.indexOf('Avg CPU usage:11'))].join('\n'),
+    );
+    expect(sOnly.shapeGroups).toEqual(
+      GROUPS.map(({ index, iterations, latenciesMs }) => ({ index, iterations, latenciesMs })),
+    );
   });
 
   it('--data_shape: a group printed as "(no data)" has no runs and no latencies', () => {
     const lines = dataShape();
     const second = lines.indexOf('  2. sample : [1,320,16,16]');
-    const noData = [...lines.slice(0, second + 1), '      (no data)', ...lines.slice(lines.indexOf('Avg CPU usage:11'), lines.indexOf('Shape group 2 (2 iterations):') - 1)];
-    expect(parseOrtPerfTest(noData.join('\n')).shapeGroups).toEqual([GROUPS[0], { index: 2, iterations: 0, shapes: 'sample : [1,320,16,16]', latenciesMs: {} }]);
+    const noData = [
+      ...lines.slice(0, second + 1),
+      '      (no data)',
+      ...lines.slice(lines.indexOf('Avg CPU usage:11'), lines.indexOf('Shape group 2 (2 iterations):') - 1),
+    ];
+    expect(parseOrtPerfTest(noData.join('\n')).shapeGroups).toEqual([
+      GROUPS[0],
+      { index: 2, iterations: 0, shapes: 'sample : [1,320,16,16]', latenciesMs: {} },
+    ]);
   });
 });
 
@@ -246,7 +291,12 @@ describe('parseOrtPerfTestResultFile', () => {
     expect(r.columns).toBe(6);
     expect(r.latenciesMs).toEqual(rows);
     expect(r.groups[0]?.runs.map((run) => run.submissionMs)).toEqual([95.1, 99, 101.1, 97.3, 99.6]);
-    expect(r.groups[0]?.stats).toEqual({ runs: 5, avgCpuPercent: 11, peakWorkingSetBytes: 271122432, latenciesMs: V123_PERCENTILES });
+    expect(r.groups[0]?.stats).toEqual({
+      runs: 5,
+      avgCpuPercent: 11,
+      peakWorkingSetBytes: 271122432,
+      latenciesMs: V123_PERCENTILES,
+    });
   });
 
   it('splits a file appended by two processes at the run index reset and returns the last run', () => {
@@ -275,7 +325,12 @@ describe('detectQnnFallback', () => {
     `2025-04-14 10:00:00.000 [W:onnxruntime:, qnn_execution_provider.cc:1152 GetCapability] Number of partitions supported by QNN EP: ${p}, number of nodes in the graph: ${n}, number of nodes supported by QNN: ${q}`;
 
   it('says false when one partition holds every node', () => {
-    expect(detectQnnFallback(summary(1, 88, 88))).toMatchObject({ fellBack: false, partitions: 1, graphNodes: 88, qnnNodes: 88 });
+    expect(detectQnnFallback(summary(1, 88, 88))).toMatchObject({
+      fellBack: false,
+      partitions: 1,
+      graphNodes: 88,
+      qnnNodes: 88,
+    });
   });
 
   it('says true for several partitions, missing nodes or no partition', () => {
@@ -289,7 +344,8 @@ describe('detectQnnFallback', () => {
   });
 
   it('says true on a backend that failed to set up or on listed unsupported nodes', () => {
-    const setup = '[E:onnxruntime:, qnn_execution_provider.cc:600 Init] QNN SetupBackend failed Failed to create device. Error: 14001';
+    const setup =
+      '[E:onnxruntime:, qnn_execution_provider.cc:600 Init] QNN SetupBackend failed Failed to create device. Error: 14001';
     expect(detectQnnFallback('', setup)).toEqual({ fellBack: true, evidence: [setup] });
     expect(detectQnnFallback('[E:onnxruntime:] Unsupported nodes in QNN EP: /attn/Softmax').fellBack).toBe(true);
   });
@@ -318,7 +374,12 @@ describe('ORT profiling JSON: which provider ran each node', () => {
     });
     const v = cpuPlacement(p);
     expect(v.fellBack).toBe(true);
-    expect(v.cpuNodes.map((n) => n.name)).toEqual(['/E1/R0/norm1/Reshape', '/E1/R0/norm1/InstanceNormalization', '/E1/R0/norm2/Reshape', '/E1/R0/norm2/InstanceNormalization']);
+    expect(v.cpuNodes.map((n) => n.name)).toEqual([
+      '/E1/R0/norm1/Reshape',
+      '/E1/R0/norm1/InstanceNormalization',
+      '/E1/R0/norm2/Reshape',
+      '/E1/R0/norm2/InstanceNormalization',
+    ]);
     expect(v.evidence).toEqual([
       'ORT profile: 4 of 6 nodes ran on CPUExecutionProvider (Reshape x2, InstanceNormalization x2); nodes per provider: CPUExecutionProvider 4, NnapiExecutionProvider 2',
       'ORT profile: nodes on CPUExecutionProvider: /E1/R0/norm1/Reshape, /E1/R0/norm1/InstanceNormalization, /E1/R0/norm2/Reshape, /E1/R0/norm2/InstanceNormalization',
@@ -327,8 +388,15 @@ describe('ORT profiling JSON: which provider ran each node', () => {
 
   it('nnapi, every node on the EP: not a fallback', () => {
     const v = cpuPlacement(parseOrtProfile(profileFixture('nnapi-all-on-ep-assembled.json')));
-    expect(v).toMatchObject({ fellBack: false, providers: { NnapiExecutionProvider: 1 }, cpuNodes: [], cpuShapeNodes: [] });
-    expect(v.evidence).toEqual(['ORT profile: no node ran on CPUExecutionProvider; nodes per provider: NnapiExecutionProvider 1']);
+    expect(v).toMatchObject({
+      fellBack: false,
+      providers: { NnapiExecutionProvider: 1 },
+      cpuNodes: [],
+      cpuShapeNodes: [],
+    });
+    expect(v.evidence).toEqual([
+      'ORT profile: no node ran on CPUExecutionProvider; nodes per provider: NnapiExecutionProvider 1',
+    ]);
   });
 
   it('xnnpack and qnn partitions: the CPU EP nodes are counted the same way', () => {
@@ -354,7 +422,9 @@ describe('ORT profiling JSON: which provider ran each node', () => {
 
   it('reads the current sample line of §1.5 (provider, op, output types)', () => {
     const p = parseOrtProfile(file([GENAI_2031]));
-    expect(p.nodes).toEqual([{ name: '/model/…/Shape', op: 'Shape', provider: 'DmlExecutionProvider', outputTypes: ['int64'] }]);
+    expect(p.nodes).toEqual([
+      { name: '/model/…/Shape', op: 'Shape', provider: 'DmlExecutionProvider', outputTypes: ['int64'] },
+    ]);
     expect(cpuPlacement(p).fellBack).toBe(false);
   });
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
 import { parseQnnProfileJson, qnnJsonLatency, qnnJsonOps } from '../../../src/runners/qnn-net-run/profile-json.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/qnn-profile-json/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/outputs/qnn-profile-json/${name}`, import.meta.url), 'utf8');
 
 describe('parseQnnProfileJson', () => {
   const json = parseQnnProfileJson(fixture('reader-2.49-assembled.json'));
@@ -13,7 +14,14 @@ describe('parseQnnProfileJson', () => {
     expect(json.appVersion).toBe('v2.49.0.260730134355');
     expect(json.messages.map((m) => m.method)).toEqual(['BACKEND_CREATE_FROM_BINARY', 'BACKEND_EXECUTE']);
     expect(json.messages[0]?.events).toEqual([
-      { identifier: 'QNN (load binary) time', type: 'INIT', unit: 'MICROSEC', value: 9009, metric: { unit: 'ms', value: 9.009 }, subEvents: [] },
+      {
+        identifier: 'QNN (load binary) time',
+        type: 'INIT',
+        unit: 'MICROSEC',
+        value: 9009,
+        metric: { unit: 'ms', value: 9.009 },
+        subEvents: [],
+      },
     ]);
     const cycles = json.messages[1]?.events[3];
     expect(cycles).toEqual({
@@ -40,7 +48,10 @@ describe('parseQnnProfileJson', () => {
     const text = JSON.stringify({
       metadata: {},
       messages: [
-        { method: 'BACKEND_EXECUTE', profilingEvents: [{ identifier: 'Accelerator (execute) time', unit: 'MICROSEC', type: '', value: 5786 }] },
+        {
+          method: 'BACKEND_EXECUTE',
+          profilingEvents: [{ identifier: 'Accelerator (execute) time', unit: 'MICROSEC', type: '', value: 5786 }],
+        },
         {
           method: 'BACKEND_EXECUTE',
           profilingEvents: [
@@ -55,7 +66,10 @@ describe('parseQnnProfileJson', () => {
             },
           ],
         },
-        { method: 'APP_EXECUTE_IPS', profilingEvents: [{ identifier: 'NetRun IPS', unit: 'COUNT', type: '', value: 412.5 }] },
+        {
+          method: 'APP_EXECUTE_IPS',
+          profilingEvents: [{ identifier: 'NetRun IPS', unit: 'COUNT', type: '', value: 412.5 }],
+        },
       ],
     });
     const parsed = parseQnnProfileJson(text);
@@ -72,7 +86,8 @@ describe('parseQnnProfileJson', () => {
   });
 
   it('says the NPU did not run when an execute reports no accelerator time', () => {
-    const text = '{"messages":[{"method":"BACKEND_EXECUTE","profilingEvents":[{"identifier":"QNN (execute) time","unit":"MICROSEC","type":"EXECUTE","value":3001}]}]}';
+    const text =
+      '{"messages":[{"method":"BACKEND_EXECUTE","profilingEvents":[{"identifier":"QNN (execute) time","unit":"MICROSEC","type":"EXECUTE","value":3001}]}]}';
     expect(qnnJsonLatency(parseQnnProfileJson(text)).npuRan).toBe(false);
     expect(qnnJsonLatency(parseQnnProfileJson('{"messages":[]}')).npuRan).toBeUndefined();
   });
@@ -82,7 +97,11 @@ describe('parseQnnProfileJson', () => {
     expect(() => parseQnnProfileJson(fixture('reader-2.49-assembled.json').slice(0, 300))).toThrow(ParseError);
     expect(() => parseQnnProfileJson('{"metadata":{}}')).toThrow(/no "messages" array/);
     expect(() => parseQnnProfileJson('{"messages":[{"profilingEvents":[]}]}')).toThrow(/has no "method"/);
-    expect(() => parseQnnProfileJson('{"messages":[{"method":"X","profilingEvents":[{"unit":"US"}]}]}')).toThrow(/has no "identifier"/);
-    expect(() => parseQnnProfileJson('{"messages":[{"method":"X","profilingEvents":[{"identifier":"a","value":"fast"}]}]}')).toThrow(/not a number/);
+    expect(() => parseQnnProfileJson('{"messages":[{"method":"X","profilingEvents":[{"unit":"US"}]}]}')).toThrow(
+      /has no "identifier"/,
+    );
+    expect(() =>
+      parseQnnProfileJson('{"messages":[{"method":"X","profilingEvents":[{"identifier":"a","value":"fast"}]}]}'),
+    ).toThrow(/not a number/);
   });
 });

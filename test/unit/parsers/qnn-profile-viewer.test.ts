@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
 import { parseQnnProfileViewer, qnnViewerLatency } from '../../../src/runners/qnn-net-run/profile-viewer.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/qnn-profile-viewer/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/outputs/qnn-profile-viewer/${name}`, import.meta.url), 'utf8');
 
 describe('parseQnnProfileViewer: sectioned layout', () => {
   const result = parseQnnProfileViewer(fixture('basic-average-reference.txt'));
@@ -60,7 +61,11 @@ describe('parseQnnProfileViewer: sectioned layout', () => {
       { name: 'Input', opId: 2, cycles: 4410 },
     ]);
     expect(r.sections.find((s) => s.statistic === 'overall')?.ips).toBe(214.8888);
-    expect(qnnViewerLatency(r)).toMatchObject({ acceleratorExecuteMs: 2.492, acceleratorCycles: 4162440, npuRan: true });
+    expect(qnnViewerLatency(r)).toMatchObject({
+      acceleratorExecuteMs: 2.492,
+      acceleratorCycles: 4162440,
+      npuRan: true,
+    });
   });
 
   it('says the NPU did not run when a CPU backend reports no accelerator time', () => {
@@ -69,7 +74,8 @@ describe('parseQnnProfileViewer: sectioned layout', () => {
   });
 
   it('says the NPU did not run when HVX threads is 0', () => {
-    const text = 'Execute Stats (Average):\nGraph 0 (m):\n    NetRun:  900 us\n    Backend (Number of HVX threads used): 0 count\n    Backend (Accelerator (execute) time): 5 us\n';
+    const text =
+      'Execute Stats (Average):\nGraph 0 (m):\n    NetRun:  900 us\n    Backend (Number of HVX threads used): 0 count\n    Backend (Accelerator (execute) time): 5 us\n';
     expect(qnnViewerLatency(parseQnnProfileViewer(text)).npuRan).toBe(false);
   });
 });
@@ -123,8 +129,12 @@ describe('parseQnnProfileViewer: old per-run layout', () => {
 describe('parseQnnProfileViewer: failures', () => {
   it('rejects empty output, garbage and a banner without sections', () => {
     expect(() => parseQnnProfileViewer('')).toThrow(ParseError);
-    expect(() => parseQnnProfileViewer('error: could not open qnn-profiling-data_0.log\n')).toThrow(/no "... Stats:" section/);
-    expect(() => parseQnnProfileViewer('Qnn Init/Prepare/Finalize/De-Init/Execute/Lib-Load Statistics:\n-----\n')).toThrow(ParseError);
+    expect(() => parseQnnProfileViewer('error: could not open qnn-profiling-data_0.log\n')).toThrow(
+      /no "... Stats:" section/,
+    );
+    expect(() =>
+      parseQnnProfileViewer('Qnn Init/Prepare/Finalize/De-Init/Execute/Lib-Load Statistics:\n-----\n'),
+    ).toThrow(ParseError);
   });
 
   it('leaves the latency undefined when the output stops before the execute statistics', () => {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
 import { parseQnnProfilingCsv, qnnCsvLatency, tokenizeCsv } from '../../../src/runners/qnn-net-run/profiling-csv.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/outputs/qnn-profiling-csv/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/outputs/qnn-profiling-csv/${name}`, import.meta.url), 'utf8');
 const HEADER = 'Msg Timestamp,Message,Time,Unit of Measurement,Timing Source,Event Level,Event Identifier';
 
 describe('tokenizeCsv', () => {

@@ -3,7 +3,11 @@ import * as jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { rampWeights, TileBlender, tileWindow } from '../../../src/pipeline/blend.js';
 import {
-  decodeImage, encodePng, headerSize, ImageDecodeError, sniffFormat,
+  decodeImage,
+  encodePng,
+  headerSize,
+  ImageDecodeError,
+  sniffFormat,
 } from '../../../src/pipeline/image-codec.js';
 import { cutTile, type RgbImage } from '../../../src/pipeline/pixels.js';
 import { planTiles } from '../../../src/pipeline/tiling.js';
@@ -50,7 +54,12 @@ describe('feathered blending', () => {
   });
 
   it('identical tiles blend back to the original picture exactly (shifted edge tiles, padding)', () => {
-    const cases = [[300, 200, 64, 16], [257, 129, 128, 96], [50, 40, 64, 32], [200, 100, 96, 0]] as const;
+    const cases = [
+      [300, 200, 64, 16],
+      [257, 129, 128, 96],
+      [50, 40, 64, 32],
+      [200, 100, 96, 0],
+    ] as const;
     for (const [w, h, tile, overlap] of cases) {
       const img = picture(w, h);
       const out = roundTrip(img, tile, overlap);

@@ -55,8 +55,16 @@ describe('peak memory', () => {
   it('an entry keeps the largest peak of its rounds; the table shows it in MB', () => {
     const planned = plannedEntry('R-A-R');
     const round = (i: number, peak?: number): RoundRecord => ({
-      type: 'round', id: planned.id, key: planned.key, modelSha256: planned.model.sha256, round: i, kind: 'iteration',
-      samples: [10, 10.1, 10.05, 9.98, 10.02], temperatures: { before: {}, after: {} }, throttled: false, hostMs: 50,
+      type: 'round',
+      id: planned.id,
+      key: planned.key,
+      modelSha256: planned.model.sha256,
+      round: i,
+      kind: 'iteration',
+      samples: [10, 10.1, 10.05, 9.98, 10.02],
+      temperatures: { before: {}, after: {} },
+      throttled: false,
+      hostMs: 50,
       ...(peak !== undefined ? { peakMemoryBytes: peak } : {}),
     });
     const rounds = [round(0, 300 * 2 ** 20), round(1, 320 * 2 ** 20), round(2)];

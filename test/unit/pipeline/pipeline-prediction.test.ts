@@ -8,7 +8,12 @@ import type { LutEntry } from '../../../src/lut/schema.js';
 import { createPredictor, predictCandidate, withModelError } from '../../../src/predict/index.js';
 import { pipelineCalibration, pipelineModelError } from '../../../src/predict/pipeline-calibration.js';
 import {
-  decoderKey, encoderKey, textEncoderKey, tileKey, unetKey, type VaeChoice,
+  decoderKey,
+  encoderKey,
+  textEncoderKey,
+  tileKey,
+  unetKey,
+  type VaeChoice,
 } from '../../../src/predict/pipeline-keys.js';
 import { predictPipeline, type PipelineRequest } from '../../../src/predict/pipeline.js';
 import { cpuDevice, syntheticEntry, syntheticLut } from '../../support/synthetic-lut.js';
@@ -102,7 +107,10 @@ describe('pipeline calibration', () => {
     expect(p.tileGraph!.ratio).toBeCloseTo(1.04, 9);
     const cal = pipelineCalibration(r, (n) => vaes.get(n));
     const close = (v: number) => expect.closeTo(v, 9);
-    expect(cal.tiles.map((t) => [t.vae, t.ratio])).toEqual([['teacher', close(1.04)], ['small', close(0.98)]]);
+    expect(cal.tiles.map((t) => [t.vae, t.ratio])).toEqual([
+      ['teacher', close(1.04)],
+      ['small', close(0.98)],
+    ]);
     expect(cal.skipped).toEqual([{ id: tiles[2]!.id, reason: "VAE variant 'gone' is not in the catalogue" }]);
     const error = pipelineModelError(p, cal)!;
     expect([error.n, error.source, error.min, error.max]).toEqual([2, 'pipeline tiles', close(0.98), close(1.04)]);
@@ -111,7 +119,7 @@ describe('pipeline calibration', () => {
     expect(wide.interval[1]).toBeGreaterThan(88 * perTile * 1.04);
   });
 
-  it('adds the candidates\' error, weighted by the U-Net share, when the U-Net comes from blocks', () => {
+  it("adds the candidates' error, weighted by the U-Net share, when the U-Net comes from blocks", () => {
     const r0 = request([], { steps: 1 });
     const blocks = createPredictor(r0.lut, 'x', catalog);
     const blockSum = predictCandidate(blocks, candidate).latency!.median;
@@ -120,7 +128,10 @@ describe('pipeline calibration', () => {
     const r = request([syntheticEntry(unetKey(other.code, config), other.latency!.median * 1.1)], { steps: 1 });
     const p = predictPipeline(r);
     expect(p.unet!.source).toBe('blocks');
-    const error = pipelineModelError(p, pipelineCalibration(r, (n) => vaes.get(n)))!;
+    const error = pipelineModelError(
+      p,
+      pipelineCalibration(r, (n) => vaes.get(n)),
+    )!;
     const share = blockSum / p.perTile!.median;
     expect(error.source).toBe(`candidate (the U-Net's ${(share * 100).toFixed(0)}% of a tile)`);
     expect(error.upper).toBeCloseTo(Math.exp(share * Math.log(1.1)), 9);

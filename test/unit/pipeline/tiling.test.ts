@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode, UsageError } from '../../../src/errors.js';
 import {
-  axisOrigins, checkTile, describePlan, parseImageSize, planTiles, type TilePlan,
+  axisOrigins,
+  checkTile,
+  describePlan,
+  parseImageSize,
+  planTiles,
+  type TilePlan,
 } from '../../../src/pipeline/tiling.js';
 
 /** How many tiles cover each pixel (by brute force over the plan). */
@@ -28,7 +33,12 @@ describe('tiling plan', () => {
   });
 
   it('covers every pixel, every tile inside the image, no two tiles at the same place', () => {
-    const cases = [[4000, 3000, 512, 128], [1000, 777, 256, 64], [513, 512, 512, 0], [640, 480, 128, 96]] as const;
+    const cases = [
+      [4000, 3000, 512, 128],
+      [1000, 777, 256, 64],
+      [513, 512, 512, 0],
+      [640, 480, 128, 96],
+    ] as const;
     for (const [w, h, tile, overlap] of cases) {
       const p = planTiles({ width: w, height: h }, { tile, overlap });
       expect(coverage(p).every((c) => c >= 1)).toBe(true);

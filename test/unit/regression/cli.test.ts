@@ -26,7 +26,11 @@ const rng = mulberry32(17);
 function pairOfTables(shift: number, flags: LutFlags = []): [string, string] {
   const keys = [blockKey('E1', 'R-R'), blockKey('E1', 'R-A-R')];
   const base = makeLut(keys.map((k) => makeEntry(k, logNormal(30, 10, 0.03, rng))));
-  const cur = makeLut(keys.map((k, i) => makeEntry(k, logNormal(30, 10 * (i === 1 ? shift : 1), 0.03, rng), { flags: i === 1 ? flags : [] })));
+  const cur = makeLut(
+    keys.map((k, i) =>
+      makeEntry(k, logNormal(30, 10 * (i === 1 ? shift : 1), 0.03, rng), { flags: i === 1 ? flags : [] }),
+    ),
+  );
   return [writeLut(base), writeLut(cur)];
 }
 type LutFlags = Lut['entries'][number]['flags'];
@@ -39,7 +43,10 @@ describe('bench report regression', () => {
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')[0]).toBe('## ❌ Latency: 2 entries regressed');
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toBe(r.stdout);
-    expect(JSON.parse(readFileSync(join(out, 'regression.json'), 'utf8'))).toMatchObject({ schema: 'nanosd-bench/regression', exitCode: 1 });
+    expect(JSON.parse(readFileSync(join(out, 'regression.json'), 'utf8'))).toMatchObject({
+      schema: 'nanosd-bench/regression',
+      exitCode: 1,
+    });
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/^<\?xml[^>]*>\n<testsuites /);
     expect(r.stderr).toMatch(/^wrote .*summary\.md, .*regression\.json, .*junit\.xml\n$/);
   });
@@ -65,7 +72,20 @@ describe('bench report regression', () => {
     const [a, b] = pairOfTables(1.08);
     const out = join(dir, 'out-t');
     expect((await bench(['--baseline', a, '--current', b, '--out', out, '--threshold', '20%'])).code).toBe(0);
-    const r = await bench(['--baseline', a, '--current', b, '--out', out, '--threshold', '2%', '--alpha', '0.001', '--seed', '42']);
+    const r = await bench([
+      '--baseline',
+      a,
+      '--current',
+      b,
+      '--out',
+      out,
+      '--threshold',
+      '2%',
+      '--alpha',
+      '0.001',
+      '--seed',
+      '42',
+    ]);
     expect(r.code).toBe(1);
     const doc = JSON.parse(readFileSync(join(out, 'regression.json'), 'utf8'));
     expect(doc.options).toMatchObject({ threshold: 0.02, alpha: 0.001, seed: 42 });
@@ -87,14 +107,22 @@ describe('bench report regression', () => {
     const other = writeLut(makeLut(makeLut([]).entries, { fingerprint: 'another-phone' }));
     const refused = await bench(['--baseline', a, '--current', other, '--out', join(dir, 'out-m')]);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toMatch(/^bench: cannot compare .* different device fingerprint fp-local-1 vs another-phone \(.*--allow-mismatch.*\)\n$/);
+    expect(refused.stderr).toMatch(
+      /^bench: cannot compare .* different device fingerprint fp-local-1 vs another-phone \(.*--allow-mismatch.*\)\n$/,
+    );
     const allowed = await bench(['--baseline', a, '--current', other, '--out', join(dir, 'out-m'), '--allow-mismatch']);
     expect(allowed.code).toBe(3); // allowed, but nothing in common: bad input, not a pass
     expect(allowed.stderr).toMatch(/^bench: nothing to compare: no entry of .* \(no entries\)/);
     const sameEntries = JSON.parse(readFileSync(a, 'utf8')) as Lut;
     const moved = writeLut(makeLut(sameEntries.entries, { fingerprint: 'another-phone' }));
     const compared = await bench([
-      '--baseline', a, '--current', moved, '--out', join(dir, 'out-m'), '--allow-mismatch',
+      '--baseline',
+      a,
+      '--current',
+      moved,
+      '--out',
+      join(dir, 'out-m'),
+      '--allow-mismatch',
     ]);
     expect(compared.code).toBe(0);
     expect(compared.stdout).toMatch(/differ in device fingerprint/);
@@ -113,18 +141,34 @@ describe('bench report regression', () => {
       ['a missing file', ['--current', join(dir, 'nope.json')], /nope\.json: file not found/],
       ['a truncated file', ['--current', writeLut(text.slice(0, text.length / 2))], /not valid JSON/],
       ['an empty file', ['--current', writeLut('')], /the file is empty/],
-      ['a newer schema version', ['--current', writeLut(JSON.stringify(newer))], /newer nanosd-bench \(schema version 99/],
+      [
+        'a newer schema version',
+        ['--current', writeLut(JSON.stringify(newer))],
+        /newer nanosd-bench \(schema version 99/,
+      ],
       ['a schema failure', ['--current', writeLut(JSON.stringify(badSchema))], /entries.*samples/],
       ['empty samples in an ok entry', ['--current', writeLut(JSON.stringify(empty))], /an ok entry has no samples/],
-      ['a threshold above 100%', ['--current', good, '--threshold', '150%'], /--threshold 150%: must be between 0\.1% and 100%/],
+      [
+        'a threshold above 100%',
+        ['--current', good, '--threshold', '150%'],
+        /--threshold 150%: must be between 0\.1% and 100%/,
+      ],
       ['a threshold below 0.1%', ['--current', good, '--threshold', '0.01%'], /--threshold 0\.01%/],
-      ['a threshold that is not a number', ['--current', good, '--threshold', 'lots'], /--threshold lots: not a number/],
+      [
+        'a threshold that is not a number',
+        ['--current', good, '--threshold', 'lots'],
+        /--threshold lots: not a number/,
+      ],
       // A bare 2 was read as 2% (and 0.99 as 99%): percentages carry their sign now, fractions do not.
       ['a bare number above 1', ['--current', good, '--threshold', '2'], /--threshold 2: .* 2% or the fraction 0\.02/],
       ['alpha 0', ['--current', good, '--alpha', '0'], /--alpha 0: must be greater than 0/],
       ['alpha above 0.5', ['--current', good, '--alpha', '0.7'], /--alpha 0\.7: must be at most 0\.5/],
       ['a negative seed', ['--current', good, '--seed', '-1'], /--seed -1: must be at least 0/],
-      ['an unknown format', ['--current', good, '--format', 'md,pdf'], /--format pdf: unknown format; known: md, json, junit/],
+      [
+        'an unknown format',
+        ['--current', good, '--format', 'md,pdf'],
+        /--format pdf: unknown format; known: md, json, junit/,
+      ],
       ['a format named like a property', ['--current', good, '--format', 'toString'], /--format toString: unknown/],
     ];
     for (const [what, extra, message] of cases) {

@@ -16,10 +16,21 @@ import { repoRoot } from '../../support/cli.js';
 import { blockKey, logNormal, makeEntry, makeLut, scenarioTables } from './fixtures.js';
 
 const opts = { resamples: 2000 };
-const byId = (entries: EntryComparison[], stage: string, variant: string) => entries.find((e) => e.id === `block/${stage}/${variant}/l16/w1/fp32`)!;
+const byId = (entries: EntryComparison[], stage: string, variant: string) =>
+  entries.find((e) => e.id === `block/${stage}/${variant}/l16/w1/fp32`)!;
 
 describe('verdict rule', () => {
-  const base = { ratio: 1, ci95: [0.99, 1.01] as [number, number], qSlower: 0.5, qFaster: 0.5, minP: 1e-9, nBaseline: 30, nCurrent: 30, threshold: 0.05, alpha: 0.01 };
+  const base = {
+    ratio: 1,
+    ci95: [0.99, 1.01] as [number, number],
+    qSlower: 0.5,
+    qFaster: 0.5,
+    minP: 1e-9,
+    nBaseline: 30,
+    nCurrent: 30,
+    threshold: 0.05,
+    alpha: 0.01,
+  };
   it('regressed needs both a significant test and the interval above the band', () => {
     expect(decideVerdict({ ...base, ratio: 1.2, ci95: [1.15, 1.25], qSlower: 1e-6 }).verdict).toBe('regressed');
     expect(decideVerdict({ ...base, ratio: 1.2, ci95: [1.15, 1.25], qSlower: 0.02 }).verdict).toBe('inconclusive');
@@ -33,7 +44,15 @@ describe('verdict rule', () => {
   it('explains inconclusive: too noisy, near the threshold, too few samples', () => {
     expect(decideVerdict({ ...base, ci95: [0.9, 1.12] }).reasons[0]).toMatch(/too noisy/);
     expect(decideVerdict({ ...base, ratio: 1.05, ci95: [1.03, 1.07] }).reasons[0]).toMatch(/close to the threshold/);
-    const few = decideVerdict({ ...base, ratio: 1.5, ci95: [1.4, 1.6], qSlower: 0.05, minP: 0.05, nBaseline: 3, nCurrent: 3 });
+    const few = decideVerdict({
+      ...base,
+      ratio: 1.5,
+      ci95: [1.4, 1.6],
+      qSlower: 0.05,
+      minP: 0.05,
+      nBaseline: 3,
+      nCurrent: 3,
+    });
     expect(few.verdict).toBe('inconclusive');
     expect(few.reasons[0]).toMatch(/too few samples \(n = 3 vs 3\).*at least 5 per side/);
   });
@@ -53,7 +72,15 @@ describe('verdict rule', () => {
     expect(samplesToReach(0.5)).toBe(1);
   });
   it('exit code: any regression 1, else any inconclusive 2, else 0', () => {
-    const c = { compared: 3, regressed: 0, improved: 1, unchanged: 2, inconclusive: 0, onlyInBaseline: 4, onlyInCurrent: 1 };
+    const c = {
+      compared: 3,
+      regressed: 0,
+      improved: 1,
+      unchanged: 2,
+      inconclusive: 0,
+      onlyInBaseline: 4,
+      onlyInCurrent: 1,
+    };
     expect(regressionExitCode(c)).toBe(0);
     expect(regressionExitCode({ ...c, inconclusive: 1 })).toBe(2);
     expect(regressionExitCode({ ...c, inconclusive: 1, regressed: 1 })).toBe(1);
@@ -90,7 +117,15 @@ describe('compareLuts on synthetic tables', () => {
   it('lists entries present in only one table', () => {
     expect(r.onlyInBaseline.map((e) => e.id)).toEqual(['block/D3/R-R-R/l16/w1/fp32']);
     expect(r.onlyInCurrent.map((e) => e.id)).toEqual(['block/D3/R-A-R-A-R-A/l16/w1/fp32']);
-    expect(r.counts).toEqual({ compared: 8, regressed: 2, improved: 1, unchanged: 1, inconclusive: 4, onlyInBaseline: 1, onlyInCurrent: 1 });
+    expect(r.counts).toEqual({
+      compared: 8,
+      regressed: 2,
+      improved: 1,
+      unchanged: 1,
+      inconclusive: 4,
+      onlyInBaseline: 1,
+      onlyInCurrent: 1,
+    });
     expect(r.exitCode).toBe(1);
   });
 
@@ -117,7 +152,7 @@ describe('compareLuts on synthetic tables', () => {
     expect(r.geomean!.ci95[1]).toBeGreaterThan(g);
   });
 
-  it('is reproducible from its seed, and one entry\'s interval does not depend on the others', () => {
+  it("is reproducible from its seed, and one entry's interval does not depend on the others", () => {
     expect(compareLuts(baseline, current, opts)).toEqual(r);
     const one = compareLuts(makeLut([baseline.entries[1]!]), makeLut([current.entries[1]!]), opts);
     expect(one.entries[0]!.ci95).toEqual(r.entries[1]!.ci95);
@@ -165,7 +200,9 @@ describe('compareLuts: outcomes and refusals', () => {
     expect(noisy.stats!.rme).toBeGreaterThan(0.025);
     const downgraded = compareLuts(baseline, makeLut([noisy]), opts).entries[0]!;
     expect(downgraded.verdict).toBe('inconclusive');
-    expect(downgraded.reasons.join(' ')).toMatch(/current flagged margin-not-reached \(margin ±\d+\.\d% > half the 5% threshold\)/);
+    expect(downgraded.reasons.join(' ')).toMatch(
+      /current flagged margin-not-reached \(margin ±\d+\.\d% > half the 5% threshold\)/,
+    );
   });
 
   it('a flag with a known size downgrades only a verdict it could have produced', () => {
@@ -174,8 +211,15 @@ describe('compareLuts: outcomes and refusals', () => {
     // Current: two rounds of 30; the second rises linearly by 6% across the round (a trend).
     const rising = (median: number) => {
       const flat = logNormal(30, median, 0.005, rng);
-      const ramp = Array.from({ length: 30 }, (_, i) => median * (0.97 + (0.06 * i) / 29) * Math.exp(0.002 * (rng() - 0.5)));
-      return makeEntry(key, [...flat, ...ramp], { flags: ['trend'], sampleRounds: [...Array<number>(30).fill(0), ...Array<number>(30).fill(1)], rounds: 2 });
+      const ramp = Array.from(
+        { length: 30 },
+        (_, i) => median * (0.97 + (0.06 * i) / 29) * Math.exp(0.002 * (rng() - 0.5)),
+      );
+      return makeEntry(key, [...flat, ...ramp], {
+        flags: ['trend'],
+        sampleRounds: [...Array<number>(30).fill(0), ...Array<number>(30).fill(1)],
+        rounds: 2,
+      });
     };
     const big = compareLuts(baseline, makeLut([rising(15)]), opts).entries[0]!;
     expect(big.current.trendRise).toBeGreaterThan(0.04);
@@ -184,7 +228,9 @@ describe('compareLuts: outcomes and refusals', () => {
     const near = compareLuts(baseline, makeLut([rising(11)]), opts).entries[0]!;
     expect(near.statisticalVerdict).toBe('regressed');
     expect(near.verdict).toBe('inconclusive'); // +10%: the interval clears the band by less than the drift
-    expect(near.reasons.join(' ')).toMatch(/current flagged trend \(a rise of [56]\.\d% within a round, more than the interval clears the band by\)/);
+    expect(near.reasons.join(' ')).toMatch(
+      /current flagged trend \(a rise of [56]\.\d% within a round, more than the interval clears the band by\)/,
+    );
     // A noisy median far past the band: its imprecision cannot have produced a doubling.
     const noisy = makeEntry(key, logNormal(8, 20, 0.2, rng), { flags: ['margin-not-reached'] });
     expect(noisy.stats!.rme).toBeGreaterThan(0.025);
@@ -217,7 +263,12 @@ describe('compareLuts: outcomes and refusals', () => {
 
   it('refuses tables from different devices or runtimes unless allowed', () => {
     const { baseline } = same(1);
-    for (const over of [{ fingerprint: 'other' }, { runner: 'ort-perf-test' }, { ep: 'qnn-htp' }, { precision: 'fp16' as const }]) {
+    for (const over of [
+      { fingerprint: 'other' },
+      { runner: 'ort-perf-test' },
+      { ep: 'qnn-htp' },
+      { precision: 'fp16' as const },
+    ]) {
       const current = makeLut(baseline.entries, over);
       let error: unknown;
       try {
@@ -236,7 +287,9 @@ describe('compareLuts: outcomes and refusals', () => {
   it('refuses an ok entry without samples, and bad options', () => {
     const { baseline, current } = same(1);
     current.entries[0]!.samples = [];
-    expect(() => compareLuts(baseline, current, { ...opts, currentLabel: 'b.json' })).toThrow(/b\.json: entries\[0\] \(block\/E1\/V0\/l16\/w1\/fp32\) is ok but has no samples/);
+    expect(() => compareLuts(baseline, current, { ...opts, currentLabel: 'b.json' })).toThrow(
+      /b\.json: entries\[0\] \(block\/E1\/V0\/l16\/w1\/fp32\) is ok but has no samples/,
+    );
     const ok = same(1);
     expect(() => compareLuts(ok.baseline, ok.current, { threshold: 0 })).toThrow(RegressionInputError);
     expect(() => compareLuts(ok.baseline, ok.current, { alpha: 0.9 })).toThrow(RegressionInputError);
@@ -245,7 +298,11 @@ describe('compareLuts: outcomes and refusals', () => {
 
   it('samples of 0 ms make an entry inconclusive instead of a division by zero', () => {
     const key = blockKey('E1', 'Z');
-    const r = compareLuts(makeLut([makeEntry(key, [0, 0, 0, 0, 0, 0])]), makeLut([makeEntry(key, [0, 0, 1, 0, 0, 0])]), opts);
+    const r = compareLuts(
+      makeLut([makeEntry(key, [0, 0, 0, 0, 0, 0])]),
+      makeLut([makeEntry(key, [0, 0, 1, 0, 0, 0])]),
+      opts,
+    );
     expect(r.entries[0]).toMatchObject({ verdict: 'inconclusive', ratio: null });
     expect(r.entries[0]!.reasons[0]).toMatch(/timer is too coarse/);
   });
@@ -269,20 +326,32 @@ describe('between-round drift widens the interval', () => {
         Array.from({ length: 10 }, (_, e) => {
           const median = 5 + 3 * e;
           const samples = factors[side]!.flatMap((f) => logNormal(25, median * f * scale, 0.02, rng));
-          return makeEntry(blockKey('E1', `R${'-R'.repeat(e)}`), samples, { sampleRounds: factors[side]!.flatMap((_, r) => Array<number>(25).fill(r)), rounds: 2 });
+          return makeEntry(blockKey('E1', `R${'-R'.repeat(e)}`), samples, {
+            sampleRounds: factors[side]!.flatMap((_, r) => Array<number>(25).fill(r)),
+            rounds: 2,
+          });
         }),
       );
     return { baseline: table(0, 1), current: table(1, shift) };
   }
 
   it('a shift between runs no larger than the drift between rounds is not a regression', () => {
-    const { baseline, current } = drifting([[1, 1.04], [1.1, 1.14]], 1, 3);
+    const { baseline, current } = drifting(
+      [
+        [1, 1.04],
+        [1.1, 1.14],
+      ],
+      1,
+      3,
+    );
     const r = compareLuts(baseline, current, opts);
     expect(r.baseline.roundNoise!.tau).toBeGreaterThan(0.02);
     expect(r.baseline.roundNoise!.tau).toBeLessThan(0.035);
     expect(r.baseline.roundNoise!.entries).toBe(10);
     expect(r.counts.regressed).toBe(0);
-    const widened = r.entries.filter((e) => e.reasons.some((x) => /drift between rounds.*would say regressed.*--rounds N/.test(x)));
+    const widened = r.entries.filter((e) =>
+      e.reasons.some((x) => /drift between rounds.*would say regressed.*--rounds N/.test(x)),
+    );
     expect(widened.length).toBeGreaterThan(5);
     for (const e of r.entries) {
       expect(e.ci95![0]).toBeLessThan(e.ci95Sampling![0]);
@@ -300,14 +369,28 @@ describe('between-round drift widens the interval', () => {
   });
 
   it('a slowdown well beyond the drift is still caught', () => {
-    const { baseline, current } = drifting([[1, 1.04], [1.1, 1.14]], 1.5, 4);
+    const { baseline, current } = drifting(
+      [
+        [1, 1.04],
+        [1.1, 1.14],
+      ],
+      1.5,
+      4,
+    );
     const r = compareLuts(baseline, current, opts);
     expect(r.counts.regressed).toBe(10);
     expect(r.exitCode).toBe(1);
   });
 
   it('an entry whose own rounds disagree more than the table does uses its own spread', () => {
-    const { baseline, current } = drifting([[1, 1.01], [1, 1.01]], 1, 5);
+    const { baseline, current } = drifting(
+      [
+        [1, 1.01],
+        [1, 1.01],
+      ],
+      1,
+      5,
+    );
     const calm = compareLuts(baseline, current, opts).entries[0]!.roundNoise!;
     const wild = structuredClone(baseline);
     const e = wild.entries[0]!;
@@ -371,8 +454,10 @@ describe('identical tables and equivalence', () => {
     const key = blockKey('E1', 'R-R');
     const rising = () => {
       const flat = logNormal(30, 10, 0.005, rng);
-      const ramp = Array.from({ length: 30 }, (_, i) =>
-        10 * (0.97 + (0.06 * i) / 29) * Math.exp(0.002 * (rng() - 0.5)));
+      const ramp = Array.from(
+        { length: 30 },
+        (_, i) => 10 * (0.97 + (0.06 * i) / 29) * Math.exp(0.002 * (rng() - 0.5)),
+      );
       const sampleRounds = [...Array<number>(30).fill(0), ...Array<number>(30).fill(1)];
       return makeEntry(key, [...flat, ...ramp], { flags: ['trend'], sampleRounds, rounds: 2 });
     };

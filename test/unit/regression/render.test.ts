@@ -2,16 +2,31 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EntryKey } from '../../../src/lut/schema.js';
-import { compareLuts, REGRESSION_SCHEMA_ID, renderJson, renderJunit, renderMarkdown } from '../../../src/report/regression/index.js';
+import {
+  compareLuts,
+  REGRESSION_SCHEMA_ID,
+  renderJson,
+  renderJunit,
+  renderMarkdown,
+} from '../../../src/report/regression/index.js';
 import { mulberry32 } from '../../../src/stats/index.js';
 import { failedEntry, logNormal, makeEntry, makeLut, scenarioTables } from './fixtures.js';
 import { parseXml, type XmlElement } from './xml.js';
 import {
-  formatChange, formatInterval, formatMs, formatP, formatPercent, formatRatio,
+  formatChange,
+  formatInterval,
+  formatMs,
+  formatP,
+  formatPercent,
+  formatRatio,
 } from '../../../src/compare/format.js';
 
 const { baseline, current } = scenarioTables(1);
-const result = compareLuts(baseline, current, { resamples: 2000, baselineLabel: 'base.json', currentLabel: 'cur.json' });
+const result = compareLuts(baseline, current, {
+  resamples: 2000,
+  baselineLabel: 'base.json',
+  currentLabel: 'cur.json',
+});
 
 /** Cells of a GFM table row, splitting on pipes that are not escaped. */
 function cells(row: string): string[] {
@@ -47,13 +62,23 @@ describe('Markdown summary', () => {
     expect(md).toMatch(/\*\*Suite geometric mean\*\* of current\/baseline over 7 entries: \*\*\d\.\d{3}×\*\*/);
     expect(md).toMatch(/threshold ±5% · α = 0\.01/);
     // These tables have one round per entry: no drift estimate, and the header and notes say so.
-    expect(md).toMatch(/widened by the drift between rounds: baseline unknown \(one round per entry\), current unknown/);
+    expect(md).toMatch(
+      /widened by the drift between rounds: baseline unknown \(one round per entry\), current unknown/,
+    );
     expect(md).toMatch(/^> base\.json: no entry has two rounds/m);
   });
 
   it('lists only the entries needing attention, worst first', () => {
     const rows = tableAfter(md, /^### Entries that need attention/);
-    expect(rows.map((r) => r[8])).toEqual(['regressed', 'regressed', 'inconclusive', 'inconclusive', 'inconclusive', 'inconclusive', 'improved']);
+    expect(rows.map((r) => r[8])).toEqual([
+      'regressed',
+      'regressed',
+      'inconclusive',
+      'inconclusive',
+      'inconclusive',
+      'inconclusive',
+      'improved',
+    ]);
     expect(rows[0]![1]).toBe('`block/E2/R-A-R-A/l16/w1/fp32`');
     const ratios = rows.slice(0, 2).map((r) => parseFloat(r[4]!));
     expect(ratios[0]).toBeGreaterThan(ratios[1]!);
@@ -77,14 +102,24 @@ describe('Markdown summary', () => {
   it('a clean comparison says so and has no attention table', () => {
     const rng = mulberry32(3);
     const key: EntryKey = { kind: 'part', stage: 'conv_in', latent: 16, width: 1, precision: 'fp32' };
-    const r = compareLuts(makeLut([makeEntry(key, logNormal(30, 2, 0.02, rng))]), makeLut([makeEntry(key, logNormal(30, 2, 0.02, rng))]), { resamples: 500 });
+    const r = compareLuts(
+      makeLut([makeEntry(key, logNormal(30, 2, 0.02, rng))]),
+      makeLut([makeEntry(key, logNormal(30, 2, 0.02, rng))]),
+      { resamples: 500 },
+    );
     const clean = renderMarkdown(r);
     expect(clean.split('\n')[0]).toBe('## ✅ Latency: no regression');
     expect(clean).not.toMatch(/need attention/);
   });
 });
 
-const weirdKey: EntryKey = { kind: 'candidate', arch: 'E1=R|A`<b>&"\'\u0001]]>', latent: 16, width: 1, precision: 'fp32' };
+const weirdKey: EntryKey = {
+  kind: 'candidate',
+  arch: 'E1=R|A`<b>&"\'\u0001]]>',
+  latent: 16,
+  width: 1,
+  precision: 'fp32',
+};
 function weirdResult() {
   const rng = mulberry32(4);
   const b = makeEntry(weirdKey, logNormal(30, 5, 0.03, rng));
@@ -124,7 +159,8 @@ describe('JUnit XML', () => {
     for (const a of ['name', 'tests', 'failures', 'errors', 'skipped']) expect(root.attrs).toHaveProperty(a);
     expect(root.children.map((c) => c.name)).toEqual(['testsuite']);
     const suite = root.children[0]!;
-    for (const a of ['name', 'tests', 'failures', 'errors', 'skipped', 'time', 'timestamp']) expect(suite.attrs).toHaveProperty(a);
+    for (const a of ['name', 'tests', 'failures', 'errors', 'skipped', 'time', 'timestamp'])
+      expect(suite.attrs).toHaveProperty(a);
     expect(suite.attrs['timestamp']).toBe('2026-05-01T10:00:00');
     expect(suite.children[0]!.name).toBe('properties');
     for (const p of suite.children[0]!.children) expect(Object.keys(p.attrs).sort()).toEqual(['name', 'value']);
@@ -151,7 +187,9 @@ describe('JUnit XML', () => {
     // child order inside a testcase: failure/skipped before system-out
     for (const c of cases) {
       const names = c.children.map((x) => x.name);
-      expect(names.indexOf('system-out')).toBe(names.length > 0 && names.includes('system-out') ? names.length - 1 : -1);
+      expect(names.indexOf('system-out')).toBe(
+        names.length > 0 && names.includes('system-out') ? names.length - 1 : -1,
+      );
     }
   });
 });
@@ -159,7 +197,12 @@ describe('JUnit XML', () => {
 describe('JSON report', () => {
   it('is versioned and holds thresholds, alpha, seeds, numbers and verdicts', () => {
     const doc = JSON.parse(renderJson(result, { createdAt: '2026-05-01T10:00:00Z', harnessVersion: '0.1.0' }));
-    expect(doc).toMatchObject({ schema: REGRESSION_SCHEMA_ID, schemaVersion: 1, createdAt: '2026-05-01T10:00:00Z', generator: { version: '0.1.0' } });
+    expect(doc).toMatchObject({
+      schema: REGRESSION_SCHEMA_ID,
+      schemaVersion: 1,
+      createdAt: '2026-05-01T10:00:00Z',
+      generator: { version: '0.1.0' },
+    });
     expect(doc.options).toEqual({ threshold: 0.05, alpha: 0.01, seed: 1, resamples: 2000, allowMismatch: false });
     expect(doc.entries).toHaveLength(8);
     for (const e of doc.entries) expect(Number.isInteger(e.seed)).toBe(true);
@@ -169,7 +212,8 @@ describe('JSON report', () => {
     expect(doc.method.test).toMatch(/Mann-Whitney/);
     expect(doc.method.interval).toMatch(/between-round/);
     expect(doc.baseline.roundNoise).toBeNull();
-    for (const e of doc.entries.filter((x: { ci95: unknown }) => x.ci95 !== null)) expect(e.ci95Sampling).toEqual(e.ci95);
+    for (const e of doc.entries.filter((x: { ci95: unknown }) => x.ci95 !== null))
+      expect(e.ci95Sampling).toEqual(e.ci95);
   });
 });
 

@@ -47,7 +47,10 @@ describe('ratio of medians', () => {
     let covered = 0;
     const trials = 200;
     for (let t = 0; t < trials; t++) {
-      const ci = ratioOfMedians(logNormal(30, 10, 0.03, r), logNormal(30, 11, 0.03, r), { seed: t, resamples: 500 }).ci95;
+      const ci = ratioOfMedians(logNormal(30, 10, 0.03, r), logNormal(30, 11, 0.03, r), {
+        seed: t,
+        resamples: 500,
+      }).ci95;
       if (ci[0] <= 1.1 && 1.1 <= ci[1]) covered++;
     }
     expect(covered / trials).toBeGreaterThan(0.88);
@@ -69,7 +72,10 @@ describe('ratio of medians', () => {
 describe('suite geometric mean of ratios', () => {
   it('is the geometric mean of the per-entry ratios, with an interval', () => {
     const rng = mulberry32(9);
-    const pairs = [1, 1.05, 1.2, 0.9].map((shift) => ({ baseline: logNormal(30, 5, 0.03, rng), current: logNormal(30, 5 * shift, 0.03, rng) }));
+    const pairs = [1, 1.05, 1.2, 0.9].map((shift) => ({
+      baseline: logNormal(30, 5, 0.03, rng),
+      current: logNormal(30, 5 * shift, 0.03, rng),
+    }));
     const g = geomeanOfRatios(pairs, { seed: 5, resamples: 1000 });
     const ratios = pairs.map((p) => median(p.current) / median(p.baseline));
     expect(g.geomean).toBeCloseTo(geometricMean(ratios), 14);
@@ -79,7 +85,7 @@ describe('suite geometric mean of ratios', () => {
     const single = ratioOfMedians(pairs[0]!.baseline, pairs[0]!.current, { seed: 5, resamples: 1000 }).ci95;
     expect(g.ci95[1] - g.ci95[0]).toBeLessThan(single[1] - single[0]);
   });
-  it('with one pair equals that pair\'s ratio and interval', () => {
+  it("with one pair equals that pair's ratio and interval", () => {
     const rng = mulberry32(10);
     const p = { baseline: logNormal(20, 5, 0.05, rng), current: logNormal(20, 6, 0.05, rng) };
     const g = geomeanOfRatios([p], { seed: 8, resamples: 800 });

@@ -28,7 +28,10 @@ function permutationP(a: number[], b: number[], alternative: 'greater' | 'less' 
   let total = 0;
   for (const idx of combinations(pooled.length, a.length)) {
     const set = new Set(idx);
-    const u = bruteU(idx.map((i) => pooled[i]!), pooled.filter((_, i) => !set.has(i)));
+    const u = bruteU(
+      idx.map((i) => pooled[i]!),
+      pooled.filter((_, i) => !set.has(i)),
+    );
     if (u >= observed - 1e-9) ge++;
     if (u <= observed + 1e-9) le++;
     total++;
@@ -38,7 +41,8 @@ function permutationP(a: number[], b: number[], alternative: 'greater' | 'less' 
   return Math.min(1, (2 * Math.min(ge, le)) / total);
 }
 
-const sample = (n: number, rng: () => number, shift = 0) => Array.from({ length: n }, () => Math.round((gaussian(rng) + shift) * 1e6) / 1e6);
+const sample = (n: number, rng: () => number, shift = 0) =>
+  Array.from({ length: n }, () => Math.round((gaussian(rng) + shift) * 1e6) / 1e6);
 
 describe('Mann-Whitney U', () => {
   it('U equals the brute-force pair count, with ties', () => {
@@ -52,7 +56,13 @@ describe('Mann-Whitney U', () => {
 
   it('exact p equals full enumeration for small samples without ties', () => {
     const rng = mulberry32(2);
-    for (const [m, n] of [[4, 5], [3, 7], [6, 6], [1, 8], [5, 2]] as const) {
+    for (const [m, n] of [
+      [4, 5],
+      [3, 7],
+      [6, 6],
+      [1, 8],
+      [5, 2],
+    ] as const) {
       for (const shift of [0, 0.8, -1.5]) {
         const a = sample(m, rng, shift);
         const b = sample(n, rng);
@@ -108,7 +118,8 @@ describe('Mann-Whitney U', () => {
     const steps = 20_000;
     const h = 12 / steps;
     let s = 0;
-    for (let i = 0; i <= steps; i++) s += (i === 0 || i === steps ? 1 : i % 2 ? 4 : 2) * Math.exp(-((z + i * h) ** 2) / 2);
+    for (let i = 0; i <= steps; i++)
+      s += (i === 0 || i === steps ? 1 : i % 2 ? 4 : 2) * Math.exp(-((z + i * h) ** 2) / 2);
     expect(r.p).toBeCloseTo((s * h) / 3 / Math.sqrt(2 * Math.PI), 10);
   });
 

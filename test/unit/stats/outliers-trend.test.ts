@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { gaussian, mannKendall, mulberry32, theilSenSlope, trendTest, tukeyOutliers } from '../../../src/stats/index.js';
+import {
+  gaussian,
+  mannKendall,
+  mulberry32,
+  theilSenSlope,
+  trendTest,
+  tukeyOutliers,
+} from '../../../src/stats/index.js';
 
 describe('Tukey outliers', () => {
   it('labels by hand-computed fences and keeps every sample', () => {
@@ -53,7 +60,11 @@ describe('Mann-Kendall trend', () => {
     }
   });
   it('variance formula equals the exact permutation variance, with and without ties', () => {
-    for (const xs of [[1, 2, 3, 4, 5], [1, 1, 2, 3, 3], [2, 2, 2, 5, 7, 7]]) {
+    for (const xs of [
+      [1, 2, 3, 4, 5],
+      [1, 1, 2, 3, 3],
+      [2, 2, 2, 5, 7, 7],
+    ]) {
       const ss = permutations(xs).map((p) => mannKendall(p).s);
       const exactVar = ss.reduce((a, s) => a + s * s, 0) / ss.length; // mean of S is 0
       expect(mannKendall(xs).variance).toBeCloseTo(exactVar, 10);

@@ -17,7 +17,12 @@ import {
   type RoundEstimate,
 } from '../../../src/stats/index.js';
 
-const est = (median: number, logSd: number, n = 20): RoundEstimate => ({ n, median, logMedian: Math.log(median), logVar: logSd * logSd });
+const est = (median: number, logSd: number, n = 20): RoundEstimate => ({
+  n,
+  median,
+  logMedian: Math.log(median),
+  logVar: logSd * logSd,
+});
 
 describe('chi-square upper tail and its helpers', () => {
   it('lnGamma matches known values', () => {
@@ -44,7 +49,10 @@ describe('chi-square upper tail and its helpers', () => {
 
 describe('rounds of one entry', () => {
   it('groups samples by their round, in round order, and falls back to one group', () => {
-    expect(groupByRound([1, 2, 3, 4], [1, 0, 1, 0])).toEqual([[2, 4], [1, 3]]);
+    expect(groupByRound([1, 2, 3, 4], [1, 0, 1, 0])).toEqual([
+      [2, 4],
+      [1, 3],
+    ]);
     expect(groupByRound([1, 2, 3])).toEqual([[1, 2, 3]]);
     expect(groupByRound([1, 2, 3], [0, 1])).toEqual([[1, 2, 3]]); // lengths disagree: not trusted
     expect(groupByRound([])).toEqual([]);

@@ -112,7 +112,11 @@ describe('rank and slope statistics against simple-statistics', () => {
   });
 
   it('Theil-Sen slope equals the least-squares slope on exact lines, short and block-reduced', () => {
-    for (const [n, slope] of [[9, 0.25], [40, -3], [2500, 0.001]] as const) {
+    for (const [n, slope] of [
+      [9, 0.25],
+      [40, -3],
+      [2500, 0.001],
+    ] as const) {
       const ys = Array.from({ length: n }, (_, i) => 7 + slope * i);
       const fit = linearRegression(ys.map((y, i) => [i, y]));
       expect(theilSenSlope(ys)).toBeCloseTo(fit.m, 9);
