@@ -11,7 +11,6 @@ import { listProfileNames, loadProfile, loadProfileFile, profileDirs } from '../
 import type { DeviceProfile } from '../devices/schema.js';
 import { BenchError, DeviceError, errorMessage } from '../errors.js';
 import { bindRunner } from '../runners/registry.js';
-import type { RunnerCheck } from '../runners/types.js';
 import type { Runner, RunnerContext } from '../runners/types.js';
 import type { AdbDeviceEntry } from '../transports/adb/device-list.js';
 import { cleanHarnessFiles } from '../transports/adb/work-dir.js';

@@ -9,8 +9,8 @@
 // An entry whose own rounds disagree more than the table's typical entry (sub-millisecond parts do:
 // scheduling and timer effects weigh more there) uses its own, larger estimate: the pooled value is
 // a floor, never a cap. A table whose entries have one round each has no estimate; its side adds
-// nothing and the report says so. The suite geometric mean is widened by the mean of the entries' drift variances: drift is
-// shared by the entries measured at the same time, so it does not average out over the suite.
+// nothing and the report says so. The suite geometric mean is widened by the mean of the entries'
+// drift variances: drift is shared by the entries measured at the same time, so it does not average out over the suite.
 import type { Lut, LutEntry } from '../lut/schema.js';
 import { normalSf } from '../stats/normal.js';
 import {

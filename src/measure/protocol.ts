@@ -57,7 +57,7 @@ export const MIN_CHUNK = 5;
 export const MAX_CONSECUTIVE_DEVICE_FAILURES = 2;
 
 export async function runProtocol<O>(input: ProtocolInput<O>): Promise<Map<string, EntryState>> {
-  const { ctx, runner, options, entries, settings, journal, events } = input;
+  const { ctx, entries, settings, journal, events } = input;
   const state = new Map<string, EntryState>();
   for (const e of entries) state.set(e.id, input.restored?.get(e.id) ?? { rounds: [] });
   const staged = new Map<string, StagedModel>();

@@ -11,7 +11,7 @@ import { sha256File, sha256Hex } from '../hashing.js';
 import type { ExecResult } from '../transports/types.js';
 import { checkExit } from './check-exit.js';
 import { reachedTargetMargin } from '../stats/index.js';
-import type { RunOutput, RunnerCheck, RunnerContext, RunRequest } from './types.js';
+import type { RunOutput, RunnerContext, RunRequest } from './types.js';
 
 export type { RunnerCheck } from './types.js';
 

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { DeviceProfile } from '../devices/schema.js';
 import type { ModelFiles } from '../onnx/model-files.js';
-import type { Transport } from '../transports/types.js';
+import type { DeviceInfo, Transport } from '../transports/types.js';
 
 export type { ModelFiles };
 
@@ -65,7 +65,7 @@ export interface RunnerSetup {
    * The device really measured, when it is not the one the transport reaches (an iPhone behind a
    * Mac): it replaces the LUT's device facts and fingerprint; the transport's host is kept as `host`.
    */
-  device?: import('../transports/types.js').DeviceInfo;
+  device?: DeviceInfo;
 }
 
 export interface RunnerContext {

@@ -5,7 +5,6 @@
 //        per-variant proxies {"E1": {"R-A-R": 0.12, ...}, ...}
 //        or any of these wrapped: {"metric": "taFID", "better": "lower", "scores": ...} or
 //        {"metric": ..., "better": ..., "proxies": {...}}.
-import { readFileSync } from 'node:fs';
 import type { ResolvedCatalog } from '../catalog/types.js';
 import { InvalidFileError } from '../errors.js';
 import { parseJsonText, readDataFile } from '../json-file.js';

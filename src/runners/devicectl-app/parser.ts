@@ -2,7 +2,8 @@
 // `xcrun devicectl device process launch --console`, and its parser. The format is ours (NSBENCH,
 // version 1) and is documented for app authors in docs/ios-bench-app.md; keep the two in step.
 //
-//   NSBENCH/1 header {"device":"iPhone16,1","os":"18.2","computeUnits":"cpuAndNeuralEngine","model":"E1.mlpackage","loadMs":812.4}
+//   NSBENCH/1 header {"device":"iPhone16,1","os":"18.2","computeUnits":"cpuAndNeuralEngine",
+//                     "model":"E1.mlpackage","loadMs":812.4}   (one line in the output)
 //   NSBENCH/1 thermal before nominal
 //   NSBENCH/1 warmup 0 31.2008
 //   NSBENCH/1 sample 0 12.8812

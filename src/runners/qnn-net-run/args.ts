@@ -1,7 +1,8 @@
 // Command lines and files of the qnn-net-run path, as argv arrays and JSON/text. Pure.
 //
 // Host (x86_64-linux-clang), once per model, cached:
-//   qnn-onnx-converter --input_network <m.onnx> --output_path <dir>/model.cpp --input_dim <name> <d,d,d,d> ... [--float_bitwidth 16]
+//   qnn-onnx-converter --input_network <m.onnx> --output_path <dir>/model.cpp
+//     --input_dim <name> <d,d,d,d> ... [--float_bitwidth 16]
 //   qnn-model-lib-generator -c <dir>/model.cpp -b <dir>/model.bin -t x86_64-linux-clang -o <dir>/lib
 //   qnn-context-binary-generator --backend <sdk>/lib/x86_64-linux-clang/libQnnHtp.so
 //       --model <dir>/lib/x86_64-linux-clang/libmodel.so --binary_file context --output_dir <dir>/ctx
@@ -91,7 +92,10 @@ export interface HtpConfig {
   optimizationLevel: number;
 }
 
-/** The HTP backend-extension settings: graph options and the target device (dsp_arch decides what the binary runs on). */
+/**
+ * The HTP backend-extension settings: graph options and the target device (dsp_arch decides what
+ * the binary runs on).
+ */
 export function htpExtensionConfig(c: HtpConfig): Record<string, unknown> {
   return {
     graphs: [

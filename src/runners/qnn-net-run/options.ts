@@ -20,7 +20,10 @@ export const qnnPerfProfiles = [
 export const qnnNetRunOptionsSchema = z.strictObject({
   /** The QNN / QAIRT SDK on the host; default: $QNN_SDK_ROOT. `$VAR`, `~/` and profile-relative paths allowed. */
   sdkRoot: z.string().min(1).optional(),
-  /** Hexagon architecture of the phone's HTP (SM8750 / Snapdragon 8 Elite: v79). Picks stub, skel and the context's dsp_arch. */
+  /**
+   * Hexagon architecture of the phone's HTP (SM8750 / Snapdragon 8 Elite: v79). Picks stub, skel and
+   * the context's dsp_arch.
+   */
   htpArch: z.string().regex(/^v\d+$/, 'must look like v79'),
   /** SoC id written into the HTP device config of the context binary (optional). */
   socId: z.number().int().positive().optional(),
@@ -51,11 +54,17 @@ export const qnnNetRunOptionsSchema = z.strictObject({
   inferences: z.number().int().positive().optional(),
   /** --keep_num_outputs (0: the flag is not passed). */
   keepNumOutputs: z.number().int().nonnegative().default(1),
-  /** Host folder for converted models (keyed by model sha256, SDK version, HTP arch); default .cache/qnn in the package. */
+  /**
+   * Host folder for converted models (keyed by model sha256, SDK version, HTP arch); default
+   * .cache/qnn in the package.
+   */
   cacheDir: z.string().min(1).optional(),
   /** Seed of the raw input files. */
   inputSeed: z.number().int().nonnegative().default(1),
-  /** Environment of every device run; `{runtime}` is the pushed runtime folder (default: LD_LIBRARY_PATH and ADSP_LIBRARY_PATH). */
+  /**
+   * Environment of every device run; `{runtime}` is the pushed runtime folder (default:
+   * LD_LIBRARY_PATH and ADSP_LIBRARY_PATH).
+   */
   env: z.record(envName, z.string()).default({}),
   /** More arguments for qnn-onnx-converter. */
   converterArgs: z.array(z.string()).default([]),
