@@ -119,7 +119,7 @@ function describeSpread(s: RunSpread): string {
 }
 
 function summary(g: number, verdict: Verdict, separated: boolean, spread: RunSpread | null, shared: string): string {
-  const pct = formatPercent(Math.abs(g - 1));
+  const pct = `${(Math.abs(g - 1) * 100).toFixed(1)}%`;
   const move = g >= 1 ? `${pct} slower` : `${pct} faster`;
   if (!separated) return `the whole suite is ${move}; ${shared}, so each entry is judged on its own`;
   const spreadText = spread
