@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
-import { bench, tempDir } from '../support/cli.js';
+import { bench, startBench, tempDir, waitFor } from '../support/cli.js';
 
 const store = tempDir('nsb-store-');
 const env = { NANOSD_BENCH_STORE: store };
@@ -97,4 +97,38 @@ describe('bench compare on the local device', () => {
       expect(r.stderr).toMatch(/an interrupted run left .*current\.lut\.json\.journal\.jsonl \(add --resume/);
     });
   });
+});
+
+describe('bench compare: Ctrl-C and --resume', () => {
+  it('keeps whole pairs in both journals and completes the comparison', async () => {
+    const out = join(tempDir(), 'resumed');
+    const args = ['compare', ...small, '--iterations', '20', '--rounds', '4', '--out', out];
+    const run = startBench(args, env);
+    await waitFor(() => (run.output().match(/local:current: round 1 /g) ?? []).length >= 3, 120_000, 'three pairs');
+    run.child.kill('SIGINT');
+    const stopped = await run.done;
+    expect(stopped.code).toBe(130);
+    const rounds = (side: string) =>
+      readFileSync(join(out, `${side}.lut.json.journal.jsonl`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.type === 'round')
+        .map((l) => `${l.id}#${l.round}`)
+        .sort();
+    // A round is journalled on both sides or on neither.
+    expect(rounds('baseline').length).toBeGreaterThanOrEqual(3);
+    expect(rounds('current')).toEqual(rounds('baseline'));
+    expect(existsSync(join(out, 'baseline.lut.json'))).toBe(false);
+
+    const resumed = await bench([...args, '--resume'], env);
+    expect([0, 2]).toContain(resumed.code);
+    expect(existsSync(join(out, 'current.lut.json.journal.jsonl'))).toBe(false);
+    for (const side of ['baseline', 'current']) {
+      for (const e of readLut(join(out, `${side}.lut.json`)).entries) {
+        expect(new Set(e.sampleRounds)).toEqual(new Set([0, 1, 2, 3]));
+      }
+    }
+    expect(JSON.parse(readFileSync(join(out, 'regression.json'), 'utf8')).counts.compared).toBe(4);
+  }, 300_000);
 });
