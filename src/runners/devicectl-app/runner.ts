@@ -9,8 +9,8 @@ import { join, posix } from 'node:path';
 import { joinDataPath } from '../../data-path.js';
 import { ModelError, ParseError, RunnerError } from '../../errors.js';
 import { commandFailure } from '../../transports/command-error.js';
-import type { Transport } from '../../transports/types.js';
-import { checkExit } from '../check-exit.js';
+import type { ExecResult, Transport } from '../../transports/types.js';
+import { checkExit, type ExitCheck } from '../check-exit.js';
 import { copyToDeviceArgv, launchAppArgv, sequenceArgv, sequenceCompleted } from './commands.js';
 import { deviceDetails } from './device.js';
 import { devicectlAppOptionsSchema, phoneName, RUNNER_NAME, targetOf, type DevicectlAppOptions } from './options.js';
@@ -18,7 +18,7 @@ import { cpuNodes, isModelLoadError, lastLine, ORT_COREML_COMPUTE_UNITS, readBen
 import { BenchAppReportedError, parseDevicectlAppOutput, type BenchAppRun } from './parser.js';
 import { saveRawOutput } from '../raw-output.js';
 import { pushModel, remoteModelDir } from '../remote-files.js';
-import type { RunOutput, Runner, RunnerSetup, StagedModel } from '../types.js';
+import type { RunnerContext, RunOutput, Runner, RunnerSetup, StagedModel } from '../types.js';
 
 /** Copying a batch of weight files to a phone over USB (~30 MB/s) or Wi-Fi. */
 const COPY_TIMEOUT_MS = 30 * 60_000;
@@ -142,90 +142,131 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
       timeoutMs: request.timeoutMs,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
-    if (r.timedOut) {
-      throw new RunnerError(
-        RUNNER_NAME,
-        `the bench app on ${phoneName(options)} did not finish ${label} within ${request.timeoutMs} ms (devicectl on ${ctx.transport.id} was stopped)`,
-        {
-          hint: 'the app must print "NSBENCH/1 done" and exit; see docs/ios-bench-app.md, or raise measure.timeoutMs in the profile',
-        },
-      );
-    }
-    const what = 'xcrun devicectl device process launch';
-    const launch = { runner: RUNNER_NAME, what, where: ctx.transport.id, reason: () => lastLine(r) };
-    if (r.exitCode === null) {
-      // Stopped (Ctrl-C) is not a failure of the app; a devicectl killed by a signal is.
-      const stopped = r.signal === undefined || ctx.signal?.aborted === true;
-      if (stopped) throw new RunnerError(RUNNER_NAME, `launching the bench app for ${label} was stopped`);
-      checkExit(r, launch);
-    }
-    let run: BenchAppRun;
-    try {
-      run = parseDevicectlAppOutput(r.stdout, { runId });
-    } catch (error) {
-      if (error instanceof BenchAppReportedError) {
-        if (isModelLoadError(error.appMessage))
-          throw new ModelError(
-            `the bench app on ${phoneName(options)} cannot load ${label}: ${error.appMessage.replace(/^load:\s*/i, '')}`,
-          );
-        throw new RunnerError(
-          RUNNER_NAME,
-          `the bench app on ${phoneName(options)} failed on ${label}: ${error.appMessage}`,
-        );
-      }
-      if (!(error instanceof ParseError)) throw error;
-      const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-      if (!/NSBENCH\//.test(r.stdout)) {
-        const hint = `check that the phone is unlocked and the app ${options.bundleId} is installed`;
-        checkExit(r, { ...launch, hint: `${hint} (raw output: ${file})` });
-      }
-      throw new ParseError(
-        `bench app output for ${label}`,
-        `${error.message.replace(/^cannot parse [^:]*: /, '')} (exit ${r.exitCode}; raw output saved to ${file})`,
-        error.excerpt,
-      );
-    }
-    const header = run.header;
-    if (header.computeUnits !== options.computeUnits) {
-      throw new RunnerError(
-        RUNNER_NAME,
-        `the bench app ran ${label} with compute units ${header.computeUnits}, the profile asks for ${options.computeUnits}`,
-        {
-          hint: 'the app must set --nsbench-compute-units on the CoreML EP (see docs/ios-bench-app.md)',
-        },
-      );
-    }
-    if (header.model !== posix.basename(staged.remotePath)) {
-      throw new RunnerError(
-        RUNNER_NAME,
-        `the bench app loaded ${header.model}, not ${posix.basename(staged.remotePath)}`,
-      );
-    }
-    const extras = readBenchAppExtras(r.stdout);
-    const hot = [run.thermal.before, run.thermal.after].find((s) => s === 'serious' || s === 'critical');
-    if (hot) ctx.log(`${phoneName(options)} reported thermal state ${hot} while measuring ${label}`);
-    return {
-      kind: 'iteration',
-      samples: run.samplesMs,
-      warmup: run.warmupMs,
-      loadMs: header.loadMs,
-      // Only a profile of the warm-ups tells which provider ran the nodes; without it, say nothing.
-      ...(extras.providers
-        ? {
-            provider: Object.keys(extras.providers).join('+'),
-            cpuFallback: options.computeUnits !== 'cpuOnly' && cpuNodes(extras.providers) > 0,
-          }
-        : {}),
-      extra: {
-        computeUnits: header.computeUnits,
-        iphone: `${header.device} iOS ${header.os}`,
-        ...(header.app !== undefined ? { app: header.app } : {}),
-        ...(extras.runtime !== undefined ? { appRuntime: extras.runtime } : {}),
-        ...(header.compileMs !== undefined ? { compileMs: header.compileMs } : {}),
-        ...(extras.providers ? { providers: extras.providers } : {}),
-        ...(run.thermal.before || run.thermal.after ? { iphoneThermal: run.thermal } : {}),
-      },
-      ...(hot ? { throttled: true } : {}),
-    };
+    const launch = checkLaunchFinished(ctx, options, r, label, request.timeoutMs);
+    const run = parseAppRun(ctx, options, r, label, runId, launch);
+    checkAppHeader(options, run.header, label, staged.remotePath);
+    return appRunOutput(ctx, options, run, r.stdout, label);
   },
 };
+
+/** Fails on a launch that timed out, was stopped or was killed; returns what describes the launch. */
+function checkLaunchFinished(
+  ctx: RunnerContext,
+  options: DevicectlAppOptions,
+  r: ExecResult,
+  label: string,
+  timeoutMs: number,
+): ExitCheck {
+  if (r.timedOut) {
+    throw new RunnerError(
+      RUNNER_NAME,
+      `the bench app on ${phoneName(options)} did not finish ${label} within ${timeoutMs} ms (devicectl on ${ctx.transport.id} was stopped)`,
+      {
+        hint: 'the app must print "NSBENCH/1 done" and exit; see docs/ios-bench-app.md, or raise measure.timeoutMs in the profile',
+      },
+    );
+  }
+  const what = 'xcrun devicectl device process launch';
+  const launch = { runner: RUNNER_NAME, what, where: ctx.transport.id, reason: () => lastLine(r) };
+  if (r.exitCode === null) {
+    // Stopped (Ctrl-C) is not a failure of the app; a devicectl killed by a signal is.
+    const stopped = r.signal === undefined || ctx.signal?.aborted === true;
+    if (stopped) throw new RunnerError(RUNNER_NAME, `launching the bench app for ${label} was stopped`);
+    checkExit(r, launch);
+  }
+  return launch;
+}
+
+/** The app's NSBENCH/1 report, or the error the app reported, or a parse error with the raw output saved. */
+function parseAppRun(
+  ctx: RunnerContext,
+  options: DevicectlAppOptions,
+  r: ExecResult,
+  label: string,
+  runId: string,
+  launch: ExitCheck,
+): BenchAppRun {
+  try {
+    return parseDevicectlAppOutput(r.stdout, { runId });
+  } catch (error) {
+    if (error instanceof BenchAppReportedError) {
+      if (isModelLoadError(error.appMessage))
+        throw new ModelError(
+          `the bench app on ${phoneName(options)} cannot load ${label}: ${error.appMessage.replace(/^load:\s*/i, '')}`,
+        );
+      throw new RunnerError(
+        RUNNER_NAME,
+        `the bench app on ${phoneName(options)} failed on ${label}: ${error.appMessage}`,
+      );
+    }
+    if (!(error instanceof ParseError)) throw error;
+    const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
+    if (!/NSBENCH\//.test(r.stdout)) {
+      const hint = `check that the phone is unlocked and the app ${options.bundleId} is installed`;
+      checkExit(r, { ...launch, hint: `${hint} (raw output: ${file})` });
+    }
+    throw new ParseError(
+      `bench app output for ${label}`,
+      `${error.message.replace(/^cannot parse [^:]*: /, '')} (exit ${r.exitCode}; raw output saved to ${file})`,
+      error.excerpt,
+    );
+  }
+}
+
+/** The app must have run the staged graph with the compute units the profile asks for. */
+function checkAppHeader(
+  options: DevicectlAppOptions,
+  header: BenchAppRun['header'],
+  label: string,
+  remotePath: string,
+): void {
+  if (header.computeUnits !== options.computeUnits) {
+    throw new RunnerError(
+      RUNNER_NAME,
+      `the bench app ran ${label} with compute units ${header.computeUnits}, the profile asks for ${options.computeUnits}`,
+      {
+        hint: 'the app must set --nsbench-compute-units on the CoreML EP (see docs/ios-bench-app.md)',
+      },
+    );
+  }
+  if (header.model !== posix.basename(remotePath)) {
+    throw new RunnerError(RUNNER_NAME, `the bench app loaded ${header.model}, not ${posix.basename(remotePath)}`);
+  }
+}
+
+/** The samples and what the app said about the phone, providers and heat, as the harness records them. */
+function appRunOutput(
+  ctx: RunnerContext,
+  options: DevicectlAppOptions,
+  run: BenchAppRun,
+  stdout: string,
+  label: string,
+): RunOutput {
+  const header = run.header;
+  const extras = readBenchAppExtras(stdout);
+  const hot = [run.thermal.before, run.thermal.after].find((s) => s === 'serious' || s === 'critical');
+  if (hot) ctx.log(`${phoneName(options)} reported thermal state ${hot} while measuring ${label}`);
+  return {
+    kind: 'iteration',
+    samples: run.samplesMs,
+    warmup: run.warmupMs,
+    loadMs: header.loadMs,
+    // Only a profile of the warm-ups tells which provider ran the nodes; without it, say nothing.
+    ...(extras.providers
+      ? {
+          provider: Object.keys(extras.providers).join('+'),
+          cpuFallback: options.computeUnits !== 'cpuOnly' && cpuNodes(extras.providers) > 0,
+        }
+      : {}),
+    extra: {
+      computeUnits: header.computeUnits,
+      iphone: `${header.device} iOS ${header.os}`,
+      ...(header.app !== undefined ? { app: header.app } : {}),
+      ...(extras.runtime !== undefined ? { appRuntime: extras.runtime } : {}),
+      ...(header.compileMs !== undefined ? { compileMs: header.compileMs } : {}),
+      ...(extras.providers ? { providers: extras.providers } : {}),
+      ...(run.thermal.before || run.thermal.after ? { iphoneThermal: run.thermal } : {}),
+    },
+    ...(hot ? { throttled: true } : {}),
+  };
+}
