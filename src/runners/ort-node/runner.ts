@@ -11,7 +11,10 @@ import { saveRawOutput } from '../raw-output.js';
 import { packageRoot } from '../../paths.js';
 import { parseNsbRunner } from './parser.js';
 import { pushFiles, pushModel } from '../remote-files.js';
+import type { ExecResult } from '../../transports/types.js';
 import type { RunOutput, Runner, RunnerContext, RunnerSetup, RunRequest, StagedModel } from '../types.js';
+
+type NsbRunnerReport = ReturnType<typeof parseNsbRunner>;
 
 export const ortNodeOptionsSchema = z.strictObject({
   /** The node executable on the device. */
@@ -97,41 +100,7 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
   },
 
   async run(ctx, options, staged, request): Promise<RunOutput> {
-    const argv = [
-      options.node,
-      posix.join(runnerDir(ctx), 'device-runner', 'ort-runner.js'),
-      '--model',
-      staged.remotePath,
-      '--ort',
-      options.ort ?? localOrtPath(),
-      '--ep',
-      options.ep,
-      '--ep-options',
-      JSON.stringify(options.epOptions),
-      '--threads',
-      String(request.threads ?? 0),
-      '--warmup',
-      String(request.warmup),
-      '--min-iterations',
-      String(request.minIterations),
-      '--max-iterations',
-      String(request.maxIterations),
-      '--max-time-ms',
-      String(request.maxTimeMs),
-      '--target-rme',
-      String(request.targetRme),
-      '--seed',
-      String(request.seed),
-      ...staged.model.inputs.flatMap((i) => [
-        '--input',
-        `${i.name}:${staged.model.precision === 'fp16' ? 'float16' : 'float32'}:${i.shape.join(',')}`,
-      ]),
-      ...(options.profileProviders ? [] : ['--no-profile']),
-      // The runner itself caches only for the CPU provider.
-      ...(options.cacheOptimizedGraph
-        ? ['--optimized-cache', posix.join(ctx.workDir, OPTIMIZED_CACHE), '--model-id', staged.model.sha256]
-        : []),
-    ];
+    const argv = runnerArgv(ctx, options, staged, request);
     const command = request.affinity ? ['taskset', request.affinity, ...argv] : argv;
     const r = await ctx.transport.exec(command, {
       timeoutMs: request.timeoutMs,
@@ -142,50 +111,11 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
         'ort-node',
         `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${staged.model.label}`,
       );
-    let parsed;
-    try {
-      parsed = parseNsbRunner(r.stdout);
-    } catch (error) {
-      if (error instanceof ParseError) {
-        const file = saveRawOutput(ctx, staged.model.label, r.stdout, r.stderr);
-        throw new ParseError(
-          `device runner output for ${staged.model.label}`,
-          `${error.message.replace(/^cannot parse [^:]*: /, '')} (exit ${r.exitCode}; raw output saved to ${file})`,
-          error.excerpt,
-        );
-      }
-      throw error;
-    }
-    if (parsed.error) {
-      const msg = `${staged.model.label}: ${parsed.error.message}`;
-      if (parsed.error.stage === 'load' || parsed.error.stage === 'run')
-        throw new ModelError(`the runtime cannot ${parsed.error.stage} model ${msg}`);
-      throw new RunnerError('ort-node', msg);
-    }
+    const parsed = parseRunnerOutput(ctx, staged, r);
     const reason = () => (r.stderr || r.stdout).trim().split('\n').pop() ?? '';
     checkExit(r, { runner: 'ort-node', what: staged.model.label, where: ctx.transport.id, reason });
     checkSignature(staged, parsed.io);
-    const providers = parsed.providers ?? {};
-    const names = Object.keys(providers);
-    const requested = `${options.ep.toUpperCase()}`;
-    const cpuNodes = Object.entries(providers)
-      .filter(([p]) => p.startsWith('CPU'))
-      .reduce((a, [, n]) => a + n, 0);
-    return {
-      kind: 'iteration',
-      samples: parsed.samples,
-      warmup: parsed.warmup,
-      ...(parsed.loadMs !== undefined ? { loadMs: parsed.loadMs } : {}),
-      ...(names.length > 0 ? { provider: names.join('+') } : {}),
-      cpuFallback: options.ep !== 'cpu' && cpuNodes > 0,
-      ...(parsed.peakRssBytes !== undefined ? { peakMemoryBytes: parsed.peakRssBytes } : {}),
-      extra: {
-        providers,
-        stopReason: parsed.done?.reason,
-        requestedEp: requested,
-        ...(parsed.graph ? { graph: parsed.graph } : {}),
-      },
-    };
+    return ortRunOutput(options, parsed);
   },
 };
 
@@ -230,4 +160,93 @@ function checkSignature(
 export function localOrtPath(): string {
   const require = createRequire(import.meta.url);
   return dirname(require.resolve('onnxruntime-node/package.json'));
+}
+
+/** The device runner's command line for one model and one measurement request. */
+function runnerArgv(ctx: RunnerContext, options: OrtNodeOptions, staged: StagedModel, request: RunRequest): string[] {
+  return [
+    options.node,
+    posix.join(runnerDir(ctx), 'device-runner', 'ort-runner.js'),
+    '--model',
+    staged.remotePath,
+    '--ort',
+    options.ort ?? localOrtPath(),
+    '--ep',
+    options.ep,
+    '--ep-options',
+    JSON.stringify(options.epOptions),
+    '--threads',
+    String(request.threads ?? 0),
+    '--warmup',
+    String(request.warmup),
+    '--min-iterations',
+    String(request.minIterations),
+    '--max-iterations',
+    String(request.maxIterations),
+    '--max-time-ms',
+    String(request.maxTimeMs),
+    '--target-rme',
+    String(request.targetRme),
+    '--seed',
+    String(request.seed),
+    ...staged.model.inputs.flatMap((i) => [
+      '--input',
+      `${i.name}:${staged.model.precision === 'fp16' ? 'float16' : 'float32'}:${i.shape.join(',')}`,
+    ]),
+    ...(options.profileProviders ? [] : ['--no-profile']),
+    // The runner itself caches only for the CPU provider.
+    ...(options.cacheOptimizedGraph
+      ? ['--optimized-cache', posix.join(ctx.workDir, OPTIMIZED_CACHE), '--model-id', staged.model.sha256]
+      : []),
+  ];
+}
+
+/** The runner's report; a parse error keeps the raw output, an error the runner reported is thrown. */
+function parseRunnerOutput(ctx: RunnerContext, staged: StagedModel, r: ExecResult): NsbRunnerReport {
+  let parsed: NsbRunnerReport;
+  try {
+    parsed = parseNsbRunner(r.stdout);
+  } catch (error) {
+    if (error instanceof ParseError) {
+      const file = saveRawOutput(ctx, staged.model.label, r.stdout, r.stderr);
+      throw new ParseError(
+        `device runner output for ${staged.model.label}`,
+        `${error.message.replace(/^cannot parse [^:]*: /, '')} (exit ${r.exitCode}; raw output saved to ${file})`,
+        error.excerpt,
+      );
+    }
+    throw error;
+  }
+  if (parsed.error) {
+    const msg = `${staged.model.label}: ${parsed.error.message}`;
+    if (parsed.error.stage === 'load' || parsed.error.stage === 'run')
+      throw new ModelError(`the runtime cannot ${parsed.error.stage} model ${msg}`);
+    throw new RunnerError('ort-node', msg);
+  }
+  return parsed;
+}
+
+/** The samples, providers and stop reason as the harness records them. */
+function ortRunOutput(options: OrtNodeOptions, parsed: NsbRunnerReport): RunOutput {
+  const providers = parsed.providers ?? {};
+  const names = Object.keys(providers);
+  const requested = `${options.ep.toUpperCase()}`;
+  const cpuNodes = Object.entries(providers)
+    .filter(([p]) => p.startsWith('CPU'))
+    .reduce((a, [, n]) => a + n, 0);
+  return {
+    kind: 'iteration',
+    samples: parsed.samples,
+    warmup: parsed.warmup,
+    ...(parsed.loadMs !== undefined ? { loadMs: parsed.loadMs } : {}),
+    ...(names.length > 0 ? { provider: names.join('+') } : {}),
+    cpuFallback: options.ep !== 'cpu' && cpuNodes > 0,
+    ...(parsed.peakRssBytes !== undefined ? { peakMemoryBytes: parsed.peakRssBytes } : {}),
+    extra: {
+      providers,
+      stopReason: parsed.done?.reason,
+      requestedEp: requested,
+      ...(parsed.graph ? { graph: parsed.graph } : {}),
+    },
+  };
 }
