@@ -326,11 +326,46 @@ async function runProcess(
   const resultFile = withFile ? posix.join(l.out, runFileName(label, '.csv')) : undefined;
   const argv = argvFor(o, l, staged, request, runs + drop, resultFile !== undefined ? { resultFile } : {});
   const r = await execIn(ctx, l, argv, request.timeoutMs);
+  checkProcessStarted(ctx, l, r, label, request.timeoutMs);
+  const parsed = parseProcessOutput(ctx, o, staged, r);
+  const saved = () => `raw output saved to ${saveRawOutput(ctx, label, r.stdout, r.stderr)}`;
+  checkExit(r, { runner: NAME, what: label, where: ctx.transport.id, saved });
+  // The timed process's file first: the profiling run comes after and must not disturb it.
+  const text = resultFile !== undefined ? await readResultFile(ctx, resultFile) : undefined;
+  const placement = await placementOf(ctx, o, staged, request);
+  const fallback = combine([
+    optionsVerdict(o),
+    isQnn(o) ? detectQnnFallback(r.stdout, r.stderr) : undefined,
+    placement?.verdict,
+  ]);
+  const { base, extra } = processFields(o, parsed, runs, fallback, placement);
+  if (text !== undefined) {
+    const { samples, warmup } = resultFileSamples(ctx, staged, text, r.stdout, parsed, drop);
+    return {
+      kind: 'iteration',
+      samples,
+      warmup,
+      ...base,
+      extra: { ...extra, samplesFrom: 'result_file' },
+    };
+  }
+  if (resultFile !== undefined) ctx.log(`${label}: no result file came back; using the printed average of the process`);
+  return {
+    kind: 'process',
+    samples: [parsed.averageMs],
+    ...(parsed.firstInferenceMs !== undefined ? { warmup: [parsed.firstInferenceMs] } : {}),
+    ...base,
+    extra: { ...extra, samplesFrom: 'average' },
+  };
+}
+
+/** Fails on a process that timed out (keeping its output so far) or could not start at all. */
+function checkProcessStarted(ctx: RunnerContext, l: Layout, r: ExecResult, label: string, timeoutMs: number): void {
   if (r.timedOut) {
     const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
     throw new RunnerError(
       NAME,
-      `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`,
+      `timed out after ${timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`,
       {
         hint: 'raise measure.timeoutMs in the profile if the block is that slow',
       },
@@ -339,9 +374,18 @@ async function runProcess(
   const cannotStart = startFailure(r);
   if (cannotStart !== undefined)
     throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
-  let parsed: OrtPerfTestResult;
+}
+
+/** The tool's printed report; a failure it reported becomes a model or runner error with the output saved. */
+function parseProcessOutput(
+  ctx: RunnerContext,
+  o: OrtPerfTestOptions,
+  staged: StagedModel,
+  r: ExecResult,
+): OrtPerfTestResult {
+  const label = staged.model.label;
   try {
-    parsed = parseOrtPerfTest(r.stdout, r.stderr);
+    return parseOrtPerfTest(r.stdout, r.stderr);
   } catch (error) {
     if (error instanceof OrtPerfTestFailedError) {
       const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
@@ -361,16 +405,16 @@ async function runProcess(
     if (error instanceof ParseError) fail(ctx, staged, 'onnxruntime_perf_test output', r.stdout, r.stderr, error);
     throw error;
   }
-  const saved = () => `raw output saved to ${saveRawOutput(ctx, label, r.stdout, r.stderr)}`;
-  checkExit(r, { runner: NAME, what: label, where: ctx.transport.id, saved });
-  // The timed process's file first: the profiling run comes after and must not disturb it.
-  const text = resultFile !== undefined ? await readResultFile(ctx, resultFile) : undefined;
-  const placement = await placementOf(ctx, o, staged, request);
-  const fallback = combine([
-    optionsVerdict(o),
-    isQnn(o) ? detectQnnFallback(r.stdout, r.stderr) : undefined,
-    placement?.verdict,
-  ]);
+}
+
+/** What every sample of the process shares (`base`) and what the record keeps beside it (`extra`). */
+function processFields(
+  o: OrtPerfTestOptions,
+  parsed: OrtPerfTestResult,
+  runs: number,
+  fallback: FallbackVerdict,
+  placement: Placement | undefined,
+): { base: Omit<RunOutput, 'kind' | 'samples' | 'warmup' | 'extra'>; extra: Record<string, unknown> } {
   const base = {
     ...(parsed.sessionCreationMs !== undefined ? { loadMs: parsed.sessionCreationMs } : {}),
     provider: lutEp(o),
@@ -384,34 +428,27 @@ async function runProcess(
     ...(fallback.evidence.length > 0 ? { fallbackEvidence: fallback.evidence } : {}),
     ...placementExtra(placement),
   };
-  if (text !== undefined) {
-    let rows: number[];
-    try {
-      rows = parseOrtPerfTestResultFile(text).latenciesMs;
-    } catch (error) {
-      if (error instanceof ParseError) fail(ctx, staged, 'onnxruntime_perf_test result file', text, r.stdout, error);
-      throw error;
-    }
-    const warmup = [
-      ...(parsed.firstInferenceMs !== undefined ? [parsed.firstInferenceMs] : []),
-      ...rows.slice(0, drop),
-    ];
-    return {
-      kind: 'iteration',
-      samples: rows.slice(drop),
-      warmup,
-      ...base,
-      extra: { ...extra, samplesFrom: 'result_file' },
-    };
+  return { base, extra };
+}
+
+/** Per-run latencies from the result file; its first `drop` rows join the first inference as warm-ups. */
+function resultFileSamples(
+  ctx: RunnerContext,
+  staged: StagedModel,
+  text: string,
+  stdout: string,
+  parsed: OrtPerfTestResult,
+  drop: number,
+): { samples: number[]; warmup: number[] } {
+  let rows: number[];
+  try {
+    rows = parseOrtPerfTestResultFile(text).latenciesMs;
+  } catch (error) {
+    if (error instanceof ParseError) fail(ctx, staged, 'onnxruntime_perf_test result file', text, stdout, error);
+    throw error;
   }
-  if (resultFile !== undefined) ctx.log(`${label}: no result file came back; using the printed average of the process`);
-  return {
-    kind: 'process',
-    samples: [parsed.averageMs],
-    ...(parsed.firstInferenceMs !== undefined ? { warmup: [parsed.firstInferenceMs] } : {}),
-    ...base,
-    extra: { ...extra, samplesFrom: 'average' },
-  };
+  const warmup = [...(parsed.firstInferenceMs !== undefined ? [parsed.firstInferenceMs] : []), ...rows.slice(0, drop)];
+  return { samples: rows.slice(drop), warmup };
 }
 
 /** Runs per process when each process gives one sample (its average). */
