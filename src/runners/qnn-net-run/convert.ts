@@ -107,82 +107,110 @@ export async function convertModel(
   const logFile = join(tmp, 'convert.log');
   log(`converting ${model.label} with QNN ${sdk.version} for HTP ${o.htpArch}`);
   try {
-    await step(
-      model.label,
-      converterArgv({
-        tool: sdk.tool('qnn-onnx-converter'),
-        model: join(model.root, model.graph),
-        outDir: tmp,
-        inputs: model.inputs,
-        precision: model.precision,
-        extra: o.converterArgs,
-      }),
-      join(tmp, 'model.cpp'),
-      sdk,
-      o,
-      logFile,
-      signal,
-    );
-    await step(
-      model.label,
-      modelLibArgv(sdk.tool('qnn-model-lib-generator'), tmp, HOST_TARGET),
-      modelLibPath(tmp, HOST_TARGET),
-      sdk,
-      o,
-      logFile,
-      signal,
-    );
-    const extFile = join(tmp, 'htp_ext.json');
-    const configFile = join(tmp, 'htp_config.json');
-    writeFileAtomic(
-      extFile,
-      `${JSON.stringify(htpExtensionConfig({ htpArch: o.htpArch, optimizationLevel: o.optimizationLevel, ...(o.socId !== undefined ? { socId: o.socId } : {}), ...(o.vtcmMb !== undefined ? { vtcmMb: o.vtcmMb } : {}) }), null, 1)}\n`,
-    );
-    writeFileAtomic(
-      configFile,
-      `${JSON.stringify(backendConfig(sdk.hostLib('libQnnHtpNetRunExtensions.so'), extFile), null, 1)}\n`,
-    );
-    await step(
-      model.label,
-      contextBinaryArgv({
-        tool: sdk.tool('qnn-context-binary-generator'),
-        backend: sdk.hostLib('libQnnHtp.so'),
-        modelLib: modelLibPath(tmp, HOST_TARGET),
-        outDir: tmp,
-        configFile,
-      }),
-      contextBinaryPath(tmp),
-      sdk,
-      o,
-      logFile,
-      signal,
-    );
-    writeFileAtomic(
-      join(tmp, 'done.json'),
-      `${JSON.stringify({ model: model.sha256, label: model.label, sdk: sdk.version, arch: o.htpArch, at: new Date().toISOString() })}\n`,
-    );
-    try {
-      renameSync(tmp, dir);
-    } catch (error) {
-      // Another worker (a second phone) finished the same conversion first: keep theirs.
-      if (!existsSync(join(dir, 'done.json'))) throw error;
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    await buildInto(tmp, model, sdk, o, logFile, signal);
+    publish(tmp, dir);
   } catch (error) {
-    if (error instanceof RunnerError) {
-      // Keep the log for the user, drop the half-built folder.
-      const kept = join(cacheDir, `${key}.failed.log`);
-      try {
-        renameSync(logFile, kept);
-      } catch {
-        // Nothing was logged.
-      }
-      rmSync(tmp, { recursive: true, force: true });
-      const message = error.message.replace(/^runner [^:]+: /, '').replace(logFile, kept);
-      throw new RunnerError(NAME, message, { cause: error.cause });
-    }
-    rmSync(tmp, { recursive: true, force: true });
-    throw error;
+    discardFailed(error, cacheDir, key, tmp, logFile);
   }
   return { key, dir, contextBinary: contextBinaryPath(dir), fresh: true };
+}
+
+/** Converter, model library and context binary, built in `tmp`, which ends with done.json. */
+async function buildInto(
+  tmp: string,
+  model: ModelFiles,
+  sdk: QnnSdk,
+  o: QnnNetRunOptions,
+  logFile: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  await step(
+    model.label,
+    converterArgv({
+      tool: sdk.tool('qnn-onnx-converter'),
+      model: join(model.root, model.graph),
+      outDir: tmp,
+      inputs: model.inputs,
+      precision: model.precision,
+      extra: o.converterArgs,
+    }),
+    join(tmp, 'model.cpp'),
+    sdk,
+    o,
+    logFile,
+    signal,
+  );
+  await step(
+    model.label,
+    modelLibArgv(sdk.tool('qnn-model-lib-generator'), tmp, HOST_TARGET),
+    modelLibPath(tmp, HOST_TARGET),
+    sdk,
+    o,
+    logFile,
+    signal,
+  );
+  const configFile = writeHtpConfigs(tmp, sdk, o);
+  await step(
+    model.label,
+    contextBinaryArgv({
+      tool: sdk.tool('qnn-context-binary-generator'),
+      backend: sdk.hostLib('libQnnHtp.so'),
+      modelLib: modelLibPath(tmp, HOST_TARGET),
+      outDir: tmp,
+      configFile,
+    }),
+    contextBinaryPath(tmp),
+    sdk,
+    o,
+    logFile,
+    signal,
+  );
+  writeFileAtomic(
+    join(tmp, 'done.json'),
+    `${JSON.stringify({ model: model.sha256, label: model.label, sdk: sdk.version, arch: o.htpArch, at: new Date().toISOString() })}\n`,
+  );
+}
+
+/** The HTP extension and backend configs the context-binary generator reads; returns the backend config's path. */
+function writeHtpConfigs(tmp: string, sdk: QnnSdk, o: QnnNetRunOptions): string {
+  const extFile = join(tmp, 'htp_ext.json');
+  const configFile = join(tmp, 'htp_config.json');
+  writeFileAtomic(
+    extFile,
+    `${JSON.stringify(htpExtensionConfig({ htpArch: o.htpArch, optimizationLevel: o.optimizationLevel, ...(o.socId !== undefined ? { socId: o.socId } : {}), ...(o.vtcmMb !== undefined ? { vtcmMb: o.vtcmMb } : {}) }), null, 1)}\n`,
+  );
+  writeFileAtomic(
+    configFile,
+    `${JSON.stringify(backendConfig(sdk.hostLib('libQnnHtpNetRunExtensions.so'), extFile), null, 1)}\n`,
+  );
+  return configFile;
+}
+
+/** Moves the finished `tmp` to its cache folder `dir`. */
+function publish(tmp: string, dir: string): void {
+  try {
+    renameSync(tmp, dir);
+  } catch (error) {
+    // Another worker (a second phone) finished the same conversion first: keep theirs.
+    if (!existsSync(join(dir, 'done.json'))) throw error;
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Drops the half-built `tmp` and rethrows; a tool's failure keeps its log beside the cache and names it. */
+function discardFailed(error: unknown, cacheDir: string, key: string, tmp: string, logFile: string): never {
+  if (error instanceof RunnerError) {
+    // Keep the log for the user, drop the half-built folder.
+    const kept = join(cacheDir, `${key}.failed.log`);
+    try {
+      renameSync(logFile, kept);
+    } catch {
+      // Nothing was logged.
+    }
+    rmSync(tmp, { recursive: true, force: true });
+    const message = error.message.replace(/^runner [^:]+: /, '').replace(logFile, kept);
+    throw new RunnerError(NAME, message, { cause: error.cause });
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  throw error;
 }
