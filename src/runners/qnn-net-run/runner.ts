@@ -49,6 +49,7 @@ import { convertModel } from './convert.js';
 import { rawInputFiles } from './inputs.js';
 import { LATENCY_EVENTS, latencyEvent, qnnNetRunOptionsSchema, type QnnNetRunOptions } from './options.js';
 import { locateSdk, type QnnSdk } from './sdk.js';
+import type { ExecResult } from '../../transports/types.js';
 import type { RunOutput, Runner, RunnerContext, RunnerSetup, RunRequest, StagedModel } from '../types.js';
 
 const NAME = 'qnn-net-run';
@@ -233,25 +234,10 @@ async function runOnce(
   const sdk = sdkFor(ctx, o);
   const l = layout(ctx, o);
   const label = staged.model.label;
-  const dir = String(staged.extra?.['dir']);
   const outName = runFileName(label, '.out');
   const outDir = posix.join(l.runtime, 'out', outName);
   const warmup = request.warmup;
-  // Paths relative to the runtime folder (the working directory): the input list format splits on spaces.
-  const rel = (p: string) => posix.relative(l.runtime, p);
-  const argv = netRunArgv({
-    binary: l.binary,
-    backend: 'libQnnHtp.so',
-    context: rel(staged.remotePath),
-    inputList: rel(posix.join(dir, 'input_list.txt')),
-    outputDir: `out/${outName}`,
-    perfProfile: o.perfProfile,
-    profilingLevel: o.profilingLevel,
-    inferences: warmup + inferences,
-    keepNumOutputs: o.keepNumOutputs,
-    ...(request.affinity !== undefined ? { affinity: request.affinity } : {}),
-    extra: o.extraArgs,
-  });
+  const argv = runOnceArgv(l, o, staged, request, outName, warmup + inferences);
   const r = await ctx.transport.exec(argv, {
     cwd: l.runtime,
     env: l.env,
@@ -259,18 +245,7 @@ async function runOnce(
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   try {
-    if (r.timedOut) {
-      const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-      throw new RunnerError(
-        NAME,
-        `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`,
-      );
-    }
-    const cannotStart = startFailure(r);
-    if (cannotStart !== undefined)
-      throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
-    const saved = () => `raw output saved to ${saveRawOutput(ctx, label, r.stdout, r.stderr)}`;
-    checkExit(r, { runner: NAME, what: label, where: ctx.transport.id, saved });
+    checkRunFinished(ctx, l, r, label, request.timeoutMs);
     const log = await pullLog(ctx, outDir, label);
     let decoded;
     try {
@@ -278,38 +253,94 @@ async function runOnce(
     } finally {
       log.cleanup();
     }
-    const { latency, executes } = decoded;
-    const event = latencyEvent(o);
-    const picked = executes.map((e) => timeOf(e, event));
-    if (picked.length === 0 || picked.some((v) => v === undefined)) {
-      const dropped = latency.kind === 'per-execute' ? warmup : 0;
-      throw missingEvent(ctx, o, label, event, executes, dropped, saveRawOutput(ctx, label, decoded.text, r.stdout));
-    }
-    const values = picked as number[];
-    const qnnExecuteMs = meanOf(executes, LATENCY_EVENTS['qnn-execute']);
-    const extra: Record<string, unknown> = {
-      latencyMetric: event,
-      ...(latency.netRunMs !== undefined ? { netRunMs: latency.netRunMs } : {}),
-      ...(qnnExecuteMs !== undefined ? { qnnExecuteMs } : {}),
-      ...(latency.acceleratorExecuteMs !== undefined ? { acceleratorMs: latency.acceleratorExecuteMs } : {}),
-      ...(latency.qnnAcceleratorExecuteMs !== undefined ? { qnnAcceleratorMs: latency.qnnAcceleratorExecuteMs } : {}),
-      ...(latency.hvxThreads !== undefined ? { hvxThreads: latency.hvxThreads } : {}),
-      ...(latency.npuRan !== undefined ? { npuRan: latency.npuRan } : {}),
-      viewerSamples: latency.kind,
-      inferencesPerProcess: warmup + inferences,
-      // The tool's average cannot leave the warm-ups out: say how many it holds.
-      ...(latency.kind === 'average' ? { warmupsInAverage: warmup } : {}),
-    };
-    const common = {
-      provider: 'qnn-htp',
-      ...(latency.npuRan !== undefined ? { cpuFallback: latency.npuRan === false } : {}),
-      extra,
-    };
-    if (latency.kind === 'per-execute') return { kind: 'iteration', samples: values, ...common };
-    return { kind: 'process', samples: values.slice(0, 1), ...common };
+    return runOnceOutput(ctx, o, decoded, r.stdout, label, warmup, inferences);
   } finally {
     await ctx.transport.exec(['rm', '-rf', outDir], { timeoutMs: 30_000 }).catch(() => undefined);
   }
+}
+
+/** qnn-net-run's command line for `total` inferences (warm-ups included) of the staged context binary. */
+function runOnceArgv(
+  l: Layout,
+  o: QnnNetRunOptions,
+  staged: StagedModel,
+  request: RunRequest,
+  outName: string,
+  total: number,
+): string[] {
+  const dir = String(staged.extra?.['dir']);
+  // Paths relative to the runtime folder (the working directory): the input list format splits on spaces.
+  const rel = (p: string) => posix.relative(l.runtime, p);
+  return netRunArgv({
+    binary: l.binary,
+    backend: 'libQnnHtp.so',
+    context: rel(staged.remotePath),
+    inputList: rel(posix.join(dir, 'input_list.txt')),
+    outputDir: `out/${outName}`,
+    perfProfile: o.perfProfile,
+    profilingLevel: o.profilingLevel,
+    inferences: total,
+    keepNumOutputs: o.keepNumOutputs,
+    ...(request.affinity !== undefined ? { affinity: request.affinity } : {}),
+    extra: o.extraArgs,
+  });
+}
+
+/** Fails on a run that timed out (keeping its output so far), could not start or exited non-zero. */
+function checkRunFinished(ctx: RunnerContext, l: Layout, r: ExecResult, label: string, timeoutMs: number): void {
+  if (r.timedOut) {
+    const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
+    throw new RunnerError(
+      NAME,
+      `timed out after ${timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`,
+    );
+  }
+  const cannotStart = startFailure(r);
+  if (cannotStart !== undefined)
+    throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
+  const saved = () => `raw output saved to ${saveRawOutput(ctx, label, r.stdout, r.stderr)}`;
+  checkExit(r, { runner: NAME, what: label, where: ctx.transport.id, saved });
+}
+
+/** The chosen latency event per execute (or the tool's average) and what the profile said beside it. */
+function runOnceOutput(
+  ctx: RunnerContext,
+  o: QnnNetRunOptions,
+  decoded: Awaited<ReturnType<typeof decode>>,
+  stdout: string,
+  label: string,
+  warmup: number,
+  inferences: number,
+): RunOutput {
+  const { latency, executes } = decoded;
+  const event = latencyEvent(o);
+  const picked = executes.map((e) => timeOf(e, event));
+  if (picked.length === 0 || picked.some((v) => v === undefined)) {
+    const dropped = latency.kind === 'per-execute' ? warmup : 0;
+    throw missingEvent(ctx, o, label, event, executes, dropped, saveRawOutput(ctx, label, decoded.text, stdout));
+  }
+  const values = picked as number[];
+  const qnnExecuteMs = meanOf(executes, LATENCY_EVENTS['qnn-execute']);
+  const extra: Record<string, unknown> = {
+    latencyMetric: event,
+    ...(latency.netRunMs !== undefined ? { netRunMs: latency.netRunMs } : {}),
+    ...(qnnExecuteMs !== undefined ? { qnnExecuteMs } : {}),
+    ...(latency.acceleratorExecuteMs !== undefined ? { acceleratorMs: latency.acceleratorExecuteMs } : {}),
+    ...(latency.qnnAcceleratorExecuteMs !== undefined ? { qnnAcceleratorMs: latency.qnnAcceleratorExecuteMs } : {}),
+    ...(latency.hvxThreads !== undefined ? { hvxThreads: latency.hvxThreads } : {}),
+    ...(latency.npuRan !== undefined ? { npuRan: latency.npuRan } : {}),
+    viewerSamples: latency.kind,
+    inferencesPerProcess: warmup + inferences,
+    // The tool's average cannot leave the warm-ups out: say how many it holds.
+    ...(latency.kind === 'average' ? { warmupsInAverage: warmup } : {}),
+  };
+  const common = {
+    provider: 'qnn-htp',
+    ...(latency.npuRan !== undefined ? { cpuFallback: latency.npuRan === false } : {}),
+    extra,
+  };
+  if (latency.kind === 'per-execute') return { kind: 'iteration', samples: values, ...common };
+  return { kind: 'process', samples: values.slice(0, 1), ...common };
 }
 
 export const qnnNetRunRunner: Runner<QnnNetRunOptions> & {
