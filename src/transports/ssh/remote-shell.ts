@@ -178,6 +178,15 @@ export class RemoteShell {
     const starting = this.starting;
     if (!starting) return;
     this.starting = undefined;
+    // The work folder that cannot be made is the profile's problem: said as the file copy says it.
+    const workDir = /^workdir (.*?)\t(.*)$/.exec(reason);
+    if (workDir) {
+      const [, folder, detail] = workDir;
+      const hint = `check "workDir" in profile ${this.conn.profile}: it must be a folder the SSH user can write`;
+      const message = `cannot create folder ${folder} on ${this.conn.target}: ${detail!.trim()}`;
+      starting.reject(new DeviceError(this.conn.profile, message, { hint }));
+      return;
+    }
     starting.reject(
       new DeviceError(this.conn.profile, `${this.conn.target} could not start a shell for commands: ${reason}`, {
         hint: 'commands run through a plain sh started over SSH: check that this account may run sh',

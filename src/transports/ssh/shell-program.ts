@@ -12,7 +12,8 @@
 //
 // Frames on the channel's stdout, each header starting with the per-session random sentinel:
 //   <s> ready <method> <folder>      the shell is up; method: setsid | jobs | none (how groups are made)
-//   <s> fail <reason>                 it could not start (no writable folder for the output)
+//   <s> fail <reason>                 it could not start (no writable folder for the output;
+//                                     `workdir <folder>\t<mkdir's error>` for the work folder)
 //   <s> P <id> <pid>                  the command runs; <pid> leads its process group
 //   <s> X <id> <status> <n> <m>       it ended with <status> ($? of wait: 128 + n for signal n),
 //                                     followed by exactly <n> bytes of stdout and <m> of stderr
@@ -112,8 +113,8 @@ function workFolderLines(workDir: string): string {
   return `w=${quoteArg(workDir)}
 case $w in /*) ;; *) w=$PWD/$w ;; esac
 d=$w/.shell/$$.$t
-if ! mkdir -p "$w/.shell" 2>/dev/null || ! mkdir -m 700 "$d" 2>/dev/null; then
-  printf '%s fail no writable folder for output in %s\\n' "$s" "$w/.shell"
+if ! e=$(mkdir -p "$w/.shell" 2>&1) || ! e=$(mkdir -m 700 "$d" 2>&1); then
+  printf '%s fail workdir %s\\t%s\\n' "$s" "$w/.shell" "$(printf '%s\\n' "$e" | head -n 1)"
   exit 1
 fi`;
 }
