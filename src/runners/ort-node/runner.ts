@@ -23,7 +23,10 @@ export const ortNodeOptionsSchema = z.strictObject({
   ort: z.string().min(1).optional(),
   /** Execution provider: cpu, coreml, xnnpack, cuda, webgpu, ... (as onnxruntime-node names them). */
   ep: z.string().min(1).default('cpu'),
-  /** Provider options as onnxruntime-node reads them, e.g. CoreML {"coreMlFlags": 20} (MLProgram + CPUAndNeuralEngine). */
+  /**
+   * Provider options as onnxruntime-node reads them, e.g. CoreML {"coreMlFlags": 20} (MLProgram +
+   * CPUAndNeuralEngine).
+   */
   epOptions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   /** Profile the warm-up to learn which provider ran each node (CPU fallback detection). */
   profileProviders: z.boolean().default(true),
