@@ -3,13 +3,10 @@
 // tables' between-round noise (round-noise.ts), and the Mann-Whitney p-values; then
 // Benjamini-Hochberg across the pairs, the verdict rule (verdict.ts), and downgrades for failed
 // entries and untrustworthy measurements. Pure: no file access.
-import { entryLabel } from '../lut/key.js';
 import type { Lut, LutEntry } from '../lut/schema.js';
 import { bootstrapLogRatios, geomeanFromReplicates, percentileInterval } from '../stats/bootstrap.js';
 import { mannWhitney } from '../stats/mann-whitney.js';
-import { medianCiSorted, relativeMarginSorted } from '../stats/median-ci.js';
 import { benjaminiHochberg } from '../stats/multiple.js';
-import { medianSorted, sortedCopy } from '../stats/quantile.js';
 import { seedFor } from '../stats/rng.js';
 import { groupByRound } from '../stats/rounds.js';
 import { TREND_ROUND_SAMPLES, trendTest } from '../stats/trend.js';
@@ -20,15 +17,8 @@ import { formatInterval, formatPercent } from './format.js';
 import { downgradeReasons, regressionExitCode } from './quality.js';
 import { driftAwareTest, driftVariance, widenInterval } from './round-noise.js';
 import { suiteExitCode, suiteShift } from './shift.js';
-import type {
-  EntryComparison,
-  OneSidedEntry,
-  RegressionOptions,
-  RegressionResult,
-  SideSummary,
-  TableInfo,
-  Verdict,
-} from './types.js';
+import type { EntryComparison, RegressionOptions, RegressionResult, SideSummary, TableInfo, Verdict } from './types.js';
+import { emptyRow, oneSided, sideSummary } from './rows.js';
 import { decideVerdict } from './verdict.js';
 
 interface Pending {
@@ -186,19 +176,7 @@ function checkSamples(lut: Lut, label: string): void {
 }
 
 function side(entry: LutEntry): SideSummary {
-  const sorted = sortedCopy(entry.samples);
-  const has = sorted.length > 0;
-  return {
-    state: entry.state,
-    n: sorted.length,
-    median: has ? medianSorted(sorted) : null,
-    ci95: has ? medianCiSorted(sorted) : null,
-    rme: has ? relativeMarginSorted(sorted) : null,
-    trendRise: entry.flags.includes('trend') ? trendRise(entry) : null,
-    flags: [...entry.flags],
-    sampleKind: entry.sampleKind,
-    error: entry.state === 'ok' ? null : `${entry.error.code}: ${entry.error.message}`,
-  };
+  return sideSummary(entry, entry.flags.includes('trend') ? trendRise(entry) : null);
 }
 
 /** The largest fitted rise among the entry's rounds that the trend test flags (as the LUT did). */
@@ -211,44 +189,9 @@ function trendRise(entry: LutEntry): number | null {
   return rises.length > 0 ? Math.max(...rises) : null;
 }
 
-function oneSided(e: LutEntry): OneSidedEntry {
-  const sorted = sortedCopy(e.samples);
-  return {
-    id: e.id,
-    label: entryLabel(e.key),
-    kind: e.key.kind,
-    state: e.state,
-    n: sorted.length,
-    median: sorted.length > 0 ? medianSorted(sorted) : null,
-  };
-}
-
 function measurePair(base: LutEntry, cur: LutEntry, runSeed: number, resamples: number, drift: number): Pending {
   const seed = seedFor(runSeed, base.id);
-  const row: EntryComparison = {
-    id: base.id,
-    label: entryLabel(base.key),
-    kind: base.key.kind,
-    baseline: side(base),
-    current: side(cur),
-    ratio: null,
-    ci95: null,
-    ci95Sampling: null,
-    roundNoise: null,
-    u: null,
-    pSlower: null,
-    pFaster: null,
-    pTwoSided: null,
-    qSlower: null,
-    qFaster: null,
-    minP: null,
-    driftTest: null,
-    seed,
-    verdict: 'inconclusive',
-    statisticalVerdict: null,
-    reasons: [],
-    modelChanged: base.model.sha256 !== cur.model.sha256,
-  };
+  const row = emptyRow(base, cur, seed, { baseline: side(base), current: side(cur) });
   const untestable = untestableReason(base, cur);
   if (untestable) {
     row.reasons.push(untestable);

@@ -14,9 +14,7 @@
 // only widens the interval (it cannot make a verdict). `throttled` and `cpu-fallback` on either side
 // still make a verdict inconclusive: they are biases of unknown size that need not hit both sides.
 // Pure: no file access.
-import { entryLabel } from '../lut/key.js';
 import type { Lut, LutEntry } from '../lut/schema.js';
-import { medianCiSorted, relativeMarginSorted } from '../stats/median-ci.js';
 import { benjaminiHochberg } from '../stats/multiple.js';
 import { medianSorted, sortedCopy } from '../stats/quantile.js';
 import { studentTQuantile, studentTSf } from '../stats/student-t.js';
@@ -25,15 +23,8 @@ import { RegressionInputError } from './errors.js';
 import { formatInterval, formatP, formatPercent } from './format.js';
 import { resolveOptions } from './options.js';
 import { regressionExitCode } from './quality.js';
-import type {
-  EntryComparison,
-  OneSidedEntry,
-  PairedEntryStats,
-  RegressionOptions,
-  RegressionResult,
-  SideSummary,
-  Verdict,
-} from './types.js';
+import { emptyRow, oneSided, sideSummary } from './rows.js';
+import type { EntryComparison, PairedEntryStats, RegressionOptions, RegressionResult, Verdict } from './types.js';
 
 export const pairedDefaults = {
   /**
@@ -166,55 +157,6 @@ export function decidePairedVerdict(v: PairedVerdictInput): { verdict: Verdict; 
   };
 }
 
-function side(entry: LutEntry): SideSummary {
-  const sorted = sortedCopy(entry.samples);
-  const has = sorted.length > 0;
-  return {
-    state: entry.state,
-    n: sorted.length,
-    median: has ? medianSorted(sorted) : null,
-    ci95: has ? medianCiSorted(sorted) : null,
-    rme: has ? relativeMarginSorted(sorted) : null,
-    trendRise: null,
-    flags: [...entry.flags],
-    sampleKind: entry.sampleKind,
-    error: entry.state === 'ok' ? null : `${entry.error.code}: ${entry.error.message}`,
-  };
-}
-
-function oneSided(e: LutEntry): OneSidedEntry {
-  const sorted = sortedCopy(e.samples);
-  const median = sorted.length > 0 ? medianSorted(sorted) : null;
-  return { id: e.id, label: entryLabel(e.key), kind: e.key.kind, state: e.state, n: sorted.length, median };
-}
-
-function emptyRow(base: LutEntry, cur: LutEntry, seed: number): EntryComparison {
-  return {
-    id: base.id,
-    label: entryLabel(base.key),
-    kind: base.key.kind,
-    baseline: side(base),
-    current: side(cur),
-    ratio: null,
-    ci95: null,
-    ci95Sampling: null,
-    roundNoise: null,
-    u: null,
-    pSlower: null,
-    pFaster: null,
-    pTwoSided: null,
-    qSlower: null,
-    qFaster: null,
-    minP: null,
-    driftTest: null,
-    seed,
-    verdict: 'inconclusive',
-    statisticalVerdict: null,
-    reasons: [],
-    modelChanged: base.model.sha256 !== cur.model.sha256,
-  };
-}
-
 /** Why an entry has no paired test (a failed side, too few rounds on both sides), or undefined. */
 function untestable(base: LutEntry, cur: LutEntry, rounds: number): string | undefined {
   for (const [name, e] of [
@@ -242,7 +184,7 @@ interface Tested {
 }
 
 function measurePair(base: LutEntry, cur: LutEntry, seed: number): Tested {
-  const row = emptyRow(base, cur, seed);
+  const row = emptyRow(base, cur, seed, { baseline: sideSummary(base, null), current: sideSummary(cur, null) });
   const logRatios = pairedLogRatios(base, cur);
   const why = untestable(base, cur, logRatios.length);
   if (why) {
