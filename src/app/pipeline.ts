@@ -64,6 +64,9 @@ export interface PipelineOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Milliseconds per model (encoder, unet, decoder, text). */
+type Timings = Record<string, number>;
+
 export interface PipelineDeviceResult {
   device: string;
   lutFile: string;
@@ -77,7 +80,7 @@ export interface PipelineDeviceResult {
   text: boolean;
   predicted: PipelinePredictionResult;
   /** The photo restored end to end on the device, when its runner can. */
-  measured?: PipelineRunOutput['done'] & { load: Record<string, number>; picture: string };
+  measured?: PipelineRunOutput['done'] & { load: Timings; warmup: Timings; picture: string };
   /** Why the photo was not restored end to end. */
   notMeasured?: string;
 }
@@ -268,5 +271,5 @@ async function runDevice(
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
-  return { ...result, measured: { ...run.done!, load: run.load ?? {}, picture } };
+  return { ...result, measured: { ...run.done!, load: run.load ?? {}, warmup: run.warmup ?? {}, picture } };
 }

@@ -116,8 +116,9 @@ export function planTiles(image: ImageSize, o: TileOptions): TilePlan {
 
 /** `11x8 = 88 tiles of 512 px (128 px overlap)` */
 export function describePlan(p: TilePlan): string {
-  const padded = p.pad.right > 0 || p.pad.bottom > 0;
-  const pad = padded ? `, padded ${p.pad.right} px right and ${p.pad.bottom} px below` : '';
+  const sides = [p.pad.right > 0 ? `${p.pad.right} px right` : '', p.pad.bottom > 0 ? `${p.pad.bottom} px below` : ''];
+  const padded = sides.filter((x) => x !== '');
+  const pad = padded.length > 0 ? `, padded ${padded.join(' and ')}` : '';
   const tiles = `${p.count} tile${p.count === 1 ? '' : 's'}`;
   return `${p.cols}x${p.rows} = ${tiles} of ${p.tile} px (${p.overlap} px overlap${pad})`;
 }

@@ -68,7 +68,8 @@ function measuredLines(r: PipelineDeviceResult): string[] {
   const m = r.measured;
   if (!m) return [`measured   not end to end: ${r.notMeasured ?? 'not run'}`];
   const s = m.stages;
-  const loads = Object.values(m.load).reduce((a, b) => a + b, 0);
+  const total = (x: Record<string, number>) => Object.values(x).reduce((a, b) => a + b, 0);
+  const ready = `models loaded in ${sec(total(m.load))} s and run once in ${sec(total(m.warmup))} s before the clock`;
   const stages = [
     `decode ${sec(s.decode)}`,
     `text ${sec(s.text)}`,
@@ -80,7 +81,7 @@ function measuredLines(r: PipelineDeviceResult): string[] {
   ].join(', ');
   const lines = [
     `measured   ${sec(m.wallMs)} s wall for the whole photo (${stages} s)`,
-    `${INDENT}peak memory ${formatBytes(m.peakRssBytes)} (RSS); models loaded in ${sec(loads)} s before the clock`,
+    `${INDENT}peak memory ${formatBytes(m.peakRssBytes)} (RSS); ${ready}`,
   ];
   const img = r.predicted.perImage;
   if (img) {

@@ -2,6 +2,7 @@
 //
 //   NSB-PIPELINE/1 start {"version":"1.30.0","node":"v20.20.0","ep":"cpu","threads":0,"pid":123}
 //   NSB-PIPELINE/1 load {"encoder":812.1,"unet":1904.2,"decoder":990.4}
+//   NSB-PIPELINE/1 warmup {"encoder":402.5,"unet":1210.7,"decoder":655.0}   (one run each, before the clock)
 //   NSB-PIPELINE/1 image {"width":320,"height":224,"format":"png","decodeMs":3.1}
 //   NSB-PIPELINE/1 tile {"index":0,"count":6,"encodeMs":..,"denoiseMs":..,"decodeMs":..,"blendMs":..}
 //   NSB-PIPELINE/1 done {"wallMs":..,"stages":{...},"tiles":6,"peakRssBytes":..,"output":"/path/out.png"}
@@ -37,6 +38,8 @@ export interface PipelineStageTimes {
 export interface PipelineRunOutput {
   start?: { version: string; node: string; ep: string; threads: number; pid: number };
   load?: Record<string, number>;
+  /** The first run of each model, before the clock started. */
+  warmup?: Record<string, number>;
   image?: { width: number; height: number; format: string; decodeMs: number };
   tiles: PipelineTileTimes[];
   done?: { wallMs: number; stages: PipelineStageTimes; tiles: number; peakRssBytes: number; output: string };
@@ -72,6 +75,9 @@ export function parsePipelineRun(stdout: string): PipelineRunOutput {
         break;
       case 'load':
         out.load = p as Record<string, number>;
+        break;
+      case 'warmup':
+        out.warmup = p as Record<string, number>;
         break;
       case 'image':
         out.image = p as PipelineRunOutput['image'];
