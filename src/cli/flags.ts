@@ -80,7 +80,21 @@ export function choiceFlag<T extends string>(args: ParsedArgs, name: string, cho
   return value as T;
 }
 
-/** `--precision fp32|fp16`, read the same way by every command that has it. */
-export function precisionFlag(args: ParsedArgs): Precision | undefined {
-  return choiceFlag(args, 'precision', precisions);
+/** Several of a fixed set of words (`--format md,json`); empty when the flag is absent. */
+export function choiceListFlag<T extends string>(args: ParsedArgs, name: string, choices: readonly T[]): T[] {
+  const chosen = listFlag(args, name);
+  for (const value of chosen) {
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new UsageError(`--${name} ${value}: unknown ${name}; known: ${choices.join(', ')}`);
+    }
+  }
+  return chosen as T[];
+}
+
+/**
+ * `--precision fp32|fp16`, read the same way by every command that has it (`bench compare` reads
+ * `--baseline-precision` and `--current-precision` through it too).
+ */
+export function precisionFlag(args: ParsedArgs, name = 'precision'): Precision | undefined {
+  return choiceFlag(args, name, precisions);
 }

@@ -9,7 +9,7 @@ import { regressionDefaults } from '../../compare/types.js';
 import { BenchError, DiskFullError, ExitCode, LockedError, UsageError } from '../../errors.js';
 import { terminalSafe } from '../../terminal-text.js';
 import type { CliIO, Command, OptionsConfig, ParsedArgs } from '../command.js';
-import { boolFlag, listFlag, numberFlag, percentFlag, stringFlag } from '../flags.js';
+import { boolFlag, choiceListFlag, listFlag, numberFlag, percentFlag, precisionFlag, stringFlag } from '../flags.js';
 import { measureHelp, measureOptions, measureOptionsFrom } from '../measure-flags.js';
 import { checkOutputFolder } from '../output-path.js';
 import { printJson } from '../print.js';
@@ -45,10 +45,7 @@ function runnerOptions(args: ParsedArgs, flag: string): Record<string, unknown> 
 }
 
 function side(args: ParsedArgs, name: 'baseline' | 'current'): CompareSide {
-  const precision = stringFlag(args, `${name}-precision`);
-  if (precision !== undefined && precision !== 'fp32' && precision !== 'fp16') {
-    throw new UsageError(`--${name}-precision ${precision}: must be fp32 or fp16`);
-  }
+  const precision = precisionFlag(args, `${name}-precision`);
   const profile = stringFlag(args, `${name}-profile`);
   const models = stringFlag(args, `${name}-models`);
   const catalog = stringFlag(args, `${name}-catalog`);
@@ -67,12 +64,8 @@ function side(args: ParsedArgs, name: 'baseline' | 'current'): CompareSide {
 }
 
 function formatsOf(args: ParsedArgs): RegressionFormat[] {
-  const chosen = listFlag(args, 'format');
-  for (const f of chosen) {
-    if (!(regressionFormats as string[]).includes(f))
-      throw new UsageError(`--format ${f}: unknown format; known: ${regressionFormats.join(', ')}`);
-  }
-  return chosen.length > 0 ? (chosen as RegressionFormat[]) : regressionFormats;
+  const chosen = choiceListFlag(args, 'format', regressionFormats);
+  return chosen.length > 0 ? chosen : regressionFormats;
 }
 
 async function run(args: ParsedArgs, io: CliIO): Promise<number> {

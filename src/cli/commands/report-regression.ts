@@ -12,18 +12,13 @@ import {
 import { BenchError, DiskFullError, ExitCode, UsageError } from '../../errors.js';
 import { terminalSafe } from '../../terminal-text.js';
 import type { CliIO, Command, ParsedArgs } from '../command.js';
-import { boolFlag, listFlag, numberFlag, percentFlag, stringFlag } from '../flags.js';
+import { boolFlag, choiceListFlag, listFlag, numberFlag, percentFlag, stringFlag } from '../flags.js';
 import { checkOutputFolder } from '../output-path.js';
 import { printJson } from '../print.js';
 
 function formatsFrom(args: ParsedArgs): RegressionFormat[] | undefined {
-  const chosen = listFlag(args, 'format');
-  for (const f of chosen) {
-    if (!(regressionFormats as string[]).includes(f)) {
-      throw new UsageError(`--format ${f}: unknown format; known: ${regressionFormats.join(', ')}`);
-    }
-  }
-  return chosen.length > 0 ? (chosen as RegressionFormat[]) : undefined;
+  const chosen = choiceListFlag(args, 'format', regressionFormats);
+  return chosen.length > 0 ? chosen : undefined;
 }
 
 function optionsFrom(args: ParsedArgs): RegressionReportOptions & { outDir: string } {
