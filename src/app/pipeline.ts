@@ -95,7 +95,8 @@ const DEFAULT_PIPELINE = { tile: 512, overlap: 128, image: '4000x3000' };
  * Per-tile entries take seconds each on a CPU: two rounds unless the command line says otherwise
  * (the warm-up stays the profile's, so the entries can share a table with its blocks).
  */
-const PIPELINE_SETTINGS: SettingsOverride = { rounds: 2, maxRounds: 2 };
+// Idle threads sleep in the entries as they do in the photo runner, where three sessions take turns.
+const PIPELINE_SETTINGS: SettingsOverride = { rounds: 2, maxRounds: 2, threadSpinning: false };
 
 /** Flag combinations that cannot work, refused before anything is read. */
 function checkOptions(o: PipelineOptions, devices: number, steps: number): void {

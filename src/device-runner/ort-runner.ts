@@ -49,6 +49,8 @@ interface Settings {
   ep: string;
   epOptions: Record<string, unknown>;
   threads: number;
+  /** False: idle intra-op threads sleep instead of spinning, as in an app that runs several models in turn. */
+  spin: boolean;
   warmup: number;
   minIterations: number;
   maxIterations: number;
@@ -79,6 +81,7 @@ function readSettings(): Settings {
       seed: { type: 'string', default: '1' },
       input: { type: 'string', multiple: true, default: [] },
       'no-profile': { type: 'boolean', default: false },
+      'no-spin': { type: 'boolean', default: false },
       'optimized-cache': { type: 'string' },
       'model-id': { type: 'string' },
       probe: { type: 'boolean', default: false },
@@ -91,6 +94,7 @@ function readSettings(): Settings {
     ep: v.ep,
     epOptions: JSON.parse(v['ep-options']) as Record<string, unknown>,
     threads: Number(v.threads),
+    spin: !v['no-spin'],
     warmup: Number(v.warmup),
     minIterations: Number(v['min-iterations']),
     maxIterations: Number(v['max-iterations']),
@@ -113,9 +117,9 @@ function loadRuntime(s: Settings): Ort {
   } catch (error) {
     throw new Stop('runtime', `cannot load onnxruntime-node: ${firstLine(error)}`, 3);
   }
-  const { ep, threads } = s;
+  const { ep, threads, spin } = s;
   const runtime = { runtime: 'onnxruntime-node', version: ortVersion(ort), node: process.version };
-  emit('start', { ...runtime, ep, threads, pid: process.pid });
+  emit('start', { ...runtime, ep, threads, ...(spin ? {} : { spin }), pid: process.pid });
   // An execution provider missing from this onnxruntime-node build would silently run on the CPU.
   const backends = ort.listSupportedBackends?.();
   if (ep !== 'cpu' && backends && !backends.some((b) => b.name === ep)) {
@@ -134,6 +138,7 @@ async function openSession(ort: Ort, s: Settings, profileDir: string | undefined
     executionMode: 'sequential',
     interOpNumThreads: 1,
     ...(s.threads > 0 ? { intraOpNumThreads: s.threads } : {}),
+    ...(s.spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
     ...(profileDir ? { enableProfiling: true, profileFilePrefix: join(profileDir, 'p') } : {}),
   };
   const t0 = process.hrtime.bigint();

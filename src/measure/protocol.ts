@@ -178,6 +178,7 @@ async function visit<O>(
     maxTimeMs: chunkTime,
     targetRme: settings.targetRme,
     ...(settings.threads > 0 ? { threads: settings.threads } : {}),
+    ...(settings.threadSpinning === false ? { threadSpinning: false } : {}),
     ...(settings.affinity ? { affinity: settings.affinity } : {}),
     seed: settings.seed + round,
     timeoutMs: settings.timeoutMs,

@@ -21,6 +21,8 @@ export interface MeasureSettings {
   timeoutMs: number;
   /** Intra-op threads (0: the runtime's default). */
   threads: number;
+  /** False: idle intra-op threads sleep, as in an app running several models in turn (see RunRequest). */
+  threadSpinning?: boolean;
   affinity?: string;
 }
 
@@ -52,7 +54,9 @@ export function mergeSettings(...layers: (SettingsOverride | undefined)[]): Meas
 
 /** The settings that change what a sample means; an entry measured under others is measured again. */
 export function samplingIdentity(s: MeasureSettings): Record<string, unknown> {
-  return { warmup: s.warmup, threads: s.threads, affinity: s.affinity ?? null, seed: s.seed };
+  // Spinning off joins the identity only when set, so that tables measured before the knob still match.
+  const spinning = s.threadSpinning === false ? { threadSpinning: false } : {};
+  return { warmup: s.warmup, threads: s.threads, ...spinning, affinity: s.affinity ?? null, seed: s.seed };
 }
 
 /**

@@ -26,6 +26,12 @@ export interface RunRequest {
   targetRme: number;
   /** Intra-op threads; 0 or undefined lets the runtime choose. */
   threads?: number;
+  /**
+   * False: the runtime's idle intra-op threads sleep instead of spinning (onnxruntime's
+   * `session.intra_op.allow_spinning` 0), as an app does that runs several models in turn; the whole
+   * pipeline's entries are measured so. Undefined: the runtime's default. Runtimes without the knob ignore it.
+   */
+  threadSpinning?: boolean;
   /** Hex CPU mask for taskset. */
   affinity?: string;
   seed: number;

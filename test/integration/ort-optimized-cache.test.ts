@@ -41,6 +41,20 @@ function run(model: ModelFiles, extra: string[]): { out: NsbRunnerOutput; stderr
   return { out: parseNsbRunner(r.stdout), stderr: r.stderr };
 }
 
+describe('spinning threads', () => {
+  it('--no-spin runs the model with idle threads sleeping and says so; the default spins', () => {
+    const cat = loadCatalog('block-variants/sd15-nanosd.json').resolve(8, 0.1);
+    const stage = cat.stages.find((s) => s.name === 'E2')!;
+    const unit = stage.variants[stage.teacher]!.units.find((u) => u.name === 'R1')!;
+    const model = singleUnitModel(tempStore(), cat, 'E2', unit);
+    const off = run(model, ['--no-spin', '--threads', '2']);
+    expect(off.out.error).toBeUndefined();
+    expect(off.out.start?.spin).toBe(false);
+    expect(off.out.samples).toHaveLength(3);
+    expect(run(model, ['--threads', '2']).out.start?.spin).toBeUndefined();
+  });
+});
+
 describe('optimized-graph cache of the device runner', () => {
   let model: ModelFiles;
   const cache = tempDir('nsb-ort-cache-');

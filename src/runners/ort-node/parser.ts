@@ -25,7 +25,8 @@ export interface TensorInfo {
 }
 
 export interface NsbRunnerOutput {
-  start?: { runtime: string; version: string; ep: string; threads: number; node?: string };
+  /** `spin: false` when idle intra-op threads sleep (`--no-spin`). */
+  start?: { runtime: string; version: string; ep: string; threads: number; spin?: false; node?: string };
   loadMs?: number;
   /** Where the optimized graph came from (absent from runners before the cache existed). */
   graph?: 'online' | 'cached' | 'saved';

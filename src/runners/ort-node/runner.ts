@@ -197,6 +197,7 @@ function runnerArgv(ctx: RunnerContext, options: OrtNodeOptions, staged: StagedM
       `${i.name}:${staged.model.precision === 'fp16' ? 'float16' : 'float32'}:${i.shape.join(',')}`,
     ]),
     ...(options.profileProviders ? [] : ['--no-profile']),
+    ...(request.threadSpinning === false ? ['--no-spin'] : []),
     // The runner itself caches only for the CPU provider.
     ...(options.cacheOptimizedGraph
       ? ['--optimized-cache', posix.join(ctx.workDir, OPTIMIZED_CACHE), '--model-id', staged.model.sha256]

@@ -1,6 +1,7 @@
 // The `ort-perf-test` runner's options (a profile's `runner.options`) and the settings they imply:
 // provider and session options per execution provider, library-path variables, the runs per process.
 import { z } from 'zod';
+import type { RunRequest } from '../types.js';
 
 // onnxruntime_perf_test splits `-i` and `-C` on spaces and `|`, so keys and values may hold neither.
 const token = z.string().regex(/^[^\s|]+$/, 'must not contain spaces or |');
@@ -147,8 +148,13 @@ export function placementChecked(o: OrtPerfTestOptions): boolean {
 }
 
 /** `-C` pairs: the fallback refusal first (when on), then the profile's own. */
-export function sessionOptions(o: OrtPerfTestOptions): Record<string, string> {
+/** `-C` entries: the profile's, after the fallback switch and, when a request turns it off, spinning. */
+export function sessionOptions(
+  o: OrtPerfTestOptions,
+  request: Pick<RunRequest, 'threadSpinning'> = {},
+): Record<string, string> {
   const base: Record<string, string> = cpuFallbackDisabled(o) ? { 'session.disable_cpu_ep_fallback': '1' } : {};
+  if (request.threadSpinning === false) base['session.intra_op.allow_spinning'] = '0';
   for (const [k, v] of Object.entries(o.sessionOptions)) base[k] = String(v);
   return base;
 }

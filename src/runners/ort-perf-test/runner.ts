@@ -185,7 +185,7 @@ function argvFor(
     ep: o.ep,
     providerOptions: providerOptions(o),
     providerFlags: providerFlags(o),
-    sessionOptions: sessionOptions(o),
+    sessionOptions: sessionOptions(o, request),
     runs,
     ...(request.threads !== undefined ? { threads: request.threads } : {}),
     ...(request.affinity !== undefined ? { affinity: request.affinity } : {}),

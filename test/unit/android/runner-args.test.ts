@@ -52,7 +52,14 @@ const request: RunRequest = {
 
 function perfArgv(
   raw: Record<string, unknown>,
-  extra: { threads?: number; affinity?: string; seed?: number; resultFile?: string; profilePrefix?: string } = {},
+  extra: {
+    threads?: number;
+    affinity?: string;
+    seed?: number;
+    resultFile?: string;
+    profilePrefix?: string;
+    threadSpinning?: boolean;
+  } = {},
 ): string[] {
   const o: OrtPerfTestOptions = ortPerfTestOptionsSchema.parse(raw);
   return ortPerfTestArgv({
@@ -60,7 +67,7 @@ function perfArgv(
     ep: o.ep,
     providerOptions: providerOptions(o),
     providerFlags: providerFlags(o),
-    sessionOptions: sessionOptions(o),
+    sessionOptions: sessionOptions(o, extra.threadSpinning === false ? { threadSpinning: false } : {}),
     runs: 12,
     ...(extra.threads !== undefined ? { threads: extra.threads } : {}),
     ...(extra.affinity !== undefined ? { affinity: extra.affinity } : {}),
@@ -253,6 +260,12 @@ describe('onnxruntime_perf_test command lines', () => {
       '99',
       '/w/models/m/E1.R-R.onnx',
     ]);
+  });
+
+  it("spinning off (the whole pipeline's entries): -C session.intra_op.allow_spinning|0, the profile's entries kept", () => {
+    const argv = perfArgv({ ep: 'cpu', sessionOptions: { 'session.x': 'y' } }, { threadSpinning: false });
+    expect(argv[argv.indexOf('-C') + 1]).toBe('session.intra_op.allow_spinning|0 session.x|y');
+    expect(perfArgv({ ep: 'cpu' })).not.toContain('-C');
   });
 
   it('never passes -t (it would override -r)', () => {
