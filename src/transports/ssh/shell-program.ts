@@ -25,7 +25,8 @@ export const shellCommand = 'exec sh';
 
 /**
  * The program, sent as the shell's first input. `$s` is the sentinel; `$d` a private folder for the
- * output files, removed when the shell ends (its stdin closes, or the session hangs up).
+ * output files, removed when the shell ends (its stdin closes, or the session hangs up), with
+ * `<workDir>/.shell` when no other shell still uses it.
  *
  * With a work folder, `$d` is `<workDir>/.shell/<pid>.<tag>` (a relative work folder lies in the login
  * folder, where the shell starts): one left behind by a crash or a killed sshd is inside the work
@@ -58,7 +59,7 @@ export function shellProgram(sentinel: string, folderTag: string, workDir?: stri
   return `s=${quoteArg(sentinel)}
 t=${quoteArg(folderTag)}
 ${workDir === undefined ? tempFolderLines : workFolderLines(workDir)}
-trap 'rm -rf "$d"' EXIT
+trap 'rm -rf "$d"; [ -z "$q" ] || rmdir "$q" 2>/dev/null' EXIT
 trap 'exit 129' HUP
 trap 'exit 141' PIPE
 trap 'exit 143' TERM
@@ -99,7 +100,7 @@ printf '%s ready %s %s\\n' "$s" "$g" "$d"
 }
 
 /** Makes `$d` under the temporary folder or the home folder: no work folder is known. */
-const tempFolderLines = `d=
+const tempFolderLines = `d= q=
 for b in "\${TMPDIR:-/tmp}" "$HOME"; do
   if mkdir -m 700 "$b/.nsb-shell.$$.$t" 2>/dev/null; then d=$b/.nsb-shell.$$.$t; break; fi
 done
@@ -112,7 +113,8 @@ fi`;
 function workFolderLines(workDir: string): string {
   return `w=${quoteArg(workDir)}
 case $w in /*) ;; *) w=$PWD/$w ;; esac
-d=$w/.shell/$$.$t
+q=$w/.shell
+d=$q/$$.$t
 if ! e=$(mkdir -p "$w/.shell" 2>&1) || ! e=$(mkdir -m 700 "$d" 2>&1); then
   printf '%s fail workdir %s\\t%s\\n' "$s" "$w/.shell" "$(printf '%s\\n' "$e" | head -n 1)"
   exit 1
