@@ -3,6 +3,7 @@
 import { parseCandidate } from '../catalog/candidates.js';
 import { predictCandidate } from '../predict/predictor.js';
 import { summarisePrediction, type PredictionReport } from '../predict/summary.js';
+import { blockTableFlags } from '../report/table-flags.js';
 import { loadLutInputs, type LutInputOptions } from './lut-inputs.js';
 
 export interface PredictOptions extends LutInputOptions {
@@ -19,6 +20,6 @@ export function predictLatency(o: PredictOptions): PredictionReport {
   const first = predictions[0]!.r;
   return {
     candidate: { code: first.code, indices: first.indices, params: first.params, macs: first.macs },
-    devices: predictions.map(({ p, r }) => summarisePrediction(p, r)),
+    devices: predictions.map(({ p, r }) => summarisePrediction(p, r, blockTableFlags(p.table).runWide)),
   };
 }

@@ -36,12 +36,23 @@ export interface DevicePrediction {
   samplingLatency: SumEstimate | null;
   /** The model's error as the LUT's candidates measured end to end show it; null without any. */
   modelError: ModelError | null;
+  /** Every flag of the entries the candidate rests on, and which entry carries which. */
   flags: EntryFlag[];
   flagged: { id: string; flags: EntryFlag[] }[];
+  /** Conditions of the run: flags most of the LUT's entries at this configuration carry, told once. */
+  runWide: RunWideFlag[];
   stages: ContributionSummary[];
   parts: ContributionSummary[];
   /** Measured / predicted over the LUT's end-to-end candidate entries, when it has any. */
   calibration: NonNullable<Calibration['summary']> | null;
+}
+
+/** A flag most entries carry, how many of how many, and what it says about the run (report/flags.ts). */
+export interface RunWideFlag {
+  flag: EntryFlag;
+  entries: number;
+  of: number;
+  meaning: string;
 }
 
 export interface PredictionReport {
@@ -65,7 +76,11 @@ function contribution(c: Contribution): ContributionSummary {
   };
 }
 
-export function summarisePrediction(p: Predictor, r: CandidatePrediction): DevicePrediction {
+export function summarisePrediction(
+  p: Predictor,
+  r: CandidatePrediction,
+  runWide: readonly RunWideFlag[],
+): DevicePrediction {
   const cal = calibration(p);
   const error = candidateModelError(cal);
   return {
@@ -81,6 +96,7 @@ export function summarisePrediction(p: Predictor, r: CandidatePrediction): Devic
     modelError: error ?? null,
     flags: r.flags,
     flagged: r.flagged,
+    runWide: [...runWide],
     stages: r.stages.map(contribution),
     parts: r.parts.map(contribution),
     calibration: cal.summary ?? null,

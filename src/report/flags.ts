@@ -39,11 +39,19 @@ export function summariseFlags(entries: readonly { flags: readonly string[] }[])
     .filter(([flag, n]) => n >= MIN_RUN_WIDE && n >= RUN_WIDE_SHARE * of && flag in conditions)
     .sort((a, b) => b[1] - a[1])
     .map(([flag, n]) => ({ flag, entries: n, of, meaning: conditions[flag] }));
+  return { runWide, perRow: rowFlagFilter(runWide) };
+}
+
+/**
+ * The per-row filter a run-wide list implies, for outputs that carry the list as data (a prediction's
+ * JSON, the Pareto page) and show rows later: every flag but the run-wide ones and `outliers`.
+ */
+export function rowFlagFilter(runWide: readonly { flag: string }[]): FlagSummary['perRow'] {
   const hidden = new Set<string>([...NEVER_PER_ROW, ...runWide.map((r) => r.flag)]);
-  return { runWide, perRow: (flags) => flags.filter((f) => !hidden.has(f)) };
+  return (flags) => flags.filter((f) => !hidden.has(f));
 }
 
 /** "outliers in 38 of 39 entries: this host is noisy (...)", one line per run-wide flag. */
-export function runWideLines(summary: FlagSummary): string[] {
+export function runWideLines(summary: Pick<FlagSummary, 'runWide'>): string[] {
   return summary.runWide.map((r) => `${r.flag} in ${r.entries} of ${r.of} entries: ${r.meaning}`);
 }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportParetoCommand } from '../../src/cli/commands/report-pareto.js';
 import { candidateAt, formatCandidate } from '../../src/catalog/candidates.js';
 import { loadCatalog } from '../../src/catalog/load.js';
+import type { EntryFlag } from '../../src/lut/schema.js';
 import { createPredictor } from '../../src/predict/predictor.js';
 import { readQualityFile } from '../../src/search/quality-file.js';
 import { runSearch } from '../../src/search/search.js';
@@ -41,15 +42,13 @@ const requests: string[] = [];
 let expectedFront: number[] = [];
 
 function writeInputs(): void {
-  writeFileSync(
-    files.cpu,
-    JSON.stringify(
-      syntheticLut(catalog, {
-        ...cpuDevice,
-        flags: { 'block/E1/R-A-R-A/l16/w1/fp32': ['throttled'], 'part/conv_in/l16/w1/fp32': ['margin-not-reached'] },
-      }),
-    ),
-  );
+  // A noisy host's run: `outliers` on 38 of the 39 entries (all but conv_out), a condition of the run;
+  // one block throttled and one part short of its margin, flags that change what to do with them.
+  const ids = syntheticLut(catalog, cpuDevice).entries.map((e) => e.id);
+  const flags: Record<string, EntryFlag[]> = Object.fromEntries(ids.slice(0, -1).map((id) => [id, ['outliers']]));
+  flags['block/E1/R-A-R-A/l16/w1/fp32'] = ['outliers', 'throttled'];
+  flags['part/conv_in/l16/w1/fp32'] = ['outliers', 'margin-not-reached'];
+  writeFileSync(files.cpu, JSON.stringify(syntheticLut(catalog, { ...cpuDevice, flags })));
   writeFileSync(files.npu, JSON.stringify(syntheticLut(catalog, npuDevice)));
   // A teacher-aligned FID-like score for 90% of the candidates: more attention, lower (better) score.
   const cat = catalog.resolve(16, 1);
@@ -169,7 +168,9 @@ describe('Pareto report in Chromium', () => {
     })()`);
     expect(expectedFront).toContain(target.n);
     const code = formatCandidate(catalog.resolve(16, 1), candidateAt(catalog.resolve(16, 1), target.n));
-    expect(await hoverAt(page, 'chart-latency-params', target.x, target.y)).toContain(code);
+    const frontTip = await hoverAt(page, 'chart-latency-params', target.x, target.y);
+    expect(frontTip).toContain(code);
+    expect(frontTip).not.toContain('outliers');
     await page.mouse.move(1, 1);
     // A candidate off every front is drawn by the cloud plugin, with its own hover. Take one far from
     // the (chart.js) front points; candidates can share a pixel, so the tooltip must name one of those
@@ -215,10 +216,49 @@ describe('Pareto report in Chromium', () => {
     expect(await page.evaluate(read)).toEqual(['linear', 'linear']);
   });
 
-  it('shows the flags the entries carry', async () => {
+  it('tells a run-wide flag once and the flags of single entries on their cells, rows and tooltips', async () => {
     const banner = (await page.textContent('#flag-banner')) ?? '';
-    expect(banner).toContain('throttled');
-    expect(banner).toContain('margin-not-reached');
+    expect(banner).toContain('Run-wide: local: outliers in 38 of 39 entries: this host is noisy (');
+    expect(banner.split('outliers').length - 1).toBe(2); // the flag and its meaning, once
+    expect(banner).toContain('Measurement flags: throttled ×1, margin-not-reached ×1.');
+    const text = (selector: string): Promise<string> =>
+      page.evaluate(`document.querySelector(${JSON.stringify(selector)}).textContent`);
+    const texts = (selector: string): Promise<string[]> =>
+      page.evaluate(`Array.from(document.querySelectorAll(${JSON.stringify(selector)}), (e) => e.textContent)`);
+    // The heat map: no cell says outliers; E1's first variant says throttled, conv_in margin-not-reached.
+    expect(await text('#heatmap')).not.toContain('outliers');
+    expect(await text('#heatmap tbody tr td')).toMatch(/^R-A-R-A[\d.]+ msthrottled$/);
+    expect((await texts('#heatmap p'))[0]).toMatch(/conv_in [\d.]+ ms margin-not-reached; time_mlp [\d.]+ ms; /);
+    expect(await text('#front-table')).not.toContain('outliers');
+    // The Flags section lists the two entries that need attention, and every flag of every entry folded.
+    const attention = await texts('#flags > table.plain tbody tr');
+    expect(attention).toEqual([
+      'block/E1/R-A-R-A/l16/w1/fp32okthrottled',
+      'part/conv_in/l16/w1/fp32okmargin-not-reached',
+    ]);
+    expect(await text('#flags ul.run-wide')).toContain('outliers in 38 of 39 entries: this host is noisy');
+    expect(await text('#flags details summary')).toBe('Every flag of every entry (38 of 39 entries carry flags)');
+    const all = await texts('#flags details tbody tr');
+    expect(all).toHaveLength(38);
+    expect(all).toContain('block/E1/R-A-R-A/l16/w1/fp32okoutliers throttled');
+    // The page embeds every flag; a block's tooltip shows only its own.
+    const embedded: number = await page.evaluate(
+      'window.nanosdReport.data.devices[0].blocks.filter((b) => b.flags.includes("outliers")).length',
+    );
+    expect(embedded).toBe(38);
+    const point: { x: number; y: number } = await page.evaluate(`(() => {
+      const r = window.nanosdReport;
+      const b = r.data.devices[0].blocks.findIndex((x) => x.stage === 'E1' && x.variant === 'R-A-R-A');
+      const chart = r.charts['chart-blocks-params-0'];
+      const j = chart.data.datasets[0].data.findIndex((p) => p.b === b);
+      const p = chart.getDatasetMeta(0).data[j];
+      return { x: p.x, y: p.y };
+    })()`);
+    const tooltip = await hoverAt(page, 'chart-blocks-params-0', point.x, point.y);
+    expect(tooltip).toContain('E1 R-A-R-A');
+    expect(tooltip).toContain('flags: throttled');
+    expect(tooltip).not.toContain('outliers');
+    await page.mouse.move(1, 1);
   });
 
   it('saves a screenshot artefact', async () => {

@@ -30,6 +30,22 @@ describe('Pareto report HTML', () => {
     expect(html.includes('block/D1/R-R-R/l16/w1/fp32')).toBe(true);
   });
 
+  it('tells a run-wide flag once in the banner, naming the (escaped) device; rows show only their own', () => {
+    const banner = /<p class="warn-banner" id="flag-banner">(.*?)<\/p>/s.exec(html)?.[1] ?? '';
+    expect(banner).toContain(
+      '<strong>Run-wide:</strong> <span class="run-wide">dev&#60;/script&#62;&#60;img src=x onerror=alert(1)&#62;: ' +
+        'outliers in 37 of 38 entries: this host is noisy',
+    );
+    expect(banner).toContain('<span class="flag">throttled</span> ×1, <span class="flag">failed</span> ×1.');
+    expect(banner).not.toContain('<span class="flag">outliers</span>');
+    const heatmap = /<section id="heatmap">.*?<\/section>/s.exec(html)?.[0] ?? '';
+    expect(heatmap).not.toContain('outliers');
+    expect(heatmap.match(/<span class="flag">throttled<\/span>/g)).toHaveLength(1);
+    // Every flag stays on demand: folded under Flags, and in the embedded data.
+    expect(html).toContain('<summary>Every flag of every entry (38 of 39 entries carry flags)</summary>');
+    expect(html).toContain('"rowFlags":["trend","throttled","margin-not-reached","cpu-fallback"');
+  });
+
   it('escape helpers', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
     const json = scriptJson({ s: '</script>\u2028&' });

@@ -32,6 +32,24 @@ const otherCatalog = join(dir, 'other-cat.json');
 writeFileSync(otherCatalog, JSON.stringify({ ...catalog.spec, name: 'other' }));
 const foreignFile = join(dir, 'foreign.json');
 writeFileSync(foreignFile, JSON.stringify(syntheticLut(loadCatalog(otherCatalog), cpuDevice)));
+// A default `local` run as it looks on a noisy host: `outliers` on 38 of 39 entries (a condition of the
+// run), and one entry throttled (a flag that changes what to do with that entry).
+const noisyFile = join(dir, 'noisy.json');
+const noisyIds = syntheticLut(catalog, cpuDevice).entries.map((e) => e.id);
+const throttledId = 'block/E1/R-R/l16/w1/fp32';
+writeFileSync(
+  noisyFile,
+  JSON.stringify(
+    syntheticLut(catalog, {
+      ...cpuDevice,
+      flags: {
+        ...Object.fromEntries(noisyIds.slice(1).map((id) => [id, ['outliers' as const]])),
+        [throttledId]: ['outliers', 'throttled'],
+      },
+    }),
+  ),
+);
+const NOISY = 'outliers in 38 of 39 entries: this host is noisy';
 const qualityFile = join(dir, 'q.csv');
 writeFileSync(
   qualityFile,
@@ -150,6 +168,46 @@ describe('bench search', () => {
     const q = await runCommand(searchCommand, ['--lut', cpuFile, '--quality', badQ]);
     expect(q.code).toBe(ExitCode.invalidFile);
     expect(q.stderr).toContain('bad.csv: line 2: bad candidate code');
+  });
+});
+
+describe('flags that say something', () => {
+  /** Lines that name the flag: the run-wide line names `outliers` twice, and it must be the only one. */
+  const count = (text: string, word: string) => text.split('\n').filter((l) => l.includes(word)).length;
+
+  it('bench predict tells a run-wide flag once and a rare one on its row; the JSON keeps every flag', async () => {
+    expect(noisyIds).toHaveLength(39);
+    const r = await runCommand(predictCommand, ['--lut', noisyFile, '--arch', '3.0.1.7.2.5']);
+    expect(r.code).toBe(ExitCode.ok);
+    const lines = r.stdout.split('\n');
+    expect(lines.filter((l) => l.startsWith('run '))).toEqual([
+      `run        ${NOISY} (outliers are kept; medians and tests are robust to them)`,
+    ]);
+    expect(count(r.stdout, 'outliers')).toBe(1);
+    expect(lines.find((l) => l.startsWith('  E1 R-R '))).toMatch(/ \[throttled\]$/);
+    expect(lines.filter((l) => l.includes('['))).toHaveLength(1);
+    expect(lines.find((l) => l.startsWith('flags '))).toBe(`flags      ${throttledId}: throttled`);
+    const json = JSON.parse(
+      (await runCommand(predictCommand, ['--lut', noisyFile, '--arch', '3.0.1.7.2.5', '--json'])).stdout,
+    );
+    const device = json.devices[0];
+    expect(device.flags).toEqual(expect.arrayContaining(['outliers', 'throttled']));
+    expect(device.flagged).toHaveLength(9);
+    expect(device.stages[0].flags).toEqual(['outliers', 'throttled']);
+    expect(device.runWide).toEqual([{ flag: 'outliers', entries: 38, of: 39, meaning: expect.any(String) }]);
+  });
+
+  it('bench search tells a run-wide flag once per device and a rare one on the front rows it touches', async () => {
+    const args = ['--lut', noisyFile, '--quality', qualityFile, '--objectives', 'latency,quality'];
+    const r = await runCommand(searchCommand, args);
+    expect(r.code).toBe(ExitCode.ok);
+    expect(r.stdout).toContain(`\n  run: ${NOISY} (`);
+    expect(count(r.stdout, 'outliers')).toBe(1);
+    const rows = r.stdout.split('\n').filter((l) => /^ +\d+ +\d/.test(l));
+    const throttled = rows.filter((l) => l.includes('E1=R-R,'));
+    expect(throttled.length).toBeGreaterThan(0);
+    expect(rows.length).toBeGreaterThan(throttled.length);
+    for (const row of rows) expect(row.endsWith('  [throttled]')).toBe(row.includes('E1=R-R,'));
   });
 });
 

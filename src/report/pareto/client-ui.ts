@@ -34,14 +34,19 @@ function fmtNum(v, p) {
 function flagNames(bits) {
   return data.flagNames.filter(function (_, i) { return (bits & (1 << i)) !== 0; });
 }
+// The flags a tooltip shows on device d: its run-wide conditions are told once, in the banner.
+function rowFlags(d, flags) {
+  return flags.filter(function (f) { return d.rowFlags.indexOf(f) >= 0; });
+}
 var refNames = {};
 data.references.forEach(function (r) { (refNames[r.number] = refNames[r.number] || []).push(r.name); });
 
 function describeCandidate(n) {
-  var lines = [codeOf(n), 'candidate ' + n + ' (' + digitsOf(n).join('.') + ')' + (refNames[n] ? ' · ' + refNames[n].join(', ') : '')];
-  var bits = 0;
+  var refs = refNames[n] ? ' · ' + refNames[n].join(', ') : '';
+  var lines = [codeOf(n), 'candidate ' + n + ' (' + digitsOf(n).join('.') + ')' + refs];
+  var f = [];
   data.devices.forEach(function (d) {
-    bits |= d.flagBits[n] || 0;
+    rowFlags(d, flagNames(d.flagBits[n] || 0)).forEach(function (x) { if (f.indexOf(x) < 0) f.push(x); });
     lines.push(d.label + ': ' + fmtMs(d.latency[n]) + ' ms (95% ' + fmtMs(d.lo[n]) + '–' + fmtMs(d.hi[n]) + ')');
     if (d.pipeline && d.pipeline.seconds[n] !== null) {
       var share = Math.round(100 * d.pipeline.vaeShare[n]);
@@ -51,15 +56,16 @@ function describeCandidate(n) {
   });
   lines.push('params ' + (data.params[n] / 1e6).toFixed(2) + ' M · MACs ' + fmtNum(data.gmacs[n], 4) + ' G');
   if (data.quality) lines.push(data.quality.metric + ' ' + fmtNum(data.quality.values[n], 5));
-  var f = flagNames(bits);
   if (f.length) lines.push('flags: ' + f.join(', '));
   return lines;
 }
 function describeBlock(d, b) {
   var blk = data.devices[d].blocks[b];
-  var lines = [blk.stage + ' ' + blk.variant, data.devices[d].label + ': ' + fmtMs(blk.median) + ' ms (95% ' + fmtMs(blk.lo) + '–' + fmtMs(blk.hi) + ')',
+  var interval = ' ms (95% ' + fmtMs(blk.lo) + '–' + fmtMs(blk.hi) + ')';
+  var lines = [blk.stage + ' ' + blk.variant, data.devices[d].label + ': ' + fmtMs(blk.median) + interval,
     'params ' + (blk.params / 1e6).toFixed(3) + ' M · MACs ' + fmtNum(blk.macs / 1e9, 4) + ' G'];
-  if (blk.flags.length) lines.push('flags: ' + blk.flags.join(', '));
+  var shown = rowFlags(data.devices[d], blk.flags);
+  if (shown.length) lines.push('flags: ' + shown.join(', '));
   return lines;
 }
 

@@ -1,12 +1,15 @@
 // The data the Pareto report embeds, as plain JSON: compact per-candidate arrays (candidate codes are
 // rebuilt in the page from the candidate number and the variant names), the fronts, reference points,
-// per-variant block numbers, device fingerprints and every flag the entries carry.
+// per-variant block numbers, device fingerprints and every flag the entries carry, with which of them
+// are conditions of the run (told once) and which a row shows.
 import type { EntryFlag } from '../../lut/schema.js';
 import { configLabel } from '../../predict/config.js';
 import type { Calibration } from '../../predict/calibration.js';
 import { paretoFront } from '../../search/pareto.js';
 import { objectiveColumns, type SearchResult } from '../../search/search.js';
 import type { EvaluatedSpace } from '../../search/space.js';
+import type { FlagSummary } from '../flags.js';
+import { blockTableFlags } from '../table-flags.js';
 
 export interface BlockPoint {
   stage: string;
@@ -42,6 +45,10 @@ export interface ReportDevice {
   hi: (number | null)[];
   flagBits: number[];
   blocks: BlockPoint[];
+  /** Flags most of this device's entries carry: conditions of the run, told once in the banner. */
+  runWide: FlagSummary['runWide'];
+  /** The flags a row shows on this device (a cell, a tooltip, the front table): the others are run-wide. */
+  rowFlags: string[];
   calibration?: Calibration;
   /** Per candidate: seconds per image of the whole pipeline and the VAE's share of a tile (with a pipeline). */
   pipeline?: { description: string; vae: string; seconds: (number | null)[]; vaeShare: (number | null)[] };
@@ -106,7 +113,7 @@ export function buildParetoData(
     size: space.size,
     params: Array.from(space.params),
     gmacs: Array.from(space.macs, (m) => round(m / 1e9, 4)),
-    devices: space.devices.map((d, i) => reportDevice(space, d, opts.calibrations?.[i])),
+    devices: space.devices.map((d, i) => reportDevice(space, d, opts.flagNames, opts.calibrations?.[i])),
     quality: qualityData(space.quality),
     objectives: result.objectives,
     directions: result.directions,
@@ -158,9 +165,15 @@ function referencePoints(refs: SearchResult['references']): ParetoData['referenc
 
 type SpaceDevice = EvaluatedSpace['devices'][number];
 
-function reportDevice(space: EvaluatedSpace, d: SpaceDevice, calibration: Calibration | undefined): ReportDevice {
+function reportDevice(
+  space: EvaluatedSpace,
+  d: SpaceDevice,
+  flagNames: readonly string[],
+  calibration: Calibration | undefined,
+): ReportDevice {
   const lut = d.predictor.lut;
   const p = d.prediction;
+  const flags = blockTableFlags(d.predictor.table);
   const { runner, version, ep, precision, threads } = lut.runtime;
   const dev: ReportDevice = {
     label: d.label,
@@ -179,6 +192,8 @@ function reportDevice(space: EvaluatedSpace, d: SpaceDevice, calibration: Calibr
     hi: nullable(p.hi, p.available, 4),
     flagBits: Array.from(p.flags),
     blocks: blockPoints(space.catalog, d.predictor.table),
+    runWide: flags.runWide,
+    rowFlags: flags.perRow(flagNames),
   };
   const pipeline = pipelinePoints(space, d);
   if (pipeline) dev.pipeline = pipeline;

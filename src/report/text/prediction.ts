@@ -1,9 +1,11 @@
 // The text `bench predict` prints: the candidate, then per device its predicted latency with both
-// intervals, the flags it carries, the calibration and the per-block breakdown.
+// intervals, the run's conditions once, the flags that change what to do with its entries, the
+// calibration and the per-block breakdown. The JSON keeps every flag of every entry.
 import { configLabel } from '../../predict/config.js';
 import type { ContributionSummary, DevicePrediction, PredictionReport } from '../../predict/summary.js';
 import { describeModelError } from '../../predict/uncertainty.js';
 import { terminalSafe } from '../../terminal-text.js';
+import { rowFlagFilter, runWideLines } from '../flags.js';
 
 // A value that is not a finite number prints as a dash, never NaN or Infinity.
 const ms = (v: number | null) =>
@@ -11,12 +13,15 @@ const ms = (v: number | null) =>
 const millions = (v: number) => `${(v / 1e6).toFixed(2)} M`;
 const giga = (v: number) => `${(v / 1e9).toFixed(3)} G`;
 
-function breakdownLines(rows: ContributionSummary[]): string[] {
+type RowFlags = (flags: readonly string[]) => string[];
+
+function breakdownLines(rows: ContributionSummary[], perRow: RowFlags): string[] {
   return rows.map((c) => {
     const what = c.variant === undefined ? `part ${c.name}` : `${c.name} ${c.variant}`;
     const interval = c.ci95 === null ? '' : `${ms(c.ci95[0])}–${ms(c.ci95[1])}`;
     const median = c.status === 'ok' ? ms(c.median) : c.status;
-    const flags = c.flags.length > 0 ? `  [${c.flags.join(', ')}]` : '';
+    const shown = perRow(c.flags);
+    const flags = shown.length > 0 ? `  [${shown.join(', ')}]` : '';
     const size = `${millions(c.params).padStart(10)} ${giga(c.macs).padStart(11)}`;
     return `  ${what.padEnd(22)} ${median.padStart(9)}  ${interval.padEnd(19)} ${size}${flags}`;
   });
@@ -44,7 +49,12 @@ function deviceText(d: DevicePrediction): string {
   const rt = d.runtime;
   const runtime = `${rt.runner} ${rt.version}, ${rt.ep}`;
   const lines = [`device     ${d.device} (${d.lut}; ${runtime}; ${configLabel(d.config)})`, ...latencyLines(d)];
-  const flagged = d.flagged.map((f) => `${f.id}: ${f.flags.join(', ')}`);
+  const perRow = rowFlagFilter(d.runWide);
+  for (const line of runWideLines(d)) lines.push(`run        ${line}`);
+  const flagged = d.flagged
+    .map((f) => ({ id: f.id, shown: perRow(f.flags) }))
+    .filter((f) => f.shown.length > 0)
+    .map((f) => `${f.id}: ${f.shown.join(', ')}`);
   if (flagged.length > 0) lines.push(`flags      ${flagged.join('; ')}`);
   const cal = d.calibration;
   if (cal) {
@@ -55,7 +65,7 @@ function deviceText(d: DevicePrediction): string {
   }
   const head = `${'median ms'.padStart(9)}  ${'95% interval'.padEnd(19)} ${'params'.padStart(10)}`;
   lines.push(`  ${'block'.padEnd(22)} ${head} ${'MACs'.padStart(11)}`);
-  lines.push(...breakdownLines(d.stages), ...breakdownLines(d.parts));
+  lines.push(...breakdownLines(d.stages, perRow), ...breakdownLines(d.parts, perRow));
   // Device, file and runtime names come from the LUT: none may steer the terminal.
   return lines.map(terminalSafe).join('\n');
 }

@@ -1,9 +1,12 @@
-// The text `bench search` prints: what was searched, each device's front and exclusions, the primary
-// front as a table, the reference points and how the ranking carries over between devices.
+// The text `bench search` prints: what was searched, each device's front, exclusions and run-wide
+// conditions (told once), the primary front as a table with the flags that change what to do with a
+// candidate, the reference points and how the ranking carries over between devices.
 import { candidateRow, type CandidateRow } from '../../search/describe.js';
 import type { SearchResult } from '../../search/search.js';
 import type { EvaluatedSpace } from '../../search/space.js';
 import { terminalSafe } from '../../terminal-text.js';
+import { runWideLines } from '../flags.js';
+import { blockTableFlags } from '../table-flags.js';
 
 /** Front rows printed; the rest are in the --out file or the JSON. */
 const SHOWN = 40;
@@ -15,7 +18,9 @@ const EXCLUDED = {
 } as const;
 
 // A value that is not a finite number prints as a dash, never NaN or Infinity.
-const ms = (v: number) => (!Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3));
+function ms(v: number): string {
+  return !Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(1) : v >= 10 ? v.toFixed(2) : v.toFixed(3);
+}
 
 /** The first few of a list, with an ellipsis when there are more. */
 const some = (list: readonly string[], n: number) => `${list.slice(0, n).join(', ')}${list.length > n ? ', ...' : ''}`;
@@ -65,6 +70,7 @@ function deviceLines(space: EvaluatedSpace, result: SearchResult): string[] {
     if (skipped.length > 0) lines.push(`  excluded: ${skipped.join(', ')}`);
     const problems = dev.prediction.problems;
     if (problems.length > 0) lines.push(`  entries missing or failed: ${some(problems, 6)}`);
+    for (const line of runWideLines(blockTableFlags(dev.predictor.table))) lines.push(`  run: ${line}`);
     const missing = dev.pipeline?.missing ?? [];
     const measure = `bench pipeline --device ${dev.predictor.lut.device.profile} measures them`;
     if (missing.length > 0) lines.push(`  pipeline entries missing: ${some(missing, 4)} (${measure})`);
@@ -90,11 +96,13 @@ function frontLines(space: EvaluatedSpace, result: SearchResult): string[] {
   const pipeHead = pipelineCells(space, undefined, vaeWidth);
   const columns = `${'latency ms'.padStart(10)}${pipeHead}  ${'params M'.padStart(8)}  ${'MACs G'.padStart(8)}`;
   const lines = ['', `front on ${primary.label}:`, `  ${'#'.padStart(7)}  ${columns}${qualityHead}  code`];
+  const perRow = blockTableFlags(space.devices[0]!.predictor.table).perRow;
   for (const n of primary.front.slice(0, SHOWN)) {
     const r = candidateRow(space, n);
     const lat = r.latency[0];
     const quality = q ? `  ${(r.quality === null ? '–' : r.quality.toPrecision(5)).padStart(8)}` : '';
-    const flags = lat && lat.flags.length > 0 ? `  [${lat.flags.join(', ')}]` : '';
+    const shown = lat ? perRow(lat.flags) : [];
+    const flags = shown.length > 0 ? `  [${shown.join(', ')}]` : '';
     const numbers =
       `${(lat ? ms(lat.median) : '–').padStart(10)}${pipelineCells(space, r, vaeWidth)}  ` +
       `${(r.params / 1e6).toFixed(2).padStart(8)}  ${(r.macs / 1e9).toFixed(3).padStart(8)}`;
