@@ -16,14 +16,15 @@ import { readLut } from '../lut/io.js';
 import type { Precision } from '../lut/schema.js';
 import { mergeSettings, type SettingsOverride } from '../measure/settings.js';
 import { ModelStore } from '../onnx/store.js';
-import { defaultReportsDir, defaultStoreDir, packageRoot } from '../paths.js';
+import { defaultStoreDir, packageRoot } from '../paths.js';
+import type { ImageFormat } from '../pipeline/image-codec.js';
 import { MAX_MEGAPIXELS, parseImageSize, planTiles, type TilePlan } from '../pipeline/tiling.js';
 import type { LutConfig } from '../predict/config.js';
 import type { PipelineRunOutput } from '../runners/ort-node/pipeline-output.js';
 import { bindRunner } from '../runners/registry.js';
 import { lutPath, runBlocks } from './blocks.js';
 import type { ProgressListener } from './events.js';
-import { defaultPictureFile, endToEndUnsupported, runEndToEnd } from './pipeline-e2e.js';
+import { checkPictureName, endToEndUnsupported, pictureFile, runEndToEnd } from './pipeline-e2e.js';
 import { generatedImage, userImage, writeGeneratedImage, type PipelineImage } from './pipeline-image.js';
 import { pipelineModels, type PipelineCatalogs, type PipelineModels } from './pipeline-models.js';
 import { predictForDevice, type PipelinePredictionResult } from './pipeline-predict.js';
@@ -48,10 +49,18 @@ export interface PipelineOptions {
   width?: number;
   precision?: Precision;
   predictOnly?: boolean;
-  /** LUT file (one device); default: the device's LUT at the tile's latent side. */
+  /**
+   * The LUT read and added to: with one device a file, with several their folder (each device's LUT
+   * under its default name, as `bench blocks --out`); default: the device's LUT at the tile's latent side.
+   */
   lut?: string;
-  /** Restored picture (one device); default reports/<device>-pipeline-<W>x<H>.png. */
+  /**
+   * The restored picture: with one device a file named as `format` says (.png; .jpg or .jpeg), with
+   * several their folder (`<device>-pipeline-<W>x<H>.png` each); default reports/ under that name.
+   */
   out?: string;
+  /** The restored picture's format (default png). */
+  format?: ImageFormat;
   force?: boolean;
   /** Measure the per-tile entries again even when the LUT holds them. */
   remeasure?: boolean;
@@ -100,9 +109,7 @@ const PIPELINE_SETTINGS: SettingsOverride = { rounds: 2, maxRounds: 2, threadSpi
 
 /** Flag combinations that cannot work, refused before anything is read. */
 function checkOptions(o: PipelineOptions, devices: number, steps: number): void {
-  if (devices > 1 && (o.lut !== undefined || o.out !== undefined)) {
-    throw new UsageError('--lut and --picture name one file: give them with one --device');
-  }
+  if (devices === 1 && o.out !== undefined) checkPictureName(o.out, o.format ?? 'png');
   if (o.image !== undefined && o.input !== undefined) {
     throw new UsageError('--image and --input exclude each other: a generated picture of a size, or your photo');
   }
@@ -125,7 +132,8 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineDeviceRes
     text: loadCatalog(o.textCatalogFile ?? variantsFile('sd15-text-encoder.json')),
   };
   const results: PipelineDeviceResult[] = [];
-  for (const profile of profiles) results.push(await runDevice(o, profile, catalogs, steps));
+  for (const profile of profiles)
+    results.push(await runDevice(o, profile, catalogs, { steps, devices: profiles.length }));
   return results;
 }
 
@@ -139,7 +147,7 @@ interface DeviceSetup {
 }
 
 /** Everything checked before any device work: image, tiles, candidate, VAE variant, LUT path. */
-function setUp(o: PipelineOptions, profile: DeviceProfile, catalogs: PipelineCatalogs): DeviceSetup {
+function setUp(o: PipelineOptions, profile: DeviceProfile, catalogs: PipelineCatalogs, devices: number): DeviceSetup {
   const d = profile.defaults.pipeline ?? {};
   const tile = o.tile ?? d.tile ?? DEFAULT_PIPELINE.tile;
   const overlap = o.overlap ?? (o.tile !== undefined ? o.tile / 4 : (d.overlap ?? DEFAULT_PIPELINE.overlap));
@@ -153,7 +161,7 @@ function setUp(o: PipelineOptions, profile: DeviceProfile, catalogs: PipelineCat
   const unet = catalogs.unet.resolve(plan.latent, width);
   const candidate = !o.arch || o.arch === 'teacher' ? teacherCandidate(unet) : parseCandidate(unet, o.arch);
   const vae = parseVaeVariant(catalogs.vae.resolve(plan.latent, 1), o.vae ?? 'teacher');
-  const lutFile = lutPath(o.lut, 1, profile, bindRunner(profile).runner.name, plan.latent, width, precision);
+  const lutFile = lutPath(o.lut, devices, profile, bindRunner(profile).runner.name, plan.latent, width, precision);
   // A generated picture is written only once every check has passed, beside the LUT's raw output.
   const { width: w, height: h } = plan.image;
   const image = user ?? generatedImage(plan.image, force, join(`${lutFile}.raw`, `input-${w}x${h}.png`));
@@ -213,7 +221,8 @@ function predictDevice(
     text,
     latent: config.latent,
     width: config.width,
-    ...(o.lut ? { lut: o.lut } : {}),
+    // The file itself, also when --lut named the devices' folder: the commands are per device.
+    ...(o.lut ? { lut: s.lutFile } : {}),
   };
   const lut = readLut(s.lutFile);
   const { candidate, vae, lutFile } = s;
@@ -224,9 +233,10 @@ async function runDevice(
   o: PipelineOptions,
   profile: DeviceProfile,
   catalogs: PipelineCatalogs,
-  steps: number,
+  run: { steps: number; devices: number },
 ): Promise<PipelineDeviceResult> {
-  const s = setUp(o, profile, catalogs);
+  const { steps } = run;
+  const s = setUp(o, profile, catalogs, run.devices);
   const text = o.textEncoder === true;
   const threads = profile.threads !== undefined ? { threads: profile.threads } : undefined;
   const settings = mergeSettings(profile.measure, PIPELINE_SETTINGS, threads, o.settings);
@@ -254,14 +264,16 @@ async function runDevice(
   if (!models) return { ...result, notMeasured: '--predict-only' };
   const unsupported = endToEndUnsupported(profile);
   if (unsupported) return { ...result, notMeasured: unsupported };
-  const picture = o.out ?? defaultPictureFile(defaultReportsDir(), profile.name, s.plan);
+  const format = o.format ?? 'png';
+  const picture = pictureFile({ file: o.out, format }, run.devices, profile.name, s.plan);
   mkdirSync(dirname(picture), { recursive: true });
   writeGeneratedImage(s.image, settings.seed);
-  const run = await runEndToEnd({
+  const done = await runEndToEnd({
     profile,
     models,
     input: s.image.file,
     output: picture,
+    outputFormat: format,
     plan: s.plan,
     steps,
     threads: settings.threads,
@@ -272,5 +284,6 @@ async function runDevice(
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
-  return { ...result, measured: { ...run.done!, load: run.load ?? {}, warmup: run.warmup ?? {}, picture } };
+  const measured = { ...done.done!, load: done.load ?? {}, warmup: done.warmup ?? {}, picture };
+  return { ...result, measured };
 }
