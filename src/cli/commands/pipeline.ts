@@ -34,6 +34,8 @@ export const pipelineCommand: Command = {
   --overlap N        pixels shared by neighbouring tiles, less than the tile (default: tile/4)
   --steps N          U-Net evaluations per tile (default 1, one-step restoration)
   --text-encoder     run the text encoder once per image (default: a fixed prompt embedding)
+  --models F         a pipeline manifest: your ONNX files (VAE encoder, U-Net, VAE decoder, optionally
+                     the text encoder and a per-tile graph) instead of generated seeded weights
   --predict-only     read the LUT and predict; measure nothing
   --remeasure        measure the per-tile entries again even when the LUT holds them
   --lut F            the LUT to read and add to, F.json with one device, a folder with several (each
@@ -61,6 +63,7 @@ when an entry the prediction needs is missing or failed (the commands that measu
     overlap: { type: 'string' },
     steps: { type: 'string' },
     'text-encoder': { type: 'boolean' },
+    models: { type: 'string' },
     format: { type: 'string' },
     'predict-only': { type: 'boolean' },
     remeasure: { type: 'boolean' },
@@ -105,6 +108,7 @@ when an entry the prediction needs is missing or failed (the commands that measu
       ...(lut !== undefined ? { lut } : {}),
       ...(out !== undefined ? { out: out as string } : {}),
       format,
+      ...(text('models') !== undefined ? { modelsManifest: text('models')! } : {}),
       ...(text('vae-catalog') !== undefined ? { vaeCatalogFile: text('vae-catalog')! } : {}),
       textEncoder: boolFlag(args, 'text-encoder'),
       predictOnly,
