@@ -24,7 +24,8 @@ export const pipelineCommand: Command = {
   summary: 'a candidate with its VAE on a whole tiled photo: per-tile entries, prediction, photo restored end to end',
   usage:
     'bench pipeline [--arch CODE] [--vae VARIANT] [--image WxH | --input photo.png] [--tile 512] [--overlap 128] ' +
-    '[--steps 1] [--text-encoder] [--device D ...] [--predict-only] [--lut F] [--out F] [--format png|jpeg] [...]',
+    '[--steps 1] [--text-encoder] [--models F] [--device D ...] [--predict-only] [--lut F] [--out F] ' +
+    '[--format png|jpeg] [...]',
   help: `  --arch CODE        the U-Net candidate: names or variant indices (default: the teacher)
   --vae VARIANT      VAE variant: a name both halves have (teacher, r1, w0.5, ...), encoder=X,decoder=Y,
                      or indices (default: teacher)
