@@ -53,7 +53,7 @@ interface Run {
 function pipeline(arch: string, vae: string, picture: string, remeasure: boolean): { run: Run; seconds: number } {
   const t = performance.now();
   const args = ['pipeline', '--arch', arch, '--vae', vae, '--image', values.image!, '--tile', values.tile!];
-  args.push('--lut', lut, '--picture', picture, '--json', ...(remeasure ? ['--remeasure'] : []));
+  args.push('--lut', lut, '--out', picture, '--json', ...(remeasure ? ['--remeasure'] : []));
   const env = { ...process.env, CI: '1' };
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
   if (r.status !== 0) {

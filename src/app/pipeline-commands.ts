@@ -16,6 +16,8 @@ export interface PipelineCommandContext {
   width: number;
   /** The LUT file, when the user named one. */
   lut?: string;
+  /** The pipeline manifest of the user's models. */
+  models?: string;
 }
 
 export function measureCommands(c: PipelineCommandContext, missing: readonly MissingPipelineEntry[]): string[] {
@@ -41,6 +43,7 @@ export function measureCommands(c: PipelineCommandContext, missing: readonly Mis
         ...(c.text ? ['--text-encoder'] : []),
         ...width,
         ...(c.lut ? ['--lut', c.lut] : []),
+        ...(c.models ? ['--models', c.models] : []),
       ]),
     );
   }

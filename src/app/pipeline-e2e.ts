@@ -2,9 +2,12 @@
 // `ort-node` runner: local, Macs and Linux boards over SSH), the whole photo is restored on the device
 // and timed. Runners that execute one model per process cannot; for them the per-tile graph entry is
 // the end-to-end measurement there is.
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { DeviceProfile } from '../devices/schema.js';
+import { UsageError } from '../errors.js';
 import { denoiseSchedule } from '../onnx/denoise-schedule.js';
+import { defaultReportsDir } from '../paths.js';
+import { formatOfName, type ImageFormat } from '../pipeline/image-codec.js';
 import type { TilePlan } from '../pipeline/tiling.js';
 import { bindRunner } from '../runners/registry.js';
 import type { OrtNodeOptions } from '../runners/ort-node/runner.js';
@@ -20,6 +23,7 @@ export interface EndToEndInput {
   models: PipelineModels;
   input: string;
   output: string;
+  outputFormat: ImageFormat;
   plan: TilePlan;
   steps: number;
   threads: number;
@@ -65,6 +69,7 @@ export async function runEndToEnd(i: EndToEndInput): Promise<PipelineRunOutput> 
       },
       input: i.input,
       output: i.output,
+      outputFormat: i.outputFormat,
       plan: i.plan,
       schedule: denoiseSchedule(i.steps),
       threads: i.threads,
@@ -81,7 +86,38 @@ export async function runEndToEnd(i: EndToEndInput): Promise<PipelineRunOutput> 
   }
 }
 
-/** Default picture path: reports/<device>-pipeline-<W>x<H>.png */
-export function defaultPictureFile(reportsDir: string, device: string, plan: TilePlan): string {
-  return join(reportsDir, `${device}-pipeline-${plan.image.width}x${plan.image.height}.png`);
+/** The file name a picture of each format takes. */
+const EXTENSION: Record<ImageFormat, string> = { png: '.png', jpeg: '.jpg' };
+
+/**
+ * `--format` chooses the picture's format, never the name; a name that promises another one (or none
+ * the runner writes) would mislead whatever opens it, so it is refused before any work.
+ */
+export function checkPictureName(out: string, format: ImageFormat): void {
+  const named = formatOfName(out);
+  if (named === format) return;
+  const name = format === 'png' ? '.png' : '.jpg or .jpeg';
+  if (named) {
+    throw new UsageError(`--out ${out}: the name says ${named.toUpperCase()} but --format is ${format}`, {
+      hint: `add --format ${named}, or name the file ${name}`,
+    });
+  }
+  throw new UsageError(`--out ${out}: the restored picture is ${format.toUpperCase()}; name it ${name}`, {
+    hint: 'a folder is for several devices (--device a,b); --format png|jpeg chooses the format',
+  });
+}
+
+/**
+ * Where a device's restored picture goes: `out` itself with one device, a file named after the device
+ * in the `out` folder with several, else reports/<device>-pipeline-<W>x<H>.png (.jpg for JPEG).
+ */
+export function pictureFile(
+  out: { file?: string | undefined; format: ImageFormat },
+  devices: number,
+  device: string,
+  plan: TilePlan,
+): string {
+  if (out.file !== undefined && devices === 1) return resolve(out.file);
+  const name = `${device}-pipeline-${plan.image.width}x${plan.image.height}${EXTENSION[out.format]}`;
+  return resolve(out.file ?? defaultReportsDir(), name);
 }

@@ -6,25 +6,28 @@
 // the LUT and nothing else.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { formatCandidate, formatCandidateIndices, parseCandidate, teacherCandidate } from '../catalog/candidates.js';
+import { formatCandidate, formatCandidateIndices } from '../catalog/candidates.js';
 import { loadCatalog } from '../catalog/load.js';
-import { parseVaeVariant, type VaeVariant } from '../catalog/vae.js';
+import type { VaeVariant } from '../catalog/vae.js';
 import { loadProfile, profileDirs } from '../devices/load.js';
 import type { DeviceProfile } from '../devices/schema.js';
 import { InvalidFileError, UsageError } from '../errors.js';
 import { readLut } from '../lut/io.js';
 import type { Precision } from '../lut/schema.js';
 import { mergeSettings, type SettingsOverride } from '../measure/settings.js';
+import { loadPipelineModels, readPipelineManifest, type PipelineUserModels } from '../onnx/pipeline-manifest.js';
 import { ModelStore } from '../onnx/store.js';
-import { defaultReportsDir, defaultStoreDir, packageRoot } from '../paths.js';
+import { defaultStoreDir, packageRoot } from '../paths.js';
+import type { ImageFormat } from '../pipeline/image-codec.js';
 import { MAX_MEGAPIXELS, parseImageSize, planTiles, type TilePlan } from '../pipeline/tiling.js';
 import type { LutConfig } from '../predict/config.js';
 import type { PipelineRunOutput } from '../runners/ort-node/pipeline-output.js';
 import { bindRunner } from '../runners/registry.js';
 import { lutPath, runBlocks } from './blocks.js';
 import type { ProgressListener } from './events.js';
-import { defaultPictureFile, endToEndUnsupported, runEndToEnd } from './pipeline-e2e.js';
+import { checkPictureName, endToEndUnsupported, pictureFile, runEndToEnd } from './pipeline-e2e.js';
 import { generatedImage, userImage, writeGeneratedImage, type PipelineImage } from './pipeline-image.js';
+import { pipelineChoice } from './pipeline-choice.js';
 import { pipelineModels, type PipelineCatalogs, type PipelineModels } from './pipeline-models.js';
 import { predictForDevice, type PipelinePredictionResult } from './pipeline-predict.js';
 
@@ -48,11 +51,24 @@ export interface PipelineOptions {
   width?: number;
   precision?: Precision;
   predictOnly?: boolean;
-  /** LUT file (one device); default: the device's LUT at the tile's latent side. */
+  /**
+   * The LUT read and added to: with one device a file, with several their folder (each device's LUT
+   * under its default name, as `bench blocks --out`); default: the device's LUT at the tile's latent side.
+   */
   lut?: string;
-  /** Restored picture (one device); default reports/<device>-pipeline-<W>x<H>.png. */
+  /**
+   * The restored picture: with one device a file named as `format` says (.png; .jpg or .jpeg), with
+   * several their folder (`<device>-pipeline-<W>x<H>.png` each); default reports/ under that name.
+   */
   out?: string;
+  /** The restored picture's format (default png). */
+  format?: ImageFormat;
   force?: boolean;
+  /**
+   * A pipeline manifest: the user's ONNX files (real weights) instead of the generated seeded ones; its
+   * `arch` and `vae` are the candidate and VAE variant when the options do not say.
+   */
+  modelsManifest?: string;
   /** Measure the per-tile entries again even when the LUT holds them. */
   remeasure?: boolean;
   settings?: SettingsOverride;
@@ -79,6 +95,8 @@ export interface PipelineDeviceResult {
   steps: number;
   text: boolean;
   predicted: PipelinePredictionResult;
+  /** The pipeline manifest whose models ran; absent: generated seeded weights. */
+  manifest?: string;
   /** The photo restored end to end on the device, when its runner can. */
   measured?: PipelineRunOutput['done'] & { load: Timings; warmup: Timings; picture: string };
   /** Why the photo was not restored end to end. */
@@ -100,9 +118,7 @@ const PIPELINE_SETTINGS: SettingsOverride = { rounds: 2, maxRounds: 2, threadSpi
 
 /** Flag combinations that cannot work, refused before anything is read. */
 function checkOptions(o: PipelineOptions, devices: number, steps: number): void {
-  if (devices > 1 && (o.lut !== undefined || o.out !== undefined)) {
-    throw new UsageError('--lut and --picture name one file: give them with one --device');
-  }
+  if (devices === 1 && o.out !== undefined) checkPictureName(o.out, o.format ?? 'png');
   if (o.image !== undefined && o.input !== undefined) {
     throw new UsageError('--image and --input exclude each other: a generated picture of a size, or your photo');
   }
@@ -124,8 +140,13 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineDeviceRes
     vae: loadCatalog(o.vaeCatalogFile ?? variantsFile('sd15-vae.json')),
     text: loadCatalog(o.textCatalogFile ?? variantsFile('sd15-text-encoder.json')),
   };
+  const manifest = o.modelsManifest ? readPipelineManifest(o.modelsManifest) : undefined;
+  // Every device's choice, files and models checked before the first device is touched.
+  const setups = profiles.map((p) => setUp(o, p, { catalogs, manifest, devices: profiles.length }));
   const results: PipelineDeviceResult[] = [];
-  for (const profile of profiles) results.push(await runDevice(o, profile, catalogs, steps));
+  for (const [i, profile] of profiles.entries()) {
+    results.push(await runDevice(o, profile, catalogs, { steps, devices: profiles.length, setup: setups[i]! }));
+  }
   return results;
 }
 
@@ -136,10 +157,20 @@ interface DeviceSetup {
   candidate: number[];
   vae: VaeVariant;
   lutFile: string;
+  /** The text encoder runs (asked for, or listed by the manifest). */
+  text: boolean;
+  user?: PipelineUserModels;
+}
+
+interface SetUpContext {
+  catalogs: PipelineCatalogs;
+  manifest: ReturnType<typeof readPipelineManifest> | undefined;
+  devices: number;
 }
 
 /** Everything checked before any device work: image, tiles, candidate, VAE variant, LUT path. */
-function setUp(o: PipelineOptions, profile: DeviceProfile, catalogs: PipelineCatalogs): DeviceSetup {
+function setUp(o: PipelineOptions, profile: DeviceProfile, c: SetUpContext): DeviceSetup {
+  const { catalogs, manifest, devices } = c;
   const d = profile.defaults.pipeline ?? {};
   const tile = o.tile ?? d.tile ?? DEFAULT_PIPELINE.tile;
   const overlap = o.overlap ?? (o.tile !== undefined ? o.tile / 4 : (d.overlap ?? DEFAULT_PIPELINE.overlap));
@@ -150,14 +181,17 @@ function setUp(o: PipelineOptions, profile: DeviceProfile, catalogs: PipelineCat
   const width = o.width ?? profile.defaults.width ?? 1;
   const precision = o.precision ?? profile.defaults.precision ?? 'fp32';
   const config: LutConfig = { latent: plan.latent, width, precision };
-  const unet = catalogs.unet.resolve(plan.latent, width);
-  const candidate = !o.arch || o.arch === 'teacher' ? teacherCandidate(unet) : parseCandidate(unet, o.arch);
-  const vae = parseVaeVariant(catalogs.vae.resolve(plan.latent, 1), o.vae ?? 'teacher');
-  const lutFile = lutPath(o.lut, 1, profile, bindRunner(profile).runner.name, plan.latent, width, precision);
+  const resolved = { unet: catalogs.unet.resolve(plan.latent, width), vae: catalogs.vae.resolve(plan.latent, 1) };
+  const { candidate, vae } = pipelineChoice({ arch: o.arch, vae: o.vae }, manifest, resolved);
+  const text = o.textEncoder === true || manifest?.models.textEncoder !== undefined;
+  // Predicting reads only the LUT: the models are opened and checked when they will run.
+  const models =
+    manifest && !o.predictOnly ? loadPipelineModels(manifest, { tile: plan.tile, precision, text }) : undefined;
+  const lutFile = lutPath(o.lut, devices, profile, bindRunner(profile).runner.name, plan.latent, width, precision);
   // A generated picture is written only once every check has passed, beside the LUT's raw output.
   const { width: w, height: h } = plan.image;
   const image = user ?? generatedImage(plan.image, force, join(`${lutFile}.raw`, `input-${w}x${h}.png`));
-  return { plan, image, config, candidate, vae, lutFile };
+  return { plan, image, config, candidate, vae, lutFile, text, ...(models ? { user: models } : {}) };
 }
 
 /** The per-tile entries into the device's LUT, through the blocks' protocol, journal and resume. */
@@ -167,7 +201,8 @@ async function measureEntries(
   s: DeviceSetup,
   models: PipelineModels,
 ): Promise<void> {
-  const entries = [models.encoder, models.unet, models.decoder, ...(models.text ? [models.text] : []), models.tile];
+  const { encoder, unet, decoder, text, tile } = models;
+  const entries = [encoder, unet, decoder, ...(text ? [text] : []), ...(tile ? [tile] : [])];
   await runBlocks({
     devices: [profile.name],
     ...(o.profileDirs ? { profileDirs: o.profileDirs } : {}),
@@ -201,8 +236,7 @@ function predictDevice(
       hint: 'measure its entries with the same flags without --predict-only, or name a table with --lut',
     });
   }
-  const text = o.textEncoder === true;
-  const { plan, config } = s;
+  const { plan, config, text } = s;
   const commands = {
     device: profile.name,
     indices: formatCandidateIndices(s.candidate),
@@ -213,7 +247,9 @@ function predictDevice(
     text,
     latent: config.latent,
     width: config.width,
-    ...(o.lut ? { lut: o.lut } : {}),
+    // The file itself, also when --lut named the devices' folder: the commands are per device.
+    ...(o.lut ? { lut: s.lutFile } : {}),
+    ...(o.modelsManifest ? { models: o.modelsManifest } : {}),
   };
   const lut = readLut(s.lutFile);
   const { candidate, vae, lutFile } = s;
@@ -224,17 +260,17 @@ async function runDevice(
   o: PipelineOptions,
   profile: DeviceProfile,
   catalogs: PipelineCatalogs,
-  steps: number,
+  run: { steps: number; devices: number; setup: DeviceSetup },
 ): Promise<PipelineDeviceResult> {
-  const s = setUp(o, profile, catalogs);
-  const text = o.textEncoder === true;
+  const { steps, setup: s } = run;
+  const { text } = s;
   const threads = profile.threads !== undefined ? { threads: profile.threads } : undefined;
   const settings = mergeSettings(profile.measure, PIPELINE_SETTINGS, threads, o.settings);
   const store = new ModelStore(o.storeDir ?? defaultStoreDir(), {
     onGenerate: (what, bytes) => o.onProgress?.({ type: 'generate', what, bytes }),
   });
   const choice = { candidate: s.candidate, vae: s.vae, steps, text };
-  const models = o.predictOnly ? undefined : pipelineModels(catalogs, choice, s.config, store, settings.seed);
+  const models = o.predictOnly ? undefined : pipelineModels(catalogs, choice, s.config, store, settings.seed, s.user);
   if (models) await measureEntries(o, profile, s, models);
   const predicted = predictDevice(o, profile, s, catalogs, steps);
   const unet = catalogs.unet.resolve(s.config.latent, s.config.width);
@@ -250,18 +286,21 @@ async function runDevice(
     steps,
     text,
     predicted,
+    ...(s.user ? { manifest: s.user.file } : {}),
   };
   if (!models) return { ...result, notMeasured: '--predict-only' };
   const unsupported = endToEndUnsupported(profile);
   if (unsupported) return { ...result, notMeasured: unsupported };
-  const picture = o.out ?? defaultPictureFile(defaultReportsDir(), profile.name, s.plan);
+  const format = o.format ?? 'png';
+  const picture = pictureFile({ file: o.out, format }, run.devices, profile.name, s.plan);
   mkdirSync(dirname(picture), { recursive: true });
   writeGeneratedImage(s.image, settings.seed);
-  const run = await runEndToEnd({
+  const done = await runEndToEnd({
     profile,
     models,
     input: s.image.file,
     output: picture,
+    outputFormat: format,
     plan: s.plan,
     steps,
     threads: settings.threads,
@@ -272,5 +311,6 @@ async function runDevice(
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
-  return { ...result, measured: { ...run.done!, load: run.load ?? {}, warmup: run.warmup ?? {}, picture } };
+  const measured = { ...done.done!, load: done.load ?? {}, warmup: done.warmup ?? {}, picture };
+  return { ...result, measured };
 }

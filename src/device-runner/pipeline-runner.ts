@@ -1,7 +1,7 @@
 // The end-to-end pipeline runner: a small program pushed to devices that have Node (this machine for
 // `local`, a Mac or Linux board over SSH). It restores one whole photo the way an app would: decode
 // the picture, cut it into tiles, run VAE encoder -> U-Net x steps -> VAE decoder on each tile with
-// onnxruntime, blend the tiles back with a feathered window, write a PNG. Models are loaded before
+// onnxruntime, blend the tiles back with a feathered window, write a PNG or JPEG. Models are loaded before
 // the clock starts (an app loads them once); the wall time covers decoding the photo to writing the
 // result. It prints one line per event (see runners/ort-node/pipeline-output.ts):
 //
@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TileBlender, tileWindow } from '../pipeline/blend.js';
-import { decodeImage, encodePng, type Codecs } from '../pipeline/image-codec.js';
+import { decodeImage, encodeImage, type Codecs } from '../pipeline/image-codec.js';
 import { cutTile, type RgbImage } from '../pipeline/pixels.js';
 import type { PipelineRunSpec } from '../pipeline/run-spec.js';
 import { mulberry32 } from '../stats/rng.js';
@@ -239,7 +239,8 @@ async function run(spec: PipelineRunSpec): Promise<void> {
   const rgb = blender.finish();
   stages.blend += now() - t;
   t = now();
-  writeFileSync(spec.output, encodePng({ width: image.width, height: image.height, data: rgb }, codecs));
+  const picture = { width: image.width, height: image.height, data: rgb };
+  writeFileSync(spec.output, encodeImage(picture, spec.outputFormat, codecs));
   stages.write = now() - t;
   const wallMs = now() - wall;
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;

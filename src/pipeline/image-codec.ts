@@ -1,4 +1,4 @@
-// Decoding photos (PNG, JPEG) into 8-bit RGB and writing the result as PNG. The codec libraries
+// Decoding photos (PNG, JPEG) into 8-bit RGB and writing the result as PNG or JPEG. The codec libraries
 // (pngjs, jpeg-js) are handed in rather than imported, because this file also runs inside the device
 // runner, which loads them from a folder on the device the way it loads onnxruntime.
 //
@@ -9,10 +9,18 @@ import { rgbaToRgb, type RgbImage } from './pixels.js';
 
 export interface Codecs {
   PNG: typeof PNG;
-  jpeg: Pick<typeof JpegJs, 'decode'>;
+  jpeg: Pick<typeof JpegJs, 'decode' | 'encode'>;
 }
 
 export type ImageFormat = 'png' | 'jpeg';
+
+/** The format a picture's name promises (.png, .jpg, .jpeg), or undefined for any other name. */
+export function formatOfName(file: string): ImageFormat | undefined {
+  const name = file.toLowerCase();
+  if (name.endsWith('.png')) return 'png';
+  if (name.endsWith('.jpg') || name.endsWith('.jpeg')) return 'jpeg';
+  return undefined;
+}
 
 /** The format from the file's first bytes (never from its name). */
 export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
@@ -81,4 +89,25 @@ export function encodePng(image: RgbImage, codecs: Pick<Codecs, 'PNG'>): Uint8Ar
   const data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
   const png = { width: image.width, height: image.height, data };
   return codecs.PNG.sync.write(png as unknown as PNG, { colorType: 2, inputColorType: 2 });
+}
+
+/** JPEG quality of a restored picture: high, so the codec's own loss stays below what a model changes. */
+export const JPEG_QUALITY = 95;
+
+/** 8-bit RGB JPEG bytes (the encoder takes RGBA: alpha is opaque). */
+export function encodeJpeg(image: RgbImage, codecs: Pick<Codecs, 'jpeg'>): Uint8Array {
+  const { width, height, data } = image;
+  const rgba = new Uint8Array(width * height * 4);
+  for (let p = 0, q = 0; p < data.length; p += 3, q += 4) {
+    rgba[q] = data[p]!;
+    rgba[q + 1] = data[p + 1]!;
+    rgba[q + 2] = data[p + 2]!;
+    rgba[q + 3] = 255;
+  }
+  return codecs.jpeg.encode({ width, height, data: rgba }, JPEG_QUALITY).data;
+}
+
+/** A picture in the format asked for. */
+export function encodeImage(image: RgbImage, format: ImageFormat, codecs: Pick<Codecs, 'PNG' | 'jpeg'>): Uint8Array {
+  return format === 'jpeg' ? encodeJpeg(image, codecs) : encodePng(image, codecs);
 }

@@ -34,6 +34,8 @@ export interface PipelineRunSpec {
   text?: { path: string; id: string; input: string; output: string };
   input: string;
   output: string;
+  /** The restored picture's format (the host's --out name chose it). */
+  outputFormat: 'png' | 'jpeg';
   /** The decoder's refusal threshold for huge JPEGs, megapixels. */
   maxMegapixels: number;
   /**

@@ -57,7 +57,7 @@ describe('bench pipeline on an Android phone', () => {
   it('ort-node: per-tile entries measured and the photo restored end to end over adb', async () => {
     const lut = join(host, 'node.lut.json');
     const picture = join(host, 'node.png');
-    const files = ['--lut', lut, '--picture', picture];
+    const files = ['--lut', lut, '--out', picture];
     const r = await bench(['pipeline', '--device', 'fakenode', '--profiles', profiles, ...small, ...files], env());
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -74,7 +74,7 @@ describe('bench pipeline on an Android phone', () => {
   it('onnxruntime_perf_test: the same entries one model per process, with the peak working set; no photo', async () => {
     const lut = join(host, 'perf.lut.json');
     const picture = join(host, 'perf.png');
-    const files = ['--lut', lut, '--picture', picture];
+    const files = ['--lut', lut, '--out', picture];
     const r = await bench(['pipeline', '--device', 'fakeperf', '--profiles', profiles, ...small, ...files], env());
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -1,13 +1,13 @@
 // `bench pipeline` on the local device through the real command: per-tile entries measured into the
 // LUT with onnxruntime-node, a JPEG photo restored end to end, the prediction beside the measurement,
 // a 4K prediction from the same LUT, and bad input (one line, a distinct exit code, nothing written).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
-import { bench, tempDir } from '../support/cli.js';
+import { bench, repoRoot, tempDir } from '../support/cli.js';
 
 const store = tempDir('nsb-store-');
 const env = { NANOSD_BENCH_STORE: store };
@@ -35,7 +35,7 @@ describe('bench pipeline on the local device', () => {
 
   beforeAll(async () => {
     jpegPhoto(photo);
-    const files = ['--lut', lutFile, '--picture', picture];
+    const files = ['--lut', lutFile, '--out', picture];
     first = await bench(['pipeline', ...small, '--text-encoder', '--input', photo, ...files], env);
   }, 400_000);
 
@@ -51,6 +51,8 @@ describe('bench pipeline on the local device', () => {
       'pipeline/vae_decoder/w0.5-r1/l4/w0.125/fp32',
       'pipeline/vae_encoder/w0.5-r1/l4/w0.125/fp32',
     ]);
+    // Measured as the photo runner runs: idle intra-op threads sleep, and the table says so.
+    expect(lut.protocol['identity']).toMatchObject({ threadSpinning: false });
     for (const e of lut.entries) {
       expect(e.state).toBe('ok');
       expect(e.samples).toHaveLength(3);
@@ -116,12 +118,17 @@ describe('bench pipeline on the local device', () => {
     expect(readFileSync(lutFile, 'utf8')).toBe(before);
   }, 180_000);
 
-  it('a second run measures nothing the LUT already holds', async () => {
-    const files = ['--lut', lutFile, '--picture', join(dir, 'second.png')];
+  it('a second run measures nothing the LUT already holds; --format jpeg writes a JPEG', async () => {
+    const second = join(dir, 'second.jpg');
+    const files = ['--lut', lutFile, '--out', second, '--format', 'jpeg'];
     const r = await bench(['pipeline', ...small, '--image', '56x40', ...files], env);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('0 entries to measure, 4 already in');
-    expect(existsSync(join(dir, 'second.png'))).toBe(true);
+    expect(r.stdout).toContain(`picture    ${second} (noise`);
+    const bytes = readFileSync(second);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    const restored = jpeg.decode(bytes);
+    expect([restored.width, restored.height]).toEqual([56, 40]);
   }, 180_000);
 });
 
@@ -136,14 +143,80 @@ describe('bench pipeline refuses bad input with one line and writes nothing', ()
     ['an overlap as large as the tile', ['--tile', '64', '--overlap', '64'], 3, /--overlap 64: must be smaller than/],
     ['an unknown VAE variant', ['--vae', 'tiny'], 3, /unknown VAE variant 'tiny'.*known: teacher, r1, w0\.5, w0\.5-r1/],
     ['a LUT that is not there', ['--predict-only'], 4, /x\.lut\.json: no LUT to predict from for local at latent 8/],
+    ['the old --picture flag', ['--picture', join(dir, 'p.png')], 3, /^bench: --picture: .* named with --out /],
   ];
   for (const [what, args, code, message] of cases) {
     it(`${what}: exit ${code}`, async () => {
-      const r = await bench(['pipeline', '--lut', lutFile, '--picture', join(dir, 'p.png'), ...args], env);
+      const r = await bench(['pipeline', '--lut', lutFile, '--out', join(dir, 'p.png'), ...args], env);
       expect(r.code).toBe(code);
       expect(r.stderr.split('\n')[0]).toMatch(message);
       expect(r.stdout).toBe('');
       expect(existsSync(lutFile) || existsSync(join(dir, 'p.png')) || existsSync(`${lutFile}.raw`)).toBe(false);
     });
   }
+});
+
+describe('bench pipeline checks --out and --lut before any work', () => {
+  const dir = tempDir();
+  const cases: [string, string[], RegExp][] = [
+    [
+      'a picture name of no format it writes',
+      ['--out', join(dir, 'p.gif')],
+      /p\.gif: the restored picture is PNG; name it \.png$/,
+    ],
+    [
+      'a picture name of another format',
+      ['--out', join(dir, 'p.jpg')],
+      /p\.jpg: the name says JPEG but --format is png$/,
+    ],
+    [
+      'a JPEG named .png',
+      ['--out', join(dir, 'p.png'), '--format', 'jpeg'],
+      /p\.png: the name says PNG but --format is jpeg$/,
+    ],
+    ['an unknown picture format', ['--format', 'gif'], /^bench: --format gif: must be png or jpeg$/],
+    ['a picture where no folder can be made', ['--out', '/proc/nsb/p.png'], /--out \/proc\/nsb\/p\.png: cannot create/],
+    ['a picture named as an existing folder', ['--out', `${dir}/`], /is PNG; name it \.png$/],
+    ['a LUT that is not a .json file', ['--lut', join(dir, 'tables')], /--lut .*tables: .*a name ending in \.json/],
+    ['a LUT where no folder can be made', ['--lut', '/proc/nsb/x.lut.json'], /--lut \/proc\/nsb\/x\.lut\.json: cannot/],
+    [
+      'a picture folder that is a file (several devices)',
+      ['--device', 'local,x', '--out', 'package.json'],
+      /is a file/,
+    ],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`${what}: exit 3 at once, nothing written`, async () => {
+      const started = Date.now();
+      const r = await bench(['pipeline', ...args], env);
+      expect(r.code).toBe(3);
+      expect(r.stderr.split('\n')[0]).toMatch(message);
+      expect(r.stdout).toBe('');
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(readdirSync(dir)).toEqual([]);
+    });
+  }
+});
+
+describe('bench pipeline on two devices', () => {
+  const dir = tempDir();
+  const profiles = join(dir, 'profiles');
+  const luts = join(dir, 'luts');
+  const pictures = join(dir, 'pictures');
+
+  it('one LUT and one picture per device in the folders --lut and --out name', async () => {
+    mkdirSync(profiles);
+    const local = JSON.parse(readFileSync(join(repoRoot, 'device-profiles', 'local.json'), 'utf8'));
+    writeFileSync(join(profiles, 'local-b.json'), JSON.stringify({ ...local, name: 'local-b', $schema: undefined }));
+    const args = ['--device', 'local,local-b', '--profiles', profiles, '--image', '56x40', '--lut', luts];
+    const r = await bench(['pipeline', ...small, ...args, '--out', pictures], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    for (const device of ['local', 'local-b']) {
+      const lut = readLut(join(luts, `${device}-ort-node-l4-w0.125-fp32.lut.json`));
+      expect(lut.entries).toHaveLength(4);
+      const png = PNG.sync.read(readFileSync(join(pictures, `${device}-pipeline-56x40.png`)));
+      expect([png.width, png.height]).toEqual([56, 40]);
+    }
+  }, 300_000);
 });

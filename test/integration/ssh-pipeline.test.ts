@@ -1,9 +1,9 @@
 // `bench pipeline` with the ort-node runner on a host reached over a real sshd (this machine): the
-// per-tile entries measured into the LUT and the photo restored end to end on the SSH host, in a work
+// per-tile entries measured into the LUT and the photo restored end to end (as JPEG) on the SSH host, in a work
 // folder whose name would run commands if anything pasted it into a shell line.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
+import * as jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
 import { localOrtPath } from '../../src/runners/ort-node/runner.js';
@@ -40,8 +40,9 @@ describe('bench pipeline over SSH', () => {
     const runner = { name: 'ort-node', options: { node: node.path, ort: localOrtPath(), ep: 'cpu' } };
     writeSshProfile(profiles, 'sshbox', sshd, { workDir: work, runner });
     const lut = join(dir, 'ssh.lut.json');
-    const picture = join(dir, 'restored.png');
-    const files = ['--lut', lut, '--picture', picture];
+    // A JPEG, encoded on the host at the other end as an app would.
+    const picture = join(dir, 'restored.jpg');
+    const files = ['--lut', lut, '--out', picture, '--format', 'jpeg'];
     const args = ['pipeline', '--device', 'sshbox', '--profiles', profiles, ...small, ...files];
     const r = await bench(args, { NANOSD_BENCH_STORE: store });
     expect(r.stderr).toBe('');
@@ -50,10 +51,10 @@ describe('bench pipeline over SSH', () => {
     expect(entries).toHaveLength(4);
     expect(entries.every((e) => e.state === 'ok' && (e.peakMemoryBytes ?? 0) > 0)).toBe(true);
     expect(r.stdout).toMatch(/measured +[\d.]+ s wall for the whole photo/);
-    const png = PNG.sync.read(readFileSync(picture));
-    expect([png.width, png.height]).toEqual([56, 40]);
+    const restored = jpeg.decode(readFileSync(picture));
+    expect([restored.width, restored.height]).toEqual([56, 40]);
     // The pipeline runner ran in the odd folder, and nothing in its name ran.
-    expect(existsSync(join(work, 'pipeline-run', 'output.png'))).toBe(true);
+    expect(existsSync(join(work, 'pipeline-run', 'output.jpg'))).toBe(true);
     expect(pwnedFiles(dir)).toEqual([]);
   }, 300_000);
 });

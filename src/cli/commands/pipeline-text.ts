@@ -88,15 +88,19 @@ function measuredLines(r: PipelineDeviceResult): string[] {
     const inside = m.wallMs >= img.interval[0] && m.wallMs <= img.interval[1] ? 'inside' : 'outside';
     lines.push(`ratio      measured/predicted ${(m.wallMs / img.median).toFixed(3)} (${inside} the interval)`);
   }
-  lines.push(`picture    ${m.picture} (noise: the generated weights are seeded, not trained)`);
+  const what = r.manifest
+    ? `the restored photo: the models of ${r.manifest}`
+    : 'noise: the generated weights are seeded, not trained';
+  lines.push(`picture    ${m.picture} (${what})`);
   return lines;
 }
 
 export function pipelineText(r: PipelineDeviceResult): string {
   const rt = `${r.config.precision}, width ${r.config.width}`;
+  const models = r.manifest ? `; models of ${r.manifest}` : '';
   return [
     `device     ${r.device} (${r.lutFile}; ${rt})`,
-    `pipeline   ${r.code} (${r.indices}) + VAE ${r.vae.name}, ${r.steps} step${r.steps === 1 ? '' : 's'}`,
+    `pipeline   ${r.code} (${r.indices}) + VAE ${r.vae.name}, ${r.steps} step${r.steps === 1 ? '' : 's'}${models}`,
     `image      ${r.image.description}: ${describePlan(r.plan)}, latent ${r.plan.latent}`,
     ...predictionLines(r),
     ...measuredLines(r),
@@ -114,6 +118,7 @@ export function pipelineJson(r: PipelineDeviceResult): unknown {
     vae: { name: r.vae.name, encoder: r.vae.encoder.variant, decoder: r.vae.decoder.variant, params: r.vae.params },
     steps: r.steps,
     textEncoder: r.text,
+    models: r.manifest ?? null,
     image: { ...r.image.size, source: r.image.description },
     tiles: { tile: r.plan.tile, overlap: r.plan.overlap, cols: r.plan.cols, rows: r.plan.rows, count: r.plan.count },
     predicted: {

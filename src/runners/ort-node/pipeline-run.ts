@@ -31,6 +31,8 @@ export interface PipelineRunRequest {
   input: string;
   /** Where the restored picture goes on the host. */
   output: string;
+  /** Its format (PNG or JPEG), encoded on the device as an app would. */
+  outputFormat: PipelineRunSpec['outputFormat'];
   plan: TilePlan;
   /** The sampler's steps (onnx/denoise-schedule.ts, the same the per-tile graph holds). */
   schedule: PipelineRunSpec['schedule'];
@@ -100,7 +102,8 @@ function specFor(
     decoder: simple(decoder, paths.decoder!),
     ...(text && paths.text ? { text: simple(text, paths.text) } : {}),
     input: posix.join(dir, `input${extname(r.input).toLowerCase() || '.img'}`),
-    output: posix.join(dir, 'output.png'),
+    output: posix.join(dir, r.outputFormat === 'jpeg' ? 'output.jpg' : 'output.png'),
+    outputFormat: r.outputFormat,
     maxMegapixels: r.maxMegapixels,
     schedule: r.schedule,
     plan: { width: image.width, height: image.height, tile, overlap, tiles: tiles.map((t) => ({ x: t.x, y: t.y })) },

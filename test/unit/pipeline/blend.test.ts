@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { rampWeights, TileBlender, tileWindow } from '../../../src/pipeline/blend.js';
 import {
   decodeImage,
+  encodeImage,
   encodePng,
+  formatOfName,
   headerSize,
   ImageDecodeError,
   sniffFormat,
@@ -111,6 +113,23 @@ describe('image codecs', () => {
     let err = 0;
     for (let i = 0; i < back.data.length; i++) err += Math.abs(back.data[i]! - img.data[i]!);
     expect(err / back.data.length).toBeLessThan(4);
+  });
+
+  it('writes the restored picture as JPEG that decodes back close to the pixels', () => {
+    const img = picture(64, 48);
+    const bytes = encodeImage(img, 'jpeg', codecs);
+    expect(sniffFormat(bytes)).toBe('jpeg');
+    const back = decodeImage(bytes, codecs);
+    expect([back.width, back.height]).toEqual([64, 48]);
+    let err = 0;
+    for (let i = 0; i < back.data.length; i++) err += Math.abs(back.data[i]! - img.data[i]!);
+    expect(err / back.data.length).toBeLessThan(4);
+    expect(sniffFormat(encodeImage(img, 'png', codecs))).toBe('png');
+  });
+
+  it('reads the format a picture name promises, whatever its case', () => {
+    const names = ['a.png', 'b.JPG', 'c.jpeg', 'd.gif', 'png', 'e.png.txt'];
+    expect(names.map(formatOfName)).toEqual(['png', 'jpeg', 'jpeg', undefined, undefined, undefined]);
   });
 
   it('refuses what it cannot decode with a one-line reason', () => {
