@@ -6,7 +6,7 @@ import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { writeFileAtomic } from '../atomic-write.js';
 import { InvalidFileError } from '../errors.js';
-import { decodeImage, encodePng, headerSize, ImageDecodeError } from '../pipeline/image-codec.js';
+import { decodeImage, encodePng, headerSize, ImageDecodeError, type ImageFormat } from '../pipeline/image-codec.js';
 import type { RgbImage } from '../pipeline/pixels.js';
 import { checkImageSize, MAX_MEGAPIXELS, type ImageSize } from '../pipeline/tiling.js';
 import { mulberry32 } from '../stats/index.js';
@@ -20,6 +20,8 @@ export interface PipelineImage {
   /** `photo.jpg (JPEG)` or `generated 4000x3000 test picture`. */
   description: string;
   generated: boolean;
+  /** The file's format (a generated picture is written as PNG). */
+  format: ImageFormat;
 }
 
 /** Reads and decodes the user's photo; refuses what cannot be decoded (exit 4) or is too large (exit 3). */
@@ -44,7 +46,7 @@ export function userImage(file: string, force: boolean): PipelineImage {
   const size = { width: image.width, height: image.height };
   checkImageSize(size, force, file);
   const description = `${file} (${image.format.toUpperCase()}, ${size.width}x${size.height})`;
-  return { size, file, description, generated: false };
+  return { size, file, description, generated: false, format: image.format };
 }
 
 /** A test picture: colour gradients with seeded fine texture, so tiles differ as in a photo. */
@@ -71,7 +73,8 @@ function clamp(v: number): number {
 /** A generated test picture that will be written to `file` when a run needs it (writeGeneratedImage). */
 export function generatedImage(size: ImageSize, force: boolean, file: string): PipelineImage {
   checkImageSize(size, force);
-  return { size, file, description: `generated ${size.width}x${size.height} test picture`, generated: true };
+  const description = `generated ${size.width}x${size.height} test picture`;
+  return { size, file, description, generated: true, format: 'png' };
 }
 
 /** Writes a generated picture as PNG (atomically); a user's photo is left as it is. */

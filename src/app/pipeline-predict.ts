@@ -1,17 +1,18 @@
 // The prediction half of `bench pipeline`: from the device's LUT, per tile and per image, with the
 // model error the LUT's end-to-end measurements show, the VAE's share, and the exact commands that
-// measure whatever is missing. Blending is estimated by timing the real blending code on this
-// computer (it is plain JavaScript on the device as well, outside any model).
+// measure whatever is missing. Blending, decoding the photo and writing the picture are estimated by
+// timing the runner's own code on this computer (pipeline-host-stages.ts).
 import type { Candidate } from '../catalog/candidates.js';
 import { parseVaeVariant, type VaeVariant } from '../catalog/vae.js';
 import type { Lut } from '../lut/schema.js';
-import { TileBlender, tileWindow } from '../pipeline/blend.js';
+import type { ImageFormat } from '../pipeline/image-codec.js';
 import type { TilePlan } from '../pipeline/tiling.js';
 import type { LutConfig } from '../predict/config.js';
 import { pipelineCalibration, pipelineModelError, type PipelineCalibration } from '../predict/pipeline-calibration.js';
 import { predictPipeline, type PipelinePrediction } from '../predict/pipeline.js';
 import { withModelError, type ModelError, type SumEstimate } from '../predict/uncertainty.js';
 import { measureCommands, type PipelineCommandContext } from './pipeline-commands.js';
+import { estimateBlendMs, estimatePictureMs } from './pipeline-host-stages.js';
 import { textChoiceOf, vaeChoiceOf, type PipelineCatalogs } from './pipeline-models.js';
 
 export interface PipelinePredictionResult {
@@ -21,6 +22,8 @@ export interface PipelinePredictionResult {
   /** The per-image estimate with the model error (the prediction's own is sampling error only). */
   perImage?: SumEstimate;
   blendMs: number;
+  /** Decoding the photo and encoding the restored picture (timed on this computer). */
+  pictureMs: number;
   /** Commands that measure the missing entries. */
   commands: string[];
 }
@@ -35,31 +38,16 @@ export interface PredictInput {
   steps: number;
   text: boolean;
   plan: TilePlan;
+  /** The photo's format and the restored picture's. */
+  formats: { input: ImageFormat; output: ImageFormat };
   commands: PipelineCommandContext;
-}
-
-/** Blending one image as the runner does it, timed here: every tile added once, then normalised. */
-export function estimateBlendMs(plan: TilePlan): number {
-  const blender = new TileBlender(plan.image.width, plan.image.height);
-  const tile = new Float32Array(3 * plan.tile * plan.tile);
-  // A few tiles are enough to time one: the rest cost the same.
-  const sample = plan.tiles.slice(0, Math.min(plan.count, 4));
-  const started = performance.now();
-  for (const t of sample) {
-    const at = { x: t.x, y: t.y, size: plan.tile };
-    const { wx, wy } = tileWindow(plan.image.width, plan.image.height, at, plan.overlap);
-    blender.add(tile, at, wx, wy);
-  }
-  const perTile = (performance.now() - started) / sample.length;
-  const finishStarted = performance.now();
-  blender.finish();
-  return perTile * plan.count + (performance.now() - finishStarted);
 }
 
 export function predictForDevice(i: PredictInput): PipelinePredictionResult {
   const unet = i.catalogs.unet.resolve(i.config.latent, i.config.width);
   const vaeResolved = i.catalogs.vae.resolve(i.config.latent, 1);
   const blendMs = estimateBlendMs(i.plan);
+  const pictureMs = estimatePictureMs(i.plan, i.formats.input, i.formats.output);
   const base = { lut: i.lut, file: i.lutFile, unet, config: i.config };
   const prediction = predictPipeline({
     ...base,
@@ -69,6 +57,7 @@ export function predictForDevice(i: PredictInput): PipelinePredictionResult {
     steps: i.steps,
     tiles: i.plan.count,
     blendMs,
+    pictureMs,
   });
   const calibration = pipelineCalibration(base, (name) => {
     try {
@@ -84,6 +73,7 @@ export function predictForDevice(i: PredictInput): PipelinePredictionResult {
     ...(modelError ? { modelError } : {}),
     ...(prediction.perImage ? { perImage: withModelError(prediction.perImage, modelError) } : {}),
     blendMs,
+    pictureMs,
     commands: prediction.available ? [] : measureCommands(i.commands, prediction.missing),
   };
 }

@@ -8,7 +8,7 @@ import { packageRoot } from '../paths.js';
 import { describePlan, parseImageSize, planTiles, VAE_FACTOR } from '../pipeline/tiling.js';
 import type { LutConfig } from '../predict/config.js';
 import type { PipelineSearchInput } from '../search/space.js';
-import { estimateBlendMs } from './pipeline-predict.js';
+import { estimateBlendMs, estimatePictureMs } from './pipeline-host-stages.js';
 import { textChoiceOf, vaeChoiceOf } from './pipeline-models.js';
 
 export interface PipelineSearchRequest {
@@ -52,6 +52,8 @@ export function pipelineSearchInput(r: PipelineSearchRequest, config: LutConfig)
     tiles: plan.count,
     ...(text ? { text } : {}),
     blendMs: estimateBlendMs(plan),
+    // A photo in PNG and the picture written as PNG, as `bench pipeline` does by default.
+    pictureMs: estimatePictureMs(plan, 'png', 'png'),
     description: `${plan.image.width}x${plan.image.height} in ${describePlan(plan)}, ${stepsText}${textNote}`,
   };
 }

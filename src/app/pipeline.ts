@@ -253,7 +253,8 @@ function predictDevice(
   };
   const lut = readLut(s.lutFile);
   const { candidate, vae, lutFile } = s;
-  return predictForDevice({ lut, lutFile, catalogs, config, candidate, vae, steps, text, plan, commands });
+  const formats = { input: s.image.format, output: o.format ?? 'png' };
+  return predictForDevice({ lut, lutFile, catalogs, config, candidate, vae, steps, text, plan, formats, commands });
 }
 
 async function runDevice(

@@ -23,6 +23,8 @@ export interface PipelineSpaceOptions {
   text?: TextEncoderChoice;
   /** Blending the whole image, ms. */
   blendMs: number;
+  /** Decoding the photo and writing the picture, ms. */
+  pictureMs: number;
 }
 
 export interface VaeColumn {
@@ -58,7 +60,7 @@ export function pipelineSpace(p: Predictor, unet: SpacePrediction, o: PipelineSp
     for (let n = 0; n < unet.size; n++) {
       const tile = vaeMs + o.steps * unet.median[n]!;
       // NaN propagates from a missing VAE half or an unpredicted U-Net.
-      seconds[n] = (o.tiles * tile + textMs + o.blendMs) / 1000;
+      seconds[n] = (o.tiles * tile + textMs + o.blendMs + o.pictureMs) / 1000;
       vaeShare[n] = vaeMs / tile;
     }
     return { vae, encoder, decoder, seconds, vaeShare, missing };

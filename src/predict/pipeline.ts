@@ -1,7 +1,7 @@
 // Predicted latency of the whole pipeline from a LUT (pure: reads nothing but the LUT it is given).
 //
 //   per tile  = VAE encoder + steps x U-Net + VAE decoder
-//   per image = tiles x per tile + once-per-image parts (text encoder) + blending
+//   per image = tiles x per tile + once-per-image parts (text encoder) + blending + picture in and out
 //
 // The U-Net is the candidate measured whole when the LUT has it, else the sum of its blocks and parts
 // (predictor.ts). The tiles run the same graphs on same-shaped inputs, so their errors are one error
@@ -39,6 +39,8 @@ export interface PipelineRequest {
   tiles: number;
   /** Blending the tiles into the picture, ms for the whole image (estimated by the caller). */
   blendMs?: number;
+  /** Decoding the photo and writing the picture, ms (estimated by the caller). */
+  pictureMs?: number;
 }
 
 export type PipelineUnit = 'encoder' | 'unet' | 'decoder' | 'text';
@@ -174,7 +176,9 @@ export function predictPipeline(r: PipelineRequest): PipelinePrediction {
   ]);
   const once: { e: Estimate; times: number }[] = [
     ...(text ? [{ e: text, times: 1 }] : []),
-    ...(r.blendMs !== undefined ? [{ e: { median: r.blendMs, lo: r.blendMs, hi: r.blendMs }, times: 1 }] : []),
+    ...[r.blendMs, r.pictureMs]
+      .filter((ms): ms is number => ms !== undefined)
+      .map((ms) => ({ e: { median: ms, lo: ms, hi: ms }, times: 1 })),
   ];
   // The tiles' sum is one error repeated; the once-per-image parts are independent of it.
   const tileEstimate = { median: perTile.median, lo: perTile.interval[0], hi: perTile.interval[1] };

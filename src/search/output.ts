@@ -43,6 +43,7 @@ export function pipelineJson(space: EvaluatedSpace) {
     tiles: p.tiles,
     steps: p.steps,
     blendMs: p.blendMs,
+    pictureMs: p.pictureMs,
     vaes: p.vaes.map((v) => ({ name: v.choice.name, params: v.params, macs: v.macs })),
     devices: space.devices.map((d) => ({
       label: d.label,

@@ -28,6 +28,8 @@ export interface PipelineSearchInput {
   text?: TextEncoderChoice;
   /** Blending the whole image, ms. */
   blendMs: number;
+  /** Decoding the photo and writing the picture, ms. */
+  pictureMs: number;
   /** For outputs: `4000x3000 in 88 tiles of 512 px`. */
   description: string;
 }
@@ -146,6 +148,7 @@ function withPipeline(unet: EvaluatedSpace, pipeline: PipelineSearchInput): Eval
       steps: pipeline.steps,
       tiles: pipeline.tiles,
       blendMs: pipeline.blendMs,
+      pictureMs: pipeline.pictureMs,
       ...(pipeline.text ? { text: pipeline.text } : {}),
     });
     const seconds = new Float64Array(size);

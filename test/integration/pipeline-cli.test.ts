@@ -66,7 +66,12 @@ describe('bench pipeline on the local device', () => {
     expect(out).toMatch(/per tile +VAE encoder +[\d.]+ ms +pipeline\/vae_encoder\/w0\.5-r1/);
     expect(out).toMatch(/U-Net x 1 +[\d.]+ ms +candidate\/.* \(measured whole\)/);
     expect(out).toMatch(/per-tile graph measured whole [\d.]+ ms: measured\/predicted \d\.\d{3}/);
-    expect(out).toMatch(/per image +6 tiles x per tile \+ [\d.]+ ms text encoder \(once\) \+ [\d.]+ ms blending/);
+    expect(out).toMatch(
+      new RegExp(
+        String.raw`per image +6 tiles x per tile \+ [\d.]+ ms text encoder \(once\) \+ [\d.]+ ms blending` +
+          String.raw` \+ [\d.]+ ms decoding and writing the picture`,
+      ),
+    );
     expect(out).toMatch(/predicted +[\d.]+ s +95% interval [\d.]+–[\d.]+ s/);
     expect(out).toMatch(/interval +includes the model error of 1 measured pipeline tile/);
     expect(out).toMatch(/measured +[\d.]+ s wall for the whole photo \(decode [\d.]+, text [\d.]+, encode [\d.]+, /);
@@ -88,7 +93,9 @@ describe('bench pipeline on the local device', () => {
     expect(json.measured).toBeNull();
     expect(json.notMeasured).toBe('--predict-only');
     const p = json.predicted;
-    expect(p.perImageSamplingOnly.median).toBeCloseTo(167 * 125 * p.perTile.median + p.text + p.blendMs, 3);
+    const outsideModels = p.blendMs + p.pictureMs;
+    expect(p.pictureMs).toBeGreaterThan(0);
+    expect(p.perImageSamplingOnly.median).toBeCloseTo(167 * 125 * p.perTile.median + p.text + outsideModels, 3);
     // The per-tile graph measured whole widens the interval toward its ratio (either side).
     const width = (i: [number, number]) => i[1] - i[0];
     expect(width(p.perImage.interval)).toBeGreaterThan(width(p.perImageSamplingOnly.interval));

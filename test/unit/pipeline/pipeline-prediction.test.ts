@@ -47,14 +47,14 @@ function request(extra: LutEntry[], over: Partial<PipelineRequest> = {}): Pipeli
 }
 
 describe('pipeline prediction', () => {
-  it('sums encoder, steps x U-Net (from blocks) and decoder per tile; tiles x tile + text + blend per image', () => {
-    const r = request([], { text, blendMs: 120 });
+  it('per tile: encoder, steps x U-Net (from blocks), decoder; per image: tiles, text, blend, picture', () => {
+    const r = request([], { text, blendMs: 120, pictureMs: 30 });
     const blockSum = predictCandidate(createPredictor(r.lut, 'x', catalog), candidate).latency!;
     const p = predictPipeline(r);
     expect(p.available).toBe(true);
     expect(p.unet!.source).toBe('blocks');
     expect(p.perTile!.median).toBeCloseTo(40 + 2 * blockSum.median + 90, 9);
-    expect(p.perImage!.median).toBeCloseTo(88 * p.perTile!.median + 25 + 120, 9);
+    expect(p.perImage!.median).toBeCloseTo(88 * p.perTile!.median + 25 + 120 + 30, 9);
     expect(p.vaeShare).toBeCloseTo(130 / p.perTile!.median, 12);
     // The U-Net's error counts twice per tile (the same graph run twice), the tiles' 88 times.
     const enc = asOk(syntheticEntry(encoderKey(teacherVae, config), 40)).stats.ci95;
