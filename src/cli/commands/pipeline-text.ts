@@ -6,16 +6,18 @@ import type { PipelineDeviceResult } from '../../app/pipeline.js';
 import { describePlan } from '../../pipeline/tiling.js';
 import type { EntryEstimate } from '../../predict/entries.js';
 import { describeModelError } from '../../predict/uncertainty.js';
+import { runWideLines, summariseFlags, type FlagSummary } from '../../report/flags.js';
 import { formatBytes, formatMs } from '../progress.js';
 
 const sec = (ms: number) => (ms / 1000 >= 100 ? (ms / 1000).toFixed(1) : (ms / 1000).toFixed(2));
 const NO_END_TO_END = 'the LUT holds no per-tile graph or candidate measured whole';
 const INDENT = ' '.repeat(11);
 
-function term(label: string, e: EntryEstimate | undefined, note = ''): string {
+function term(label: string, e: EntryEstimate | undefined, perRow: FlagSummary['perRow'], note = ''): string {
   if (!e) return '';
   const value = e.status === 'ok' ? `${formatMs(e.median).padStart(9)} ms` : e.status.padStart(12);
-  const flags = e.flags.length > 0 ? `  [${e.flags.join(', ')}]` : '';
+  const shown = perRow(e.flags);
+  const flags = shown.length > 0 ? `  [${shown.join(', ')}]` : '';
   return `${INDENT}${label.padEnd(14)}${value}  ${e.id}${note}${flags}`;
 }
 
@@ -24,17 +26,22 @@ function predictionLines(r: PipelineDeviceResult): string[] {
   const lines: string[] = [];
   const steps = `U-Net x ${r.steps}`;
   const unet = p.unet;
-  lines.push(term('VAE encoder', p.encoder));
+  const whole = unet?.source === 'candidate' ? [unet.estimate as EntryEstimate] : [];
+  const terms = [p.encoder, ...whole, p.decoder, ...(p.text ? [p.text] : [])];
+  // A flag on most of the terms is a condition of the run, told once; a row keeps what is its own.
+  const summary = summariseFlags(terms.filter((e) => e.status === 'ok'));
+  const perRow = summary.perRow;
+  lines.push(term('VAE encoder', p.encoder, perRow));
   if (unet) {
     const note = unet.source === 'candidate' ? ' (measured whole)' : '';
     const e = unet.source === 'candidate' ? (unet.estimate as EntryEstimate) : undefined;
     const median = formatMs(unet.estimate.median).padStart(9);
     const sum = `${INDENT}${steps.padEnd(14)}${median} ms  sum of its block and part entries`;
-    lines.push(e ? term(steps, e, note) : sum);
+    lines.push(e ? term(steps, e, perRow, note) : sum);
   } else {
     lines.push(`${INDENT}${steps.padEnd(14)}${'missing'.padStart(12)}`);
   }
-  lines.push(term('VAE decoder', p.decoder));
+  lines.push(term('VAE decoder', p.decoder, perRow));
   lines[0] = `per tile${lines[0]!.slice(8)}`;
   if (p.perTile) {
     const t = p.perTile;
@@ -47,10 +54,12 @@ function predictionLines(r: PipelineDeviceResult): string[] {
     const measured = `${formatMs(g.estimate.median)} ms: measured/predicted ${g.ratio.toFixed(3)}`;
     lines.push(`${INDENT}per-tile graph measured whole ${measured}`);
   }
+  for (const line of runWideLines(summary)) lines.push(`run        ${line}`);
   const fixed = 'a fixed prompt embedding (no text encoder)';
   const text = p.text ? `${formatMs(p.text.median)} ms text encoder (once)` : fixed;
-  const blend = `${formatMs(r.predicted.blendMs)} ms blending (timed on this computer)`;
-  lines.push(`per image  ${r.plan.count} tiles x per tile + ${text} + ${blend}`);
+  const blend = `${formatMs(r.predicted.blendMs)} ms blending`;
+  const picture = `${formatMs(r.predicted.pictureMs)} ms decoding and writing the picture (both timed here)`;
+  lines.push(`per image  ${r.plan.count} tiles x per tile + ${text} + ${blend} + ${picture}`);
   const img = r.predicted.perImage;
   if (img) {
     const interval = `95% interval ${sec(img.interval[0])}–${sec(img.interval[1])} s`;
@@ -130,6 +139,7 @@ export function pipelineJson(r: PipelineDeviceResult): unknown {
       unet: p.prediction.unet ? { source: p.prediction.unet.source, median: p.prediction.unet.estimate.median } : null,
       text: p.prediction.text?.status === 'ok' ? p.prediction.text.median : null,
       blendMs: p.blendMs,
+      pictureMs: p.pictureMs,
       perTile: p.prediction.perTile ?? null,
       perImage: p.perImage ?? null,
       perImageSamplingOnly: p.prediction.perImage ?? null,
