@@ -51,9 +51,10 @@ export const pipelineCommand: Command = {
 ${jsonHelp}
 
 Per tile = VAE encoder + steps x U-Net (measured whole, else the sum of its blocks) + VAE decoder;
-per image = tiles x per tile + text encoder + blending. The interval includes the model error the
-LUT's per-tile graphs and whole candidates show, or says it is sampling error only. Exit status 1
-when an entry the prediction needs is missing or failed (the commands that measure them are shown).`,
+per image = tiles x per tile + text encoder + blending + picture in and out. The interval includes
+the model error the LUT's per-tile graphs and whole candidates show, or says it is sampling error
+only. Exit status 1 when an entry the prediction needs is missing or failed (the commands that
+measure them are shown).`,
   options: {
     ...measureOptions,
     arch: { type: 'string' },
