@@ -43,7 +43,7 @@ const predictor = createPredictor(lut, lutFile, catalog);
 const ms = (id: string) => asOk(lut.entries.find((e) => e.id === id)).stats.median;
 
 describe('the pipeline objective', () => {
-  it('ranks candidates by seconds per image: tiles x (encoder + U-Net + decoder) + blending', async () => {
+  it('ranks candidates by seconds per image: tiles x (encoder + U-Net + decoder) + blending + picture', async () => {
     const r = await runCommand(searchCommand, ['--lut', lutFile, '--objectives', 'pipeline,params', '--json']);
     expect(r.code).toBe(ExitCode.ok);
     const json = JSON.parse(r.stdout);
