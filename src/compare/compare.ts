@@ -259,8 +259,10 @@ function untestableReason(base: LutEntry, cur: LutEntry): string | undefined {
 /** Why the between-round noise changed the verdict, and what narrows it. */
 function roundNoiseReason(row: EntryComparison, withinRounds: Verdict): string {
   return (
-    `the rounds of the tables disagree by more than their samples do (drift between rounds: ±${formatPercent(Math.exp(row.roundNoise!) - 1)} ` +
-    `on this ratio, 1 sd); the samples alone, interval ${formatInterval(row.ci95Sampling)}, would say ${withinRounds}; ` +
+    `the rounds of the tables disagree by more than their samples do (drift ` +
+    `between rounds: ±${formatPercent(Math.exp(row.roundNoise!) - 1)} ` +
+    `on this ratio, 1 sd); the samples alone, ` +
+    `interval ${formatInterval(row.ci95Sampling)}, would say ${withinRounds}; ` +
     `more rounds per entry (--rounds N) average the drift out`
   );
 }

@@ -34,9 +34,12 @@ export function expandHostPath(
       if (v === undefined || v === '') {
         throw new RunnerError(
           runner,
-          `runner.options.${key} (${value}) in ${ctx.profile.file} needs the environment variable ${name}, which is not set`,
+          `runner.options.${key} (${value}) in ${ctx.profile.file} ` +
+            `needs the environment variable ${name}, which is not set`,
           {
-            hint: `export ${name}=<folder> (or write the folder into runner.options.${key}), then run \`bench devices\``,
+            hint:
+              `export ${name}=<folder> (or write the folder into ` +
+              `runner.options.${key}), then run \`bench devices\``,
           },
         );
       }
@@ -247,7 +250,9 @@ export function resolveRuntimeFolder(
       runner,
       `the runtime folder ${dir} (runner.options.runtimeDir in ${ctx.profile.file}) does not exist`,
       {
-        hint: `put ${what} there, or point runner.options.runtimeDir at the folder that holds them; then run \`bench devices\``,
+        hint:
+          `put ${what} there, or point runner.options.runtimeDir at ` +
+          `the folder that holds them; then run \`bench devices\``,
       },
     );
   }

@@ -61,7 +61,8 @@ import type { RunOutput, Runner, RunnerContext, RunnerSetup, RunRequest, StagedM
 
 const NAME = 'ort-perf-test';
 const WHAT =
-  'onnxruntime_perf_test built for the device (ORT build.sh --android ... --build_shared_lib, with --use_qnn for QNN) and its libraries';
+  'onnxruntime_perf_test built for the device (ORT build.sh --android ' +
+  '... --build_shared_lib, with --use_qnn for QNN) and its libraries';
 
 /** Where things are on the device for one profile. */
 interface Layout {
@@ -146,7 +147,9 @@ export async function checkOrtPerfTest(ctx: RunnerContext, o: OrtPerfTestOptions
   const pushed = await remoteRuntimeMatches(ctx, l.runtime!, sha);
   return {
     ready: true,
-    detail: `${lutEp(o)}: runtime ${host.dir} (${host.files.length} files)${pushed ? ', already on the device' : ', pushed on first use'}`,
+    detail:
+      `${lutEp(o)}: runtime ${host.dir} (${host.files.length} ` +
+      `files)${pushed ? ', already on the device' : ', pushed on first use'}`,
   };
 }
 
@@ -365,7 +368,8 @@ function checkProcessStarted(ctx: RunnerContext, l: Layout, r: ExecResult, label
     const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
     throw new RunnerError(
       NAME,
-      `timed out after ${timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`,
+      `timed out after ${timeoutMs} ms on ${ctx.transport.id} ` +
+        `running ${label}; the process was killed (its output so far: ${file})`,
       {
         hint: 'raise measure.timeoutMs in the profile if the block is that slow',
       },
@@ -391,7 +395,8 @@ function parseProcessOutput(
       const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
       if (error.failure.signal === 'fallback to CPU EP has been explicitly disabled') {
         throw new ModelError(
-          `${label}: the ${o.ep} execution provider cannot run every node and CPU fallback is disabled (${error.failure.line})`,
+          `${label}: the ${o.ep} execution provider cannot run every ` +
+            `node and CPU fallback is disabled (${error.failure.line})`,
           {
             hint: 'set runner.options.disableCpuFallback to false to measure it anyway, flagged cpu-fallback',
           },
@@ -494,7 +499,8 @@ export const ortPerfTestRunner: Runner<OrtPerfTestOptions> & {
       ctx.log(`${o.ep}: one profiling run per entry tells which nodes ran on the CPU (flagged cpu-fallback)`);
     if (o.ep === 'nnapi' && !providerFlags(o).includes('NNAPI_FLAG_CPU_DISABLED') && !nnapiCpuOnly(o)) {
       ctx.log(
-        'nnapi: NNAPI may run operations on its own CPU implementation, which no profile shows (disableNnapiCpu is off)',
+        'nnapi: NNAPI may run operations on its own CPU ' +
+          'implementation, which no profile shows (disableNnapiCpu is off)',
       );
     }
     return setupOf(o, sha);

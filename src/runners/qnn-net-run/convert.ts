@@ -167,7 +167,13 @@ async function buildInto(
   );
   writeFileAtomic(
     join(tmp, 'done.json'),
-    `${JSON.stringify({ model: model.sha256, label: model.label, sdk: sdk.version, arch: o.htpArch, at: new Date().toISOString() })}\n`,
+    `${JSON.stringify({
+      model: model.sha256,
+      label: model.label,
+      sdk: sdk.version,
+      arch: o.htpArch,
+      at: new Date().toISOString(),
+    })}\n`,
   );
 }
 
@@ -175,10 +181,13 @@ async function buildInto(
 function writeHtpConfigs(tmp: string, sdk: QnnSdk, o: QnnNetRunOptions): string {
   const extFile = join(tmp, 'htp_ext.json');
   const configFile = join(tmp, 'htp_config.json');
-  writeFileAtomic(
-    extFile,
-    `${JSON.stringify(htpExtensionConfig({ htpArch: o.htpArch, optimizationLevel: o.optimizationLevel, ...(o.socId !== undefined ? { socId: o.socId } : {}), ...(o.vtcmMb !== undefined ? { vtcmMb: o.vtcmMb } : {}) }), null, 1)}\n`,
-  );
+  const ext = htpExtensionConfig({
+    htpArch: o.htpArch,
+    optimizationLevel: o.optimizationLevel,
+    ...(o.socId !== undefined ? { socId: o.socId } : {}),
+    ...(o.vtcmMb !== undefined ? { vtcmMb: o.vtcmMb } : {}),
+  });
+  writeFileAtomic(extFile, `${JSON.stringify(ext, null, 1)}\n`);
   writeFileAtomic(
     configFile,
     `${JSON.stringify(backendConfig(sdk.hostLib('libQnnHtpNetRunExtensions.so'), extFile), null, 1)}\n`,

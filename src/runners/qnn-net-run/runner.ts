@@ -104,7 +104,9 @@ export async function checkQnnNetRun(ctx: RunnerContext, o: QnnNetRunOptions): P
   const pushed = await remoteRuntimeMatches(ctx, l.runtime, await runtimeHash(sdk.deviceFiles));
   return {
     ready: true,
-    detail: `QNN SDK ${sdk.version} at ${sdk.root}, HTP ${o.htpArch}; qnn-net-run ${pushed ? 'already on the device' : 'pushed on first use'}`,
+    detail:
+      `QNN SDK ${sdk.version} at ${sdk.root}, HTP ${o.htpArch}; ` +
+      `qnn-net-run ${pushed ? 'already on the device' : 'pushed on first use'}`,
   };
 }
 
@@ -150,7 +152,9 @@ function missingEvent(
     choices.length > 0 ? `; set runner.options.latency to ${choices.join(' or ')} to measure that instead` : '';
   return new RunnerError(
     NAME,
-    `${label}: the qnn-profile-viewer ${o.viewer} output has no "${event}" per execute, which runner.options.latency "${o.latency}" in ${ctx.profile.file} measures; ${has}${instead} (raw output saved to ${saved})`,
+    `${label}: the qnn-profile-viewer ${o.viewer} output has no "${event}" per execute, which ` +
+      `runner.options.latency "${o.latency}" in ${ctx.profile.file} ` +
+      `measures; ${has}${instead} (raw output saved to ${saved})`,
   );
 }
 
@@ -292,7 +296,8 @@ function checkRunFinished(ctx: RunnerContext, l: Layout, r: ExecResult, label: s
     const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
     throw new RunnerError(
       NAME,
-      `timed out after ${timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`,
+      `timed out after ${timeoutMs} ms on ${ctx.transport.id} ` +
+        `running ${label}; the process was killed (its output so far: ${file})`,
     );
   }
   const cannotStart = startFailure(r);

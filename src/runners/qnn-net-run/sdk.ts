@@ -74,9 +74,13 @@ export function locateSdk(
     if (fromEnv === undefined || fromEnv === '') {
       throw new RunnerError(
         NAME,
-        `QNN_SDK_ROOT is not set (and ${ctx.profile.file} has no runner.options.sdkRoot): the QNN SDK tools cannot be found`,
+        `QNN_SDK_ROOT is not set (and ${ctx.profile.file} has no ` +
+          `runner.options.sdkRoot): the QNN SDK tools cannot be found`,
         {
-          hint: 'install the Qualcomm AI Runtime SDK (QAIRT) and `export QNN_SDK_ROOT=/opt/qcom/aistack/qairt/<version>` (or set runner.options.sdkRoot), then run `bench devices`',
+          hint:
+            'install the Qualcomm AI Runtime SDK (QAIRT) and `export ' +
+            'QNN_SDK_ROOT=/opt/qcom/aistack/qairt/<version>` (or ' +
+            'set runner.options.sdkRoot), then run `bench devices`',
         },
       );
     }
@@ -92,7 +96,9 @@ export function locateSdk(
   const missing = [...files.host, ...files.device].filter((f) => !existsSync(join(root, f)));
   if (missing.length > 0) {
     throw new RunnerError(NAME, `the QNN SDK at ${root} (${where}) lacks ${missing.join(', ')}`, {
-      hint: `use a QAIRT SDK with HTP ${o.htpArch} support for Linux x86_64 hosts and Android aarch64 targets; then run \`bench devices\``,
+      hint:
+        `use a QAIRT SDK with HTP ${o.htpArch} support for Linux x86_64 ` +
+        `hosts and Android aarch64 targets; then run \`bench devices\``,
     });
   }
   const deviceFiles = [...files.device, ...files.optionalDevice.filter((f) => existsSync(join(root, f)))].map((f) => ({

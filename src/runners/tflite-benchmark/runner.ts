@@ -29,7 +29,8 @@ import type { RunOutput, Runner, RunnerContext, RunnerSetup, StagedModel } from 
 
 const NAME = 'tflite-benchmark';
 const WHAT =
-  'benchmark_model built for the device (bazel build -c opt --config=android_arm64 //tensorflow/lite/tools/benchmark:benchmark_model) and any delegate library';
+  'benchmark_model built for the device (bazel build -c opt --config=android_arm64 ' +
+  '//tensorflow/lite/tools/benchmark:benchmark_model) and any delegate library';
 
 interface Layout {
   runtime?: string;
@@ -105,7 +106,9 @@ export async function checkTfliteBenchmark(ctx: RunnerContext, o: TfliteBenchmar
   const pushed = await remoteRuntimeMatches(ctx, l.runtime!, await runtimeHash(host.files));
   return {
     ready: true,
-    detail: `${tfliteEp(o)}: runtime ${host.dir} (${host.files.length} files)${pushed ? ', already on the device' : ', pushed on first use'}; needs .tflite models via --models`,
+    detail:
+      `${tfliteEp(o)}: runtime ${host.dir} (${host.files.length} ` +
+      `files)${pushed ? ', already on the device' : ', pushed on first use'}; needs .tflite models via --models`,
   };
 }
 
@@ -221,7 +224,8 @@ export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & {
       const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
       throw new RunnerError(
         NAME,
-        `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`,
+        `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} ` +
+          `running ${label}; the process was killed (its output so far: ${file})`,
       );
     }
     const cannotStart = startFailure(r);
@@ -238,7 +242,8 @@ export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & {
       if (/Benchmarking failed/.test(error.message))
         throw new RunnerError(
           NAME,
-          `${label} on ${ctx.transport.id}: ${error.message.replace(/^cannot parse [^:]*: /, '')} (raw output saved to ${file})`,
+          `${label} on ${ctx.transport.id}: ${error.message.replace(/^cannot parse [^:]*: /, '')} ` +
+            `(raw output saved to ${file})`,
         );
       throw new ParseError(
         `benchmark_model output for ${label}`,
