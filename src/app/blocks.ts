@@ -18,11 +18,11 @@ import { defaultCatalogFile, defaultReportsDir, defaultStoreDir } from '../paths
 import { bindRunner } from '../runners/registry.js';
 import { relativeMargin, summarize } from '../stats/index.js';
 import { DeviceSession, type SessionPlan } from './device-session.js';
-import type { ProgressListener } from './events.js';
+import type { MeasureRunOptions, ProgressListener } from './events.js';
 import { planBlocks, planCandidates } from './plan.js';
 import { otherEntries, reusableEntries, untouchedEntries } from './resume.js';
 
-export interface BlocksOptions {
+export interface BlocksOptions extends MeasureRunOptions {
   devices: string[];
   profileDirs?: string[];
   catalogFile?: string;
@@ -45,14 +45,6 @@ export interface BlocksOptions {
   settings?: SettingsOverride;
   /** LUT file (one device) or folder (several devices). */
   out?: string;
-  resume?: boolean;
-  restart?: boolean;
-  /** Take over the lock of another run on the same LUT even when it cannot be shown to be gone. */
-  breakLock?: boolean;
-  storeDir?: string;
-  signal?: AbortSignal;
-  onProgress?: ProgressListener;
-  env?: NodeJS.ProcessEnv;
 }
 
 export interface EntryPlanContext {

@@ -44,6 +44,7 @@ import {
   type OrtPerfTestOptions,
 } from './options.js';
 import {
+  checkStarted,
   expandDeviceEnv,
   pushRuntime,
   remoteRuntimeMatches,
@@ -329,7 +330,7 @@ async function runProcess(
   const resultFile = withFile ? posix.join(l.out, runFileName(label, '.csv')) : undefined;
   const argv = argvFor(o, l, staged, request, runs + drop, resultFile !== undefined ? { resultFile } : {});
   const r = await execIn(ctx, l, argv, request.timeoutMs);
-  checkProcessStarted(ctx, l, r, label, request.timeoutMs);
+  checkStarted(NAME, ctx, r, { binary: l.binary, label, timeoutMs: request.timeoutMs, hint: SLOW_BLOCK });
   const parsed = parseProcessOutput(ctx, o, staged, r);
   const saved = () => `raw output saved to ${saveRawOutput(ctx, label, r.stdout, r.stderr)}`;
   checkExit(r, { runner: NAME, what: label, where: ctx.transport.id, saved });
@@ -362,23 +363,7 @@ async function runProcess(
   };
 }
 
-/** Fails on a process that timed out (keeping its output so far) or could not start at all. */
-function checkProcessStarted(ctx: RunnerContext, l: Layout, r: ExecResult, label: string, timeoutMs: number): void {
-  if (r.timedOut) {
-    const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-    throw new RunnerError(
-      NAME,
-      `timed out after ${timeoutMs} ms on ${ctx.transport.id} ` +
-        `running ${label}; the process was killed (its output so far: ${file})`,
-      {
-        hint: 'raise measure.timeoutMs in the profile if the block is that slow',
-      },
-    );
-  }
-  const cannotStart = startFailure(r);
-  if (cannotStart !== undefined)
-    throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
-}
+const SLOW_BLOCK = 'raise measure.timeoutMs in the profile if the block is that slow';
 
 /** The tool's printed report; a failure it reported becomes a model or runner error with the output saved. */
 function parseProcessOutput(

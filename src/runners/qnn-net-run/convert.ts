@@ -21,7 +21,8 @@ import {
   modelLibPath,
 } from './args.js';
 import type { QnnNetRunOptions } from './options.js';
-import { HOST_TARGET, type QnnSdk } from './sdk.js';
+import { HOST_TARGET } from '../qualcomm-sdk.js';
+import type { QnnSdk } from './sdk.js';
 import type { ModelFiles } from '../types.js';
 
 const NAME = 'qnn-net-run';

@@ -1,16 +1,15 @@
 // The QNN / QAIRT SDK on the host: where it is ($QNN_SDK_ROOT or runner.options.sdkRoot), its version
 // (sdk.yaml), the host tools the conversion and the profile viewer need, and the files pushed to the
 // phone. Every missing piece is named with the path where it was looked for.
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { RunnerError } from '../../errors.js';
 import { expandHostPath, folderExists, type RuntimeFile } from '../device-tool.js';
+import { DEVICE_TARGET, HOST_TARGET, sdkDeviceFiles, sdkVersion } from '../qualcomm-sdk.js';
 import type { QnnNetRunOptions } from './options.js';
 import type { RunnerContext } from '../types.js';
 
 const NAME = 'qnn-net-run';
-export const HOST_TARGET = 'x86_64-linux-clang';
-export const DEVICE_TARGET = 'aarch64-android';
 
 export interface QnnSdk {
   root: string;
@@ -47,15 +46,6 @@ export function sdkFiles(o: QnnNetRunOptions): { host: string[]; device: string[
     // Present in every recent SDK; pushed when there, not required.
     optionalDevice: [`lib/${DEVICE_TARGET}/libQnnHtpPrepare.so`, `lib/${DEVICE_TARGET}/libQnnHtpNetRunExtensions.so`],
   };
-}
-
-export function sdkVersion(root: string): string {
-  const yaml = join(root, 'sdk.yaml');
-  if (existsSync(yaml)) {
-    const m = /^version:\s*["']?([^"'\s]+)/m.exec(readFileSync(yaml, 'utf8'));
-    if (m) return m[1]!;
-  }
-  return basename(root);
 }
 
 /** Finds the SDK and checks every file the runner will use; throws a RunnerError naming what is missing. */
@@ -101,10 +91,7 @@ export function locateSdk(
         `hosts and Android aarch64 targets; then run \`bench devices\``,
     });
   }
-  const deviceFiles = [...files.device, ...files.optionalDevice.filter((f) => existsSync(join(root, f)))].map((f) => ({
-    local: join(root, f),
-    rel: basename(f),
-  }));
+  const deviceFiles = sdkDeviceFiles(root, files.device, files.optionalDevice);
   return {
     root,
     version: sdkVersion(root),

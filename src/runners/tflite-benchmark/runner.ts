@@ -16,6 +16,7 @@ import { checkExit } from '../check-exit.js';
 import { saveRawOutput } from '../raw-output.js';
 import { pushModel } from '../remote-files.js';
 import {
+  checkStarted,
   expandDeviceEnv,
   pushRuntime,
   remoteRuntimeMatches,
@@ -220,17 +221,7 @@ export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & {
       timeoutMs: request.timeoutMs,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
-    if (r.timedOut) {
-      const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-      throw new RunnerError(
-        NAME,
-        `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} ` +
-          `running ${label}; the process was killed (its output so far: ${file})`,
-      );
-    }
-    const cannotStart = startFailure(r);
-    if (cannotStart !== undefined)
-      throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
+    checkStarted(NAME, ctx, r, { binary: l.binary, label, timeoutMs: request.timeoutMs });
     // benchmark_model logs to stderr on most builds, to stdout on some.
     const text = `${r.stdout}\n${r.stderr}`;
     let parsed: TfliteBenchmarkResult;
