@@ -13,7 +13,7 @@ export default defineConfig(
   },
   js.configs.recommended,
   tseslint.configs.recommended,
-  // Before the rules below: it turns max-len off, and src turns it back on for what Prettier cannot wrap.
+  // Before the rules below: it turns max-len off, and the rule below turns it back on for what Prettier cannot wrap.
   prettier,
   {
     languageOptions: {
@@ -50,17 +50,19 @@ export default defineConfig(
     },
   },
   {
-    // The library and the command: small functions and short lines (the house standard).
+    // Every line within 120 columns (the house standard). Prettier wraps code there but not comments,
+    // strings, templates or regular expressions: a long message is written as concatenated parts, a
+    // long pattern as new RegExp over String.raw parts. Only a URL may run past the edge.
+    files: ['**/*.{ts,js,mjs,cjs}'],
+    rules: {
+      'max-len': ['error', { code: 120, ignoreUrls: true }],
+    },
+  },
+  {
+    // The library and the command: small functions (the house standard).
     files: ['src/**/*.ts'],
     rules: {
       'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }],
-      // Prettier wraps code at 120 but not comments: this catches those. A line made long by a literal
-      // it cannot break (a message, a help text, inlined HTML/CSS, a regular expression, a URL) is left
-      // as written: splitting it would only hide the text it holds.
-      'max-len': [
-        'error',
-        { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true, ignoreStrings: true, ignoreTemplateLiterals: true },
-      ],
     },
   },
   {

@@ -55,14 +55,16 @@ try {
   }
 
   console.log(
-    `push 64 MiB, first (sha256 probe + sync):  ${first.durationMs.toFixed(0)} ms  ${mbps(SIZE, first.durationMs)} MB/s`,
+    `push 64 MiB, first (sha256 probe + sync):  ${first.durationMs.toFixed(0)} ` +
+      `ms  ${mbps(SIZE, first.durationMs)} MB/s`,
   );
   console.log(
     `push 64 MiB, unchanged (skipped):          ${cached.durationMs.toFixed(0)} ms  skipped=${cached.skipped}`,
   );
   console.log(`adbkit sync push alone:                    ${bareMs.toFixed(0)} ms  ${mbps(SIZE, bareMs)} MB/s`);
   console.log(
-    `exec(['true']) median of ${EXECS}:               ${median(wrapped).toFixed(1)} ms (wrapper, exit code, stderr file)`,
+    `exec(['true']) median of ${EXECS}:               ${median(wrapped).toFixed(1)} ` +
+      `ms (wrapper, exit code, stderr file)`,
   );
   console.log(`legacy shell:true median of ${EXECS}:            ${median(raw).toFixed(1)} ms (no wrapper)`);
 } finally {

@@ -147,16 +147,21 @@ try {
   const fmt = (n: number) => n.toFixed(1).padStart(8);
   const rate = (bytes: number, ms: number) => `${(mib(bytes) / (ms / 1000)).toFixed(1)} MiB/s`;
   console.log(
-    `models of bench blocks --width ${width} --latent ${latent}: ${plan.entries.length} entries, ${first.sent.files + first.skipped.files} pushes`,
+    `models of bench blocks --width ${width} --latent ${latent}: ${plan.entries.length} ` +
+      `entries, ${first.sent.files + first.skipped.files} pushes`,
   );
   console.log(
-    `first push:  ${first.sent.files} files sent, ${mib(first.sent.bytes).toFixed(1)} MiB in ${fmt(first.sent.ms)} ms = ${rate(first.sent.bytes, first.sent.ms)} (sha256 probe + sync);`,
+    `first push:  ${first.sent.files} files sent, ${mib(first.sent.bytes).toFixed(1)} MiB ` +
+      `in ${fmt(first.sent.ms)} ms = ${rate(first.sent.bytes, first.sent.ms)} (sha256 probe + sync);`,
   );
   console.log(
-    `             ${first.skipped.files} shared weight files already there (${fmt(first.skipped.ms)} ms); whole step ${fmt(first.wall)} ms`,
+    `             ${first.skipped.files} shared weight files already ` +
+      `there (${fmt(first.skipped.ms)} ms); whole step ${fmt(first.wall)} ms`,
   );
   console.log(
-    `second push: all ${second.skipped.files} skipped by sha256 in ${fmt(second.wall)} ms (${(second.wall / second.skipped.files).toFixed(1)} ms per file; the phone hashes ${mib(second.skipped.bytes).toFixed(1)} MiB = ${rate(second.skipped.bytes, second.wall)})`,
+    `second push: all ${second.skipped.files} skipped by sha256 in ${fmt(second.wall)} ` +
+      `ms (${(second.wall / second.skipped.files).toFixed(1)} ms per file; the phone ` +
+      `hashes ${mib(second.skipped.bytes).toFixed(1)} MiB = ${rate(second.skipped.bytes, second.wall)})`,
   );
   console.log('');
   console.log('per entry (median over E1, E2, D1 at width 0.125, latent 8; 10 samples, 1 warm-up)');

@@ -106,7 +106,8 @@ const hostSeconds = (lut: Lut) => lut.entries.reduce((a, e) => a + (e.hostMs ?? 
 const reached = (lut: Lut, target: number) =>
   lut.entries.filter((e) => e.state === 'ok' && e.stats.rme <= target).length;
 const verdicts = (c: Record<string, number>) =>
-  `regressed ${c['regressed']}, improved ${c['improved']}, unchanged ${c['unchanged']}, inconclusive ${c['inconclusive']}`;
+  `regressed ${c['regressed']}, improved ${c['improved']}, ` +
+  `unchanged ${c['unchanged']}, inconclusive ${c['inconclusive']}`;
 
 console.log('runs:');
 const a = blocks('run-a');
@@ -180,7 +181,8 @@ if (wanted.has('loaded')) {
   const c = compare(a, loaded, 'a-vs-loaded');
   rows.push([
     'slowdown caught: one busy process competing (geomean loaded/default)',
-    `${c.geomean === null ? '-' : `${((c.geomean - 1) * 100).toFixed(1)}%`}; ${verdicts(c.counts)}; exit ${c.code}; tau ${percent(c.noise[0])}, ${percent(c.noise[1])}`,
+    `${c.geomean === null ? '-' : `${((c.geomean - 1) * 100).toFixed(1)}%`}; ${verdicts(c.counts)}; ` +
+      `exit ${c.code}; tau ${percent(c.noise[0])}, ${percent(c.noise[1])}`,
     // A slowdown about as large as the machine's own drift may be inconclusive (exit 2), never a pass.
     'exit 1, or 2 when smaller than the drift; never 0',
     c.code !== 0,
@@ -199,8 +201,11 @@ if (wanted.has('fixed')) {
     ['fixed 100 iterations', fixed],
   ] as const) {
     console.log(
-      `  ${name.padEnd(22)} device ${deviceSeconds(r.lut).toFixed(1)} s, host ${hostSeconds(r.lut).toFixed(1)} s, wall ${Number.isNaN(r.seconds) ? '-' : r.seconds.toFixed(0)} s, ` +
-        `samples ${r.lut.entries.reduce((x, e) => x + e.samples.length, 0)}, entries at <= 1% margin ${reached(r.lut, 0.01)}/${r.lut.entries.length}, ` +
+      `  ${name.padEnd(22)} device ${deviceSeconds(r.lut).toFixed(1)} s, ` +
+        `host ${hostSeconds(r.lut).toFixed(1)} s, ` +
+        `wall ${Number.isNaN(r.seconds) ? '-' : r.seconds.toFixed(0)} s, ` +
+        `samples ${r.lut.entries.reduce((x, e) => x + e.samples.length, 0)}, ` +
+        `entries at <= 1% margin ${reached(r.lut, 0.01)}/${r.lut.entries.length}, ` +
         `median margin ${(median(r.lut.entries.map((e) => (e.state === 'ok' ? e.stats.rme : 1))) * 100).toFixed(2)}%`,
     );
   }

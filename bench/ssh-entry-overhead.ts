@@ -102,7 +102,8 @@ try {
   };
 
   console.log(
-    `per-entry overhead: ort-node, width ${values.width}, latent ${values.latent}, stages ${values.stages}, ${n} samples + 1 warm-up per entry`,
+    `per-entry overhead: ort-node, width ${values.width}, latent ${values.latent}, ` +
+      `stages ${values.stages}, ${n} samples + 1 warm-up per entry`,
   );
   const results: Record<string, Split[]> = {};
   for (const device of ['local', 'ssh-self']) {
@@ -158,7 +159,9 @@ try {
       for (const f of e.model.files) files.set(join(e.model.root, f), statSync(join(e.model.root, f)).size);
     const total = [...files.values()].reduce((a, b) => a + b, 0);
     console.log(
-      `\npush: default block set at width ${values['push-width']}, latent ${values['push-latent']}: ${plan.entries.length} models, ${files.size} files, ${mib(total)} (store ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+      `\npush: default block set at width ${values['push-width']}, ` +
+        `latent ${values['push-latent']}: ${plan.entries.length} models, ${files.size} ` +
+        `files, ${mib(total)} (store ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
     );
 
     // Pushes remember, per connection, what they verified: a second run is a new connection.

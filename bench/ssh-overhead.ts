@@ -48,7 +48,8 @@ try {
   const first = await transport.push(file, remote);
   const pushMs = performance.now() - t0;
   console.log(
-    `push ${mib} MiB (new file):           ${pushMs.toFixed(0)} ms, ${(mib / (pushMs / 1000)).toFixed(1)} MiB/s, skipped=${first.skipped}`,
+    `push ${mib} MiB (new file):           ${pushMs.toFixed(0)} ` +
+      `ms, ${(mib / (pushMs / 1000)).toFixed(1)} MiB/s, skipped=${first.skipped}`,
   );
   t0 = performance.now();
   const second = await transport.push(file, remote);

@@ -143,10 +143,13 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(6);
 
 const started = performance.now();
 console.log(
-  `verdict quality: log-normal noise ${CV * 100}% CV, ${trials} trials per row (drift rows: ${DRIFT_TRIALS} x ${DRIFT_ENTRIES} entries), threshold ${regressionDefaults.threshold * 100}%, alpha ${regressionDefaults.alpha}, seed ${seed}\n`,
+  `verdict quality: log-normal noise ${CV * 100}% CV, ${trials} trials per row ` +
+    `(drift rows: ${DRIFT_TRIALS} x ${DRIFT_ENTRIES} entries), ` +
+    `threshold ${regressionDefaults.threshold * 100}%, alpha ${regressionDefaults.alpha}, seed ${seed}\n`,
 );
 console.log(
-  `${'scenario'.padEnd(20)} ${'resamples'.padStart(9)}  regressed [95% CI]          unchanged  inconcl.  improved  target`,
+  `${'scenario'.padEnd(20)} ${'resamples'.padStart(9)}  regressed ` +
+    `[95% CI]          unchanged  inconcl.  improved  target`,
 );
 let missed = 0;
 rows.forEach((row, r) => {
@@ -167,11 +170,14 @@ rows.forEach((row, r) => {
   if (row.target) {
     const got = rate(row.target.verdict);
     const ok = row.target.atMost !== undefined ? got <= row.target.atMost : got >= row.target.atLeast!;
-    status = `${row.target.atMost !== undefined ? `<= ${pct(row.target.atMost).trim()}` : `>= ${pct(row.target.atLeast!).trim()}`} ${ok ? 'met' : 'MISSED'}`;
+    const bound =
+      row.target.atMost !== undefined ? `<= ${pct(row.target.atMost).trim()}` : `>= ${pct(row.target.atLeast!).trim()}`;
+    status = `${bound} ${ok ? 'met' : 'MISSED'}`;
     if (!ok) missed++;
   }
   console.log(
-    `${row.label.padEnd(20)} ${String(row.resamples).padStart(9)}  ${pct(rate('regressed'))} [${pct(lo)}, ${pct(hi)}]  ` +
+    `${row.label.padEnd(20)} ${String(row.resamples).padStart(9)}  ` +
+      `${pct(rate('regressed'))} [${pct(lo)}, ${pct(hi)}]  ` +
       `${pct(rate('unchanged'))}    ${pct(rate('inconclusive'))}    ${pct(rate('improved'))}  ${status}`,
   );
 });

@@ -17,25 +17,30 @@ const published = {
   'lut.schema.json': {
     schema: lutSchema,
     title: 'nanosd-bench latency lookup table (LUT)',
-    description: `One JSON file per device x runtime (schema "${LUT_SCHEMA_ID}", version ${LUT_SCHEMA_VERSION}). Generated from src/lut/schema.ts.`,
+    description:
+      `One JSON file per device x runtime (schema "${LUT_SCHEMA_ID}", ` +
+      `version ${LUT_SCHEMA_VERSION}). Generated from src/lut/schema.ts.`,
   },
   'catalog.schema.json': {
     schema: catalogSchema,
     title: 'nanosd-bench block-variant catalogue',
     description:
-      'Stages, units, tensors and variants of one U-Net family (block-variants/*.json). Generated from src/catalog/schema.ts.',
+      'Stages, units, tensors and variants of one U-Net family ' +
+      '(block-variants/*.json). Generated from src/catalog/schema.ts.',
   },
   'device-profile.schema.json': {
     schema: profileSchema,
     title: 'nanosd-bench device profile',
     description:
-      'How to reach a device, its runner and measurement settings (device-profiles/*.json). Generated from src/devices/schema.ts.',
+      'How to reach a device, its runner and measurement settings ' +
+      '(device-profiles/*.json). Generated from src/devices/schema.ts.',
   },
   'models-manifest.schema.json': {
     schema: manifestSchema,
     title: 'nanosd-bench model manifest',
     description:
-      'Your own ONNX (or .tflite) files per stage variant and part, for `bench blocks --models`. Generated from src/onnx/manifest.ts.',
+      'Your own ONNX (or .tflite) files per stage variant and part, ' +
+      'for `bench blocks --models`. Generated from src/onnx/manifest.ts.',
   },
 } as const;
 
@@ -44,8 +49,15 @@ export function schemaTexts(): Record<string, string> {
   for (const [file, p] of Object.entries(published)) {
     // Input form: fields with defaults are optional in the files people write.
     const schema = z.toJSONSchema(p.schema, { target: 'draft-2020-12', io: 'input' });
-    out[file] =
-      `${JSON.stringify({ ...schema, title: p.title, description: `${p.description} Do not edit by hand: run npx tsx scripts/gen-schemas.ts.` }, null, 2)}\n`;
+    out[file] = `${JSON.stringify(
+      {
+        ...schema,
+        title: p.title,
+        description: `${p.description} Do not edit by hand: run npx tsx scripts/gen-schemas.ts.`,
+      },
+      null,
+      2,
+    )}\n`;
   }
   return out;
 }

@@ -10,7 +10,7 @@
 // Use cases
 export { runBlocks, type BlocksOptions, type DeviceResult } from './app/blocks.js';
 export { runExport, type ExportOptions, type ExportResult } from './app/export.js';
-export type { ProgressEvent, ProgressListener } from './app/events.js';
+export type { MeasureRunOptions, ProgressEvent, ProgressListener } from './app/events.js';
 export { deviceFingerprint } from './app/fingerprint.js';
 export { connectDevice } from './app/connect-device.js';
 export { listDevices, cleanDevice, type DevicesReport, type ProfileReport, type CleanReport } from './app/devices.js';

@@ -1,5 +1,6 @@
 // `bench blocks`: every block variant of every stage (and the fixed parts) on one or more devices,
 // one LUT per device. Devices are measured concurrently, one worker each.
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadCatalog } from '../catalog/load.js';
 import { loadProfile, profileDirs } from '../devices/load.js';
@@ -18,11 +19,11 @@ import { defaultCatalogFile, defaultReportsDir, defaultStoreDir } from '../paths
 import { bindRunner } from '../runners/registry.js';
 import { relativeMargin, summarize } from '../stats/index.js';
 import { DeviceSession, type SessionPlan } from './device-session.js';
-import type { ProgressListener } from './events.js';
+import type { MeasureRunOptions, ProgressListener } from './events.js';
 import { planBlocks, planCandidates } from './plan.js';
 import { otherEntries, reusableEntries, untouchedEntries } from './resume.js';
 
-export interface BlocksOptions {
+export interface BlocksOptions extends MeasureRunOptions {
   devices: string[];
   profileDirs?: string[];
   catalogFile?: string;
@@ -45,14 +46,6 @@ export interface BlocksOptions {
   settings?: SettingsOverride;
   /** LUT file (one device) or folder (several devices). */
   out?: string;
-  resume?: boolean;
-  restart?: boolean;
-  /** Take over the lock of another run on the same LUT even when it cannot be shown to be gone. */
-  breakLock?: boolean;
-  storeDir?: string;
-  signal?: AbortSignal;
-  onProgress?: ProgressListener;
-  env?: NodeJS.ProcessEnv;
 }
 
 export interface EntryPlanContext {
@@ -103,6 +96,8 @@ async function planDevices(o: BlocksOptions): Promise<SessionPlan[]> {
   if (new Set(profiles.map((p) => p.name)).size !== profiles.length) {
     throw new UsageError('--device lists a device twice');
   }
+  // Before any model is generated: an `out` that cannot be this run's output fails at once.
+  if (o.out !== undefined && profiles.length === 1) checkLutFile(o.out);
   const catalog = loadCatalog(o.catalogFile ?? defaultCatalogFile());
   const store = new ModelStore(o.storeDir ?? defaultStoreDir(), {
     onGenerate: (what, bytes) => o.onProgress?.({ type: 'generate', what, bytes }),
@@ -249,7 +244,31 @@ function existingCreatedAt(lutFile: string): string | undefined {
   return text === undefined ? undefined : parseLut(text, lutFile).createdAt;
 }
 
-/** Default LUT name: reports/<device>-<runner>-l<latent>-w<width>-<precision>.lut.json */
+/**
+ * One device writes one LUT, so `out` is that file: a name ending in .json, never a folder (a name
+ * without .json would leave the run to guess which was meant). The rule of the command line's --out.
+ */
+function checkLutFile(out: string): void {
+  if (!out.endsWith('.json') || isFolder(out)) {
+    throw new UsageError(`out ${out}: with one device out is the LUT file; give a name ending in .json`, {
+      hint: 'a folder is for several devices',
+    });
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where a device's LUT goes: `out` itself with one device (a .json file, see checkLutFile), the
+ * default name inside `out` with several, and the default name in reports/ without `out`. Default
+ * name: <device>-<runner>-l<latent>-w<width>-<precision>.lut.json
+ */
 export function lutPath(
   out: string | undefined,
   devices: number,
@@ -261,6 +280,7 @@ export function lutPath(
 ): string {
   const name = `${profile.name}-${runner}-l${latent}-w${width}-${precision}.lut.json`;
   if (out === undefined) return join(defaultReportsDir(), name);
-  if (devices > 1 || out.endsWith('/') || !out.endsWith('.json')) return resolve(out, name);
+  if (devices > 1) return resolve(out, name);
+  checkLutFile(out);
   return resolve(out);
 }

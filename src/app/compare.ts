@@ -23,7 +23,7 @@ import { defaultCatalogFile, defaultReportsDir, defaultStoreDir } from '../paths
 import { bindRunner } from '../runners/registry.js';
 import { relativeMargin, summarize } from '../stats/index.js';
 import { DeviceSession, type SessionPlan } from './device-session.js';
-import type { ProgressListener } from './events.js';
+import type { MeasureRunOptions } from './events.js';
 import { planBlocks } from './plan.js';
 import { writeRegressionFiles, type RegressionFormat } from './report-regression.js';
 
@@ -45,7 +45,7 @@ export interface CompareSide {
   settings?: SettingsOverride;
 }
 
-export interface CompareOptions {
+export interface CompareOptions extends MeasureRunOptions {
   device?: string;
   profileDirs?: string[];
   catalogFile?: string;
@@ -61,13 +61,6 @@ export interface CompareOptions {
   out?: string;
   threshold?: number;
   alpha?: number;
-  resume?: boolean;
-  restart?: boolean;
-  breakLock?: boolean;
-  storeDir?: string;
-  signal?: AbortSignal;
-  onProgress?: ProgressListener;
-  env?: NodeJS.ProcessEnv;
 }
 
 export interface CompareResult {

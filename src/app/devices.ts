@@ -112,8 +112,10 @@ function noServer(profile: DeviceProfile, server: string, why: string | undefine
   const local = /^(127\.|localhost:|\[?::1\]?:)/.test(server);
   return new DeviceError(profile.name, `no adb server runs at ${server}${why ? ` (${why})` : ''}`, {
     hint: local
-      ? `start it with \`adb -P ${server.replace(/^.*:/, '')} start-server\` (bench blocks starts a local one by itself)`
-      : `start it on that machine (\`adb -a -P ${server.replace(/^.*:/, '')} nodaemon server\`) or fix transport.server in ${profile.file}`,
+      ? `start it with \`adb -P ${server.replace(/^.*:/, '')} ` +
+        `start-server\` (bench blocks starts a local one by itself)`
+      : `start it on that machine (\`adb -a -P ${server.replace(/^.*:/, '')} ` +
+        `nodaemon server\`) or fix transport.server in ${profile.file}`,
   });
 }
 

@@ -26,3 +26,17 @@ export type ProgressEvent =
   | { type: 'done'; device: string; lut: string; ok: number; failed: number; ms: number };
 
 export type ProgressListener = (event: ProgressEvent) => void;
+
+/** How a measuring use case (bench blocks, bench compare) is driven: its journal, lock, store and listener. */
+export interface MeasureRunOptions {
+  /** Continue the run the journal holds. */
+  resume?: boolean;
+  /** Discard an unfinished run's journal and start over. */
+  restart?: boolean;
+  /** Take over the lock of another run on the same LUT even when it cannot be shown to be gone. */
+  breakLock?: boolean;
+  storeDir?: string;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  env?: NodeJS.ProcessEnv;
+}

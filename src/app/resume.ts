@@ -4,7 +4,7 @@
 import { canonicalJson } from '../catalog/load.js';
 import { UsageError } from '../errors.js';
 import { lutFileText, parseLut } from '../lut/io.js';
-import type { LutEntry } from '../lut/schema.js';
+import type { Lut, LutEntry } from '../lut/schema.js';
 import type { Journal } from '../measure/journal.js';
 import type { EntryState, PlannedEntry } from '../measure/protocol.js';
 
@@ -57,14 +57,20 @@ function sameRun(lut: NonNullable<ReturnType<typeof existingLut>>, identity: Rec
   );
 }
 
+/** The LUT at `lutFile` when it holds a run with this identity. */
+function sameRunLut(lutFile: string, identity: Record<string, unknown>): Lut | undefined {
+  const lut = existingLut(lutFile);
+  return lut && sameRun(lut, identity) ? lut : undefined;
+}
+
 /** Entries of an existing LUT that need no new measurement. */
 export function reusableEntries(
   lutFile: string,
   identity: Record<string, unknown>,
   planned: PlannedEntry[],
 ): LutEntry[] {
-  const lut = existingLut(lutFile);
-  if (!lut || !sameRun(lut, identity)) return [];
+  const lut = sameRunLut(lutFile, identity);
+  if (!lut) return [];
   const models = new Map(planned.map((e) => [e.id, e.model.sha256]));
   return lut.entries.filter((e) => e.state === 'ok' && models.get(e.id) === e.model.sha256);
 }
@@ -92,8 +98,8 @@ export function untouchedEntries(
   identity: Record<string, unknown>,
   planned: PlannedEntry[],
 ): LutEntry[] {
-  const lut = existingLut(lutFile);
-  if (!lut || !sameRun(lut, identity)) return [];
+  const lut = sameRunLut(lutFile, identity);
+  if (!lut) return [];
   return outsidePlan(lut.entries, planned).filter(
     (e) => e.key.latent === identity['latent'] && e.key.width === identity['width'],
   );

@@ -30,7 +30,8 @@ export function parseCandidate(cat: Pick<ResolvedCatalog, 'stages'>, code: strin
     const parts = text.split('.').map(Number);
     if (parts.length !== cat.stages.length) {
       throw new UsageError(
-        `candidate '${code}' has ${parts.length} indices; the catalogue has ${cat.stages.length} stages (${cat.stages.map((s) => s.name).join(', ')})`,
+        `candidate '${code}' has ${parts.length} indices; the catalogue ` +
+          `has ${cat.stages.length} stages (${cat.stages.map((s) => s.name).join(', ')})`,
       );
     }
     parts.forEach((v, i) => {

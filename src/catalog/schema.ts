@@ -112,14 +112,19 @@ export const variantSchema = z.strictObject({
 });
 export type VariantSpec = z.infer<typeof variantSchema>;
 
-export const stageSchema = z.strictObject({
+/** What a stage and a part both are: a named block from one main tensor to another, made of units. */
+const blockFields = {
   name,
   /** The main input tensor. */
   input: name,
   /** The main output tensor. */
   output: name,
-  /** Every unit any variant may use, in teacher order (emit positions refer to this order). */
+  /** The block's units; in a stage every unit any variant may use, in teacher order (emit positions refer to it). */
   units: z.array(unitSchema).min(1),
+};
+
+export const stageSchema = z.strictObject({
+  ...blockFields,
   /** Named channel widths the units may use instead of numbers (`c0`: 128), with the teacher's values. */
   widths: z.record(widthSymbol, z.number().int().positive()).optional(),
   /** The variant that is the teacher's own block. */
@@ -130,10 +135,7 @@ export const stageSchema = z.strictObject({
 export type StageSpec = z.infer<typeof stageSchema>;
 
 export const partSchema = z.strictObject({
-  name,
-  input: name,
-  output: name,
-  units: z.array(unitSchema).min(1),
+  ...blockFields,
   description: z.string().optional(),
 });
 export type PartSpec = z.infer<typeof partSchema>;

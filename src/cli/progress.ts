@@ -61,7 +61,8 @@ export class ProgressPrinter {
       case 'entry':
         this.update(
           e.device,
-          `${e.device}: round ${e.round + 1} ${e.label.padEnd(18)} median ${formatMs(e.median)} ms  n=${e.n}  ±${(e.rme * 100).toFixed(2)}%${e.flags.length ? `  [${e.flags.join(', ')}]` : ''}`,
+          `${e.device}: round ${e.round + 1} ${e.label.padEnd(18)} median ${formatMs(e.median)} ms  ` +
+            `n=${e.n}  ±${(e.rme * 100).toFixed(2)}%${e.flags.length ? `  [${e.flags.join(', ')}]` : ''}`,
           !this.tty,
         );
         break;

@@ -16,7 +16,9 @@ export const shapeOptions = {
   force: { type: 'boolean' },
 } as const;
 
-export const forceHelp = `  --force            allow --latent above ${MAX_LATENT} and --width above ${MAX_WIDTH} (large models, slow, much memory)`;
+export const forceHelp =
+  `  --force            allow --latent above ${MAX_LATENT} and ` +
+  `--width above ${MAX_WIDTH} (large models, slow, much memory)`;
 
 export function shapeFlags(args: ParsedArgs): { latent?: number; width?: number } {
   const latent = numberFlag(args, 'latent', { integer: true, min: 1 });

@@ -6,7 +6,7 @@
 import type { Lut, LutEntry } from '../lut/schema.js';
 import { bootstrapLogRatios, geomeanFromReplicates, percentileInterval } from '../stats/bootstrap.js';
 import { mannWhitney } from '../stats/mann-whitney.js';
-import { benjaminiHochberg } from '../stats/multiple.js';
+import { benjaminiHochbergBothWays } from '../stats/multiple.js';
 import { seedFor } from '../stats/rng.js';
 import { groupByRound } from '../stats/rounds.js';
 import { TREND_ROUND_SAMPLES, trendTest } from '../stats/trend.js';
@@ -18,7 +18,7 @@ import { downgradeReasons, regressionExitCode } from './quality.js';
 import { driftAwareTest, driftVariance, widenInterval } from './round-noise.js';
 import { suiteExitCode, suiteShift } from './shift.js';
 import type { EntryComparison, RegressionOptions, RegressionResult, SideSummary, TableInfo, Verdict } from './types.js';
-import { emptyRow, oneSided, sideSummary } from './rows.js';
+import { emptyRow, failedSide, oneSided, sideSummary } from './rows.js';
 import { decideVerdict } from './verdict.js';
 
 interface Pending {
@@ -96,19 +96,11 @@ function measurePairs(
 /** Benjamini-Hochberg over the pairs that were tested, separately for each direction and each test. */
 function adjustForMultipleTests(pending: Pending[]): void {
   const tested = pending.filter((p) => p.row.pSlower !== null);
-  const qSlower = benjaminiHochberg(tested.map((p) => p.row.pSlower!));
-  const qFaster = benjaminiHochberg(tested.map((p) => p.row.pFaster!));
-  tested.forEach((p, i) => {
-    p.row.qSlower = qSlower[i]!;
-    p.row.qFaster = qFaster[i]!;
-  });
-  const driftTested = pending.filter((p) => p.row.driftTest !== null);
-  const driftSlower = benjaminiHochberg(driftTested.map((p) => p.row.driftTest!.pSlower));
-  const driftFaster = benjaminiHochberg(driftTested.map((p) => p.row.driftTest!.pFaster));
-  driftTested.forEach((p, i) => {
-    p.row.driftTest!.qSlower = driftSlower[i]!;
-    p.row.driftTest!.qFaster = driftFaster[i]!;
-  });
+  const q = benjaminiHochbergBothWays(tested.map((p) => ({ pSlower: p.row.pSlower!, pFaster: p.row.pFaster! })));
+  tested.forEach((p, i) => Object.assign(p.row, q[i]));
+  const driftTests = pending.flatMap((p) => (p.row.driftTest !== null ? [p.row.driftTest] : []));
+  const driftQ = benjaminiHochbergBothWays(driftTests);
+  driftTests.forEach((t, i) => Object.assign(t, driftQ[i]));
 }
 
 /** The geometric mean ratio over the pairs with a ratio, its interval widened by their mean drift. */
@@ -236,15 +228,8 @@ export function sameMeasurement(base: LutEntry, cur: LutEntry): boolean {
 }
 
 function untestableReason(base: LutEntry, cur: LutEntry): string | undefined {
-  for (const [name, e] of [
-    ['baseline', base],
-    ['current', cur],
-  ] as const) {
-    if (e.state !== 'ok') {
-      const why = e.error ? ` (${e.error.code}: ${e.error.message})` : '';
-      return `${e.state} in the ${name} table${why}; fix it and re-run that entry`;
-    }
-  }
+  const failed = failedSide(base, cur);
+  if (failed) return `${failed.state} in the ${failed.name} table${failed.why}; fix it and re-run that entry`;
   for (const [name, e] of [
     ['baseline', base],
     ['current', cur],
@@ -259,8 +244,10 @@ function untestableReason(base: LutEntry, cur: LutEntry): string | undefined {
 /** Why the between-round noise changed the verdict, and what narrows it. */
 function roundNoiseReason(row: EntryComparison, withinRounds: Verdict): string {
   return (
-    `the rounds of the tables disagree by more than their samples do (drift between rounds: ±${formatPercent(Math.exp(row.roundNoise!) - 1)} ` +
-    `on this ratio, 1 sd); the samples alone, interval ${formatInterval(row.ci95Sampling)}, would say ${withinRounds}; ` +
+    `the rounds of the tables disagree by more than their samples do (drift ` +
+    `between rounds: ±${formatPercent(Math.exp(row.roundNoise!) - 1)} ` +
+    `on this ratio, 1 sd); the samples alone, ` +
+    `interval ${formatInterval(row.ci95Sampling)}, would say ${withinRounds}; ` +
     `more rounds per entry (--rounds N) average the drift out`
   );
 }

@@ -30,7 +30,8 @@ export function formatPercent(fraction: number): string {
 /** A table's between-round noise for a header: "±3.8% (pooled over 39 entries, 67 df)" or "unknown". */
 export function formatRoundNoise(noise: { tau: number; df: number; entries: number } | null): string {
   if (noise === null) return 'unknown (one round per entry)';
-  return `±${(noise.tau * 100).toFixed(1)}% (${noise.entries} ${noise.entries === 1 ? 'entry' : 'entries'}, ${noise.df} df)`;
+  const entries = `${noise.entries} ${noise.entries === 1 ? 'entry' : 'entries'}`;
+  return `±${(noise.tau * 100).toFixed(1)}% (${entries}, ${noise.df} df)`;
 }
 
 /** A ratio as a signed change: 1.123 -> "+12.3%". */

@@ -15,7 +15,7 @@
 // still make a verdict inconclusive: they are biases of unknown size that need not hit both sides.
 // Pure: no file access.
 import type { Lut, LutEntry } from '../lut/schema.js';
-import { benjaminiHochberg } from '../stats/multiple.js';
+import { benjaminiHochbergBothWays } from '../stats/multiple.js';
 import { medianSorted, sortedCopy } from '../stats/quantile.js';
 import { studentTQuantile, studentTSf } from '../stats/student-t.js';
 import { findMismatches, tableInfo } from './compatibility.js';
@@ -23,7 +23,7 @@ import { RegressionInputError } from './errors.js';
 import { formatInterval, formatP, formatPercent } from './format.js';
 import { resolveOptions } from './options.js';
 import { regressionExitCode } from './quality.js';
-import { emptyRow, oneSided, sideSummary } from './rows.js';
+import { emptyRow, failedSide, oneSided, sideSummary } from './rows.js';
 import type { EntryComparison, PairedEntryStats, RegressionOptions, RegressionResult, Verdict } from './types.js';
 
 export const pairedDefaults = {
@@ -159,15 +159,8 @@ export function decidePairedVerdict(v: PairedVerdictInput): { verdict: Verdict; 
 
 /** Why an entry has no paired test (a failed side, too few rounds on both sides), or undefined. */
 function untestable(base: LutEntry, cur: LutEntry, rounds: number): string | undefined {
-  for (const [name, e] of [
-    ['baseline', base],
-    ['current', cur],
-  ] as const) {
-    if (e.state !== 'ok') {
-      const why = e.error ? ` (${e.error.code}: ${e.error.message})` : '';
-      return `${e.state} on the ${name} side${why}; fix it and run the comparison again`;
-    }
-  }
+  const failed = failedSide(base, cur);
+  if (failed) return `${failed.state} on the ${failed.name} side${failed.why}; fix it and run the comparison again`;
   if (rounds < pairedDefaults.minRounds) {
     return (
       `only ${rounds} ${rounds === 1 ? 'round was' : 'rounds were'} measured on both sides: ` +
@@ -283,11 +276,9 @@ export function comparePaired(baseline: Lut, current: Lut, options: RegressionOp
   }
   const all = pairs.map(([b, c]) => measurePair(b, c, opts.seed));
   const tested = all.filter((t) => t.row.ratio !== null);
-  const qSlower = benjaminiHochberg(tested.map((t) => t.row.pSlower!));
-  const qFaster = benjaminiHochberg(tested.map((t) => t.row.pFaster!));
+  const q = benjaminiHochbergBothWays(tested.map((t) => ({ pSlower: t.row.pSlower!, pFaster: t.row.pFaster! })));
   tested.forEach((t, i) => {
-    t.row.qSlower = qSlower[i]!;
-    t.row.qFaster = qFaster[i]!;
+    Object.assign(t.row, q[i]);
     decide(t.row, opts.threshold, opts.alpha);
   });
   const entries = all.map((t) => t.row);

@@ -1,5 +1,6 @@
 // The parts of a comparison row both verdicts build alike (two tables, and two interleaved sides):
-// each side's summary, an entry only one table has, and a row before any test has filled it.
+// each side's summary, an entry only one table has, a row before any test has filled it, and the side
+// that did not measure.
 import { entryLabel } from '../lut/key.js';
 import type { LutEntry } from '../lut/schema.js';
 import { medianCiSorted, relativeMarginSorted } from '../stats/median-ci.js';
@@ -61,4 +62,15 @@ export function emptyRow(
     reasons: [],
     modelChanged: base.model.sha256 !== cur.model.sha256,
   };
+}
+
+/** The first side whose entry did not measure: its name, state and the error it recorded (` (code: ...)`). */
+export function failedSide(base: LutEntry, cur: LutEntry): { name: string; state: string; why: string } | undefined {
+  for (const [name, e] of [
+    ['baseline', base],
+    ['current', cur],
+  ] as const) {
+    if (e.state !== 'ok') return { name, state: e.state, why: e.error ? ` (${e.error.code}: ${e.error.message})` : '' };
+  }
+  return undefined;
 }

@@ -21,7 +21,7 @@
 import type { Lut } from '../lut/schema.js';
 import { normalSf } from '../stats/normal.js';
 import { median } from '../stats/quantile.js';
-import { benjaminiHochberg } from '../stats/multiple.js';
+import { benjaminiHochbergBothWays } from '../stats/multiple.js';
 import { studentTQuantile, studentTSf } from '../stats/student-t.js';
 import { formatChange, formatInterval, formatPercent } from './format.js';
 import { downgradeReasons } from './quality.js';
@@ -35,7 +35,7 @@ import type {
   TableInfo,
   Verdict,
 } from './types.js';
-import { decideVerdict } from './verdict.js';
+import { decideVerdict, type VerdictInput } from './verdict.js';
 
 /** Fewer entries cannot tell a shift of the whole suite from their own changes. */
 export const MIN_SUITE_ENTRIES = 5;
@@ -199,27 +199,20 @@ export function judgeAgainstSuite(rows: EntryComparison[], suite: SuiteShift, th
     const pFaster = above > 0 ? normalSf(-z / (above / Z95)) : z < 0 ? 0 : 1;
     return { ratio, ci95, pSlower, pFaster };
   });
-  const qSlower = benjaminiHochberg(rel.map((x) => x.pSlower));
-  const qFaster = benjaminiHochberg(rel.map((x) => x.pFaster));
+  const q = benjaminiHochbergBothWays(rel);
   const replace = judgesRelative(suite);
   tested.forEach((row, i) => {
     const x = rel[i]!;
-    const outcome = decideVerdict({
-      ratio: x.ratio,
-      ci95: x.ci95,
-      qSlower: 0,
-      qFaster: 0,
-      driftQSlower: qSlower[i]!,
-      driftQFaster: qFaster[i]!,
-      minP: row.minP!,
-      nBaseline: row.baseline.n,
-      nCurrent: row.current.n,
+    const drift = { driftQSlower: q[i]!.qSlower, driftQFaster: q[i]!.qFaster };
+    const outcome = rowVerdict(
+      row,
+      { ratio: x.ratio, ci95: x.ci95, qSlower: 0, qFaster: 0, ...drift },
       threshold,
       alpha,
-    });
+    );
     const downgrade = downgradeReasons(row.baseline, row.current, outcome.verdict, threshold, x.ci95);
     const verdict = downgrade.length > 0 ? 'inconclusive' : outcome.verdict;
-    row.relative = { ...x, qSlower: qSlower[i]!, qFaster: qFaster[i]!, verdict };
+    row.relative = { ...x, ...q[i]!, verdict };
     if (!replace) return;
     const lead =
       `judged against the rest of the suite (the whole suite moved ${formatChange(suite.ratio)}, which this machine ` +
@@ -228,6 +221,23 @@ export function judgeAgainstSuite(rows: EntryComparison[], suite: SuiteShift, th
     row.reasons = [lead, ...outcome.reasons, ...downgrade, alone, ...row.reasons];
     row.statisticalVerdict = outcome.verdict;
     row.verdict = verdict;
+  });
+}
+
+/** The verdict rule for a tested row (its rank test's smallest p and sample sizes) on these numbers. */
+function rowVerdict(
+  row: EntryComparison,
+  test: Pick<VerdictInput, 'ratio' | 'ci95' | 'qSlower' | 'qFaster' | 'driftQSlower' | 'driftQFaster'>,
+  threshold: number,
+  alpha: number,
+) {
+  return decideVerdict({
+    ...test,
+    minP: row.minP!,
+    nBaseline: row.baseline.n,
+    nCurrent: row.current.n,
+    threshold,
+    alpha,
   });
 }
 
@@ -271,23 +281,12 @@ function judgeWithRunSpread(rows: EntryComparison[], spread: RunSpread, threshol
   const extra = runVariance(spread) * (q / Z95) ** 2;
   const widened = tested.map((r) => widenInterval(r.ratio!, r.ci95!, extra));
   const tests = tested.map((r, i) => driftAwareTest(r.ratio!, widened[i]!));
-  const qSlower = benjaminiHochberg(tests.map((t) => t.pSlower));
-  const qFaster = benjaminiHochberg(tests.map((t) => t.pFaster));
+  const driftQ = benjaminiHochbergBothWays(tests);
   tested.forEach((row, i) => {
     if (row.verdict !== 'regressed' && row.verdict !== 'improved') return;
-    const outcome = decideVerdict({
-      ratio: row.ratio!,
-      ci95: widened[i]!,
-      qSlower: row.qSlower!,
-      qFaster: row.qFaster!,
-      driftQSlower: qSlower[i]!,
-      driftQFaster: qFaster[i]!,
-      minP: row.minP!,
-      nBaseline: row.baseline.n,
-      nCurrent: row.current.n,
-      threshold,
-      alpha,
-    });
+    const test = { ratio: row.ratio!, ci95: widened[i]!, qSlower: row.qSlower!, qFaster: row.qFaster! };
+    const drift = { driftQSlower: driftQ[i]!.qSlower, driftQFaster: driftQ[i]!.qFaster };
+    const outcome = rowVerdict(row, { ...test, ...drift }, threshold, alpha);
     if (outcome.verdict === row.verdict) return;
     row.reasons.unshift(
       `${row.verdict} against the baseline, but with the machine's run-to-run spread counted ` +

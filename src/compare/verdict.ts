@@ -74,7 +74,8 @@ export function decideVerdict(v: VerdictInput): VerdictOutcome {
       return {
         verdict: 'inconclusive',
         reasons: [
-          `the interval ${interval} is outside the ${band} band but the rank test is not significant (q = ${formatP(q)}); ${RERUN}`,
+          `the interval ${interval} is outside the ${band} band but the ` +
+            `rank test is not significant (q = ${formatP(q)}); ${RERUN}`,
         ],
       };
     }
@@ -82,8 +83,10 @@ export function decideVerdict(v: VerdictInput): VerdictOutcome {
     return {
       verdict: 'inconclusive',
       reasons: [
-        `the interval ${interval} is outside the ${band} band, but with the drift between rounds counted the change is not significant ` +
-          `across the compared entries (drift-aware q = ${formatP(q ?? null)}); more rounds per entry (--rounds N) narrow it`,
+        `the interval ${interval} is outside the ${band} band, but with ` +
+          `the drift between rounds counted the change is not significant ` +
+          `across the compared entries (drift-aware q = ${formatP(q ?? null)}); ` +
+          `more rounds per entry (--rounds N) narrow it`,
       ],
     };
   }
@@ -98,7 +101,8 @@ export function decideVerdict(v: VerdictInput): VerdictOutcome {
   return {
     verdict: 'inconclusive',
     reasons: [
-      `the change is close to the threshold: the 95% interval ${interval} crosses the edge of the ${band} band; ${RERUN}`,
+      `the change is close to the threshold: the 95% interval ${interval} ` +
+        `crosses the edge of the ${band} band; ${RERUN}`,
     ],
   };
 }

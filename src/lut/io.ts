@@ -32,7 +32,8 @@ function lutFromJson(data: unknown, file: string): Lut {
     throw new InvalidFileError(
       file,
       'schemaVersion',
-      `written by a newer nanosd-bench (schema version ${head.schemaVersion}; this one reads up to ${LUT_SCHEMA_VERSION})`,
+      `written by a newer nanosd-bench (schema version ${head.schemaVersion}; ` +
+        `this one reads up to ${LUT_SCHEMA_VERSION})`,
       { hint: 'upgrade nanosd-bench to read this table' },
     );
   }

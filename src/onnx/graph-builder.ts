@@ -98,7 +98,10 @@ export class GraphBuilder {
   /** A constant in the graph's precision, as a Constant node (not an initializer: it is not a parameter). */
   constF(values: readonly number[] | Float32Array, dims: readonly number[]): string {
     const list = Array.from(values);
-    const key = `f:${dims.join('x')}:${list.length <= 8 ? list.join(',') : `${list.length}:${list.slice(0, 4).join(',')}:${this.nodes.length}`}`;
+    // Short constants are shared by value; a long one is keyed by its length, first values and the node
+    // count, so in effect each gets its own.
+    const long = `${list.length}:${list.slice(0, 4).join(',')}:${this.nodes.length}`;
+    const key = `f:${dims.join('x')}:${list.length <= 8 ? list.join(',') : long}`;
     const cached = this.constCache.get(key);
     if (cached) return cached;
     const name = this.fresh('const_f');

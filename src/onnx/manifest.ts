@@ -95,7 +95,8 @@ export function loadUserModels(file: string, cat: ResolvedCatalog, precision: Pr
       if (!stage.variants.some((v) => v.name === entry.variant)) {
         throw fail(
           `${key}.variant`,
-          `stage ${stage.name} has no variant '${entry.variant}'; known: ${stage.variants.map((v) => v.name).join(', ')}`,
+          `stage ${stage.name} has no variant '${entry.variant}'; ` +
+            `known: ${stage.variants.map((v) => v.name).join(', ')}`,
         );
       }
       label = `${stage.name}.${entry.variant}`;
@@ -136,8 +137,11 @@ function modelFile(manifest: string, field: string, file: string): string {
   const found = containedFile(folder, file, { file: manifest, field, folder: `the manifest's folder ${folder}` });
   const ext = posix.extname(file).toLowerCase();
   if (!MODEL_EXTENSIONS.includes(ext)) {
-    const problem = `${shown(file)} is not a model file; list ONNX (.onnx), TensorFlow Lite (.tflite) or SNPE (.dlc) files`;
-    throw new InvalidFileError(manifest, field, problem);
+    throw new InvalidFileError(
+      manifest,
+      field,
+      `${shown(file)} is not a model file; list ONNX (.onnx), TensorFlow Lite (.tflite) or SNPE (.dlc) files`,
+    );
   }
   if (found === undefined) throw new InvalidFileError(manifest, field, `${shown(file)} not found`);
   return found.path;
@@ -176,7 +180,8 @@ function checkUserModel(
         g.shape.length === e.shape.length && g.shape.every((d, i) => typeof d === 'string' || d === e.shape[i]);
       if (!ok)
         throw new ModelError(
-          `${path} (${label}): ${what} '${e.name}' has shape [${g.shape.join(',')}], the stage needs [${e.shape.join(',')}]`,
+          `${path} (${label}): ${what} '${e.name}' has ` +
+            `shape [${g.shape.join(',')}], the stage needs [${e.shape.join(',')}]`,
         );
       if (g.elemType !== want)
         throw new ModelError(

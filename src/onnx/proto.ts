@@ -6,7 +6,9 @@ const ONNX_PROTO = `
 syntax = "proto2";
 package onnx;
 message AttributeProto {
-  enum AttributeType { UNDEFINED = 0; FLOAT = 1; INT = 2; STRING = 3; TENSOR = 4; GRAPH = 5; FLOATS = 6; INTS = 7; STRINGS = 8; }
+  enum AttributeType {
+    UNDEFINED = 0; FLOAT = 1; INT = 2; STRING = 3; TENSOR = 4; GRAPH = 5; FLOATS = 6; INTS = 7; STRINGS = 8;
+  }
   optional string name = 1;
   optional float f = 2;
   optional int64 i = 3;
@@ -21,7 +23,11 @@ message AttributeProto {
   optional SparseTensorProto sparse_tensor = 22;
   repeated SparseTensorProto sparse_tensors = 23;
 }
-message SparseTensorProto { optional TensorProto values = 1; optional TensorProto indices = 2; repeated int64 dims = 3; }
+message SparseTensorProto {
+  optional TensorProto values = 1;
+  optional TensorProto indices = 2;
+  repeated int64 dims = 3;
+}
 message ValueInfoProto { optional string name = 1; optional TypeProto type = 2; }
 message NodeProto {
   repeated string input = 1;

@@ -46,7 +46,8 @@ export function chooseConfig(lut: Lut, file: string, wanted: Partial<LutConfig> 
     throw new UsageError(`${file} has no block entries at the requested configuration; it has: ${list}`);
   if (matching.length > 1) {
     throw new UsageError(
-      `${file} holds blocks at ${matching.length} configurations (${list}); choose one with --latent, --width or --precision`,
+      `${file} holds blocks at ${matching.length} configurations (${list}); ` +
+        `choose one with --latent, --width or --precision`,
     );
   }
   return matching[0]!;

@@ -1,7 +1,7 @@
 // What the runners that drive a vendor benchmark tool on the device (ort-perf-test, qnn-net-run,
-// tflite-benchmark) share: host folders named in a profile, a runtime folder pushed once per device,
-// library-path variables filled in per run, a tool that cannot start, and processes repeated when a
-// tool prints only an aggregate.
+// snpe-net-run, tflite-benchmark) share: host folders named in a profile, a runtime folder pushed once
+// per device, library-path variables filled in per run, a tool that timed out or cannot start, and
+// processes repeated when a tool prints only an aggregate.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -10,6 +10,7 @@ import { ParseError, RunnerError } from '../errors.js';
 import { sha256File, sha256Hex } from '../hashing.js';
 import type { ExecResult } from '../transports/types.js';
 import { checkExit } from './check-exit.js';
+import { saveRawOutput } from './raw-output.js';
 import { reachedTargetMargin } from '../stats/index.js';
 import type { RunOutput, RunnerContext, RunRequest } from './types.js';
 
@@ -34,9 +35,12 @@ export function expandHostPath(
       if (v === undefined || v === '') {
         throw new RunnerError(
           runner,
-          `runner.options.${key} (${value}) in ${ctx.profile.file} needs the environment variable ${name}, which is not set`,
+          `runner.options.${key} (${value}) in ${ctx.profile.file} ` +
+            `needs the environment variable ${name}, which is not set`,
           {
-            hint: `export ${name}=<folder> (or write the folder into runner.options.${key}), then run \`bench devices\``,
+            hint:
+              `export ${name}=<folder> (or write the folder into ` +
+              `runner.options.${key}), then run \`bench devices\``,
           },
         );
       }
@@ -182,6 +186,30 @@ export function startFailure(r: ExecResult): string | undefined {
   return undefined;
 }
 
+/**
+ * Fails on a tool run that timed out (the process was killed; its output so far is kept beside the
+ * journal) or that could not start at all. A run that started and failed is left to the caller.
+ */
+export function checkStarted(
+  runner: string,
+  ctx: RunnerContext,
+  r: ExecResult,
+  run: { binary: string; label: string; timeoutMs: number; hint?: string },
+): void {
+  if (r.timedOut) {
+    const file = saveRawOutput(ctx, run.label, r.stdout, r.stderr);
+    throw new RunnerError(
+      runner,
+      `timed out after ${run.timeoutMs} ms on ${ctx.transport.id} ` +
+        `running ${run.label}; the process was killed (its output so far: ${file})`,
+      run.hint !== undefined ? { hint: run.hint } : {},
+    );
+  }
+  const cannotStart = startFailure(r);
+  if (cannotStart !== undefined)
+    throw new RunnerError(runner, `cannot start ${run.binary} on ${ctx.transport.id}: ${cannotStart}`);
+}
+
 /** A name for files the runner creates on the device: the model label made safe, plus a nonce. */
 export function runFileName(label: string, extension: string): string {
   return `${label.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${randomBytes(4).toString('hex')}${extension}`;
@@ -247,7 +275,9 @@ export function resolveRuntimeFolder(
       runner,
       `the runtime folder ${dir} (runner.options.runtimeDir in ${ctx.profile.file}) does not exist`,
       {
-        hint: `put ${what} there, or point runner.options.runtimeDir at the folder that holds them; then run \`bench devices\``,
+        hint:
+          `put ${what} there, or point runner.options.runtimeDir at ` +
+          `the folder that holds them; then run \`bench devices\``,
       },
     );
   }

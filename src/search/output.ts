@@ -58,15 +58,15 @@ export function pipelineJson(space: EvaluatedSpace) {
   };
 }
 
+function catalogJson(space: EvaluatedSpace) {
+  const { spec, hash, latent, width } = space.catalog;
+  return { name: spec.name, hash, latent, width };
+}
+
 export function searchResultJson(space: EvaluatedSpace, result: SearchResult) {
   const row = (n: number | undefined) => (n === undefined ? null : candidateRow(space, n));
   return {
-    catalog: {
-      name: space.catalog.spec.name,
-      hash: space.catalog.hash,
-      latent: space.catalog.latent,
-      width: space.catalog.width,
-    },
+    catalog: catalogJson(space),
     candidates: space.size,
     ...(space.pipeline ? { pipeline: pipelineJson(space) } : {}),
     devices: devicesJson(space),
@@ -133,12 +133,7 @@ export function* allCandidates(space: EvaluatedSpace): Generator<number> {
 /** JSON export of every candidate, for external search tools. */
 export function spaceJson(space: EvaluatedSpace) {
   return {
-    catalog: {
-      name: space.catalog.spec.name,
-      hash: space.catalog.hash,
-      latent: space.catalog.latent,
-      width: space.catalog.width,
-    },
+    catalog: catalogJson(space),
     stages: space.catalog.stages.map((s) => ({ name: s.name, variants: s.variants.map((v) => v.name) })),
     devices: devicesJson(space).map((d) => ({ ...d, config: configLabel(d.config) })),
     quality: qualityJson(space),

@@ -34,6 +34,14 @@ function sameVector(cols: Columns, a: number, b: number): boolean {
   return true;
 }
 
+/** Where the run of candidates with the same vector as order[i] ends (the sort puts them together). */
+function runEnd(cols: Columns, order: Int32Array, i: number): number {
+  const head = order[i]!;
+  let j = i + 1;
+  while (j < order.length && sameVector(cols, head, order[j]!)) j++;
+  return j;
+}
+
 /** Candidate ids (a subset of `ids`) on the front, in lexicographic order of their objectives. */
 export function paretoFront(cols: Columns, ids: ArrayLike<number>): number[] {
   const k = cols.length;
@@ -98,8 +106,7 @@ function front3(cols: Columns, order: Int32Array): number[] {
   let i = 0;
   while (i < n) {
     const head = order[i]!;
-    let j = i + 1;
-    while (j < n && sameVector(cols, head, order[j]!)) j++;
+    const j = runEnd(cols, order, i);
     // Every earlier distinct vector is no worse in f1; it dominates this one iff it is no worse in
     // f2 and f3 as well.
     const r = rank.get(f2[head]!)!;
@@ -118,8 +125,7 @@ function frontGeneric(cols: Columns, order: Int32Array): number[] {
   let i = 0;
   while (i < n) {
     const head = order[i]!;
-    let j = i + 1;
-    while (j < n && sameVector(cols, head, order[j]!)) j++;
+    const j = runEnd(cols, order, i);
     let dominated = false;
     for (const q of reps) {
       let le = true;

@@ -23,3 +23,15 @@ export function benjaminiHochberg(pvalues: readonly number[]): number[] {
   }
   return q;
 }
+
+/**
+ * Benjamini-Hochberg for one-sided tests taken each way ("slower", "faster"): each direction is
+ * adjusted on its own, as each is a family of its own. q values in the input order.
+ */
+export function benjaminiHochbergBothWays(
+  tests: readonly { pSlower: number; pFaster: number }[],
+): { qSlower: number; qFaster: number }[] {
+  const slower = benjaminiHochberg(tests.map((t) => t.pSlower));
+  const faster = benjaminiHochberg(tests.map((t) => t.pFaster));
+  return tests.map((_, i) => ({ qSlower: slower[i]!, qFaster: faster[i]! }));
+}

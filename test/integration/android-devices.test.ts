@@ -125,7 +125,8 @@ describe('bench devices', () => {
       runner: { name: 'qnn-net-run', ready: false },
     });
     expect(sdkless.runner.error!.message).toBe(
-      `runner qnn-net-run: the QNN SDK folder ${join(host, 'no-sdk')} (runner.options.sdkRoot in ${join(profiles, 'zz-noruntime.json')}) does not exist`,
+      `runner qnn-net-run: the QNN SDK folder ${join(host, 'no-sdk')} ` +
+        `(runner.options.sdkRoot in ${join(profiles, 'zz-noruntime.json')}) does not exist`,
     );
 
     const unauthorized = mine(report, 'zz-locked');
@@ -162,13 +163,23 @@ describe('bench devices', () => {
     const r = await bench(['devices', '--profiles', profiles]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      `zz-ready  (${join(profiles, 'zz-ready.json')})\n  transport  adb: ${ready.serial} on adb server ${server.server}\n  device     reachable as ${ready.serial}`,
+      `zz-ready  (${join(profiles, 'zz-ready.json')})\n  transport  adb: ${ready.serial} ` +
+        `on adb server ${server.server}\n  device     reachable as ${ready.serial}`,
     );
     expect(r.stdout).toMatch(
-      /\n {13}Pixel 8 Pro, SoC Tensor G3, Android 15, arm64-v8a\n {13}build google\/husky\/husky:15\/AP4A\.250105\.002\/12701944:user\/release-keys\n {13}battery 81%, 28\.7 °C, charging \(usb\)\n {13}thermal status none \(0\); TYPE_CPU 24\.0 °C, TYPE_SKIN 25\.3 °C\n {2}runner {5}ort-perf-test: ready \(qnn-htp: runtime .*\(7 files\), pushed on first use\)\n/,
+      new RegExp(
+        String.raw`\n {13}Pixel 8 Pro, SoC Tensor G3, Android 15, arm64-v8a` +
+          String.raw`\n {13}build google\/husky\/husky:15\/AP4A\.250105\.002\/12701944:user\/release-keys` +
+          String.raw`\n {13}battery 81%, 28\.7 °C, charging \(usb\)` +
+          String.raw`\n {13}thermal status none \(0\); TYPE_CPU 24\.0 °C, TYPE_SKIN 25\.3 °C` +
+          String.raw`\n {2}runner {5}ort-perf-test: ready \(qnn-htp: runtime .*\(7 files\), pushed on first use\)\n`,
+      ),
     );
     expect(r.stdout).toMatch(
-      /zz-noruntime .*\n(.*\n)*? {2}runner {5}qnn-net-run: NOT READY: the QNN SDK folder .* does not exist\n(.*\n)* {2}requires\n {4}- QNN_SDK_ROOT: the QAIRT SDK\n/,
+      new RegExp(
+        String.raw`zz-noruntime .*\n(.*\n)*? {2}runner {5}qnn-net-run: NOT READY: the QNN SDK folder ` +
+          String.raw`.* does not exist\n(.*\n)* {2}requires\n {4}- QNN_SDK_ROOT: the QAIRT SDK\n`,
+      ),
     );
     expect(r.stdout).toContain(`devices without a profile`);
     expect(r.stdout).toContain(`  ${stranger.serial}  device  Nobody_Phone  on ${server.server}`);
@@ -183,11 +194,17 @@ describe('bench devices', () => {
     expect(yes.code).toBe(0);
     expect(runner.code).toBe(7);
     expect(runner.stderr).toMatch(
-      /^bench: runner qnn-net-run: the QNN SDK folder .*no-sdk .* does not exist\n {2}point it at the unpacked QAIRT SDK/,
+      new RegExp(
+        String.raw`^bench: runner qnn-net-run: the QNN SDK folder .*no-sdk ` +
+          String.raw`.* does not exist\n {2}point it at the unpacked QAIRT SDK`,
+      ),
     );
     expect(device.code).toBe(6);
     expect(device.stderr).toMatch(
-      /^bench: device zz-noserver: no adb server runs at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n {2}start it with `adb -P \d+ start-server`/,
+      new RegExp(
+        String.raw`^bench: device zz-noserver: no adb server runs at 127\.0\.0\.1:\d+ ` +
+          String.raw`\(ECONNREFUSED\)\n {2}start it with \`adb -P \d+ start-server\``,
+      ),
     );
     const unknown = await bench(['devices', '--profiles', profiles, '--device', 'zz-nope']);
     expect(unknown.code).toBe(3);
@@ -248,8 +265,10 @@ describe('the work folder', () => {
       const r = await runCommand(devicesCommand, ['--profiles', dir, '--device', name]);
       expect(r.code).toBe(4);
       expect(r.stderr).toBe(
-        `bench: ${join(dir, `${name}.json`)}: workDir: refusing to use ${shown} as the work folder: it is not a folder the harness owns\n` +
-          "  set workDir to a folder of the harness's own, e.g. /data/local/tmp/nanosd-bench on a phone or nanosd-bench over SSH\n",
+        `bench: ${join(dir, `${name}.json`)}: workDir: refusing to ` +
+          `use ${shown} as the work folder: it is not a folder the harness owns\n` +
+          "  set workDir to a folder of the harness's own, e.g. " +
+          '/data/local/tmp/nanosd-bench on a phone or nanosd-bench over SSH\n',
       );
       expect(r.stdout).toContain(
         `  profile    INVALID: ${join(dir, `${name}.json`)}: workDir: refusing to use ${shown} as the work folder`,
@@ -304,7 +323,8 @@ describe('the work folder', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      `wd-ok: removed models, qnn, runtime from ${work} on ${ready.serial}\n  left alone (not created by the harness): keep.txt, notes\n`,
+      `wd-ok: removed models, qnn, runtime from ${work} on ${ready.serial}\n  ` +
+        `left alone (not created by the harness): keep.txt, notes\n`,
     );
     expect(readdirSync(work).sort()).toEqual(['keep.txt', 'notes']);
 

@@ -66,62 +66,69 @@ function walk(dir: string): string[] {
 }
 
 describe('a phone that drops off mid-run', () => {
-  it('stops the run with the device error after two failures in a row; --resume completes it without re-measuring', async () => {
-    const p = await phone();
-    writeProfile(profiles, {
-      name: 'dropper',
-      transport: p.transportSpec,
-      workDir: join(p.sandbox, 'data/local/tmp/nanosd-bench'),
-      runner: { name: 'ort-node', options: { ort: localOrtPath() } },
-      defaults: { latent: 8, width: 0.125 },
-    });
-    const lutFile = join(host, 'dropper.lut.json');
-    const args = [
-      'blocks',
-      '--device',
-      'dropper',
-      '--profiles',
-      profiles,
-      '--stages',
-      'E1,E2',
-      ...small,
-      '--out',
-      lutFile,
-    ];
-    const run = startBench(args, env());
-    await waitFor(() => /dropper: round 1 E\d/.test(run.output()), 60_000, 'a first measured entry');
-    p.device.dropConnection({ refuseMs: 3_000 });
-    const stopped = await run.done;
-    expect(stopped.code).toBe(6);
-    // One line naming the device and its state, then the next step.
-    expect(stopped.stderr).toMatch(
-      /^bench: device dropper: (127\.0\.0\.1:\d+ is offline|127\.0\.0\.1:\d+ is not attached to the adb server.*|lost the connection to 127\.0\.0\.1:\d+.*)\n {2}\S.*bench devices`?.*\n$/,
-    );
-    expect(stopped.stdout.match(/^dropper: FAILED E\d [RA-]+: device dropper: /gm)).toHaveLength(2);
-    expect(existsSync(lutFile)).toBe(false);
-    const journal = readFileSync(`${lutFile}.journal.jsonl`, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { type: string; id: string; samples?: number[] });
-    const measured = journal.filter((l) => l.type === 'round');
-    expect(measured.length).toBeGreaterThanOrEqual(1);
-    expect(journal.filter((l) => l.type === 'failed').length).toBeGreaterThanOrEqual(2);
+  it(
+    'stops the run with the device error after two failures ' + 'in a row; --resume completes it without re-measuring',
+    async () => {
+      const p = await phone();
+      writeProfile(profiles, {
+        name: 'dropper',
+        transport: p.transportSpec,
+        workDir: join(p.sandbox, 'data/local/tmp/nanosd-bench'),
+        runner: { name: 'ort-node', options: { ort: localOrtPath() } },
+        defaults: { latent: 8, width: 0.125 },
+      });
+      const lutFile = join(host, 'dropper.lut.json');
+      const args = [
+        'blocks',
+        '--device',
+        'dropper',
+        '--profiles',
+        profiles,
+        '--stages',
+        'E1,E2',
+        ...small,
+        '--out',
+        lutFile,
+      ];
+      const run = startBench(args, env());
+      await waitFor(() => /dropper: round 1 E\d/.test(run.output()), 60_000, 'a first measured entry');
+      p.device.dropConnection({ refuseMs: 3_000 });
+      const stopped = await run.done;
+      expect(stopped.code).toBe(6);
+      // One line naming the device and its state, then the next step.
+      expect(stopped.stderr).toMatch(
+        new RegExp(
+          String.raw`^bench: device dropper: (127\.0\.0\.1:\d+ is offline|127\.0\.0\.1:\d+ is not attached to ` +
+            String.raw`the adb server.*|lost the connection to 127\.0\.0\.1:\d+.*)\n {2}\S.*bench devices\`?.*\n$`,
+        ),
+      );
+      expect(stopped.stdout.match(/^dropper: FAILED E\d [RA-]+: device dropper: /gm)).toHaveLength(2);
+      expect(existsSync(lutFile)).toBe(false);
+      const journal = readFileSync(`${lutFile}.journal.jsonl`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; id: string; samples?: number[] });
+      const measured = journal.filter((l) => l.type === 'round');
+      expect(measured.length).toBeGreaterThanOrEqual(1);
+      expect(journal.filter((l) => l.type === 'failed').length).toBeGreaterThanOrEqual(2);
 
-    // The phone comes back (adb reconnects network phones; `adb connect` makes sure).
-    await new Promise((r) => setTimeout(r, 3_000));
-    await Adb.createClient({ host: '127.0.0.1', port: server.port })
-      .connect('127.0.0.1', p.device.port)
-      .catch(() => undefined);
-    await waitForState(server, p.serial, 'device', 15_000);
-    const resumed = await bench([...args, '--resume'], env());
-    expect(resumed.stderr).toBe('');
-    expect(resumed.code).toBe(0);
-    const lut = readLut(lutFile);
-    expect(lut.entries).toHaveLength(8);
-    expect(lut.entries.every((e) => e.state === 'ok' && e.samples.length === 3)).toBe(true);
-    for (const m of measured) expect(lut.entries.find((e) => e.id === m.id)!.samples).toEqual(m.samples);
-    expect(existsSync(`${lutFile}.journal.jsonl`)).toBe(false);
-  }, 90_000);
+      // The phone comes back (adb reconnects network phones; `adb connect` makes sure).
+      await new Promise((r) => setTimeout(r, 3_000));
+      await Adb.createClient({ host: '127.0.0.1', port: server.port })
+        .connect('127.0.0.1', p.device.port)
+        .catch(() => undefined);
+      await waitForState(server, p.serial, 'device', 15_000);
+      const resumed = await bench([...args, '--resume'], env());
+      expect(resumed.stderr).toBe('');
+      expect(resumed.code).toBe(0);
+      const lut = readLut(lutFile);
+      expect(lut.entries).toHaveLength(8);
+      expect(lut.entries.every((e) => e.state === 'ok' && e.samples.length === 3)).toBe(true);
+      for (const m of measured) expect(lut.entries.find((e) => e.id === m.id)!.samples).toEqual(m.samples);
+      expect(existsSync(`${lutFile}.journal.jsonl`)).toBe(false);
+    },
+    90_000,
+  );
 });
 
 describe('phones that cannot be used', () => {
@@ -151,7 +158,9 @@ describe('phones that cannot be used', () => {
     );
     expect(r.code).toBe(6);
     expect(r.stderr).toBe(
-      `bench: device locked: ${device.address} is unauthorized: the phone has not accepted this computer's adb key\n  accept the "Allow USB debugging?" (RSA key) prompt on the phone, then run \`bench devices\`\n`,
+      `bench: device locked: ${device.address} is unauthorized: the phone has not accepted this computer's ` +
+        `adb key\n  accept the "Allow USB debugging?" (RSA key) ` +
+        `prompt on the phone, then run \`bench devices\`\n`,
     );
     expect(existsSync(join(host, 'locked.lut.json'))).toBe(false);
   });
@@ -187,7 +196,8 @@ describe('phones that cannot be used', () => {
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(
       new RegExp(
-        `^bench: device asleep: ${device.address.replace(/\./g, '\\.')} is offline\\n {2}reconnect the phone .*bench devices`,
+        `^bench: device asleep: ${device.address.replace(/\./g, '\\.')} ` +
+          `is offline\\n {2}reconnect the phone .*bench devices`,
       ),
     );
   });
@@ -221,8 +231,11 @@ describe('phones that cannot be used', () => {
     );
     expect(r.code).toBe(7);
     expect(r.stderr).toBe(
-      `bench: runner ort-perf-test: the runtime folder ${missing} (runner.options.runtimeDir in ${join(profiles, 'noruntime.json')}) does not exist\n` +
-        `  put onnxruntime_perf_test built for the device (ORT build.sh --android ... --build_shared_lib, with --use_qnn for QNN) and its libraries there, or point runner.options.runtimeDir at the folder that holds them; then run \`bench devices\`\n`,
+      `bench: runner ort-perf-test: the runtime folder ${missing} ` +
+        `(runner.options.runtimeDir in ${join(profiles, 'noruntime.json')}) does not exist\n` +
+        `  put onnxruntime_perf_test built for the device (ORT build.sh --android ... ` +
+        `--build_shared_lib, with --use_qnn for QNN) and its libraries there, or point ` +
+        `runner.options.runtimeDir at the folder that holds them; then run \`bench devices\`\n`,
     );
     // A folder without the HTP skel for the profile's arch names the file.
     const partial = makePerfTestRuntime(join(host, 'runtime-v75'), 'v75');
@@ -252,7 +265,10 @@ describe('phones that cannot be used', () => {
     );
     expect(r2.code).toBe(7);
     expect(r2.stderr).toMatch(
-      /^bench: runner ort-perf-test: the runtime folder .*runtime-v75 lacks libQnnHtpV79Stub\.so, libQnnHtpV79Skel\.so\n/,
+      new RegExp(
+        String.raw`^bench: runner ort-perf-test: the runtime folder .*runtime-v75 ` +
+          String.raw`lacks libQnnHtpV79Stub\.so, libQnnHtpV79Skel\.so\n`,
+      ),
     );
   });
 });
@@ -303,68 +319,73 @@ describe('the adb server', () => {
 describe('names full of shell syntax', () => {
   const hostile = "a b;$(touch PWNED)'x";
 
-  it('a work folder, a models manifest path and a model file name with spaces, quotes, ; and $(...) reach the phone intact and run nothing', async () => {
-    const p = await phone();
-    const models = join(host, hostile);
-    const exported = await bench(
-      ['export', '--out', models, '--width', '0.125', '--latent', '8', '--stages', 'E1'],
-      env(),
-    );
-    expect(exported.code).toBe(0);
-    // One model file gets a hostile name of its own.
-    const manifestFile = join(models, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
-      models: { stage?: string; variant?: string; file: string }[];
-    };
-    const rr = manifest.models.find((m) => m.stage === 'E1' && m.variant === 'R-R')!;
-    const hostileFile = `r r;$(touch PWNED2)'.onnx`;
-    renameSync(join(models, rr.file), join(models, hostileFile));
-    rr.file = hostileFile;
-    writeFileSync(manifestFile, JSON.stringify(manifest));
-    const workDir = join(p.sandbox, 'data/local/tmp', hostile);
-    writeProfile(profiles, {
-      name: 'hostile',
-      transport: p.transportSpec,
-      workDir,
-      runner: { name: 'ort-perf-test', options: { runtimeDir: runtime, ep: 'qnn' } },
-      defaults: { latent: 8, width: 0.125 },
-    });
-    const lutFile = join(host, 'hostile.lut.json');
-    const r = await bench(
-      [
-        'blocks',
-        '--device',
-        'hostile',
-        '--profiles',
-        profiles,
-        '--models',
-        join(models, 'manifest.json'),
-        '--stages',
-        'E1',
-        ...small,
-        '--out',
-        lutFile,
-      ],
-      env(),
-    );
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(readLut(lutFile).entries.every((e) => e.state === 'ok' && e.model.source === 'manifest')).toBe(true);
+  it(
+    'a work folder, a models manifest path and a model file name with ' +
+      'spaces, quotes, ; and $(...) reach the phone intact and run nothing',
+    async () => {
+      const p = await phone();
+      const models = join(host, hostile);
+      const exported = await bench(
+        ['export', '--out', models, '--width', '0.125', '--latent', '8', '--stages', 'E1'],
+        env(),
+      );
+      expect(exported.code).toBe(0);
+      // One model file gets a hostile name of its own.
+      const manifestFile = join(models, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+        models: { stage?: string; variant?: string; file: string }[];
+      };
+      const rr = manifest.models.find((m) => m.stage === 'E1' && m.variant === 'R-R')!;
+      const hostileFile = `r r;$(touch PWNED2)'.onnx`;
+      renameSync(join(models, rr.file), join(models, hostileFile));
+      rr.file = hostileFile;
+      writeFileSync(manifestFile, JSON.stringify(manifest));
+      const workDir = join(p.sandbox, 'data/local/tmp', hostile);
+      writeProfile(profiles, {
+        name: 'hostile',
+        transport: p.transportSpec,
+        workDir,
+        runner: { name: 'ort-perf-test', options: { runtimeDir: runtime, ep: 'qnn' } },
+        defaults: { latent: 8, width: 0.125 },
+      });
+      const lutFile = join(host, 'hostile.lut.json');
+      const r = await bench(
+        [
+          'blocks',
+          '--device',
+          'hostile',
+          '--profiles',
+          profiles,
+          '--models',
+          join(models, 'manifest.json'),
+          '--stages',
+          'E1',
+          ...small,
+          '--out',
+          lutFile,
+        ],
+        env(),
+      );
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(readLut(lutFile).entries.every((e) => e.state === 'ok' && e.model.source === 'manifest')).toBe(true);
 
-    const calls = readCalls(phoneCalls(p.sandbox, 'onnxruntime_perf_test')).filter((c) => c.argv[0] !== '-h');
-    expect(calls).toHaveLength(4);
-    expect(calls.map((c) => c.argv.at(-2))).toContain(join(workDir, 'models', hostile, hostileFile));
-    for (const c of calls) {
-      const model = c.argv.at(-2)!;
-      // The manifest's folder name is kept on the phone, and the file is really there.
-      expect(model.startsWith(join(workDir, 'models', hostile) + '/')).toBe(true);
-      expect(existsSync(model)).toBe(true);
-      expect(c.cwd).toBe(join(workDir, 'runtime'));
-      // A runtime path holding `;` cannot go into ADSP_LIBRARY_PATH (a `;` list): it is given as `.`, the working folder.
-      expect(c.ADSP_LIBRARY_PATH).toBe('.;/vendor/dsp/cdsp;/vendor/lib/rfsa/adsp;/system/lib/rfsa/adsp;/dsp');
-    }
-    expect([...walk(p.sandbox), ...walk(host)].filter((n) => n.startsWith('PWNED'))).toEqual([]);
-    expect(existsSync(join(repoRoot, 'PWNED'))).toBe(false);
-    expect(existsSync(join(workDir, 'runtime', 'onnxruntime_perf_test'))).toBe(true);
-  });
+      const calls = readCalls(phoneCalls(p.sandbox, 'onnxruntime_perf_test')).filter((c) => c.argv[0] !== '-h');
+      expect(calls).toHaveLength(4);
+      expect(calls.map((c) => c.argv.at(-2))).toContain(join(workDir, 'models', hostile, hostileFile));
+      for (const c of calls) {
+        const model = c.argv.at(-2)!;
+        // The manifest's folder name is kept on the phone, and the file is really there.
+        expect(model.startsWith(join(workDir, 'models', hostile) + '/')).toBe(true);
+        expect(existsSync(model)).toBe(true);
+        expect(c.cwd).toBe(join(workDir, 'runtime'));
+        // A runtime path holding `;` cannot go into ADSP_LIBRARY_PATH (a `;` list): it is given as `.`,
+        // the working folder.
+        expect(c.ADSP_LIBRARY_PATH).toBe('.;/vendor/dsp/cdsp;/vendor/lib/rfsa/adsp;/system/lib/rfsa/adsp;/dsp');
+      }
+      expect([...walk(p.sandbox), ...walk(host)].filter((n) => n.startsWith('PWNED'))).toEqual([]);
+      expect(existsSync(join(repoRoot, 'PWNED'))).toBe(false);
+      expect(existsSync(join(workDir, 'runtime', 'onnxruntime_perf_test'))).toBe(true);
+    },
+  );
 });

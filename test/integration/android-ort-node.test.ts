@@ -56,71 +56,75 @@ afterAll(async () => {
 });
 
 describe('two phones at once', () => {
-  it('measures real models on both concurrently: two LUTs, a progress line per device, each with its own phone facts', async () => {
-    const out = join(host, 'luts');
-    const r = await bench(
-      [
-        'blocks',
-        '--device',
-        'fakeA,fakeB',
-        '--profiles',
-        profiles,
-        '--stages',
-        'E1',
-        '--iterations',
-        '3',
-        '--rounds',
-        '1',
-        '--warmup',
-        '1',
-        '--out',
-        out,
-      ],
-      { NANOSD_BENCH_STORE: join(host, 'store') },
-    );
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^fakeA: 4 ok, 0 failed in [\d.]+ s -> .*fakeA-ort-node-l8-w0\.125-fp32\.lut\.json$/m);
-    expect(r.stdout).toMatch(/^fakeB: 4 ok, 0 failed in [\d.]+ s -> .*fakeB-ort-node-l8-w0\.125-fp32\.lut\.json$/m);
-    expect(r.stdout).toMatch(/^fakeA: fixed performance mode on/m);
+  it(
+    'measures real models on both concurrently: two LUTs, a ' +
+      'progress line per device, each with its own phone facts',
+    async () => {
+      const out = join(host, 'luts');
+      const r = await bench(
+        [
+          'blocks',
+          '--device',
+          'fakeA,fakeB',
+          '--profiles',
+          profiles,
+          '--stages',
+          'E1',
+          '--iterations',
+          '3',
+          '--rounds',
+          '1',
+          '--warmup',
+          '1',
+          '--out',
+          out,
+        ],
+        { NANOSD_BENCH_STORE: join(host, 'store') },
+      );
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^fakeA: 4 ok, 0 failed in [\d.]+ s -> .*fakeA-ort-node-l8-w0\.125-fp32\.lut\.json$/m);
+      expect(r.stdout).toMatch(/^fakeB: 4 ok, 0 failed in [\d.]+ s -> .*fakeB-ort-node-l8-w0\.125-fp32\.lut\.json$/m);
+      expect(r.stdout).toMatch(/^fakeA: fixed performance mode on/m);
 
-    const lutA = readLut(join(out, 'fakeA-ort-node-l8-w0.125-fp32.lut.json'));
-    const lutB = readLut(join(out, 'fakeB-ort-node-l8-w0.125-fp32.lut.json'));
-    expect(lutA.device.info).toMatchObject({
-      model: 'Pixel 8 Pro',
-      soc: 'Tensor G3',
-      os: 'Android 15',
-      build: 'google/husky/husky:15/AP4A.250105.002/12701944:user/release-keys',
-      abi: 'arm64-v8a',
-      serial: a.serial,
-      manufacturer: 'Google',
-      batteryPercent: 81,
-      batteryTemperatureC: 28.7,
-    });
-    expect(lutB.device.info).toMatchObject({ model: 'Galaxy S25', soc: 'FAKE8000', serial: b.serial });
-    expect(lutA.device.fingerprint).not.toBe(lutB.device.fingerprint);
-    for (const lut of [lutA, lutB]) {
-      expect(lut.runtime.runner).toBe('ort-node');
-      expect(lut.entries.map((e) => [e.key.variant, e.state, e.samples.length])).toEqual([
-        ['R-A-R-A', 'ok', 3],
-        ['R-A-R', 'ok', 3],
-        ['R-R-A', 'ok', 3],
-        ['R-R', 'ok', 3],
-      ]);
-      for (const e of lut.entries) {
-        expect(asOk(e).stats.median).toBeGreaterThan(0);
-        expect(e.extra?.['provider']).toBe('CPUExecutionProvider');
+      const lutA = readLut(join(out, 'fakeA-ort-node-l8-w0.125-fp32.lut.json'));
+      const lutB = readLut(join(out, 'fakeB-ort-node-l8-w0.125-fp32.lut.json'));
+      expect(lutA.device.info).toMatchObject({
+        model: 'Pixel 8 Pro',
+        soc: 'Tensor G3',
+        os: 'Android 15',
+        build: 'google/husky/husky:15/AP4A.250105.002/12701944:user/release-keys',
+        abi: 'arm64-v8a',
+        serial: a.serial,
+        manufacturer: 'Google',
+        batteryPercent: 81,
+        batteryTemperatureC: 28.7,
+      });
+      expect(lutB.device.info).toMatchObject({ model: 'Galaxy S25', soc: 'FAKE8000', serial: b.serial });
+      expect(lutA.device.fingerprint).not.toBe(lutB.device.fingerprint);
+      for (const lut of [lutA, lutB]) {
+        expect(lut.runtime.runner).toBe('ort-node');
+        expect(lut.entries.map((e) => [e.key.variant, e.state, e.samples.length])).toEqual([
+          ['R-A-R-A', 'ok', 3],
+          ['R-A-R', 'ok', 3],
+          ['R-R-A', 'ok', 3],
+          ['R-R', 'ok', 3],
+        ]);
+        for (const e of lut.entries) {
+          expect(asOk(e).stats.median).toBeGreaterThan(0);
+          expect(e.extra?.['provider']).toBe('CPUExecutionProvider');
+        }
       }
-    }
-    // Temperatures come from each phone's own dumpsys thermalservice.
-    expect(Object.keys(lutA.entries[0]!.temperatures!.before).sort()).toEqual(['TYPE_CPU', 'TYPE_SKIN']);
-    expect(lutB.entries[0]!.temperatures!.before).toEqual({
-      'VIRTUAL-SKIN': 36.25,
-      'cpu-0-0-usr': 42.5,
-      battery: 30.1,
-    });
-    // Fixed performance mode was on for the run on phone A, and restored; phone B was left alone.
-    expect(readFileSync(join(a.sandbox, '.fake/state/fixed-performance-mode.log'), 'utf8')).toBe('true\nfalse\n');
-    expect(b.device.fixedPerformanceMode()).toBeUndefined();
-  });
+      // Temperatures come from each phone's own dumpsys thermalservice.
+      expect(Object.keys(lutA.entries[0]!.temperatures!.before).sort()).toEqual(['TYPE_CPU', 'TYPE_SKIN']);
+      expect(lutB.entries[0]!.temperatures!.before).toEqual({
+        'VIRTUAL-SKIN': 36.25,
+        'cpu-0-0-usr': 42.5,
+        battery: 30.1,
+      });
+      // Fixed performance mode was on for the run on phone A, and restored; phone B was left alone.
+      expect(readFileSync(join(a.sandbox, '.fake/state/fixed-performance-mode.log'), 'utf8')).toBe('true\nfalse\n');
+      expect(b.device.fixedPerformanceMode()).toBeUndefined();
+    },
+  );
 });

@@ -190,12 +190,18 @@ describe('bench blocks with the QNN execution provider (ort-perf-test)', () => {
     expect(byVariant['R-R-A']!.state).toBe('ok');
     expect(byVariant['R-A-R']!.state).toBe('failed');
     expect(byVariant['R-A-R']!.error!.message).toMatch(
-      /^runner ort-perf-test: timed out after 2500 ms on 127\.0\.0\.1:\d+ running E1\.R-A-R; the process was killed \(its output so far: .*faults\.lut\.json\.raw\/E1\.R-A-R\.\d+\.txt\)$/,
+      new RegExp(
+        String.raw`^runner ort-perf-test: timed out after 2500 ms on 127\.0\.0\.1:\d+ running E1\.R-A-R; the ` +
+          String.raw`process was killed \(its output so far: .*faults\.lut\.json\.raw\/E1\.R-A-R\.\d+\.txt\)$`,
+      ),
     );
     expect(byVariant['R-R']!.state).toBe('failed');
     expect(byVariant['R-R']!.error!.code).toBe('NSB_PARSE');
     expect(byVariant['R-R']!.error!.message).toMatch(
-      /^cannot parse onnxruntime_perf_test output for E1\.R-R: no "Average inference time cost".* \(raw output saved to .*faults\.lut\.json\.raw\/E1\.R-R\.\d+\.txt\)$/,
+      new RegExp(
+        String.raw`^cannot parse onnxruntime_perf_test output for E1\.R-R: no "Average inference ` +
+          String.raw`time cost".* \(raw output saved to .*faults\.lut\.json\.raw\/E1\.R-R\.\d+\.txt\)$`,
+      ),
     );
     expect(r.stdout).toMatch(/fakeqnn: FAILED E1 R-A-R.*timed out/);
     const raw = readdirSync(`${lutFile}.raw`);
@@ -209,125 +215,130 @@ describe('bench blocks with the QNN execution provider (ort-perf-test)', () => {
 });
 
 describe('bench blocks with the NNAPI execution provider: no silent CPU fallback', () => {
-  it('profiles each entry once, flags the block whose nodes ran on the CPU EP and not the one NNAPI took whole', async () => {
-    // E1 R-R leaves four nodes to the CPU EP; every other variant runs as one NNAPI partition.
-    setControl(phone.sandbox, {
-      profile: [
-        { match: '/E1.R-R.l', file: 'nnapi-partial-assembled.json' },
-        { match: '', file: 'nnapi-all-on-ep-assembled.json' },
-      ],
-    });
-    const lutFile = join(host, 'nnapi.lut.json');
-    const before = readCalls(phoneCalls(phone.sandbox, 'onnxruntime_perf_test')).length;
-    let r;
-    try {
-      r = await bench(
-        [
-          'blocks',
-          '--device',
-          'fakennapi',
-          '--profiles',
-          profiles,
-          '--stages',
-          'E1',
-          '--iterations',
-          '10',
-          '--rounds',
-          '2',
-          '--warmup',
-          '2',
-          '--out',
-          lutFile,
-        ],
-        env(),
-      );
-    } finally {
-      setControl(phone.sandbox, {});
-    }
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('one profiling run per entry');
-    const lut = readLut(lutFile);
-    expect(lut.runtime).toMatchObject({
-      runner: 'ort-perf-test',
-      ep: 'nnapi',
-      options: { epFlags: ['NNAPI_FLAG_CPU_DISABLED'], sessionOptions: {}, checkPlacement: true },
-    });
-    const byVariant = Object.fromEntries(lut.entries.map((e) => [e.key.variant, e]));
-    expect(Object.keys(byVariant).sort()).toEqual(['R-A-R', 'R-A-R-A', 'R-R', 'R-R-A']);
-
-    const partial = byVariant['R-R']!;
-    expect(partial.state).toBe('ok');
-    expect(partial.flags).toContain('cpu-fallback');
-    expect(partial.extra).toMatchObject({
-      providers: { CPUExecutionProvider: 4, NnapiExecutionProvider: 2 },
-      cpuNodes: [
-        '/E1/R0/norm1/Reshape (Reshape)',
-        '/E1/R0/norm1/InstanceNormalization (InstanceNormalization)',
-        '/E1/R0/norm2/Reshape (Reshape)',
-        '/E1/R0/norm2/InstanceNormalization (InstanceNormalization)',
-      ],
-      fallbackEvidence: [
-        'ORT profile: 4 of 6 nodes ran on CPUExecutionProvider (Reshape x2, InstanceNormalization x2); nodes per provider: CPUExecutionProvider 4, NnapiExecutionProvider 2',
-        'ORT profile: nodes on CPUExecutionProvider: /E1/R0/norm1/Reshape, /E1/R0/norm1/InstanceNormalization, /E1/R0/norm2/Reshape, /E1/R0/norm2/InstanceNormalization',
-      ],
-    });
-    // The profiled run is not a sample: each round is five rows of a timed process (six, the first
-    // dropped as a warm-up; the stand-in cycles through the captured rows).
-    const round = [...fixtureMs.slice(1), fixtureMs[0]!];
-    expect(partial.samples).toEqual([...round, ...round]);
-    for (const variant of ['R-A-R-A', 'R-R-A', 'R-A-R']) {
-      const e = byVariant[variant]!;
-      expect(e.state).toBe('ok');
-      expect(e.flags).not.toContain('cpu-fallback');
-      expect(e.extra).toMatchObject({
-        providers: { NnapiExecutionProvider: 1 },
-        fallbackEvidence: [
-          'ORT profile: no node ran on CPUExecutionProvider; nodes per provider: NnapiExecutionProvider 1',
+  it(
+    'profiles each entry once, flags the block whose nodes ran on the CPU EP ' + 'and not the one NNAPI took whole',
+    async () => {
+      // E1 R-R leaves four nodes to the CPU EP; every other variant runs as one NNAPI partition.
+      setControl(phone.sandbox, {
+        profile: [
+          { match: '/E1.R-R.l', file: 'nnapi-partial-assembled.json' },
+          { match: '', file: 'nnapi-all-on-ep-assembled.json' },
         ],
       });
-      expect(e.extra).not.toHaveProperty('cpuNodes');
-    }
+      const lutFile = join(host, 'nnapi.lut.json');
+      const before = readCalls(phoneCalls(phone.sandbox, 'onnxruntime_perf_test')).length;
+      let r;
+      try {
+        r = await bench(
+          [
+            'blocks',
+            '--device',
+            'fakennapi',
+            '--profiles',
+            profiles,
+            '--stages',
+            'E1',
+            '--iterations',
+            '10',
+            '--rounds',
+            '2',
+            '--warmup',
+            '2',
+            '--out',
+            lutFile,
+          ],
+          env(),
+        );
+      } finally {
+        setControl(phone.sandbox, {});
+      }
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('one profiling run per entry');
+      const lut = readLut(lutFile);
+      expect(lut.runtime).toMatchObject({
+        runner: 'ort-perf-test',
+        ep: 'nnapi',
+        options: { epFlags: ['NNAPI_FLAG_CPU_DISABLED'], sessionOptions: {}, checkPlacement: true },
+      });
+      const byVariant = Object.fromEntries(lut.entries.map((e) => [e.key.variant, e]));
+      expect(Object.keys(byVariant).sort()).toEqual(['R-A-R', 'R-A-R-A', 'R-R', 'R-R-A']);
 
-    const calls = readCalls(phoneCalls(phone.sandbox, 'onnxruntime_perf_test'))
-      .slice(before)
-      .filter((c) => c.argv[0] !== '-h');
-    const profiled = calls.filter((c) => c.argv.includes('-p'));
-    const timed = calls.filter((c) => !c.argv.includes('-p'));
-    // Two rounds of four entries, and one profiling run per entry, not per round.
-    expect(timed).toHaveLength(8);
-    expect(profiled).toHaveLength(4);
-    for (const c of timed) {
-      expect(c.argv.slice(0, 8)).toEqual(['-e', 'nnapi', '-i', 'NNAPI_FLAG_CPU_DISABLED', '-m', 'times', '-r', '6']);
-      expect(c.argv.at(-1)).toMatch(/\.csv$/);
-    }
-    const out = join(workDir, 'out').replace(/\./g, '\\.');
-    for (const c of profiled) {
-      const [model, prefix] = [c.argv.at(-1)!, c.argv[c.argv.indexOf('-p') + 1]!];
-      // One run (perf_test's own warm-up comes on top), the same EP options, no result file.
-      expect(c.argv).toEqual([
-        '-e',
-        'nnapi',
-        '-i',
-        'NNAPI_FLAG_CPU_DISABLED',
-        '-m',
-        'times',
-        '-r',
-        '1',
-        '-I',
-        '-S',
-        c.argv[10]!,
-        '-p',
-        prefix,
-        model,
-      ]);
-      expect(model).toMatch(/\/E1\.[RA-]+\.l8\.[0-9a-f]+\.onnx$/);
-      expect(prefix).toMatch(new RegExp(`^${out}/E1\\.[RA-]+\\.[0-9a-f]{8}\\.profile$`));
-    }
-    expect(new Set(profiled.map((c) => c.argv.at(-1))).size).toBe(4);
-    // Profiles are read back and removed with the out folder.
-    expect(existsSync(join(workDir, 'out'))).toBe(false);
-  });
+      const partial = byVariant['R-R']!;
+      expect(partial.state).toBe('ok');
+      expect(partial.flags).toContain('cpu-fallback');
+      expect(partial.extra).toMatchObject({
+        providers: { CPUExecutionProvider: 4, NnapiExecutionProvider: 2 },
+        cpuNodes: [
+          '/E1/R0/norm1/Reshape (Reshape)',
+          '/E1/R0/norm1/InstanceNormalization (InstanceNormalization)',
+          '/E1/R0/norm2/Reshape (Reshape)',
+          '/E1/R0/norm2/InstanceNormalization (InstanceNormalization)',
+        ],
+        fallbackEvidence: [
+          'ORT profile: 4 of 6 nodes ran on CPUExecutionProvider (Reshape x2, InstanceNormalization ' +
+            'x2); nodes per provider: CPUExecutionProvider 4, NnapiExecutionProvider 2',
+          'ORT profile: nodes on CPUExecutionProvider: /E1/R0/norm1/Reshape, ' +
+            '/E1/R0/norm1/InstanceNormalization, /E1/R0/norm2/Reshape, /E1/R0/norm2/InstanceNormalization',
+        ],
+      });
+      // The profiled run is not a sample: each round is five rows of a timed process (six, the first
+      // dropped as a warm-up; the stand-in cycles through the captured rows).
+      const round = [...fixtureMs.slice(1), fixtureMs[0]!];
+      expect(partial.samples).toEqual([...round, ...round]);
+      for (const variant of ['R-A-R-A', 'R-R-A', 'R-A-R']) {
+        const e = byVariant[variant]!;
+        expect(e.state).toBe('ok');
+        expect(e.flags).not.toContain('cpu-fallback');
+        expect(e.extra).toMatchObject({
+          providers: { NnapiExecutionProvider: 1 },
+          fallbackEvidence: [
+            'ORT profile: no node ran on CPUExecutionProvider; nodes per provider: NnapiExecutionProvider 1',
+          ],
+        });
+        expect(e.extra).not.toHaveProperty('cpuNodes');
+      }
+
+      const calls = readCalls(phoneCalls(phone.sandbox, 'onnxruntime_perf_test'))
+        .slice(before)
+        .filter((c) => c.argv[0] !== '-h');
+      const profiled = calls.filter((c) => c.argv.includes('-p'));
+      const timed = calls.filter((c) => !c.argv.includes('-p'));
+      // Two rounds of four entries, and one profiling run per entry, not per round.
+      expect(timed).toHaveLength(8);
+      expect(profiled).toHaveLength(4);
+      for (const c of timed) {
+        expect(c.argv.slice(0, 8)).toEqual(['-e', 'nnapi', '-i', 'NNAPI_FLAG_CPU_DISABLED', '-m', 'times', '-r', '6']);
+        expect(c.argv.at(-1)).toMatch(/\.csv$/);
+      }
+      const out = join(workDir, 'out').replace(/\./g, '\\.');
+      for (const c of profiled) {
+        const [model, prefix] = [c.argv.at(-1)!, c.argv[c.argv.indexOf('-p') + 1]!];
+        // One run (perf_test's own warm-up comes on top), the same EP options, no result file.
+        expect(c.argv).toEqual([
+          '-e',
+          'nnapi',
+          '-i',
+          'NNAPI_FLAG_CPU_DISABLED',
+          '-m',
+          'times',
+          '-r',
+          '1',
+          '-I',
+          '-S',
+          c.argv[10]!,
+          '-p',
+          prefix,
+          model,
+        ]);
+        expect(model).toMatch(/\/E1\.[RA-]+\.l8\.[0-9a-f]+\.onnx$/);
+        expect(prefix).toMatch(new RegExp(`^${out}/E1\\.[RA-]+\\.[0-9a-f]{8}\\.profile$`));
+      }
+      expect(new Set(profiled.map((c) => c.argv.at(-1))).size).toBe(4);
+      // Profiles are read back and removed with the out folder.
+      expect(existsSync(join(workDir, 'out'))).toBe(false);
+    },
+  );
 });
 
 describe('the runner on its own', () => {
@@ -387,15 +398,20 @@ describe('the runner on its own', () => {
       const error = await ortPerfTestRunner.run(ctx, o, staged, request).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ModelError);
       expect((error as Error).message).toMatch(
-        /^E9\.fake: the qnn execution provider cannot run every node and CPU fallback is disabled \(.*fallback to CPU EP has been explicitly disabled/,
+        new RegExp(
+          String.raw`^E9\.fake: the qnn execution provider cannot run every node and CPU ` +
+            String.raw`fallback is disabled \(.*fallback to CPU EP has been explicitly disabled`,
+        ),
       );
       // With the fallback allowed, the run is measured and flagged: the QNN EP's summary and the profile agree.
       const allowed = options({ runtimeDir: runtime, ep: 'qnn', disableCpuFallback: false });
       const out = await ortPerfTestRunner.run(ctx, allowed, staged, request);
       expect(out).toMatchObject({ kind: 'iteration', cpuFallback: true, samples: fixtureMs.slice(0, 3) });
       expect(out.extra?.['fallbackEvidence']).toEqual([
-        'Number of partitions supported by QNN EP: 2, number of nodes in the graph: 14, number of nodes supported by QNN: 12',
-        'ORT profile: 2 of 4 nodes ran on CPUExecutionProvider (InstanceNormalization, Reshape); nodes per provider: QNNExecutionProvider 2, CPUExecutionProvider 2',
+        'Number of partitions supported by QNN EP: 2, number of ' +
+          'nodes in the graph: 14, number of nodes supported by QNN: 12',
+        'ORT profile: 2 of 4 nodes ran on CPUExecutionProvider (InstanceNormalization, ' +
+          'Reshape); nodes per provider: QNNExecutionProvider 2, CPUExecutionProvider 2',
         'ORT profile: nodes on CPUExecutionProvider: /E1/R1/norm1/InstanceNormalization, /E1/R1/norm1/Reshape_1',
       ]);
       expect(out.extra?.['providers']).toEqual({ QNNExecutionProvider: 2, CPUExecutionProvider: 2 });
@@ -479,26 +495,30 @@ describe('the runner on its own', () => {
     ]);
   });
 
-  it('nnapi asked to run on its CPU only (NNAPI_FLAG_CPU_ONLY) is flagged even when the profile shows only NNAPI nodes', async () => {
-    const o = options({ runtimeDir: runtime, ep: 'nnapi', epFlags: ['NNAPI_FLAG_CPU_ONLY'] });
-    const staged = {
-      model: { ...model, graph: 'x.onnx' },
-      remotePath: join(ctx.workDir, 'runtime', 'libQnnSystem.so'),
-    };
-    setControl(phone.sandbox, { profile: [{ match: '', file: 'nnapi-all-on-ep-assembled.json' }] });
-    try {
-      const out = await ortPerfTestRunner.run(ctx, o, staged, request);
-      expect(out.cpuFallback).toBe(true);
-      expect(out.extra?.['fallbackEvidence']).toEqual([
-        'NNAPI_FLAG_CPU_ONLY: NNAPI runs every operation on its own CPU implementation (nnapi-reference)',
-        'ORT profile: no node ran on CPUExecutionProvider; nodes per provider: NnapiExecutionProvider 1',
-      ]);
-      const last = readCalls(phoneCalls(phone.sandbox, 'onnxruntime_perf_test')).at(-1)!;
-      expect(last.argv.slice(0, 4)).toEqual(['-e', 'nnapi', '-i', 'NNAPI_FLAG_CPU_ONLY']);
-    } finally {
-      setControl(phone.sandbox, {});
-    }
-  });
+  it(
+    'nnapi asked to run on its CPU only (NNAPI_FLAG_CPU_ONLY) ' +
+      'is flagged even when the profile shows only NNAPI nodes',
+    async () => {
+      const o = options({ runtimeDir: runtime, ep: 'nnapi', epFlags: ['NNAPI_FLAG_CPU_ONLY'] });
+      const staged = {
+        model: { ...model, graph: 'x.onnx' },
+        remotePath: join(ctx.workDir, 'runtime', 'libQnnSystem.so'),
+      };
+      setControl(phone.sandbox, { profile: [{ match: '', file: 'nnapi-all-on-ep-assembled.json' }] });
+      try {
+        const out = await ortPerfTestRunner.run(ctx, o, staged, request);
+        expect(out.cpuFallback).toBe(true);
+        expect(out.extra?.['fallbackEvidence']).toEqual([
+          'NNAPI_FLAG_CPU_ONLY: NNAPI runs every operation on its own CPU implementation (nnapi-reference)',
+          'ORT profile: no node ran on CPUExecutionProvider; nodes per provider: NnapiExecutionProvider 1',
+        ]);
+        const last = readCalls(phoneCalls(phone.sandbox, 'onnxruntime_perf_test')).at(-1)!;
+        expect(last.argv.slice(0, 4)).toEqual(['-e', 'nnapi', '-i', 'NNAPI_FLAG_CPU_ONLY']);
+      } finally {
+        setControl(phone.sandbox, {});
+      }
+    },
+  );
 
   it('a binary already on the phone (no runtime folder) is run by name from its PATH', async () => {
     phone.device.installTool('onnxruntime_perf_test', perfTestScript());

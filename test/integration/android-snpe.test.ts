@@ -86,131 +86,149 @@ const blocks = (out: string, device = 'fakesnpe', extra: string[] = [], extraEnv
   );
 
 describe('bench blocks through snpe-net-run', () => {
-  it('converts to DLC on the host, runs on the DSP with burst and basic profiling, and reads Total Inference Time per process', async () => {
-    const lutFile = join(host, 'dsp.lut.json');
-    const r = await blocks(lutFile);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const lut = readLut(lutFile);
-    expect(lut.runtime).toMatchObject({ runner: 'snpe-net-run', version: 'SNPE SDK 2.37.0.250724', ep: 'snpe-dsp' });
-    expect(lut.runtime.options).toMatchObject({
-      runtime: 'dsp',
-      perfProfile: 'burst',
-      latency: 'total',
-      latencyMetric: 'totalInferenceMs',
-    });
-    expect(lut.entries).toHaveLength(4);
-    for (const e of lut.entries) {
-      expect(e.state).toBe('ok');
-      expect(e.sampleKind).toBe('process');
-      // "Total Inference Time: 1328 us" of the captured QAIRT 2.37 DSP run, once per process.
-      expect(e.samples).toEqual([1.328, 1.328, 1.328]);
-      expect(e.extra).toMatchObject({
-        totalInferenceMs: 1.328,
-        forwardPropagateMs: 1.315,
-        rpcExecuteMs: 0.29,
-        snpeAcceleratorMs: 0.25,
-        acceleratorMs: 0.059,
-        layerRuntimes: ['DSP'],
-        snpeVersion: '2.37.0.250724',
-        warmupsInAverage: 1,
+  it(
+    'converts to DLC on the host, runs on the DSP with burst and ' +
+      'basic profiling, and reads Total Inference Time per process',
+    async () => {
+      const lutFile = join(host, 'dsp.lut.json');
+      const r = await blocks(lutFile);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const lut = readLut(lutFile);
+      expect(lut.runtime).toMatchObject({ runner: 'snpe-net-run', version: 'SNPE SDK 2.37.0.250724', ep: 'snpe-dsp' });
+      expect(lut.runtime.options).toMatchObject({
+        runtime: 'dsp',
+        perfProfile: 'burst',
+        latency: 'total',
+        latencyMetric: 'totalInferenceMs',
       });
-      expect(e.flags).not.toContain('cpu-fallback');
-    }
+      expect(lut.entries).toHaveLength(4);
+      for (const e of lut.entries) {
+        expect(e.state).toBe('ok');
+        expect(e.sampleKind).toBe('process');
+        // "Total Inference Time: 1328 us" of the captured QAIRT 2.37 DSP run, once per process.
+        expect(e.samples).toEqual([1.328, 1.328, 1.328]);
+        expect(e.extra).toMatchObject({
+          totalInferenceMs: 1.328,
+          forwardPropagateMs: 1.315,
+          rpcExecuteMs: 0.29,
+          snpeAcceleratorMs: 0.25,
+          acceleratorMs: 0.059,
+          layerRuntimes: ['DSP'],
+          snpeVersion: '2.37.0.250724',
+          warmupsInAverage: 1,
+        });
+        expect(e.flags).not.toContain('cpu-fallback');
+      }
 
-    // Host: one conversion per model with the stage's input shapes.
-    const converter = readCalls(sdk.calls).filter((c) => c.argv.includes('--input_network'));
-    expect(converter).toHaveLength(4);
-    for (const c of converter)
-      expect(c.argv.slice(4)).toEqual([
-        '--input_dim',
-        's0',
-        '1,32,8,8',
-        '--input_dim',
-        'temb',
-        '1,1280',
-        '--input_dim',
-        'context',
-        '1,77,768',
-      ]);
+      // Host: one conversion per model with the stage's input shapes.
+      const converter = readCalls(sdk.calls).filter((c) => c.argv.includes('--input_network'));
+      expect(converter).toHaveLength(4);
+      for (const c of converter)
+        expect(c.argv.slice(4)).toEqual([
+          '--input_dim',
+          's0',
+          '1,32,8,8',
+          '--input_dim',
+          'temb',
+          '1,1280',
+          '--input_dim',
+          'context',
+          '1,77,768',
+        ]);
 
-    // Phone: the exact command line, from the pushed runtime, with the DSP library path.
-    const runtime = join(workDir, 'snpe');
-    const calls = readCalls(phoneCalls(phone.sandbox, 'snpe-net-run')).filter((c) => c.argv[0] !== '--version');
-    expect(calls.length).toBe(12);
-    for (const c of calls) {
-      const key = /\/snpe-models\/([0-9a-f]{24})\/model\.dlc$/.exec(c.argv[1]!)?.[1];
-      expect(key).toBeDefined();
-      expect(c.argv).toEqual([
-        '--container',
-        join(workDir, 'snpe-models', key!, 'model.dlc'),
-        '--input_list',
-        join(workDir, 'snpe-models', key!, `input_list.${c.argv[3]!.match(/input_list\.(\d+)\.txt$/)![1]}.txt`),
-        '--output_dir',
-        expect.stringMatching(new RegExp(`^${runtime}/out/E1\\.[RA-]+\\.[0-9a-f]{8}\\.out$`)),
-        '--perf_profile',
-        'burst',
-        '--profiling_level',
-        'basic',
-        '--use_dsp',
-      ]);
-      expect(c.cwd).toBe(runtime);
-      expect(c.LD_LIBRARY_PATH).toBe(runtime);
-      expect(c.ADSP_LIBRARY_PATH).toBe(`${runtime};/vendor/dsp/cdsp;/vendor/lib/rfsa/adsp;/system/lib/rfsa/adsp;/dsp`);
-      // warm-up + timed input sets, each naming every input.
-      const list = readFileSync(c.argv[3]!, 'utf8').trim().split('\n');
-      expect(list.length).toBeGreaterThan(1);
-      expect(list[0]).toMatch(/^s0:=\S+\/inputs\/0\.raw temb:=\S+\/inputs\/1\.raw context:=\S+\/inputs\/2\.raw$/);
-    }
-  });
+      // Phone: the exact command line, from the pushed runtime, with the DSP library path.
+      const runtime = join(workDir, 'snpe');
+      const calls = readCalls(phoneCalls(phone.sandbox, 'snpe-net-run')).filter((c) => c.argv[0] !== '--version');
+      expect(calls.length).toBe(12);
+      for (const c of calls) {
+        const key = /\/snpe-models\/([0-9a-f]{24})\/model\.dlc$/.exec(c.argv[1]!)?.[1];
+        expect(key).toBeDefined();
+        expect(c.argv).toEqual([
+          '--container',
+          join(workDir, 'snpe-models', key!, 'model.dlc'),
+          '--input_list',
+          join(workDir, 'snpe-models', key!, `input_list.${c.argv[3]!.match(/input_list\.(\d+)\.txt$/)![1]}.txt`),
+          '--output_dir',
+          expect.stringMatching(new RegExp(`^${runtime}/out/E1\\.[RA-]+\\.[0-9a-f]{8}\\.out$`)),
+          '--perf_profile',
+          'burst',
+          '--profiling_level',
+          'basic',
+          '--use_dsp',
+        ]);
+        expect(c.cwd).toBe(runtime);
+        expect(c.LD_LIBRARY_PATH).toBe(runtime);
+        expect(c.ADSP_LIBRARY_PATH).toBe(
+          `${runtime};/vendor/dsp/cdsp;/vendor/lib/rfsa/adsp;/system/lib/rfsa/adsp;/dsp`,
+        );
+        // warm-up + timed input sets, each naming every input.
+        const list = readFileSync(c.argv[3]!, 'utf8').trim().split('\n');
+        expect(list.length).toBeGreaterThan(1);
+        expect(list[0]).toMatch(/^s0:=\S+\/inputs\/0\.raw temb:=\S+\/inputs\/1\.raw context:=\S+\/inputs\/2\.raw$/);
+      }
+    },
+  );
 
-  it('a DSP run whose layers ran on the CPU is flagged; latency "accelerator" and the GPU runtime read their own numbers', async () => {
-    diagview('snpe-diagview/v2.37-cpu-fp32-gesture.txt');
-    const fell = join(host, 'fallback.lut.json');
-    expect((await blocks(fell)).code).toBe(0);
-    for (const e of readLut(fell).entries) {
-      expect(e.samples).toEqual([0.069, 0.069, 0.069]);
-      expect(e.flags).toContain('cpu-fallback');
-    }
+  it(
+    'a DSP run whose layers ran on the CPU is flagged; latency ' +
+      '"accelerator" and the GPU runtime read their own numbers',
+    async () => {
+      diagview('snpe-diagview/v2.37-cpu-fp32-gesture.txt');
+      const fell = join(host, 'fallback.lut.json');
+      expect((await blocks(fell)).code).toBe(0);
+      for (const e of readLut(fell).entries) {
+        expect(e.samples).toEqual([0.069, 0.069, 0.069]);
+        expect(e.flags).toContain('cpu-fallback');
+      }
 
-    diagview('snpe-diagview/v2.37-dsp-w8a16-gesture.txt');
-    snpeProfile('fakesnpe-accel', { latency: 'accelerator' });
-    const accel = join(host, 'accel.lut.json');
-    expect((await blocks(accel, 'fakesnpe-accel')).code).toBe(0);
-    for (const e of readLut(accel).entries) expect(e.samples).toEqual([0.056, 0.056, 0.056]);
+      diagview('snpe-diagview/v2.37-dsp-w8a16-gesture.txt');
+      snpeProfile('fakesnpe-accel', { latency: 'accelerator' });
+      const accel = join(host, 'accel.lut.json');
+      expect((await blocks(accel, 'fakesnpe-accel')).code).toBe(0);
+      for (const e of readLut(accel).entries) expect(e.samples).toEqual([0.056, 0.056, 0.056]);
 
-    diagview('snpe-diagview/v2.9-gpu-snapdragon8gen2.txt');
-    snpeProfile('fakesnpe-gpu', { runtime: 'gpu', htpArch: undefined });
-    const gpu = join(host, 'gpu.lut.json');
-    expect((await blocks(gpu, 'fakesnpe-gpu')).code).toBe(0);
-    const lut = readLut(gpu);
-    expect(lut.runtime.ep).toBe('snpe-gpu');
-    for (const e of lut.entries) {
-      // The older layout ("Average SNPE Statistics:"), its "Forward Propagate ..Time" line included.
-      expect(e.samples).toEqual([11.676, 11.676, 11.676]);
-      expect(e.extra).toMatchObject({ forwardPropagateMs: 11.642, layerRuntimes: ['GPU'] });
-    }
-    const gpuCalls = readCalls(phoneCalls(phone.sandbox, 'snpe-net-run')).filter((c) => c.argv.includes('--use_gpu'));
-    expect(gpuCalls.length).toBe(12);
-    for (const c of gpuCalls) expect(c.ADSP_LIBRARY_PATH).toBeNull();
-  });
+      diagview('snpe-diagview/v2.9-gpu-snapdragon8gen2.txt');
+      snpeProfile('fakesnpe-gpu', { runtime: 'gpu', htpArch: undefined });
+      const gpu = join(host, 'gpu.lut.json');
+      expect((await blocks(gpu, 'fakesnpe-gpu')).code).toBe(0);
+      const lut = readLut(gpu);
+      expect(lut.runtime.ep).toBe('snpe-gpu');
+      for (const e of lut.entries) {
+        // The older layout ("Average SNPE Statistics:"), its "Forward Propagate ..Time" line included.
+        expect(e.samples).toEqual([11.676, 11.676, 11.676]);
+        expect(e.extra).toMatchObject({ forwardPropagateMs: 11.642, layerRuntimes: ['GPU'] });
+      }
+      const gpuCalls = readCalls(phoneCalls(phone.sandbox, 'snpe-net-run')).filter((c) => c.argv.includes('--use_gpu'));
+      expect(gpuCalls.length).toBe(12);
+      for (const c of gpuCalls) expect(c.ADSP_LIBRARY_PATH).toBeNull();
+    },
+  );
 
-  it('QNN output where snpe-diagview output belongs fails each entry, saying what it looks like; the raw text is kept', async () => {
-    diagview('qnn-profile-viewer/basic-average-reference.txt');
-    const lutFile = join(host, 'misrouted.lut.json');
-    const r = await blocks(lutFile);
-    // Every entry failed for one cause, the runner's output: exit 7.
-    expect(r.code).toBe(7);
-    for (const e of readLut(lutFile).entries) {
-      expect(e.state).toBe('failed');
-      expect(asNotOk(e).error.message).toMatch(
-        /^cannot parse snpe-diagview output for E1\.[RA-]+: no "Average SNPE Statistics:" \(or QAIRT-era "SNPE Execute Statistics \(Averaged\):"\) section; the text looks like qnn-profile-viewer output \(QNN\), not snpe-diagview output \(raw output saved to (\S+)\)$/,
-      );
-      const saved = /raw output saved to (\S+)\)$/.exec(asNotOk(e).error.message)![1]!;
-      expect(readFileSync(saved, 'utf8')).toContain('Execute Stats (Average):');
-    }
-    diagview('snpe-diagview/v2.37-dsp-int8-gesture.txt');
-  });
+  it(
+    'QNN output where snpe-diagview output belongs fails each ' +
+      'entry, saying what it looks like; the raw text is kept',
+    async () => {
+      diagview('qnn-profile-viewer/basic-average-reference.txt');
+      const lutFile = join(host, 'misrouted.lut.json');
+      const r = await blocks(lutFile);
+      // Every entry failed for one cause, the runner's output: exit 7.
+      expect(r.code).toBe(7);
+      for (const e of readLut(lutFile).entries) {
+        expect(e.state).toBe('failed');
+        expect(asNotOk(e).error.message).toMatch(
+          new RegExp(
+            String.raw`^cannot parse snpe-diagview output for E1\.[RA-]+: no "Average SNPE Statistics:" \(or ` +
+              String.raw`QAIRT-era "SNPE Execute Statistics \(Averaged\):"\) section; the text looks like ` +
+              String.raw`qnn-profile-viewer output \(QNN\), not snpe-diagview output \(raw output saved to (\S+)\)$`,
+          ),
+        );
+        const saved = /raw output saved to (\S+)\)$/.exec(asNotOk(e).error.message)![1]!;
+        expect(readFileSync(saved, 'utf8')).toContain('Execute Stats (Average):');
+      }
+      diagview('snpe-diagview/v2.37-dsp-int8-gesture.txt');
+    },
+  );
 
   it('a DLC snpe-net-run cannot load fails the entry with its error line', async () => {
     setControl(phone.sandbox, { garbage: ['snpe-models'] });
@@ -219,7 +237,10 @@ describe('bench blocks through snpe-net-run', () => {
       expect((await blocks(lutFile)).code).toBe(7);
       for (const e of readLut(lutFile).entries) {
         expect(asNotOk(e).error.message).toMatch(
-          /^runner snpe-net-run: E1\.[RA-]+: snpe-net-run exited 1 on \S+: error_code=306; error_message=Error loading the DLC container\./,
+          new RegExp(
+            String.raw`^runner snpe-net-run: E1\.[RA-]+: snpe-net-run exited 1 on \S+: ` +
+              String.raw`error_code=306; error_message=Error loading the DLC container\.`,
+          ),
         );
       }
     } finally {
@@ -255,7 +276,10 @@ describe('bench blocks through snpe-net-run', () => {
     const r = await blocks(join(host, 'nosdk.lut.json'), 'fakesnpe', [], { SNPE_ROOT: '' });
     expect(r.code).toBe(7);
     expect(r.stderr).toMatch(
-      /^bench: runner snpe-net-run: neither SNPE_ROOT nor QNN_SDK_ROOT is set \(and .*fakesnpe\.json has no runner\.options\.sdkRoot\)/,
+      new RegExp(
+        String.raw`^bench: runner snpe-net-run: neither SNPE_ROOT nor QNN_SDK_ROOT ` +
+          String.raw`is set \(and .*fakesnpe\.json has no runner\.options\.sdkRoot\)`,
+      ),
     );
   });
 });

@@ -34,8 +34,15 @@ const fs = process.getBuiltinModule('fs');
 const path = process.getBuiltinModule('path');
 const args = process.argv.slice(2);
 const callsFile = ${callsFile};
-fs.appendFileSync(callsFile, JSON.stringify({ argv: args, cwd: process.cwd(), LD_LIBRARY_PATH: process.env.LD_LIBRARY_PATH ?? null, ADSP_LIBRARY_PATH: process.env.ADSP_LIBRARY_PATH ?? null }) + '\\n');
-const control = (() => { try { return JSON.parse(fs.readFileSync(path.join(process.env.HOME, ${JSON.stringify('tool.control.json')}), 'utf8')); } catch { return {}; } })();
+const env = process.env;
+const call = { argv: args, cwd: process.cwd(), LD_LIBRARY_PATH: env.LD_LIBRARY_PATH ?? null };
+call.ADSP_LIBRARY_PATH = env.ADSP_LIBRARY_PATH ?? null;
+fs.appendFileSync(callsFile, JSON.stringify(call) + '\\n');
+const control = (() => {
+  const file = path.join(process.env.HOME, ${JSON.stringify('tool.control.json')});
+  try { return JSON.parse(fs.readFileSync(file, 'utf8')); }
+  catch { return {}; }
+})();
 const matches = (list, text) => (list || []).some((m) => text.includes(m));
 `;
 
@@ -68,7 +75,10 @@ export function setControl(sandbox: string, control: ToolControl): void {
 /** onnxruntime_perf_test: replays the ORT 1.23 stdout and writes `-r` rows of the captured result file. */
 export function perfTestScript(): string {
   return `${prelude(`path.join(process.env.HOME, 'onnxruntime_perf_test.calls.jsonl')`)}
-if (args[0] === '-h') { console.log('usage: onnxruntime_perf_test [options...] model_path [result_file]'); process.exit(0); }
+if (args[0] === '-h') {
+  console.log('usage: onnxruntime_perf_test [options...] model_path [result_file]');
+  process.exit(0);
+}
 const withValue = new Set(['-e', '-i', '-C', '-m', '-r', '-x', '-y', '-S', '-t', '-o', '-T', '-f', '-F', '-p', '-c']);
 const opts = {};
 const pos = [];
@@ -78,23 +88,35 @@ for (let i = 0; i < args.length; i++) {
   else pos.push(args[i]);
 }
 const [model, resultFile] = pos;
-if (!model || !fs.existsSync(model)) { console.error('Load model from ' + model + ' failed: No such file'); process.exit(1); }
+if (!model || !fs.existsSync(model)) {
+  console.error('Load model from ' + model + ' failed: No such file');
+  process.exit(1);
+}
 if (matches(control.garbage, model)) { console.log('*** stack smashing detected ***: terminated'); process.exit(0); }
-if (matches(control.hang, model)) { fs.appendFileSync(path.join(process.env.HOME, 'hang.pid'), process.pid + '\\n'); setInterval(() => {}, 1000); }
+if (matches(control.hang, model)) {
+  fs.appendFileSync(path.join(process.env.HOME, 'hang.pid'), process.pid + '\\n');
+  setInterval(() => {}, 1000);
+}
 else {
 if (opts['-e'] === 'qnn') {
   const partial = matches(control.unsupported, model);
   if (partial && String(opts['-C'] || '').includes('session.disable_cpu_ep_fallback|1')) {
-    console.error('Non-zero status code returned while running session creation. This session contains graph nodes that are assigned to the default CPU EP, but fallback to CPU EP has been explicitly disabled by the user.');
+    console.error('Non-zero status code returned while running session creation. ' +
+      'This session contains graph nodes that are assigned to the default CPU EP, ' +
+      'but fallback to CPU EP has been explicitly disabled by the user.');
     process.exit(1);
   }
   console.error(partial
-    ? 'Number of partitions supported by QNN EP: 2, number of nodes in the graph: 14, number of nodes supported by QNN: 12'
-    : 'Number of partitions supported by QNN EP: 1, number of nodes in the graph: 14, number of nodes supported by QNN: 14');
+    ? 'Number of partitions supported by QNN EP: 2, number of nodes in the graph: 14, ' +
+      'number of nodes supported by QNN: 12'
+    : 'Number of partitions supported by QNN EP: 1, number of nodes in the graph: 14, ' +
+      'number of nodes supported by QNN: 14');
 }
-process.stdout.write(fs.readFileSync(${JSON.stringify(fixture('ort-perf-test/v1.23-total-arm-learning-paths.txt'))}, 'utf8'));
+const stdoutFile = ${JSON.stringify(fixture('ort-perf-test/v1.23-total-arm-learning-paths.txt'))};
+process.stdout.write(fs.readFileSync(stdoutFile, 'utf8'));
 if (resultFile && !control.noResultFile) {
-  const rows = fs.readFileSync(${JSON.stringify(fixture('ort-perf-test/result-file-5col-assembled.csv'))}, 'utf8').split('\\n').filter((l) => /,\\d+$/.test(l));
+  const rowsFile = ${JSON.stringify(fixture('ort-perf-test/result-file-5col-assembled.csv'))};
+  const rows = fs.readFileSync(rowsFile, 'utf8').split('\\n').filter((l) => /,\\d+$/.test(l));
   let text = '';
   for (let i = 0; i < Number(opts['-r']); i++) {
     const f = rows[i % rows.length].split(',');
@@ -109,7 +131,8 @@ if (resultFile && !control.noResultFile) {
 const profile = opts['-p'] && (control.profile || []).find((p) => model.includes(p.match));
 if (profile) {
   const stamp = new Date().toISOString().slice(0, 19).replace('T', '_').replace(/:/g, '-');
-  fs.copyFileSync(path.join(${JSON.stringify(join(outputs, 'ort-profile-json'))}, profile.file), opts['-p'] + '_' + stamp + '.json');
+  const profiles = ${JSON.stringify(join(outputs, 'ort-profile-json'))};
+  fs.copyFileSync(path.join(profiles, profile.file), opts['-p'] + '_' + stamp + '.json');
 }
 }
 `;
@@ -123,7 +146,9 @@ const graph = (args.find((a) => a.startsWith('--graph=')) || '').slice('--graph=
 if (!fs.existsSync(graph)) { console.error('ERROR: Could not open ' + graph); process.exit(1); }
 if (matches(control.garbage, graph)) { console.error('Aborted (core dumped)'); process.exit(0); }
 const nnapi = args.includes('--use_nnapi=true');
-const file = nnapi ? ${JSON.stringify(fixture('tflite-benchmark/nnapi-silent-fallback-logcat-assembled.txt'))} : ${JSON.stringify(fixture('tflite-benchmark/info-prefix-reference.txt'))};
+const file = nnapi
+  ? ${JSON.stringify(fixture('tflite-benchmark/nnapi-silent-fallback-logcat-assembled.txt'))}
+  : ${JSON.stringify(fixture('tflite-benchmark/info-prefix-reference.txt'))};
 process.stderr.write(fs.readFileSync(file, 'utf8'));
 `;
 }
@@ -137,7 +162,10 @@ const ctx = opt('--retrieve_context');
 const list = opt('--input_list');
 const out = opt('--output_dir');
 for (const [flag, file] of [['--retrieve_context', ctx], ['--input_list', list]]) {
-  if (!file || !fs.existsSync(file)) { console.error('qnn-net-run: ' + flag + ' ' + file + ': file not found'); process.exit(1); }
+  if (!file || !fs.existsSync(file)) {
+    console.error('qnn-net-run: ' + flag + ' ' + file + ': file not found');
+    process.exit(1);
+  }
 }
 for (const entry of fs.readFileSync(list, 'utf8').trim().split(/\\s+/)) {
   const file = entry.includes(':=') ? entry.slice(entry.indexOf(':=') + 2) : entry;
@@ -146,7 +174,10 @@ for (const entry of fs.readFileSync(list, 'utf8').trim().split(/\\s+/)) {
 if (matches(control.garbage, ctx)) { console.log('garbage'); process.exit(0); }
 fs.mkdirSync(path.join(out, 'Result_0'), { recursive: true });
 fs.writeFileSync(path.join(out, 'Result_0', 'output.raw'), Buffer.alloc(16));
-fs.writeFileSync(path.join(out, 'qnn-profiling-data_0.log'), 'FAKE-QNN-PROFILE num_inferences=' + opt('--num_inferences') + ' perf_profile=' + opt('--perf_profile') + '\\n');
+fs.writeFileSync(
+  path.join(out, 'qnn-profiling-data_0.log'),
+  'FAKE-QNN-PROFILE num_inferences=' + opt('--num_inferences') + ' perf_profile=' + opt('--perf_profile') + '\\n',
+);
 `;
 }
 
@@ -181,7 +212,10 @@ export function makeFakeQnnSdk(
   host(
     'qnn-onnx-converter',
     `const opt = (n) => args[args.indexOf(n) + 1];
-if (!fs.existsSync(opt('--input_network'))) { console.error('ERROR: ' + opt('--input_network') + ' not found'); process.exit(1); }
+if (!fs.existsSync(opt('--input_network'))) {
+  console.error('ERROR: ' + opt('--input_network') + ' not found');
+  process.exit(1);
+}
 const cpp = opt('--output_path');
 fs.writeFileSync(cpp, '// converted ' + opt('--input_network') + '\\n');
 fs.writeFileSync(cpp.replace(/\\.cpp$/, '.bin'), Buffer.alloc(64));
@@ -190,7 +224,9 @@ fs.writeFileSync(cpp.replace(/\\.cpp$/, '.bin'), Buffer.alloc(64));
   host(
     'qnn-model-lib-generator',
     `const opt = (n) => args[args.indexOf(n) + 1];
-for (const n of ['-c', '-b']) if (!fs.existsSync(opt(n))) { console.error(n + ' ' + opt(n) + ' missing'); process.exit(1); }
+for (const n of ['-c', '-b']) {
+  if (!fs.existsSync(opt(n))) { console.error(n + ' ' + opt(n) + ' missing'); process.exit(1); }
+}
 const stem = path.basename(opt('-c'), '.cpp');
 const dir = path.join(opt('-o'), opt('-t'));
 fs.mkdirSync(dir, { recursive: true });
@@ -200,19 +236,28 @@ fs.writeFileSync(path.join(dir, 'lib' + stem + '.so'), Buffer.alloc(128));
   host(
     'qnn-context-binary-generator',
     `const opt = (n) => args[args.indexOf(n) + 1];
-for (const n of ['--backend', '--model', '--config_file']) if (!fs.existsSync(opt(n))) { console.error(n + ' ' + opt(n) + ' missing'); process.exit(1); }
+for (const n of ['--backend', '--model', '--config_file']) {
+  if (!fs.existsSync(opt(n))) { console.error(n + ' ' + opt(n) + ' missing'); process.exit(1); }
+}
 const config = JSON.parse(fs.readFileSync(opt('--config_file'), 'utf8'));
 const ext = JSON.parse(fs.readFileSync(config.backend_extensions.config_file_path, 'utf8'));
 fs.mkdirSync(opt('--output_dir'), { recursive: true });
-fs.writeFileSync(path.join(opt('--output_dir'), opt('--binary_file') + '.bin'), 'CONTEXT dsp_arch=' + ext.devices[0].dsp_arch + ' graph=' + ext.graphs[0].graph_names[0] + '\\n');
+fs.writeFileSync(
+  path.join(opt('--output_dir'), opt('--binary_file') + '.bin'),
+  'CONTEXT dsp_arch=' + ext.devices[0].dsp_arch + ' graph=' + ext.graphs[0].graph_names[0] + '\\n',
+);
 `,
   );
   host(
     'qnn-profile-viewer',
     `const opt = (n) => (args.indexOf(n) >= 0 ? args[args.indexOf(n) + 1] : undefined);
 const log = opt('--input_log');
-if (!log || !fs.readFileSync(log, 'utf8').startsWith('FAKE-QNN-PROFILE')) { console.error('qnn-profile-viewer: not a profiling log: ' + log); process.exit(1); }
-if (opt('--output')) fs.writeFileSync(opt('--output'), fs.readFileSync(path.join(${JSON.stringify(root)}, 'viewer-output.json'), 'utf8'));
+if (!log || !fs.readFileSync(log, 'utf8').startsWith('FAKE-QNN-PROFILE')) {
+  console.error('qnn-profile-viewer: not a profiling log: ' + log);
+  process.exit(1);
+}
+const viewerOutput = path.join(${JSON.stringify(root)}, 'viewer-output.json');
+if (opt('--output')) fs.writeFileSync(opt('--output'), fs.readFileSync(viewerOutput, 'utf8'));
 else process.stdout.write(fs.readFileSync(path.join(${JSON.stringify(root)}, 'viewer-output.txt'), 'utf8'));
 `,
   );
@@ -279,22 +324,35 @@ const container = opt('--container');
 const list = opt('--input_list');
 const out = opt('--output_dir') || 'output';
 for (const [flag, file] of [['--container', container], ['--input_list', list]]) {
-  if (!file || !fs.existsSync(file)) { console.error('error_code=1002; error_message=' + flag + ' ' + file + ' does not exist'); process.exit(1); }
+  if (!file || !fs.existsSync(file)) {
+    console.error('error_code=1002; error_message=' + flag + ' ' + file + ' does not exist');
+    process.exit(1);
+  }
 }
 const sets = fs.readFileSync(list, 'utf8').trim().split('\\n');
 for (const line of sets) for (const entry of line.trim().split(/\\s+/)) {
   const file = entry.includes(':=') ? entry.slice(entry.indexOf(':=') + 2) : entry;
-  if (!fs.existsSync(file)) { console.error('error_code=1002; error_message=input ' + file + ' not found'); process.exit(1); }
+  if (!fs.existsSync(file)) {
+    console.error('error_code=1002; error_message=input ' + file + ' not found');
+    process.exit(1);
+  }
 }
 console.log('-------------------------------------------------------------------------------');
 console.log('Model String: N/A');
 console.log('SNPE v${version}');
 console.log('-------------------------------------------------------------------------------');
-if (matches(control.garbage, container)) { console.log('error_code=306; error_message=Error loading the DLC container. error_code=306; error_message=Error loading the DLC container. Could not load DLC ' + container); process.exit(1); }
+if (matches(control.garbage, container)) {
+  console.log('error_code=306; error_message=Error loading the DLC container. error_code=306; ' +
+    'error_message=Error loading the DLC container. Could not load DLC ' + container);
+  process.exit(1);
+}
 for (const line of sets) { console.log('Processing DNN input(s):'); console.log(line.split(':=').pop()); }
 fs.mkdirSync(out, { recursive: true });
 const runtime = args.includes('--use_dsp') ? 'dsp' : args.includes('--use_gpu') ? 'gpu' : 'cpu';
-fs.writeFileSync(path.join(out, 'SNPEDiag_0.log'), 'FAKE-SNPE-DIAG sets=' + sets.length + ' runtime=' + runtime + ' perf_profile=' + opt('--perf_profile') + '\\n');
+fs.writeFileSync(
+  path.join(out, 'SNPEDiag_0.log'),
+  'FAKE-SNPE-DIAG sets=' + sets.length + ' runtime=' + runtime + ' perf_profile=' + opt('--perf_profile') + '\\n',
+);
 console.log('Successfully executed!');
 `;
 }
@@ -331,7 +389,10 @@ export function makeFakeSnpeSdk(
     host(
       'snpe-onnx-to-dlc',
       `const opt = (n) => args[args.indexOf(n) + 1];
-if (!fs.existsSync(opt('--input_network'))) { console.error('ERROR: ' + opt('--input_network') + ' not found'); process.exit(1); }
+if (!fs.existsSync(opt('--input_network'))) {
+  console.error('ERROR: ' + opt('--input_network') + ' not found');
+  process.exit(1);
+}
 fs.writeFileSync(opt('--output_path'), 'DLC of ' + path.basename(opt('--input_network')) + '\\n');
 `,
     );
@@ -340,7 +401,10 @@ fs.writeFileSync(opt('--output_path'), 'DLC of ' + path.basename(opt('--input_ne
     'snpe-diagview',
     `const opt = (n) => (args.indexOf(n) >= 0 ? args[args.indexOf(n) + 1] : undefined);
 const log = opt('--input_log');
-if (!log || !fs.readFileSync(log, 'utf8').startsWith('FAKE-SNPE-DIAG')) { console.error('snpe-diagview: not a diagnostic log: ' + log); process.exit(1); }
+if (!log || !fs.readFileSync(log, 'utf8').startsWith('FAKE-SNPE-DIAG')) {
+  console.error('snpe-diagview: not a diagnostic log: ' + log);
+  process.exit(1);
+}
 process.stdout.write(fs.readFileSync(path.join(${JSON.stringify(root)}, 'diagview-output.txt'), 'utf8'));
 `,
   );

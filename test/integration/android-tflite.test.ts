@@ -47,76 +47,80 @@ afterAll(async () => {
 });
 
 describe('bench blocks with .tflite models from a manifest', () => {
-  it('one sample per benchmark_model process (its average, µs -> ms); a delegate that takes nothing flags cpu-fallback', async () => {
-    const workDir = join(phone.sandbox, 'data/local/tmp/nanosd-bench');
-    const profiles = writeProfile(join(host, 'profiles'), {
-      name: 'pixel-tflite',
-      transport: phone.transportSpec,
-      workDir,
-      runner: {
-        name: 'tflite-benchmark',
-        options: { runtimeDir: runtime, delegate: 'nnapi', nnapiAccelerator: 'google-edgetpu', runsPerProcess: 50 },
-      },
-      threads: 4,
-      defaults: { latent: 8, width: 0.125 },
-    });
-    const lutFile = join(host, 'tflite.lut.json');
-    const r = await bench(
-      [
-        'blocks',
-        '--device',
-        'pixel-tflite',
-        '--profiles',
-        profiles,
-        '--models',
-        manifest,
-        '--stages',
-        'E1',
-        '--iterations',
-        '3',
-        '--rounds',
-        '1',
-        '--warmup',
-        '1',
-        '--out',
-        lutFile,
-      ],
-      {
-        NANOSD_BENCH_STORE: join(host, 'store'),
-      },
-    );
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const lut = readLut(lutFile);
-    expect(lut.runtime).toMatchObject({ runner: 'tflite-benchmark', ep: 'nnapi:google-edgetpu' });
-    for (const e of lut.entries) {
-      expect(e).toMatchObject({ state: 'ok', sampleKind: 'process' });
-      expect(e.model.source).toBe('manifest');
-      expect(e.samples).toEqual([1240.27, 1240.27, 1240.27]);
-      expect(e.flags).toContain('cpu-fallback');
-      expect(e.extra).toMatchObject({
-        processRuns: { count: 50, minMs: 1238.588, maxMs: 1252.566, stdMs: 2.565, medianMs: 1239.807 },
+  it(
+    'one sample per benchmark_model process (its average, µs ' +
+      '-> ms); a delegate that takes nothing flags cpu-fallback',
+    async () => {
+      const workDir = join(phone.sandbox, 'data/local/tmp/nanosd-bench');
+      const profiles = writeProfile(join(host, 'profiles'), {
+        name: 'pixel-tflite',
+        transport: phone.transportSpec,
+        workDir,
+        runner: {
+          name: 'tflite-benchmark',
+          options: { runtimeDir: runtime, delegate: 'nnapi', nnapiAccelerator: 'google-edgetpu', runsPerProcess: 50 },
+        },
+        threads: 4,
+        defaults: { latent: 8, width: 0.125 },
       });
-    }
-    const calls = readCalls(phoneCalls(phone.sandbox, 'benchmark_model')).filter((c) => c.argv[0] !== '--help');
-    expect(calls).toHaveLength(12);
-    for (const c of calls) {
-      expect(c.argv).toEqual([
-        expect.stringMatching(
-          new RegExp(`^--graph=${join(workDir, 'models', 'my models').replace(/\./g, '\\.')}/e1-[RA-]+\\.tflite$`),
-        ),
-        '--num_threads=4',
-        '--num_runs=50',
-        '--warmup_runs=1',
-        '--min_secs=0',
-        '--warmup_min_secs=0',
-        '--use_nnapi=true',
-        '--nnapi_accelerator_name=google-edgetpu',
-        '--disable_nnapi_cpu=true',
-      ]);
-      expect(c.LD_LIBRARY_PATH).toBe(join(workDir, 'runtime'));
-    }
-  });
+      const lutFile = join(host, 'tflite.lut.json');
+      const r = await bench(
+        [
+          'blocks',
+          '--device',
+          'pixel-tflite',
+          '--profiles',
+          profiles,
+          '--models',
+          manifest,
+          '--stages',
+          'E1',
+          '--iterations',
+          '3',
+          '--rounds',
+          '1',
+          '--warmup',
+          '1',
+          '--out',
+          lutFile,
+        ],
+        {
+          NANOSD_BENCH_STORE: join(host, 'store'),
+        },
+      );
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const lut = readLut(lutFile);
+      expect(lut.runtime).toMatchObject({ runner: 'tflite-benchmark', ep: 'nnapi:google-edgetpu' });
+      for (const e of lut.entries) {
+        expect(e).toMatchObject({ state: 'ok', sampleKind: 'process' });
+        expect(e.model.source).toBe('manifest');
+        expect(e.samples).toEqual([1240.27, 1240.27, 1240.27]);
+        expect(e.flags).toContain('cpu-fallback');
+        expect(e.extra).toMatchObject({
+          processRuns: { count: 50, minMs: 1238.588, maxMs: 1252.566, stdMs: 2.565, medianMs: 1239.807 },
+        });
+      }
+      const calls = readCalls(phoneCalls(phone.sandbox, 'benchmark_model')).filter((c) => c.argv[0] !== '--help');
+      expect(calls).toHaveLength(12);
+      for (const c of calls) {
+        expect(c.argv).toEqual([
+          expect.stringMatching(
+            new RegExp(`^--graph=${join(workDir, 'models', 'my models').replace(/\./g, '\\.')}/e1-[RA-]+\\.tflite$`),
+          ),
+          '--num_threads=4',
+          '--num_runs=50',
+          '--warmup_runs=1',
+          '--min_secs=0',
+          '--warmup_min_secs=0',
+          '--use_nnapi=true',
+          '--nnapi_accelerator_name=google-edgetpu',
+          '--disable_nnapi_cpu=true',
+        ]);
+        expect(c.LD_LIBRARY_PATH).toBe(join(workDir, 'runtime'));
+      }
+    },
+  );
 });
 
 describe('the runner on its own', () => {

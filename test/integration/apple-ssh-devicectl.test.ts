@@ -116,7 +116,8 @@ describe('devicectl-app over SSH', () => {
       const app = argv.slice(9);
       expect(app[0]).toMatch(
         new RegExp(
-          `^--nsbench-model=${evilContainer.replace(/[$()]/g, '\\$&')}/${config}/part\\.conv_(in|out)\\.l8\\.[0-9a-f]+\\.onnx$`,
+          `^--nsbench-model=${evilContainer.replace(/[$()]/g, '\\$&')}/${config}/` +
+            `part\\.conv_(in|out)\\.l8\\.[0-9a-f]+\\.onnx$`,
         ),
       );
       expect(app.slice(1, 4)).toEqual([
@@ -166,87 +167,122 @@ describe('devicectl-app over SSH', () => {
     expect(pwnedFiles(dir)).toEqual([]);
   });
 
-  it('each way the app or the copy can fail becomes the entry error, retried once unless the model cannot load', async () => {
-    phoneProfile('phone-faults');
-    const before = xcrun.calls().length;
-    xcrun.setMode(['app-error@conv_in', 'no-app@time_mlp', 'copy-lost@conv_out'].join('\n'));
-    let r: Awaited<ReturnType<typeof run>>;
-    try {
-      r = await run('phone-faults', ['--iterations', '5', '--warmup', '2', '--stages', 'conv_in,time_mlp,conv_out']);
-    } finally {
-      xcrun.setMode('ok');
-    }
-    expect(r.code).toBe(1);
-    const entries = readLut(join(dir, 'phone-faults.lut.json')).entries;
-    const error = (part: string) => asNotOk(entries.find((e) => e.key.stage === part)).error.message;
-    expect(entries.every((e) => e.state === 'failed')).toBe(true);
-    expect(error('conv_in')).toMatch(
-      /^runner devicectl-app: the bench app on iPhone .* failed on part\.conv_in: MLModel load failed: The model does not have a valid input feature named latent$/,
-    );
-    expect(error('time_mlp')).toMatch(
-      /^runner devicectl-app: xcrun devicectl device process launch failed on .* \(exit 1\): ERROR: The requested application com\.example\.nsbench is not installed/,
-    );
-    // The copy claimed success but nothing arrived: the app says it cannot load the model, which no retry fixes.
-    expect(error('conv_out')).toMatch(
-      /^the bench app on iPhone .* cannot load part\.conv_out: no model at Documents\/nsbench\/.*\/part\.conv_out\./,
-    );
-    const launched = launches(xcrun.calls().slice(before));
-    const count = (part: string) =>
-      launched.filter((c) => c.some((a) => a.startsWith('--nsbench-model=') && a.includes(part))).length;
-    expect([count('conv_in'), count('time_mlp'), count('conv_out')]).toEqual([2, 2, 1]);
-  });
+  it(
+    'each way the app or the copy can fail becomes the entry error, ' + 'retried once unless the model cannot load',
+    async () => {
+      phoneProfile('phone-faults');
+      const before = xcrun.calls().length;
+      xcrun.setMode(['app-error@conv_in', 'no-app@time_mlp', 'copy-lost@conv_out'].join('\n'));
+      let r: Awaited<ReturnType<typeof run>>;
+      try {
+        r = await run('phone-faults', ['--iterations', '5', '--warmup', '2', '--stages', 'conv_in,time_mlp,conv_out']);
+      } finally {
+        xcrun.setMode('ok');
+      }
+      expect(r.code).toBe(1);
+      const entries = readLut(join(dir, 'phone-faults.lut.json')).entries;
+      const error = (part: string) => asNotOk(entries.find((e) => e.key.stage === part)).error.message;
+      expect(entries.every((e) => e.state === 'failed')).toBe(true);
+      expect(error('conv_in')).toMatch(
+        new RegExp(
+          String.raw`^runner devicectl-app: the bench app on iPhone .* failed on part\.conv_in: ` +
+            String.raw`MLModel load failed: The model does not have a valid input feature named latent$`,
+        ),
+      );
+      expect(error('time_mlp')).toMatch(
+        new RegExp(
+          String.raw`^runner devicectl-app: xcrun devicectl device process launch failed on .* \(exit ` +
+            String.raw`1\): ERROR: The requested application com\.example\.nsbench is not installed`,
+        ),
+      );
+      // The copy claimed success but nothing arrived: the app says it cannot load the model, which no retry fixes.
+      expect(error('conv_out')).toMatch(
+        /^the bench app on iPhone .* cannot load part\.conv_out: no model at Documents\/nsbench\/.*\/part\.conv_out\./,
+      );
+      const launched = launches(xcrun.calls().slice(before));
+      const count = (part: string) =>
+        launched.filter((c) => c.some((a) => a.startsWith('--nsbench-model=') && a.includes(part))).length;
+      expect([count('conv_in'), count('time_mlp'), count('conv_out')]).toEqual([2, 2, 1]);
+    },
+  );
 
-  it('an app that never exits is timed out with devicectl killed on the Mac; a failed copy fails its entry', async () => {
-    phoneProfile('phone-hang', { bundleId: 'com.example.nsbench.hang' }, { measure: { timeoutMs: 1500 } });
-    const before = xcrun.calls().length;
-    xcrun.setMode(['hang@conv_in', 'copy-fail@time_mlp'].join('\n'));
-    let r: Awaited<ReturnType<typeof run>>;
-    let pid: number | undefined;
-    try {
-      r = await run('phone-hang', ['--iterations', '5', '--warmup', '2', '--stages', 'conv_in,time_mlp']);
-      pid = xcrun.hungPid();
-    } finally {
-      xcrun.setMode('ok');
-    }
-    expect(r.code).toBe(7);
-    expect(r.stdout).toMatch(
-      /FAILED part conv_in: runner devicectl-app: the bench app on iPhone .* did not finish part\.conv_in within 1500 ms \(devicectl on .* was stopped\)/,
-    );
-    expect(r.stdout).toMatch(
-      /FAILED part time_mlp: runner devicectl-app: copying Documents\/nsbench\/.*\/part\.time_mlp\.\S+ into the container of com\.example\.nsbench\.hang on iPhone .* failed \(exit 1: ERROR: Failed to copy to the app container/,
-    );
-    expect(launches(xcrun.calls().slice(before)).filter((c) => c.some((a) => a.includes('time_mlp')))).toHaveLength(0);
-    expect(pid).toBeGreaterThan(0);
-    expect(processAlive(pid!)).toBe(false);
-  });
+  it(
+    'an app that never exits is timed out with devicectl killed on the Mac; ' + 'a failed copy fails its entry',
+    async () => {
+      phoneProfile('phone-hang', { bundleId: 'com.example.nsbench.hang' }, { measure: { timeoutMs: 1500 } });
+      const before = xcrun.calls().length;
+      xcrun.setMode(['hang@conv_in', 'copy-fail@time_mlp'].join('\n'));
+      let r: Awaited<ReturnType<typeof run>>;
+      let pid: number | undefined;
+      try {
+        r = await run('phone-hang', ['--iterations', '5', '--warmup', '2', '--stages', 'conv_in,time_mlp']);
+        pid = xcrun.hungPid();
+      } finally {
+        xcrun.setMode('ok');
+      }
+      expect(r.code).toBe(7);
+      expect(r.stdout).toMatch(
+        new RegExp(
+          String.raw`FAILED part conv_in: runner devicectl-app: the bench app on iPhone .* did ` +
+            String.raw`not finish part\.conv_in within 1500 ms \(devicectl on .* was stopped\)`,
+        ),
+      );
+      expect(r.stdout).toMatch(
+        new RegExp(
+          String.raw`FAILED part time_mlp: runner devicectl-app: copying ` +
+            String.raw`Documents\/nsbench\/.*\/part\.time_mlp\.\S+ into the container of com\.example\.nsbench\.hang ` +
+            String.raw`on iPhone .* failed \(exit 1: ERROR: Failed to copy to the app container`,
+        ),
+      );
+      expect(launches(xcrun.calls().slice(before)).filter((c) => c.some((a) => a.includes('time_mlp')))).toHaveLength(
+        0,
+      );
+      expect(pid).toBeGreaterThan(0);
+      expect(processAlive(pid!)).toBe(false);
+    },
+  );
 
-  it('a phone the Mac does not see, or no xcrun: one line before anything is copied, exit 7; bench devices tells', async () => {
-    phoneProfile('phone-missing', { udid: 'missing-device' });
-    const missing = await run('phone-missing', ['--stages', 'conv_in']);
-    expect(missing.code).toBe(7);
-    expect(missing.stderr).toMatch(
-      /^bench: runner devicectl-app: devicectl cannot reach iPhone missing-device: devicectl reported outcome "failed": The specified device was not found\. \(com\.apple\.dt\.CoreDeviceError 1000\)\n {2}list the phones the Mac sees with xcrun devicectl list devices and set "udid" in profile phone-missing/,
-    );
+  it(
+    'a phone the Mac does not see, or no xcrun: ' + 'one line before anything is copied, exit 7; bench devices tells',
+    async () => {
+      phoneProfile('phone-missing', { udid: 'missing-device' });
+      const missing = await run('phone-missing', ['--stages', 'conv_in']);
+      expect(missing.code).toBe(7);
+      expect(missing.stderr).toMatch(
+        new RegExp(
+          String.raw`^bench: runner devicectl-app: devicectl cannot reach iPhone missing-device: ` +
+            String.raw`devicectl reported outcome "failed": The specified device was not found\. ` +
+            String.raw`\(com\.apple\.dt\.CoreDeviceError 1000\)\n {2}list the phones the Mac sees ` +
+            String.raw`with xcrun devicectl list devices and set "udid" in profile phone-missing`,
+        ),
+      );
 
-    // bench devices reports the same, as a runner that is not ready (and the phone that is, as ready).
-    const devices = await bench(['devices', '--profiles', profiles, '--device', 'phone-missing'], env);
-    expect(devices.code).toBe(7);
-    expect(devices.stdout).toMatch(
-      /runner {5}devicectl-app: NOT READY: devicectl cannot reach iPhone missing-device: .*The specified device was not found/,
-    );
-    phoneProfile('phone-ready');
-    const ready = await bench(['devices', '--profiles', profiles, '--device', 'phone-ready'], env);
-    expect(ready.code).toBe(0);
-    expect(ready.stdout).toContain(
-      'runner     devicectl-app: ready (bench app on iPhone16,1, iOS 18.2 (22C152), coreml-cpuAndNeuralEngine)',
-    );
+      // bench devices reports the same, as a runner that is not ready (and the phone that is, as ready).
+      const devices = await bench(['devices', '--profiles', profiles, '--device', 'phone-missing'], env);
+      expect(devices.code).toBe(7);
+      expect(devices.stdout).toMatch(
+        new RegExp(
+          String.raw`runner {5}devicectl-app: NOT READY: devicectl cannot reach ` +
+            String.raw`iPhone missing-device: .*The specified device was not found`,
+        ),
+      );
+      phoneProfile('phone-ready');
+      const ready = await bench(['devices', '--profiles', profiles, '--device', 'phone-ready'], env);
+      expect(ready.code).toBe(0);
+      expect(ready.stdout).toContain(
+        'runner     devicectl-app: ready (bench app on iPhone16,1, iOS 18.2 (22C152), coreml-cpuAndNeuralEngine)',
+      );
 
-    phoneProfile('phone-noxcrun', { xcrun: join(dir, 'no such folder', 'xcrun') });
-    const noXcrun = await run('phone-noxcrun', ['--stages', 'conv_in']);
-    expect(noXcrun.code).toBe(7);
-    expect(noXcrun.stderr).toMatch(
-      /^bench: runner devicectl-app: cannot run .*no such folder\/xcrun devicectl on \S+@127\.0\.0\.1:\d+: .*not found\n {2}install Xcode/,
-    );
-    expect(existsSync(join(dir, 'work phone-noxcrun', 'models'))).toBe(false);
-  });
+      phoneProfile('phone-noxcrun', { xcrun: join(dir, 'no such folder', 'xcrun') });
+      const noXcrun = await run('phone-noxcrun', ['--stages', 'conv_in']);
+      expect(noXcrun.code).toBe(7);
+      expect(noXcrun.stderr).toMatch(
+        new RegExp(
+          String.raw`^bench: runner devicectl-app: cannot run .*no such folder\/xcrun ` +
+            String.raw`devicectl on \S+@127\.0\.0\.1:\d+: .*not found\n {2}install Xcode`,
+        ),
+      );
+      expect(existsSync(join(dir, 'work phone-noxcrun', 'models'))).toBe(false);
+    },
+  );
 });

@@ -67,7 +67,8 @@ describe('SSH faults through bench blocks', () => {
     const r = await attempt('badkey', { key: wrong });
     expect(r.code).toBe(6);
     expect(r.line).toBe(
-      `bench: device badkey: ${sshd.user}@127.0.0.1:${sshd.port} refused the login as ${sshd.user} with key ${wrong} (${keyFingerprint(`${wrong}.pub`)})`,
+      `bench: device badkey: ${sshd.user}@127.0.0.1:${sshd.port} refused the ` +
+        `login as ${sshd.user} with key ${wrong} (${keyFingerprint(`${wrong}.pub`)})`,
     );
     expect(r.hint).toMatch(/authorized_keys.*ssh-copy-id -i <key>\.pub/);
     expect([r.connections, r.logins]).toEqual([1, 0]);
@@ -87,7 +88,8 @@ describe('SSH faults through bench blocks', () => {
     const r = await attempt('badhostkey', { hostKey: pinned });
     expect(r.code).toBe(6);
     expect(r.line).toBe(
-      `bench: device badhostkey: host key of ${sshd.user}@127.0.0.1:${sshd.port} does not match the profile: the server presented ssh-ed25519 ${sshd.hostKeyFingerprint}, the profile pins ${pinned}`,
+      `bench: device badhostkey: host key of ${sshd.user}@127.0.0.1:${sshd.port} does not match the ` +
+        `profile: the server presented ssh-ed25519 ${sshd.hostKeyFingerprint}, the profile pins ${pinned}`,
     );
     expect(r.hint).toContain(`"hostKey": "${sshd.hostKeyFingerprint}"`);
     expect([r.connections, r.logins]).toEqual([1, 0]);
@@ -97,7 +99,8 @@ describe('SSH faults through bench blocks', () => {
     const r = await attempt('unpinned', { hostKey: undefined });
     expect(r.code).toBe(6);
     expect(r.line).toContain(
-      `host key of ${sshd.user}@127.0.0.1:${sshd.port} is unknown: the server presented ssh-ed25519 ${sshd.hostKeyFingerprint}`,
+      `host key of ${sshd.user}@127.0.0.1:${sshd.port} is unknown: ` +
+        `the server presented ssh-ed25519 ${sshd.hostKeyFingerprint}`,
     );
     expect(r.hint).toContain(`pin it with "hostKey": "${sshd.hostKeyFingerprint}"`);
     const scan = spawnSync(
@@ -143,7 +146,8 @@ describe('SSH faults through bench blocks', () => {
         expect(r.code).toBe(6);
         expect(r.line).toMatch(
           new RegExp(
-            `^bench: device fulldisk: remote disk full: ${join(small, 'work', 'models')}/\\S+/weights on \\S+ has [0-9.]+ MiB free, E1\\.\\w+\\.[0-9a-f]+\\.bin needs 0\\.[0-9] MiB`,
+            `^bench: device fulldisk: remote disk full: ${join(small, 'work', 'models')}/\\S+/weights ` +
+              `on \\S+ has [0-9.]+ MiB free, E1\\.\\w+\\.[0-9a-f]+\\.bin needs 0\\.[0-9] MiB`,
           ),
         );
         expect(r.hint).toContain('workDir');

@@ -247,57 +247,63 @@ describe('bad input: one line, a distinct exit code, no LUT', () => {
     expect(r.stderr).toMatch(/e1\.onnx: not a readable ONNX model/);
   });
 
-  it('a well-formed model the runtime cannot load -> exit 5, one FAILED line naming it, the rest measured', async () => {
-    const exported = join(dir, 'export-unloadable');
-    expect((await bench(['export', '--out', exported, ...small.slice(0, 4), '--stages', 'E1'], env)).code).toBe(0);
-    const manifest = JSON.parse(readFileSync(join(exported, 'manifest.json'), 'utf8'));
-    const entry = manifest.models.find(
-      (m: { stage?: string; variant?: string }) => m.stage === 'E1' && m.variant === 'R-R',
-    );
-    // Same protobuf, same inputs and outputs, but an operator no runtime knows: the signature check
-    // passes and onnxruntime refuses the session.
-    const graph = readFileSync(join(exported, entry.file));
-    const broken = Buffer.from(graph.toString('latin1').replaceAll('Conv', 'Cnvx'), 'latin1');
-    expect(broken.equals(graph)).toBe(false);
-    writeFileSync(join(exported, 'unloadable.onnx'), broken);
-    manifest.models = [{ ...entry, file: 'unloadable.onnx', sha256: undefined }];
-    writeFileSync(join(exported, 'unloadable.json'), JSON.stringify(manifest));
-    const out = join(dir, 'unloadable.lut.json');
-    const r = await bench(
-      [
-        'blocks',
-        ...small,
-        '--stages',
-        'E1',
-        '--iterations',
-        '3',
-        '--rounds',
-        '1',
-        '--models',
-        join(exported, 'unloadable.json'),
-        '--out',
-        out,
-      ],
-      env,
-    );
-    expect(r.code).toBe(5);
-    // One progress line says what failed and why; the table's row for it says the same.
-    const failedLines = r.stdout.split('\n').filter((l) => l.startsWith('local: FAILED'));
-    expect(failedLines).toHaveLength(1);
-    expect(failedLines[0]).toMatch(/^local: FAILED E1 R-R: the runtime cannot load model .*No Op registered for Cnvx/);
-    expect(r.stdout).toMatch(/\n {2}R-R +FAILED .*the runtime cannot load model/);
-    const lut = readLut(out);
-    expect(
-      lut.entries
-        .filter((e) => e.state === 'ok')
-        .map((e) => e.key.variant)
-        .sort(),
-    ).toEqual(['R-A-R', 'R-A-R-A', 'R-R-A']);
-    expect(lut.entries.find((e) => e.key.variant === 'R-R')).toMatchObject({
-      state: 'failed',
-      error: { code: 'NSB_MODEL' },
-    });
-  }, 240_000);
+  it(
+    'a well-formed model the runtime cannot load -> exit 5, ' + 'one FAILED line naming it, the rest measured',
+    async () => {
+      const exported = join(dir, 'export-unloadable');
+      expect((await bench(['export', '--out', exported, ...small.slice(0, 4), '--stages', 'E1'], env)).code).toBe(0);
+      const manifest = JSON.parse(readFileSync(join(exported, 'manifest.json'), 'utf8'));
+      const entry = manifest.models.find(
+        (m: { stage?: string; variant?: string }) => m.stage === 'E1' && m.variant === 'R-R',
+      );
+      // Same protobuf, same inputs and outputs, but an operator no runtime knows: the signature check
+      // passes and onnxruntime refuses the session.
+      const graph = readFileSync(join(exported, entry.file));
+      const broken = Buffer.from(graph.toString('latin1').replaceAll('Conv', 'Cnvx'), 'latin1');
+      expect(broken.equals(graph)).toBe(false);
+      writeFileSync(join(exported, 'unloadable.onnx'), broken);
+      manifest.models = [{ ...entry, file: 'unloadable.onnx', sha256: undefined }];
+      writeFileSync(join(exported, 'unloadable.json'), JSON.stringify(manifest));
+      const out = join(dir, 'unloadable.lut.json');
+      const r = await bench(
+        [
+          'blocks',
+          ...small,
+          '--stages',
+          'E1',
+          '--iterations',
+          '3',
+          '--rounds',
+          '1',
+          '--models',
+          join(exported, 'unloadable.json'),
+          '--out',
+          out,
+        ],
+        env,
+      );
+      expect(r.code).toBe(5);
+      // One progress line says what failed and why; the table's row for it says the same.
+      const failedLines = r.stdout.split('\n').filter((l) => l.startsWith('local: FAILED'));
+      expect(failedLines).toHaveLength(1);
+      expect(failedLines[0]).toMatch(
+        /^local: FAILED E1 R-R: the runtime cannot load model .*No Op registered for Cnvx/,
+      );
+      expect(r.stdout).toMatch(/\n {2}R-R +FAILED .*the runtime cannot load model/);
+      const lut = readLut(out);
+      expect(
+        lut.entries
+          .filter((e) => e.state === 'ok')
+          .map((e) => e.key.variant)
+          .sort(),
+      ).toEqual(['R-A-R', 'R-A-R-A', 'R-R-A']);
+      expect(lut.entries.find((e) => e.key.variant === 'R-R')).toMatchObject({
+        state: 'failed',
+        error: { code: 'NSB_MODEL' },
+      });
+    },
+    240_000,
+  );
 
   it('an existing LUT survives a failed run untouched', async () => {
     copyFileSync(join(import.meta.dirname, '..', '..', 'package.json'), lutFile);

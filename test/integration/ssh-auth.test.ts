@@ -37,7 +37,8 @@ describe('ssh login', () => {
     const { error, ms, connections } = await failure({ ...sshd.transportSpec, key: wrongKey });
     expect(error.message).toMatch(
       new RegExp(
-        `^device auth: ${sshd.user}@127\\.0\\.0\\.1:${sshd.port} refused the login as ${sshd.user} with key .*not_authorized \\(SHA256:`,
+        `^device auth: ${sshd.user}@127\\.0\\.0\\.1:${sshd.port} refused ` +
+          `the login as ${sshd.user} with key .*not_authorized \\(SHA256:`,
       ),
     );
     expect(error.hint).toContain('authorized_keys');

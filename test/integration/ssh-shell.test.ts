@@ -163,26 +163,30 @@ describe('the command shell', () => {
       expect(await transport.exec(['echo', String(i)])).toMatchObject({ stdout: `${i}\n`, stderr: '' });
   });
 
-  it('a timeout kills the whole tree of sh -c "sleep 300 & sleep 300"; the same shell runs the next command', async () => {
-    await transport.exec(['true']);
-    const sessions = transport.stats().channels;
-    const run = transport.exec(['sh', '-c', 'sleep 300 & sleep 300'], { timeoutMs: 1_500 });
-    expect(await until(() => sleepersOfThisSshd().length === 2, 5_000)).toBe(true);
-    const sleepers = sleepersOfThisSshd();
-    const r = await run;
-    expect(r).toMatchObject({ exitCode: null, timedOut: true });
-    expect(await until(() => sleepers.every((pid) => !processAlive(pid)), 5_000)).toBe(true);
-    expect(await transport.exec(['echo', 'after'])).toMatchObject({ exitCode: 0, stdout: 'after\n' });
-    // One session for the kill, none for a new shell.
-    expect(transport.stats().channels - sessions).toBe(1);
-  });
+  it(
+    'a timeout kills the whole tree of sh -c "sleep 300 & sleep 300"; ' + 'the same shell runs the next command',
+    async () => {
+      await transport.exec(['true']);
+      const sessions = transport.stats().channels;
+      const run = transport.exec(['sh', '-c', 'sleep 300 & sleep 300'], { timeoutMs: 1_500 });
+      expect(await until(() => sleepersOfThisSshd().length === 2, 5_000)).toBe(true);
+      const sleepers = sleepersOfThisSshd();
+      const r = await run;
+      expect(r).toMatchObject({ exitCode: null, timedOut: true });
+      expect(await until(() => sleepers.every((pid) => !processAlive(pid)), 5_000)).toBe(true);
+      expect(await transport.exec(['echo', 'after'])).toMatchObject({ exitCode: 0, stdout: 'after\n' });
+      // One session for the kill, none for a new shell.
+      expect(transport.stats().channels - sessions).toBe(1);
+    },
+  );
 
   it('runs commands of parallel callers at the same time, a shell each, and reuses them', async () => {
     const meeting = join(sshd.dir, 'meeting');
     mkdirSync(meeting);
     // Each command waits (up to 10 s) until all three have arrived: they meet only if they run at once.
     const script =
-      'touch "$1/$2"; i=0; while [ "$(ls "$1" | wc -l)" -lt 3 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; ls "$1" | wc -l';
+      'touch "$1/$2"; i=0; while [ "$(ls "$1" | wc -l)" -lt 3 ] && [ ' +
+      '$i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; ls "$1" | wc -l';
     const met = await Promise.all(['a', 'b', 'c'].map((n) => transport.exec(['sh', '-c', script, 'sh', meeting, n])));
     expect(met.map((r) => r.stdout.trim())).toEqual(['3', '3', '3']);
     const sessions = transport.stats().channels;
@@ -194,7 +198,8 @@ describe('the command shell', () => {
   it('a shell killed under its command fails that command with a DeviceError; the next gets a new shell', async () => {
     // The shell is the nearest ancestor whose command line is just `sh` (started as `exec sh`).
     const killShell =
-      'p=$PPID; while [ "$(ps -o args= -p "$p")" != sh ]; do p=$(ps -o ppid= -p "$p" | tr -d " "); done; kill -KILL "$p"; sleep 2';
+      'p=$PPID; while [ "$(ps -o args= -p "$p")" != sh ]; do p=$(ps ' +
+      '-o ppid= -p "$p" | tr -d " "); done; kill -KILL "$p"; sleep 2';
     const failed = await transport.exec(['sh', '-c', killShell]).then(
       () => undefined,
       (e: unknown) => e,

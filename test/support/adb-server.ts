@@ -160,7 +160,10 @@ export async function withFakePhone(server: AdbServerHandle, options: FakeAdbDev
   };
 }
 
-/** Polls the server until `serial` is listed in `state` ('device', 'offline', 'unauthorized', ...; 'gone' = not listed). */
+/**
+ * Polls the server until `serial` is listed in `state` ('device', 'offline', 'unauthorized', ...;
+ * 'gone' = not listed).
+ */
 export async function waitForState(
   server: AdbServerHandle,
   serial: string,

@@ -65,7 +65,10 @@ function standIn(dir: string, name: string, text: string): StandIn {
 
 /** The argv logging prelude of the shell stand-ins; paths are quoted, never pasted raw. */
 function shellLog(path: string): string {
-  return `{ printf '@@ARGV %s\\n' "$#"; for a in "$@"; do printf '%s\\n' "$a"; done; } >> ${quoteArg(`${path}.argv.log`)}`;
+  return (
+    `{ printf '@@ARGV %s\\n' "$#"; for a in "$@"; do printf ` +
+    `'%s\\n' "$a"; done; } >> ${quoteArg(`${path}.argv.log`)}`
+  );
 }
 
 /**
@@ -131,8 +134,12 @@ const containers = ${JSON.stringify(containers)};
 const argv = process.argv.slice(2);
 fs.appendFileSync(self + '.argv.log', '@@ARGV ' + argv.length + '\\n' + argv.map((a) => a + '\\n').join(''));
 // One mode per line, \`<mode>\` or \`<mode>@<text>\`: the first that applies to this call (text in an argument) wins.
-const modes = fs.existsSync(self + '.mode') ? fs.readFileSync(self + '.mode', 'utf8').split('\\n').map((l) => l.trim()).filter(Boolean) : [];
-const mode = (modes.map((l) => l.split('@')).find(([, where]) => where === undefined || argv.some((a) => a.includes(where))) || ['ok'])[0];
+const modeFile = self + '.mode';
+const modes = fs.existsSync(modeFile)
+  ? fs.readFileSync(modeFile, 'utf8').split('\\n').map((l) => l.trim()).filter(Boolean)
+  : [];
+const applies = ([, where]) => where === undefined || argv.some((a) => a.includes(where));
+const mode = (modes.map((l) => l.split('@')).find(applies) || ['ok'])[0];
 const flag = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
 const fail = (message, code = 1) => { process.stderr.write(message + '\\n'); process.exit(code); };
 const container = (bundle) => path.join(containers, encodeURIComponent(bundle));
@@ -141,11 +148,14 @@ const inside = (bundle, rel) => {
   return path.join(container(bundle), rel);
 };
 const fixture = (...p) => fs.readFileSync(path.join(fixtures, ...p), 'utf8');
-if (argv[0] !== 'devicectl') fail('xcrun: error: unable to find utility "' + argv[0] + '", not a developer tool or in PATH', 72);
+if (argv[0] !== 'devicectl') {
+  fail('xcrun: error: unable to find utility "' + argv[0] + '", not a developer tool or in PATH', 72);
+}
 const verb = argv.slice(1, 4).join(' ');
 if (verb === 'device info details') {
   const found = flag('--device') !== 'missing-device';
-  fs.writeFileSync(flag('--json-output'), fixture('devicectl', found ? 'device-details-constructed.json' : 'device-not-found-constructed.json'));
+  const details = found ? 'device-details-constructed.json' : 'device-not-found-constructed.json';
+  fs.writeFileSync(flag('--json-output'), fixture('devicectl', details));
   if (!found) fail('ERROR: The specified device was not found. (com.apple.dt.CoreDeviceError error 1000 (0x3E8))');
   process.stdout.write('10:42:17  Acquired tunnel connection to device.\\n');
   return;
@@ -177,7 +187,9 @@ if (verb === 'device info apps') {
   return;
 }
 if (verb === 'device copy to') {
-  if (mode === 'copy-fail') fail('ERROR: Failed to copy to the app container. (com.apple.dt.CoreDeviceError error 7000)');
+  if (mode === 'copy-fail') {
+    fail('ERROR: Failed to copy to the app container. (com.apple.dt.CoreDeviceError error 7000)');
+  }
   if (flag('--domain-type') !== 'appDataContainer') fail('ERROR: unsupported domain type ' + flag('--domain-type'));
   const target = inside(flag('--domain-identifier'), flag('--destination'));
   if (mode !== 'copy-lost') {
@@ -189,31 +201,44 @@ if (verb === 'device copy to') {
 }
 if (verb !== 'device process launch') fail('devicectl stand-in: unsupported command ' + verb, 64);
 let i = 4;
-while (argv[i] === '--console' || argv[i] === '--terminate-existing' || argv[i] === '--device') i += argv[i] === '--device' ? 2 : 1;
+const launchFlags = ['--console', '--terminate-existing', '--device'];
+while (launchFlags.includes(argv[i])) i += argv[i] === '--device' ? 2 : 1;
 const bundle = argv[i];
-const app = Object.fromEntries(argv.slice(i + 1).filter((a) => a.startsWith('--nsbench-')).map((a) => { const at = a.indexOf('='); return [a.slice(10, at), a.slice(at + 1)]; }));
+const appArgs = argv.slice(i + 1).filter((a) => a.startsWith('--nsbench-'));
+const app = Object.fromEntries(
+  appArgs.map((a) => { const at = a.indexOf('='); return [a.slice(10, at), a.slice(at + 1)]; }),
+);
 if (mode === 'hang') { fs.writeFileSync(self + '.pid', String(process.pid)); setInterval(() => {}, 1000); return; }
-if (mode === 'no-app') fail('ERROR: The requested application ' + bundle + ' is not installed. (com.apple.dt.CoreDeviceError error 10002)');
+if (mode === 'no-app') {
+  fail('ERROR: The requested application ' + bundle + ' is not installed. (com.apple.dt.CoreDeviceError error 10002)');
+}
 // The documented console (noisy-console.txt): devicectl's lines, then the app's, with this launch's
 // run id, model, compute units and counts.
 const lines = fixture('devicectl-app', 'noisy-console.txt').split('\\n').filter((l) => l !== '');
 const first = lines.findIndex((l) => l.includes('NSBENCH/1'));
 const out = lines.slice(0, first);
 if (mode === 'app-error') {
-  out.push(...fixture('devicectl-app', 'app-error.txt').split('\\n').filter((l) => l.startsWith('NSBENCH/1')).map((l) => l.replace('r-20250114-0007', app['run-id'])));
+  const errorLines = fixture('devicectl-app', 'app-error.txt').split('\\n').filter((l) => l.startsWith('NSBENCH/1'));
+  out.push(...errorLines.map((l) => l.replace('r-20250114-0007', app['run-id'])));
 } else if (!fs.existsSync(inside(bundle, app.model))) {
   out.push('NSBENCH/1 error load: no model at ' + app.model);
 } else {
   const rest = lines.slice(first);
   const iterations = Number(app.iterations), warmup = Number(app.warmup);
-  const values = (kind) => rest.map((l) => new RegExp('NSBENCH/1 ' + kind + ' \\\\d+ (\\\\S+)\\\\s*$').exec(l)).filter(Boolean).map((m) => m[1]);
+  const values = (kind) =>
+    rest
+      .map((l) => new RegExp('NSBENCH/1 ' + kind + ' \\\\d+ (\\\\S+)\\\\s*$').exec(l))
+      .filter(Boolean)
+      .map((m) => m[1]);
   const warmups = values('warmup'), samples = values('sample');
   // The saved run verbatim when the counts match it; otherwise its values, cycled.
   const verbatim = iterations === samples.length && warmup === warmups.length;
   for (const line of rest) {
     const header = /^(.*NSBENCH\\/1 header )(\\{.*\\})$/.exec(line);
     if (header) {
-      const h = Object.assign(JSON.parse(header[2]), { runId: app['run-id'], model: path.basename(app.model), computeUnits: app['compute-units'], iterations, warmup });
+      const h = Object.assign(JSON.parse(header[2]), {
+        runId: app['run-id'], model: path.basename(app.model), computeUnits: app['compute-units'], iterations, warmup,
+      });
       out.push(header[1] + JSON.stringify(h));
       if (!verbatim) {
         for (let k = 0; k < warmup; k++) out.push('NSBENCH/1 warmup ' + k + ' ' + warmups[k % warmups.length]);
@@ -255,16 +280,23 @@ const self = ${JSON.stringify(logPath)};
 const fixtures = ${JSON.stringify(join(fixtures, 'ort-perf-test'))};
 const argv = process.argv.slice(2);
 fs.appendFileSync(self + '.argv.log', '@@ARGV ' + argv.length + '\\n' + argv.map((a) => a + '\\n').join(''));
-if (argv.includes('-h')) { process.stdout.write('onnxruntime_perf_test [options...] model_path [result_file]\\n'); return; }
+if (argv.includes('-h')) {
+  process.stdout.write('onnxruntime_perf_test [options...] model_path [result_file]\\n');
+  return;
+}
 // The CPUs it may run on, so a test can see the taskset mask took effect.
 const cpus = (fs.readFileSync('/proc/self/status', 'utf8').match(/^Cpus_allowed_list:\\s*(\\S+)/m) || [])[1];
 fs.appendFileSync(self + '.cpus', cpus + '\\n');
 const runs = Number(argv[argv.indexOf('-r') + 1] || 5);
 const last = argv[argv.length - 1];
 if (last.endsWith('.csv')) {
-  const rows = fs.readFileSync(path.join(fixtures, 'result-file-5col-assembled.csv'), 'utf8').split('\\n').filter((l) => /^[^,]+,[0-9.e-]+,/.test(l));
+  const rows = fs.readFileSync(path.join(fixtures, 'result-file-5col-assembled.csv'), 'utf8')
+    .split('\\n').filter((l) => /^[^,]+,[0-9.e-]+,/.test(l));
   const model = argv[argv.length - 2];
-  const out = Array.from({ length: runs }, (_, i) => { const f = rows[i % rows.length].split(','); return [model, f[1], f[2], f[3], i].join(','); });
+  const out = Array.from({ length: runs }, (_, i) => {
+    const f = rows[i % rows.length].split(',');
+    return [model, f[1], f[2], f[3], i].join(',');
+  });
   fs.appendFileSync(last, out.join('\\n') + '\\n');
 }
 process.stdout.write(fs.readFileSync(path.join(fixtures, 'v1.23-total-arm-learning-paths.txt'), 'utf8'));

@@ -160,9 +160,12 @@ describe('sequence of commands in one remote command', () => {
 describe('what the runner reads beyond the parser', () => {
   const console = [
     'Launched application with com.example.nsbench bundle identifier.',
-    'NSBENCH/1 header {"device":"iPhone16,1","os":"18.2","computeUnits":"cpuAndNeuralEngine","model":"E1.onnx","loadMs":812.4,"runId":"r1","iterations":2,"warmup":1,"runtime":"onnxruntime 1.22.0"}',
+    'NSBENCH/1 header ' +
+      '{"device":"iPhone16,1","os":"18.2","computeUnits":"cpuAndNeuralEngine","model":"E1.onnx","loadMs":812.4,' +
+      '"runId":"r1","iterations":2,"warmup":1,"runtime":"onnxruntime 1.22.0"}',
     'NSBENCH/1 warmup 0 31.2',
-    '2025-01-14 10:42:18.164 NSBench[812:61544] NSBENCH/1 providers {"CoreMLExecutionProvider":3,"CPUExecutionProvider":2}',
+    '2025-01-14 10:42:18.164 NSBench[812:61544] NSBENCH/1 providers ' +
+      '{"CoreMLExecutionProvider":3,"CPUExecutionProvider":2}',
     'NSBENCH/1 sample 0 12.8',
     'NSBENCH/1 sample 1 12.9',
     'NSBENCH/1 done 2',

@@ -50,7 +50,8 @@ describe('parsePmsetTherm', () => {
 
   it('keeps pmset error lines in the status', () => {
     const therm = parsePmsetTherm(
-      'Error:Failed to get thermal warning level with error code 0xe00002c7\nNote: No CPU power status has been recorded\n',
+      'Error:Failed to get thermal warning level with error code ' +
+        '0xe00002c7\nNote: No CPU power status has been recorded\n',
     );
     expect(therm.errors).toHaveLength(1);
     expect(therm.status).toContain('0xe00002c7');

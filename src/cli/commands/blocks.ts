@@ -13,7 +13,8 @@ export const blocksCommand: Command = {
   name: 'blocks',
   summary: 'measure every block variant of every stage (and the fixed parts) on a device, write its LUT',
   usage:
-    'bench blocks [--device local] [--catalog F] [--models F] [--latent N] [--width W] [--precision fp32|fp16] [--stages E1,D3] [--iterations N] [--warmup N] [--out F] [--resume] [--json]',
+    'bench blocks [--device local] [--catalog F] [--models F] [--latent N] [--width W] [--precision ' +
+    'fp32|fp16] [--stages E1,D3] [--iterations N] [--warmup N] [--out F] [--resume] [--json]',
   help: `${measureHelp}
   --models F         manifest of your own ONNX models per stage variant (replaces generated ones)
   --stages LIST      only these stages and/or parts (E1,D3,conv_in,...)`,

@@ -12,7 +12,8 @@ export const candidatesCommand: Command = {
   name: 'candidates',
   summary: 'measure whole candidate U-Nets end to end and add them to the device LUT (calibration)',
   usage:
-    'bench candidates --arch CODE [--arch CODE ...] [--teacher] [--device local] [--latent N] [--width W] [--out F] [...]',
+    'bench candidates --arch CODE [--arch CODE ...] [--teacher] ' +
+    '[--device local] [--latent N] [--width W] [--out F] [...]',
   help: `
   --arch CODE        a candidate: E1=R-A-R-A,E2=R-R,... or variant indices 0.3.1.0.7.2 (repeatable)
   --teacher          also the teacher U-Net${measureHelp}`,

@@ -119,7 +119,8 @@ function errorLines(message: string, hint: string | undefined): string {
 export const devicesCommand: Command = {
   name: 'devices',
   summary:
-    'list every device profile: reachable?, device facts, runner ready?; and phones on the adb servers no profile names',
+    'list every device profile: reachable?, device facts, runner ' +
+    'ready?; and phones on the adb servers no profile names',
   usage: 'bench devices [--device NAME [--clean]] [--profiles DIR] [--timeout-ms MS] [--json]',
   help: `
   --device NAME      only this profile; exit 4 if the profile is unusable (e.g. its workDir), 6 if its
@@ -127,7 +128,8 @@ export const devicesCommand: Command = {
   --clean            with --device: remove what the harness put into the device's work folder (models,
                      runtimes, outputs); other files there are left alone
   --profiles DIR     extra folder of device profiles (also NANOSD_BENCH_PROFILES)
-  --timeout-ms MS    time allowed per device (default ${DEFAULT_DEVICE_TIMEOUT_MS}; ${DEFAULT_CLEAN_TIMEOUT_MS} with --clean); devices are checked concurrently
+  --timeout-ms MS    time allowed per device (default ${DEFAULT_DEVICE_TIMEOUT_MS}; ${DEFAULT_CLEAN_TIMEOUT_MS} with \
+--clean); devices are checked concurrently
   --json             print the report as JSON
 No adb server is started: a profile whose server is not running is reported as such.`,
   options: {

@@ -75,7 +75,8 @@ export const reportRegressionCommand: Command = {
   name: 'report regression',
   summary: 'compare two latency tables: per-entry verdicts, reports, and an exit code for CI',
   usage:
-    'bench report regression --baseline A.json [--baseline B.json ...] --current C.json [--save-baseline F] [--threshold 5%] [--alpha 0.01] ' +
+    'bench report regression --baseline A.json [--baseline B.json ...] ' +
+    '--current C.json [--save-baseline F] [--threshold 5%] [--alpha 0.01] ' +
     '[--format md,json,junit] [--out DIR] [--allow-mismatch] [--seed N] [--json]',
   help: [
     '  --baseline FILE     the reference LUT (e.g. a committed baseline under reports/); give it several times for',

@@ -29,7 +29,8 @@ function outFrom(args: ParsedArgs) {
 export const searchCommand: Command = {
   name: 'search',
   summary:
-    'Pareto front over every candidate (latency per LUT, params, MACs, quality, seconds per image), hypervolume, knee, reference points',
+    'Pareto front over every candidate (latency per LUT, params, MACs, ' +
+    'quality, seconds per image), hypervolume, knee, reference points',
   usage:
     'bench search --lut FILE [--lut FILE ...] [--quality FILE] [--objectives LIST] [--max-latency MS] ' +
     '[--max-params N] [--out FILE [--format json|csv]] [--json]',

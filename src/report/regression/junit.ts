@@ -47,7 +47,8 @@ function classname(kind: string): string {
 function describe(e: EntryComparison): string {
   const d = directional(e);
   return (
-    `baseline median ${formatMs(e.baseline.median)} ms (n = ${e.baseline.n}), current ${formatMs(e.current.median)} ms (n = ${e.current.n}); ` +
+    `baseline median ${formatMs(e.baseline.median)} ms (n = ${e.baseline.n}), ` +
+    `current ${formatMs(e.current.median)} ms (n = ${e.current.n}); ` +
     `ratio ${formatRatio(e.ratio)} (${formatChange(e.ratio)}), 95% CI ${formatInterval(e.ci95)}; ` +
     `p(${d.direction}) ${formatP(d.p)}, q ${formatP(d.q)}`
   );
@@ -58,11 +59,17 @@ function comparedCase(e: EntryComparison): string {
   const detail = [describe(e), ...e.reasons].join('\n');
   if (e.verdict === 'regressed') {
     const message = `regressed: ${formatRatio(e.ratio)}x ${formatInterval(e.ci95)}, q = ${formatP(e.qSlower)}`;
-    return `${open}>\n      <failure${attrs({ message, type: 'regressed' })}>${xmlText(detail)}</failure>\n    </testcase>`;
+    return (
+      `${open}>\n      ` +
+      `<failure${attrs({ message, type: 'regressed' })}>${xmlText(detail)}</failure>\n    </testcase>`
+    );
   }
   if (e.verdict === 'inconclusive') {
     const message = `inconclusive: ${e.reasons[0] ?? 'could not decide'}`;
-    return `${open}>\n      <skipped${attrs({ message })}/>\n      <system-out>${xmlText(detail)}</system-out>\n    </testcase>`;
+    return (
+      `${open}>\n      <skipped${attrs({ message })}/>\n      ` +
+      `<system-out>${xmlText(detail)}</system-out>\n    </testcase>`
+    );
   }
   return `${open}>\n      <system-out>${xmlText(`${e.verdict}: ${detail}`)}</system-out>\n    </testcase>`;
 }
@@ -70,7 +77,10 @@ function comparedCase(e: EntryComparison): string {
 function oneSidedCase(e: OneSidedEntry, where: 'baseline' | 'current'): string {
   const other = where === 'baseline' ? 'current' : 'baseline';
   const message = `only in the ${where} table: not measured in the ${other} table`;
-  return `    <testcase${attrs({ name: e.id, classname: classname(e.kind), time: 0 })}>\n      <skipped${attrs({ message })}/>\n    </testcase>`;
+  return (
+    `    <testcase${attrs({ name: e.id, classname: classname(e.kind), time: 0 })}>\n      ` +
+    `<skipped${attrs({ message })}/>\n    </testcase>`
+  );
 }
 
 /** A shared shift of the whole suite is one more test case: failed when beyond the machine's spread. */
@@ -78,7 +88,10 @@ function suiteCase(r: RegressionResult): string[] {
   const s = r.suite;
   if (!s?.separated) return [];
   const open = `    <testcase${attrs({ name: 'whole suite', classname: classname('suite'), time: 0 })}`;
-  const detail = `${s.verdict}: ${s.summary}; geometric mean ${formatRatio(s.ratio)} (${formatChange(s.ratio)}), ${s.sharedBy} of ${s.entries} entries moved with it`;
+  const detail =
+    `${s.verdict}: ${s.summary}; geometric ` +
+    `mean ${formatRatio(s.ratio)} (${formatChange(s.ratio)}), ${s.sharedBy} ` +
+    `of ${s.entries} entries moved with it`;
   if (s.verdict === 'regressed')
     return [`${open}>\n      <failure${attrs({ message: detail, type: 'regressed' })}/>\n    </testcase>`];
   if (s.verdict === 'inconclusive') return [`${open}>\n      <skipped${attrs({ message: detail })}/>\n    </testcase>`];
@@ -98,7 +111,8 @@ export function renderJunit(r: RegressionResult, options: JunitOptions = {}): st
   const skipped =
     r.counts.inconclusive + r.counts.onlyInBaseline + r.counts.onlyInCurrent + (suite === 'inconclusive' ? 1 : 0);
   const counts = { tests, failures, errors: 0, skipped, time: 0 };
-  const suiteName = `latency regression: ${r.current.profile} ${r.current.runner} ${r.current.ep} ${r.current.precision}`;
+  const { profile, runner, ep, precision } = r.current;
+  const suiteName = `latency regression: ${profile} ${runner} ${ep} ${precision}`;
   const properties: [string, string | number][] = [
     ['baseline', r.baseline.label],
     ['current', r.current.label],

@@ -65,7 +65,10 @@ function title(r: RegressionResult): string {
     return `${icon.regressed} Latency: the whole suite regressed (${formatChange(suite.ratio)})`;
   if (c.inconclusive > 0) return `${icon.inconclusive} Latency: no regression found, ${c.inconclusive} inconclusive`;
   if (suite?.verdict === 'inconclusive') {
-    return `${icon.inconclusive} Latency: no entry moved against the suite; the whole suite moved ${formatChange(suite.ratio)}, which this machine could do between runs`;
+    return (
+      `${icon.inconclusive} Latency: no entry moved against the suite; the whole suite ` +
+      `moved ${formatChange(suite.ratio)}, which this machine could do between runs`
+    );
   }
   if (c.compared === 0) return `${icon.inconclusive} Latency: nothing to compare`;
   return `${icon.improved} Latency: no regression`;
@@ -78,7 +81,8 @@ function header(r: RegressionResult): string[] {
     '',
     '| Regressed | Inconclusive | Improved | Unchanged | Only in baseline | Only in current |',
     '|---:|---:|---:|---:|---:|---:|',
-    `| ${c.regressed} | ${c.inconclusive} | ${c.improved} | ${c.unchanged} | ${c.onlyInBaseline} | ${c.onlyInCurrent} |`,
+    `| ${c.regressed} | ${c.inconclusive} | ${c.improved} ` +
+      `| ${c.unchanged} | ${c.onlyInBaseline} | ${c.onlyInCurrent} |`,
     '',
   ];
   if (r.geomean) {
@@ -95,7 +99,8 @@ function header(r: RegressionResult): string[] {
     lines.push(
       r.mode === 'paired'
         ? `> The sides differ in ${m.field}: ${code(m.baseline)} vs ${code(m.current)}.`
-        : `> ⚠️ The tables differ in ${m.field}: ${code(m.baseline)} vs ${code(m.current)} (compared anyway with --allow-mismatch).`,
+        : `> ⚠️ The tables differ in ${m.field}: ${code(m.baseline)} ` +
+            `vs ${code(m.current)} (compared anyway with --allow-mismatch).`,
       '',
     );
   }
@@ -112,18 +117,22 @@ function methodLine(r: RegressionResult): string {
   const rt = (t: RegressionResult['current']) =>
     `${t.runner} ${t.runtimeVersion} ${t.ep} ${t.precision}${t.threads !== null ? `, ${t.threads} threads` : ''}`;
   const sides =
-    `Baseline ${code(r.baseline.label)} (${cell(rt(r.baseline))}) · current ${code(r.current.label)} (${cell(rt(r.current))}) · ` +
+    `Baseline ${code(r.baseline.label)} (${cell(rt(r.baseline))}) ` +
+    `· current ${code(r.current.label)} (${cell(rt(r.current))}) · ` +
     `device ${code(r.current.profile)} · threshold ±${formatPercent(o.threshold)} · α = ${o.alpha} `;
   if (r.mode === 'paired') {
     const rounds = Math.max(0, ...r.entries.map((e) => e.paired?.rounds ?? 0));
     return (
-      `${sides}· both sides measured in one session, ${rounds} rounds interleaved: per round the ratio of the two sides' ` +
+      `${sides}· both sides measured in one session, ${rounds} ` +
+      `rounds interleaved: per round the ratio of the two sides' ` +
       `round medians, 95% t-interval and one-sided paired t test over those ratios (Benjamini-Hochberg across entries)`
     );
   }
   return (
-    `${sides}(one-sided Mann-Whitney U, Benjamini-Hochberg) · 95% bootstrap intervals (${o.resamples} resamples, seed ${o.seed}) ` +
-    `widened by the drift between rounds: baseline ${formatRoundNoise(r.baseline.roundNoise)}, current ${formatRoundNoise(r.current.roundNoise)}`
+    `${sides}(one-sided Mann-Whitney U, Benjamini-Hochberg) · 95% ` +
+    `bootstrap intervals (${o.resamples} resamples, seed ${o.seed}) ` +
+    `widened by the drift between rounds: baseline ${formatRoundNoise(r.baseline.roundNoise)}, ` +
+    `current ${formatRoundNoise(r.current.roundNoise)}`
   );
 }
 
@@ -151,8 +160,10 @@ function fullTable(rows: EntryComparison[], max: number): string[] {
   ];
   for (const e of rows.slice(0, max)) {
     out.push(
-      `| ${code(e.id)} | ${formatMs(e.baseline.median)} (${e.baseline.n}) | ${formatMs(e.current.median)} (${e.current.n}) | ` +
-        `${formatRatio(e.ratio)} | ${formatInterval(e.ci95)} | ${formatP(e.pTwoSided)} | ${icon[e.verdict]} ${e.verdict} |`,
+      `| ${code(e.id)} | ${formatMs(e.baseline.median)} (${e.baseline.n}) ` +
+        `| ${formatMs(e.current.median)} (${e.current.n}) | ` +
+        `${formatRatio(e.ratio)} | ${formatInterval(e.ci95)} ` +
+        `| ${formatP(e.pTwoSided)} | ${icon[e.verdict]} ${e.verdict} |`,
     );
   }
   if (rows.length > max) out.push('', `…and ${rows.length - max} more entries in regression.json.`);
@@ -182,14 +193,17 @@ export function renderMarkdown(r: RegressionResult, options: MarkdownOptions = {
       ...attentionTable(attention),
       '',
       r.mode === 'paired'
-        ? '<sub>Ratio: geometric mean of the paired round ratios. p: one-sided paired t test in the direction of the change; q: p after Benjamini-Hochberg.</sub>'
-        : '<sub>Ratio: current/baseline median. p: one-sided Mann-Whitney U in the direction of the change; q: p after Benjamini-Hochberg.</sub>',
+        ? '<sub>Ratio: geometric mean of the paired round ratios. p: one-sided paired ' +
+            't test in the direction of the change; q: p after Benjamini-Hochberg.</sub>'
+        : '<sub>Ratio: current/baseline median. p: one-sided Mann-Whitney U in ' +
+            'the direction of the change; q: p after Benjamini-Hochberg.</sub>',
       '',
     );
   }
   if (r.counts.inconclusive > 0) {
     lines.push(
-      `Inconclusive entries could not be decided either way: re-run them with more samples (or on a cooler, idle device) and compare again.`,
+      `Inconclusive entries could not be decided either way: re-run them ` +
+        `with more samples (or on a cooler, idle device) and compare again.`,
       '',
     );
   }

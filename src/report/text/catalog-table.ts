@@ -17,7 +17,8 @@ export function renderCatalog(cat: ResolvedCatalog): string {
   }
   for (const p of cat.parts) {
     out.push(
-      `  ${p.name.padEnd(10)} ${formatCount(p.params).padStart(9)} params ${formatCount(p.macs).padStart(9)} MACs   ${sig(p.inputs)} -> ${sig(p.outputs)}`,
+      `  ${p.name.padEnd(10)} ${formatCount(p.params).padStart(9)} ` +
+        `params ${formatCount(p.macs).padStart(9)} MACs   ${sig(p.inputs)} -> ${sig(p.outputs)}`,
     );
   }
   for (const s of cat.stages) {
@@ -27,9 +28,10 @@ export function renderCatalog(cat: ResolvedCatalog): string {
     const width = Math.max(...s.variants.map((v) => v.name.length)) + 2;
     for (const v of s.variants) {
       const units = v.units.map((u) => `${u.name}(${u.cin}->${u.out}@${u.sideIn})`).join(' ');
-      out.push(
-        `  ${`${v.index}`.padStart(2)} ${(v.name + (v.isTeacher ? ' *' : '')).padEnd(width)} ${formatCount(v.params).padStart(9)} params ${formatCount(v.macs).padStart(9)} MACs   ${units}`,
-      );
+      const name = (v.name + (v.isTeacher ? ' *' : '')).padEnd(width);
+      const params = formatCount(v.params).padStart(9);
+      const macs = formatCount(v.macs).padStart(9);
+      out.push(`  ${`${v.index}`.padStart(2)} ${name} ${params} params ${macs} MACs   ${units}`);
     }
   }
   const teacher = candidateCost(cat, teacherCandidate(cat));

@@ -37,8 +37,10 @@ export function renderLutTable(
   options: { teacher?: (stage: string, variant: string) => boolean } = {},
 ): string {
   const header = [
-    `device  ${lut.device.profile}: ${String(lut.device.info['model'] ?? '')} / ${String(lut.device.info['soc'] ?? '')} (fingerprint ${lut.device.fingerprint})`,
-    `runtime ${lut.runtime.runner} ${lut.runtime.version}, ep ${lut.runtime.ep}, ${lut.runtime.precision}${lut.runtime.threads ? `, ${lut.runtime.threads} threads` : ''}`,
+    `device  ${lut.device.profile}: ${String(lut.device.info['model'] ?? '')} ` +
+      `/ ${String(lut.device.info['soc'] ?? '')} (fingerprint ${lut.device.fingerprint})`,
+    `runtime ${lut.runtime.runner} ${lut.runtime.version}, ` +
+      `ep ${lut.runtime.ep}, ${lut.runtime.precision}${lut.runtime.threads ? `, ${lut.runtime.threads} threads` : ''}`,
     `catalog ${lut.catalog.name}; ${lut.entries.length} entries, updated ${lut.updatedAt}`,
   ].map(terminalSafe); // every string in a LUT is data: none may steer the terminal
   const flagSummary = summariseFlags(lut.entries.filter((e) => e.state === 'ok'));
@@ -96,7 +98,8 @@ export function renderLutTable(
   const flagged = lut.entries.filter((e) => flagSummary.perRow(e.flags).length > 0).length;
   out.push('');
   out.push(
-    `${lut.entries.length - failed} ok, ${failed} failed${flagged ? `, ${flagged} flagged` : ''}${options.teacher ? '; * = teacher variant' : ''}`,
+    `${lut.entries.length - failed} ok, ${failed} ` +
+      `failed${flagged ? `, ${flagged} flagged` : ''}${options.teacher ? '; * = teacher variant' : ''}`,
   );
   return `${out.join('\n')}\n`;
 }

@@ -50,7 +50,9 @@ export async function deviceDetails(ctx: RunnerContext, options: DevicectlAppOpt
       RUNNER_NAME,
       `cannot run ${options.xcrun} devicectl on ${ctx.transport.id}: ${lastLine({ stdout: '', stderr: r.stderr })}`,
       {
-        hint: 'install Xcode 15 or later on the Mac (xcode-select -s /Applications/Xcode.app), or set runner.options.xcrun to its path',
+        hint:
+          'install Xcode 15 or later on the Mac (xcode-select -s ' +
+          '/Applications/Xcode.app), or set runner.options.xcrun to its path',
       },
     );
   }
@@ -62,7 +64,9 @@ export async function deviceDetails(ctx: RunnerContext, options: DevicectlAppOpt
       what: `xcrun devicectl device info details --device ${options.udid}`,
       where: ctx.transport.id,
       reason: () => lastLine({ stdout: '', stderr: r.stderr }),
-      hint: `list the phones the Mac sees with xcrun devicectl list devices and set "udid" in profile ${ctx.profile.name}`,
+      hint:
+        `list the phones the Mac sees with xcrun devicectl list ` +
+        `devices and set "udid" in profile ${ctx.profile.name}`,
     });
   }
   try {
@@ -73,7 +77,9 @@ export async function deviceDetails(ctx: RunnerContext, options: DevicectlAppOpt
       RUNNER_NAME,
       `devicectl cannot reach ${phoneName(options)}: ${error.message.replace(/^cannot parse [^:]*: /, '')}`,
       {
-        hint: `list the phones the Mac sees with xcrun devicectl list devices and set "udid" in profile ${ctx.profile.name}; the phone must be paired, unlocked and trusted`,
+        hint:
+          `list the phones the Mac sees with xcrun devicectl list devices and set "udid" ` +
+          `in profile ${ctx.profile.name}; the phone must be paired, unlocked and trusted`,
       },
     );
   }

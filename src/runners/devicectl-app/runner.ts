@@ -114,10 +114,13 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
           : `${error?.status ?? 'exit 0'}: ${stderrLine}`;
         throw new RunnerError(
           RUNNER_NAME,
-          `copying ${failed.destination} into the container of ${options.bundleId} on ${phoneName(options)} failed (${why})`,
+          `copying ${failed.destination} into the container ` +
+            `of ${options.bundleId} on ${phoneName(options)} failed (${why})`,
           {
             cause: error,
-            hint: `is the bench app installed on the phone (xcrun devicectl device info apps --device ${options.udid}) and are "bundleId" and "udid" in profile ${ctx.profile.name} right?`,
+            hint:
+              `is the bench app installed on the phone (xcrun devicectl device info apps ` +
+              `--device ${options.udid}) and are "bundleId" and "udid" in profile ${ctx.profile.name} right?`,
           },
         );
       }
@@ -160,9 +163,12 @@ function checkLaunchFinished(
   if (r.timedOut) {
     throw new RunnerError(
       RUNNER_NAME,
-      `the bench app on ${phoneName(options)} did not finish ${label} within ${timeoutMs} ms (devicectl on ${ctx.transport.id} was stopped)`,
+      `the bench app on ${phoneName(options)} did not finish ${label} ` +
+        `within ${timeoutMs} ms (devicectl on ${ctx.transport.id} was stopped)`,
       {
-        hint: 'the app must print "NSBENCH/1 done" and exit; see docs/ios-bench-app.md, or raise measure.timeoutMs in the profile',
+        hint:
+          'the app must print "NSBENCH/1 done" and exit; see ' +
+          'docs/ios-bench-app.md, or raise measure.timeoutMs in the profile',
       },
     );
   }
@@ -223,7 +229,8 @@ function checkAppHeader(
   if (header.computeUnits !== options.computeUnits) {
     throw new RunnerError(
       RUNNER_NAME,
-      `the bench app ran ${label} with compute units ${header.computeUnits}, the profile asks for ${options.computeUnits}`,
+      `the bench app ran ${label} with compute units ${header.computeUnits}, ` +
+        `the profile asks for ${options.computeUnits}`,
       {
         hint: 'the app must set --nsbench-compute-units on the CoreML EP (see docs/ios-bench-app.md)',
       },

@@ -88,7 +88,9 @@ export const ortNodeRunner: Runner<OrtNodeOptions> = {
     const parsed = parseNsbRunner(probe.stdout);
     if (parsed.error) {
       throw new RunnerError('ort-node', `${parsed.error.message} on ${ctx.transport.id}`, {
-        hint: 'install onnxruntime-node on the device (npm install onnxruntime-node) and set runner.options.ort to its folder',
+        hint:
+          'install onnxruntime-node on the device (npm install ' +
+          'onnxruntime-node) and set runner.options.ort to its folder',
       });
     }
     return {
@@ -147,7 +149,8 @@ function checkSignature(
       const fixed = g.shape.map((d, i) => (typeof d === 'number' && d > 0 ? d : e.shape[i]));
       if (fixed.length !== e.shape.length || fixed.some((d, i) => d !== e.shape[i])) {
         throw new ModelError(
-          `${staged.model.label}: ${what} '${e.name}' has shape [${g.shape.join(',')}], expected [${e.shape.join(',')}]`,
+          `${staged.model.label}: ${what} '${e.name}' has ` +
+            `shape [${g.shape.join(',')}], expected [${e.shape.join(',')}]`,
         );
       }
     }

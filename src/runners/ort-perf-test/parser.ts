@@ -415,8 +415,10 @@ export interface QnnFallbackVerdict {
 // perf_test's default log level) and at WARNING level for several. Some plugin-EP builds print the
 // partition count in place of the supported-node count, so "N supported" equal to "N partitions" is
 // not read as a node count.
-const QNN_SUMMARY_RE =
-  /Number of partitions supported by QNN EP: (\d+), number of nodes in the graph: (\d+), number of nodes supported by QNN: (\d+)/;
+const QNN_SUMMARY_RE = new RegExp(
+  String.raw`Number of partitions supported by QNN EP: (\d+), ` +
+    String.raw`number of nodes in the graph: (\d+), number of nodes supported by QNN: (\d+)`,
+);
 
 // Lines that on their own prove CPU execution (or a refusal to fall back, which means it would have):
 // the QNN EP lists unsupported nodes when CPU fallback is disabled; a backend that fails to set up

@@ -98,7 +98,8 @@ export function cpuPlacement(p: OrtProfilePlacement): CpuPlacementVerdict {
     ...base,
     fellBack: true,
     evidence: [
-      `ORT profile: ${cpuNodes.length} of ${total} nodes ran on ${CPU_EP} (${opSummary(cpuNodes)}); nodes per provider: ${providerSummary(p.providers)}${shapeNote}`,
+      `ORT profile: ${cpuNodes.length} of ${total} nodes ran on ${CPU_EP} (${opSummary(cpuNodes)}); ` +
+        `nodes per provider: ${providerSummary(p.providers)}${shapeNote}`,
       `ORT profile: nodes on ${CPU_EP}: ${names}${more}`,
     ],
   };

@@ -44,6 +44,7 @@ import {
   type OrtPerfTestOptions,
 } from './options.js';
 import {
+  checkStarted,
   expandDeviceEnv,
   pushRuntime,
   remoteRuntimeMatches,
@@ -61,7 +62,8 @@ import type { RunOutput, Runner, RunnerContext, RunnerSetup, RunRequest, StagedM
 
 const NAME = 'ort-perf-test';
 const WHAT =
-  'onnxruntime_perf_test built for the device (ORT build.sh --android ... --build_shared_lib, with --use_qnn for QNN) and its libraries';
+  'onnxruntime_perf_test built for the device (ORT build.sh --android ' +
+  '... --build_shared_lib, with --use_qnn for QNN) and its libraries';
 
 /** Where things are on the device for one profile. */
 interface Layout {
@@ -146,7 +148,9 @@ export async function checkOrtPerfTest(ctx: RunnerContext, o: OrtPerfTestOptions
   const pushed = await remoteRuntimeMatches(ctx, l.runtime!, sha);
   return {
     ready: true,
-    detail: `${lutEp(o)}: runtime ${host.dir} (${host.files.length} files)${pushed ? ', already on the device' : ', pushed on first use'}`,
+    detail:
+      `${lutEp(o)}: runtime ${host.dir} (${host.files.length} ` +
+      `files)${pushed ? ', already on the device' : ', pushed on first use'}`,
   };
 }
 
@@ -326,7 +330,7 @@ async function runProcess(
   const resultFile = withFile ? posix.join(l.out, runFileName(label, '.csv')) : undefined;
   const argv = argvFor(o, l, staged, request, runs + drop, resultFile !== undefined ? { resultFile } : {});
   const r = await execIn(ctx, l, argv, request.timeoutMs);
-  checkProcessStarted(ctx, l, r, label, request.timeoutMs);
+  checkStarted(NAME, ctx, r, { binary: l.binary, label, timeoutMs: request.timeoutMs, hint: SLOW_BLOCK });
   const parsed = parseProcessOutput(ctx, o, staged, r);
   const saved = () => `raw output saved to ${saveRawOutput(ctx, label, r.stdout, r.stderr)}`;
   checkExit(r, { runner: NAME, what: label, where: ctx.transport.id, saved });
@@ -359,22 +363,7 @@ async function runProcess(
   };
 }
 
-/** Fails on a process that timed out (keeping its output so far) or could not start at all. */
-function checkProcessStarted(ctx: RunnerContext, l: Layout, r: ExecResult, label: string, timeoutMs: number): void {
-  if (r.timedOut) {
-    const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-    throw new RunnerError(
-      NAME,
-      `timed out after ${timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`,
-      {
-        hint: 'raise measure.timeoutMs in the profile if the block is that slow',
-      },
-    );
-  }
-  const cannotStart = startFailure(r);
-  if (cannotStart !== undefined)
-    throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
-}
+const SLOW_BLOCK = 'raise measure.timeoutMs in the profile if the block is that slow';
 
 /** The tool's printed report; a failure it reported becomes a model or runner error with the output saved. */
 function parseProcessOutput(
@@ -391,7 +380,8 @@ function parseProcessOutput(
       const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
       if (error.failure.signal === 'fallback to CPU EP has been explicitly disabled') {
         throw new ModelError(
-          `${label}: the ${o.ep} execution provider cannot run every node and CPU fallback is disabled (${error.failure.line})`,
+          `${label}: the ${o.ep} execution provider cannot run every ` +
+            `node and CPU fallback is disabled (${error.failure.line})`,
           {
             hint: 'set runner.options.disableCpuFallback to false to measure it anyway, flagged cpu-fallback',
           },
@@ -494,7 +484,8 @@ export const ortPerfTestRunner: Runner<OrtPerfTestOptions> & {
       ctx.log(`${o.ep}: one profiling run per entry tells which nodes ran on the CPU (flagged cpu-fallback)`);
     if (o.ep === 'nnapi' && !providerFlags(o).includes('NNAPI_FLAG_CPU_DISABLED') && !nnapiCpuOnly(o)) {
       ctx.log(
-        'nnapi: NNAPI may run operations on its own CPU implementation, which no profile shows (disableNnapiCpu is off)',
+        'nnapi: NNAPI may run operations on its own CPU ' +
+          'implementation, which no profile shows (disableNnapiCpu is off)',
       );
     }
     return setupOf(o, sha);

@@ -21,7 +21,8 @@ import {
   modelLibPath,
 } from './args.js';
 import type { QnnNetRunOptions } from './options.js';
-import { HOST_TARGET, type QnnSdk } from './sdk.js';
+import { HOST_TARGET } from '../qualcomm-sdk.js';
+import type { QnnSdk } from './sdk.js';
 import type { ModelFiles } from '../types.js';
 
 const NAME = 'qnn-net-run';
@@ -167,7 +168,13 @@ async function buildInto(
   );
   writeFileAtomic(
     join(tmp, 'done.json'),
-    `${JSON.stringify({ model: model.sha256, label: model.label, sdk: sdk.version, arch: o.htpArch, at: new Date().toISOString() })}\n`,
+    `${JSON.stringify({
+      model: model.sha256,
+      label: model.label,
+      sdk: sdk.version,
+      arch: o.htpArch,
+      at: new Date().toISOString(),
+    })}\n`,
   );
 }
 
@@ -175,10 +182,13 @@ async function buildInto(
 function writeHtpConfigs(tmp: string, sdk: QnnSdk, o: QnnNetRunOptions): string {
   const extFile = join(tmp, 'htp_ext.json');
   const configFile = join(tmp, 'htp_config.json');
-  writeFileAtomic(
-    extFile,
-    `${JSON.stringify(htpExtensionConfig({ htpArch: o.htpArch, optimizationLevel: o.optimizationLevel, ...(o.socId !== undefined ? { socId: o.socId } : {}), ...(o.vtcmMb !== undefined ? { vtcmMb: o.vtcmMb } : {}) }), null, 1)}\n`,
-  );
+  const ext = htpExtensionConfig({
+    htpArch: o.htpArch,
+    optimizationLevel: o.optimizationLevel,
+    ...(o.socId !== undefined ? { socId: o.socId } : {}),
+    ...(o.vtcmMb !== undefined ? { vtcmMb: o.vtcmMb } : {}),
+  });
+  writeFileAtomic(extFile, `${JSON.stringify(ext, null, 1)}\n`);
   writeFileAtomic(
     configFile,
     `${JSON.stringify(backendConfig(sdk.hostLib('libQnnHtpNetRunExtensions.so'), extFile), null, 1)}\n`,

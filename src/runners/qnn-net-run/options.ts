@@ -1,7 +1,6 @@
 // The `qnn-net-run` runner's options (a profile's `runner.options`).
 import { z } from 'zod';
-
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+import { sdkRunnerOptionFields } from '../qualcomm-sdk.js';
 
 export const qnnPerfProfiles = [
   'low_balanced',
@@ -54,24 +53,9 @@ export const qnnNetRunOptionsSchema = z.strictObject({
   inferences: z.number().int().positive().optional(),
   /** --keep_num_outputs (0: the flag is not passed). */
   keepNumOutputs: z.number().int().nonnegative().default(1),
-  /**
-   * Host folder for converted models (keyed by model sha256, SDK version, HTP arch); default
-   * .cache/qnn in the package.
-   */
-  cacheDir: z.string().min(1).optional(),
-  /** Seed of the raw input files. */
-  inputSeed: z.number().int().nonnegative().default(1),
-  /**
-   * Environment of every device run; `{runtime}` is the pushed runtime folder (default:
-   * LD_LIBRARY_PATH and ADSP_LIBRARY_PATH).
-   */
-  env: z.record(envName, z.string()).default({}),
-  /** More arguments for qnn-onnx-converter. */
-  converterArgs: z.array(z.string()).default([]),
-  /** More arguments for qnn-net-run. */
-  extraArgs: z.array(z.string()).default([]),
-  /** Cap for each host conversion step, ms. */
-  convertTimeoutMs: z.number().int().positive().default(1_800_000),
+  // cacheDir (converted models keyed by model sha256, SDK version and HTP arch; default .cache/qnn),
+  // inputSeed, env, converterArgs (qnn-onnx-converter), extraArgs (qnn-net-run), convertTimeoutMs.
+  ...sdkRunnerOptionFields,
 });
 export type QnnNetRunOptions = z.infer<typeof qnnNetRunOptionsSchema>;
 

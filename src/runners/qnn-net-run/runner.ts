@@ -18,7 +18,6 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { writeFileAtomic } from '../../atomic-write.js';
 import { ModelError, ParseError, RunnerError } from '../../errors.js';
-import { packageRoot } from '../../paths.js';
 import { commandFailure } from '../../transports/command-error.js';
 import { runProcess } from '../../transports/process.js';
 import { parseQnnProfileJson, qnnJsonExecutes, qnnJsonLatency } from './profile-json.js';
@@ -31,17 +30,22 @@ import {
 } from './profile-viewer.js';
 import { parseQnnProfilingCsv, qnnCsvExecutes, qnnCsvLatency } from './profiling-csv.js';
 import { checkExit, HOST } from '../check-exit.js';
+import {
+  pushSdkRuntime,
+  removeRunOutputs,
+  sdkCacheDir,
+  sdkLayout,
+  sdkPerRun,
+  type SdkLayout,
+} from '../qualcomm-sdk.js';
 import { saveRawOutput } from '../raw-output.js';
 import { ADSP_DEFAULT } from '../ort-perf-test/options.js';
 import {
-  expandDeviceEnv,
-  expandHostPath,
-  pushRuntime,
+  checkStarted,
   remoteRuntimeMatches,
   repeatProcesses,
   runFileName,
   runtimeHash,
-  startFailure,
   type RunnerCheck,
 } from '../device-tool.js';
 import { inputListText, netRunArgv, pickProfilingLog, viewerArgv } from './args.js';
@@ -54,43 +58,12 @@ import type { RunOutput, Runner, RunnerContext, RunnerSetup, RunRequest, StagedM
 
 const NAME = 'qnn-net-run';
 
-interface Layout {
-  runtime: string;
-  binary: string;
-  env: Record<string, string>;
-  models: string;
+function layout(ctx: RunnerContext, o: QnnNetRunOptions): SdkLayout {
+  const env = { LD_LIBRARY_PATH: '{runtime}', ADSP_LIBRARY_PATH: ADSP_DEFAULT };
+  return sdkLayout(ctx, o, { folder: 'qnn', tool: 'qnn-net-run' }, env);
 }
 
-function layout(ctx: RunnerContext, o: QnnNetRunOptions): Layout {
-  const runtime = posix.join(ctx.workDir, 'qnn');
-  return {
-    runtime,
-    binary: posix.join(runtime, 'qnn-net-run'),
-    env: expandDeviceEnv(
-      { LD_LIBRARY_PATH: '{runtime}', ADSP_LIBRARY_PATH: ADSP_DEFAULT, ...o.env },
-      { runtime, workDir: ctx.workDir },
-    ),
-    models: posix.join(ctx.workDir, 'qnn-models'),
-  };
-}
-
-function cacheDir(ctx: RunnerContext, o: QnnNetRunOptions): string {
-  return o.cacheDir !== undefined
-    ? expandHostPath(NAME, ctx, 'cacheDir', o.cacheDir)
-    : join(packageRoot(), '.cache', 'qnn');
-}
-
-// The SDK is looked up once per device run (prepare) and kept for stage and run.
-const sdks = new WeakMap<RunnerContext, QnnSdk>();
-
-function sdkFor(ctx: RunnerContext, o: QnnNetRunOptions): QnnSdk {
-  let sdk = sdks.get(ctx);
-  if (!sdk) {
-    sdk = locateSdk(ctx, o);
-    sdks.set(ctx, sdk);
-  }
-  return sdk;
-}
+const sdkFor = sdkPerRun(locateSdk);
 
 /** The host half of the check (no device needed): the SDK and every file of it the runner uses. */
 export function checkQnnNetRunHost(ctx: Pick<RunnerContext, 'profile'>, o: QnnNetRunOptions): RunnerCheck {
@@ -104,7 +77,9 @@ export async function checkQnnNetRun(ctx: RunnerContext, o: QnnNetRunOptions): P
   const pushed = await remoteRuntimeMatches(ctx, l.runtime, await runtimeHash(sdk.deviceFiles));
   return {
     ready: true,
-    detail: `QNN SDK ${sdk.version} at ${sdk.root}, HTP ${o.htpArch}; qnn-net-run ${pushed ? 'already on the device' : 'pushed on first use'}`,
+    detail:
+      `QNN SDK ${sdk.version} at ${sdk.root}, HTP ${o.htpArch}; ` +
+      `qnn-net-run ${pushed ? 'already on the device' : 'pushed on first use'}`,
   };
 }
 
@@ -150,7 +125,9 @@ function missingEvent(
     choices.length > 0 ? `; set runner.options.latency to ${choices.join(' or ')} to measure that instead` : '';
   return new RunnerError(
     NAME,
-    `${label}: the qnn-profile-viewer ${o.viewer} output has no "${event}" per execute, which runner.options.latency "${o.latency}" in ${ctx.profile.file} measures; ${has}${instead} (raw output saved to ${saved})`,
+    `${label}: the qnn-profile-viewer ${o.viewer} output has no "${event}" per execute, which ` +
+      `runner.options.latency "${o.latency}" in ${ctx.profile.file} ` +
+      `measures; ${has}${instead} (raw output saved to ${saved})`,
   );
 }
 
@@ -261,7 +238,7 @@ async function runOnce(
 
 /** qnn-net-run's command line for `total` inferences (warm-ups included) of the staged context binary. */
 function runOnceArgv(
-  l: Layout,
+  l: SdkLayout,
   o: QnnNetRunOptions,
   staged: StagedModel,
   request: RunRequest,
@@ -287,17 +264,8 @@ function runOnceArgv(
 }
 
 /** Fails on a run that timed out (keeping its output so far), could not start or exited non-zero. */
-function checkRunFinished(ctx: RunnerContext, l: Layout, r: ExecResult, label: string, timeoutMs: number): void {
-  if (r.timedOut) {
-    const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-    throw new RunnerError(
-      NAME,
-      `timed out after ${timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`,
-    );
-  }
-  const cannotStart = startFailure(r);
-  if (cannotStart !== undefined)
-    throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
+function checkRunFinished(ctx: RunnerContext, l: SdkLayout, r: ExecResult, label: string, timeoutMs: number): void {
+  checkStarted(NAME, ctx, r, { binary: l.binary, label, timeoutMs });
   const saved = () => `raw output saved to ${saveRawOutput(ctx, label, r.stdout, r.stderr)}`;
   checkExit(r, { runner: NAME, what: label, where: ctx.transport.id, saved });
 }
@@ -355,15 +323,8 @@ export const qnnNetRunRunner: Runner<QnnNetRunOptions> & {
 
   async prepare(ctx, o): Promise<RunnerSetup> {
     const sdk = sdkFor(ctx, o);
-    const l = layout(ctx, o);
-    const pushed = await pushRuntime(NAME, ctx, sdk.deviceFiles, l.runtime, ['qnn-net-run']);
-    const probe = await ctx.transport.exec([l.binary, '--version'], { cwd: l.runtime, env: l.env, timeoutMs: 60_000 });
-    const failed = probe.timedOut ? 'it did not answer --version within 60 s' : startFailure(probe);
-    if (failed !== undefined) {
-      throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${failed}`, {
-        hint: `check that ${sdk.root}/bin/aarch64-android/qnn-net-run matches this phone (arm64-v8a)`,
-      });
-    }
+    const hint = `check that ${sdk.root}/bin/aarch64-android/qnn-net-run matches this phone (arm64-v8a)`;
+    const runtimeSha256 = await pushSdkRuntime(NAME, ctx, sdk.deviceFiles, layout(ctx, o), hint);
     return {
       version: `QNN SDK ${sdk.version}`,
       ep: 'qnn-htp',
@@ -379,7 +340,7 @@ export const qnnNetRunRunner: Runner<QnnNetRunOptions> & {
         // The event every sample is taken from: part of the run's identity, so --resume never adds
         // entries of another metric to the table.
         latencyMetric: latencyEvent(o),
-        runtimeSha256: pushed.sha256,
+        runtimeSha256,
       },
     };
   },
@@ -388,7 +349,7 @@ export const qnnNetRunRunner: Runner<QnnNetRunOptions> & {
     if (!model.graph.endsWith('.onnx'))
       throw new ModelError(`${model.label}: ${model.graph} is not an ONNX model; ${NAME} converts .onnx files`);
     const sdk = sdkFor(ctx, o);
-    const cache = cacheDir(ctx, o);
+    const cache = sdkCacheDir(NAME, ctx, o, 'qnn');
     const converted = await convertModel(model, sdk, o, cache, ctx.log, ctx.signal);
     const l = layout(ctx, o);
     const dir = posix.join(l.models, converted.key);
@@ -420,6 +381,6 @@ export const qnnNetRunRunner: Runner<QnnNetRunOptions> & {
   },
 
   async cleanup(ctx, o) {
-    await ctx.transport.exec(['rm', '-rf', posix.join(layout(ctx, o).runtime, 'out')], { timeoutMs: 30_000 });
+    await removeRunOutputs(ctx, layout(ctx, o));
   },
 };

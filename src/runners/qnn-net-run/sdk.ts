@@ -1,16 +1,15 @@
 // The QNN / QAIRT SDK on the host: where it is ($QNN_SDK_ROOT or runner.options.sdkRoot), its version
 // (sdk.yaml), the host tools the conversion and the profile viewer need, and the files pushed to the
 // phone. Every missing piece is named with the path where it was looked for.
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { RunnerError } from '../../errors.js';
 import { expandHostPath, folderExists, type RuntimeFile } from '../device-tool.js';
+import { DEVICE_TARGET, HOST_TARGET, sdkDeviceFiles, sdkVersion } from '../qualcomm-sdk.js';
 import type { QnnNetRunOptions } from './options.js';
 import type { RunnerContext } from '../types.js';
 
 const NAME = 'qnn-net-run';
-export const HOST_TARGET = 'x86_64-linux-clang';
-export const DEVICE_TARGET = 'aarch64-android';
 
 export interface QnnSdk {
   root: string;
@@ -49,15 +48,6 @@ export function sdkFiles(o: QnnNetRunOptions): { host: string[]; device: string[
   };
 }
 
-export function sdkVersion(root: string): string {
-  const yaml = join(root, 'sdk.yaml');
-  if (existsSync(yaml)) {
-    const m = /^version:\s*["']?([^"'\s]+)/m.exec(readFileSync(yaml, 'utf8'));
-    if (m) return m[1]!;
-  }
-  return basename(root);
-}
-
 /** Finds the SDK and checks every file the runner will use; throws a RunnerError naming what is missing. */
 export function locateSdk(
   ctx: Pick<RunnerContext, 'profile'>,
@@ -74,9 +64,13 @@ export function locateSdk(
     if (fromEnv === undefined || fromEnv === '') {
       throw new RunnerError(
         NAME,
-        `QNN_SDK_ROOT is not set (and ${ctx.profile.file} has no runner.options.sdkRoot): the QNN SDK tools cannot be found`,
+        `QNN_SDK_ROOT is not set (and ${ctx.profile.file} has no ` +
+          `runner.options.sdkRoot): the QNN SDK tools cannot be found`,
         {
-          hint: 'install the Qualcomm AI Runtime SDK (QAIRT) and `export QNN_SDK_ROOT=/opt/qcom/aistack/qairt/<version>` (or set runner.options.sdkRoot), then run `bench devices`',
+          hint:
+            'install the Qualcomm AI Runtime SDK (QAIRT) and `export ' +
+            'QNN_SDK_ROOT=/opt/qcom/aistack/qairt/<version>` (or ' +
+            'set runner.options.sdkRoot), then run `bench devices`',
         },
       );
     }
@@ -92,13 +86,12 @@ export function locateSdk(
   const missing = [...files.host, ...files.device].filter((f) => !existsSync(join(root, f)));
   if (missing.length > 0) {
     throw new RunnerError(NAME, `the QNN SDK at ${root} (${where}) lacks ${missing.join(', ')}`, {
-      hint: `use a QAIRT SDK with HTP ${o.htpArch} support for Linux x86_64 hosts and Android aarch64 targets; then run \`bench devices\``,
+      hint:
+        `use a QAIRT SDK with HTP ${o.htpArch} support for Linux x86_64 ` +
+        `hosts and Android aarch64 targets; then run \`bench devices\``,
     });
   }
-  const deviceFiles = [...files.device, ...files.optionalDevice.filter((f) => existsSync(join(root, f)))].map((f) => ({
-    local: join(root, f),
-    rel: basename(f),
-  }));
+  const deviceFiles = sdkDeviceFiles(root, files.device, files.optionalDevice);
   return {
     root,
     version: sdkVersion(root),

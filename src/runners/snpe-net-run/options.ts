@@ -1,8 +1,7 @@
 // The `snpe-net-run` runner's options (a profile's `runner.options`).
 import { z } from 'zod';
 import { qnnPerfProfiles } from '../qnn-net-run/options.js';
-
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+import { sdkRunnerOptionFields } from '../qualcomm-sdk.js';
 
 /** SNPE runtimes and the snpe-net-run flag that selects each (CPU is the default, no flag). */
 export const SNPE_RUNTIMES = { dsp: ['--use_dsp'], gpu: ['--use_gpu'], cpu: [] } as const;
@@ -36,15 +35,8 @@ export const snpeNetRunOptionsSchema = z.strictObject({
   latency: z.enum(['total', 'forward', 'accelerator']).default('total'),
   /** Input sets per process (timed ones; warm-ups are added); default: what the protocol asks for. */
   inferences: z.number().int().positive().optional(),
-  /** Host folder for converted models and raw inputs; default .cache/snpe in the package. */
-  cacheDir: z.string().min(1).optional(),
-  inputSeed: z.number().int().nonnegative().default(1),
-  /** Environment of every device run; `{runtime}` is the pushed runtime folder. */
-  env: z.record(envName, z.string()).default({}),
-  /** More arguments for snpe-onnx-to-dlc. */
-  converterArgs: z.array(z.string()).default([]),
-  /** More arguments for snpe-net-run. */
-  extraArgs: z.array(z.string()).default([]),
-  convertTimeoutMs: z.number().int().positive().default(1_800_000),
+  // cacheDir (default .cache/snpe), inputSeed, env, converterArgs (snpe-onnx-to-dlc), extraArgs
+  // (snpe-net-run), convertTimeoutMs.
+  ...sdkRunnerOptionFields,
 });
 export type SnpeNetRunOptions = z.infer<typeof snpeNetRunOptionsSchema>;

@@ -14,20 +14,24 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { ParseError, RunnerError } from '../../errors.js';
-import { packageRoot } from '../../paths.js';
 import { commandFailure } from '../../transports/command-error.js';
 import { runProcess } from '../../transports/process.js';
 import { checkExit, HOST } from '../check-exit.js';
 import {
-  expandDeviceEnv,
-  expandHostPath,
+  pushSdkRuntime,
+  removeRunOutputs,
+  sdkCacheDir,
+  sdkLayout,
+  sdkPerRun,
+  type SdkLayout,
+} from '../qualcomm-sdk.js';
+import {
+  checkStarted,
   firstLine,
-  pushRuntime,
   remoteRuntimeMatches,
   repeatProcesses,
   runFileName,
   runtimeHash,
-  startFailure,
   type RunnerCheck,
 } from '../device-tool.js';
 import { ADSP_DEFAULT } from '../ort-perf-test/options.js';
@@ -43,34 +47,14 @@ import { locateSnpeSdk, type SnpeSdk } from './sdk.js';
 
 const NAME = 'snpe-net-run';
 
-interface Layout {
-  runtime: string;
-  binary: string;
-  env: Record<string, string>;
-  models: string;
-}
-
-function layout(ctx: RunnerContext, o: SnpeNetRunOptions): Layout {
-  const runtime = posix.join(ctx.workDir, 'snpe');
+function layout(ctx: RunnerContext, o: SnpeNetRunOptions): SdkLayout {
   const dsp: Record<string, string> = o.runtime === 'dsp' ? { ADSP_LIBRARY_PATH: ADSP_DEFAULT } : {};
-  const env = expandDeviceEnv({ LD_LIBRARY_PATH: '{runtime}', ...dsp, ...o.env }, { runtime, workDir: ctx.workDir });
-  return { runtime, binary: posix.join(runtime, 'snpe-net-run'), env, models: posix.join(ctx.workDir, 'snpe-models') };
-}
-
-function cacheDir(ctx: RunnerContext, o: SnpeNetRunOptions): string {
-  if (o.cacheDir !== undefined) return expandHostPath(NAME, ctx, 'cacheDir', o.cacheDir);
-  return join(packageRoot(), '.cache', 'snpe');
+  return sdkLayout(ctx, o, { folder: 'snpe', tool: 'snpe-net-run' }, { LD_LIBRARY_PATH: '{runtime}', ...dsp });
 }
 
 const signalOf = (ctx: RunnerContext) => (ctx.signal ? { signal: ctx.signal } : {});
 
-// The SDK is looked up once per device run and kept for stage and run.
-const sdks = new WeakMap<RunnerContext, SnpeSdk>();
-function sdkFor(ctx: RunnerContext, o: SnpeNetRunOptions): SnpeSdk {
-  let sdk = sdks.get(ctx);
-  if (!sdk) sdks.set(ctx, (sdk = locateSnpeSdk(ctx, o)));
-  return sdk;
-}
+const sdkFor = sdkPerRun(locateSnpeSdk);
 
 export function checkSnpeNetRunHost(ctx: Pick<RunnerContext, 'profile'>, o: SnpeNetRunOptions): RunnerCheck {
   const sdk = locateSnpeSdk(ctx, o);
@@ -171,14 +155,9 @@ async function execute(
   const argv = snpeNetRunArgv(files, o);
   const options = { cwd: l.runtime, env: l.env, timeoutMs: request.timeoutMs, ...signalOf(ctx) };
   const r = await ctx.transport.exec(argv, options);
+  checkStarted(NAME, ctx, r, { binary: l.binary, label, timeoutMs: request.timeoutMs });
   const saved = () => saveRawOutput(ctx, label, r.stdout, r.stderr);
   const where = ctx.transport.id;
-  if (r.timedOut) {
-    const killed = `the process was killed (its output so far: ${saved()})`;
-    throw new RunnerError(NAME, `timed out after ${request.timeoutMs} ms on ${where} running ${label}; ${killed}`);
-  }
-  const cannotStart = startFailure(r);
-  if (cannotStart !== undefined) throw new RunnerError(NAME, `cannot start ${l.binary} on ${where}: ${cannotStart}`);
   const log = parseSnpeNetRunLog(`${r.stdout}\n${r.stderr}`);
   // Its own log is checked with the exit code: snpe-net-run may exit 0 having run nothing.
   const failed = commandFailure(r, where);
@@ -235,11 +214,7 @@ export const snpeNetRunRunner: SnpeRunner = {
 
   async prepare(ctx, o): Promise<RunnerSetup> {
     const sdk = sdkFor(ctx, o);
-    const l = layout(ctx, o);
-    const pushed = await pushRuntime(NAME, ctx, sdk.deviceFiles, l.runtime, ['snpe-net-run']);
-    const probe = await ctx.transport.exec([l.binary, '--version'], { cwd: l.runtime, env: l.env, timeoutMs: 60_000 });
-    const failed = probe.timedOut ? 'it did not answer --version within 60 s' : startFailure(probe);
-    if (failed !== undefined) throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${failed}`);
+    const runtimeSha256 = await pushSdkRuntime(NAME, ctx, sdk.deviceFiles, layout(ctx, o));
     return {
       version: `SNPE SDK ${sdk.version}`,
       ep: `snpe-${o.runtime}`,
@@ -251,14 +226,14 @@ export const snpeNetRunRunner: SnpeRunner = {
         latency: o.latency,
         // The statistic every sample is taken from: part of the run's identity for --resume.
         latencyMetric: SNPE_LATENCY[o.latency],
-        runtimeSha256: pushed.sha256,
+        runtimeSha256,
       },
     };
   },
 
   async stage(ctx, o, model): Promise<StagedModel> {
     const sdk = sdkFor(ctx, o);
-    const cache = cacheDir(ctx, o);
+    const cache = sdkCacheDir(NAME, ctx, o, 'snpe');
     const dlc = await dlcFor(model, sdk, o, cache, ctx.log, ctx.signal);
     const dir = posix.join(layout(ctx, o).models, dlc.key);
     const hostDir = join(cache, 'lists', dlc.key);
@@ -276,6 +251,6 @@ export const snpeNetRunRunner: SnpeRunner = {
   },
 
   async cleanup(ctx, o) {
-    await ctx.transport.exec(['rm', '-rf', posix.join(layout(ctx, o).runtime, 'out')], { timeoutMs: 30_000 });
+    await removeRunOutputs(ctx, layout(ctx, o));
   },
 };

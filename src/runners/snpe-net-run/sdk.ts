@@ -3,16 +3,14 @@
 // the diagnostic logs, snpe-onnx-to-dlc when present (without it only .dlc models can be run), and the
 // files pushed to the phone. Every missing piece is named with the path where it was looked for.
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { RunnerError } from '../../errors.js';
 import { expandHostPath, folderExists, type RuntimeFile } from '../device-tool.js';
-import { sdkVersion } from '../qnn-net-run/sdk.js';
+import { DEVICE_TARGET, HOST_TARGET, sdkDeviceFiles, sdkVersion } from '../qualcomm-sdk.js';
 import type { RunnerContext } from '../types.js';
 import type { SnpeNetRunOptions } from './options.js';
 
 const NAME = 'snpe-net-run';
-export const HOST_TARGET = 'x86_64-linux-clang';
-export const DEVICE_TARGET = 'aarch64-android';
 
 export interface SnpeSdk {
   root: string;
@@ -84,9 +82,6 @@ export function locateSnpeSdk(ctx: Pick<RunnerContext, 'profile'>, o: SnpeNetRun
     version: sdkVersion(root),
     diagview: join(root, diagview),
     ...(existsSync(converter) ? { converter } : {}),
-    deviceFiles: [...files.required, ...files.optional.filter((f) => existsSync(join(root, f)))].map((f) => ({
-      local: join(root, f),
-      rel: basename(f),
-    })),
+    deviceFiles: sdkDeviceFiles(root, files.required, files.optional),
   };
 }

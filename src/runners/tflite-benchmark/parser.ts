@@ -101,7 +101,8 @@ const PROFILER_RE = /^Timings \(microseconds\): (count=\d+.*)$/;
 const PROFILE_INIT_RE = /^Profiling Info for Benchmark Initialization:/;
 const PROFILE_RUNS_RE = /^Operator-wise Profiling Info for Regular Benchmark Runs:/;
 const TIMINGS_RE = new RegExp(
-  String.raw`Inference timings in us: Init: (${NUM}), First inference: (${NUM}), Warmup \(avg\): (${NUM}), Inference \(avg\): (${NUM})`,
+  String.raw`Inference timings in us: Init: (${NUM}), First inference: (${NUM}), ` +
+    String.raw`Warmup \(avg\): (${NUM}), Inference \(avg\): (${NUM})`,
 );
 const ANCIENT_TIMINGS_RE = new RegExp(
   String.raw`Average inference timings in us: Warmup: (${NUM}), Init: (${NUM}), no stats: (${NUM})`,

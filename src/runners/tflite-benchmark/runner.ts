@@ -16,6 +16,7 @@ import { checkExit } from '../check-exit.js';
 import { saveRawOutput } from '../raw-output.js';
 import { pushModel } from '../remote-files.js';
 import {
+  checkStarted,
   expandDeviceEnv,
   pushRuntime,
   remoteRuntimeMatches,
@@ -29,7 +30,8 @@ import type { RunOutput, Runner, RunnerContext, RunnerSetup, StagedModel } from 
 
 const NAME = 'tflite-benchmark';
 const WHAT =
-  'benchmark_model built for the device (bazel build -c opt --config=android_arm64 //tensorflow/lite/tools/benchmark:benchmark_model) and any delegate library';
+  'benchmark_model built for the device (bazel build -c opt --config=android_arm64 ' +
+  '//tensorflow/lite/tools/benchmark:benchmark_model) and any delegate library';
 
 interface Layout {
   runtime?: string;
@@ -105,7 +107,9 @@ export async function checkTfliteBenchmark(ctx: RunnerContext, o: TfliteBenchmar
   const pushed = await remoteRuntimeMatches(ctx, l.runtime!, await runtimeHash(host.files));
   return {
     ready: true,
-    detail: `${tfliteEp(o)}: runtime ${host.dir} (${host.files.length} files)${pushed ? ', already on the device' : ', pushed on first use'}; needs .tflite models via --models`,
+    detail:
+      `${tfliteEp(o)}: runtime ${host.dir} (${host.files.length} ` +
+      `files)${pushed ? ', already on the device' : ', pushed on first use'}; needs .tflite models via --models`,
   };
 }
 
@@ -217,16 +221,7 @@ export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & {
       timeoutMs: request.timeoutMs,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
-    if (r.timedOut) {
-      const file = saveRawOutput(ctx, label, r.stdout, r.stderr);
-      throw new RunnerError(
-        NAME,
-        `timed out after ${request.timeoutMs} ms on ${ctx.transport.id} running ${label}; the process was killed (its output so far: ${file})`,
-      );
-    }
-    const cannotStart = startFailure(r);
-    if (cannotStart !== undefined)
-      throw new RunnerError(NAME, `cannot start ${l.binary} on ${ctx.transport.id}: ${cannotStart}`);
+    checkStarted(NAME, ctx, r, { binary: l.binary, label, timeoutMs: request.timeoutMs });
     // benchmark_model logs to stderr on most builds, to stdout on some.
     const text = `${r.stdout}\n${r.stderr}`;
     let parsed: TfliteBenchmarkResult;
@@ -238,7 +233,8 @@ export const tfliteBenchmarkRunner: Runner<TfliteBenchmarkOptions> & {
       if (/Benchmarking failed/.test(error.message))
         throw new RunnerError(
           NAME,
-          `${label} on ${ctx.transport.id}: ${error.message.replace(/^cannot parse [^:]*: /, '')} (raw output saved to ${file})`,
+          `${label} on ${ctx.transport.id}: ${error.message.replace(/^cannot parse [^:]*: /, '')} ` +
+            `(raw output saved to ${file})`,
         );
       throw new ParseError(
         `benchmark_model output for ${label}`,

@@ -14,8 +14,22 @@ export interface AdbDeviceEntry {
   usb?: string;
 }
 
-const STATES =
-  /^(.*?)\s+(device|offline|unauthorized|authorizing|connecting|recovery|rescue|sideload|bootloader|host|detached|unknown|no permissions.*)$/;
+const STATE_NAMES = [
+  'device',
+  'offline',
+  'unauthorized',
+  'authorizing',
+  'connecting',
+  'recovery',
+  'rescue',
+  'sideload',
+  'bootloader',
+  'host',
+  'detached',
+  'unknown',
+  'no permissions.*',
+];
+const STATES = new RegExp(`^(.*?)\\s+(${STATE_NAMES.join('|')})$`);
 
 const INFO_PAIR = /\s+((usb|product|model|device|transport_id|features):(\S*))$/;
 

@@ -6,7 +6,9 @@ const NEXT = 'then run `bench devices`';
 
 export const hints = {
   unauthorized: `accept the "Allow USB debugging?" (RSA key) prompt on the phone, ${NEXT}`,
-  offline: `reconnect the phone (replug the cable, or \`adb reconnect offline\`; for a network phone \`adb disconnect\` and connect again), ${NEXT}`,
+  offline:
+    `reconnect the phone (replug the cable, or \`adb reconnect offline\`; ` +
+    `for a network phone \`adb disconnect\` and connect again), ${NEXT}`,
   missing: `plug the phone in with USB debugging enabled (or \`adb connect <host:port>\` for a network phone), ${NEXT}`,
   lost: `check the cable or the network, ${NEXT}; \`bench blocks --resume\` completes the run`,
 } as const;

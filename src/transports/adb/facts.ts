@@ -46,7 +46,8 @@ export async function readInfo(target: FactsTarget): Promise<DeviceInfo> {
   if (result.exitCode !== 0) {
     throw new DeviceError(
       target.device,
-      `\`getprop\` failed on ${target.serial} (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n')[0] ?? ''}`,
+      `\`getprop\` failed on ${target.serial} ` +
+        `(exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n')[0] ?? ''}`,
     );
   }
   const props = parseGetprop(result.stdout);

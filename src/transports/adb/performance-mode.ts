@@ -15,7 +15,9 @@ export async function setFixedPerformanceMode(transport: Transport, enabled: boo
       deviceLabel(transport),
       `cannot ${enabled ? 'enable' : 'disable'} fixed performance mode: ${why}`,
       {
-        hint: 'it needs Android 11+ with a Power HAL that supports it; set "fixedPerformanceMode": false in the profile',
+        hint:
+          'it needs Android 11+ with a Power HAL that supports ' +
+          'it; set "fixedPerformanceMode": false in the profile',
       },
     );
   }

@@ -26,7 +26,9 @@ function stateError(device: string, entry: AdbDeviceEntry): DeviceError {
     default:
       if (entry.state.startsWith('no permissions')) {
         return new DeviceError(device, `${serial}: no permission to open the USB device`, {
-          hint: 'add a udev rule for the phone (Debian: `sudo apt-get install android-sdk-platform-tools-common`) and replug it, then run `bench devices`',
+          hint:
+            'add a udev rule for the phone (Debian: `sudo apt-get install ' +
+            'android-sdk-platform-tools-common`) and replug it, then run `bench devices`',
         });
       }
       return new DeviceError(device, `${serial} is in ${entry.state} mode, not running Android`, {

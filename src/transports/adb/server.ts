@@ -67,7 +67,9 @@ export async function openAdbServer(server: string | undefined, device: string):
   if (failure) {
     if (failure.code !== 'ECONNREFUSED' || !isLoopback(address.host)) {
       throw new DeviceError(device, `no adb server answers at ${where} (${failure.code ?? failure.message})`, {
-        hint: `start it on that machine (\`adb -a -P ${address.port} nodaemon server\`) or fix transport.server in the profile`,
+        hint:
+          `start it on that machine (\`adb -a -P ${address.port} ` +
+          `nodaemon server\`) or fix transport.server in the profile`,
       });
     }
     const error = await startServer(address.port);

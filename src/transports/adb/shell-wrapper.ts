@@ -92,7 +92,8 @@ export function killArgv(nonce: string, pids: readonly number[]): string[] {
   return [
     'sh',
     '-c',
-    `n=$1; shift; [ $# -eq 0 ] || kill -9 "$@" 2>/dev/null; d=${tmpDirExpr}; cat "$d/.nsb-$n.err" 2>/dev/null; rm -f "$d/.nsb-$n.pid" "$d/.nsb-$n.err"; true`,
+    `n=$1; shift; [ $# -eq 0 ] || kill -9 "$@" 2>/dev/null; d=${tmpDirExpr}; cat ` +
+      `"$d/.nsb-$n.err" 2>/dev/null; rm -f "$d/.nsb-$n.pid" "$d/.nsb-$n.err"; true`,
     'sh',
     nonce,
     ...pids.map(String),

@@ -112,7 +112,9 @@ export async function createAdbTransport(spec: AdbTransportSpec, options: AdbTra
         `\`adb connect ${spec.connect}\` failed: ${connectError.message.replace(/^device [^:]+: /, '')}`,
         {
           cause: connectError,
-          hint: 'check that the phone is reachable with wireless debugging (or `adb tcpip 5555`) enabled, then run `bench devices`',
+          hint:
+            'check that the phone is reachable with wireless debugging ' +
+            '(or `adb tcpip 5555`) enabled, then run `bench devices`',
         },
       );
     }

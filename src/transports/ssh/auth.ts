@@ -49,7 +49,9 @@ export function resolveAuth(spec: SshTransportSpec, profile: string): SshAuth {
     const reason = key instanceof Error ? key.message : 'no key found';
     if (/passphrase/i.test(reason)) {
       throw new DeviceError(profile, `key file ${file} is protected by a passphrase`, {
-        hint: `load it into the agent (ssh-add ${file}) and remove "key" from profile ${profile}, so the agent signs for it`,
+        hint:
+          `load it into the agent (ssh-add ${file}) and remove ` +
+          `"key" from profile ${profile}, so the agent signs for it`,
       });
     }
     throw new DeviceError(profile, `key file ${file} is not a private key ssh can use (${reason})`, {

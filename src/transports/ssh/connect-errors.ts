@@ -32,8 +32,11 @@ export function describeConnectError(error: unknown, ctx: Context): ConnectFailu
         cause: error,
         hint:
           ctx.auth.agent !== undefined
-            ? `check "user" in profile ${profile} and that one of the agent's keys (ssh-add -l) is in ~${ctx.user}/.ssh/authorized_keys on the device`
-            : `check "user" and "key" in profile ${profile}; the matching public key must be in ~${ctx.user}/.ssh/authorized_keys on the device (ssh-copy-id -i <key>.pub -p ${ctx.port} ${ctx.user}@${ctx.host})`,
+            ? `check "user" in profile ${profile} and that one of the agent's keys ` +
+              `(ssh-add -l) is in ~${ctx.user}/.ssh/authorized_keys on the device`
+            : `check "user" and "key" in profile ${profile}; the matching public key must be ` +
+              `in ~${ctx.user}/.ssh/authorized_keys on the device (ssh-copy-id ` +
+              `-i <key>.pub -p ${ctx.port} ${ctx.user}@${ctx.host})`,
       }),
     };
   }
@@ -42,7 +45,9 @@ export function describeConnectError(error: unknown, ctx: Context): ConnectFailu
       final: false,
       error: new DeviceError(profile, `no SSH answer from ${ctx.host}:${ctx.port} within ${ctx.timeoutMs} ms`, {
         cause: error,
-        hint: `check that the device is on and reachable, and "host"/"port" in profile ${profile} (or raise "connectTimeoutMs")`,
+        hint:
+          `check that the device is on and reachable, and "host"/"port" ` +
+          `in profile ${profile} (or raise "connectTimeoutMs")`,
       }),
     };
   }

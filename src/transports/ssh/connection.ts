@@ -217,7 +217,9 @@ export class SshConnection {
         } catch (error) {
           throw new DeviceError(this.profile, `${this.target} cannot start SFTP: ${(error as Error).message}`, {
             cause: error,
-            hint: 'file copies need the SFTP subsystem: add "Subsystem sftp internal-sftp" (or the sftp-server path) to sshd_config on the device',
+            hint:
+              'file copies need the SFTP subsystem: add "Subsystem sftp ' +
+              'internal-sftp" (or the sftp-server path) to sshd_config on the device',
           });
         }
       })();

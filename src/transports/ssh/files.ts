@@ -178,7 +178,8 @@ async function writeError(ctx: FileContext, error: unknown, file: LocalFile, rem
   if (free !== undefined && free < file.size) {
     return new DeviceError(
       profile,
-      `remote disk full: ${folder} on ${target} has ${mib(free)} free, ${posix.basename(remote)} needs ${mib(file.size)}`,
+      `remote disk full: ${folder} on ${target} has ${mib(free)} ` +
+        `free, ${posix.basename(remote)} needs ${mib(file.size)}`,
       {
         cause: error,
         hint: `free space on the device or point "workDir" in profile ${profile} at a larger file system`,

@@ -97,7 +97,10 @@ done`;
 /** $1: folder. The POSIX `df -Pk` line for the file system holding it (KiB; 4th field free). */
 export const diskFreeScript = `df -Pk -- "$1" 2>/dev/null | tail -n 1`;
 
-/** Sections start with `@@name`; device-facts.ts reads them. */
+/**
+ * Sections start with `@@name`; device-facts.ts reads them. A backslash at the end of a line joins it to
+ * the next in the template itself, so the device gets one line.
+ */
 export const linuxInfoScript = `echo @@uname-a; uname -a
 echo @@uname-r; uname -r
 echo @@uname-v; uname -v
@@ -105,7 +108,8 @@ echo @@uname-m; uname -m
 echo @@os-release; cat /etc/os-release 2>/dev/null
 echo @@dt-model; { tr -d '\\000' < /proc/device-tree/model; } 2>/dev/null; echo
 echo @@dmi; cat /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_name 2>/dev/null
-echo @@cpuinfo; grep -E '^(model name|Hardware|Model|CPU implementer|CPU part)[[:space:]]*:' /proc/cpuinfo 2>/dev/null | sort -u
+echo @@cpuinfo; grep -E '^(model name|Hardware|Model|CPU implementer|CPU part)[[:space:]]*:' \
+/proc/cpuinfo 2>/dev/null | sort -u
 echo @@lscpu; lscpu 2>/dev/null | grep -E '^(Model name|Vendor ID):'
 echo @@nproc; nproc 2>/dev/null || getconf _NPROCESSORS_ONLN`;
 
@@ -120,12 +124,14 @@ echo @@ncpu; sysctl -n hw.ncpu`;
  * Linux temperatures: the shared /sys/class/thermal script (sys-thermal-script.ts, also used for
  * Android and the local host), then, after a `@@cooling` line, one line per cooling device:
  *   cooling_deviceN<TAB>type<TAB>cur_state<TAB>max_state
- * Both in one command; the cooling states tell whether the kernel is throttling.
+ * Both in one command; the cooling states tell whether the kernel is throttling. The printf is one
+ * line on the device: the backslash ending its first line joins the two in the template.
  */
 export const linuxThermalScript = `${SYS_THERMAL_SCRIPT}
 echo @@cooling
 for c in /sys/class/thermal/cooling_device*; do
   [ -d "$c" ] || continue
-  printf '%s\\t%s\\t%s\\t%s\\n' "\${c##*/}" "$(cat "$c/type" 2>/dev/null)" "$(cat "$c/cur_state" 2>/dev/null)" "$(cat "$c/max_state" 2>/dev/null)"
+  printf '%s\\t%s\\t%s\\t%s\\n' "\${c##*/}" "$(cat "$c/type" 2>/dev/null)" \
+"$(cat "$c/cur_state" 2>/dev/null)" "$(cat "$c/max_state" 2>/dev/null)"
 done
 exit 0`;

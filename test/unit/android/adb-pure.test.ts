@@ -56,7 +56,8 @@ describe('adb devices -l', () => {
       '127.0.0.1:42585        offline transport_id:2',
       '127.0.0.1:42597        device product:fake model:FakePixel device:fake transport_id:3',
       'R58M12ABCDE            device usb:1-1.2 product:pa3qxxx model:SM_S938B device:pa3q transport_id:7',
-      'emulator-5554          no permissions (user in plugdev group; are your udev rules wrong?); see [http://developer.android.com/tools/device.html] usb:1-2',
+      'emulator-5554          no permissions (user in plugdev group; are your udev ' +
+        'rules wrong?); see [http://developer.android.com/tools/device.html] usb:1-2',
       '',
     ].join('\n');
     expect(parseDeviceList(text)).toEqual([
@@ -82,7 +83,8 @@ describe('adb devices -l', () => {
       {
         serial: 'emulator-5554',
         state:
-          'no permissions (user in plugdev group; are your udev rules wrong?); see [http://developer.android.com/tools/device.html]',
+          'no permissions (user in plugdev group; are your udev rules ' +
+          'wrong?); see [http://developer.android.com/tools/device.html]',
         usb: '1-2',
       },
     ]);

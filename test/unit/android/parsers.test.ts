@@ -84,7 +84,8 @@ describe('dumpsys thermalservice', () => {
   });
   it('falls back to the AOSP type when the name says nothing, and makes repeated names unique', () => {
     const text =
-      'Thermal Status: 0\nCurrent temperatures from HAL:\n\tTemperature{mValue=30.0, mType=9, mName=x1, mStatus=0}\n\tTemperature{mValue=31.0, mType=9, mName=x1, mStatus=0}\n';
+      'Thermal Status: 0\nCurrent temperatures from HAL:\n\tTemperature{mValue=30.0, mType=9, ' +
+      'mName=x1, mStatus=0}\n\tTemperature{mValue=31.0, mType=9, mName=x1, mStatus=0}\n';
     const r = parseThermalService(text);
     expect(r.temperatures.map((t) => [t.name, t.kind])).toEqual([
       ['x1', 'npu'],

@@ -92,16 +92,19 @@ describe('per-execute events of the other outputs', () => {
 describe('the event a run measures', () => {
   const event = (o: Record<string, unknown>) => latencyEvent(qnnNetRunOptionsSchema.parse({ htpArch: 'v79', ...o }));
 
-  it('is fixed by the options: NetRun by default (from the CSV), its closest equivalent where the reader has none', () => {
-    expect(qnnNetRunOptionsSchema.parse({ htpArch: 'v79' })).toMatchObject({ viewer: 'csv', latency: 'netrun' });
-    expect(event({})).toBe('NetRun');
-    expect(event({ viewer: 'text' })).toBe('NetRun');
-    expect(event({ viewer: 'json' })).toBe('QNN (execute) time');
-    expect(event({ latency: 'qnn-execute' })).toBe('QNN (execute) time');
-    expect(event({ latency: 'qnn-accelerator', viewer: 'json' })).toBe('QNN accelerator (execute) time');
-    expect(event({ latency: 'accelerator', viewer: 'json' })).toBe('Accelerator (execute) time');
-    expect(() => event({ latency: 'fastest' })).toThrow();
-  });
+  it(
+    'is fixed by the options: NetRun by default (from the ' + 'CSV), its closest equivalent where the reader has none',
+    () => {
+      expect(qnnNetRunOptionsSchema.parse({ htpArch: 'v79' })).toMatchObject({ viewer: 'csv', latency: 'netrun' });
+      expect(event({})).toBe('NetRun');
+      expect(event({ viewer: 'text' })).toBe('NetRun');
+      expect(event({ viewer: 'json' })).toBe('QNN (execute) time');
+      expect(event({ latency: 'qnn-execute' })).toBe('QNN (execute) time');
+      expect(event({ latency: 'qnn-accelerator', viewer: 'json' })).toBe('QNN accelerator (execute) time');
+      expect(event({ latency: 'accelerator', viewer: 'json' })).toBe('Accelerator (execute) time');
+      expect(() => event({ latency: 'fastest' })).toThrow();
+    },
+  );
 });
 
 describe('workDirProblem', () => {
@@ -132,15 +135,23 @@ describe('workDirProblem', () => {
     expect(workDirProblem('a\0b', 'local')?.problem).toMatch(/NUL/);
   });
 
-  it('takes a folder of its own, relative ones over SSH and locally unless they are the base folder or leave it', () => {
-    for (const dir of ['/data/local/tmp/nanosd-bench', '/sdcard/nsb', '/home/pi/nanosd-bench', '/tmp/nsb-test/sandbox'])
-      expect(workDirProblem(dir, 'adb'), dir).toBeUndefined();
-    expect(workDirProblem('nanosd-bench', 'ssh')).toBeUndefined();
-    expect(workDirProblem('.cache/local-device', 'local')).toBeUndefined();
-    expect(workDirProblem('.', 'ssh')?.problem).toBe('refusing to use the login folder itself as the work folder');
-    expect(workDirProblem('./', 'local')?.problem).toBe(
-      "refusing to use the package's folder itself as the work folder",
-    );
-    expect(workDirProblem('../elsewhere', 'ssh')?.problem).toMatch(/outside the login folder/);
-  });
+  it(
+    'takes a folder of its own, ' + 'relative ones over SSH and locally unless they are the base folder or leave it',
+    () => {
+      for (const dir of [
+        '/data/local/tmp/nanosd-bench',
+        '/sdcard/nsb',
+        '/home/pi/nanosd-bench',
+        '/tmp/nsb-test/sandbox',
+      ])
+        expect(workDirProblem(dir, 'adb'), dir).toBeUndefined();
+      expect(workDirProblem('nanosd-bench', 'ssh')).toBeUndefined();
+      expect(workDirProblem('.cache/local-device', 'local')).toBeUndefined();
+      expect(workDirProblem('.', 'ssh')?.problem).toBe('refusing to use the login folder itself as the work folder');
+      expect(workDirProblem('./', 'local')?.problem).toBe(
+        "refusing to use the package's folder itself as the work folder",
+      );
+      expect(workDirProblem('../elsewhere', 'ssh')?.problem).toMatch(/outside the login folder/);
+    },
+  );
 });

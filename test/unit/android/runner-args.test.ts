@@ -129,113 +129,123 @@ describe('onnxruntime_perf_test command lines', () => {
     ]);
   });
 
-  it('nnapi with flags, xnnpack with threads and taskset, cpu without random inputs, coreml with extra arguments', () => {
-    expect(perfArgv({ ep: 'nnapi', epFlags: ['NNAPI_FLAG_USE_FP16', 'NNAPI_FLAG_CPU_DISABLED'] })).toEqual([
-      '/w/runtime/onnxruntime_perf_test',
-      '-e',
-      'nnapi',
-      '-i',
-      'NNAPI_FLAG_USE_FP16 NNAPI_FLAG_CPU_DISABLED',
-      '-m',
-      'times',
-      '-r',
-      '12',
-      '-I',
-      '/w/models/m/E1.R-R.onnx',
-    ]);
-    expect(perfArgv({ ep: 'xnnpack' }, { threads: 4, affinity: 'f0', seed: 1 })).toEqual([
-      'taskset',
-      'f0',
-      '/w/runtime/onnxruntime_perf_test',
-      '-e',
-      'xnnpack',
-      '-m',
-      'times',
-      '-r',
-      '12',
-      '-x',
-      '4',
-      '-I',
-      '-S',
-      '1',
-      '/w/models/m/E1.R-R.onnx',
-    ]);
-    expect(perfArgv({ ep: 'cpu', randomInputs: false }, { threads: 0, seed: 9 })).toEqual([
-      '/w/runtime/onnxruntime_perf_test',
-      '-e',
-      'cpu',
-      '-m',
-      'times',
-      '-r',
-      '12',
-      '/w/models/m/E1.R-R.onnx',
-    ]);
-    expect(
-      perfArgv({
-        ep: 'coreml',
-        epOptions: { ModelFormat: 'MLProgram', MLComputeUnits: 'CPUAndNeuralEngine' },
-        extraArgs: ['-o', '99'],
-      }),
-    ).toEqual([
-      '/w/runtime/onnxruntime_perf_test',
-      '-e',
-      'coreml',
-      '-i',
-      'ModelFormat|MLProgram MLComputeUnits|CPUAndNeuralEngine',
-      '-m',
-      'times',
-      '-r',
-      '12',
-      '-I',
-      '-o',
-      '99',
-      '/w/models/m/E1.R-R.onnx',
-    ]);
-  });
+  it(
+    'nnapi with flags, xnnpack with threads and taskset, ' + 'cpu without random inputs, coreml with extra arguments',
+    () => {
+      expect(perfArgv({ ep: 'nnapi', epFlags: ['NNAPI_FLAG_USE_FP16', 'NNAPI_FLAG_CPU_DISABLED'] })).toEqual([
+        '/w/runtime/onnxruntime_perf_test',
+        '-e',
+        'nnapi',
+        '-i',
+        'NNAPI_FLAG_USE_FP16 NNAPI_FLAG_CPU_DISABLED',
+        '-m',
+        'times',
+        '-r',
+        '12',
+        '-I',
+        '/w/models/m/E1.R-R.onnx',
+      ]);
+      expect(perfArgv({ ep: 'xnnpack' }, { threads: 4, affinity: 'f0', seed: 1 })).toEqual([
+        'taskset',
+        'f0',
+        '/w/runtime/onnxruntime_perf_test',
+        '-e',
+        'xnnpack',
+        '-m',
+        'times',
+        '-r',
+        '12',
+        '-x',
+        '4',
+        '-I',
+        '-S',
+        '1',
+        '/w/models/m/E1.R-R.onnx',
+      ]);
+      expect(perfArgv({ ep: 'cpu', randomInputs: false }, { threads: 0, seed: 9 })).toEqual([
+        '/w/runtime/onnxruntime_perf_test',
+        '-e',
+        'cpu',
+        '-m',
+        'times',
+        '-r',
+        '12',
+        '/w/models/m/E1.R-R.onnx',
+      ]);
+      expect(
+        perfArgv({
+          ep: 'coreml',
+          epOptions: { ModelFormat: 'MLProgram', MLComputeUnits: 'CPUAndNeuralEngine' },
+          extraArgs: ['-o', '99'],
+        }),
+      ).toEqual([
+        '/w/runtime/onnxruntime_perf_test',
+        '-e',
+        'coreml',
+        '-i',
+        'ModelFormat|MLProgram MLComputeUnits|CPUAndNeuralEngine',
+        '-m',
+        'times',
+        '-r',
+        '12',
+        '-I',
+        '-o',
+        '99',
+        '/w/models/m/E1.R-R.onnx',
+      ]);
+    },
+  );
 
-  it("nnapi keeps NNAPI's own CPU path out by default (NNAPI_FLAG_CPU_DISABLED), unless told or asked for CPU only", () => {
-    const flags = (raw: Record<string, unknown>) => providerFlags(ortPerfTestOptionsSchema.parse(raw));
-    expect(perfArgv({ ep: 'nnapi' })).toEqual([
-      '/w/runtime/onnxruntime_perf_test',
-      '-e',
-      'nnapi',
-      '-i',
-      'NNAPI_FLAG_CPU_DISABLED',
-      '-m',
-      'times',
-      '-r',
-      '12',
-      '-I',
-      '/w/models/m/E1.R-R.onnx',
-    ]);
-    expect(flags({ ep: 'nnapi', epFlags: ['NNAPI_FLAG_USE_FP16'] })).toEqual([
-      'NNAPI_FLAG_USE_FP16',
-      'NNAPI_FLAG_CPU_DISABLED',
-    ]);
-    expect(flags({ ep: 'nnapi', disableNnapiCpu: false })).toEqual([]);
-    // ORT refuses CPU_DISABLED next to CPU_ONLY.
-    expect(flags({ ep: 'nnapi', epFlags: ['NNAPI_FLAG_CPU_ONLY'] })).toEqual(['NNAPI_FLAG_CPU_ONLY']);
-    // Other EPs get only the profile's flags, and nnapi's CPU fallback is not refused by default.
-    expect(flags({ ep: 'xnnpack' })).toEqual([]);
-    expect(sessionOptions(ortPerfTestOptionsSchema.parse({ ep: 'nnapi' }))).toEqual({});
-  });
+  it(
+    "nnapi keeps NNAPI's own CPU path out by default " + '(NNAPI_FLAG_CPU_DISABLED), unless told or asked for CPU only',
+    () => {
+      const flags = (raw: Record<string, unknown>) => providerFlags(ortPerfTestOptionsSchema.parse(raw));
+      expect(perfArgv({ ep: 'nnapi' })).toEqual([
+        '/w/runtime/onnxruntime_perf_test',
+        '-e',
+        'nnapi',
+        '-i',
+        'NNAPI_FLAG_CPU_DISABLED',
+        '-m',
+        'times',
+        '-r',
+        '12',
+        '-I',
+        '/w/models/m/E1.R-R.onnx',
+      ]);
+      expect(flags({ ep: 'nnapi', epFlags: ['NNAPI_FLAG_USE_FP16'] })).toEqual([
+        'NNAPI_FLAG_USE_FP16',
+        'NNAPI_FLAG_CPU_DISABLED',
+      ]);
+      expect(flags({ ep: 'nnapi', disableNnapiCpu: false })).toEqual([]);
+      // ORT refuses CPU_DISABLED next to CPU_ONLY.
+      expect(flags({ ep: 'nnapi', epFlags: ['NNAPI_FLAG_CPU_ONLY'] })).toEqual(['NNAPI_FLAG_CPU_ONLY']);
+      // Other EPs get only the profile's flags, and nnapi's CPU fallback is not refused by default.
+      expect(flags({ ep: 'xnnpack' })).toEqual([]);
+      expect(sessionOptions(ortPerfTestOptionsSchema.parse({ ep: 'nnapi' }))).toEqual({});
+    },
+  );
 
-  it('placement check: on for nnapi and qnn with the fallback allowed; off for xnnpack (a CPU library), where ORT refuses CPU nodes, and for cpu', () => {
-    const checked = (raw: Record<string, unknown>) => placementChecked(ortPerfTestOptionsSchema.parse(raw));
-    expect(['nnapi', 'xnnpack', 'qnn', 'cpu', 'coreml'].map((ep) => checked({ ep }))).toEqual([
-      true,
-      false,
-      false,
-      false,
-      false,
-    ]);
-    expect(checked({ ep: 'xnnpack', checkPlacement: true })).toBe(true);
-    expect(checked({ ep: 'qnn', disableCpuFallback: false })).toBe(true);
-    expect(checked({ ep: 'nnapi', disableCpuFallback: true })).toBe(false);
-    expect(checked({ ep: 'nnapi', checkPlacement: false })).toBe(false);
-    expect(checked({ ep: 'coreml', checkPlacement: true })).toBe(true);
-    expect(checked({ ep: 'cpu', checkPlacement: true })).toBe(false);
-  });
+  it(
+    'placement check: on for nnapi and qnn with the fallback allowed; off ' +
+      'for xnnpack (a CPU library), where ORT refuses CPU nodes, and for cpu',
+    () => {
+      const checked = (raw: Record<string, unknown>) => placementChecked(ortPerfTestOptionsSchema.parse(raw));
+      expect(['nnapi', 'xnnpack', 'qnn', 'cpu', 'coreml'].map((ep) => checked({ ep }))).toEqual([
+        true,
+        false,
+        false,
+        false,
+        false,
+      ]);
+      expect(checked({ ep: 'xnnpack', checkPlacement: true })).toBe(true);
+      expect(checked({ ep: 'qnn', disableCpuFallback: false })).toBe(true);
+      expect(checked({ ep: 'nnapi', disableCpuFallback: true })).toBe(false);
+      expect(checked({ ep: 'nnapi', checkPlacement: false })).toBe(false);
+      expect(checked({ ep: 'coreml', checkPlacement: true })).toBe(true);
+      expect(checked({ ep: 'cpu', checkPlacement: true })).toBe(false);
+    },
+  );
 
   it('the profiling run: -p <prefix> before the model, no result file', () => {
     expect(
@@ -262,11 +272,15 @@ describe('onnxruntime_perf_test command lines', () => {
     ]);
   });
 
-  it("spinning off (the whole pipeline's entries): -C session.intra_op.allow_spinning|0, the profile's entries kept", () => {
-    const argv = perfArgv({ ep: 'cpu', sessionOptions: { 'session.x': 'y' } }, { threadSpinning: false });
-    expect(argv[argv.indexOf('-C') + 1]).toBe('session.intra_op.allow_spinning|0 session.x|y');
-    expect(perfArgv({ ep: 'cpu' })).not.toContain('-C');
-  });
+  it(
+    "spinning off (the whole pipeline's entries): -C " +
+      "session.intra_op.allow_spinning|0, the profile's entries kept",
+    () => {
+      const argv = perfArgv({ ep: 'cpu', sessionOptions: { 'session.x': 'y' } }, { threadSpinning: false });
+      expect(argv[argv.indexOf('-C') + 1]).toBe('session.intra_op.allow_spinning|0 session.x|y');
+      expect(perfArgv({ ep: 'cpu' })).not.toContain('-C');
+    },
+  );
 
   it('never passes -t (it would override -r)', () => {
     for (const ep of ['qnn', 'nnapi', 'xnnpack', 'cpu']) expect(perfArgv({ ep })).not.toContain('-t');
@@ -311,17 +325,21 @@ describe('onnxruntime_perf_test command lines', () => {
     ]);
   });
 
-  it("runs per process: the protocol's minimum, the profile's count within its bounds, or a fixed count for averages", () => {
-    const o = (raw: Record<string, unknown>) => ortPerfTestOptionsSchema.parse(raw);
-    expect(runsPerProcess(o({}), request)).toBe(10);
-    expect(runsPerProcess(o({ iterations: 50 }), request)).toBe(50);
-    expect(runsPerProcess(o({ iterations: 5 }), request)).toBe(10);
-    expect(runsPerProcess(o({ iterations: 500 }), request)).toBe(300);
-    expect(runsPerProcess(o({ resultFile: false }), request)).toBe(10);
-    expect(
-      runsPerProcess(o({ resultFile: false, iterations: 40 }), { ...request, minIterations: 3, maxIterations: 3 }),
-    ).toBe(40);
-  });
+  it(
+    "runs per process: the protocol's minimum, the profile's " +
+      'count within its bounds, or a fixed count for averages',
+    () => {
+      const o = (raw: Record<string, unknown>) => ortPerfTestOptionsSchema.parse(raw);
+      expect(runsPerProcess(o({}), request)).toBe(10);
+      expect(runsPerProcess(o({ iterations: 50 }), request)).toBe(50);
+      expect(runsPerProcess(o({ iterations: 5 }), request)).toBe(10);
+      expect(runsPerProcess(o({ iterations: 500 }), request)).toBe(300);
+      expect(runsPerProcess(o({ resultFile: false }), request)).toBe(10);
+      expect(
+        runsPerProcess(o({ resultFile: false, iterations: 40 }), { ...request, minIterations: 3, maxIterations: 3 }),
+      ).toBe(40);
+    },
+  );
 });
 
 describe('repeating processes that print one average each', () => {
@@ -632,7 +650,8 @@ describe('reading profiles and failures', () => {
     expect(expandHostPath('r', ctx, 'runtimeDir', '../rt', {})).toBe('/home/me/rt');
     expect(() => expandHostPath('ort-perf-test', ctx, 'runtimeDir', '${NANOSD_ORT_QNN_DIR}', {})).toThrow(RunnerError);
     expect(() => expandHostPath('ort-perf-test', ctx, 'runtimeDir', '${NANOSD_ORT_QNN_DIR}', {})).toThrow(
-      'runner ort-perf-test: runner.options.runtimeDir (${NANOSD_ORT_QNN_DIR}) in /home/me/profiles/p.json needs the environment variable NANOSD_ORT_QNN_DIR, which is not set',
+      'runner ort-perf-test: runner.options.runtimeDir (${NANOSD_ORT_QNN_DIR}) in ' +
+        '/home/me/profiles/p.json needs the environment variable NANOSD_ORT_QNN_DIR, which is not set',
     );
   });
 
@@ -654,7 +673,8 @@ describe('reading profiles and failures', () => {
         r(
           1,
           '',
-          'CANNOT LINK EXECUTABLE "./onnxruntime_perf_test": library "libonnxruntime.so" not found: needed by main executable',
+          'CANNOT LINK EXECUTABLE "./onnxruntime_perf_test": library ' +
+            '"libonnxruntime.so" not found: needed by main executable',
         ),
       ),
     ).toMatch(/^CANNOT LINK EXECUTABLE/);

@@ -90,7 +90,10 @@ export interface RunCall {
 }
 
 export interface FakeRunnerOptions {
-  /** `iteration`: one sample per inference, adaptive stopping inside run() as the device runner does; `process`: one aggregate per run(). */
+  /**
+   * `iteration`: one sample per inference, adaptive stopping inside run() as the device runner does;
+   * `process`: one aggregate per run().
+   */
   sampling?: 'iteration' | 'process';
   /** Base seed of the settings, so the round can be recovered from `request.seed = seed + round`. */
   seed?: number;
@@ -99,7 +102,10 @@ export interface FakeRunnerOptions {
   fail?: (label: string, attempt: number, round: number) => Error | undefined;
   /** Thrown by stage() when it returns an error. */
   failStage?: (label: string, attempt: number) => Error | undefined;
-  /** Extra fields of a RunOutput (cpuFallback, throttled, warmup ...); `k` is the index of its first sample in the round. */
+  /**
+   * Extra fields of a RunOutput (cpuFallback, throttled, warmup ...); `k` is the index of its first sample
+   * in the round.
+   */
   output?: (label: string, round: number, k: number) => Partial<RunOutput>;
 }
 
@@ -174,7 +180,10 @@ export function fakeRunner(o: FakeRunnerOptions): FakeRunner {
   };
 }
 
-/** Samples around `level` ms with a lognormal spread of coefficient of variation `cv`, seeded per entry, round and index. */
+/**
+ * Samples around `level` ms with a lognormal spread of coefficient of variation `cv`, seeded per entry,
+ * round and index.
+ */
 export function noisy(level: number | ((spot: SampleSpot) => number), cv: number, seed = 1): SampleFn {
   const sigma = Math.sqrt(Math.log(1 + cv * cv));
   return (spot) => {

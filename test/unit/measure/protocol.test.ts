@@ -32,7 +32,10 @@ import { asOk, asNotOk } from '../../support/lut-entries.js';
 
 const settingsWith = (over: SettingsOverride = {}): MeasureSettings => mergeSettings({ warmup: 0, ...over });
 
-/** Settings as `bench blocks <flags>` makes them: the CLI flags over the given layers (as src/app/blocks.ts merges them). */
+/**
+ * Settings as `bench blocks <flags>` makes them: the CLI flags over the given layers (as src/app/blocks.ts
+ * merges them).
+ */
 function cliSettings(args: string[], ...layers: (SettingsOverride | undefined)[]): MeasureSettings {
   const parsed = parseArgs({ args, options: measureOptions, allowPositionals: true, strict: true });
   const sink = { write: () => true };

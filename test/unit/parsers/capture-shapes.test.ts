@@ -118,10 +118,13 @@ describe('captures saved as UTF-16 with a byte-order mark and CRLF', () => {
 describe('text given to the wrong parser says what it looks like', () => {
   it('SNPE output given to the QNN viewer parser, and QNN output given to the SNPE parser', () => {
     expect(() => parseQnnProfileViewer(read('snpe-diagview/v2.37-dsp-int8-gesture.txt'))).toThrow(
-      'cannot parse qnn-profile-viewer output: no "... Stats:" section with NetRun, Backend or per-run values; the text looks like snpe-diagview output (SNPE), not qnn-profile-viewer output',
+      'cannot parse qnn-profile-viewer output: no "... Stats:" section with NetRun, Backend or ' +
+        'per-run values; the text looks like snpe-diagview output (SNPE), not qnn-profile-viewer output',
     );
     expect(() => parseSnpeDiagview(read('qnn-profile-viewer/basic-average-reference.txt'))).toThrow(
-      'cannot parse snpe-diagview output: no "Average SNPE Statistics:" (or QAIRT-era "SNPE Execute Statistics (Averaged):") section; the text looks like qnn-profile-viewer output (QNN), not snpe-diagview output',
+      'cannot parse snpe-diagview output: no "Average SNPE Statistics:" (or QAIRT-era "SNPE Execute ' +
+        'Statistics (Averaged):") section; the text looks like ' +
+        'qnn-profile-viewer output (QNN), not snpe-diagview output',
     );
     expect(() => parseSnpeNetRunLog(read('ort-perf-test/2019-readme.txt'))).toThrow(
       /; the text looks like onnxruntime_perf_test output, not snpe-net-run's log$/,
@@ -130,7 +133,8 @@ describe('text given to the wrong parser says what it looks like', () => {
 
   it('names the missing line and quotes an unknown text', () => {
     expect(() => parseOrtPerfTest('*** stack smashing detected ***: terminated\n')).toThrow(
-      'cannot parse onnxruntime_perf_test output: no "Average inference time cost" (or 2019 "Average time cost") line; the text is 1 line of unknown text starting "*** stack smashing detected ***: terminated"',
+      'cannot parse onnxruntime_perf_test output: no "Average inference time cost" (or 2019 "Average time ' +
+        'cost") line; the text is 1 line of unknown text starting "*** stack smashing detected ***: terminated"',
     );
     expect(() => parseGetprop('/system/bin/sh: getprop: not found\n')).toThrow(
       'no `[key]: [value]` line; the text looks like a shell error, not getprop output',

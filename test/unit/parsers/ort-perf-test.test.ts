@@ -104,14 +104,17 @@ describe('parseOrtPerfTest: the three generations', () => {
 
   it('reads percentiles printed in scientific notation', () => {
     const text =
-      'Total inference requests: 3\nAverage inference time cost total: 0.012 ms\nMin Latency: 1.2e-05 s\nMax Latency: 1.3e-05 s\n';
+      'Total inference requests: 3\nAverage inference time cost total: ' +
+      '0.012 ms\nMin Latency: 1.2e-05 s\nMax Latency: 1.3e-05 s\n';
     expect(parseOrtPerfTest(text).latenciesMs).toEqual({ min: 0.012, max: 0.013 });
   });
 
   it('collects -v per-iteration lines and keeps indented shape-group percentiles out of the top level', () => {
     const text = [
-      '2020-06-25 10:00:00.1 [V:onnxruntime:Default, performance_runner.h:95 RunOneIteration] iteration:1,time_cost:0.0123',
-      '2020-06-25 10:00:00.2 [V:onnxruntime:Default, performance_runner.h:95 RunOneIteration] iteration:2,time_cost:0.0125',
+      '2020-06-25 10:00:00.1 [V:onnxruntime:Default, ' +
+        'performance_runner.h:95 RunOneIteration] iteration:1,time_cost:0.0123',
+      '2020-06-25 10:00:00.2 [V:onnxruntime:Default, ' +
+        'performance_runner.h:95 RunOneIteration] iteration:2,time_cost:0.0125',
       'Total inference requests: 2',
       'Average inference time cost total: 12.4 ms',
       'P50 Latency: 0.0123 s',
@@ -168,12 +171,15 @@ describe('parseOrtPerfTest: the optional lines and blocks of §1.3', () => {
   ];
   const dataShape = () => fixture('v1.23-data-shape-groups-assembled.txt').split('\n');
 
-  it('--data_shape: reads "Latency per shape group:" (ms) and "Shape group N" (s) into one entry per group, in ms', () => {
-    const r = parseOrtPerfTest(dataShape().join('\n'));
-    expect(r.shapeGroups).toEqual(GROUPS);
-    // The per-group blocks leave the whole-run numbers alone.
-    expect(r).toMatchObject({ averageMs: 98.961997, requests: 5, statisticsRuns: 5, latenciesMs: V123_PERCENTILES });
-  });
+  it(
+    '--data_shape: reads "Latency per shape group:" (ms) ' + 'and "Shape group N" (s) into one entry per group, in ms',
+    () => {
+      const r = parseOrtPerfTest(dataShape().join('\n'));
+      expect(r.shapeGroups).toEqual(GROUPS);
+      // The per-group blocks leave the whole-run numbers alone.
+      expect(r).toMatchObject({ averageMs: 98.961997, requests: 5, statisticsRuns: 5, latenciesMs: V123_PERCENTILES });
+    },
+  );
 
   it('--data_shape: the ms block alone gives the same milliseconds (never read as seconds)', () => {
     const lines = dataShape();
@@ -241,7 +247,8 @@ describe('parseOrtPerfTest: failures', () => {
 
   it('fails on a refusal to fall back to the CPU printed on stderr', () => {
     const stderr =
-      '[ONNXRuntimeError] : 1 : FAIL : This session contains graph nodes that are assigned to the default CPU EP, but fallback to CPU EP has been explicitly disabled by the user.';
+      '[ONNXRuntimeError] : 1 : FAIL : This session contains graph nodes that are assigned to ' +
+      'the default CPU EP, but fallback to CPU EP has been explicitly disabled by the user.';
     expect(() => parseOrtPerfTest('', stderr)).toThrow(OrtPerfTestFailedError);
   });
 
@@ -322,7 +329,9 @@ describe('parseOrtPerfTestResultFile', () => {
 
 describe('detectQnnFallback', () => {
   const summary = (p: number, n: number, q: number) =>
-    `2025-04-14 10:00:00.000 [W:onnxruntime:, qnn_execution_provider.cc:1152 GetCapability] Number of partitions supported by QNN EP: ${p}, number of nodes in the graph: ${n}, number of nodes supported by QNN: ${q}`;
+    `2025-04-14 10:00:00.000 [W:onnxruntime:, qnn_execution_provider.cc:1152 GetCapability] Number of ` +
+    `partitions supported by QNN EP: ${p}, number of nodes in ` +
+    `the graph: ${n}, number of nodes supported by QNN: ${q}`;
 
   it('says false when one partition holds every node', () => {
     expect(detectQnnFallback(summary(1, 88, 88))).toMatchObject({
@@ -345,14 +354,17 @@ describe('detectQnnFallback', () => {
 
   it('says true on a backend that failed to set up or on listed unsupported nodes', () => {
     const setup =
-      '[E:onnxruntime:, qnn_execution_provider.cc:600 Init] QNN SetupBackend failed Failed to create device. Error: 14001';
+      '[E:onnxruntime:, qnn_execution_provider.cc:600 Init] QNN ' +
+      'SetupBackend failed Failed to create device. Error: 14001';
     expect(detectQnnFallback('', setup)).toEqual({ fellBack: true, evidence: [setup] });
     expect(detectQnnFallback('[E:onnxruntime:] Unsupported nodes in QNN EP: /attn/Softmax').fellBack).toBe(true);
   });
 
   it('ignores ORT\'s generic "not assigned to the preferred execution providers" warning', () => {
     const warning =
-      '[W:onnxruntime:, session_state.cc:1168 VerifyEachNodeIsAssignedToAnEp] Some nodes were not assigned to the preferred execution providers which may or may not have an negative impact on performance. e.g. ORT explicitly assigns shape related ops to CPU to improve perf.';
+      '[W:onnxruntime:, session_state.cc:1168 VerifyEachNodeIsAssignedToAnEp] Some nodes were ' +
+      'not assigned to the preferred execution providers which may or may not have an negative ' +
+      'impact on performance. e.g. ORT explicitly assigns shape related ops to CPU to improve perf.';
     expect(detectQnnFallback(warning)).toEqual({ fellBack: undefined, evidence: [] });
   });
 
@@ -381,8 +393,10 @@ describe('ORT profiling JSON: which provider ran each node', () => {
       '/E1/R0/norm2/InstanceNormalization',
     ]);
     expect(v.evidence).toEqual([
-      'ORT profile: 4 of 6 nodes ran on CPUExecutionProvider (Reshape x2, InstanceNormalization x2); nodes per provider: CPUExecutionProvider 4, NnapiExecutionProvider 2',
-      'ORT profile: nodes on CPUExecutionProvider: /E1/R0/norm1/Reshape, /E1/R0/norm1/InstanceNormalization, /E1/R0/norm2/Reshape, /E1/R0/norm2/InstanceNormalization',
+      'ORT profile: 4 of 6 nodes ran on CPUExecutionProvider (Reshape x2, InstanceNormalization ' +
+        'x2); nodes per provider: CPUExecutionProvider 4, NnapiExecutionProvider 2',
+      'ORT profile: nodes on CPUExecutionProvider: /E1/R0/norm1/Reshape, ' +
+        '/E1/R0/norm1/InstanceNormalization, /E1/R0/norm2/Reshape, /E1/R0/norm2/InstanceNormalization',
     ]);
   });
 
@@ -404,7 +418,8 @@ describe('ORT profiling JSON: which provider ran each node', () => {
     expect(x.providers).toEqual({ CPUExecutionProvider: 8, XnnpackExecutionProvider: 2 });
     expect(x.fellBack).toBe(true);
     expect(x.evidence[0]).toBe(
-      'ORT profile: 8 of 10 nodes ran on CPUExecutionProvider (Reshape x2, InstanceNormalization, Mul x2, Add x2, Sigmoid); nodes per provider: CPUExecutionProvider 8, XnnpackExecutionProvider 2',
+      'ORT profile: 8 of 10 nodes ran on CPUExecutionProvider (Reshape x2, InstanceNormalization, Mul ' +
+        'x2, Add x2, Sigmoid); nodes per provider: CPUExecutionProvider 8, XnnpackExecutionProvider 2',
     );
     const q = cpuPlacement(parseOrtProfile(profileFixture('qnn-partial-assembled.json')));
     expect(q).toMatchObject({ fellBack: true, providers: { QNNExecutionProvider: 2, CPUExecutionProvider: 2 } });
@@ -413,11 +428,17 @@ describe('ORT profiling JSON: which provider ran each node', () => {
   // The two sample lines of device-tools.md §1.5, made into files: the elided thread_scheduling_stats
   // object ({…}) is written as {} and the trailing comma of the last line dropped.
   const ORT_04 = [
-    '{"cat" : "Session","pid" :7838,"tid" :7838,"dur" :30779,"ts" :13,"ph" : "X","name" :"model_loading_uri","args" : {}},',
-    '{"cat" : "Node","pid" :7838,"tid" :7838,"dur" :12944,"ts" :96807,"ph" : "X","name" :"_kernel_time","args" : {"op_name" : "Conv"}},',
+    '{"cat" : "Session","pid" :7838,"tid" :7838,"dur" :30779,"ts" ' +
+      ':13,"ph" : "X","name" :"model_loading_uri","args" : {}},',
+    '{"cat" : "Node","pid" :7838,"tid" :7838,"dur" :12944,"ts" :96807,"ph" ' +
+      ': "X","name" :"_kernel_time","args" : {"op_name" : "Conv"}},',
   ];
   const GENAI_2031 =
-    '{"cat" : "Node","pid" :148092,"tid" :152600,"dur" :69,"ts" :2579165,"ph" : "X","name" :"/model/…/Shape_kernel_time","args" : {"parameter_size" : "0","provider" : "DmlExecutionProvider","op_name" : "Shape","input_type_shape" : [{"int64":[1,200]}],"node_index" : "3","output_type_shape" : [{"int64":[2]}],"activation_size" : "1600","output_size" : "16","thread_scheduling_stats" : {…}}},';
+    '{"cat" : "Node","pid" :148092,"tid" :152600,"dur" :69,"ts" :2579165,"ph" : "X","name" ' +
+    ':"/model/…/Shape_kernel_time","args" : {"parameter_size" : "0","provider" : ' +
+    '"DmlExecutionProvider","op_name" : "Shape","input_type_shape" : ' +
+    '[{"int64":[1,200]}],"node_index" : "3","output_type_shape" : [{"int64":[2]}],"activation_size" ' +
+    ': "1600","output_size" : "16","thread_scheduling_stats" : {…}}},';
   const file = (lines: string[]) => `[\n${lines.join('\n').replace(/\{…\}/g, '{}').replace(/,$/, '')}\n]\n`;
 
   it('reads the current sample line of §1.5 (provider, op, output types)', () => {

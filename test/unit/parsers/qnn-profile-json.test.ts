@@ -87,7 +87,8 @@ describe('parseQnnProfileJson', () => {
 
   it('says the NPU did not run when an execute reports no accelerator time', () => {
     const text =
-      '{"messages":[{"method":"BACKEND_EXECUTE","profilingEvents":[{"identifier":"QNN (execute) time","unit":"MICROSEC","type":"EXECUTE","value":3001}]}]}';
+      '{"messages":[{"method":"BACKEND_EXECUTE","profilingEvents":[{"identifier":"QNN ' +
+      '(execute) time","unit":"MICROSEC","type":"EXECUTE","value":3001}]}]}';
     expect(qnnJsonLatency(parseQnnProfileJson(text)).npuRan).toBe(false);
     expect(qnnJsonLatency(parseQnnProfileJson('{"messages":[]}')).npuRan).toBeUndefined();
   });

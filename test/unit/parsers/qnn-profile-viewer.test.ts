@@ -75,7 +75,8 @@ describe('parseQnnProfileViewer: sectioned layout', () => {
 
   it('says the NPU did not run when HVX threads is 0', () => {
     const text =
-      'Execute Stats (Average):\nGraph 0 (m):\n    NetRun:  900 us\n    Backend (Number of HVX threads used): 0 count\n    Backend (Accelerator (execute) time): 5 us\n';
+      'Execute Stats (Average):\nGraph 0 (m):\n    NetRun:  900 us\n    Backend (Number ' +
+      'of HVX threads used): 0 count\n    Backend (Accelerator (execute) time): 5 us\n';
     expect(qnnViewerLatency(parseQnnProfileViewer(text)).npuRan).toBe(false);
   });
 });

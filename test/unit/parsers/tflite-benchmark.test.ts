@@ -41,44 +41,48 @@ describe('parseTfliteBenchmark: prefixes and statistics lines', () => {
     expect(parseTfliteBenchmark(fixture('no-prefix-assembled.txt'))).toEqual(REFERENCE);
   });
 
-  it('reads a 2.8 build with op profiling: a bare "count=1 curr=" warm-up; the profiler\'s Timings lines kept as its own', () => {
-    expect(parseTfliteBenchmark(fixture('riscv-op-profiling-meta-tensorflow-lite.txt'))).toEqual({
-      sessionInitMs: 17.187,
-      warmup: { count: 1, currMs: 3512.391 },
-      runs: {
-        count: 50,
-        firstMs: 2990.275,
-        currMs: 2913.402,
-        minMs: 2727.568,
-        maxMs: 3189.954,
-        avgMs: 2950.34,
-        stdMs: 109.798,
-      },
-      initMs: 17.187,
-      firstInferenceMs: 3512.391,
-      warmupAvgMs: 3512.39,
-      inferenceAvgMs: 2950.34,
-      memory: { initMb: 4.21094, overallMb: 46.0859, wording: 'delta' },
-      delegations: [],
-      delegateFallback: false,
-      fallbackEvidence: [],
-      profiler: [
-        { section: 'initialization', stats: { count: 1, currMs: 1.356 } },
-        {
-          section: 'regular-runs',
-          stats: {
-            count: 50,
-            firstMs: 2989.66,
-            currMs: 2912.978,
-            minMs: 2727.203,
-            maxMs: 3189.476,
-            avgMs: 2949.9,
-            stdMs: 109.77,
-          },
+  it(
+    'reads a 2.8 build with op profiling: a bare "count=1 curr=" ' +
+      "warm-up; the profiler's Timings lines kept as its own",
+    () => {
+      expect(parseTfliteBenchmark(fixture('riscv-op-profiling-meta-tensorflow-lite.txt'))).toEqual({
+        sessionInitMs: 17.187,
+        warmup: { count: 1, currMs: 3512.391 },
+        runs: {
+          count: 50,
+          firstMs: 2990.275,
+          currMs: 2913.402,
+          minMs: 2727.568,
+          maxMs: 3189.954,
+          avgMs: 2950.34,
+          stdMs: 109.798,
         },
-      ],
-    });
-  });
+        initMs: 17.187,
+        firstInferenceMs: 3512.391,
+        warmupAvgMs: 3512.39,
+        inferenceAvgMs: 2950.34,
+        memory: { initMb: 4.21094, overallMb: 46.0859, wording: 'delta' },
+        delegations: [],
+        delegateFallback: false,
+        fallbackEvidence: [],
+        profiler: [
+          { section: 'initialization', stats: { count: 1, currMs: 1.356 } },
+          {
+            section: 'regular-runs',
+            stats: {
+              count: 50,
+              firstMs: 2989.66,
+              currMs: 2912.978,
+              minMs: 2727.203,
+              maxMs: 3189.476,
+              avgMs: 2949.9,
+              stdMs: 109.77,
+            },
+          },
+        ],
+      });
+    },
+  );
 
   it('reads the older "Peak memory footprint" wording and a lone measured count line', () => {
     expect(parseTfliteBenchmark(fixture('cpu-old-peak-memory-yolov5s.txt'))).toEqual({
@@ -175,7 +179,8 @@ describe('parseTfliteBenchmark: prefixes and statistics lines', () => {
       'utf8',
     );
     expect(() => parseTfliteBenchmark(snpe)).toThrow(
-      'cannot parse benchmark_model output: no "Inference timings in us" line and no statistics line of the measured runs; the text looks like snpe-diagview output (SNPE), not benchmark_model output',
+      'cannot parse benchmark_model output: no "Inference timings in us" line and no statistics line of ' +
+        'the measured runs; the text looks like snpe-diagview output (SNPE), not benchmark_model output',
     );
   });
 });
@@ -223,7 +228,8 @@ describe('parseTfliteBenchmark: delegates', () => {
 
   it('sees "partially executed by the delegate" as a fallback and full replacement as none', () => {
     const partial =
-      'INFO: Explicitly applied NNAPI delegate, and the model graph will be partially executed by the delegate w/ 2 delegate kernels.\n';
+      'INFO: Explicitly applied NNAPI delegate, and the model graph will ' +
+      'be partially executed by the delegate w/ 2 delegate kernels.\n';
     const full =
       'INFO: Replacing 64 out of 64 node(s) with delegate (TfLiteXNNPackDelegate) node, yielding 1 partitions.\n';
     const timings = 'INFO: Inference timings in us: Init: 1, First inference: 2, Warmup (avg): 3, Inference (avg): 4\n';
