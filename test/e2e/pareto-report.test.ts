@@ -203,7 +203,9 @@ describe('Pareto report in Chromium', () => {
   });
 
   it('switches axes between linear and logarithmic', async () => {
-    const read = `(() => { const c = window.nanosdReport.charts['chart-latency-params']; return [c.scales.x.type, c.scales.y.type]; })()`;
+    const read =
+      "(() => { const c = window.nanosdReport.charts['chart-latency-params']; " +
+      'return [c.scales.x.type, c.scales.y.type]; })()';
     const box = page.locator('input[data-log="chart-latency-params"]');
     await box.scrollIntoViewIfNeeded();
     const before = await page.screenshot({ clip: (await page.locator('#chart-latency-params').boundingBox())! });

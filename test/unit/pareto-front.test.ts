@@ -13,7 +13,8 @@ describe('exact non-dominated set', () => {
       for (let seed = 1; seed <= 25; seed++) {
         const n = 40 + seed * 7;
         const cols = randomColumns(seed * 31 + k, n, k, seed % 3 === 0 ? 4 : 12);
-        const ids = Array.from({ length: n }, (_, i) => i).filter((i) => i % 5 !== 3); // a subset, like a constrained search
+        // A subset, like a constrained search.
+        const ids = Array.from({ length: n }, (_, i) => i).filter((i) => i % 5 !== 3);
         expect(sorted(paretoFront(cols, ids))).toEqual(sorted(bruteForceFront(cols, ids)));
       }
     });

@@ -92,9 +92,16 @@ var d0 = data.devices[0];
 var lat0 = function (n) { return d0.latency[n]; };
 var paramsM = function (n) { return data.params[n] / 1e6; };
 var all = allNumbers();
-var sameFront = data.objectives.length === 2 && data.objectives.indexOf('latency') >= 0 && data.objectives.indexOf('params') >= 0;
-var mainSets = [withLabels(refDataset(paramsM, lat0)), frontDataset('latency–params front', data.frontLatencyParams, paramsM, lat0, '#d62728')];
-if (!sameFront) mainSets.push({ label: 'front (' + data.objectives.join(', ') + ')', data: candidatePoints(data.front, paramsM, lat0), backgroundColor: '#ff7f0e', radius: 2.5, hoverRadius: 5 });
+var sameFront = data.objectives.length === 2 && data.objectives.indexOf('latency') >= 0 &&
+  data.objectives.indexOf('params') >= 0;
+var mainSets = [
+  withLabels(refDataset(paramsM, lat0)),
+  frontDataset('latency–params front', data.frontLatencyParams, paramsM, lat0, '#d62728')
+];
+if (!sameFront) mainSets.push({
+  label: 'front (' + data.objectives.join(', ') + ')', data: candidatePoints(data.front, paramsM, lat0),
+  backgroundColor: '#ff7f0e', radius: 2.5, hoverRadius: 5
+});
 mainSets.push(makeCloud('chart-latency-params', 'all candidates', all, paramsM, lat0, 'rgba(70, 100, 170, 0.35)'));
 accessors['chart-latency-params'] = { x: paramsM, y: lat0 };
 scatter('chart-latency-params', mainSets, 'parameters (M)', 'predicted latency on ' + d0.label + ' (ms)', ['x', 'y']);
@@ -107,7 +114,8 @@ if (data.quality) {
     withLabels(refDataset(lat0, q)),
     frontDataset('latency–' + data.quality.metric + ' front', data.frontLatencyQuality, lat0, q, '#d62728'),
  makeCloud('chart-quality-latency', 'scored candidates', all, lat0, q, 'rgba(70, 100, 170, 0.35)')
-  ], 'predicted latency on ' + d0.label + ' (ms)', data.quality.metric + ' (' + data.quality.better + ' is better)', qPositive ? ['x', 'y'] : ['x']);
+  ], 'predicted latency on ' + d0.label + ' (ms)',
+  data.quality.metric + ' (' + data.quality.better + ' is better)', qPositive ? ['x', 'y'] : ['x']);
 }
 
 data.devices.forEach(function (d, di) {
@@ -115,13 +123,18 @@ data.devices.forEach(function (d, di) {
     return data.stages.map(function (s, si) {
       var pts = [];
       d.blocks.forEach(function (b, bi) {
-        if (b.kind === 'block' && b.stage === s.name && b.median !== null) pts.push({ x: xOf(b), y: b.median, d: di, b: bi });
+        if (b.kind === 'block' && b.stage === s.name && b.median !== null) {
+          pts.push({ x: xOf(b), y: b.median, d: di, b: bi });
+        }
       });
       return { label: s.name, data: pts, backgroundColor: palette[si % palette.length], radius: 5, hoverRadius: 7 };
     });
   }
-  scatter('chart-blocks-params-' + di, sets(function (b) { return b.params / 1e6; }), 'block parameters (M)', 'block latency on ' + d.label + ' (ms)', ['x', 'y']);
-  scatter('chart-blocks-macs-' + di, sets(function (b) { return b.macs / 1e9; }), 'block MACs (G)', 'block latency on ' + d.label + ' (ms)', ['x', 'y']);
+  var blockLatency = 'block latency on ' + d.label + ' (ms)';
+  scatter('chart-blocks-params-' + di, sets(function (b) { return b.params / 1e6; }), 'block parameters (M)',
+    blockLatency, ['x', 'y']);
+  scatter('chart-blocks-macs-' + di, sets(function (b) { return b.macs / 1e9; }), 'block MACs (G)',
+    blockLatency, ['x', 'y']);
   if (di === 0) return;
   var latD = function (n) { return d.latency[n]; };
   var id = 'chart-devices-' + di;
@@ -129,7 +142,10 @@ data.devices.forEach(function (d, di) {
   accessors[id] = { x: lat0, y: latD };
   // Independent axes: the point is whether the ranking carries over, not which device is faster.
   var sets2 = [
-    { label: 'front on ' + d0.label, data: candidatePoints(data.front, lat0, latD), backgroundColor: '#d62728', radius: 3, hoverRadius: 6 },
+    {
+      label: 'front on ' + d0.label, data: candidatePoints(data.front, lat0, latD),
+      backgroundColor: '#d62728', radius: 3, hoverRadius: 6
+    },
     cloudSet
   ];
   scatter(id, sets2, 'latency on ' + d0.label + ' (ms)', 'latency on ' + d.label + ' (ms)', ['x', 'y']);

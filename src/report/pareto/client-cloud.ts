@@ -15,7 +15,10 @@ function cloudIndexOf(chart) {
 }
 function renderCloud(chart, c) {
   var xs = chart.scales.x, ys = chart.scales.y, area = chart.chartArea;
-  var key = [chart.canvas.width, chart.canvas.height, area.left, area.top, area.right, area.bottom, xs.type, xs.min, xs.max, ys.type, ys.min, ys.max].join(',');
+  var key = [
+    chart.canvas.width, chart.canvas.height, area.left, area.top, area.right, area.bottom,
+    xs.type, xs.min, xs.max, ys.type, ys.min, ys.max
+  ].join(',');
   if (c.key === key) return;
   c.key = key;
   if (!c.canvas) c.canvas = document.createElement('canvas');
@@ -32,7 +35,8 @@ function renderCloud(chart, c) {
     var px = xs.getPixelForValue(c.x[i]), py = ys.getPixelForValue(c.y[i]);
     c.px[i] = px;
     c.py[i] = py;
-    if (px >= area.left - r && px <= area.right + r && py >= area.top - r && py <= area.bottom + r) ctx.fillRect(px - r, py - r, d, d);
+    var inside = px >= area.left - r && px <= area.right + r && py >= area.top - r && py <= area.bottom + r;
+    if (inside) ctx.fillRect(px - r, py - r, d, d);
   }
   c.grid = null;
 }
@@ -98,7 +102,9 @@ var cloudPlugin = {
     if (!c || idx < 0) return;
     var hit = -1;
     var own = chart.tooltip && chart.tooltip.getActiveElements().length > 0;
-    if (e.type === 'mousemove' && !own && chart.isDatasetVisible(idx) && e.x >= chart.chartArea.left && e.x <= chart.chartArea.right && e.y >= chart.chartArea.top && e.y <= chart.chartArea.bottom) {
+    var area = chart.chartArea;
+    var over = e.x >= area.left && e.x <= area.right && e.y >= area.top && e.y <= area.bottom;
+    if (e.type === 'mousemove' && !own && chart.isDatasetVisible(idx) && over) {
       hit = nearestCloudPoint(chart, c, e.x, e.y, 5);
     }
     if (hit >= 0) showTooltip(chart, [describeCandidate(c.n[hit])], c.px[hit], c.py[hit]);
@@ -115,7 +121,9 @@ function makeCloud(id, label, list, xOf, yOf, colour) {
     var a = xOf(k), b = yOf(k);
     if (a !== null && a !== undefined && b !== null && b !== undefined) { x.push(a); y.push(b); n.push(k); }
   });
-  var c = { x: Float64Array.from(x), y: Float64Array.from(y), n: Int32Array.from(n), colour: colour, radius: 1.3, hover: -1 };
+  var c = {
+    x: Float64Array.from(x), y: Float64Array.from(y), n: Int32Array.from(n), colour: colour, radius: 1.3, hover: -1
+  };
   clouds[id] = c;
   // The dataset holds only the cloud's bounding corners (invisible, not hoverable), so chart.js
   // sizes the axes to the cloud.
@@ -127,7 +135,9 @@ function makeCloud(id, label, list, xOf, yOf, colour) {
     if (y[i] > maxY) maxY = y[i];
   }
   var corners = x.length > 0 ? [{ x: minX, y: minY }, { x: maxX, y: maxY }] : [];
-  return { label: label + ' (' + n.length + ')', data: corners, $cloud: true, backgroundColor: colour, borderColor: colour,
-    radius: 0, hoverRadius: 0, hitRadius: 0 };
+  return {
+    label: label + ' (' + n.length + ')', data: corners, $cloud: true, backgroundColor: colour, borderColor: colour,
+    radius: 0, hoverRadius: 0, hitRadius: 0
+  };
 }
 `;

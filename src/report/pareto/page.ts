@@ -28,20 +28,27 @@ export interface PageOptions {
 }
 
 function chartBox(id: string, title: string, small = false): string {
-  return `<figure><figcaption><strong>${h(title)}</strong> <label class="controls"><input type="checkbox" data-log="${h(id)}"> log axes</label></figcaption>
-<div class="chart-box${small ? ' small' : ''}"><canvas id="${h(id)}" role="img" aria-label="${h(title)}"></canvas></div></figure>`;
+  const logAxes = `<label class="controls"><input type="checkbox" data-log="${h(id)}"> log axes</label>`;
+  const canvas = `<canvas id="${h(id)}" role="img" aria-label="${h(title)}"></canvas>`;
+  return (
+    `<figure><figcaption><strong>${h(title)}</strong> ${logAxes}</figcaption>\n` +
+    `<div class="chart-box${small ? ' small' : ''}">${canvas}</div></figure>`
+  );
 }
 
 export function renderParetoReport(data: ParetoData, opts: PageOptions): string {
   const d0 = data.devices[0]!;
-  const quality = data.quality
-    ? `<section id="quality"><h2>${h(data.quality.metric)} vs latency</h2>${chartBox('chart-quality-latency', `${data.quality.metric} (${data.quality.better} is better) vs predicted latency on ${d0.label}`)}</section>`
+  const q = data.quality;
+  const qualityTitle = q ? `${q.metric} (${q.better} is better) vs predicted latency on ${d0.label}` : '';
+  const quality = q
+    ? `<section id="quality"><h2>${h(q.metric)} vs latency</h2>` +
+      `${chartBox('chart-quality-latency', qualityTitle)}</section>`
     : '';
+  const blockCharts = (d: { label: string }, i: number) =>
+    chartBox(`chart-blocks-params-${i}`, `block latency vs parameters (${d.label})`, true) +
+    chartBox(`chart-blocks-macs-${i}`, `block latency vs MACs (${d.label})`, true);
   const blocks = data.devices
-    .map(
-      (d, i) =>
-        `<h3>${h(d.label)}</h3><div class="grid2">${chartBox(`chart-blocks-params-${i}`, `block latency vs parameters (${d.label})`, true)}${chartBox(`chart-blocks-macs-${i}`, `block latency vs MACs (${d.label})`, true)}</div>`,
-    )
+    .map((d, i) => `<h3>${h(d.label)}</h3><div class="grid2">${blockCharts(d, i)}</div>`)
     .join('\n');
   const devices =
     data.devices.length > 1
@@ -67,7 +74,8 @@ ${notesSection(data)}
 ${chartBox('chart-latency-params', `predicted latency on ${d0.label} vs parameters, every candidate`)}
 </section>
 ${quality}
-<section id="blocks"><h2>Per block variant</h2><p>Where parameter count fails to predict latency: each point is one stage variant.</p>${blocks}</section>
+<section id="blocks"><h2>Per block variant</h2>\
+<p>Where parameter count fails to predict latency: each point is one stage variant.</p>${blocks}</section>
 ${heatmapSection(data)}
 ${devices}
 ${frontTableSection(data)}
