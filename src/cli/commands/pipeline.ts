@@ -17,7 +17,9 @@ import { pipelineJson, pipelineText } from './pipeline-text.js';
  */
 const pipelineMeasureHelp = measureHelp
   .replace(/\n {2}--(out|latent|json|force) [^\n]*(\n {21}[^\n]*)*/g, '')
-  .replace('several devices are measured concurrently', 'several devices one after another');
+  .replace('several devices are measured concurrently', 'several devices one after another')
+  // The pipeline's entries take two rounds whatever the profile says (--rounds still changes it).
+  .replace(/\(default: the profile's, e\.g\. 4 on\n {21}local, else 2\); /, `(default 2);\n${' '.repeat(21)}`);
 
 export const pipelineCommand: Command = {
   name: 'pipeline',
