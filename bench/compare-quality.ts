@@ -12,7 +12,6 @@
 //      settings, and the width of the intervals each gives.
 // Run: npx tsx bench/compare-quality.ts [--out DIR] [--reuse] [--change-rounds N]
 //   (--reuse: keep LUTs and comparisons already in DIR; --change-rounds: paired rounds of the 5% change)
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +19,7 @@ import { learnRunSpread } from '../src/compare/history.js';
 import type { RegressionResult } from '../src/compare/types.js';
 import { readLut } from '../src/lut/io.js';
 import type { Lut } from '../src/lut/schema.js';
+import { runBench } from './support/run-bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,24 +31,11 @@ const { values } = parseArgs({
 });
 const out = resolve(values.out!);
 mkdirSync(out, { recursive: true });
-const bin = join(import.meta.dirname, '..', 'bin', 'bench.js');
 const root = join(import.meta.dirname, '..');
 const shared = ['--latent', '8', '--width', '1', '--stages', 'D1', '--rounds', '6', '--max-time-ms', '1500'];
 
-function bench(args: string[]): { code: number; stdout: string; seconds: number } {
-  const t = performance.now();
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, CI: '1' },
-    maxBuffer: 1 << 28,
-  });
-  const code = r.status ?? -1;
-  if (code > 2) {
-    process.stderr.write(r.stderr);
-    throw new Error(`bench ${args.join(' ')} exited ${code}`);
-  }
-  return { code, stdout: r.stdout, seconds: (performance.now() - t) / 1000 };
-}
+// Exit 1 (regressed) and 2 (inconclusive) are verdicts this script counts, not failures.
+const bench = (args: string[]) => runBench(args, (code) => code <= 2);
 
 interface Table {
   file: string;

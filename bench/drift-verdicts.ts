@@ -13,12 +13,10 @@ import { compareLuts } from '../src/compare/compare.js';
 import { learnRunSpread, poolHistory } from '../src/compare/history.js';
 import { comparePaired } from '../src/compare/paired.js';
 import type { Verdict } from '../src/compare/types.js';
-import { entryId } from '../src/lut/key.js';
-import { createLut } from '../src/lut/create.js';
 import type { EntryKey, Lut } from '../src/lut/schema.js';
-import { gaussian, mulberry32, summarize } from '../src/stats/index.js';
+import { gaussian, mulberry32 } from '../src/stats/index.js';
+import { logNormal, syntheticTable } from './support/synthetic-tables.js';
 
-const CV = 0.03;
 const ENTRIES = 10;
 const RUN_SD = 0.05;
 
@@ -37,35 +35,7 @@ const keyOf = (i: number): EntryKey => ({
   width: 1,
   precision: 'fp32',
 });
-
-function lut(entries: { samples: number[]; sampleRounds: number[] }[]): Lut {
-  const stamp = '2026-01-01T00:00:00.000Z';
-  return createLut({
-    harnessVersion: 'verdict-quality',
-    createdAt: stamp,
-    updatedAt: stamp,
-    device: { profile: 'synthetic', fingerprint: 'synthetic', info: {} },
-    runtime: { runner: 'synthetic', version: '0', ep: 'cpu', precision: 'fp32', options: {} },
-    catalog: { name: 'synthetic', hash: '0' },
-    entries: entries.map((e, i) => ({
-      id: entryId(keyOf(i)),
-      key: keyOf(i),
-      model: { sha256: '0', params: 0, macs: 0, source: 'generated' as const },
-      state: 'ok' as const,
-      sampleKind: 'iteration' as const,
-      samples: e.samples,
-      sampleRounds: e.sampleRounds,
-      rounds: new Set(e.sampleRounds).size,
-      stats: summarize(e.samples),
-      flags: [],
-    })),
-  });
-}
-
-function logNormal(n: number, median: number, rng: () => number): number[] {
-  const sigma = Math.sqrt(Math.log(1 + CV * CV));
-  return Array.from({ length: n }, () => median * Math.exp(sigma * gaussian(rng)));
-}
+const lut = (entries: { samples: number[]; sampleRounds: number[] }[]): Lut => syntheticTable(keyOf, entries);
 
 /** One table measured on its own: a whole-run factor, then a factor per round. */
 function separateRun(m: Machine, change: Record<number, number>, rng: () => number, rounds = 2, perRound = 15): Lut {

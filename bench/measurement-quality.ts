@@ -11,13 +11,14 @@
 //      100-iterations-per-entry run, with the margins each reached.
 // Run: npx tsx bench/measurement-quality.ts [--out DIR] [--runs a,b,threads,loaded,fixed] [--reuse]
 //   (all five runs: ~35-40 minutes on 2 cores; --reuse takes LUTs already in DIR instead of measuring)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readLut } from '../src/lut/io.js';
 import type { Lut } from '../src/lut/schema.js';
+import { runBench } from './support/run-bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,21 +30,9 @@ const { values } = parseArgs({
 const out = resolve(values.out!);
 mkdirSync(out, { recursive: true });
 const wanted = new Set(values.runs!.split(','));
-const bin = join(import.meta.dirname, '..', 'bin', 'bench.js');
 
-function bench(args: string[]): { code: number; stdout: string; seconds: number } {
-  const t = performance.now();
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, CI: '1' },
-    maxBuffer: 1 << 28,
-  });
-  if (r.status !== 0 && !args.includes('regression')) {
-    process.stderr.write(r.stderr);
-    throw new Error(`bench ${args.join(' ')} exited ${r.status}`);
-  }
-  return { code: r.status ?? -1, stdout: r.stdout, seconds: (performance.now() - t) / 1000 };
-}
+// A regression report's exit 1 or 2 is its verdict, which this script reads; any other command must succeed.
+const bench = (args: string[]) => runBench(args, (code) => code === 0 || args.includes('regression'));
 
 /** A busy loop in its own process: a real competitor for the host's cores while a run measures. */
 async function withBusyProcess<T>(fn: () => T): Promise<T> {

@@ -13,11 +13,11 @@
 // Run: npx tsx bench/pipeline-accuracy.ts [--out DIR] [--image WxH] [--tile N]
 //   (defaults: reports/pipeline-accuracy, the local profile's 160x112 picture in 64-pixel tiles;
 //    about 5-10 minutes on 2 cores)
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runBench } from './support/run-bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +31,6 @@ const { values } = parseArgs({
 const out = resolve(values.out!);
 mkdirSync(out, { recursive: true });
 const lut = join(out, 'local.lut.json');
-const bin = join(import.meta.dirname, '..', 'bin', 'bench.js');
 const names: Record<string, string> = { '0.0.0.0.0.0': 'teacher', '3.3.3.7.7.7': 'smallest', '1.1.1.3.3.3': 'between' };
 
 interface Run {
@@ -52,16 +51,10 @@ interface Run {
 }
 
 function pipeline(arch: string, vae: string, picture: string, remeasure: boolean): { run: Run; seconds: number } {
-  const t = performance.now();
   const args = ['pipeline', '--arch', arch, '--vae', vae, '--image', values.image!, '--tile', values.tile!];
   args.push('--lut', lut, '--out', picture, '--json', ...(remeasure ? ['--remeasure'] : []));
-  const env = { ...process.env, CI: '1' };
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
-  if (r.status !== 0) {
-    process.stderr.write(r.stderr);
-    throw new Error(`bench ${args.join(' ')} exited ${r.status}`);
-  }
-  return { run: JSON.parse(r.stdout) as Run, seconds: (performance.now() - t) / 1000 };
+  const r = runBench(args);
+  return { run: JSON.parse(r.stdout) as Run, seconds: r.seconds };
 }
 
 const f = (v: number, d = 3) => v.toFixed(d);

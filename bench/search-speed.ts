@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { loadChartJsBundle } from '../src/app/chartjs-bundle.js';
 import { loadCatalog } from '../src/catalog/load.js';
 import { entryFlags } from '../src/lut/schema.js';
@@ -16,6 +15,7 @@ import { renderParetoReport } from '../src/report/pareto/page.js';
 import { qualityFromProxies } from '../src/search/quality.js';
 import { runSearch, type SearchOptions } from '../src/search/search.js';
 import { evaluateSpace } from '../src/search/space.js';
+import { launchChromium } from '../test/support/chromium.js';
 import { cpuDevice, npuDevice, syntheticLut } from '../test/support/synthetic-lut.js';
 
 const RUNS = 15;
@@ -84,17 +84,7 @@ record('report with all points, 2 devices + quality', sizeMb, 'MB', 5);
 const dir = mkdtempSync(join(tmpdir(), 'nsb-bench-'));
 const file = join(dir, 'pareto.html');
 writeFileSync(file, html);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 const loads: number[] = [];
 const hovers: number[] = [];
 try {

@@ -20,13 +20,12 @@
 // instead of ~10 ms, which keeps the whole script under a minute on two cores; the interval's
 // endpoints move by about a tenth of a percent between the two, far below the 5% threshold.
 import { parseArgs } from 'node:util';
-import { entryId } from '../src/lut/key.js';
-import { createLut } from '../src/lut/create.js';
 import type { EntryKey, Lut } from '../src/lut/schema.js';
 import { compareLuts } from '../src/compare/compare.js';
 import { regressionDefaults, type Verdict } from '../src/compare/types.js';
-import { gaussian, mulberry32, summarize } from '../src/stats/index.js';
+import { gaussian, mulberry32 } from '../src/stats/index.js';
 import { runDriftRows } from './drift-verdicts.js';
+import { CV, logNormal, syntheticTable } from './support/synthetic-tables.js';
 
 interface Row {
   label: string;
@@ -46,7 +45,6 @@ const { values } = parseArgs({
 const trials = Number(values.trials ?? 1000);
 const seed = Number(values.seed ?? 20_260_101);
 const fixedResamples = values.resamples === undefined ? undefined : Number(values.resamples);
-const CV = 0.03;
 const full = fixedResamples ?? regressionDefaults.resamples;
 const quick = fixedResamples ?? 2000;
 
@@ -86,48 +84,20 @@ const keyOf = (i: number): EntryKey => ({
 });
 
 function table(samples: number[]): Lut {
-  return tableOf([{ samples }]);
-}
-
-function tableOf(entries: { samples: number[]; sampleRounds?: number[] }[]): Lut {
-  const stamp = '2026-01-01T00:00:00.000Z';
-  return createLut({
-    harnessVersion: 'verdict-quality',
-    createdAt: stamp,
-    updatedAt: stamp,
-    device: { profile: 'synthetic', fingerprint: 'synthetic', info: {} },
-    runtime: { runner: 'synthetic', version: '0', ep: 'cpu', precision: 'fp32', options: {} },
-    catalog: { name: 'synthetic', hash: '0' },
-    entries: entries.map((e, i) => ({
-      id: entryId(keyOf(i)),
-      key: keyOf(i),
-      model: { sha256: '0', params: 0, macs: 0, source: 'generated' as const },
-      state: 'ok' as const,
-      sampleKind: 'iteration' as const,
-      samples: e.samples,
-      ...(e.sampleRounds ? { sampleRounds: e.sampleRounds } : {}),
-      rounds: e.sampleRounds ? new Set(e.sampleRounds).size : 1,
-      stats: summarize(e.samples),
-      flags: [],
-    })),
-  });
+  return syntheticTable(keyOf, [{ samples }]);
 }
 
 /** A table of DRIFT_ENTRIES entries, 2 rounds of n/2 samples each, every round scaled by its own drift. */
 function driftingTable(row: Row, scale: number, rng: () => number): Lut {
   const perRound = Math.round(row.n / 2);
-  return tableOf(
+  return syntheticTable(
+    keyOf,
     Array.from({ length: DRIFT_ENTRIES }, (_, i) => {
       const median = 10 * (1 + i) * scale;
       const samples = [0, 1].flatMap(() => logNormal(perRound, median * Math.exp(row.drift! * gaussian(rng)), rng));
       return { samples, ...(row.ignoreRounds ? {} : { sampleRounds: samples.map((_, k) => (k < perRound ? 0 : 1)) }) };
     }),
   );
-}
-
-function logNormal(n: number, median: number, rng: () => number): number[] {
-  const sigma = Math.sqrt(Math.log(1 + CV * CV));
-  return Array.from({ length: n }, () => median * Math.exp(sigma * gaussian(rng)));
 }
 
 /** Wilson score interval of a proportion (95%), so a reader sees how precise each rate is. */

@@ -2,24 +2,14 @@
 //   npx tsx scripts/screenshot.ts reports/pareto.html docs/images/pareto-local.png [width] [height]
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/support/chromium.js';
 
 const [html, png, width = '1280', height = '2400'] = process.argv.slice(2);
 if (!html || !png) {
   process.stderr.write('usage: npx tsx scripts/screenshot.ts REPORT.html OUT.png [width] [height]\n');
   process.exit(3);
 }
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: Number(width), height: Number(height) } });
   await page.goto(pathToFileURL(resolve(html)).href);

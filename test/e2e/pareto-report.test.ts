@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportParetoCommand } from '../../src/cli/commands/report-pareto.js';
 import { candidateAt, formatCandidate } from '../../src/catalog/candidates.js';
@@ -15,19 +15,11 @@ import { createPredictor } from '../../src/predict/predictor.js';
 import { readQualityFile } from '../../src/search/quality-file.js';
 import { runSearch } from '../../src/search/search.js';
 import { evaluateSpace } from '../../src/search/space.js';
+import { launchChromium } from '../support/chromium.js';
 import { EVIL, evilReport } from '../support/evil-report.js';
 import { runCommand } from '../support/run-command.js';
 import { cpuDevice, mulberry32, npuDevice, syntheticLut } from '../support/synthetic-lut.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
 const catalog = loadCatalog('block-variants/sd15-nanosd.json');
@@ -108,7 +100,7 @@ beforeAll(async () => {
     readQualityFile(files.quality, predictors[0]!.catalog),
   );
   expectedFront = runSearch(space, { objectives: ['latency', 'params', 'quality'] }).fronts[0]!.front;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());

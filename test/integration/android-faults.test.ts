@@ -28,6 +28,7 @@ import {
   type AdbServerHandle,
   type FakePhone,
 } from '../support/adb-server.js';
+import { blocksOn } from '../support/blocks-args.js';
 import { bench, repoRoot, startBench, waitFor } from '../support/cli.js';
 import { makePerfTestRuntime, phoneCalls, readCalls, writeProfile } from './android-stand-ins.js';
 
@@ -78,18 +79,7 @@ describe('a phone that drops off mid-run', () => {
         defaults: { latent: 8, width: 0.125 },
       });
       const lutFile = join(host, 'dropper.lut.json');
-      const args = [
-        'blocks',
-        '--device',
-        'dropper',
-        '--profiles',
-        profiles,
-        '--stages',
-        'E1,E2',
-        ...small,
-        '--out',
-        lutFile,
-      ];
+      const args = blocksOn('dropper', profiles, lutFile, ['--stages', 'E1,E2', ...small]);
       const run = startBench(args, env());
       await waitFor(() => /dropper: round 1 E\d/.test(run.output()), 60_000, 'a first measured entry');
       p.device.dropConnection({ refuseMs: 3_000 });
@@ -142,20 +132,7 @@ describe('phones that cannot be used', () => {
       workDir: '/data/local/tmp/nsb',
       runner: { name: 'ort-node' },
     });
-    const r = await bench(
-      [
-        'blocks',
-        '--device',
-        'locked',
-        '--profiles',
-        profiles,
-        '--stages',
-        'conv_in',
-        '--out',
-        join(host, 'locked.lut.json'),
-      ],
-      env(),
-    );
+    const r = await bench(blocksOn('locked', profiles, join(host, 'locked.lut.json'), ['--stages', 'conv_in']), env());
     expect(r.code).toBe(6);
     expect(r.stderr).toBe(
       `bench: device locked: ${device.address} is unauthorized: the phone has not accepted this computer's ` +
@@ -179,20 +156,7 @@ describe('phones that cannot be used', () => {
       workDir: '/data/local/tmp/nsb',
       runner: { name: 'ort-node' },
     });
-    const r = await bench(
-      [
-        'blocks',
-        '--device',
-        'asleep',
-        '--profiles',
-        profiles,
-        '--stages',
-        'conv_in',
-        '--out',
-        join(host, 'asleep.lut.json'),
-      ],
-      env(),
-    );
+    const r = await bench(blocksOn('asleep', profiles, join(host, 'asleep.lut.json'), ['--stages', 'conv_in']), env());
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(
       new RegExp(
@@ -202,33 +166,22 @@ describe('phones that cannot be used', () => {
     );
   });
 
-  it('a missing runtime folder: exit 7 naming the folder and the option', async () => {
-    const p = await phone();
-    const missing = join(host, 'no-such-runtime');
+  /** The profile `noruntime` on phone `p` with this runtime folder, and `bench blocks` on it. */
+  function runWithRuntime(p: FakePhone, runtimeDir: string) {
     writeProfile(profiles, {
       name: 'noruntime',
       transport: p.transportSpec,
       workDir: join(p.sandbox, 'data/local/tmp/nsb'),
-      runner: { name: 'ort-perf-test', options: { runtimeDir: missing, ep: 'qnn', htpArch: 'v79' } },
+      runner: { name: 'ort-perf-test', options: { runtimeDir, ep: 'qnn', htpArch: 'v79' } },
     });
-    const r = await bench(
-      [
-        'blocks',
-        '--device',
-        'noruntime',
-        '--profiles',
-        profiles,
-        '--stages',
-        'conv_in',
-        '--width',
-        '0.125',
-        '--latent',
-        '8',
-        '--out',
-        join(host, 'nr.lut.json'),
-      ],
-      env(),
-    );
+    const flags = ['--stages', 'conv_in', '--width', '0.125', '--latent', '8'];
+    return bench(blocksOn('noruntime', profiles, join(host, 'nr.lut.json'), flags), env());
+  }
+
+  it('a missing runtime folder: exit 7 naming the folder and the option', async () => {
+    const p = await phone();
+    const missing = join(host, 'no-such-runtime');
+    const r = await runWithRuntime(p, missing);
     expect(r.code).toBe(7);
     expect(r.stderr).toBe(
       `bench: runner ort-perf-test: the runtime folder ${missing} ` +
@@ -238,31 +191,7 @@ describe('phones that cannot be used', () => {
         `runner.options.runtimeDir at the folder that holds them; then run \`bench devices\`\n`,
     );
     // A folder without the HTP skel for the profile's arch names the file.
-    const partial = makePerfTestRuntime(join(host, 'runtime-v75'), 'v75');
-    writeProfile(profiles, {
-      name: 'noruntime',
-      transport: p.transportSpec,
-      workDir: join(p.sandbox, 'data/local/tmp/nsb'),
-      runner: { name: 'ort-perf-test', options: { runtimeDir: partial, ep: 'qnn', htpArch: 'v79' } },
-    });
-    const r2 = await bench(
-      [
-        'blocks',
-        '--device',
-        'noruntime',
-        '--profiles',
-        profiles,
-        '--stages',
-        'conv_in',
-        '--width',
-        '0.125',
-        '--latent',
-        '8',
-        '--out',
-        join(host, 'nr.lut.json'),
-      ],
-      env(),
-    );
+    const r2 = await runWithRuntime(p, makePerfTestRuntime(join(host, 'runtime-v75'), 'v75'));
     expect(r2.code).toBe(7);
     expect(r2.stderr).toMatch(
       new RegExp(
@@ -288,25 +217,12 @@ describe('the adb server', () => {
     });
     try {
       // The server adb forks keeps its keys in this HOME, not the user's.
-      const r = await bench(
-        [
-          'blocks',
-          '--device',
-          'fresh',
-          '--profiles',
-          profiles,
-          '--stages',
-          'conv_in',
-          '--width',
-          '0.125',
-          '--latent',
-          '8',
-          ...small,
-          '--out',
-          join(host, 'fresh.lut.json'),
-        ],
-        { ...env(), HOME: home, ANDROID_USER_HOME: join(home, '.android') },
-      );
+      const flags = ['--stages', 'conv_in', '--width', '0.125', '--latent', '8', ...small];
+      const r = await bench(blocksOn('fresh', profiles, join(host, 'fresh.lut.json'), flags), {
+        ...env(),
+        HOME: home,
+        ANDROID_USER_HOME: join(home, '.android'),
+      });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(readLut(join(host, 'fresh.lut.json')).entries[0]!.state).toBe('ok');
@@ -349,23 +265,8 @@ describe('names full of shell syntax', () => {
         defaults: { latent: 8, width: 0.125 },
       });
       const lutFile = join(host, 'hostile.lut.json');
-      const r = await bench(
-        [
-          'blocks',
-          '--device',
-          'hostile',
-          '--profiles',
-          profiles,
-          '--models',
-          join(models, 'manifest.json'),
-          '--stages',
-          'E1',
-          ...small,
-          '--out',
-          lutFile,
-        ],
-        env(),
-      );
+      const flags = ['--models', join(models, 'manifest.json'), '--stages', 'E1', ...small];
+      const r = await bench(blocksOn('hostile', profiles, lutFile, flags), env());
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(readLut(lutFile).entries.every((e) => e.state === 'ok' && e.model.source === 'manifest')).toBe(true);

@@ -2,36 +2,38 @@
 // under the phone's node, which is this machine's): the CLI child talks to Debian's adb server, which
 // talks to the phones living in this test process over TCP — the real topology. Real models are
 // measured; each LUT carries the facts of its own phone.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
 import { localOrtPath } from '../../src/runners/ort-node/runner.js';
-import { startAdbServer, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
+import type { FakePhone } from '../support/adb-server.js';
+import { blocksOn, E1_ONE_ROUND } from '../support/blocks-args.js';
 import { bench } from '../support/cli.js';
+import { phoneWorkDir, startPhoneRig, type PhoneRig } from '../support/phone-rig.js';
 import { fixture, writeProfile } from './android-stand-ins.js';
 import { asOk } from '../support/lut-entries.js';
 
-let server: AdbServerHandle;
+let rig: PhoneRig | undefined;
 let a: FakePhone;
 let b: FakePhone;
 let host: string;
 let profiles: string;
 
 beforeAll(async () => {
-  host = mkdtempSync(join(tmpdir(), 'nsb-android-node-'));
-  server = await startAdbServer();
-  [a, b] = await Promise.all([
-    withFakePhone(server, {
+  rig = await startPhoneRig(
+    'nsb-android-node-',
+    {
       getprop: readFileSync(fixture('android/getprop-pixel.txt'), 'utf8'),
       thermalservice: readFileSync(fixture('android/thermalservice-samsung.txt'), 'utf8'),
-    }),
-    withFakePhone(server, {
+    },
+    {
       model: 'Galaxy S25',
       thermalservice: readFileSync(fixture('android/thermalservice-reordered.txt'), 'utf8'),
-    }),
-  ]);
+    },
+  );
+  host = rig.host;
+  [a, b] = rig.phones as [FakePhone, FakePhone];
   profiles = join(host, 'profiles');
   for (const [name, phone, fixed] of [
     ['fakeA', a, true],
@@ -40,7 +42,7 @@ beforeAll(async () => {
     writeProfile(profiles, {
       name,
       transport: phone.transportSpec,
-      workDir: join(phone.sandbox, 'data/local/tmp/nanosd-bench'),
+      workDir: phoneWorkDir(phone),
       runner: { name: 'ort-node', options: { ort: localOrtPath(), ep: 'cpu' } },
       fixedPerformanceMode: fixed,
       defaults: { latent: 8, width: 0.125, precision: 'fp32' },
@@ -49,11 +51,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await Promise.all([a?.close(), b?.close()]);
-  await server?.stop();
-  rmSync(host, { recursive: true, force: true });
-});
+afterAll(() => rig?.close());
 
 describe('two phones at once', () => {
   it(
@@ -61,26 +59,9 @@ describe('two phones at once', () => {
       'progress line per device, each with its own phone facts',
     async () => {
       const out = join(host, 'luts');
-      const r = await bench(
-        [
-          'blocks',
-          '--device',
-          'fakeA,fakeB',
-          '--profiles',
-          profiles,
-          '--stages',
-          'E1',
-          '--iterations',
-          '3',
-          '--rounds',
-          '1',
-          '--warmup',
-          '1',
-          '--out',
-          out,
-        ],
-        { NANOSD_BENCH_STORE: join(host, 'store') },
-      );
+      const r = await bench(blocksOn('fakeA,fakeB', profiles, out, [...E1_ONE_ROUND, '--warmup', '1']), {
+        NANOSD_BENCH_STORE: join(host, 'store'),
+      });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^fakeA: 4 ok, 0 failed in [\d.]+ s -> .*fakeA-ort-node-l8-w0\.125-fp32\.lut\.json$/m);

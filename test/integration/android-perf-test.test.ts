@@ -2,8 +2,7 @@
 // stand-in that replays a captured ORT 1.23 output and writes the result file (and, for `-p`, an ORT
 // profiling JSON), pushed from a host runtime folder. The argv, the environment and the files that
 // reached the phone are asserted exactly.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelError } from '../../src/errors.js';
@@ -13,8 +12,10 @@ import { ortPerfTestOptionsSchema } from '../../src/runners/ort-perf-test/option
 import type { ModelFiles, RunnerContext, RunRequest } from '../../src/runners/types.js';
 import { createAdbTransport } from '../../src/transports/adb/index.js';
 import type { DeviceProfile } from '../../src/devices/schema.js';
-import { isAlive, startAdbServer, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
+import { isAlive, type FakePhone } from '../support/adb-server.js';
+import { blocksOn, E1_ONE_ROUND } from '../support/blocks-args.js';
 import { bench } from '../support/cli.js';
+import { phoneWorkDir, startPhoneRig, type PhoneRig } from '../support/phone-rig.js';
 import {
   makePerfTestRuntime,
   perfTestScript,
@@ -24,7 +25,7 @@ import {
   writeProfile,
 } from './android-stand-ins.js';
 
-let server: AdbServerHandle;
+let rig: PhoneRig | undefined;
 let phone: FakePhone;
 let host: string;
 let workDir: string;
@@ -34,10 +35,10 @@ const env = () => ({ NANOSD_BENCH_STORE: join(host, 'store') });
 const fixtureMs = [95.8204, 99.5086, 101.519, 97.8, 100.162];
 
 beforeAll(async () => {
-  host = mkdtempSync(join(tmpdir(), 'nsb-android-perf-'));
-  server = await startAdbServer();
-  phone = await withFakePhone(server, { model: 'SM-S931B', getprop: undefined });
-  workDir = join(phone.sandbox, 'data/local/tmp/nanosd-bench');
+  rig = await startPhoneRig('nsb-android-perf-', { model: 'SM-S931B', getprop: undefined });
+  host = rig.host;
+  phone = rig.phones[0]!;
+  workDir = phoneWorkDir(phone);
   runtime = makePerfTestRuntime(join(host, 'ort-qnn-android'));
   profiles = writeProfile(join(host, 'profiles'), {
     name: 'fakeqnn',
@@ -65,34 +66,10 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await phone?.close();
-  await server?.stop();
-  rmSync(host, { recursive: true, force: true });
-});
+afterAll(() => rig?.close());
 
 const blocks = (extra: string[], out: string) =>
-  bench(
-    [
-      'blocks',
-      '--device',
-      'fakeqnn',
-      '--profiles',
-      profiles,
-      '--stages',
-      'E1',
-      '--iterations',
-      '3',
-      '--rounds',
-      '1',
-      '--warmup',
-      '2',
-      '--out',
-      out,
-      ...extra,
-    ],
-    env(),
-  );
+  bench(blocksOn('fakeqnn', profiles, out, [...E1_ONE_ROUND, '--warmup', '2', ...extra]), env());
 
 describe('bench blocks with the QNN execution provider (ort-perf-test)', () => {
   it('pushes the runtime once, runs perf_test with burst and no CPU fallback, and reads the result file', async () => {
@@ -230,12 +207,7 @@ describe('bench blocks with the NNAPI execution provider: no silent CPU fallback
       let r;
       try {
         r = await bench(
-          [
-            'blocks',
-            '--device',
-            'fakennapi',
-            '--profiles',
-            profiles,
+          blocksOn('fakennapi', profiles, lutFile, [
             '--stages',
             'E1',
             '--iterations',
@@ -244,9 +216,7 @@ describe('bench blocks with the NNAPI execution provider: no silent CPU fallback
             '2',
             '--warmup',
             '2',
-            '--out',
-            lutFile,
-          ],
+          ]),
           env(),
         );
       } finally {

@@ -2,8 +2,7 @@
 // context-binary generator, profile viewer replaying captured qnn-profile-viewer outputs) and a
 // qnn-net-run stand-in pushed to the fake phone through the real adb server. The stand-in viewer
 // prints viewer-output.txt, and copies viewer-output.json to whatever --output names (CSV or JSON).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceProfile } from '../../src/devices/schema.js';
@@ -14,12 +13,14 @@ import { qnnNetRunOptionsSchema } from '../../src/runners/qnn-net-run/options.js
 import { locateSdk } from '../../src/runners/qnn-net-run/sdk.js';
 import type { RunnerContext, RunRequest } from '../../src/runners/types.js';
 import { createAdbTransport } from '../../src/transports/adb/index.js';
-import { startAdbServer, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
+import type { FakePhone } from '../support/adb-server.js';
+import { blocksOn, E1_ONE_ROUND } from '../support/blocks-args.js';
 import { bench } from '../support/cli.js';
+import { phoneWorkDir, startPhoneRig, type PhoneRig } from '../support/phone-rig.js';
 import { fixture, makeFakeQnnSdk, phoneCalls, readCalls, writeProfile, type FakeQnnSdk } from './android-stand-ins.js';
 import { asNotOk } from '../support/lut-entries.js';
 
-let server: AdbServerHandle;
+let rig: PhoneRig | undefined;
 let phone: FakePhone;
 let host: string;
 let sdk: FakeQnnSdk;
@@ -35,10 +36,10 @@ const viewerFile = (file: string) =>
 const VIEWER_CSV = 'qnn-profiling-csv/viewer-netrun-assembled.csv';
 
 beforeAll(async () => {
-  host = mkdtempSync(join(tmpdir(), 'nsb-android-qnn-'));
-  server = await startAdbServer();
-  phone = await withFakePhone(server, { model: 'SM-S931B' });
-  workDir = join(phone.sandbox, 'data/local/tmp/nanosd-bench');
+  rig = await startPhoneRig('nsb-android-qnn-', { model: 'SM-S931B' });
+  host = rig.host;
+  phone = rig.phones[0]!;
+  workDir = phoneWorkDir(phone);
   sdk = makeFakeQnnSdk(join(host, 'qairt', '2.39.0.250926'), {
     viewerText: readFileSync(fixture('qnn-profile-viewer/per-run-three-executes-assembled.txt'), 'utf8'),
     viewerJson: readFileSync(fixture(VIEWER_CSV), 'utf8'),
@@ -58,11 +59,7 @@ function qnnProfile(name: string, options: Record<string, unknown>): void {
   });
 }
 
-afterAll(async () => {
-  await phone?.close();
-  await server?.stop();
-  rmSync(host, { recursive: true, force: true });
-});
+afterAll(() => rig?.close());
 
 const blocks = (
   out: string,
@@ -70,27 +67,10 @@ const blocks = (
   device = 'fakeqnn',
   extraArgs: string[] = [],
 ) =>
-  bench(
-    [
-      'blocks',
-      '--device',
-      device,
-      '--profiles',
-      profiles,
-      '--stages',
-      'E1',
-      '--iterations',
-      '3',
-      '--rounds',
-      '1',
-      '--warmup',
-      '1',
-      '--out',
-      out,
-      ...extraArgs,
-    ],
-    { ...env(), ...extraEnv },
-  );
+  bench(blocksOn(device, profiles, out, [...E1_ONE_ROUND, '--warmup', '1', ...extraArgs]), {
+    ...env(),
+    ...extraEnv,
+  });
 
 describe('bench blocks through qnn-net-run', () => {
   it(

@@ -2,13 +2,14 @@
 // snpe-diagview replaying captured snpe-diagview outputs from test/fixtures/outputs/snpe-diagview/) and
 // an snpe-net-run stand-in pushed to the fake phone through the real adb server, printing SNPE's log
 // format and writing the SNPEDiag_0.log the runner pulls.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
-import { startAdbServer, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
+import type { FakePhone } from '../support/adb-server.js';
+import { blocksOn, E1_ONE_ROUND } from '../support/blocks-args.js';
 import { bench } from '../support/cli.js';
+import { phoneWorkDir, startPhoneRig, type PhoneRig } from '../support/phone-rig.js';
 import {
   fixture,
   makeFakeSnpeSdk,
@@ -20,7 +21,7 @@ import {
 } from './android-stand-ins.js';
 import { asNotOk } from '../support/lut-entries.js';
 
-let server: AdbServerHandle;
+let rig: PhoneRig | undefined;
 let phone: FakePhone;
 let host: string;
 let sdk: FakeSnpeSdk;
@@ -32,10 +33,10 @@ const diagview = (file: string, root = sdk.root) =>
   writeFileSync(join(root, 'diagview-output.txt'), readFileSync(fixture(file), 'utf8'));
 
 beforeAll(async () => {
-  host = mkdtempSync(join(tmpdir(), 'nsb-android-snpe-'));
-  server = await startAdbServer();
-  phone = await withFakePhone(server, { model: 'SM-S931B' });
-  workDir = join(phone.sandbox, 'data/local/tmp/nanosd-bench');
+  rig = await startPhoneRig('nsb-android-snpe-', { model: 'SM-S931B' });
+  host = rig.host;
+  phone = rig.phones[0]!;
+  workDir = phoneWorkDir(phone);
   sdk = makeFakeSnpeSdk(join(host, 'qairt', '2.37.0.250724'), {
     diagviewText: readFileSync(fixture('snpe-diagview/v2.37-dsp-int8-gesture.txt'), 'utf8'),
   });
@@ -43,11 +44,7 @@ beforeAll(async () => {
   snpeProfile('fakesnpe', {});
 });
 
-afterAll(async () => {
-  await phone?.close();
-  await server?.stop();
-  rmSync(host, { recursive: true, force: true });
-});
+afterAll(() => rig?.close());
 
 function snpeProfile(name: string, options: Record<string, unknown>): void {
   writeProfile(profiles, {
@@ -63,27 +60,7 @@ function snpeProfile(name: string, options: Record<string, unknown>): void {
 }
 
 const blocks = (out: string, device = 'fakesnpe', extra: string[] = [], extraEnv: Record<string, string> = {}) =>
-  bench(
-    [
-      'blocks',
-      '--device',
-      device,
-      '--profiles',
-      profiles,
-      '--stages',
-      'E1',
-      '--iterations',
-      '3',
-      '--rounds',
-      '1',
-      '--warmup',
-      '1',
-      '--out',
-      out,
-      ...extra,
-    ],
-    { ...env(), ...extraEnv },
-  );
+  bench(blocksOn(device, profiles, out, [...E1_ONE_ROUND, '--warmup', '1', ...extra]), { ...env(), ...extraEnv });
 
 describe('bench blocks through snpe-net-run', () => {
   it(

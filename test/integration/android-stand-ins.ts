@@ -181,6 +181,40 @@ fs.writeFileSync(
 `;
 }
 
+/**
+ * Writes the files of a stand-in SDK below `root`: `write` any file (folders made, mode set), `host` a
+ * host tool (bin/x86_64-linux-clang) that logs each call to `calls` before its `body` runs.
+ */
+function sdkWriter(root: string, calls: string) {
+  const write = (rel: string, text: string, mode = 0o644) => {
+    const file = join(root, rel);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    chmodSync(file, mode);
+  };
+  const host = (name: string, body: string) =>
+    write(`bin/x86_64-linux-clang/${name}`, `${prelude(JSON.stringify(calls))}${body}`, 0o755);
+  return { write, host };
+}
+
+/** How the SDKs' ONNX converters start: `opt(flag)`, and an error naming a missing --input_network. */
+const CONVERTER_OPENING = `const opt = (n) => args[args.indexOf(n) + 1];
+if (!fs.existsSync(opt('--input_network'))) {
+  console.error('ERROR: ' + opt('--input_network') + ' not found');
+  process.exit(1);
+}
+`;
+
+/** How a host viewer starts: `opt(flag)`; an --input_log the phone-side stand-in did not write is refused. */
+const viewerOpening = (tool: string, marker: string, what: string) =>
+  `const opt = (n) => (args.indexOf(n) >= 0 ? args[args.indexOf(n) + 1] : undefined);
+const log = opt('--input_log');
+if (!log || !fs.readFileSync(log, 'utf8').startsWith('${marker}')) {
+  console.error('${tool}: not a ${what}: ' + log);
+  process.exit(1);
+}
+`;
+
 export interface FakeQnnSdk {
   root: string;
   /** Host-side tool calls (converter, generators, viewer). */
@@ -199,24 +233,13 @@ export function makeFakeQnnSdk(
   const arch = o.arch ?? 'v79';
   const v = arch.toUpperCase();
   const calls = join(root, 'host-tools.calls.jsonl');
-  const write = (rel: string, text: string, mode = 0o644) => {
-    const file = join(root, rel);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
-    chmodSync(file, mode);
-  };
+  const { write, host } = sdkWriter(root, calls);
   write('sdk.yaml', `version: ${o.version ?? '2.39.0.250926'}\nbuild_id: 250926\n`);
   write('QNN_README.txt', 'stand-in\n');
-  const host = (name: string, body: string) =>
-    write(`bin/x86_64-linux-clang/${name}`, `${prelude(JSON.stringify(calls))}${body}`, 0o755);
   host(
     'qnn-onnx-converter',
-    `const opt = (n) => args[args.indexOf(n) + 1];
-if (!fs.existsSync(opt('--input_network'))) {
-  console.error('ERROR: ' + opt('--input_network') + ' not found');
-  process.exit(1);
-}
-const cpp = opt('--output_path');
+    CONVERTER_OPENING +
+      `const cpp = opt('--output_path');
 fs.writeFileSync(cpp, '// converted ' + opt('--input_network') + '\\n');
 fs.writeFileSync(cpp.replace(/\\.cpp$/, '.bin'), Buffer.alloc(64));
 `,
@@ -250,13 +273,8 @@ fs.writeFileSync(
   );
   host(
     'qnn-profile-viewer',
-    `const opt = (n) => (args.indexOf(n) >= 0 ? args[args.indexOf(n) + 1] : undefined);
-const log = opt('--input_log');
-if (!log || !fs.readFileSync(log, 'utf8').startsWith('FAKE-QNN-PROFILE')) {
-  console.error('qnn-profile-viewer: not a profiling log: ' + log);
-  process.exit(1);
-}
-const viewerOutput = path.join(${JSON.stringify(root)}, 'viewer-output.json');
+    viewerOpening('qnn-profile-viewer', 'FAKE-QNN-PROFILE', 'profiling log') +
+      `const viewerOutput = path.join(${JSON.stringify(root)}, 'viewer-output.json');
 if (opt('--output')) fs.writeFileSync(opt('--output'), fs.readFileSync(viewerOutput, 'utf8'));
 else process.stdout.write(fs.readFileSync(path.join(${JSON.stringify(root)}, 'viewer-output.txt'), 'utf8'));
 `,
@@ -376,36 +394,20 @@ export function makeFakeSnpeSdk(
   const arch = o.arch ?? 'v79';
   const v = arch.toUpperCase();
   const calls = join(root, 'host-tools.calls.jsonl');
-  const write = (rel: string, text: string, mode = 0o644) => {
-    const file = join(root, rel);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
-    chmodSync(file, mode);
-  };
+  const { write, host } = sdkWriter(root, calls);
   write('sdk.yaml', `version: ${version}\n`);
-  const host = (name: string, body: string) =>
-    write(`bin/x86_64-linux-clang/${name}`, `${prelude(JSON.stringify(calls))}${body}`, 0o755);
   if (o.converter !== false) {
     host(
       'snpe-onnx-to-dlc',
-      `const opt = (n) => args[args.indexOf(n) + 1];
-if (!fs.existsSync(opt('--input_network'))) {
-  console.error('ERROR: ' + opt('--input_network') + ' not found');
-  process.exit(1);
-}
-fs.writeFileSync(opt('--output_path'), 'DLC of ' + path.basename(opt('--input_network')) + '\\n');
+      CONVERTER_OPENING +
+        `fs.writeFileSync(opt('--output_path'), 'DLC of ' + path.basename(opt('--input_network')) + '\\n');
 `,
     );
   }
   host(
     'snpe-diagview',
-    `const opt = (n) => (args.indexOf(n) >= 0 ? args[args.indexOf(n) + 1] : undefined);
-const log = opt('--input_log');
-if (!log || !fs.readFileSync(log, 'utf8').startsWith('FAKE-SNPE-DIAG')) {
-  console.error('snpe-diagview: not a diagnostic log: ' + log);
-  process.exit(1);
-}
-process.stdout.write(fs.readFileSync(path.join(${JSON.stringify(root)}, 'diagview-output.txt'), 'utf8'));
+    viewerOpening('snpe-diagview', 'FAKE-SNPE-DIAG', 'diagnostic log') +
+      `process.stdout.write(fs.readFileSync(path.join(${JSON.stringify(root)}, 'diagview-output.txt'), 'utf8'));
 `,
   );
   write('diagview-output.txt', o.diagviewText);

@@ -1,7 +1,6 @@
 // The tflite-benchmark runner: the user's .tflite models from a manifest, measured by a
 // benchmark_model stand-in (replaying captured output) pushed from a host runtime folder.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceProfile } from '../../src/devices/schema.js';
@@ -11,11 +10,13 @@ import { tfliteBenchmarkRunner } from '../../src/runners/tflite-benchmark/runner
 import { tfliteBenchmarkOptionsSchema } from '../../src/runners/tflite-benchmark/options.js';
 import type { RunnerContext, RunRequest } from '../../src/runners/types.js';
 import { createAdbTransport } from '../../src/transports/adb/index.js';
-import { startAdbServer, withFakePhone, type AdbServerHandle, type FakePhone } from '../support/adb-server.js';
+import type { FakePhone } from '../support/adb-server.js';
+import { blocksOn, E1_ONE_ROUND } from '../support/blocks-args.js';
 import { bench } from '../support/cli.js';
+import { phoneWorkDir, startPhoneRig, type PhoneRig } from '../support/phone-rig.js';
 import { makeTfliteRuntime, phoneCalls, readCalls, writeProfile } from './android-stand-ins.js';
 
-let server: AdbServerHandle;
+let rig: PhoneRig | undefined;
 let phone: FakePhone;
 let host: string;
 let runtime: string;
@@ -23,9 +24,9 @@ let manifest: string;
 const variants = ['R-A-R-A', 'R-A-R', 'R-R-A', 'R-R'];
 
 beforeAll(async () => {
-  host = mkdtempSync(join(tmpdir(), 'nsb-android-tflite-'));
-  server = await startAdbServer();
-  phone = await withFakePhone(server, { model: 'Pixel 9' });
+  rig = await startPhoneRig('nsb-android-tflite-', { model: 'Pixel 9' });
+  host = rig.host;
+  phone = rig.phones[0]!;
   runtime = makeTfliteRuntime(join(host, 'tflite-android'));
   const models = join(host, 'my models');
   mkdirSync(models, { recursive: true });
@@ -40,18 +41,14 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await phone?.close();
-  await server?.stop();
-  rmSync(host, { recursive: true, force: true });
-});
+afterAll(() => rig?.close());
 
 describe('bench blocks with .tflite models from a manifest', () => {
   it(
     'one sample per benchmark_model process (its average, µs ' +
       '-> ms); a delegate that takes nothing flags cpu-fallback',
     async () => {
-      const workDir = join(phone.sandbox, 'data/local/tmp/nanosd-bench');
+      const workDir = phoneWorkDir(phone);
       const profiles = writeProfile(join(host, 'profiles'), {
         name: 'pixel-tflite',
         transport: phone.transportSpec,
@@ -65,28 +62,8 @@ describe('bench blocks with .tflite models from a manifest', () => {
       });
       const lutFile = join(host, 'tflite.lut.json');
       const r = await bench(
-        [
-          'blocks',
-          '--device',
-          'pixel-tflite',
-          '--profiles',
-          profiles,
-          '--models',
-          manifest,
-          '--stages',
-          'E1',
-          '--iterations',
-          '3',
-          '--rounds',
-          '1',
-          '--warmup',
-          '1',
-          '--out',
-          lutFile,
-        ],
-        {
-          NANOSD_BENCH_STORE: join(host, 'store'),
-        },
+        blocksOn('pixel-tflite', profiles, lutFile, ['--models', manifest, ...E1_ONE_ROUND, '--warmup', '1']),
+        { NANOSD_BENCH_STORE: join(host, 'store') },
       );
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);

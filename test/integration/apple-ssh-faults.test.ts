@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localOrtPath } from '../../src/runners/ort-node/runner.js';
 import { bench, tempDir } from '../support/cli.js';
 import { writeSshProfile } from '../support/ssh-profiles.js';
+import { canMountTmpfs } from '../support/small-disk.js';
 import { generateKey, keyFingerprint, startSshd, type TestSshd } from '../support/sshd.js';
 
 const store = tempDir('nsb-store-');
 const env = { NANOSD_BENCH_STORE: store };
 const small = ['--width', '0.125', '--latent', '8', '--rounds', '1', '--iterations', '2', '--warmup', '1'];
-const isRoot = process.getuid?.() === 0;
 
 let sshd: TestSshd;
 let dir: string;
@@ -124,15 +124,7 @@ describe('SSH faults through bench blocks', () => {
   });
 
   // A small tmpfs stands in for a full disk on the device; mounting needs root.
-  const canMount = (() => {
-    if (!isRoot) return false;
-    const probe = join(process.env['TMPDIR'] ?? '/tmp', `nsb-mount-probe-${process.pid}`);
-    mkdirSync(probe, { recursive: true });
-    const ok = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe]).status === 0;
-    if (ok) spawnSync('umount', [probe]);
-    spawnSync('rmdir', [probe]);
-    return ok;
-  })();
+  const canMount = canMountTmpfs();
 
   it.skipIf(!canMount)(
     'a full remote disk: says so, with the folder, the free space and what the file needs',

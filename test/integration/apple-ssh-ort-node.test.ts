@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
 import { localOrtPath } from '../../src/runners/ort-node/runner.js';
 import { nodeStandIn, type StandIn } from '../support/apple-standins.js';
+import { blocksOn } from '../support/blocks-args.js';
 import { bench, startBench, tempDir, waitFor } from '../support/cli.js';
 import { pwnedFiles, writeSshProfile } from '../support/ssh-profiles.js';
 import { processAlive, startSshd, type TestSshd } from '../support/sshd.js';
@@ -52,20 +53,7 @@ describe('ort-node over SSH', () => {
     const logins = sshd.loginCount();
     const calls = node.calls().length;
     const r = await bench(
-      [
-        'blocks',
-        '--device',
-        'sshbox',
-        '--profiles',
-        profiles,
-        ...small,
-        '--iterations',
-        '3',
-        '--stages',
-        'E1,conv_in',
-        '--out',
-        lutFile,
-      ],
+      blocksOn('sshbox', profiles, lutFile, [...small, '--iterations', '3', '--stages', 'E1,conv_in']),
       env,
     );
     expect(r.stderr).toBe('');
@@ -121,20 +109,7 @@ describe('ort-node over SSH', () => {
     const lutFile = join(dir, 'coremlbox.lut.json');
     const calls = node.calls().length;
     const r = await bench(
-      [
-        'blocks',
-        '--device',
-        'coremlbox',
-        '--profiles',
-        profiles,
-        ...small,
-        '--iterations',
-        '2',
-        '--stages',
-        'conv_in',
-        '--out',
-        lutFile,
-      ],
+      blocksOn('coremlbox', profiles, lutFile, [...small, '--iterations', '2', '--stages', 'conv_in']),
       env,
     );
     // This Linux build of onnxruntime-node has no CoreML EP: rather than run everything on the CPU
@@ -157,12 +132,7 @@ describe('ort-node over SSH', () => {
     expect(ex.code).toBe(0);
     const lutFile = join(dir, 'manifest.lut.json');
     const r = await bench(
-      [
-        'blocks',
-        '--device',
-        'sshbox',
-        '--profiles',
-        profiles,
+      blocksOn('sshbox', profiles, lutFile, [
         ...small,
         '--iterations',
         '2',
@@ -170,9 +140,7 @@ describe('ort-node over SSH', () => {
         join(exported, 'manifest.json'),
         '--stages',
         'conv_in',
-        '--out',
-        lutFile,
-      ],
+      ]),
       env,
     );
     expect(r.stderr).toBe('');
@@ -187,20 +155,7 @@ describe('ort-node over SSH', () => {
   it('sshd killed mid-run: the entry fails cleanly, the run stops, --resume completes after sshd returns', async () => {
     writeSshProfile(profiles, 'dropbox', sshd, { workDir: join(dir, 'work-drop'), runner: ortNode({ ep: 'cpu' }) });
     const lutFile = join(dir, 'drop.lut.json');
-    const args = [
-      'blocks',
-      '--device',
-      'dropbox',
-      '--profiles',
-      profiles,
-      ...small,
-      '--iterations',
-      '5',
-      '--stages',
-      'E1,conv_in',
-      '--out',
-      lutFile,
-    ];
+    const args = blocksOn('dropbox', profiles, lutFile, [...small, '--iterations', '5', '--stages', 'E1,conv_in']);
     // The third model run parks in `sleep`, so sshd dies while an entry is running on the device
     // (never while a login shell is still starting, whose start-up files must not be cut short).
     node.setMode(`hang-at ${modelRuns(node.calls()).length + 3}`);
@@ -248,20 +203,7 @@ describe('ort-node over SSH', () => {
     let pid: number | undefined;
     try {
       r = await bench(
-        [
-          'blocks',
-          '--device',
-          'hangbox',
-          '--profiles',
-          profiles,
-          ...small,
-          '--iterations',
-          '2',
-          '--stages',
-          'conv_in',
-          '--out',
-          lutFile,
-        ],
+        blocksOn('hangbox', profiles, lutFile, [...small, '--iterations', '2', '--stages', 'conv_in']),
         env,
       );
       pid = node.hungPid();

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync, copyFileSync, mkd
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readLut } from '../../src/lut/io.js';
+import { E1_ONE_ROUND } from '../support/blocks-args.js';
 import { bench, startBench, tempDir, waitFor } from '../support/cli.js';
 import { asOk } from '../support/lut-entries.js';
 
@@ -266,20 +267,7 @@ describe('bad input: one line, a distinct exit code, no LUT', () => {
       writeFileSync(join(exported, 'unloadable.json'), JSON.stringify(manifest));
       const out = join(dir, 'unloadable.lut.json');
       const r = await bench(
-        [
-          'blocks',
-          ...small,
-          '--stages',
-          'E1',
-          '--iterations',
-          '3',
-          '--rounds',
-          '1',
-          '--models',
-          join(exported, 'unloadable.json'),
-          '--out',
-          out,
-        ],
+        ['blocks', ...small, ...E1_ONE_ROUND, '--models', join(exported, 'unloadable.json'), '--out', out],
         env,
       );
       expect(r.code).toBe(5);

@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceError, InterruptedError } from '../../src/errors.js';
 import { createSshTransport, type SshTransport } from '../../src/transports/ssh/index.js';
+import { canMountTmpfs, isRoot } from '../support/small-disk.js';
 import { startSshd, type TestSshd } from '../support/sshd.js';
 
 let sshd: TestSshd;
 let transport: SshTransport;
 let local: string;
 let remote: string;
-const isRoot = process.getuid?.() === 0;
 
 beforeAll(async () => {
   sshd = await startSshd();
@@ -152,15 +152,7 @@ describe('ssh push and pull', () => {
 
   // A 1 MiB tmpfs stands in for a full device disk; mounting needs root.
   const small = () => join(sshd.dir, 'small');
-  const canMount = (() => {
-    if (!isRoot) return false;
-    const probe = join(process.env['TMPDIR'] ?? '/tmp', `nsb-mount-probe-${process.pid}`);
-    mkdirSync(probe, { recursive: true });
-    const ok = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe]).status === 0;
-    if (ok) spawnSync('umount', [probe]);
-    spawnSync('rmdir', [probe]);
-    return ok;
-  })();
+  const canMount = canMountTmpfs();
 
   it.skipIf(!canMount)('a read-only file system is a DeviceError naming the folder, even for root', async () => {
     const folder = join(sshd.dir, 'readonly-fs');

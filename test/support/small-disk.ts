@@ -2,7 +2,7 @@
 // (root only; CI runs as root), and a filler file that leaves exactly as many bytes free as a case
 // asks. tmpfs hands out whole pages, writes part of a buffer when the next page does not fit (a short
 // write) and then fails with ENOSPC, as a nearly full disk does.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -21,6 +21,20 @@ export interface SmallDisk {
 }
 
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/**
+ * Whether a tmpfs can be mounted here: root is not enough in a container without the capability, so
+ * one is mounted on a probe folder and taken down again. Suites use it to skip full-disk cases.
+ */
+export function canMountTmpfs(): boolean {
+  if (!isRoot) return false;
+  const probe = join(process.env['TMPDIR'] ?? '/tmp', `nsb-mount-probe-${process.pid}`);
+  mkdirSync(probe, { recursive: true });
+  const ok = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe]).status === 0;
+  if (ok) spawnSync('umount', [probe]);
+  spawnSync('rmdir', [probe]);
+  return ok;
+}
 
 const FILLER = '.filler';
 

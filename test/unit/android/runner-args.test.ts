@@ -50,6 +50,12 @@ const request: RunRequest = {
   timeoutMs: 1000,
 };
 
+// What every perf_test command line below is built from, and so starts, counts and ends with.
+const PERF_TEST = '/w/runtime/onnxruntime_perf_test';
+const MODEL = '/w/models/m/E1.R-R.onnx';
+/** `runs: 12` in times mode. */
+const TIMES = ['-m', 'times', '-r', '12'];
+
 function perfArgv(
   raw: Record<string, unknown>,
   extra: {
@@ -63,7 +69,7 @@ function perfArgv(
 ): string[] {
   const o: OrtPerfTestOptions = ortPerfTestOptionsSchema.parse(raw);
   return ortPerfTestArgv({
-    binary: '/w/runtime/onnxruntime_perf_test',
+    binary: PERF_TEST,
     ep: o.ep,
     providerOptions: providerOptions(o),
     providerFlags: providerFlags(o),
@@ -74,7 +80,7 @@ function perfArgv(
     randomInputs: o.randomInputs,
     ...(extra.seed !== undefined ? { seed: extra.seed } : {}),
     extraArgs: o.extraArgs,
-    model: '/w/models/m/E1.R-R.onnx',
+    model: MODEL,
     ...(extra.resultFile !== undefined ? { resultFile: extra.resultFile } : {}),
     ...(extra.profilePrefix !== undefined ? { profilePrefix: extra.profilePrefix } : {}),
   });
@@ -83,21 +89,18 @@ function perfArgv(
 describe('onnxruntime_perf_test command lines', () => {
   it('qnn: HTP backend, burst, CPU fallback refused, times mode, random seeded inputs, result file last', () => {
     expect(perfArgv({ ep: 'qnn' }, { seed: 4, resultFile: '/w/out/r.csv' })).toEqual([
-      '/w/runtime/onnxruntime_perf_test',
+      PERF_TEST,
       '-e',
       'qnn',
       '-i',
       'backend_path|libQnnHtp.so htp_performance_mode|burst',
       '-C',
       'session.disable_cpu_ep_fallback|1',
-      '-m',
-      'times',
-      '-r',
-      '12',
+      ...TIMES,
       '-I',
       '-S',
       '4',
-      '/w/models/m/E1.R-R.onnx',
+      MODEL,
       '/w/out/r.csv',
     ]);
   });
@@ -113,19 +116,16 @@ describe('onnxruntime_perf_test command lines', () => {
         sessionOptions: { 'ep.context_enable': 1 },
       }),
     ).toEqual([
-      '/w/runtime/onnxruntime_perf_test',
+      PERF_TEST,
       '-e',
       'qnn',
       '-i',
       'backend_path|libQnnCpu.so htp_performance_mode|high_performance vtcm_mb|8',
       '-C',
       'ep.context_enable|1',
-      '-m',
-      'times',
-      '-r',
-      '12',
+      ...TIMES,
       '-I',
-      '/w/models/m/E1.R-R.onnx',
+      MODEL,
     ]);
   });
 
@@ -133,44 +133,35 @@ describe('onnxruntime_perf_test command lines', () => {
     'nnapi with flags, xnnpack with threads and taskset, ' + 'cpu without random inputs, coreml with extra arguments',
     () => {
       expect(perfArgv({ ep: 'nnapi', epFlags: ['NNAPI_FLAG_USE_FP16', 'NNAPI_FLAG_CPU_DISABLED'] })).toEqual([
-        '/w/runtime/onnxruntime_perf_test',
+        PERF_TEST,
         '-e',
         'nnapi',
         '-i',
         'NNAPI_FLAG_USE_FP16 NNAPI_FLAG_CPU_DISABLED',
-        '-m',
-        'times',
-        '-r',
-        '12',
+        ...TIMES,
         '-I',
-        '/w/models/m/E1.R-R.onnx',
+        MODEL,
       ]);
       expect(perfArgv({ ep: 'xnnpack' }, { threads: 4, affinity: 'f0', seed: 1 })).toEqual([
         'taskset',
         'f0',
-        '/w/runtime/onnxruntime_perf_test',
+        PERF_TEST,
         '-e',
         'xnnpack',
-        '-m',
-        'times',
-        '-r',
-        '12',
+        ...TIMES,
         '-x',
         '4',
         '-I',
         '-S',
         '1',
-        '/w/models/m/E1.R-R.onnx',
+        MODEL,
       ]);
       expect(perfArgv({ ep: 'cpu', randomInputs: false }, { threads: 0, seed: 9 })).toEqual([
-        '/w/runtime/onnxruntime_perf_test',
+        PERF_TEST,
         '-e',
         'cpu',
-        '-m',
-        'times',
-        '-r',
-        '12',
-        '/w/models/m/E1.R-R.onnx',
+        ...TIMES,
+        MODEL,
       ]);
       expect(
         perfArgv({
@@ -179,19 +170,16 @@ describe('onnxruntime_perf_test command lines', () => {
           extraArgs: ['-o', '99'],
         }),
       ).toEqual([
-        '/w/runtime/onnxruntime_perf_test',
+        PERF_TEST,
         '-e',
         'coreml',
         '-i',
         'ModelFormat|MLProgram MLComputeUnits|CPUAndNeuralEngine',
-        '-m',
-        'times',
-        '-r',
-        '12',
+        ...TIMES,
         '-I',
         '-o',
         '99',
-        '/w/models/m/E1.R-R.onnx',
+        MODEL,
       ]);
     },
   );
@@ -201,17 +189,14 @@ describe('onnxruntime_perf_test command lines', () => {
     () => {
       const flags = (raw: Record<string, unknown>) => providerFlags(ortPerfTestOptionsSchema.parse(raw));
       expect(perfArgv({ ep: 'nnapi' })).toEqual([
-        '/w/runtime/onnxruntime_perf_test',
+        PERF_TEST,
         '-e',
         'nnapi',
         '-i',
         'NNAPI_FLAG_CPU_DISABLED',
-        '-m',
-        'times',
-        '-r',
-        '12',
+        ...TIMES,
         '-I',
-        '/w/models/m/E1.R-R.onnx',
+        MODEL,
       ]);
       expect(flags({ ep: 'nnapi', epFlags: ['NNAPI_FLAG_USE_FP16'] })).toEqual([
         'NNAPI_FLAG_USE_FP16',
@@ -254,13 +239,10 @@ describe('onnxruntime_perf_test command lines', () => {
         { seed: 2, profilePrefix: '/w/out/E1.R-R.0a1b2c3d.profile' },
       ),
     ).toEqual([
-      '/w/runtime/onnxruntime_perf_test',
+      PERF_TEST,
       '-e',
       'xnnpack',
-      '-m',
-      'times',
-      '-r',
-      '12',
+      ...TIMES,
       '-I',
       '-S',
       '2',
@@ -268,7 +250,7 @@ describe('onnxruntime_perf_test command lines', () => {
       '/w/out/E1.R-R.0a1b2c3d.profile',
       '-o',
       '99',
-      '/w/models/m/E1.R-R.onnx',
+      MODEL,
     ]);
   });
 
@@ -360,30 +342,11 @@ describe('repeating processes that print one average each', () => {
   });
   it('stops at the margin once the minimum is reached, and at the count cap', async () => {
     // Below 6 samples the median's interval is [min, max] (under 95% coverage): never precise before 6.
-    expect(
-      (
-        await repeatProcesses(
-          { ...request, minIterations: 3, maxIterations: 50, targetRme: 0.05 },
-          once([10, 10, 10, 10]),
-        )
-      ).samples,
-    ).toHaveLength(6);
-    expect(
-      (
-        await repeatProcesses(
-          { ...request, minIterations: 8, maxIterations: 50, targetRme: 0.05 },
-          once([10, 10, 10, 10]),
-        )
-      ).samples,
-    ).toHaveLength(8);
-    expect(
-      (
-        await repeatProcesses(
-          { ...request, minIterations: 3, maxIterations: 6, targetRme: 0.0001 },
-          once([1, 9, 3, 20]),
-        )
-      ).samples,
-    ).toHaveLength(6);
+    const samples = async (minIterations: number, maxIterations: number, targetRme: number, values: number[]) =>
+      (await repeatProcesses({ ...request, minIterations, maxIterations, targetRme }, once(values))).samples;
+    expect(await samples(3, 50, 0.05, [10, 10, 10, 10])).toHaveLength(6);
+    expect(await samples(8, 50, 0.05, [10, 10, 10, 10])).toHaveLength(8);
+    expect(await samples(3, 6, 0.0001, [1, 9, 3, 20])).toHaveLength(6);
   });
 });
 
@@ -549,7 +512,8 @@ describe('qnn command lines and files', () => {
       keepNumOutputs: 1,
       extra: [],
     };
-    expect(netRunArgv(a)).toEqual([
+    // The command line both cases share, before what each adds.
+    const netRun = [
       '/w/qnn/qnn-net-run',
       '--backend',
       'libQnnHtp.so',
@@ -565,27 +529,12 @@ describe('qnn command lines and files', () => {
       'basic',
       '--num_inferences',
       '13',
-      '--keep_num_outputs',
-      '1',
-    ]);
+    ];
+    expect(netRunArgv(a)).toEqual([...netRun, '--keep_num_outputs', '1']);
     expect(netRunArgv({ ...a, keepNumOutputs: 0, affinity: 'f0', extra: ['--log_level', 'info'] })).toEqual([
       'taskset',
       'f0',
-      '/w/qnn/qnn-net-run',
-      '--backend',
-      'libQnnHtp.so',
-      '--retrieve_context',
-      '../qnn-models/k/context.bin',
-      '--input_list',
-      '../qnn-models/k/input_list.txt',
-      '--output_dir',
-      'out/x',
-      '--perf_profile',
-      'burst',
-      '--profiling_level',
-      'basic',
-      '--num_inferences',
-      '13',
+      ...netRun,
       '--log_level',
       'info',
     ]);

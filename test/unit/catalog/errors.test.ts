@@ -1,32 +1,12 @@
 // A broken catalogue is refused when it is read, with the file and the key in the message.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/catalog/load.js';
-import { ExitCode, InvalidFileError } from '../../../src/errors.js';
+import { catalogFailure as failure, editedCatalog, type Json } from '../../support/catalog-edits.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-function broken(edit: (c: Json) => void): string {
-  const c = JSON.parse(readFileSync('block-variants/sd15-nanosd.json', 'utf8')) as Json;
-  edit(c);
-  const file = join(mkdtempSync(join(tmpdir(), 'nsb-cat-')), 'broken.json');
-  writeFileSync(file, JSON.stringify(c));
-  return file;
-}
-
-function failure(file: string): InvalidFileError {
-  try {
-    loadCatalog(file);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidFileError);
-    expect((error as InvalidFileError).exitCode).toBe(ExitCode.invalidFile);
-    expect((error as InvalidFileError).message).toContain(file);
-    return error as InvalidFileError;
-  }
-  throw new Error('expected the catalogue to be refused');
-}
+const broken = (edit: (c: Json) => void) => editedCatalog('block-variants/sd15-nanosd.json', edit, 'broken.json');
 
 describe('catalogue validation', () => {
   it('a missing file', () => {

@@ -1,37 +1,13 @@
 // Broken VAE and text-encoder catalogues are refused when read, naming the file and the key; a new
 // VAE variant is a few lines of data.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/catalog/load.js';
-import { ExitCode, InvalidFileError } from '../../../src/errors.js';
+import { catalogFailure as failure, editedCatalog, type Json } from '../../support/catalog-edits.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-function edited(source: string, edit: (c: Json) => void): string {
-  const c = JSON.parse(readFileSync(source, 'utf8')) as Json;
-  edit(c);
-  const file = join(mkdtempSync(join(tmpdir(), 'nsb-cat-')), 'edited.json');
-  writeFileSync(file, JSON.stringify(c));
-  return file;
-}
-const vae = (edit: (c: Json) => void) => edited('block-variants/sd15-vae.json', edit);
-const text = (edit: (c: Json) => void) => edited('block-variants/sd15-text-encoder.json', edit);
+const vae = (edit: (c: Json) => void) => editedCatalog('block-variants/sd15-vae.json', edit);
+const text = (edit: (c: Json) => void) => editedCatalog('block-variants/sd15-text-encoder.json', edit);
 const unit = (c: Json, stage: string, name: string): Json =>
   c.stages.find((s: Json) => s.name === stage).units.find((u: Json) => u.name === name);
-
-function failure(file: string): InvalidFileError {
-  try {
-    loadCatalog(file);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidFileError);
-    expect((error as InvalidFileError).exitCode).toBe(ExitCode.invalidFile);
-    expect((error as InvalidFileError).message).toContain(file);
-    return error as InvalidFileError;
-  }
-  throw new Error('expected the catalogue to be refused');
-}
 
 describe('VAE catalogue validation', () => {
   it('a variant setting a width the stage does not have', () => {
