@@ -8,42 +8,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { teacherCandidate } from '../../src/catalog/candidates.js';
-import { loadCatalog } from '../../src/catalog/load.js';
-import { parseCandidate } from '../../src/catalog/candidates.js';
-import { parseVaeVariant } from '../../src/catalog/vae.js';
-import { pipelineModels, type PipelineModels } from '../../src/app/pipeline-models.js';
+import type { PipelineModels } from '../../src/app/pipeline-models.js';
 import { readLut } from '../../src/lut/io.js';
 import { modelContentHash } from '../../src/onnx/content-hash.js';
 import { inspectModelFile } from '../../src/onnx/inspect.js';
-import { ModelStore } from '../../src/onnx/store.js';
 import { sha256FileSync } from '../../src/hashing.js';
 import { mulberry32 } from '../../src/stats/rng.js';
-import { bench, repoRoot, tempDir } from '../support/cli.js';
+import { bench, tempDir } from '../support/cli.js';
 import { npyBytes } from '../support/npy.js';
+import { buildPipelineModels, pipelineManifest, SMALL_PIPELINE } from '../support/pipeline-bundle.js';
 import { tokenRows, writeTokenModel } from '../support/token-model.js';
 
 const env = { NANOSD_BENCH_STORE: tempDir('nsb-store-') };
-const small = [
-  ...['--tile', '32', '--overlap', '8', '--width', '0.125', '--image', '56x40'],
-  ...['--warmup', '1', '--iterations', '3', '--rounds', '1'],
-];
-const variants = (name: string) => join(repoRoot, 'block-variants', name);
-
-/** A U-Net (default: the smallest) and a VAE at 32-pixel tiles (latent 4), width 0.125, seed 7, written into `dir`. */
-function buildModels(dir: string, arch = '3.3.3.7.7.7'): PipelineModels {
-  const catalogs = {
-    unet: loadCatalog(variants('sd15-nanosd.json')),
-    vae: loadCatalog(variants('sd15-vae.json')),
-    text: loadCatalog(variants('sd15-text-encoder.json')),
-  };
-  const config = { latent: 4, width: 0.125, precision: 'fp32' as const };
-  const candidate = parseCandidate(catalogs.unet.resolve(4, 0.125), arch);
-  const vae = parseVaeVariant(catalogs.vae.resolve(4, 1), 'w0.5-r1');
-  const choice = { candidate, vae, steps: 1, text: false };
-  expect(candidate).not.toEqual(teacherCandidate(catalogs.unet.resolve(4, 0.125)));
-  return pipelineModels(catalogs, choice, config, new ModelStore(dir), 7);
-}
 
 /**
  * A model file's identity as a manifest model has it: the graph's bytes and its weight files' hashes in
@@ -81,14 +57,17 @@ describe('bench pipeline --models', () => {
 
   beforeAll(() => {
     mkdirSync(bundle);
-    models = buildModels(bundle);
+    models = buildPipelineModels(bundle);
     write('pipeline.json', manifest({}, { tile: file(models.tile!) }));
   }, 120_000);
 
   it('measures the manifest models and restores the photo with them', async () => {
     const lutFile = join(dir, 'local.lut.json');
     const picture = join(dir, 'restored.png');
-    const r = await bench(['pipeline', ...small, '--models', manifestFile, '--lut', lutFile, '--out', picture], env);
+    const r = await bench(
+      ['pipeline', ...SMALL_PIPELINE, '--models', manifestFile, '--lut', lutFile, '--out', picture],
+      env,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const entries = readLut(lutFile).entries;
@@ -186,7 +165,7 @@ describe('bench pipeline --models', () => {
     it(`${what}: exit ${code}, one line, nothing written`, async () => {
       const lutFile = join(dir, 'bad.lut.json');
       const picture = join(dir, 'bad.png');
-      const r = await bench(['pipeline', ...small, ...args(), '--lut', lutFile, '--out', picture], env);
+      const r = await bench(['pipeline', ...SMALL_PIPELINE, ...args(), '--lut', lutFile, '--out', picture], env);
       expect(r.code).toBe(code);
       expect(r.stderr.split('\n')[0]).toMatch(message());
       expect(r.stdout).toBe('');
@@ -203,12 +182,8 @@ describe("bench pipeline --models: the U-Net's context", () => {
   let models: PipelineModels;
   let context: number[];
   const EMPTY_PROMPT = [49406, ...Array<number>(76).fill(49407)];
-  const manifest = (over: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => {
-    const file = (m: { model: { root: string; graph: string } }) => relative(bundle, join(m.model.root, m.model.graph));
-    const listed = { encoder: file(models.encoder), unet: file(models.unet), decoder: file(models.decoder) };
-    const base = { schemaVersion: 1, kind: 'pipeline', arch, vae: 'w0.5-r1', tile: 32, precision: 'fp32' };
-    return { ...base, models: { ...listed, ...extra }, ...over };
-  };
+  const manifest = (over: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
+    pipelineManifest(bundle, models, arch, over, extra);
   const write = (name: string, data: unknown) => {
     writeFileSync(join(bundle, name), typeof data === 'string' ? data : JSON.stringify(data));
     return join(bundle, name);
@@ -220,7 +195,7 @@ describe("bench pipeline --models: the U-Net's context", () => {
 
   beforeAll(() => {
     mkdirSync(bundle);
-    models = buildModels(bundle, arch);
+    models = buildPipelineModels(bundle, arch);
     context = models.unet.model.inputs.find((i) => i.shape.length === 3)!.shape;
     expect(context).toEqual([1, 77, 768]);
     // A text encoder as exported ones are: int64 input_ids; its output for the empty prompt is embedding a.
@@ -240,7 +215,16 @@ describe("bench pipeline --models: the U-Net's context", () => {
     const lutFile = join(dir, 'local.lut.json');
     const run = async (name: string, m: unknown, json = false) => {
       const picture = join(dir, `${name}.png`);
-      const args = ['pipeline', ...small, '--models', write(`${name}.json`, m), '--lut', lutFile, '--out', picture];
+      const args = [
+        'pipeline',
+        ...SMALL_PIPELINE,
+        '--models',
+        write(`${name}.json`, m),
+        '--lut',
+        lutFile,
+        '--out',
+        picture,
+      ];
       const r = await bench([...args, ...(json ? ['--json'] : [])], env);
       expect(r.code, r.stderr).toBe(0);
       const spec = JSON.parse(readFileSync(join(`${lutFile}.raw`, 'pipeline-spec.json'), 'utf8'));
@@ -332,7 +316,7 @@ describe("bench pipeline --models: the U-Net's context", () => {
       const flags = Array.isArray(m) ? m : [];
       const file = write(`${names[k]}.json`, Array.isArray(m) ? manifest({ promptEmbedding: 'a.npy' }) : m);
       const r = await bench(
-        ['pipeline', ...small, '--models', file, ...flags, '--lut', lutFile, '--out', picture],
+        ['pipeline', ...SMALL_PIPELINE, '--models', file, ...flags, '--lut', lutFile, '--out', picture],
         env,
       );
       expect(r.code).toBe(4);
