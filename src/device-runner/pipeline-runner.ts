@@ -3,7 +3,9 @@
 // the picture, cut it into tiles, run VAE encoder -> U-Net x steps -> VAE decoder on each tile with
 // onnxruntime, blend the tiles back with a feathered window, write a PNG or JPEG. Models are loaded before
 // the clock starts (an app loads them once); the wall time covers decoding the photo to writing the
-// result. It prints one line per event (see runners/ort-node/pipeline-output.ts):
+// result. The U-Net's context is the text encoder's output for the empty prompt (run per photo), a
+// fixed prompt embedding (.npy, read before the clock, as an app loads it), or a seeded stand-in.
+// It prints one line per event (see runners/ort-node/pipeline-output.ts):
 //
 //   NSB-PIPELINE/1 start {"version","node","ep","threads","pid"}
 //   NSB-PIPELINE/1 load {"encoder":ms,"unet":ms,"decoder":ms,"text":ms}
