@@ -100,6 +100,7 @@ const DEVICE_RUNNER_MAY_USE = [
   '^src/stats/',
   '^src/parsing/',
   '^src/onnx/half[.]ts$', // float32 -> float16 rounding, the same on host and device
+  '^src/onnx/npy[.]ts$', // a pipeline's prompt embedding, read on the device as the host checked it
   // The pipeline runner's tiles, pixels, blending and spec; the codecs' types only (it loads them by path).
   '^src/pipeline/(blend|image-codec|pixels|run-spec|tiling)[.]ts$',
   '^node_modules/(@types/pngjs|pngjs|jpeg-js)/',

@@ -67,6 +67,7 @@ export async function runEndToEnd(i: EndToEndInput): Promise<PipelineRunOutput> 
         decoder: i.models.decoder.model,
         ...(i.models.text ? { text: i.models.text.model } : {}),
       },
+      ...(i.models.promptEmbedding ? { promptEmbedding: i.models.promptEmbedding.path } : {}),
       input: i.input,
       output: i.output,
       outputFormat: i.outputFormat,

@@ -13,6 +13,7 @@ import type { PlannedEntry } from '../measure/protocol.js';
 import { candidateGraphSpec } from '../onnx/candidate-graph.js';
 import { partGraphSpec, stageGraphSpec } from '../onnx/group-graph.js';
 import type { PipelineUserModel, PipelineUserModels } from '../onnx/pipeline-manifest.js';
+import type { PromptEmbedding } from '../onnx/prompt-embedding.js';
 import type { ModelStore } from '../onnx/store.js';
 import type { LutConfig } from '../predict/config.js';
 import {
@@ -49,6 +50,8 @@ export interface PipelineModels {
   tile?: PlannedEntry;
   /** The manifest the models come from; absent: generated seeded weights. */
   manifest?: string;
+  /** The manifest's fixed prompt embedding, the U-Net's context in the photo (not a measured entry). */
+  promptEmbedding?: PromptEmbedding;
 }
 
 function planned(key: EntryKey, model: PlannedEntry['model'], params: number, macs: number): PlannedEntry {
@@ -103,6 +106,7 @@ export function pipelineModels(
         ),
     decoder,
     ...(user ? { manifest: user.file } : {}),
+    ...(user?.promptEmbedding ? { promptEmbedding: user.promptEmbedding } : {}),
   };
   const tileKeyed = tileKey(choice, code, c.steps, config);
   if (user?.tile) {

@@ -28,6 +28,7 @@ import type { ProgressListener } from './events.js';
 import { checkPictureName, endToEndUnsupported, pictureFile, runEndToEnd } from './pipeline-e2e.js';
 import { generatedImage, userImage, writeGeneratedImage, type PipelineImage } from './pipeline-image.js';
 import { pipelineChoice } from './pipeline-choice.js';
+import { promptContextOf, type PromptContext } from './pipeline-context.js';
 import { pipelineModels, type PipelineCatalogs, type PipelineModels } from './pipeline-models.js';
 import { predictForDevice, type PipelinePredictionResult } from './pipeline-predict.js';
 
@@ -94,6 +95,8 @@ export interface PipelineDeviceResult {
   vae: VaeVariant;
   steps: number;
   text: boolean;
+  /** The U-Net's text context in the photo: text encoder, the manifest's embedding, or a seeded stand-in. */
+  context: PromptContext;
   predicted: PipelinePredictionResult;
   /** The pipeline manifest whose models ran; absent: generated seeded weights. */
   manifest?: string;
@@ -159,6 +162,7 @@ interface DeviceSetup {
   lutFile: string;
   /** The text encoder runs (asked for, or listed by the manifest). */
   text: boolean;
+  context: PromptContext;
   user?: PipelineUserModels;
 }
 
@@ -191,7 +195,8 @@ function setUp(o: PipelineOptions, profile: DeviceProfile, c: SetUpContext): Dev
   // A generated picture is written only once every check has passed, beside the LUT's raw output.
   const { width: w, height: h } = plan.image;
   const image = user ?? generatedImage(plan.image, force, join(`${lutFile}.raw`, `input-${w}x${h}.png`));
-  return { plan, image, config, candidate, vae, lutFile, text, ...(models ? { user: models } : {}) };
+  const context = promptContextOf(text, manifest, models);
+  return { plan, image, config, candidate, vae, lutFile, text, context, ...(models ? { user: models } : {}) };
 }
 
 /** The per-tile entries into the device's LUT, through the blocks' protocol, journal and resume. */
@@ -286,6 +291,7 @@ async function runDevice(
     vae: s.vae,
     steps,
     text,
+    context: s.context,
     predicted,
     ...(s.user ? { manifest: s.user.file } : {}),
   };

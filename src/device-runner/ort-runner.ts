@@ -17,7 +17,7 @@ import { profileNodes, providerCounts } from '../parsing/ort-profile-nodes.js';
 import { reachedTargetMargin, relativeMargin } from '../stats/median-ci.js';
 import { mulberry32 } from '../stats/rng.js';
 import { createAndSave, loadOptimized, optimizedCacheDir } from './optimized-cache.js';
-import { ortVersion, type Ort, type Session } from './ort-types.js';
+import { ortVersion, type Ort, type Session, type TensorData } from './ort-types.js';
 import { removeScratchDir, removeScratchOnExit, scratchDir } from './scratch.js';
 
 const PREFIX = 'NSB-RUNNER/1';
@@ -57,7 +57,7 @@ interface Settings {
   maxTimeMs: number;
   targetRme: number;
   seed: number;
-  /** `name:type:d1,d2,...` per input the harness declares. */
+  /** `name:type:d1,d2,...[:empty-prompt]` per input the harness declares (type float32|float16|int64|int32). */
   inputs: string[];
   profile: boolean;
   optimizedCache: string | undefined;
@@ -165,13 +165,51 @@ async function openSession(ort: Ort, s: Settings, profileDir: string | undefined
   return session;
 }
 
+/** CLIP's start and end tokens: its tokenizer gives the empty prompt as the start, then ends to the length. */
+const START_TOKEN = 49406;
+const END_TOKEN = 49407;
+
+interface InputSpec {
+  type: string;
+  shape: number[];
+  /** Token ids of a text encoder: the empty prompt's, not seeded values. */
+  emptyPrompt: boolean;
+}
+
+/** `name:type:d1,d2,...[:empty-prompt]` as the harness writes it. */
+function parseInputSpec(spec: string): [string, InputSpec] {
+  const [name, type, dims, fill] = spec.split(':');
+  return [name!, { type: type!, shape: dims!.split(',').map(Number), emptyPrompt: fill === 'empty-prompt' }];
+}
+
+const isInteger = (type: string) => type === 'int64' || type === 'int32';
+
+/**
+ * An input's values: the empty prompt's ids for token ids; seeded ids in [0, 1000) for any other
+ * integer input (an index into a table of at least that many rows, as a vocabulary is); 500 for a
+ * timestep; seeded values in [-1, 1) for the rest.
+ */
+function inputValues(name: string, d: InputSpec, rng: () => number): number[] {
+  const n = d.shape.reduce((a, b) => a * b, 1);
+  const row = d.shape[d.shape.length - 1] ?? 1;
+  if (d.emptyPrompt) return Array.from({ length: n }, (_, i) => (i % row === 0 ? START_TOKEN : END_TOKEN));
+  if (isInteger(d.type)) return Array.from({ length: n }, () => Math.floor(rng() * 1000));
+  return Array.from({ length: n }, () => (name === 'timestep' ? 500 : rng() * 2 - 1));
+}
+
+function tensorOf(ort: Ort, type: string, values: number[], shape: number[]): unknown {
+  const data: Record<string, () => TensorData> = {
+    float16: () => Uint16Array.from(values, toHalf),
+    int64: () => BigInt64Array.from(values, (v) => BigInt(v)),
+    int32: () => Int32Array.from(values),
+  };
+  const make = data[type];
+  return make ? new ort.Tensor(type, make(), shape) : new ort.Tensor('float32', Float32Array.from(values), shape);
+}
+
 /** Seeded inputs of the declared (or else the model's) types and shapes; reports the model's io. */
 function seededFeeds(ort: Ort, session: Session, s: Settings): Record<string, unknown> {
-  const declared = new Map<string, { type: string; shape: number[] }>();
-  for (const spec of s.inputs) {
-    const [name, type, dims] = spec.split(':');
-    declared.set(name!, { type: type!, shape: dims!.split(',').map(Number) });
-  }
+  const declared = new Map(s.inputs.map(parseInputSpec));
   const rng = mulberry32(s.seed);
   const feeds: Record<string, unknown> = {};
   const io = { inputs: [] as unknown[], outputs: [] as unknown[] };
@@ -180,12 +218,8 @@ function seededFeeds(ort: Ort, session: Session, s: Settings): Record<string, un
     const d = declared.get(name);
     const type = d?.type ?? meta?.type ?? 'float32';
     const shape = d?.shape ?? (meta?.shape ?? []).map((x) => (typeof x === 'number' && x > 0 ? x : 1));
-    const n = shape.reduce((a, b) => a * b, 1);
-    const values = Array.from({ length: n }, () => (name === 'timestep' ? 500 : rng() * 2 - 1));
-    feeds[name] =
-      type === 'float16'
-        ? new ort.Tensor('float16', Uint16Array.from(values, toHalf), shape)
-        : new ort.Tensor('float32', Float32Array.from(values), shape);
+    const values = inputValues(name, { type, shape, emptyPrompt: d?.emptyPrompt ?? false }, rng);
+    feeds[name] = tensorOf(ort, type, values, shape);
     io.inputs.push({ name, type, shape: meta?.shape ?? shape });
   }
   for (const name of session.outputNames) {

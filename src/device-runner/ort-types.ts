@@ -1,10 +1,13 @@
 // The part of onnxruntime-node's API the device runner uses. The runtime is loaded at run time from
 // the folder `--ort` names (a device keeps it anywhere), so its types are declared here.
 
+/** The typed arrays the runners feed: float32, float16 (as bits), int64 and int32. */
+export type TensorData = Float32Array | Uint16Array | BigInt64Array | Int32Array;
+
 export interface Ort {
   env: { versions: Record<string, string> };
   InferenceSession: { create(path: string, options: Record<string, unknown>): Promise<Session> };
-  Tensor: new (type: string, data: Float32Array | Uint16Array, dims: number[]) => unknown;
+  Tensor: new (type: string, data: TensorData, dims: number[]) => unknown;
   /** Absent from older builds. */
   listSupportedBackends?: () => { name: string }[];
 }

@@ -3,7 +3,9 @@
 // the picture, cut it into tiles, run VAE encoder -> U-Net x steps -> VAE decoder on each tile with
 // onnxruntime, blend the tiles back with a feathered window, write a PNG or JPEG. Models are loaded before
 // the clock starts (an app loads them once); the wall time covers decoding the photo to writing the
-// result. It prints one line per event (see runners/ort-node/pipeline-output.ts):
+// result. The U-Net's context is the text encoder's output for the empty prompt (run per photo), a
+// fixed prompt embedding (.npy, read before the clock, as an app loads it), or a seeded stand-in.
+// It prints one line per event (see runners/ort-node/pipeline-output.ts):
 //
 //   NSB-PIPELINE/1 start {"version","node","ep","threads","pid"}
 //   NSB-PIPELINE/1 load {"encoder":ms,"unet":ms,"decoder":ms,"text":ms}
@@ -25,6 +27,7 @@ import { cutTile, type RgbImage } from '../pipeline/pixels.js';
 import type { PipelineRunSpec } from '../pipeline/run-spec.js';
 import { mulberry32 } from '../stats/rng.js';
 import { fromHalf, toHalfArray } from '../onnx/half.js';
+import { parseNpy } from '../onnx/npy.js';
 import { createAndSave, loadOptimized, optimizedCacheDir } from './optimized-cache.js';
 import type { Ort, Session } from './ort-types.js';
 
@@ -61,6 +64,13 @@ class Models {
   tensor(data: Float32Array, dims: number[]): unknown {
     if (this.half) return new this.ort.Tensor('float16', toHalfArray(data), dims);
     return new this.ort.Tensor('float32', data, dims);
+  }
+
+  /** Token ids as the text encoder declares them: integers, or floats of the run's precision. */
+  ids(values: number[], dims: number[], integer: 'int64' | 'int32' | undefined): unknown {
+    if (integer === 'int64') return new this.ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
+    if (integer === 'int32') return new this.ort.Tensor('int32', Int32Array.from(values), dims);
+    return this.tensor(Float32Array.from(values), dims);
   }
 
   /** An output tensor's values as float32 (fp16 models give halves). */
@@ -165,8 +175,8 @@ async function warmUp(spec: PipelineRunSpec, m: Models, s: Sessions): Promise<Re
     decoder: await timed(() => s.decoder.session.run({ [spec.decoder.input]: zeros([1, 4, side, side]) })),
   };
   if (s.text && spec.text) {
-    const ids = new Float32Array(length).fill(49407);
-    out['text'] = await timed(() => s.text!.session.run({ [spec.text!.input]: m.tensor(ids, [1, length]) }));
+    const ids = m.ids(emptyPromptIds(length), [1, length], spec.text.ids);
+    out['text'] = await timed(() => s.text!.session.run({ [spec.text!.input]: ids }));
   }
   return out;
 }
@@ -220,11 +230,12 @@ async function run(spec: PipelineRunSpec): Promise<void> {
   const loads = { encoder: s.encoder.ms, unet: s.unet.ms, decoder: s.decoder.ms };
   emit('load', { ...loads, ...(s.text ? { text: s.text.ms } : {}) });
   emit('warmup', await warmUp(spec, m, s));
+  const fixed = spec.promptEmbedding ? readEmbedding(spec, m, spec.promptEmbedding) : undefined;
 
   const stages: Stages = { decode: 0, text: 0, encode: 0, denoise: 0, decodeVae: 0, blend: 0, write: 0 };
   const wall = now();
   const image = decodePhoto(spec, codecs, stages);
-  const context = await promptContext(spec, m, s.text?.session, stages);
+  const context = await promptContext(spec, m, { text: s.text?.session, fixed }, stages);
   const blender = new TileBlender(image.width, image.height);
   const count = spec.plan.tiles.length;
   for (const [index, at] of spec.plan.tiles.entries()) {
@@ -248,14 +259,40 @@ async function run(spec: PipelineRunSpec): Promise<void> {
   for (const x of [s.encoder, s.unet, s.decoder, s.text]) await x?.session.release();
 }
 
-/** The text context the U-Net reads: the text encoder's output, or a fixed (seeded) prompt embedding. */
+/** CLIP's tokenizer on the empty prompt: the start token, then end tokens to the length. */
+function emptyPromptIds(length: number): number[] {
+  return Array.from({ length }, (_, i) => (i === 0 ? 49406 : 49407));
+}
+
+/** The manifest's fixed prompt embedding as the U-Net's context tensor (the host checked it; so again here). */
+function readEmbedding(spec: PipelineRunSpec, m: Models, file: string): unknown {
+  let values: Float32Array;
+  try {
+    const a = parseNpy(new Uint8Array(readFileSync(file)));
+    const want = spec.unet.contextShape;
+    if (a.shape.join(',') !== want.join(',')) {
+      throw new Error(`shape [${a.shape.join(',')}], the U-Net's context is [${want.join(',')}]`);
+    }
+    values = a.values;
+  } catch (error) {
+    throw new StageError('load', `${file}: ${(error as Error).message}`);
+  }
+  return m.tensor(values, spec.unet.contextShape);
+}
+
+/**
+ * The text context the U-Net reads: the fixed prompt embedding when there is one, else the text
+ * encoder's output for the empty prompt, else a seeded stand-in (generated weights have no prompt).
+ */
 async function promptContext(
   spec: PipelineRunSpec,
   m: Models,
-  text: Session | undefined,
+  source: { text?: Session | undefined; fixed?: unknown },
   stages: { text: number },
 ): Promise<unknown> {
+  if (source.fixed !== undefined) return source.fixed;
   const [, length, dim] = spec.unet.contextShape;
+  const { text } = source;
   if (!text || !spec.text) {
     const rng = mulberry32(spec.seed);
     return m.tensor(
@@ -264,10 +301,8 @@ async function promptContext(
     );
   }
   const t = now();
-  // CLIP's start token, end token, then padding (token ids carried as floats).
-  const ids = new Float32Array(length!).fill(49407);
-  ids[0] = 49406;
-  const out = await text.run({ [spec.text.input]: m.tensor(ids, [1, length!]) });
+  const ids = m.ids(emptyPromptIds(length!), [1, length!], spec.text.ids);
+  const out = await text.run({ [spec.text.input]: ids });
   stages.text = now() - t;
   return m.tensor(Float32Array.from(m.floats(out[spec.text.output]!)), spec.unet.contextShape);
 }

@@ -1,8 +1,9 @@
 // Real weights for `bench pipeline`: a manifest names the ONNX files of one restoration pipeline (VAE
-// encoder, the whole U-Net, VAE decoder; optionally the text encoder and a per-tile graph). Paths stay
-// inside the manifest's folder by the same rules as `bench blocks --models`; each model's inputs and
-// outputs are checked against what the pipeline feeds it (found by shape, so exported names such as
-// `sample` or `encoder_hidden_states` are fine), at the run's tile size and precision.
+// encoder, the whole U-Net, VAE decoder; optionally the text encoder or a fixed prompt embedding, and a
+// per-tile graph). Paths stay inside the manifest's folder by the same rules as `bench blocks
+// --models`; each model's inputs and outputs are checked against what the pipeline feeds it (found by
+// shape, so exported names such as `sample` or `encoder_hidden_states` are fine), at the run's tile
+// size and precision.
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -13,9 +14,11 @@ import { sha256FileSync } from '../hashing.js';
 import { loadJsonFile } from '../json-file.js';
 import type { Precision } from '../lut/schema.js';
 import { modelContentHash } from './content-hash.js';
+import { loadPromptEmbedding, promptEmbeddingPath, type PromptEmbedding } from './prompt-embedding.js';
 import { elemType } from './graph-builder.js';
 import { inspectModelFile, type TensorDecl } from './inspect.js';
-import type { ModelFiles } from './model-files.js';
+import type { ModelFiles, ModelInput } from './model-files.js';
+import { DataType } from './proto.js';
 
 const file = z.string().min(1);
 
@@ -31,6 +34,11 @@ export const pipelineManifestSchema = z.strictObject({
   /** Tile side in pixels the models were exported for (checked when given). */
   tile: z.number().int().positive().optional(),
   precision: z.enum(['fp32', 'fp16']).optional(),
+  /**
+   * A fixed, precomputed prompt embedding: a NumPy .npy file (float32 or float16) of the U-Net's context
+   * shape, fed to every U-Net step; the pipeline then has no text encoder.
+   */
+  promptEmbedding: file.optional(),
   models: z.strictObject({
     encoder: file,
     unet: file,
@@ -52,6 +60,8 @@ export type PipelineUserModels = { file: string } & { [K in PipelineModelName]?:
   encoder: PipelineUserModel;
   unet: PipelineUserModel;
   decoder: PipelineUserModel;
+  /** The manifest's fixed prompt embedding, checked against the U-Net's context. */
+  promptEmbedding?: PromptEmbedding;
 };
 
 /** Reads and validates the manifest's JSON (no model is opened yet). */
@@ -65,7 +75,12 @@ interface Role {
   role: string;
   shape: number[];
   optional?: boolean;
+  /** Token ids: int64 or int32 (as exported text encoders take them) or floats of the run's precision. */
+  ids?: boolean;
 }
+
+/** ONNX element types of integer token ids. */
+const INTEGER_IDS: Record<number, 'int64' | 'int32'> = { [DataType.INT64]: 'int64', [DataType.INT32]: 'int32' };
 
 /** The text context as SD1.5 has it, for a model that leaves its dims symbolic. */
 const CONTEXT = [1, 77, 768];
@@ -85,7 +100,7 @@ function roles(tile: number, context: number[]): Record<PipelineModelName, { inp
       outputs: [{ role: 'noise prediction', shape: latent }],
     },
     textEncoder: {
-      inputs: [{ role: 'token ids', shape: [1, context[1]!] }],
+      inputs: [{ role: 'token ids', shape: [1, context[1]!], ids: true }],
       outputs: [{ role: 'text context', shape: context }],
     },
     tile: {
@@ -119,12 +134,12 @@ function matchRoles(
   wanted: Role[],
   elem: number,
   precision: Precision,
-): { name: string; shape: number[] }[] {
+): ModelInput[] {
   const rank = (r: Role) => r.shape.length;
   const fits = (d: TensorDecl, r: Role) =>
     d.shape.length === rank(r) || (r.role === 'timestep' && d.shape.length === 0);
   const has = declared.map((d) => `${d.name}${dims(d.shape)}`).join(', ') || 'none';
-  const out: { name: string; shape: number[] }[] = [];
+  const out: ModelInput[] = [];
   for (const r of wanted) {
     const d = declared.find((x) => fits(x, r) && !out.some((o) => o.name === x.name));
     if (!d) {
@@ -137,11 +152,14 @@ function matchRoles(
         `${what}: ${which} '${d.name}' has shape ${dims(d.shape)}, the ${r.role} is ${dims(r.shape)}`,
       );
     }
-    if (d.elemType !== elem) {
-      const problem = `${which} '${d.name}' has element type ${d.elemType}, ${precision} needs ${elem}`;
-      throw new ModelError(`${what}: ${problem}`);
+    const integer = r.ids ? INTEGER_IDS[d.elemType] : undefined;
+    if (d.elemType !== elem && !integer) {
+      const ids = `the ${r.role} are int64 (7), int32 (6) or ${precision}'s ${elem}`;
+      const needs = r.ids ? ids : `${precision} needs ${elem}`;
+      throw new ModelError(`${what}: ${which} '${d.name}' has element type ${d.elemType}, ${needs}`);
     }
-    out.push({ name: d.name, shape: d.shape.length === 0 ? [] : [...r.shape] });
+    const shape = d.shape.length === 0 ? [] : [...r.shape];
+    out.push({ name: d.name, shape, ...(integer ? { integer } : {}), ...(r.ids ? { emptyPrompt: true } : {}) });
   }
   const extra = declared.find((d) => !out.some((o) => o.name === d.name));
   if (extra) {
@@ -181,6 +199,16 @@ function externalFiles(path: string, refs: { owner: string; location: string }[]
   return [...files];
 }
 
+/** The U-Net's context comes from one place: the text encoder or the fixed embedding, never both. */
+function checkContextSource(m: PipelineManifest & { file: string }, text: boolean): void {
+  if (m.promptEmbedding === undefined) return;
+  const fail = (problem: string) => new InvalidFileError(m.file, 'promptEmbedding', problem);
+  if (m.models.textEncoder !== undefined) {
+    throw fail('a fixed prompt embedding and a text encoder (models.textEncoder) exclude each other; keep one');
+  }
+  if (text) throw fail('a fixed prompt embedding replaces the text encoder; run without --text-encoder');
+}
+
 export interface PipelineModelCheck {
   tile: number;
   precision: Precision;
@@ -200,9 +228,11 @@ export function loadPipelineModels(
   if (m.precision !== undefined && m.precision !== run.precision) {
     throw fail('precision', `the models are ${m.precision}; run with --precision ${m.precision}`);
   }
+  checkContextSource(m, run.text);
   const names = Object.keys(m.models) as PipelineModelName[];
   // Paths first, all of them: a bundle that reaches outside its folder is refused before any file is read.
   const paths = Object.fromEntries(names.map((n) => [n, modelPath(m.file, `models.${n}`, m.models[n]!)]));
+  const embedding = m.promptEmbedding === undefined ? undefined : promptEmbeddingPath(m.file, m.promptEmbedding);
   const elem = elemType(run.precision);
   const opened = new Map<PipelineModelName, { path: string; info: ReturnType<typeof inspectModelFile> }>();
   for (const n of names) {
@@ -239,5 +269,7 @@ export function loadPipelineModels(
   if (run.text && !out.textEncoder) {
     throw fail('models.textEncoder', 'no text encoder listed, and the run asks for one (--text-encoder)');
   }
-  return { file: m.file, ...out } as PipelineUserModels;
+  const unetFile = paths['unet']!;
+  const promptEmbedding = embedding === undefined ? undefined : loadPromptEmbedding(embedding, context, unetFile);
+  return { file: m.file, ...out, ...(promptEmbedding ? { promptEmbedding } : {}) } as PipelineUserModels;
 }

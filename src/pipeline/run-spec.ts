@@ -30,8 +30,16 @@ export interface PipelineRunSpec {
     contextShape: number[];
   };
   decoder: { path: string; id: string; input: string; output: string };
-  /** The text encoder, run once per image; absent: a fixed (seeded) prompt embedding. */
-  text?: { path: string; id: string; input: string; output: string };
+  /**
+   * The text encoder, run once per image on the empty prompt's token ids: integers when `ids` says so
+   * (exported CLIP text encoders take int64), else floats of the run's precision.
+   */
+  text?: { path: string; id: string; input: string; output: string; ids?: 'int64' | 'int32' };
+  /**
+   * A fixed prompt embedding (a .npy file the pipeline's manifest gives, of the U-Net's context shape),
+   * read once before the clock as an app loads it. Absent with no text encoder: a seeded stand-in.
+   */
+  promptEmbedding?: string;
   input: string;
   output: string;
   /** The restored picture's format (the host's --out name chose it). */

@@ -1,7 +1,8 @@
 // `bench pipeline` with the ort-node runner on a host reached over a real sshd (this machine): the
 // per-tile entries measured into the LUT and the photo restored end to end (as JPEG) on the SSH host, in a work
-// folder whose name would run commands if anything pasted it into a shell line.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+// folder whose name would run commands if anything pasted it into a shell line; a pipeline manifest's
+// fixed prompt embedding is pushed there and read by the runner.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ import { readLut } from '../../src/lut/io.js';
 import { localOrtPath } from '../../src/runners/ort-node/runner.js';
 import { nodeStandIn, type StandIn } from '../support/apple-standins.js';
 import { bench, tempDir } from '../support/cli.js';
+import { npyBytes } from '../support/npy.js';
+import { buildPipelineModels, pipelineManifest, SMALL_PIPELINE } from '../support/pipeline-bundle.js';
 import { pwnedFiles, writeSshProfile } from '../support/ssh-profiles.js';
 import { startSshd, type TestSshd } from '../support/sshd.js';
 
@@ -56,5 +59,31 @@ describe('bench pipeline over SSH', () => {
     // The pipeline runner ran in the odd folder, and nothing in its name ran.
     expect(existsSync(join(work, 'pipeline-run', 'output.jpg'))).toBe(true);
     expect(pwnedFiles(dir)).toEqual([]);
+  }, 300_000);
+});
+
+describe('bench pipeline --models over SSH', () => {
+  it("pushes the manifest's prompt embedding to the SSH host and feeds it to the U-Net", async () => {
+    const bundle = join(dir, 'bundle');
+    mkdirSync(bundle);
+    const arch = '3.3.3.7.7.6';
+    const models = buildPipelineModels(bundle, arch);
+    const embedding = npyBytes({ descr: '<f2', shape: [1, 77, 768], values: new Float32Array(77 * 768).fill(0.25) });
+    writeFileSync(join(bundle, 'prompt.npy'), embedding);
+    const manifest = join(bundle, 'pipeline.json');
+    writeFileSync(manifest, JSON.stringify(pipelineManifest(bundle, models, arch, { promptEmbedding: 'prompt.npy' })));
+    const work = join(dir, 'work-models');
+    const profiles = join(dir, 'profiles-models');
+    const runner = { name: 'ort-node', options: { node: node.path, ort: localOrtPath(), ep: 'cpu' } };
+    writeSshProfile(profiles, 'sshbox', sshd, { workDir: work, runner });
+    const files = ['--lut', join(dir, 'models.lut.json'), '--out', join(dir, 'models.png'), '--json'];
+    const args = ['pipeline', '--device', 'sshbox', '--profiles', profiles, '--models', manifest];
+    const r = await bench([...args, ...SMALL_PIPELINE, ...files], { NANOSD_BENCH_STORE: store });
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.context).toMatchObject({ source: 'prompt-embedding', dtype: 'float16', shape: [1, 77, 768] });
+    expect(json.measured.wallMs).toBeGreaterThan(0);
+    // The runner at the other end read the copy the transport pushed, byte for byte.
+    expect(readFileSync(join(work, 'pipeline-run', 'prompt-embedding.npy'))).toEqual(Buffer.from(embedding));
   }, 300_000);
 });

@@ -104,6 +104,18 @@ function measuredLines(r: PipelineDeviceResult): string[] {
   return lines;
 }
 
+/** Which text context the U-Net read: the text encoder, the manifest's embedding, or a seeded stand-in. */
+function contextLine(r: PipelineDeviceResult): string {
+  const c = r.context;
+  if (c.source === 'text-encoder') return "context    the text encoder's output for the empty prompt, once per image";
+  if (c.source === 'prompt-embedding') {
+    const what = c.shape ? ` [${c.shape.join(',')}] ${c.dtype}` : '';
+    return `context    the manifest's prompt embedding ${c.file}${what}, every U-Net step`;
+  }
+  const why = r.manifest ? 'the manifest gives no text encoder or prompt embedding' : 'generated weights';
+  return `context    a seeded stand-in (${why})`;
+}
+
 export function pipelineText(r: PipelineDeviceResult): string {
   const rt = `${r.config.precision}, width ${r.config.width}`;
   const models = r.manifest ? `; models of ${r.manifest}` : '';
@@ -113,6 +125,7 @@ export function pipelineText(r: PipelineDeviceResult): string {
     `image      ${r.image.description}: ${describePlan(r.plan)}, latent ${r.plan.latent}`,
     ...predictionLines(r),
     ...measuredLines(r),
+    contextLine(r),
   ].join('\n');
 }
 
@@ -127,6 +140,7 @@ export function pipelineJson(r: PipelineDeviceResult): unknown {
     vae: { name: r.vae.name, encoder: r.vae.encoder.variant, decoder: r.vae.decoder.variant, params: r.vae.params },
     steps: r.steps,
     textEncoder: r.text,
+    context: r.context,
     models: r.manifest ?? null,
     image: { ...r.image.size, source: r.image.description },
     tiles: { tile: r.plan.tile, overlap: r.plan.overlap, cols: r.plan.cols, rows: r.plan.rows, count: r.plan.count },

@@ -38,7 +38,8 @@ export const pipelineCommand: Command = {
   --steps N          U-Net evaluations per tile (default 1, one-step restoration)
   --text-encoder     run the text encoder once per image (default: a fixed prompt embedding)
   --models F         a pipeline manifest: your ONNX files (VAE encoder, U-Net, VAE decoder, optionally
-                     the text encoder and a per-tile graph) instead of generated seeded weights
+                     the text encoder or a fixed prompt embedding .npy, and a per-tile graph) instead
+                     of generated seeded weights
   --predict-only     read the LUT and predict; measure nothing
   --remeasure        measure the per-tile entries again even when the LUT holds them
   --lut F            the LUT to read and add to, F.json with one device, a folder with several (each

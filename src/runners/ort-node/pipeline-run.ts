@@ -1,6 +1,7 @@
 // The host side of an end-to-end pipeline run with the `ort-node` runner: push the pipeline runner
-// and the pure code it imports, the three (or four) models, the photo and a run spec; run it through
-// the transport with a progress callback per tile; read its lines back and pull the picture it wrote.
+// and the pure code it imports, the three (or four) models, the photo, a fixed prompt embedding if the
+// pipeline has one, and a run spec; run it through the transport with a progress callback per tile;
+// read its lines back and pull the picture it wrote.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, posix } from 'node:path';
 import { ModelError, ParseError, RunnerError } from '../../errors.js';
@@ -27,6 +28,8 @@ export interface PipelineModels {
 
 export interface PipelineRunRequest {
   models: PipelineModels;
+  /** A fixed prompt embedding (.npy) on the host, fed as the U-Net's context; absent: text encoder or seeded. */
+  promptEmbedding?: string;
   /** The photo on the host. */
   input: string;
   /** Where the restored picture goes on the host. */
@@ -65,6 +68,12 @@ function simple(m: ModelFiles, path: string): { path: string; id: string; input:
   return { path, id: m.sha256, input: m.inputs[0]!.name, output: m.outputs[0]!.name };
 }
 
+/** The text encoder: one input, the token ids, integers when the model declares them. */
+function textEncoder(m: ModelFiles, path: string): NonNullable<PipelineRunSpec['text']> {
+  const integer = m.inputs[0]!.integer;
+  return { ...simple(m, path), ...(integer ? { ids: integer } : {}) };
+}
+
 type DevicePaths = Record<keyof PipelineModels, string | undefined>;
 
 /** The run spec: device paths and the graphs' tensor names, found by shape rather than assumed. */
@@ -100,7 +109,8 @@ function specFor(
       contextShape: context.shape,
     },
     decoder: simple(decoder, paths.decoder!),
-    ...(text && paths.text ? { text: simple(text, paths.text) } : {}),
+    ...(text && paths.text ? { text: textEncoder(text, paths.text) } : {}),
+    ...(r.promptEmbedding ? { promptEmbedding: posix.join(dir, 'prompt-embedding.npy') } : {}),
     input: posix.join(dir, `input${extname(r.input).toLowerCase() || '.img'}`),
     output: posix.join(dir, r.outputFormat === 'jpeg' ? 'output.jpg' : 'output.png'),
     outputFormat: r.outputFormat,
@@ -132,10 +142,10 @@ async function stage(
   const specFile = join(ctx.hostDir, 'pipeline-spec.json');
   writeFileSync(specFile, `${JSON.stringify(spec, null, 1)}\n`);
   const specPath = posix.join(dir, 'spec.json');
-  await pushFiles(ctx, [
-    { local: r.input, remote: spec.input },
-    { local: specFile, remote: specPath },
-  ]);
+  // The embedding is data the runner reads, pushed beside the photo on every transport.
+  const embedding =
+    r.promptEmbedding && spec.promptEmbedding ? [{ local: r.promptEmbedding, remote: spec.promptEmbedding }] : [];
+  await pushFiles(ctx, [{ local: r.input, remote: spec.input }, ...embedding, { local: specFile, remote: specPath }]);
   return { spec, specPath, runner: posix.join(root, 'device-runner', 'pipeline-runner.js') };
 }
 

@@ -13,6 +13,7 @@ import { parseNsbRunner } from './parser.js';
 import { pushFiles, pushModel } from '../remote-files.js';
 import type { ExecResult } from '../../transports/types.js';
 import type { RunOutput, Runner, RunnerContext, RunnerSetup, RunRequest, StagedModel } from '../types.js';
+import type { ModelFiles, ModelInput } from '../../onnx/model-files.js';
 
 type NsbRunnerReport = ReturnType<typeof parseNsbRunner>;
 
@@ -168,6 +169,12 @@ export function localOrtPath(): string {
   return dirname(require.resolve('onnxruntime-node/package.json'));
 }
 
+/** `name:type:d1,d2,...` with `:empty-prompt` for token ids, as the device runner reads its --input. */
+function inputSpec(i: ModelInput, precision: ModelFiles['precision']): string {
+  const type = i.integer ?? (precision === 'fp16' ? 'float16' : 'float32');
+  return `${i.name}:${type}:${i.shape.join(',')}${i.emptyPrompt ? ':empty-prompt' : ''}`;
+}
+
 /** The device runner's command line for one model and one measurement request. */
 function runnerArgv(ctx: RunnerContext, options: OrtNodeOptions, staged: StagedModel, request: RunRequest): string[] {
   return [
@@ -195,10 +202,7 @@ function runnerArgv(ctx: RunnerContext, options: OrtNodeOptions, staged: StagedM
     String(request.targetRme),
     '--seed',
     String(request.seed),
-    ...staged.model.inputs.flatMap((i) => [
-      '--input',
-      `${i.name}:${staged.model.precision === 'fp16' ? 'float16' : 'float32'}:${i.shape.join(',')}`,
-    ]),
+    ...staged.model.inputs.flatMap((i) => ['--input', inputSpec(i, staged.model.precision)]),
     ...(options.profileProviders ? [] : ['--no-profile']),
     ...(request.threadSpinning === false ? ['--no-spin'] : []),
     // The runner itself caches only for the CPU provider.

@@ -42,6 +42,7 @@ function printed(flags: { encoder: EntryFlag[]; unet: EntryFlag[]; decoder: Entr
     indices: '0.0.0.0.0.0',
     vae: { name: 'teacher', encoder: { variant: 'teacher' }, decoder: { variant: 'teacher' } },
     steps: 1,
+    context: { source: 'seeded' },
     image: { description: 'generated 160x112 test picture', size: { width: 160, height: 112 } },
     plan,
     predicted: { prediction, calibration: { points: [] }, blendMs: 1, pictureMs: 2, commands: [] },
