@@ -147,7 +147,6 @@ function decodePhoto(spec: PipelineRunSpec, codecs: Codecs, stages: Stages): Rgb
   return image;
 }
 
-/** One tile through encoder -> U-Net x steps -> decoder, blended in; its stage times. */
 /**
  * One run of each model on zeros before the clock starts: a session's first run allocates its
  * buffers and pages its weights in (seconds for a 512-pixel tile), which an app pays once, not per
@@ -184,6 +183,7 @@ async function warmUp(spec: PipelineRunSpec, m: Models, s: Sessions): Promise<Re
 /** What restoring a tile needs besides the tile's place. */
 type Photo = { image: RgbImage; context: unknown; blender: TileBlender };
 
+/** One tile through encoder -> U-Net x steps -> decoder, blended in; its stage times. */
 async function restoreTile(spec: PipelineRunSpec, m: Models, s: Sessions, photo: Photo, at: { x: number; y: number }) {
   const { image, context, blender } = photo;
   const size = spec.plan.tile;
