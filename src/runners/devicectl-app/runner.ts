@@ -16,6 +16,7 @@ import { deviceDetails } from './device.js';
 import { devicectlAppOptionsSchema, phoneName, RUNNER_NAME, targetOf, type DevicectlAppOptions } from './options.js';
 import { cpuNodes, isModelLoadError, lastLine, ORT_COREML_COMPUTE_UNITS, readBenchAppExtras } from './output.js';
 import { BenchAppReportedError, parseDevicectlAppOutput, type BenchAppRun } from './parser.js';
+import { requireFloatInputs } from '../float-inputs.js';
 import { saveRawOutput } from '../raw-output.js';
 import { pushModel, remoteModelDir } from '../remote-files.js';
 import type { RunnerContext, RunOutput, Runner, RunnerSetup, StagedModel } from '../types.js';
@@ -73,6 +74,7 @@ export const devicectlAppRunner: Runner<DevicectlAppOptions> = {
   },
 
   async stage(ctx, options, model): Promise<StagedModel> {
+    requireFloatInputs(RUNNER_NAME, model);
     // First onto the Mac (sha256-checked, so a second run sends nothing), then into the app's container.
     await pushModel(ctx, model);
     const macDir = remoteModelDir(ctx, model);

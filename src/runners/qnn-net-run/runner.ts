@@ -38,6 +38,7 @@ import {
   sdkPerRun,
   type SdkLayout,
 } from '../qualcomm-sdk.js';
+import { requireFloatInputs } from '../float-inputs.js';
 import { saveRawOutput } from '../raw-output.js';
 import { ADSP_DEFAULT } from '../ort-perf-test/options.js';
 import {
@@ -348,6 +349,7 @@ export const qnnNetRunRunner: Runner<QnnNetRunOptions> & {
   async stage(ctx, o, model): Promise<StagedModel> {
     if (!model.graph.endsWith('.onnx'))
       throw new ModelError(`${model.label}: ${model.graph} is not an ONNX model; ${NAME} converts .onnx files`);
+    requireFloatInputs(NAME, model);
     const sdk = sdkFor(ctx, o);
     const cache = sdkCacheDir(NAME, ctx, o, 'qnn');
     const converted = await convertModel(model, sdk, o, cache, ctx.log, ctx.signal);

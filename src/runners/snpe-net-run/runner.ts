@@ -36,6 +36,7 @@ import {
 } from '../device-tool.js';
 import { ADSP_DEFAULT } from '../ort-perf-test/options.js';
 import { rawInputFiles } from '../qnn-net-run/inputs.js';
+import { requireFloatInputs } from '../float-inputs.js';
 import { saveRawOutput } from '../raw-output.js';
 import type { RunOutput, Runner, RunnerContext, RunnerSetup, RunRequest, StagedModel } from '../types.js';
 import { diagviewArgv, pickDiagLog, snpeInputList, snpeNetRunArgv } from './args.js';
@@ -232,6 +233,7 @@ export const snpeNetRunRunner: SnpeRunner = {
   },
 
   async stage(ctx, o, model): Promise<StagedModel> {
+    requireFloatInputs(NAME, model);
     const sdk = sdkFor(ctx, o);
     const cache = sdkCacheDir(NAME, ctx, o, 'snpe');
     const dlc = await dlcFor(model, sdk, o, cache, ctx.log, ctx.signal);
