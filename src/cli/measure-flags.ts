@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { MIN_CHUNK } from '../measure/protocol.js';
 import type { CliIO, OptionsConfig, ParsedArgs } from './command.js';
 import { boolFlag, listFlag, numberFlag, percentFlag, precisionFlag, stringFlag } from './flags.js';
-import { checkOutputFile, checkOutputFolder } from './output-path.js';
+import { checkLutOutput } from './output-path.js';
 import { forceHelp, shapeFlags, shapeOptions } from './shape-flags.js';
 
 export const measureOptions: OptionsConfig = {
@@ -53,20 +53,6 @@ ${forceHelp}
   --break-lock       take over the lock of a run on another host that is gone (see README: one writer per LUT)
   --json             print the LUT(s) as JSON on stdout (progress goes to stderr)`;
 
-/**
- * One device writes one LUT: `--out` is that file. Several devices write one each: `--out` is their
- * folder. A file name must end in .json, since the run would otherwise have to guess what was meant.
- */
-function checkMeasureOut(out: string, devices: number): void {
-  if (devices > 1) return checkOutputFolder(out);
-  if (!out.endsWith('.json')) {
-    throw new UsageError(`--out ${out}: with one device --out is the LUT file; give a name ending in .json`, {
-      hint: 'a folder is for several devices (--device a,b)',
-    });
-  }
-  checkOutputFile(out, 'device.lut.json');
-}
-
 export function measureOptionsFrom(args: ParsedArgs, io: CliIO): Omit<BlocksOptions, 'onProgress'> {
   const precision = precisionFlag(args);
   const iterations = numberFlag(args, 'iterations', { integer: true, min: 1 });
@@ -91,7 +77,7 @@ export function measureOptionsFrom(args: ParsedArgs, io: CliIO): Omit<BlocksOpti
   const { latent, width } = shapeFlags(args);
   const catalogFile = stringFlag(args, 'catalog');
   const out = stringFlag(args, 'out');
-  if (out !== undefined) checkMeasureOut(out, devices.length);
+  if (out !== undefined) checkLutOutput(out, devices.length);
   const store = stringFlag(args, 'store');
   return {
     devices: devices.length > 0 ? devices : ['local'],

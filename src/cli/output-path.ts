@@ -58,6 +58,24 @@ export function checkOutputFile(file: string, suggested: string, flag = '--out')
 }
 
 /**
+ * Where measured LUTs go: one device writes one LUT, so `flag` names that file, and the name must end
+ * in .json (the run would otherwise have to guess what was meant); several devices write one each, so
+ * `flag` is their folder. `writable: false` checks only the name (a table that is only read).
+ */
+export function checkLutOutput(path: string, devices: number, flag = '--out', writable = true): void {
+  if (devices > 1) {
+    if (writable) checkOutputFolder(path, flag);
+    return;
+  }
+  if (!path.endsWith('.json')) {
+    throw new UsageError(`${flag} ${path}: with one device ${flag} is the LUT file; give a name ending in .json`, {
+      hint: 'a folder is for several devices (--device a,b)',
+    });
+  }
+  if (writable) checkOutputFile(path, 'device.lut.json', flag);
+}
+
+/**
  * The format is chosen by `--format`, never guessed from the file name; but a name that promises
  * another known format (`--out front.csv` holding JSON) would mislead whatever opens it, so it is refused.
  */

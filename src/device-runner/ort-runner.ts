@@ -17,7 +17,7 @@ import { profileNodes, providerCounts } from '../parsing/ort-profile-nodes.js';
 import { reachedTargetMargin, relativeMargin } from '../stats/median-ci.js';
 import { mulberry32 } from '../stats/rng.js';
 import { createAndSave, loadOptimized, optimizedCacheDir } from './optimized-cache.js';
-import { ortVersion, type Ort, type Session, type TensorData } from './ort-types.js';
+import { ortVersion, SLEEPING_THREADS, type Ort, type Session, type TensorData } from './ort-types.js';
 import { removeScratchDir, removeScratchOnExit, scratchDir } from './scratch.js';
 
 const PREFIX = 'NSB-RUNNER/1';
@@ -138,7 +138,7 @@ async function openSession(ort: Ort, s: Settings, profileDir: string | undefined
     executionMode: 'sequential',
     interOpNumThreads: 1,
     ...(s.threads > 0 ? { intraOpNumThreads: s.threads } : {}),
-    ...(s.spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
+    ...(s.spin ? {} : SLEEPING_THREADS),
     ...(profileDir ? { enableProfiling: true, profileFilePrefix: join(profileDir, 'p') } : {}),
   };
   const t0 = process.hrtime.bigint();

@@ -32,3 +32,9 @@ export interface Session {
 export function ortVersion(ort: Ort): string | undefined {
   return ort.env.versions['node'] ?? ort.env.versions['common'];
 }
+
+/**
+ * Session options that make idle intra-op threads sleep instead of spinning: what an app running
+ * several models in turn needs (the photo runner), and what the pipeline's entries are measured with.
+ */
+export const SLEEPING_THREADS = { extra: { session: { intra_op: { allow_spinning: '0' } } } } as const;

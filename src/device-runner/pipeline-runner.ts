@@ -29,7 +29,7 @@ import { mulberry32 } from '../stats/rng.js';
 import { fromHalf, toHalfArray } from '../onnx/half.js';
 import { parseNpy } from '../onnx/npy.js';
 import { createAndSave, loadOptimized, optimizedCacheDir } from './optimized-cache.js';
-import type { Ort, Session } from './ort-types.js';
+import { SLEEPING_THREADS, type Ort, type Session } from './ort-types.js';
 
 const PREFIX = 'NSB-PIPELINE/1';
 
@@ -126,7 +126,7 @@ function sessionOptions(spec: PipelineRunSpec): Record<string, unknown> {
     // Three sessions take turns: a pool that spins after its model finishes would compete with the next
     // model's threads (on the 2-core host every stage took twice as long). An app running several
     // models turns spinning off the same way.
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    ...SLEEPING_THREADS,
   };
 }
 

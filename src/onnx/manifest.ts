@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { z } from 'zod';
 import type { ResolvedCatalog, TensorSig } from '../catalog/types.js';
-import { containedFile } from '../contained-file.js';
 import { shown } from '../data-path.js';
 import { InvalidFileError, ModelError } from '../errors.js';
 import { sha256FileSync } from '../hashing.js';
@@ -13,6 +12,7 @@ import { loadJsonFile } from '../json-file.js';
 import type { Precision } from '../lut/schema.js';
 import type { ModelFiles } from './model-files.js';
 import { modelContentHash } from './content-hash.js';
+import { externalDataFiles, manifestEntryFile } from './manifest-entry.js';
 import { elemType } from './graph-builder.js';
 import { inspectModelFile, type TensorDecl } from './inspect.js';
 
@@ -133,18 +133,11 @@ const MODEL_EXTENSIONS = ['.onnx', '.tflite', '.dlc'];
  * model format, present. Everything else is refused before the file is opened or sent anywhere.
  */
 function modelFile(manifest: string, field: string, file: string): string {
-  const folder = dirname(manifest);
-  const found = containedFile(folder, file, { file: manifest, field, folder: `the manifest's folder ${folder}` });
-  const ext = posix.extname(file).toLowerCase();
-  if (!MODEL_EXTENSIONS.includes(ext)) {
-    throw new InvalidFileError(
-      manifest,
-      field,
-      `${shown(file)} is not a model file; list ONNX (.onnx), TensorFlow Lite (.tflite) or SNPE (.dlc) files`,
-    );
-  }
-  if (found === undefined) throw new InvalidFileError(manifest, field, `${shown(file)} not found`);
-  return found.path;
+  return manifestEntryFile(manifest, field, file, (name) =>
+    MODEL_EXTENSIONS.includes(posix.extname(name).toLowerCase())
+      ? undefined
+      : `${shown(name)} is not a model file; list ONNX (.onnx), TensorFlow Lite (.tflite) or SNPE (.dlc) files`,
+  );
 }
 
 function checkUserModel(
@@ -167,7 +160,7 @@ function checkUserModel(
     throw new ModelError(`${path}: not a readable ONNX model (${(error as Error).message})`);
   }
   // Paths first: a bundle that reaches outside its folder is refused whatever else is wrong with it.
-  const external = externalFiles(path, label, info.externalData);
+  const external = externalDataFiles(path, label, info.externalData);
   const want = elemType(precision);
   const compare = (what: string, expected: TensorSig[], got: TensorDecl[]) => {
     for (const e of expected) {
@@ -198,24 +191,6 @@ function checkUserModel(
   compare('output', outputs, info.outputs);
   const files = modelFiles(root, graph, [graph, ...external], inputs, outputs, precision, label);
   return { files, params: info.parameterElements };
-}
-
-/**
- * The external data files of a model, normalised: each inside the model's folder (where runtimes
- * look for them, and the only part of the host the bundle may send to a device), each present.
- */
-function externalFiles(path: string, label: string, refs: { owner: string; location: string }[]): string[] {
-  const root = dirname(path);
-  const files = new Set<string>();
-  for (const ref of refs) {
-    const field = `external data location of ${shown(ref.owner)}`;
-    const found = containedFile(root, ref.location, { file: path, field, folder: `the model's folder ${root}` });
-    if (found === undefined) {
-      throw new ModelError(`${path} (${label}): external data file '${ref.location}' not found beside the model`);
-    }
-    files.add(found.relative);
-  }
-  return [...files];
 }
 
 function modelFiles(

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { containedFile } from '../contained-file.js';
+import { externalDataFiles, manifestEntryFile } from './manifest-entry.js';
 import { shown } from '../data-path.js';
 import { InvalidFileError, ModelError } from '../errors.js';
 import { sha256FileSync } from '../hashing.js';
@@ -175,28 +175,13 @@ function contextShape(decls: TensorDecl[]): number[] {
   return d ? d.shape.map((v, i) => (typeof v === 'number' ? v : CONTEXT[i]!)) : CONTEXT;
 }
 
-/** The model files of one entry: inside the manifest's folder, ONNX, present, external data beside it. */
+/** The model file of one entry: inside the manifest's folder, ONNX, present. */
 function modelPath(manifest: string, field: string, name: string): string {
-  const folder = dirname(manifest);
-  const found = containedFile(folder, name, { file: manifest, field, folder: `the manifest's folder ${folder}` });
-  if (!name.toLowerCase().endsWith('.onnx')) {
-    const problem = `${shown(name)} is not an ONNX model (.onnx); the photo runs in onnxruntime`;
-    throw new InvalidFileError(manifest, field, problem);
-  }
-  if (found === undefined) throw new InvalidFileError(manifest, field, `${shown(name)} not found`);
-  return found.path;
-}
-
-function externalFiles(path: string, refs: { owner: string; location: string }[]): string[] {
-  const root = dirname(path);
-  const files = new Set<string>();
-  for (const ref of refs) {
-    const field = `external data location of ${shown(ref.owner)}`;
-    const found = containedFile(root, ref.location, { file: path, field, folder: `the model's folder ${root}` });
-    if (found === undefined) throw new ModelError(`${path}: external data file '${ref.location}' not found beside it`);
-    files.add(found.relative);
-  }
-  return [...files];
+  return manifestEntryFile(manifest, field, name, (n) =>
+    n.toLowerCase().endsWith('.onnx')
+      ? undefined
+      : `${shown(n)} is not an ONNX model (.onnx); the photo runs in onnxruntime`,
+  );
 }
 
 /** The U-Net's context comes from one place: the text encoder or the fixed embedding, never both. */
@@ -247,7 +232,7 @@ export function loadPipelineModels(
   const want = roles(run.tile, context);
   const out: Partial<Record<PipelineModelName, PipelineUserModel>> = {};
   for (const [n, { path, info }] of opened) {
-    const external = externalFiles(path, info.externalData);
+    const external = externalDataFiles(path, LABELS[n], info.externalData);
     const what = `${path} (${LABELS[n]}, tile ${run.tile})`;
     const inputs = matchRoles(what, 'input', info.inputs, want[n].inputs, elem, run.precision);
     const outputs = matchRoles(what, 'output', info.outputs, want[n].outputs, elem, run.precision);

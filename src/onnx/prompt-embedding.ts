@@ -3,9 +3,7 @@
 // manifest's folder, float32 or float16, of exactly the U-Net's context shape. Checked on the host
 // before any device work; the pipeline runner reads the same file as the context of every U-Net step.
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { containedFile } from '../contained-file.js';
-import { shown } from '../data-path.js';
+import { manifestEntryFile } from './manifest-entry.js';
 import { InvalidFileError } from '../errors.js';
 import { NpyError, parseNpy, type NpyDtype } from './npy.js';
 
@@ -20,14 +18,7 @@ const FIELD = 'promptEmbedding';
 
 /** Where the manifest's embedding is: inside its folder and present (no byte is read yet). */
 export function promptEmbeddingPath(manifest: string, name: string): string {
-  const folder = dirname(manifest);
-  const found = containedFile(folder, name, {
-    file: manifest,
-    field: FIELD,
-    folder: `the manifest's folder ${folder}`,
-  });
-  if (found === undefined) throw new InvalidFileError(manifest, FIELD, `${shown(name)} not found`);
-  return found.path;
+  return manifestEntryFile(manifest, FIELD, name);
 }
 
 /** Reads and checks the embedding against the U-Net's context shape; one line naming the file when it does not fit. */

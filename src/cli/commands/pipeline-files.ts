@@ -3,9 +3,8 @@
 // named as --format says, with several a folder), `--lut` the table read and added to (a .json file
 // with one device, a folder with several, as `bench blocks --out`).
 import { checkPictureName } from '../../app/pipeline-e2e.js';
-import { UsageError } from '../../errors.js';
 import type { ImageFormat } from '../../pipeline/image-codec.js';
-import { checkOutputFile, checkOutputFolder } from '../output-path.js';
+import { checkLutOutput, checkOutputFile, checkOutputFolder } from '../output-path.js';
 
 export interface PipelineFiles {
   lut: string | undefined;
@@ -26,13 +25,5 @@ export function checkPipelineFiles(f: PipelineFiles): void {
       checkOutputFile(f.out, 'restored.png');
     }
   }
-  if (f.lut === undefined) return;
-  if (!several && !f.lut.endsWith('.json')) {
-    throw new UsageError(`--lut ${f.lut}: with one device --lut is the LUT file; give a name ending in .json`, {
-      hint: 'a folder is for several devices (--device a,b)',
-    });
-  }
-  if (f.predictOnly) return;
-  if (several) checkOutputFolder(f.lut, '--lut');
-  else checkOutputFile(f.lut, 'device.lut.json', '--lut');
+  if (f.lut !== undefined) checkLutOutput(f.lut, f.devices, '--lut', !f.predictOnly);
 }
