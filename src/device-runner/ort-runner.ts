@@ -17,7 +17,7 @@ import { profileNodes, providerCounts } from '../parsing/ort-profile-nodes.js';
 import { reachedTargetMargin, relativeMargin } from '../stats/median-ci.js';
 import { mulberry32 } from '../stats/rng.js';
 import { createAndSave, loadOptimized, optimizedCacheDir } from './optimized-cache.js';
-import { ortVersion, SLEEPING_THREADS, type Ort, type Session, type TensorData } from './ort-types.js';
+import { ortVersion, sessionOptionsFor, type Ort, type Session, type TensorData } from './ort-types.js';
 import { removeScratchDir, removeScratchOnExit, scratchDir } from './scratch.js';
 
 const PREFIX = 'NSB-RUNNER/1';
@@ -131,14 +131,8 @@ function loadRuntime(s: Settings): Ort {
 
 /** Opens the model's session, through the optimized-graph cache when the CPU provider runs it. */
 async function openSession(ort: Ort, s: Settings, profileDir: string | undefined): Promise<Session> {
-  const providers = s.ep === 'cpu' ? ['cpu'] : [{ name: s.ep, ...s.epOptions }, 'cpu'];
   const options: Record<string, unknown> = {
-    executionProviders: providers,
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-    interOpNumThreads: 1,
-    ...(s.threads > 0 ? { intraOpNumThreads: s.threads } : {}),
-    ...(s.spin ? {} : SLEEPING_THREADS),
+    ...sessionOptionsFor(s),
     ...(profileDir ? { enableProfiling: true, profileFilePrefix: join(profileDir, 'p') } : {}),
   };
   const t0 = process.hrtime.bigint();

@@ -37,4 +37,25 @@ export function ortVersion(ort: Ort): string | undefined {
  * Session options that make idle intra-op threads sleep instead of spinning: what an app running
  * several models in turn needs (the photo runner), and what the pipeline's entries are measured with.
  */
-export const SLEEPING_THREADS = { extra: { session: { intra_op: { allow_spinning: '0' } } } } as const;
+const SLEEPING_THREADS = { extra: { session: { intra_op: { allow_spinning: '0' } } } } as const;
+
+/**
+ * The session options both device programs open models with: the provider asked for with the CPU
+ * behind it, every graph optimisation, one sequential inter-op thread, `threads` intra-op threads
+ * (0: the runtime's choice), and spinning or sleeping idle threads.
+ */
+export function sessionOptionsFor(s: {
+  ep: string;
+  epOptions: Record<string, unknown>;
+  threads: number;
+  spin: boolean;
+}): Record<string, unknown> {
+  return {
+    executionProviders: s.ep === 'cpu' ? ['cpu'] : [{ name: s.ep, ...s.epOptions }, 'cpu'],
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    interOpNumThreads: 1,
+    ...(s.threads > 0 ? { intraOpNumThreads: s.threads } : {}),
+    ...(s.spin ? {} : SLEEPING_THREADS),
+  };
+}

@@ -29,7 +29,7 @@ import { mulberry32 } from '../stats/rng.js';
 import { fromHalf, toHalfArray } from '../onnx/half.js';
 import { parseNpy } from '../onnx/npy.js';
 import { createAndSave, loadOptimized, optimizedCacheDir } from './optimized-cache.js';
-import { SLEEPING_THREADS, type Ort, type Session } from './ort-types.js';
+import { sessionOptionsFor, type Ort, type Session } from './ort-types.js';
 
 const PREFIX = 'NSB-PIPELINE/1';
 
@@ -117,17 +117,10 @@ type Stages = Record<'decode' | 'text' | 'encode' | 'denoise' | 'decodeVae' | 'b
 type Sessions = { encoder: Opened; unet: Opened; decoder: Opened; text?: Opened };
 
 function sessionOptions(spec: PipelineRunSpec): Record<string, unknown> {
-  return {
-    executionProviders: spec.ep === 'cpu' ? ['cpu'] : [{ name: spec.ep, ...spec.epOptions }, 'cpu'],
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-    interOpNumThreads: 1,
-    ...(spec.threads > 0 ? { intraOpNumThreads: spec.threads } : {}),
-    // Three sessions take turns: a pool that spins after its model finishes would compete with the next
-    // model's threads (on the 2-core host every stage took twice as long). An app running several
-    // models turns spinning off the same way.
-    ...SLEEPING_THREADS,
-  };
+  // Three sessions take turns: a pool that spins after its model finishes would compete with the next
+  // model's threads (on the 2-core host every stage took twice as long). An app running several
+  // models turns spinning off the same way.
+  return sessionOptionsFor({ ep: spec.ep, epOptions: spec.epOptions, threads: spec.threads, spin: false });
 }
 
 function decodePhoto(spec: PipelineRunSpec, codecs: Codecs, stages: Stages): RgbImage {
